@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `smpp-bridge` executable: the service (later) and the operator's tools.
+@main
+struct SMPPBridgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "smpp-bridge",
+        abstract: "SMPP 3.4 ⇄ RabbitMQ bridge and its operator tools.",
+        subcommands: []
+    )
+}

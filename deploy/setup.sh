@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs every system package the bridge, its tests and its benchmarks need (Debian 12, as root or with sudo).
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+
+packages=(pkg-config librabbitmq-dev libssl-dev rabbitmq-server openssl python3 python3-venv)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  # RabbitMQ's package would start a system-wide broker; we run our own private instance instead.
+  printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  $sudo_cmd rm -f /usr/sbin/policy-rc.d
+fi
+command -v swift >/dev/null || { echo "setup: Swift is not on PATH (expected the Swift toolchain, e.g. /opt/swift/usr/bin)" >&2; exit 1; }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, starts the services they use, builds and runs the whole
+# suite. `.ci/run` calls exactly this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+deploy/setup.sh
+swift build --build-tests
+swift test --skip-build
