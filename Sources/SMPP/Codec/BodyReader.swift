@@ -109,9 +109,10 @@ struct BodyReader {
                 throw error(.invalidTLV, at: start, "TLV header needs 4 octets, \(buffer.readableBytes) left")
             }
             guard let value = buffer.readBytes(length: Int(length)) else {
+                let headerIndex = buffer.readerIndex &- 4
                 throw error(
                     .invalidTLV, at: start,
-                    bytes: buffer.getBytes(at: buffer.readerIndex &- 4, length: Swift.min(64, buffer.readableBytes &+ 4)),
+                    bytes: buffer.getBytes(at: headerIndex, length: Swift.min(64, buffer.readableBytes &+ 4)),
                     "TLV 0x\(String(tag, radix: 16)) length \(length) runs past the end of the body "
                         + "(\(buffer.readableBytes) octets left)"
                 )

@@ -1,6 +1,7 @@
 import NIOCore
 
-/// The body of deliver_sm (SMSC → ESME: MO messages and receipts; reference §3, the layout submit_sm and deliver_sm share).
+/// The body of deliver_sm (SMSC → ESME: MO messages and receipts; reference §3, the layout submit_sm and
+/// deliver_sm share).
 public struct DeliverSM: Hashable, Sendable, ShortMessageLayout {
     /// service_type, C(6): "" = SMSC default.
     public var serviceType: String

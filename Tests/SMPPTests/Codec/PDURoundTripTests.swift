@@ -9,12 +9,14 @@ let samplePDUs: [PDU] = {
     let bind = BindRequest(
         systemID: "esme01", password: "secret", systemType: "VMA", interfaceVersion: 0x34,
         addressRange: Address(ton: 1, npi: 1, address: "^57.*"))
-    let receiptText = "id:5F3A9C01 sub:001 dlvrd:001 submit date:2611261530 done date:2611261531 stat:DELIVRD err:000 text:Hello"
+    let receiptText = "id:5F3A9C01 sub:001 dlvrd:001 submit date:2611261530 done date:2611261531 "
+        + "stat:DELIVRD err:000 text:Hello"
     return [
         PDU(.bindTransmitter(bind), sequenceNumber: 1),
         PDU(.bindReceiver(bind), sequenceNumber: 2),
         PDU(.bindTransceiver(bind), sequenceNumber: 3),
-        PDU(.bindTransmitterResp(BindResponse(systemID: "SMSC", tlvs: [.scInterfaceVersion(0x34)])), sequenceNumber: 1),
+        PDU(.bindTransmitterResp(BindResponse(systemID: "SMSC", tlvs: [.scInterfaceVersion(0x34)])),
+            sequenceNumber: 1),
         PDU(.bindReceiverResp(BindResponse(systemID: "SMSC")), sequenceNumber: 2),
         PDU(.bindTransceiverResp(BindResponse()), sequenceNumber: 3, commandStatus: .invalidPassword),
         PDU(.outbind(Outbind(systemID: "SMSC", password: "pw")), sequenceNumber: 4),
@@ -24,7 +26,8 @@ let samplePDUs: [PDU] = {
         PDU(.enquireLink, sequenceNumber: 6),
         PDU(.enquireLinkResp, sequenceNumber: 6),
         PDU(.submitSM(SubmitSM(
-            serviceType: "CMT", source: source, destination: destination, esmClass: [.udhIndicator, .storeAndForwardMode],
+            serviceType: "CMT", source: source, destination: destination,
+            esmClass: [.udhIndicator, .storeAndForwardMode],
             protocolID: 0x7F, priorityFlag: 3, scheduleDeliveryTime: "261126153000000+",
             validityPeriod: "000001000000000R", registeredDelivery: 0x11, replaceIfPresent: 1, dataCoding: 8,
             smDefaultMessageID: 2, shortMessage: [0x05, 0x00, 0x03, 0x2A, 0x02, 0x01, 0x00, 0x48],
