@@ -26,7 +26,8 @@ import Testing
 
     @Test func tlvOver65535() {
         let pdu = PDU(
-            .dataSM(DataSM(destination: Address(address: "1"), tlvs: [.messagePayload([UInt8](repeating: 0, count: 65_536))])),
+            .dataSM(DataSM(
+                destination: Address(address: "1"), tlvs: [.messagePayload([UInt8](repeating: 0, count: 65_536))])),
             sequenceNumber: 1)
         let error = encodeError(pdu)
         #expect(error?.code == .fieldTooLong)

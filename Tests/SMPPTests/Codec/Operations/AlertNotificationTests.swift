@@ -17,7 +17,8 @@ import Testing
             """)
         let pdu = PDU(
             .alertNotification(AlertNotification(
-                source: Address(ton: 1, npi: 1, address: "573001234567"), esme: Address(ton: 5, npi: 0, address: "ACME"),
+                source: Address(ton: 1, npi: 1, address: "573001234567"),
+                esme: Address(ton: 5, npi: 0, address: "ACME"),
                 tlvs: [.msAvailabilityStatus(0)])),
             sequenceNumber: 14)
         try expectFixture(pdu, octets)

@@ -37,10 +37,11 @@ import Testing
     }
 
     @Test func bindResponsesWithSCInterfaceVersion() throws {
+        let response = BindResponse(systemID: "SMSC", tlvs: [.scInterfaceVersion(0x34)])
         for (id, body) in [
-            ("80 00 00 02", PDUBody.bindTransmitterResp(BindResponse(systemID: "SMSC", tlvs: [.scInterfaceVersion(0x34)]))),
-            ("80 00 00 01", PDUBody.bindReceiverResp(BindResponse(systemID: "SMSC", tlvs: [.scInterfaceVersion(0x34)]))),
-            ("80 00 00 09", PDUBody.bindTransceiverResp(BindResponse(systemID: "SMSC", tlvs: [.scInterfaceVersion(0x34)]))),
+            ("80 00 00 02", PDUBody.bindTransmitterResp(response)),
+            ("80 00 00 01", PDUBody.bindReceiverResp(response)),
+            ("80 00 00 09", PDUBody.bindTransceiverResp(response)),
         ] {
             let octets = hexBytes("""
                 00 00 00 1A             // command_length 26
@@ -52,7 +53,7 @@ import Testing
                 """)
             let pdu = PDU(body, sequenceNumber: 1)
             try expectFixture(pdu, octets)
-            if case .bindTransceiverResp(let response) = pdu.body { #expect(response.tlvs.scInterfaceVersion == 0x34) }
+            if case .bindTransceiverResp(let decoded) = pdu.body { #expect(decoded.tlvs.scInterfaceVersion == 0x34) }
         }
     }
 
@@ -79,7 +80,8 @@ import Testing
     }
 
     @Test func failedBindWithSystemIDKeepsItsBody() throws {
-        let pdu = PDU(.bindTransmitterResp(BindResponse(systemID: "SMSC")), sequenceNumber: 1, commandStatus: .bindFailed)
+        let pdu = PDU(
+            .bindTransmitterResp(BindResponse(systemID: "SMSC")), sequenceNumber: 1, commandStatus: .bindFailed)
         let octets = try encodeToBytes(pdu)
         #expect(octets.count == 21)
         #expect(try decodeBytes(octets) == pdu)
@@ -99,7 +101,8 @@ import Testing
             00                      // address_range ""
             """)
         let pdu = try decodeBytes(octets)
-        #expect(pdu == PDU(.bindTransmitter(BindRequest(systemID: "a", password: "b", interfaceVersion: 0x33)), sequenceNumber: 3))
+        let expected = BindRequest(systemID: "a", password: "b", interfaceVersion: 0x33)
+        #expect(pdu == PDU(.bindTransmitter(expected), sequenceNumber: 3))
     }
 
     @Test func outbindFixture() throws {
@@ -123,9 +126,13 @@ import Testing
         #expect(try decodeBytes(try encodeToBytes(pdu)) == pdu)
         var tooLong = longest
         tooLong.systemID += "s"
-        #expect(throws: SMPPEncodeError.self) { _ = try encodeToBytes(PDU(.bindTransceiver(tooLong), sequenceNumber: 9)) }
+        #expect(throws: SMPPEncodeError.self) {
+            _ = try encodeToBytes(PDU(.bindTransceiver(tooLong), sequenceNumber: 9))
+        }
         tooLong = longest
         tooLong.password += "p"
-        #expect(throws: SMPPEncodeError.self) { _ = try encodeToBytes(PDU(.bindTransceiver(tooLong), sequenceNumber: 9)) }
+        #expect(throws: SMPPEncodeError.self) {
+            _ = try encodeToBytes(PDU(.bindTransceiver(tooLong), sequenceNumber: 9))
+        }
     }
 }

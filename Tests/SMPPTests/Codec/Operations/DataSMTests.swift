@@ -54,7 +54,8 @@ import Testing
 
     @Test func addressesUpTo64CharactersAreAccepted() throws {
         let long = String(repeating: "7", count: 64)
-        let pdu = PDU(.dataSM(DataSM(source: Address(address: long), destination: Address(address: long))), sequenceNumber: 1)
+        let pdu = PDU(
+            .dataSM(DataSM(source: Address(address: long), destination: Address(address: long))), sequenceNumber: 1)
         #expect(try decodeBytes(try encodeToBytes(pdu)) == pdu)
         let tooLong = PDU(.dataSM(DataSM(destination: Address(address: long + "7"))), sequenceNumber: 1)
         #expect(throws: SMPPEncodeError.self) { _ = try encodeToBytes(tooLong) }

@@ -28,7 +28,8 @@ import Testing
         00                      // data_coding 0
         00                      // sm_default_msg_id
         69                      // sm_length 105
-        69 64 3A 35 46 33 41 39 43 30 31 20 73 75 62 3A 30 30 31 20 64 6C 76 72 64 3A 30 30 31 20  // "id:5F3A9C01 sub:001 dlvrd:001 "
+        69 64 3A 35 46 33 41 39 43 30 31 20                                   // "id:5F3A9C01 "
+        73 75 62 3A 30 30 31 20 64 6C 76 72 64 3A 30 30 31 20                 // "sub:001 dlvrd:001 "
         73 75 62 6D 69 74 20 64 61 74 65 3A 32 36 31 31 32 36 31 35 33 30 20  // "submit date:2611261530 "
         64 6F 6E 65 20 64 61 74 65 3A 32 36 31 31 32 36 31 35 33 31 20        // "done date:2611261531 "
         73 74 61 74 3A 44 45 4C 49 56 52 44 20 65 72 72 3A 30 30 30 20        // "stat:DELIVRD err:000 "
@@ -40,7 +41,8 @@ import Testing
 
     static let receipt = PDU(
         .deliverSM(DeliverSM(
-            source: Address(ton: 1, npi: 1, address: "573001234567"), destination: Address(ton: 5, npi: 0, address: "ACME"),
+            source: Address(ton: 1, npi: 1, address: "573001234567"),
+            destination: Address(ton: 5, npi: 0, address: "ACME"),
             esmClass: .deliveryReceipt, shortMessage: Array(receiptText.utf8),
             tlvs: [
                 .receiptedMessageID("5F3A9C01"), .messageState(MessageState.delivered),

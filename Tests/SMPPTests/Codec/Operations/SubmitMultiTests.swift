@@ -55,7 +55,8 @@ import Testing
             .submitMultiResp(SubmitMultiResp(
                 messageID: "5F3A9C01",
                 unsuccessful: [.init(
-                    address: Address(ton: 1, npi: 1, address: "573001234567"), errorStatus: .invalidDestinationAddress)])),
+                    address: Address(ton: 1, npi: 1, address: "573001234567"),
+                    errorStatus: .invalidDestinationAddress)])),
             sequenceNumber: 13)
         try expectFixture(pdu, octets)
     }
