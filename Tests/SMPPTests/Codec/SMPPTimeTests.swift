@@ -54,3 +54,16 @@ import Testing
         #expect(SMPPTime(text) == nil)
     }
 }
+
+@Suite struct SMPPTimeRangeTests {
+    @Test func outOfRangeComponentsNeverTrap() {
+        let wild = SMPPTime.absolute(
+            year: .max, month: .min, day: 0, hour: .max, minute: -1, second: 99, tenths: .max,
+            utcOffsetQuarterHours: .min)
+        #expect(wild.unixSeconds == nil)
+        #expect(wild.string.count == 16)
+        let relative = SMPPTime.relative(years: .max, months: .min, days: 5, hours: 0, minutes: 0, seconds: 0)
+        #expect(relative.string.count == 16)
+        #expect(SMPPTime.relative(seconds: .max).string.count == 16)
+    }
+}
