@@ -3,6 +3,8 @@ extension MessageSegmenter {
     struct Limits {
         var cost: Int
         var octets: Int
+        /// Fill bits before a part's packed septets; nil when septets are not packed.
+        var packedFillBits: Int? = nil
     }
 
     /// A part's slice of `EncodedText.units` and the capacity units it uses.
@@ -42,6 +44,13 @@ extension MessageSegmenter {
             if cost + unitCost > limits.cost || octets > limits.octets {
                 // `capacity` guarantees room for any unit; this only guards against looping forever.
                 guard position > start else { throw SegmentationError(code: .headerTooLong, amount: 0) }
+                if let fill = limits.packedFillBits, GSM7Packing.endsAmbiguously(units[start..<position], fillBits: fill),
+                    position - start > 1, units[position - 2] != GSM0338.escape
+                {
+                    // A full packed part ending in '@' or CR would read as padding; carry that septet over.
+                    position -= 1
+                    cost -= 1
+                }
                 ranges.append(PartRange(units: start..<position, cost: cost))
                 start = position
                 cost = 0

@@ -64,7 +64,10 @@ public struct MessageSegmenter: Sendable, Hashable {
         }
         let reference = method == .udh8 ? reference & 0xFF : reference
         let probe = partHeader(callerHeader, reference: reference, total: 255, index: 255)
-        let limits = try capacity(text, headerOctets: probe.effectiveOctets)
+        var limits = try capacity(text, headerOctets: probe.effectiveOctets)
+        if text.alphabet == .gsm7Packed {
+            limits.packedFillBits = GSM7Packing.fillBits(afterUDHOctets: probe.inShortMessage.elements.isEmpty ? 0 : probe.inShortMessage.encodedCount)
+        }
         let ranges = try split(text, limits: limits)
         guard ranges.count <= Self.maximumParts else {
             throw SegmentationError(code: .tooManyParts, amount: ranges.count)

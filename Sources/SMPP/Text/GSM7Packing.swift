@@ -9,6 +9,9 @@ public enum GSM7Packing {
     }
 
     /// Packs septets (only their low seven bits are used), preceded by `fillBits` zero bits (0–6).
+    ///
+    /// When the last octet would end with seven spare bits they hold CR (0x0D), as 3GPP TS 23.038 §6.1.2.3.1 asks,
+    /// so a receiver that counts septets from octets does not show a stray '@'; `unpack` drops it again.
     public static func pack(_ septets: some Collection<UInt8>, fillBits: Int = 0) -> [UInt8] {
         guard !septets.isEmpty else { return [] }
         let fill = min(max(fillBits, 0), 6)
@@ -24,14 +27,27 @@ public enum GSM7Packing {
             }
             bit += 7
         }
+        if octets.count * 8 - bit == 7 { octets[octets.count - 1] |= carriageReturn << 1 }
         return octets
+    }
+
+    /// CR, the padding septet of TS 23.038 §6.1.2.3.1.
+    static let carriageReturn: UInt8 = 0x0D
+
+    /// Whether `septets` packed after `fillBits` end exactly on an octet boundary with a last septet (0x00 or CR)
+    /// that `unpack` would take for padding. The segmenter avoids ending a part like that.
+    public static func endsAmbiguously(_ septets: some Collection<UInt8>, fillBits: Int) -> Bool {
+        guard let last = septets.reversed().first, septets.count >= 2 else { return false }
+        return (fillBits + septets.count * 7) % 8 == 0 && (last == 0 || last == carriageReturn)
     }
 
     /// Unpacks octets into septets, skipping `fillBits` leading bits (0–6).
     ///
-    /// With `septetCount` nil every whole septet is returned, except that a final 0x00 septet which only exists
-    /// because seven spare bits ended the last octet is dropped as padding (the TSV's note on 0x00): the wire gives
-    /// no septet count. With a count, at most that many septets are returned.
+    /// With `septetCount` nil every whole septet is returned, except that when the bits divide into septets
+    /// exactly, a final 0x00 or CR is dropped as padding: the wire gives no septet count, and seven spare bits may be
+    /// zero (the TSV's note on 0x00) or CR (TS 23.038 §6.1.2.3.1). A message that really ends in '@' or CR on such
+    /// a boundary is indistinguishable and loses that character; `MessageSegmenter` never ends a non-final part
+    /// that way. With a count, at most that many septets are returned.
     public static func unpack(_ octets: some Collection<UInt8>, fillBits: Int = 0, septetCount: Int? = nil) -> [UInt8] {
         let bytes = Array(octets)
         let fill = min(max(fillBits, 0), 6)
@@ -49,7 +65,9 @@ public enum GSM7Packing {
             septets.append(UInt8(truncatingIfNeeded: value >> UInt16(bit % 8)) & 0x7F)
             bit += 7
         }
-        if septetCount == nil, availableBits % 7 == 0, availableBits >= 14, septets.last == 0 {
+        if septetCount == nil, availableBits % 7 == 0, availableBits >= 14,
+            let last = septets.last, last == 0 || last == carriageReturn
+        {
             septets.removeLast()
         }
         return septets

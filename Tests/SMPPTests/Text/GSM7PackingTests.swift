@@ -18,6 +18,31 @@ import Testing
         #expect(SMSText.decode(encoded.wireOctets, dataCoding: 0, defaultAlphabet: .gsm7Packed).text == "hellohello")
     }
 
+    @Test func sevenSpareBitsArePaddedWithCR() throws {
+        // 7 septets = 49 bits: the 8th septet slot holds CR (23.038 §6.1.2.3.1), not '@', and is dropped on decode.
+        let packed = GSM7Packing.pack([0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37])
+        #expect(packed.count == 7 && packed[6] >> 1 == 0x0D)
+        #expect(GSM7Packing.unpack(packed) == [0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37])
+        // A zero-padding sender's trailing '@' is dropped too (the TSV's note on 0x00).
+        var zeroPadded = packed
+        zeroPadded[6] &= 0x01
+        #expect(GSM7Packing.unpack(zeroPadded).count == 7)
+        // A real '@' at the end, with 7 spare bits, survives.
+        let at = try SMSText.encode("123456@", as: .gsm7, defaultAlphabet: .gsm7Packed)
+        #expect(SMSText.decode(at.wireOctets, dataCoding: 0, defaultAlphabet: .gsm7Packed).text == "123456@")
+    }
+
+    @Test func fullPackedPartsNeverEndInPaddingLookalikes() throws {
+        // 152 'a' then '@': the first part would be 153 septets (an exact fit after 1 fill bit) ending in '@'.
+        let text = String(repeating: "a", count: 152) + "@" + String(repeating: "b", count: 20)
+        let encoded = try SMSText.encode(text, defaultAlphabet: .gsm7Packed)
+        let message = try MessageSegmenter(method: .udh8).segment(encoded, reference: 1)
+        #expect(message.parts.map(\.count) == [152, 21])
+        let decoded = SMSText.decode(
+            parts: message.parts.map { (Array($0.shortMessage.dropFirst(6)), 6) }, dataCoding: 0, defaultAlphabet: .gsm7Packed)
+        #expect(decoded.text == text)
+    }
+
     @Test func oneFillBitShiftsTheFirstSeptet() {
         // "A" = 0x41 after a 6-octet UDH: one fill bit, so the octet is 0x41 << 1 = 0x82.
         #expect(GSM7Packing.pack([0x41], fillBits: 1) == [0x82])
@@ -33,9 +58,12 @@ import Testing
                 #expect(packed.count == (length == 0 ? 0 : (fill + 7 * length + 7) / 8))
                 #expect(GSM7Packing.unpack(packed, fillBits: fill, septetCount: length) == septets)
                 let counted = GSM7Packing.unpack(packed, fillBits: fill)
-                // Without a count, trailing padding may add one '@' (0x00) only when 7 spare bits are zero and the
-                // real last septet is not 0x00 — which the unpacker drops.
-                if septets.last != 0 { #expect(counted == septets, "length \(length) fill \(fill)") }
+                // Without a count only an exact fit ending in 0x00 or CR is ambiguous (read as padding).
+                if GSM7Packing.endsAmbiguously(septets, fillBits: fill) {
+                    #expect(counted == Array(septets.dropLast()), "length \(length) fill \(fill)")
+                } else {
+                    #expect(counted == septets, "length \(length) fill \(fill)")
+                }
             }
         }
     }
