@@ -134,3 +134,20 @@ import Testing
         }
     }
 }
+
+@Suite struct DeliveryReceiptFormattingTests {
+    @Test(arguments: ReceiptState.allCases)
+    func formatThenParse(state: ReceiptState) {
+        let submit = ReceiptDate(year: 2026, month: 11, day: 26, hour: 9, minute: 5)
+        let done = ReceiptDate(year: 2026, month: 11, day: 26, hour: 9, minute: 7)
+        let text = DeliveryReceipt.format(
+            id: "5F3A9C01", state: state, submitDate: submit, doneDate: done, text: "Your code is 123456, valid 5 min")
+        #expect(text.hasPrefix("id:5F3A9C01 sub:001 dlvrd:00"))
+        #expect(text.contains("submit date:2611260905 done date:2611260907 stat:\(state.stat) err:000 text:Your code is 123456"))
+        let receipt = DeliveryReceipt.parse(text: text)
+        #expect(receipt.messageID == "5F3A9C01" && receipt.state == state && receipt.error == "000")
+        #expect(receipt.submitDate == submit && receipt.doneDate == done)
+        #expect(receipt.text == "Your code is 123456,")
+        #expect(receipt.delivered == (state == .delivered ? "001" : "000"))
+    }
+}
