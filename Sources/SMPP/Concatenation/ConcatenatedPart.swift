@@ -94,6 +94,14 @@ public struct ReassembledMessage: Sendable, Hashable {
     /// 1-based indexes that never arrived; empty when complete.
     public var missing: [Int]
 
+    /// Creates a message from its parts (e.g. when rebuilding from a store).
+    public init(key: ReassemblyKey, dataCoding: UInt8, parts: [ConcatenatedPart], missing: [Int]) {
+        self.key = key
+        self.dataCoding = dataCoding
+        self.parts = parts
+        self.missing = missing
+    }
+
     /// Whether every part arrived.
     public var isComplete: Bool { missing.isEmpty }
 

@@ -49,6 +49,20 @@ public struct SegmentedMessage: Sendable, Hashable {
     public var reference: UInt16?
     /// The parts, in order.
     public var parts: [SubmitPart]
+
+    /// Creates a segmented message; `MessageSegmenter.segment` is the usual way.
+    public init(
+        encoding: TextEncoding?, alphabet: SMSAlphabet, dataCoding: UInt8, count: Int, method: ConcatenationMethod,
+        reference: UInt16?, parts: [SubmitPart]
+    ) {
+        self.encoding = encoding
+        self.alphabet = alphabet
+        self.dataCoding = dataCoding
+        self.count = count
+        self.method = method
+        self.reference = reference
+        self.parts = parts
+    }
 }
 
 /// A message that cannot be split as asked.
