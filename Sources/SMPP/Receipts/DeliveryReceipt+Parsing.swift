@@ -36,7 +36,7 @@ extension DeliveryReceipt {
         if let value = tlvs.first(where: { $0.tag == messageStateTag })?.value, value.count == 1 {
             tlvState = ReceiptState(messageState: value[0])
         }
-        let networkError = tlvs.first(where: { $0.tag == networkErrorCodeTag }).flatMap { NetworkErrorCode(tlvValue: $0.value) }
+        let networkError = tlvs.first(where: { $0.tag == networkErrorCodeTag }).flatMap { ReceiptNetworkError(tlvValue: $0.value) }
         return parse(text: text, receiptedMessageID: tlvID, messageState: tlvState, networkErrorCode: networkError)
     }
 
@@ -45,7 +45,7 @@ extension DeliveryReceipt {
         text: String,
         receiptedMessageID: String?,
         messageState: ReceiptState?,
-        networkErrorCode: NetworkErrorCode?
+        networkErrorCode: ReceiptNetworkError?
     ) -> DeliveryReceipt {
         var receipt = DeliveryReceipt(rawText: text)
         receipt.fields = fields(in: text)

@@ -20,7 +20,7 @@ public struct DeliveryReceipt: Sendable, Hashable {
     /// The `text` field: everything after `text:` to the end, colons and spaces included.
     public var text: String?
     /// The network_error_code TLV.
-    public var networkErrorCode: NetworkErrorCode?
+    public var networkErrorCode: ReceiptNetworkError?
     /// Every labelled field found in the text, keyed by canonical label (`id`, `sub`, `dlvrd`, `submit date`,
     /// `done date`, `stat`, `err`, `text`), values as sent.
     public var fields: [String: String]
@@ -88,7 +88,7 @@ public struct ReceiptDate: Sendable, Hashable {
 }
 
 /// The network_error_code TLV (0x0423): network type and error code.
-public struct NetworkErrorCode: Sendable, Hashable {
+public struct ReceiptNetworkError: Sendable, Hashable {
     /// 1 ANSI-136, 2 IS-95, 3 GSM (4–8 SMPP 5.0).
     public var networkType: UInt8
     /// The network's error code.

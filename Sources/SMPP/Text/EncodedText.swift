@@ -24,7 +24,7 @@ public struct EncodedText: Sendable, Hashable {
     }
 
     /// A binary (8-bit) payload; `data_coding` 4 unless told otherwise (DESIGN §1.2 `binary`).
-    public static func binary(_ octets: [UInt8], dataCoding: UInt8 = DataCoding.binary) -> EncodedText {
+    public static func binary(_ octets: [UInt8], dataCoding: UInt8 = SMSDataCoding.binary) -> EncodedText {
         EncodedText(encoding: nil, alphabet: .binary, dataCoding: dataCoding, units: octets, count: octets.count)
     }
 

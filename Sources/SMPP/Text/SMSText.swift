@@ -21,9 +21,9 @@ public enum SMSText {
         case .ucs2:
             return encodeUCS2(text)
         case .latin1:
-            return try encodeOctets(text, limit: 0xFF, encoding: .latin1, dataCoding: DataCoding.latin1)
+            return try encodeOctets(text, limit: 0xFF, encoding: .latin1, dataCoding: SMSDataCoding.latin1)
         case .ascii:
-            return try encodeOctets(text, limit: 0x7F, encoding: .ascii, dataCoding: DataCoding.ascii)
+            return try encodeOctets(text, limit: 0x7F, encoding: .ascii, dataCoding: SMSDataCoding.ascii)
         }
     }
 
@@ -60,7 +60,7 @@ public enum SMSText {
             septets += pair.second == nil ? 1 : 2
         }
         return EncodedText(
-            encoding: .gsm7, alphabet: defaultAlphabet.alphabet, dataCoding: DataCoding.defaultAlphabet,
+            encoding: .gsm7, alphabet: defaultAlphabet.alphabet, dataCoding: SMSDataCoding.defaultAlphabet,
             units: units, count: septets)
     }
 
@@ -72,7 +72,7 @@ public enum SMSText {
             units.append(UInt8(truncatingIfNeeded: unit))
         }
         return EncodedText(
-            encoding: .ucs2, alphabet: .ucs2, dataCoding: DataCoding.ucs2, units: units, count: units.count / 2)
+            encoding: .ucs2, alphabet: .ucs2, dataCoding: SMSDataCoding.ucs2, units: units, count: units.count / 2)
     }
 
     private static func encodeOctets(

@@ -54,7 +54,7 @@ extension DefaultAlphabet {
 }
 
 /// Well-known `data_coding` values (reference/SMPP-3.4.md §6).
-public enum DataCoding {
+public enum SMSDataCoding {
     /// SMSC default alphabet; its meaning is `DefaultAlphabet`.
     public static let defaultAlphabet: UInt8 = 0x00
     /// IA5 / ASCII.

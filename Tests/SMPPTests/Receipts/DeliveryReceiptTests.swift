@@ -93,7 +93,7 @@ import Testing
         let receipt = DeliveryReceipt.parse(text: "id:0000000001 stat:DELIVRD err:000 text:x", tlvs: tlvs)
         #expect(receipt.messageID == "5F3A9C01")
         #expect(receipt.state == .undeliverable && receipt.stat == "UNDELIV" && receipt.isFinal == true)
-        #expect(receipt.networkErrorCode == NetworkErrorCode(networkType: 3, errorCode: 0x22))
+        #expect(receipt.networkErrorCode == ReceiptNetworkError(networkType: 3, errorCode: 0x22))
         #expect(receipt.error == "000" && receipt.fields["id"] == "0000000001")
         // Same state in both: the text's spelling is kept.
         let agreeing = DeliveryReceipt.parse(text: "stat:delivered", receiptedMessageID: nil, messageState: .delivered, networkErrorCode: nil)
