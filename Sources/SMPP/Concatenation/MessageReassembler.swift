@@ -1,0 +1,165 @@
+/// Collects the parts of concatenated MO messages until each is whole (DESIGN §3 inbound step 2).
+///
+/// A pure value type: the caller passes the time in with every event (`partReceived(_:now:)`, `expire(now:)`) and
+/// schedules its own timer from `nextExpiry`. Parts are grouped by (source, destination, reference, total); a group
+/// completes in any arrival order; a repeated index is ignored. After completion a group's part digests are
+/// remembered for `timeout`, so a part the SMSC delivers again is recognised as a duplicate, while a new message
+/// that reuses the reference (different content) starts a new group.
+///
+/// Memory is bounded: at most `maximumGroups` groups and `maximumOctets` octets of user data are held; when a new
+/// part would exceed either, the oldest groups are evicted and returned as incomplete in `ReassemblyEvent.evicted`.
+public struct MessageReassembler<Instant: InstantProtocol>: Sendable {
+    /// How long a group may wait for its missing parts, counted from its first part.
+    public var timeout: Instant.Duration
+    /// Most groups held at once (default 10 000).
+    public var maximumGroups: Int
+    /// Most user-data octets held at once (default 16 MiB).
+    public var maximumOctets: Int
+
+    private struct Group: Sendable {
+        var firstReceived: Instant
+        var dataCoding: UInt8
+        var parts: [UInt8: ConcatenatedPart] = [:]
+        var octets = 0
+    }
+
+    private struct Completed: Sendable {
+        var at: Instant
+        var digests: [UInt8: Int]
+    }
+
+    private var groups: [ReassemblyKey: Group] = [:]
+    private var completed: [ReassemblyKey: Completed] = [:]
+    private var heldOctets = 0
+
+    /// Creates an empty reassembler.
+    public init(timeout: Instant.Duration, maximumGroups: Int = 10_000, maximumOctets: Int = 16 << 20) {
+        self.timeout = timeout
+        self.maximumGroups = max(1, maximumGroups)
+        self.maximumOctets = max(1, maximumOctets)
+    }
+
+    /// Groups waiting for parts.
+    public var pendingCount: Int { groups.count }
+
+    /// User-data octets held.
+    public var pendingOctets: Int { heldOctets }
+
+    /// When the oldest pending group expires; nil when nothing is pending.
+    public var nextExpiry: Instant? { groups.values.map(\.firstReceived).min()?.advanced(by: timeout) }
+
+    /// Takes one part.
+    public mutating func partReceived(_ part: ConcatenatedPart, now: Instant) -> ReassemblyEvent {
+        let info = part.concatenation
+        guard info.total > 0 else { return ReassemblyEvent(outcome: .rejected(.init(code: .zeroTotal, concatenation: info))) }
+        guard info.index >= 1, info.index <= info.total else {
+            return ReassemblyEvent(outcome: .rejected(.init(code: .indexOutOfRange, concatenation: info)))
+        }
+        let key = ReassemblyKey(part)
+        if let done = completed[key], now < done.at.advanced(by: timeout),
+            done.digests[info.index] == Self.digest(part.userData)
+        {
+            return ReassemblyEvent(outcome: .duplicate)
+        }
+        if info.total == 1 {
+            return ReassemblyEvent(outcome: .complete(ReassembledMessage(key: key, dataCoding: part.dataCoding, parts: [part], missing: [])))
+        }
+        var event = ReassemblyEvent(outcome: .duplicate)
+        if var group = groups[key] {
+            guard group.dataCoding == part.dataCoding else {
+                return ReassemblyEvent(outcome: .rejected(.init(code: .dataCodingMismatch, concatenation: info)))
+            }
+            guard group.parts[info.index] == nil else { return event }
+            event.evicted = makeRoom(for: part.userData.count, newGroup: false, keeping: key)
+            group.parts[info.index] = part
+            group.octets += part.userData.count
+            heldOctets += part.userData.count
+            groups[key] = group
+        } else {
+            event.evicted = makeRoom(for: part.userData.count, newGroup: true, keeping: key)
+            var group = Group(firstReceived: now, dataCoding: part.dataCoding)
+            group.parts[info.index] = part
+            group.octets = part.userData.count
+            heldOctets += part.userData.count
+            groups[key] = group
+        }
+        guard let group = groups[key] else { return event }
+        if group.parts.count == Int(info.total) {
+            groups[key] = nil
+            heldOctets -= group.octets
+            completed[key] = Completed(at: now, digests: group.parts.mapValues { Self.digest($0.userData) })
+            if completed.count > maximumGroups { forgetCompleted(before: nil) }
+            event.outcome = .complete(Self.message(key, group))
+        } else {
+            event.outcome = .pending(received: group.parts.count, total: Int(info.total))
+        }
+        return event
+    }
+
+    /// Removes and returns, incomplete, every group whose first part is at least `timeout` old at `now`.
+    public mutating func expire(now: Instant) -> [ReassembledMessage] {
+        var expired = [(at: Instant, message: ReassembledMessage)]()
+        for (key, group) in groups where group.firstReceived.advanced(by: timeout) <= now {
+            groups[key] = nil
+            heldOctets -= group.octets
+            expired.append((group.firstReceived, Self.message(key, group)))
+        }
+        forgetCompleted(before: now)
+        return expired.sorted { $0.at < $1.at }.map(\.message)
+    }
+
+    private mutating func forgetCompleted(before now: Instant?) {
+        guard let now else {
+            completed.removeAll(keepingCapacity: true)
+            return
+        }
+        completed = completed.filter { now < $0.value.at.advanced(by: timeout) }
+    }
+
+    /// Evicts the oldest groups until one more part (and group) fits.
+    private mutating func makeRoom(for octets: Int, newGroup: Bool, keeping key: ReassemblyKey) -> [ReassembledMessage] {
+        var evicted = [ReassembledMessage]()
+        while !groups.isEmpty,
+            (newGroup && groups.count >= maximumGroups) || heldOctets + octets > maximumOctets
+        {
+            let candidates = groups.filter { $0.key != key }
+            guard let oldest = candidates.min(by: { $0.value.firstReceived < $1.value.firstReceived }) else { break }
+            groups[oldest.key] = nil
+            heldOctets -= oldest.value.octets
+            evicted.append(Self.message(oldest.key, oldest.value))
+        }
+        return evicted
+    }
+
+    private static func message(_ key: ReassemblyKey, _ group: Group) -> ReassembledMessage {
+        let ordered = group.parts.sorted { $0.key < $1.key }.map(\.value)
+        let missing = (1...Int(max(key.total, 1))).filter { group.parts[UInt8(truncatingIfNeeded: $0)] == nil }
+        return ReassembledMessage(key: key, dataCoding: group.dataCoding, parts: ordered, missing: missing)
+    }
+
+    private static func digest(_ bytes: [UInt8]) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes)
+        return hasher.finalize()
+    }
+}
+
+/// What taking one part led to.
+public struct ReassemblyEvent: Sendable, Hashable {
+    /// The part's own outcome.
+    public enum Outcome: Sendable, Hashable {
+        /// The message is whole.
+        case complete(ReassembledMessage)
+        /// Stored; `received` of `total` parts are held.
+        case pending(received: Int, total: Int)
+        /// This index was already held (or the message already completed with the same part): ignored.
+        case duplicate
+        /// The part is inconsistent and was not stored.
+        case rejected(ReassemblyRejection)
+    }
+
+    /// The part's outcome.
+    public var outcome: Outcome
+    /// Groups evicted, incomplete, to stay within the memory bounds (publish them like expired ones).
+    public var evicted: [ReassembledMessage] = []
+}

@@ -1,0 +1,87 @@
+extension MessageSegmenter {
+    /// What one part may hold: capacity units (septets, code units, octets) and short_message payload octets.
+    struct Limits {
+        var cost: Int
+        var octets: Int
+        /// Fill bits before a part's packed septets; nil when septets are not packed.
+        var packedFillBits: Int? = nil
+    }
+
+    /// A part's slice of `EncodedText.units` and the capacity units it uses.
+    struct PartRange {
+        var units: Range<Int>
+        var cost: Int
+    }
+
+    func capacity(_ text: EncodedText, headerOctets: Int) throws(SegmentationError) -> Limits {
+        let room = Self.userDataOctets - headerOctets
+        // A part must hold at least the largest indivisible unit (an escape pair, a surrogate pair).
+        guard room >= 4 else { throw SegmentationError(code: .headerTooLong, amount: headerOctets) }
+        let smRoom = Self.shortMessageOctets - headerOctets
+        switch text.encoding {
+        case .gsm7?:
+            let septets = room * 8 / 7
+            let unpacked = text.alphabet != .gsm7Packed
+            let octets = unpacked && gsmPartSize == .shortMessage140 ? room : smRoom
+            return Limits(cost: septets, octets: octets)
+        case .ucs2?:
+            return Limits(cost: room / 2, octets: room)
+        default:
+            return Limits(cost: room, octets: room)
+        }
+    }
+
+    /// Greedy split into parts that respect `limits`, never cutting an indivisible unit.
+    func split(_ text: EncodedText, limits: Limits) throws(SegmentationError) -> [PartRange] {
+        let units = text.units
+        var ranges = [PartRange]()
+        var start = 0
+        var cost = 0
+        var position = 0
+        while position < units.count {
+            let (length, unitCost) = chunk(text, at: position)
+            let octets = text.alphabet == .gsm7Packed ? 0 : position + length - start
+            if cost + unitCost > limits.cost || octets > limits.octets {
+                // `capacity` guarantees room for any unit; this only guards against looping forever.
+                guard position > start else { throw SegmentationError(code: .headerTooLong, amount: 0) }
+                if let fill = limits.packedFillBits, GSM7Packing.endsAmbiguously(units[start..<position], fillBits: fill),
+                    position - start > 1, units[position - 2] != GSM0338.escape
+                {
+                    // A full packed part ending in '@' or CR would read as padding; carry that septet over.
+                    position -= 1
+                    cost -= 1
+                }
+                ranges.append(PartRange(units: start..<position, cost: cost))
+                start = position
+                cost = 0
+                continue
+            }
+            cost += unitCost
+            position += length
+        }
+        if position > start { ranges.append(PartRange(units: start..<position, cost: cost)) }
+        return ranges
+    }
+
+    /// The indivisible unit at `position`: its length in `units` and its cost in capacity units.
+    private func chunk(_ text: EncodedText, at position: Int) -> (length: Int, cost: Int) {
+        let units = text.units
+        switch (text.encoding, text.alphabet) {
+        case (.gsm7?, .gsm7), (.gsm7?, .gsm7Packed):
+            let pair = units[position] == GSM0338.escape && position + 1 < units.count
+            return pair ? (2, 2) : (1, 1)
+        case (.gsm7?, _):
+            // Latin-1/ASCII octets for an SMSC that converts to GSM: an extension character still costs 2 septets.
+            return (1, GSM0338.septetCost(of: Unicode.Scalar(units[position])) ?? 1)
+        case (.ucs2?, _):
+            guard position + 1 < units.count else { return (units.count - position, 1) }
+            let high = units[position]
+            if high & 0xFC == 0xD8, position + 3 < units.count, units[position + 2] & 0xFC == 0xDC {
+                return (4, 2)
+            }
+            return (2, 1)
+        default:
+            return (1, 1)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+extension SMSText {
+    /// The alphabet a `data_coding` value stands for (reference/SMPP-3.4.md §6).
+    ///
+    /// 0 follows `defaultAlphabet`; 1 ASCII; 3 Latin-1; 8 UCS2; 0xC0–0xDF (message waiting, GSM 7-bit) and
+    /// 0xF0–0xFF with bit 2 clear are GSM 7-bit, packed only when the default alphabet is `.gsm7Packed` (SMSCs send
+    /// septets unpacked, §8); 0xE0–0xEF UCS2. Everything else (2, 4, 0xF4–0xF7, 0xFC–0xFF, national codings
+    /// this module does not decode) is `.binary`.
+    public static func alphabet(forDataCoding dataCoding: UInt8, defaultAlphabet: DefaultAlphabet = .gsm7) -> SMSAlphabet {
+        let gsm: SMSAlphabet = defaultAlphabet == .gsm7Packed ? .gsm7Packed : .gsm7
+        switch dataCoding {
+        case 0x00: return defaultAlphabet.alphabet
+        case 0x01: return .ascii
+        case 0x03: return .latin1
+        case 0x08: return .ucs2
+        case 0xC0...0xDF: return gsm
+        case 0xE0...0xEF: return .ucs2
+        case 0xF0...0xFF: return dataCoding & 0x04 == 0 ? gsm : .binary
+        default: return .binary
+        }
+    }
+
+    /// Decodes a payload by its `data_coding`. Never fails: odd input is substituted and counted.
+    /// - Parameters:
+    ///   - bytes: the user data after any UDH.
+    ///   - udhOctets: the length of the UDH that preceded `bytes` (sets the fill bits of packed GSM), 0 if none.
+    public static func decode(
+        _ bytes: some Collection<UInt8>,
+        dataCoding: UInt8,
+        defaultAlphabet: DefaultAlphabet = .gsm7,
+        udhOctets: Int = 0
+    ) -> DecodedText {
+        decode(bytes, alphabet: alphabet(forDataCoding: dataCoding, defaultAlphabet: defaultAlphabet), udhOctets: udhOctets)
+    }
+
+    /// Decodes a payload in a known alphabet. Never fails: odd input is substituted and counted.
+    public static func decode(_ bytes: some Collection<UInt8>, alphabet: SMSAlphabet, udhOctets: Int = 0) -> DecodedText {
+        switch alphabet {
+        case .gsm7: return decodeSeptets(bytes)
+        case .gsm7Packed:
+            let septets = GSM7Packing.unpack(bytes, fillBits: GSM7Packing.fillBits(afterUDHOctets: udhOctets))
+            var decoded = decodeSeptets(septets)
+            decoded.alphabet = .gsm7Packed
+            return decoded
+        case .ucs2: return decodeUCS2(bytes)
+        case .latin1:
+            var scalars = String.UnicodeScalarView()
+            for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
+            return DecodedText(text: String(scalars), substitutions: 0, alphabet: .latin1)
+        case .ascii:
+            var scalars = String.UnicodeScalarView()
+            var substitutions = 0
+            for byte in bytes {
+                if byte < 0x80 {
+                    scalars.append(Unicode.Scalar(byte))
+                } else {
+                    scalars.append(replacement)
+                    substitutions += 1
+                }
+            }
+            return DecodedText(text: String(scalars), substitutions: substitutions, alphabet: .ascii)
+        case .binary: return DecodedText(text: "", substitutions: 0, alphabet: .binary)
+        }
+    }
+
+    /// Decodes the user data of several parts of one message as one text, so an escape pair or surrogate pair
+    /// that a sender split across parts still decodes. Each part is `(user data after its UDH, UDH length)`.
+    public static func decode(
+        parts: [(userData: [UInt8], udhOctets: Int)],
+        dataCoding: UInt8,
+        defaultAlphabet: DefaultAlphabet = .gsm7
+    ) -> DecodedText {
+        let alphabet = alphabet(forDataCoding: dataCoding, defaultAlphabet: defaultAlphabet)
+        var joined = [UInt8]()
+        for part in parts {
+            if alphabet == .gsm7Packed {
+                joined += GSM7Packing.unpack(part.userData, fillBits: GSM7Packing.fillBits(afterUDHOctets: part.udhOctets))
+            } else {
+                joined += part.userData
+            }
+        }
+        if alphabet == .gsm7Packed {
+            var decoded = decodeSeptets(joined)
+            decoded.alphabet = .gsm7Packed
+            return decoded
+        }
+        return decode(joined, alphabet: alphabet)
+    }
+
+    private static let replacement: Unicode.Scalar = "\u{FFFD}"
+    private static let noBreakSpace: Unicode.Scalar = "\u{00A0}"
+
+    private static func decodeSeptets(_ septets: some Collection<UInt8>) -> DecodedText {
+        var scalars = String.UnicodeScalarView()
+        var substitutions = 0
+        var escaped = false
+        for septet in septets {
+            if escaped {
+                escaped = false
+                if let scalar = GSM0338.extensionScalar(septet) {
+                    scalars.append(scalar)
+                    continue
+                }
+                // Unknown extension: the escape reads as NBSP and the septet as a basic character.
+                scalars.append(noBreakSpace)
+                substitutions += 1
+            }
+            if septet == GSM0338.escape {
+                escaped = true
+            } else if septet < 0x80, let scalar = Unicode.Scalar(UInt32(GSM0338.basicTable[Int(septet)])) {
+                scalars.append(scalar)
+            } else {
+                scalars.append(replacement)
+                substitutions += 1
+            }
+        }
+        if escaped {
+            scalars.append(noBreakSpace)
+            substitutions += 1
+        }
+        return DecodedText(text: String(scalars), substitutions: substitutions, alphabet: .gsm7)
+    }
+
+    private static func decodeUCS2(_ bytes: some Collection<UInt8>) -> DecodedText {
+        var scalars = String.UnicodeScalarView()
+        var substitutions = 0
+        var pendingHigh: UInt16?
+        var iterator = bytes.makeIterator()
+        while let high = iterator.next() {
+            guard let low = iterator.next() else {
+                substitutions += 1
+                if pendingHigh != nil { scalars.append(replacement); substitutions += 1 }
+                pendingHigh = nil
+                scalars.append(replacement)
+                break
+            }
+            let unit = UInt16(high) << 8 | UInt16(low)
+            switch unit {
+            case 0xD800...0xDBFF:
+                if pendingHigh != nil { scalars.append(replacement); substitutions += 1 }
+                pendingHigh = unit
+            case 0xDC00...0xDFFF:
+                if let leading = pendingHigh,
+                    let scalar = Unicode.Scalar(0x10000 + (UInt32(leading - 0xD800) << 10) + UInt32(unit - 0xDC00))
+                {
+                    scalars.append(scalar)
+                } else {
+                    scalars.append(replacement)
+                    substitutions += 1
+                }
+                pendingHigh = nil
+            default:
+                if pendingHigh != nil { scalars.append(replacement); substitutions += 1 }
+                pendingHigh = nil
+                scalars.append(Unicode.Scalar(unit) ?? replacement)
+            }
+        }
+        if pendingHigh != nil {
+            scalars.append(replacement)
+            substitutions += 1
+        }
+        return DecodedText(text: String(scalars), substitutions: substitutions, alphabet: .ucs2)
+    }
+}
