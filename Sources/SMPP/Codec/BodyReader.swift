@@ -123,6 +123,8 @@ struct BodyReader {
     mutating func readTLVs() throws(SMPPDecodeError) -> [TLV] {
         if index >= bytes.count { return [] }
         var tlvs: [TLV] = []
+        // One allocation for the usual handful of TLVs (each takes at least 4 octets).
+        tlvs.reserveCapacity(Swift.min(8, remaining / 4))
         while index < bytes.count {
             guard remaining >= 4 else {
                 throw error(.invalidTLV, "TLV header needs 4 octets, \(remaining) left")

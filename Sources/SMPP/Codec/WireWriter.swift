@@ -25,6 +25,7 @@ struct WireWriter {
     }
 
     /// Returns where `width` octets go, or `nil` when counting or when they would not fit.
+    @inline(__always)
     private mutating func reserve(_ width: Int) -> UnsafeMutableRawPointer? {
         defer { count &+= width }
         guard let base else { return nil }
@@ -35,14 +36,17 @@ struct WireWriter {
         return base + count
     }
 
+    @inline(__always)
     mutating func writeInteger(_ value: UInt8) {
         reserve(1)?.storeBytes(of: value, as: UInt8.self)
     }
 
+    @inline(__always)
     mutating func writeInteger(_ value: UInt16) {
         reserve(2)?.storeBytes(of: value.bigEndian, as: UInt16.self)
     }
 
+    @inline(__always)
     mutating func writeInteger(_ value: UInt32) {
         reserve(4)?.storeBytes(of: value.bigEndian, as: UInt32.self)
     }
