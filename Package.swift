@@ -44,6 +44,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The operator tools of the smpp-bridge executable (pdu decode), tested through @testable import.
+        .testTarget(
+            name: "SMPPBridgeToolTests",
+            dependencies: ["smpp-bridge", "SMPP"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SMPPTests",
             dependencies: ["SMPP", .product(name: "NIOCore", package: "swift-nio")],
