@@ -38,12 +38,12 @@ import Testing
     @Test func genericNackForDecodeErrors() {
         let lengthError = SMPPDecodeError(
             code: .invalidCommandLength, commandID: .submitSM, sequenceNumber: 9, offset: 0, bytes: [], reason: "x")
-        #expect(
-            PDU.genericNack(for: lengthError) == PDU(.genericNack, sequenceNumber: 0, commandStatus: .invalidCommandLength))
+        let lengthNack = PDU(.genericNack, sequenceNumber: 0, commandStatus: .invalidCommandLength)
+        #expect(PDU.genericNack(for: lengthError) == lengthNack)
         let bodyError = SMPPDecodeError(
             code: .missingNullTerminator, commandID: .submitSM, sequenceNumber: 9, offset: 20, bytes: [], reason: "x")
-        #expect(
-            PDU.genericNack(for: bodyError) == PDU(.genericNack, sequenceNumber: 9, commandStatus: .invalidMessageLength))
+        let bodyNack = PDU(.genericNack, sequenceNumber: 9, commandStatus: .invalidMessageLength)
+        #expect(PDU.genericNack(for: bodyError) == bodyNack)
         let tlvError = SMPPDecodeError(
             code: .invalidTLV, commandID: .submitSM, sequenceNumber: 3, offset: 20, bytes: [], reason: "x")
         #expect(PDU.genericNack(for: tlvError).commandStatus == .invalidOptionalParameterStream)
