@@ -50,6 +50,12 @@ let package = Package(
             dependencies: ["smpp-bridge", "SMPP"],
             swiftSettings: swiftSettings
         ),
+        // Smoke tests of the benchmark commands (bounded tiny runs; they never assert speed).
+        .testTarget(
+            name: "SMPPBenchTests",
+            dependencies: ["smpp-bench", "SMPP"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SMPPTests",
             dependencies: ["SMPP", .product(name: "NIOCore", package: "swift-nio")],
