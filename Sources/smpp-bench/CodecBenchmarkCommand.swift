@@ -6,7 +6,7 @@ import SMPP
 struct CodecBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codec",
-        abstract: "SMPP codec throughput: submit_sm and a deliver_sm receipt, encode and decode (ops/s, ns/op)."
+        abstract: "Codec throughput: submit_sm and a deliver_sm receipt encode/decode, GSM7/UCS2 text encoding, segmenting."
     )
 
     @Option(help: "Upper bound on the seconds each figure runs.")
@@ -24,6 +24,7 @@ struct CodecBenchmarkCommand: ParsableCommand {
     func run() throws {
         var figures: [BenchmarkFigure] = []
         figures += try codecFigures()
+        figures += textBenchmarkFigures(maxSeconds: maxSeconds, maxOperations: count)
         try printJSONLine(Report(figures: figures))
     }
 

@@ -73,6 +73,9 @@ extension PDUBody {
                         ("registered_delivery", .number(sm.registeredDelivery)),
                         ("data_coding", .number(sm.dataCoding)),
                         ("tlvs", tlvs(sm.tlvs)),
+                        ("user_data", decodedUserData(
+                            esmClass: sm.esmClass, dataCoding: sm.dataCoding, shortMessage: [], tlvs: sm.tlvs,
+                            defaultAlphabet: .gsm7)),
                     ])
         case .querySM(let query):
             return .object(

@@ -28,6 +28,9 @@ func shortMessageFields(
                 ("sm_length", .number(shortMessage.count)),
                 ("short_message", .string(hexString(shortMessage))),
                 ("tlvs", tlvs(tlvList)),
+                ("user_data", decodedUserData(
+                    esmClass: esmClass, dataCoding: dataCoding, shortMessage: shortMessage, tlvs: tlvList,
+                    defaultAlphabet: .gsm7)),
             ])
 }
 

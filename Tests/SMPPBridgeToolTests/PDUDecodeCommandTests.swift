@@ -30,7 +30,8 @@ import Testing
             + #""priority_flag":0,"schedule_delivery_time":"","validity_period":"","registered_delivery":1,"#
             + #""replace_if_present_flag":0,"data_coding":0,"sm_default_msg_id":0,"sm_length":5,"#
             + #""short_message":"48656c6c6f","tlvs":[{"tag":"0x0204","name":"user_message_reference","length":2,"#
-            + #""value":"002a","typed":42}]}}"#
+            + #""value":"002a","typed":42}],"#
+            + #""user_data":{"source":"short_message","udh":null,"alphabet":"gsm7","text":"Hello","substitutions":0}}}"#
         #expect(json == expected)
     }
 
@@ -50,6 +51,31 @@ import Testing
         #expect(json.contains(#""typed":{"value":2,"name":"DELIVERED"}"#))
         #expect(json.contains(#""typed":{"network_type":3,"error_code":258}"#))
         #expect(json.contains(#"{"tag":"0x1400","name":"vendor_0x1400","length":1,"value":"fe"}"#))
+    }
+
+    @Test func decodesConcatenatedUCS2TextAfterItsUDH() throws {
+        // UDH 8-bit reference 0x2A, part 1 of 2, then "Ωé" in UCS2.
+        let pdu = PDU(
+            .deliverSM(DeliverSM(
+                destination: Address(address: "12345"), esmClass: .udhIndicator, dataCoding: 8,
+                shortMessage: [0x05, 0x00, 0x03, 0x2A, 0x02, 0x01, 0x03, 0xA9, 0x00, 0xE9])),
+            sequenceNumber: 9)
+        let json = PDUDecodeCommand.render(Array(try pdu.encoded().readableBytesView)).json.rendered(pretty: false)
+        #expect(json.contains(#""udh":"0500032a0201""#))
+        #expect(json.contains(#""concatenation":{"scheme":"udh8","reference":42,"total":2,"index":1}"#))
+        #expect(json.contains(#""alphabet":"ucs2","text":"Ωé","substitutions":0"#))
+    }
+
+    @Test func parsesTheReceiptTextWithTLVsWinning() throws {
+        let text = "id:0012AB sub:001 dlvrd:000 submit date:2611261530 done date:2611261531 stat:UNDELIV err:005 text:Hi"
+        let pdu = PDU(
+            .deliverSM(DeliverSM(
+                destination: Address(address: "ACME"), esmClass: .deliveryReceipt, shortMessage: Array(text.utf8),
+                tlvs: [.messageState(2)])),
+            sequenceNumber: 3)
+        let json = PDUDecodeCommand.render(Array(try pdu.encoded().readableBytesView)).json.rendered(pretty: false)
+        #expect(json.contains(#""receipt":{"message_id":"0012AB","stat":"DELIVRD","state":"delivered","final":true,"err":"005""#))
+        #expect(json.contains(#""submit_date":"2026-11-26T15:30:00.000Z""#))
     }
 
     @Test func severalPDUsBecomeAnArray() throws {

@@ -26,8 +26,6 @@ public struct ConcatenatedPart: Sendable, Hashable {
         self.headerOctets = headerOctets
     }
 
-    private static let messagePayloadTag = TLVTag(rawValue: 0x0424)
-
     /// Reads the concatenation of a deliver_sm / data_sm: a UDH concatenation element when esm_class has UDHI
     /// (0x40), otherwise the SAR TLVs. The user data is short_message, or message_payload when short_message is
     /// empty. Returns nil for a message that is not a part of a concatenated one (or whose UDH is unreadable).
@@ -40,7 +38,7 @@ public struct ConcatenatedPart: Sendable, Hashable {
         tlvs: [TLV] = []
     ) -> ConcatenatedPart? {
         var userData = shortMessage
-        if userData.isEmpty, let payload = tlvs.first(where: { $0.tag == messagePayloadTag }) {
+        if userData.isEmpty, let payload = tlvs.first(where: { $0.tag == TLVTag.messagePayload }) {
             userData = payload.value
         }
         let split = UserDataHeader.split(userData, udhi: esmClass & 0x40 != 0)

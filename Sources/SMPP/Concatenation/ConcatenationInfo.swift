@@ -27,15 +27,11 @@ public struct ConcatenationInfo: Sendable, Hashable {
         self.index = index
     }
 
-    static let sarReferenceTag = TLVTag(rawValue: 0x020C)
-    static let sarTotalTag = TLVTag(rawValue: 0x020E)
-    static let sarSequenceTag = TLVTag(rawValue: 0x020F)
-
     /// The SAR triple, if all three TLVs are present with their reference lengths (2, 1, 1).
     public static func sar(in tlvs: [TLV]) -> ConcatenationInfo? {
-        guard let reference = tlvs.first(where: { $0.tag == sarReferenceTag })?.value, reference.count == 2,
-            let total = tlvs.first(where: { $0.tag == sarTotalTag })?.value, total.count == 1,
-            let index = tlvs.first(where: { $0.tag == sarSequenceTag })?.value, index.count == 1
+        guard let reference = tlvs.first(where: { $0.tag == TLVTag.sarMsgRefNum })?.value, reference.count == 2,
+            let total = tlvs.first(where: { $0.tag == TLVTag.sarTotalSegments })?.value, total.count == 1,
+            let index = tlvs.first(where: { $0.tag == TLVTag.sarSegmentSeqnum })?.value, index.count == 1
         else { return nil }
         return ConcatenationInfo(
             scheme: .sar, reference: UInt16(reference[0]) << 8 | UInt16(reference[1]), total: total[0], index: index[0])
@@ -45,9 +41,9 @@ public struct ConcatenationInfo: Sendable, Hashable {
     /// sar_segment_seqnum (I1).
     public var sarTLVs: [TLV] {
         [
-            TLV(tag: Self.sarReferenceTag, value: [UInt8(truncatingIfNeeded: reference >> 8), UInt8(truncatingIfNeeded: reference)]),
-            TLV(tag: Self.sarTotalTag, value: [total]),
-            TLV(tag: Self.sarSequenceTag, value: [index]),
+            TLV(tag: .sarMsgRefNum, value: [UInt8(truncatingIfNeeded: reference >> 8), UInt8(truncatingIfNeeded: reference)]),
+            TLV(tag: .sarTotalSegments, value: [total]),
+            TLV(tag: .sarSegmentSeqnum, value: [index]),
         ]
     }
 }

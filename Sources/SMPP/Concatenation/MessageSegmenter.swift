@@ -120,10 +120,8 @@ public struct MessageSegmenter: Sendable, Hashable {
         }
         return SubmitPart(
             index: 1, total: 1, shortMessage: [], udh: udh.isEmpty ? nil : udh, esmClassFlags: udh.isEmpty ? 0 : 0x40,
-            tlvs: [TLV(tag: Self.messagePayloadTag, value: payload)], dataCoding: text.dataCoding, count: text.count)
+            tlvs: [TLV(tag: .messagePayload, value: payload)], dataCoding: text.dataCoding, count: text.count)
     }
-
-    private static let messagePayloadTag = TLVTag(rawValue: 0x0424)
 
     private func makePart(
         _ text: EncodedText,

@@ -1,9 +1,4 @@
 extension DeliveryReceipt {
-    private static let receiptedMessageIDTag = TLVTag(rawValue: 0x001E)
-    private static let messageStateTag = TLVTag(rawValue: 0x0427)
-    private static let networkErrorCodeTag = TLVTag(rawValue: 0x0423)
-    private static let messagePayloadTag = TLVTag(rawValue: 0x0424)
-
     /// Spellings of each label, lower-case, longest first where one is a prefix of another.
     private static let labels: [(canonical: String, spelling: [Unicode.Scalar])] = [
         ("submit date", Array("submit date".unicodeScalars)), ("submit date", Array("submit_date".unicodeScalars)),
@@ -19,7 +14,7 @@ extension DeliveryReceipt {
     /// text in ASCII whatever data_coding says. The TLVs take precedence over the text.
     public static func parse(shortMessage: [UInt8], dataCoding: UInt8 = 0, tlvs: [TLV] = []) -> DeliveryReceipt {
         var octets = shortMessage
-        if octets.isEmpty, let payload = tlvs.first(where: { $0.tag == messagePayloadTag }) { octets = payload.value }
+        if octets.isEmpty, let payload = tlvs.first(where: { $0.tag == TLVTag.messagePayload }) { octets = payload.value }
         let alphabet: SMSAlphabet = SMSText.alphabet(forDataCoding: dataCoding) == .ucs2 ? .ucs2 : .latin1
         return parse(text: SMSText.decode(octets, alphabet: alphabet).text, tlvs: tlvs)
     }
@@ -27,16 +22,16 @@ extension DeliveryReceipt {
     /// Reads a receipt from its text and TLVs (receipted_message_id, message_state, network_error_code win).
     public static func parse(text: String, tlvs: [TLV] = []) -> DeliveryReceipt {
         var tlvID: String?
-        if let value = tlvs.first(where: { $0.tag == receiptedMessageIDTag })?.value {
+        if let value = tlvs.first(where: { $0.tag == TLVTag.receiptedMessageID })?.value {
             let idOctets = value.prefix { $0 != 0 }
             let decoded = SMSText.decode(idOctets, alphabet: .latin1).text.trimmingASCIIWhitespace()
             if !decoded.isEmpty { tlvID = decoded }
         }
         var tlvState: ReceiptState?
-        if let value = tlvs.first(where: { $0.tag == messageStateTag })?.value, value.count == 1 {
+        if let value = tlvs.first(where: { $0.tag == TLVTag.messageState })?.value, value.count == 1 {
             tlvState = ReceiptState(messageState: value[0])
         }
-        let networkError = tlvs.first(where: { $0.tag == networkErrorCodeTag }).flatMap { ReceiptNetworkError(tlvValue: $0.value) }
+        let networkError = tlvs.first(where: { $0.tag == TLVTag.networkErrorCode }).flatMap { ReceiptNetworkError(tlvValue: $0.value) }
         return parse(text: text, receiptedMessageID: tlvID, messageState: tlvState, networkErrorCode: networkError)
     }
 
