@@ -58,6 +58,7 @@ struct BodyReader {
 
     /// Reads a C-Octet String of at most `max` octets including the NUL.
     mutating func readCString(_ field: String, max: Int) throws(SMPPDecodeError) -> String {
+        if buffer.readableBytes == 0 { throw error(.truncated, "body ends before \(field)") }
         let window = Swift.min(max, buffer.readableBytes)
         let found = buffer.withUnsafeReadableBytes { raw -> (nul: Int?, ascii: Bool) in
             var index = 0
@@ -104,19 +105,21 @@ struct BodyReader {
         if buffer.readableBytes == 0 { return [] }
         var tlvs: [TLV] = []
         while buffer.readableBytes > 0 {
-            let start = offset
-            guard let tag = buffer.readInteger(as: UInt16.self), let length = buffer.readInteger(as: UInt16.self) else {
-                throw error(.invalidTLV, at: start, "TLV header needs 4 octets, \(buffer.readableBytes) left")
+            // Peek first: NIO's get* refuse indices behind the reader index, and the error wants the header.
+            let index = buffer.readerIndex
+            guard let tag = buffer.getInteger(at: index, as: UInt16.self),
+                let length = buffer.getInteger(at: index &+ 2, as: UInt16.self)
+            else {
+                throw error(.invalidTLV, "TLV header needs 4 octets, \(buffer.readableBytes) left")
             }
-            guard let value = buffer.readBytes(length: Int(length)) else {
-                let headerIndex = buffer.readerIndex &- 4
+            guard buffer.readableBytes &- 4 >= Int(length) else {
                 throw error(
-                    .invalidTLV, at: start,
-                    bytes: buffer.getBytes(at: headerIndex, length: Swift.min(64, buffer.readableBytes &+ 4)),
+                    .invalidTLV,
                     "TLV 0x\(String(tag, radix: 16)) length \(length) runs past the end of the body "
-                        + "(\(buffer.readableBytes) octets left)"
-                )
+                        + "(\(buffer.readableBytes &- 4) octets left)")
             }
+            buffer.moveReaderIndex(forwardBy: 4)
+            let value = buffer.readBytes(length: Int(length)) ?? []
             tlvs.append(TLV(tag: TLVTag(rawValue: tag), value: value))
         }
         return tlvs
