@@ -71,13 +71,9 @@ import Testing
             #expect(try await second.bind(.transmitter).commandStatus == .ok)
             #expect(try await third.bind(.receiver).commandStatus == .alreadyBound)
             await first.close()
-            try await first.expectClosed()
-            // The slot is given back when the connection closes; the core learns it on channelInactive.
-            var accepted = false
-            for _ in 0..<50 where !accepted {
-                accepted = try await third.bind(.receiver).commandStatus == .ok
-            }
-            #expect(accepted)
+            // The slot is given back when the simulator sees the connection close.
+            #expect(await simulator.waitForCounters { $0.connectionsClosed == 1 })
+            #expect(try await third.bind(.receiver).commandStatus == .ok)
             await wrong.close()
             await second.close()
             await third.close()

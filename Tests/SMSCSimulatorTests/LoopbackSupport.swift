@@ -15,6 +15,8 @@ func withSimulator(
 ) async throws {
     var configuration = SMSCSimulatorConfiguration(accounts: [SimulatorAccount(systemID: "acme", password: "secret", maxSessions: 2)])
     configuration.seed = 1
+    // Far beyond any test: other suites may keep the 2 cores busy for seconds.
+    configuration.sessionInitTimeoutMilliseconds = 120_000
     configuration.dlrDelayMilliseconds = 20
     configuration.dlrFinalDelayMilliseconds = 20
     configuration.redeliveryDelayMilliseconds = 50

@@ -75,14 +75,14 @@ final class TestSMPPClient: Sendable {
     }
 
     /// The next event, or `Timeout` when none comes within `timeout`.
-    func next(timeout: Duration = .seconds(5)) async throws -> Event {
+    func next(timeout: Duration = .seconds(10)) async throws -> Event {
         let (seconds, attoseconds) = timeout.components
         let amount = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return try await mailbox.next(timeout: amount, loop: channel.eventLoop)
     }
 
     /// The next PDU; fails on a close or an undecodable frame.
-    func nextPDU(timeout: Duration = .seconds(5)) async throws -> PDU {
+    func nextPDU(timeout: Duration = .seconds(10)) async throws -> PDU {
         switch try await next(timeout: timeout) {
         case .pdu(let pdu): return pdu
         case .closed: throw UnexpectedEvent(description: "connection closed")
