@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import SMPP
 import Testing
 
@@ -98,6 +99,44 @@ import Testing
             #expect(try await client.nextPDU() == PDU(.genericNack, sequenceNumber: 0, commandStatus: .invalidCommandLength))
             try await client.expectClosed()
             #expect(simulator.counters.protocolErrors == 2)
+        }
+    }
+
+    @Test func commandLengthOverTheCapIsNackedAndClosed() async throws {
+        try await withSimulator({ $0.maxPDULength = 1024 }) { _, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            try await client.sendRaw([0, 0, 0x10, 0, 0, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0, 3])
+            #expect(try await client.nextPDU() == PDU(.genericNack, sequenceNumber: 0, commandStatus: .invalidCommandLength))
+            try await client.expectClosed()
+        }
+    }
+
+    @Test func plainAndTLSListenersTogether() async throws {
+        var configuration = SMSCSimulatorConfiguration(accounts: [SimulatorAccount(systemID: "acme", password: "secret")])
+        configuration.tlsListen = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.tlsCertificatePath = CertificatePaths.serverCertificate
+        configuration.tlsPrivateKeyPath = CertificatePaths.serverKey
+        let simulator = SMSCSimulator(configuration: configuration, group: MultiThreadedEventLoopGroup.singleton)
+        let (plain, tls) = try await simulator.start()
+        let plainClient = try await TestSMPPClient.connect(to: try #require(plain), tls: false)
+        let tlsClient = try await TestSMPPClient.connect(to: try #require(tls), tls: true)
+        #expect(try await plainClient.bind(.transmitter).commandStatus == .ok)
+        #expect(try await tlsClient.bind(.transmitter).commandStatus == .ok)
+        #expect(simulator.counters.bindsAccepted == 2)
+        await plainClient.close()
+        await tlsClient.close()
+        await simulator.stop()
+        await simulator.stop()
+        #expect(simulator.counters.bindsAccepted == 2)
+    }
+
+    @Test func plainClientOnTheTLSPortNeverBinds() async throws {
+        try await withSimulator(tls: true) { simulator, address in
+            // A plain client on the TLS port: the simulator sees garbage, never a bind.
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            try await client.request(.enquireLink)
+            try await client.expectClosed()
+            #expect(simulator.counters.bindsAccepted == 0)
         }
     }
 
