@@ -42,6 +42,9 @@ public struct SMSCSimulatorConfiguration: Sendable {
     /// How long the simulator waits for a deliver_sm_resp before it counts the deliver_sm as unanswered and
     /// schedules a redelivery; default 30 s.
     public var deliverResponseTimeoutMilliseconds: Int64 = 30_000
+    /// The most deliveries held while the account has no RX/TRX session bound; beyond it the oldest is dropped
+    /// (counted in deliveries_dropped). Default 100 000.
+    public var maxWaitingDeliveries: Int = 100_000
     /// The most delivery attempts for one deliver_sm (receipt or MO part) before it is dropped; default 10.
     public var maxDeliveryAttempts: Int = 10
 

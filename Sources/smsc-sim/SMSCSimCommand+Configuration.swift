@@ -61,6 +61,8 @@ extension SMSCSimCommand {
         configuration.moSourceAddress = moSource
         configuration.moDestinationAddress = moDestination
         configuration.recordPath = record
+        // The command never reads records back; a long-running simulator must not grow without bound.
+        configuration.keepRecordsInMemory = false
         configuration.seed = seed
         return configuration
     }

@@ -93,3 +93,25 @@ import Testing
         #expect(simulator.counters.bindsAccepted == 1)
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct WaitingDeliveryTests {
+    @Test func waitingReceiptsAreCappedOldestFirst() async throws {
+        try await withSimulator({ $0.maxWaitingDeliveries = 2 }) { simulator, address in
+            let transmitter = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await transmitter.bind(.transmitter)
+            var ids: [String?] = []
+            for _ in 0..<3 {
+                try await transmitter.request(testSubmit())
+                ids.append(try await transmitter.nextPDU().submitMessageID)
+            }
+            #expect(await simulator.waitForCounters { $0.deliveriesWaiting == 3 && $0.deliveriesDropped == 1 })
+            let receiver = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await receiver.bind(.receiver)
+            let first = try await receiver.nextPDU()
+            let second = try await receiver.nextPDU()
+            #expect([first, second].map { $0.deliverSM?.tlvs.receiptedMessageID } == Array(ids.dropFirst()))
+            await transmitter.close()
+            await receiver.close()
+        }
+    }
+}
