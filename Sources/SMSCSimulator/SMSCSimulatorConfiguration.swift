@@ -17,6 +17,9 @@ public struct SMSCSimulatorConfiguration: Sendable {
     public var systemID: String = "SMSCSIM"
     /// session_init timer: a connection not bound this many milliseconds after it opened is closed; default 10 s.
     public var sessionInitTimeoutMilliseconds: Int64 = 10_000
+    /// Send enquire_link on every bound session this often (milliseconds), to check that ESMEs answer it;
+    /// nil (default) = never.
+    public var enquireLinkIntervalMilliseconds: Int64? = nil
     /// The largest command_length accepted; larger (or below 16) → generic_nack ESME_RINVCMDLEN, then close.
     public var maxPDULength: Int = 70_000
 
@@ -93,6 +96,10 @@ public struct SMSCSimulatorConfiguration: Sendable {
         for (option, value) in [("--dlr-delay", dlrDelayMilliseconds), ("--session-init-timeout", sessionInitTimeoutMilliseconds)]
         where value < 0 {
             throw SimulatorConfigurationError(code: .invalidLatency, option: option, value: "\(value)", reason: "must be ≥ 0")
+        }
+        if let interval = enquireLinkIntervalMilliseconds, interval <= 0 {
+            throw SimulatorConfigurationError(
+                code: .invalidLatency, option: "--enquire-link-interval", value: "\(interval)", reason: "must be > 0")
         }
         if accounts.isEmpty {
             throw SimulatorConfigurationError(code: .invalidAccount, option: "--account", value: "", reason: "at least one account is needed")

@@ -31,6 +31,7 @@ extension SMSCSimCommand {
         configuration.sessionLimitResponse = limit
         configuration.systemID = systemID
         configuration.sessionInitTimeoutMilliseconds = sessionInitTimeout
+        configuration.enquireLinkIntervalMilliseconds = enquireLinkInterval.map { Int64($0 * 1000) }
 
         configuration.dlrDelayMilliseconds = dlrDelay
         configuration.dlrFinalDelayMilliseconds = dlrFinalDelay

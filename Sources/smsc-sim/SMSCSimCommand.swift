@@ -48,6 +48,8 @@ struct SMSCSimCommand: AsyncParsableCommand {
     var sessionLimitStatus: String = "ralybnd"
     @Option(name: .customLong("system-id"), help: "The simulator's system_id in bind responses.")
     var systemID: String = "SMSCSIM"
+    @Option(name: .customLong("enquire-link-interval"), help: "Send enquire_link on every bound session every S seconds (default: never).")
+    var enquireLinkInterval: Double?
     @Option(name: .customLong("session-init-timeout"), help: "Close connections not bound within MS milliseconds.")
     var sessionInitTimeout: Int64 = 10_000
 
