@@ -75,6 +75,9 @@ public struct SMSCSimulatorConfiguration: Sendable {
         self.accounts = accounts
     }
 
+    /// The longest delay or timeout accepted anywhere, in milliseconds (one day).
+    public static let maxMilliseconds: Int64 = 86_400_000
+
     /// Checks the values that the types alone cannot.
     public func validate() throws(SimulatorConfigurationError) {
         try faults.validate()
@@ -85,17 +88,26 @@ public struct SMSCSimulatorConfiguration: Sendable {
             throw SimulatorConfigurationError(
                 code: .inconsistent, option: "--tls-cert", value: "", reason: "a TLS listener needs --tls-cert and --tls-key")
         }
-        if !(moRatePerSecond >= 0 && moRatePerSecond <= 100_000) {
+        if !(moRatePerSecond == 0 || (moRatePerSecond >= 0.001 && moRatePerSecond <= 100_000)) {
             throw SimulatorConfigurationError(
-                code: .invalidRate, option: "--mo-rate", value: "\(moRatePerSecond)", reason: "must be 0…100000 per second")
+                code: .invalidRate, option: "--mo-rate", value: "\(moRatePerSecond)", reason: "must be 0 or 0.001…100000 per second")
         }
         if !(moLongFraction >= 0 && moLongFraction <= 1) {
             throw SimulatorConfigurationError(
                 code: .invalidRate, option: "--mo-long-fraction", value: "\(moLongFraction)", reason: "must be a fraction 0…1")
         }
-        for (option, value) in [("--dlr-delay", dlrDelayMilliseconds), ("--session-init-timeout", sessionInitTimeoutMilliseconds)]
-        where value < 0 {
-            throw SimulatorConfigurationError(code: .invalidLatency, option: option, value: "\(value)", reason: "must be ≥ 0")
+        let durations: [(String, Int64?)] = [
+            ("--dlr-delay", dlrDelayMilliseconds), ("--dlr-final-delay", dlrFinalDelayMilliseconds),
+            ("--session-init-timeout", sessionInitTimeoutMilliseconds), ("--redelivery-delay", redeliveryDelayMilliseconds),
+            ("--deliver-response-timeout", deliverResponseTimeoutMilliseconds),
+            ("--enquire-link-interval", enquireLinkIntervalMilliseconds),
+        ]
+        // A day at most: NIO's TimeAmount would overflow (and trap) on absurd millisecond counts.
+        for (option, value) in durations {
+            if let value, !(0...Self.maxMilliseconds).contains(value) {
+                throw SimulatorConfigurationError(
+                    code: .invalidLatency, option: option, value: "\(value)", reason: "must be 0…\(Self.maxMilliseconds) ms")
+            }
         }
         if let interval = enquireLinkIntervalMilliseconds, interval <= 0 {
             throw SimulatorConfigurationError(

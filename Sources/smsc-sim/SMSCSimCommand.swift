@@ -113,9 +113,11 @@ struct SMSCSimCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration: SMSCSimulatorConfiguration
+        let statsMilliseconds: Int64
         do {
             configuration = try makeConfiguration()
             try configuration.validate()
+            statsMilliseconds = try Self.milliseconds(statsInterval, option: "--stats-interval")
         } catch {
             throw ValidationError(error.description)
         }
@@ -129,9 +131,9 @@ struct SMSCSimCommand: AsyncParsableCommand {
                                       logger: Logger(label: "smsc-sim"))
         let (plain, tls) = try await simulator.start()
         emit("smsc-sim listening plain=\(plain.map(describe) ?? "-") tls=\(tls.map(describe) ?? "-")")
-        let stats: Task<Void, Never>? = statsInterval > 0 ? Task {
+        let stats: Task<Void, Never>? = statsMilliseconds > 0 ? Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(Int64(statsInterval * 1000)))
+                try? await Task.sleep(for: .milliseconds(statsMilliseconds))
                 if Task.isCancelled { break }
                 emit("smsc-sim stats \(simulator.counters)")
             }
