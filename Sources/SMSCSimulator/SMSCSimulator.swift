@@ -66,6 +66,10 @@ public final class SMSCSimulator: Sendable {
                     certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
                     privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
                 tlsConfiguration.minimumTLSVersion = .tlsv12
+                if let clientCA = configuration.tlsClientCAPath {
+                    tlsConfiguration.trustRoots = .file(clientCA)
+                    tlsConfiguration.certificateVerification = .noHostnameVerification
+                }
                 let context = try NIOSSLContext(configuration: tlsConfiguration)
                 let channel = try await listen(tls, tls: context, core: core, connections: connections)
                 listeners.append(channel)

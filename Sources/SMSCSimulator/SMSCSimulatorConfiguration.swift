@@ -8,6 +8,10 @@ public struct SMSCSimulatorConfiguration: Sendable {
     public var tlsCertificatePath: String? = nil
     /// PEM file with the server's private key.
     public var tlsPrivateKeyPath: String? = nil
+    /// PEM file of the CA that client certificates must chain to; when set, TLS clients without a valid client
+    /// certificate fail the handshake (mutual TLS, as some operators require). nil (default) = no client
+    /// certificate asked for.
+    public var tlsClientCAPath: String? = nil
 
     /// The accounts ESMEs may bind with.
     public var accounts: [SimulatorAccount] = []

@@ -19,6 +19,7 @@ extension SMSCSimCommand {
         configuration.tlsListen = plan.tls
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsPrivateKeyPath = tlsKey
+        configuration.tlsClientCAPath = tlsClientCA
 
         configuration.accounts = try account.map { text throws(SimulatorConfigurationError) in
             try SimulatorAccount(parsing: text)

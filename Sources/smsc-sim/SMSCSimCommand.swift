@@ -42,6 +42,8 @@ struct SMSCSimCommand: AsyncParsableCommand {
     var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of the server certificate.", valueName: "FILE"))
     var tlsKey: String?
+    @Option(name: .customLong("tls-client-ca"), help: ArgumentHelp("Require TLS client certificates issued by this CA (PEM).", valueName: "FILE"))
+    var tlsClientCA: String?
     @Option(help: ArgumentHelp("An account SYSTEM_ID:PASSWORD[:MAX_SESSIONS] (repeatable; MAX_SESSIONS defaults to 10).", valueName: "SYSTEM_ID:PASSWORD[:MAX_SESSIONS]"))
     var account: [String] = []
     @Option(name: .customLong("session-limit-status"), help: ArgumentHelp("Answer to a bind over the session limit: ralybnd (ESME_RALYBND) or rbindfail (ESME_RBINDFAIL).", valueName: "ralybnd|rbindfail"))
