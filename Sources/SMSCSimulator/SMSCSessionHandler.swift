@@ -96,8 +96,9 @@ final class SMSCSessionHandler: ChannelInboundHandler {
         }
         self.machine = machine
         if !write(PDU(.deliverSM(delivery.body), sequenceNumber: sequence)) {
-            _ = self.machine?.closed()
-            core.deliveryFinished(deliveryID: delivery.id, result: .drop)
+            // Not encodable (or the channel went away): forget the sequence number, give the delivery back.
+            self.machine?.deliveryNotSent(sequenceNumber: sequence)
+            core.deliveryFinished(deliveryID: delivery.id, result: isClosed ? .retry : .drop)
         }
         rescheduleTimer()
     }

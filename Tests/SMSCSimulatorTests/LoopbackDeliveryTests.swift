@@ -37,6 +37,20 @@ import Testing
         }
     }
 
+    @Test func receiptCanOvertakeItsSubmitResponse() async throws {
+        try await withSimulator({ $0.faults.latency = .fixed(milliseconds: 300); $0.dlrDelayMilliseconds = 0 }) { _, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await client.bind()
+            let seq = try await client.request(testSubmit())
+            let receipt = try await client.nextPDU()
+            let response = try await client.nextPDU()
+            #expect(response.sequenceNumber == seq)
+            #expect(receipt.deliverSM?.tlvs.receiptedMessageID == response.submitMessageID)
+            try await client.answer(receipt)
+            await client.close()
+        }
+    }
+
     @Test func receiptsGoToTheReceiverOfTheAccount() async throws {
         try await withSimulator { _, address in
             let transmitter = try await TestSMPPClient.connect(to: address, tls: false)

@@ -229,3 +229,19 @@ import Testing
         #expect(session.nextDeadline == nil)
     }
 }
+
+@Suite struct SessionStateMachineDeliveryTests {
+    @Test func unsentDeliveryLeavesNoTimer() {
+        let start = NIODeadline.uptimeNanoseconds(1_000)
+        var session = SMSCSessionStateMachine(
+            faults: SimulatorFaults(), sessionInitTimeout: .seconds(10), deliverResponseTimeout: .seconds(30),
+            random: SimulatorRandom(seed: 1), now: start)
+        _ = session.bindVerdictReceived(.accepted, kind: .receiver, systemID: "acme", sequenceNumber: 1,
+                                        limitResponse: .alreadyBound, serverSystemID: "SIM", now: start)
+        let sequence = session.deliverySent(deliveryID: 7, now: start)!
+        session.deliveryNotSent(sequenceNumber: sequence)
+        #expect(session.nextDeadline == nil)
+        #expect(session.canReceive)
+        #expect(session.unansweredDeliveries.isEmpty)
+    }
+}
