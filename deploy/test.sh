@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deploy/setup.sh
+# The independent SMPP peers of the interop tests (python-smpplib in deploy/.state/venv).
+deploy/python-env.sh
 swift build --build-tests
 swift test --skip-build
