@@ -6,6 +6,6 @@ struct SMPPBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smpp-bridge",
         abstract: "SMPP 3.4 ⇄ RabbitMQ bridge and its operator tools.",
-        subcommands: []
+        subcommands: [PDUCommand.self]
     )
 }

@@ -1,0 +1,38 @@
+/// esm_class (reference §6): messaging mode (bits 1–0), message type (bits 5–2), UDHI (bit 6), reply path (bit 7).
+///
+/// Test bits with the helpers; SMSCs send receipts as 0x04 or 0x44, for example, so comparing whole bytes is wrong.
+public struct ESMClass: OptionSet, Hashable, Sendable {
+    /// The octet as it appears on the wire.
+    public var rawValue: UInt8
+
+    /// Creates an esm_class from its wire value.
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// Datagram mode (0x01).
+    public static let datagramMode = ESMClass(rawValue: 0x01)
+    /// Forward (transaction) mode (0x02).
+    public static let forwardMode = ESMClass(rawValue: 0x02)
+    /// Store-and-forward mode (0x03).
+    public static let storeAndForwardMode = ESMClass(rawValue: 0x03)
+    /// SMSC delivery receipt, SMSC→ESME (0x04).
+    public static let deliveryReceipt = ESMClass(rawValue: 0x04)
+    /// ESME/SME delivery acknowledgement (0x08).
+    public static let deliveryAcknowledgement = ESMClass(rawValue: 0x08)
+    /// ESME/SME manual or user acknowledgement (0x10).
+    public static let manualAcknowledgement = ESMClass(rawValue: 0x10)
+    /// Intermediate delivery notification, SMSC→ESME (0x20).
+    public static let intermediateNotification = ESMClass(rawValue: 0x20)
+    /// UDHI: short_message starts with a user data header (0x40).
+    public static let udhIndicator = ESMClass(rawValue: 0x40)
+    /// GSM reply path (0x80).
+    public static let replyPath = ESMClass(rawValue: 0x80)
+
+    /// Bits 1–0.
+    public var messagingMode: UInt8 { rawValue & 0x03 }
+    /// Bits 5–2, still in place (0x04 receipt, 0x20 intermediate notification, …).
+    public var messageType: UInt8 { rawValue & 0x3C }
+    /// Whether the receipt bit (0x04) or the intermediate-notification bit (0x20) is set (DESIGN §3 inbound 1).
+    public var isReceipt: Bool { rawValue & 0x24 != 0 }
+    /// Whether the UDHI bit (0x40) is set.
+    public var hasUDH: Bool { rawValue & 0x40 != 0 }
+}

@@ -1,0 +1,98 @@
+public import NIOCore
+
+/// One SMPP 3.4 PDU: the header's status and sequence number, and a typed body that fixes the command id.
+public struct PDU: Hashable, Sendable {
+    /// command_status: ``CommandStatus/ok`` in every request; the result in a response.
+    public var commandStatus: CommandStatus
+    /// sequence_number: links a response to its request.
+    public var sequenceNumber: UInt32
+    /// The body; its case decides the command id.
+    public var body: PDUBody
+
+    /// The command id, taken from the body.
+    public var commandID: CommandID { body.commandID }
+
+    /// Creates a PDU; the status defaults to ``CommandStatus/ok``.
+    public init(_ body: PDUBody, sequenceNumber: UInt32, commandStatus: CommandStatus = .ok) {
+        self.body = body
+        self.sequenceNumber = sequenceNumber
+        self.commandStatus = commandStatus
+    }
+
+    /// Decodes one whole PDU (header included) from the front of `frame`, consuming exactly command_length octets.
+    ///
+    /// `frame` is left untouched when decoding fails. Header-only responses decode with empty fields.
+    /// - Throws: ``SMPPDecodeError`` for a command_length below 16 or beyond the octets given, and for any body
+    ///   that does not follow its layout. Never traps, whatever the input.
+    public static func decode(frame: inout ByteBuffer) throws(SMPPDecodeError) -> PDU {
+        let available = frame.readableBytes
+        let start = frame.readerIndex
+        guard available >= 16,
+            let length = frame.getInteger(at: start, as: UInt32.self),
+            let rawID = frame.getInteger(at: start &+ 4, as: UInt32.self),
+            let status = frame.getInteger(at: start &+ 8, as: UInt32.self),
+            let sequence = frame.getInteger(at: start &+ 12, as: UInt32.self)
+        else {
+            throw SMPPDecodeError(
+                code: .invalidCommandLength,
+                commandID: available >= 8 ? frame.getInteger(at: start &+ 4, as: UInt32.self).map(CommandID.init) : nil,
+                sequenceNumber: nil, offset: 0, bytes: frame.getBytes(at: start, length: min(16, available)) ?? [],
+                reason: "a PDU needs 16 header octets, \(available) given")
+        }
+        let commandID = CommandID(rawValue: rawID)
+        guard length >= 16, UInt64(length) <= UInt64(available) else {
+            throw SMPPDecodeError(
+                code: length < 16 ? .invalidCommandLength : .truncated, commandID: commandID,
+                sequenceNumber: sequence, offset: 0, bytes: frame.getBytes(at: start, length: 16) ?? [],
+                reason: length < 16
+                    ? "command_length \(length) is below the 16-octet header"
+                    : "command_length \(length) but only \(available) octets given")
+        }
+        guard let bodyBuffer = frame.getSlice(at: start &+ 16, length: Int(length) &- 16) else {
+            throw SMPPDecodeError(
+                code: .truncated, commandID: commandID, sequenceNumber: sequence, offset: 16, bytes: [],
+                reason: "body of \(Int(length) &- 16) octets not available")
+        }
+        var reader = BodyReader(body: bodyBuffer, commandID: commandID, sequenceNumber: sequence)
+        let body = try PDUBody.decode(from: &reader)
+        frame.moveReaderIndex(forwardBy: Int(length))
+        return PDU(body, sequenceNumber: sequence, commandStatus: CommandStatus(rawValue: status))
+    }
+
+    /// Appends the PDU to `buffer`, header first, with command_length set to the octets written.
+    ///
+    /// A response with a non-zero status and no field set is written header only (16 octets). On error nothing
+    /// stays written.
+    /// - Throws: ``SMPPEncodeError`` for a value the wire cannot carry (a C-Octet String over its maximum or with a
+    ///   character above U+00FF, a time not 0 or 16 characters, short_message over 254 octets, a TLV over 65 535).
+    public func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(UInt32(0))
+        buffer.writeInteger(commandID.rawValue)
+        buffer.writeInteger(commandStatus.rawValue)
+        buffer.writeInteger(sequenceNumber)
+        if commandStatus == .ok || !body.isEmptyResponse {
+            do {
+                try body.encode(into: &buffer)
+            } catch {
+                buffer.moveWriterIndex(to: start)
+                throw error
+            }
+        }
+        let length = buffer.writerIndex &- start
+        guard let wireLength = UInt32(exactly: length) else {
+            buffer.moveWriterIndex(to: start)
+            throw SMPPEncodeError(code: .fieldTooLong, field: "command_length", reason: "\(length) octets")
+        }
+        buffer.setInteger(wireLength, at: start)
+    }
+
+    /// The PDU encoded into a fresh buffer.
+    public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(SMPPEncodeError)
+        -> ByteBuffer
+    {
+        var buffer = allocator.buffer(capacity: 64)
+        try encode(into: &buffer)
+        return buffer
+    }
+}
