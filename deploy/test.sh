@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deploy/setup.sh
+deploy/interop-peers.sh
 swift build --build-tests
 swift test --skip-build

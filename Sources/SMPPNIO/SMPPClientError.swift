@@ -25,7 +25,7 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let genericNack = Code(.genericNack)
         /// The client is shutting down and takes no new requests.
         public static let shuttingDown = Code(.shuttingDown)
-        /// `run()` has not been called, or has returned.
+        /// `run()` has returned: the client takes no more requests.
         public static let notRunning = Code(.notRunning)
         /// The request could not be encoded (a field too long, …); it was never sent.
         public static let encodingFailed = Code(.encodingFailed)

@@ -21,6 +21,7 @@ final class SessionPool: SessionDelegate, @unchecked Sendable {
         var sleepers: [Int: Scheduled<Void>] = [:]
         var running = false
         var shuttingDown = false
+        var finished = false
         var rotation = 0
     }
 
@@ -46,12 +47,12 @@ final class SessionPool: SessionDelegate, @unchecked Sendable {
         }
     }
 
-    /// Sends `request` to the least loaded bound transmitter, or holds it until one binds.
+    /// Sends `request` to the least loaded bound transmitter, or holds it until one binds (also before `run()`).
     func dispatch(_ request: OutboundSubmit) {
         enum Decision { case send(SessionHandle), held, refused(SMPPClientError.Code) }
         let decision: Decision = state.withLockedValue { state in
+            if state.finished { return .refused(.notRunning) }
             if state.shuttingDown { return .refused(.shuttingDown) }
-            if !state.running { return .refused(.notRunning) }
             guard !state.submitters.isEmpty else {
                 state.waiting.append(request)
                 return .held
@@ -159,7 +160,14 @@ final class SessionPool: SessionDelegate, @unchecked Sendable {
 
     /// After `run()`: nothing more arrives.
     func finish() {
-        state.withLockedValue { $0.running = false }
+        let waiting = state.withLockedValue { state in
+            state.running = false
+            state.finished = true
+            let waiting = Array(state.waiting)
+            state.waiting.removeAll()
+            return waiting
+        }
+        for request in waiting { request.promise.complete(.failure(SMPPClientError(code: .notRunning))) }
         inboundContinuation.finish()
         eventsContinuation.finish()
     }
