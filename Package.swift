@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SMPPNIO", targets: ["SMPPNIO"]),
         .executable(name: "smpp-bridge", targets: ["smpp-bridge"]),
         .executable(name: "smpp-bench", targets: ["smpp-bench"]),
+        .library(name: "SMSCSimulator", targets: ["SMSCSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -63,11 +64,37 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A real SMSC on a socket (accounts, DLRs, MO, fault injection); a library so tests and benchmarks embed it.
+        .target(
+            name: "SMSCSimulator",
+            dependencies: [
+                "SMPP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMSCSimulatorTests",
+            dependencies: [
+                "SMSCSimulator",
+                "SMPP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SMPPNIOTests",
             dependencies: [
                 "SMPP",
                 "SMPPNIO",
+                "SMSCSimulator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,0 +1,66 @@
+import NIOCore
+import SMPP
+
+extension SimulatorCore {
+    /// Accepts one message: a new unique id, a record (memory and `--record` file), and its receipts scheduled.
+    /// Returns the id for the response.
+    func accept(_ submission: SMSCSessionStateMachine.Submission, account: String, sessionID: UInt64,
+                sequenceNumber: UInt32) -> MessageID {
+        let now = wallClockMilliseconds()
+        let (id, record, outcome) = state.withLockedValue { state in
+            let id = state.ids.next()
+            let record = Self.record(submission, id: id.text, account: account, sessionID: sessionID,
+                                     sequenceNumber: sequenceNumber, now: now)
+            state.records.append(record)
+            state.counters.submitsAccepted += 1
+            return (id, record, configuration.dlrOutcomes.pick(using: &state.random))
+        }
+        recordWriter?.write(record)
+        notifyWaiters()
+        scheduleReceipts(for: record, id: id, outcome: outcome, account: account)
+        return id
+    }
+
+    static func record(_ submission: SMSCSessionStateMachine.Submission, id: String, account: String,
+                       sessionID: UInt64, sequenceNumber: UInt32, now: Int64) -> SubmitRecord {
+        switch submission {
+        case .submitSM(let submit):
+            return SubmitRecord(
+                messageID: id, account: account, session: sessionID, sequenceNumber: sequenceNumber,
+                serviceType: submit.serviceType, sourceTON: submit.source.ton, sourceNPI: submit.source.npi,
+                sourceAddress: submit.source.address, destinationTON: submit.destination.ton,
+                destinationNPI: submit.destination.npi, destinationAddress: submit.destination.address,
+                esmClass: submit.esmClass.rawValue, protocolID: submit.protocolID, priority: submit.priorityFlag,
+                registeredDelivery: submit.registeredDelivery, dataCoding: submit.dataCoding,
+                shortMessage: submit.shortMessage, tlvs: submit.tlvs, receivedAtMilliseconds: now)
+        case .dataSM(let data):
+            return SubmitRecord(
+                messageID: id, account: account, session: sessionID, sequenceNumber: sequenceNumber,
+                serviceType: data.serviceType, sourceTON: data.source.ton, sourceNPI: data.source.npi,
+                sourceAddress: data.source.address, destinationTON: data.destination.ton,
+                destinationNPI: data.destination.npi, destinationAddress: data.destination.address,
+                esmClass: data.esmClass.rawValue, protocolID: 0, priority: 0,
+                registeredDelivery: data.registeredDelivery, dataCoding: data.dataCoding,
+                shortMessage: [], tlvs: data.tlvs, receivedAtMilliseconds: now)
+        }
+    }
+
+    /// Schedules the outcome's receipts: the first after `dlrDelay`, a final one after an intermediate
+    /// `dlrFinalDelay` later. Receipts the message did not ask for are skipped (unless configured otherwise).
+    private func scheduleReceipts(for record: SubmitRecord, id: MessageID, outcome: DeliveryOutcome, account: String) {
+        let receiptID = (configuration.receiptIDFormat ?? configuration.messageIDFormat).render(id.value)
+        var delay = configuration.dlrDelayMilliseconds
+        for stat in outcome.receipts {
+            defer { delay += configuration.dlrFinalDelayMilliseconds }
+            if configuration.dlrOnlyWhenRequested,
+               !DeliveryReceiptBuilder.isRequested(registeredDelivery: record.registeredDelivery, stat: stat) {
+                continue
+            }
+            loop.scheduleTask(in: .milliseconds(delay)) { [self] in
+                let body = DeliveryReceiptBuilder.deliverSM(
+                    for: record, receiptID: receiptID, stat: stat, doneDate: wallClockMilliseconds() / 1000)
+                enqueue(body, account: account, isReceipt: true)
+            }
+        }
+    }
+}
