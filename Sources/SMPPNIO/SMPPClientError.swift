@@ -12,6 +12,7 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
             case cancelled = "cancelled"
             case tlsConfiguration = "tls_configuration"
             case noTransmitter = "no_transmitter"
+            case malformedResponse = "malformed_response"
         }
 
         private let base: Base
@@ -33,6 +34,8 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let cancelled = Code(.cancelled)
         /// The TLS settings could not be loaded (a file missing or unreadable).
         public static let tlsConfiguration = Code(.tlsConfiguration)
+        /// The SMSC's response could not be parsed: the outcome is unknown.
+        public static let malformedResponse = Code(.malformedResponse)
         /// The configured bind type has no transmitter (receiver only), so nothing can be submitted.
         public static let noTransmitter = Code(.noTransmitter)
 

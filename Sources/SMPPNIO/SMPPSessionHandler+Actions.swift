@@ -57,6 +57,9 @@ extension SMPPSessionHandler {
         case .sessionLost:
             error = SMPPClientError(code: .sessionLostOutcomeUnknown, sequenceNumber: sequenceNumber,
                                     sessionIndex: settings.slot)
+        case .malformedResponse:
+            error = SMPPClientError(code: .malformedResponse, sequenceNumber: sequenceNumber,
+                                    sessionIndex: settings.slot)
         }
         metrics.submitFailed(error.code)
         logger.debug("submit failed", metadata: [

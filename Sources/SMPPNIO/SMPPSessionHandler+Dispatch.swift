@@ -87,11 +87,19 @@ extension SMPPSessionHandler {
     }
 
     /// A frame that does not parse: answer a request with generic_nack and keep the session (the framing is
-    /// intact, only this body is wrong); a response we cannot read is left to its timeout.
+    /// intact, only this body is wrong); a response we cannot read fails its request as malformed.
     func decodeFailed(_ error: SMPPDecodeError, now: NIODeadline) {
         logger.warning("undecodable PDU", metadata: [SMPPLogKey.error: "\(error)"])
-        guard let commandID = error.commandID, !commandID.isResponse, let sequenceNumber = error.sequenceNumber else {
+        guard let commandID = error.commandID, let sequenceNumber = error.sequenceNumber else {
             metrics.unexpectedResponses.increment()
+            return
+        }
+        if commandID.isResponse {
+            if commandID == .submitSMResp || commandID == .dataSMResp {
+                run(machine.malformedResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
+            } else {
+                run(.unexpectedResponse(sequenceNumber: sequenceNumber), now: now)
+            }
             return
         }
         let status: UInt32 = commandID.isKnown ? 0x0000_0001 : WireStatus.invalidCommandID  // ESME_RINVMSGLEN

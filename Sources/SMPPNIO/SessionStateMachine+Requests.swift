@@ -81,6 +81,16 @@ extension SessionStateMachine {
         return .unexpectedResponse(sequenceNumber: sequenceNumber)
     }
 
+    /// A response whose header names `sequenceNumber` but whose body does not parse: fails that request (the
+    /// outcome is unknown) instead of leaving it to time out.
+    mutating func malformedResponseReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
+        lastReceived = now
+        guard let entry = window.remove(sequenceNumber) else {
+            return .unexpectedResponse(sequenceNumber: sequenceNumber)
+        }
+        return .fail(entry.request, sequenceNumber: sequenceNumber, .malformedResponse)
+    }
+
     /// After a response: once shutdown is waiting and everything is answered, unbind.
     mutating func unbindIfDrained(now: NIODeadline) -> Action {
         guard unbindWhenDrained, state == .bound, window.isEmpty, pending.isEmpty else { return .none }

@@ -50,6 +50,8 @@ struct SessionStateMachine<Request> {
         case responseTimeout
         /// The session died with the request outstanding: the SMSC may or may not have it.
         case sessionLost
+        /// The response had a readable header but a body that does not parse: the outcome is unknown.
+        case malformedResponse
     }
 
     /// What the handler must do.

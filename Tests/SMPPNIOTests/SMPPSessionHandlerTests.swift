@@ -202,7 +202,7 @@ import Testing
         buffer.writeInteger(UInt32(0x8000_0004))
         buffer.writeInteger(UInt32(0))
         buffer.writeInteger(UInt32(2))
-        try? harness.channel.writeInbound(buffer)
+        _ = try? harness.channel.writeInbound(buffer)
         #expect(harness.delegate.ended.first?.0 == .protocolError)
     }
 }

@@ -1,0 +1,119 @@
+import NIOCore
+import SMPP
+import SMSCSimulator
+import Testing
+
+@testable import SMPPNIO
+
+/// SMPPClient against the simulator on 127.0.0.1 over real TLS.
+@Suite(.serialized, .timeLimit(.minutes(1)))
+struct LoopbackTLSTests {
+    @Test func submitsOverTLSAndEveryOneIsRecordedOnce() async throws {
+        let loopback = try await Loopback.start()
+        let outcomes = await loopback.submitAll(300)
+        #expect(outcomes.values.allSatisfy { (try? $0.get().commandStatus) == .ok })
+        loopback.expectRecordsMatch(outcomes, count: 300)
+        #expect(loopback.simulator.records().count == 300)
+        #expect(Set(outcomes.values.compactMap { try? $0.get().sessionIndex }) == [0, 1])
+        try await loopback.stop()
+    }
+
+    @Test func gracefulShutdownUnbindsEverySession() async throws {
+        let loopback = try await Loopback.start(client: { $0.sessions = 3 })
+        _ = await loopback.submitAll(30)
+        try await loopback.stopClient()
+        #expect(loopback.simulator.counters.unbindsReceived == 3)
+        await loopback.simulator.stop()
+    }
+
+    @Test func wrongCAFailsTheHandshakeAndNothingBinds() async throws {
+        let loopback = try await Loopback.start(client: {
+            $0.tls.caFile = TestCertificates.path("other-ca.pem")
+            $0.sessions = 1
+        })
+        let event = await loopback.waitForEvent { _ in true }
+        guard case .ended(0, let reason) = event else { Issue.record("expected the session to end, got \(String(describing: event))"); return }
+        #expect(reason == .connectionClosed || reason == .protocolError)
+        #expect(loopback.simulator.counters.bindsAccepted == 0)
+        #expect(loopback.client.boundSessionCount == 0)
+        try await loopback.stop()
+    }
+
+    @Test func plainTCPWhenTLSIsExplicitlyOff() async throws {
+        let loopback = try await Loopback.start(
+            simulator: { $0.plainListen = ListenAddress(host: "127.0.0.1", port: 0); $0.tlsListen = nil },
+            client: { $0.tls.enabled = false })
+        let outcomes = await loopback.submitAll(50)
+        #expect(outcomes.values.allSatisfy { (try? $0.get().commandStatus) == .ok })
+        loopback.expectRecordsMatch(outcomes, count: 50)
+        try await loopback.stop()
+    }
+
+    @Test func clientCertificateIsPresented() async throws {
+        let loopback = try await Loopback.start(client: {
+            $0.tls.certificateFile = TestCertificates.path("client.pem")
+            $0.tls.keyFile = TestCertificates.path("client.key")
+            $0.tls.serverName = "localhost"
+        })
+        let outcomes = await loopback.submitAll(10)
+        loopback.expectRecordsMatch(outcomes, count: 10)
+        #expect(loopback.simulator.records().count == 10)
+        try await loopback.stop()
+    }
+
+    @Test func badPasswordIsRejectedWithOneClearAttempt() async throws {
+        let loopback = try await Loopback.start(client: {
+            $0.password = "wrong"
+            $0.sessions = 1
+            $0.reconnectMaxDelay = .seconds(30)
+        })
+        let event = await loopback.waitForEvent { if case .ended = $0 { true } else { false } }
+        guard case .ended(0, .bindRejected(let status)) = event else { Issue.record("expected a bind rejection"); return }
+        #expect(status == 0x0E || status == 0x0F || status == 0x0D)
+        #expect(loopback.simulator.counters.bindsRejected == 1)
+        try await loopback.stop()
+    }
+
+    @Test func moreSessionsThanTheAccountAllowsNeverExceedsTheLimit() async throws {
+        let loopback = try await Loopback.start(maxSessions: 1, client: { $0.sessions = 2 })
+        var bound = 0
+        var rejected = 0
+        for await event in loopback.client.sessionEvents {
+            switch event {
+            case .bound: bound += 1
+            case .ended(_, .bindRejected(let status)):
+                #expect(status == CommandStatus.alreadyBound.rawValue || status == CommandStatus.bindFailed.rawValue)
+                rejected += 1
+            default: break
+            }
+            if bound >= 1 && rejected >= 3 { break }
+        }
+        #expect(loopback.client.boundSessionCount == 1)
+        let outcomes = await loopback.submitAll(20)
+        loopback.expectRecordsMatch(outcomes, count: 20)
+        #expect(outcomes.values.allSatisfy { (try? $0.get().sessionIndex) != nil })
+        try await loopback.stop()
+    }
+
+    @Test func inboundMOAndReceiptsReachTheApplication() async throws {
+        let loopback = try await Loopback.start(
+            simulator: { $0.dlrDelayMilliseconds = 10 }, client: { $0.sessions = 1 })
+        let outcomes = await loopback.submitAll(3, registeredDelivery: 1)
+        loopback.expectRecordsMatch(outcomes, count: 3)
+        loopback.simulator.injectMO(DeliverSM(source: Address(ton: 1, npi: 1, address: "573001234567"),
+                                              destination: Address(address: "12345"),
+                                              shortMessage: Array("Hola".utf8)))
+        var receipts = 0
+        var mo = 0
+        for await message in loopback.client.inbound {
+            guard case .deliverSM(let deliver) = message.body else { continue }
+            if deliver.esmClass.rawValue & 0x04 != 0 { receipts += 1 } else { mo += 1 }
+            message.respond(status: .ok)
+            if receipts == 3 && mo == 1 { break }
+        }
+        #expect(receipts == 3 && mo == 1)
+        let acknowledged = await loopback.simulator.waitForCounters { $0.deliveriesAcknowledged >= 4 }
+        #expect(acknowledged)
+        try await loopback.stop()
+    }
+}
