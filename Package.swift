@@ -59,7 +59,12 @@ let package = Package(
             name: "smpp-bench",
             dependencies: [
                 "SMPP",
+                "SMPPNIO",
+                "SMSCSimulator",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
