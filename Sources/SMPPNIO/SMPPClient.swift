@@ -50,8 +50,15 @@ public final class SMPPClient: Service, Sendable {
     /// Runs the sessions until graceful shutdown or cancellation. Throws only for a configuration that cannot work
     /// (TLS files that do not load); connection and bind failures are retried, never thrown.
     public func run() async throws {
-        let tlsContext = try makeTLSContext()
         guard pool.start() else { throw SMPPClientError(code: .notRunning, detail: "run() called twice") }
+        let tlsContext: NIOSSLContext?
+        do {
+            tlsContext = try makeTLSContext()
+        } catch {
+            logger.error("cannot load TLS settings", metadata: [SMPPLogKey.error: "\(error)"])
+            pool.finish()
+            throw error
+        }
         let slots = connectionSlots()
         logger.info("starting SMPP sessions", metadata: [
             SMPPLogKey.port: "\(configuration.port)", "smpp.connections": "\(slots.count)",
@@ -67,6 +74,10 @@ public final class SMPPClient: Service, Sendable {
             } onGracefulShutdown: {
                 self.logger.info("graceful shutdown: unbinding sessions")
                 self.pool.beginShutdown()
+                // Outstanding requests get their response timeout, unbind its own; past both, close regardless.
+                let deadline = self.configuration.responseTimeout + self.configuration.unbindTimeout + .seconds(1)
+                let pool = self.pool
+                self.eventLoopGroup.next().scheduleTask(in: deadline) { pool.closeAll() }
             }
         } onCancel: {
             self.pool.beginShutdown()

@@ -3,7 +3,7 @@ public import NIOCore
 /// Everything an ``SMPPClient`` needs to keep its sessions bound to one SMSC account (DESIGN §1.4, keys `smpp.*`).
 ///
 /// The password never appears in `description`, logs or errors.
-public struct SMPPClientConfiguration: Sendable, CustomStringConvertible {
+public struct SMPPClientConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// How each session binds.
     public enum BindType: String, Sendable, CaseIterable {
         /// bind_transmitter: submits only.
@@ -96,6 +96,9 @@ public struct SMPPClientConfiguration: Sendable, CustomStringConvertible {
     public var connectionCount: Int {
         bindType == .transmitterAndReceiver ? 2 * max(0, sessions) : max(0, sessions)
     }
+
+    /// The same as ``description``: the password masked.
+    public var debugDescription: String { description }
 
     /// The configuration with the password masked.
     public var description: String {

@@ -83,6 +83,15 @@ struct Loopback {
         return nil
     }
 
+    /// Waits until `count` bound events have been seen.
+    func waitForBound(_ count: Int) async {
+        var bound = 0
+        for await event in client.sessionEvents {
+            if case .bound = event { bound += 1 }
+            if bound >= count { return }
+        }
+    }
+
     /// A submit_sm whose text names it: "msg <index>".
     static func message(_ index: Int, registeredDelivery: UInt8 = 0) -> SubmitSM {
         SubmitSM(source: Address(ton: 5, npi: 0, address: "ACME"),

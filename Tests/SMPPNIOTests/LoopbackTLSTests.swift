@@ -10,6 +10,7 @@ import Testing
 struct LoopbackTLSTests {
     @Test func submitsOverTLSAndEveryOneIsRecordedOnce() async throws {
         let loopback = try await Loopback.start()
+        await loopback.waitForBound(2)
         let outcomes = await loopback.submitAll(300)
         #expect(outcomes.values.allSatisfy { (try? $0.get().commandStatus) == .ok })
         loopback.expectRecordsMatch(outcomes, count: 300)
@@ -20,6 +21,7 @@ struct LoopbackTLSTests {
 
     @Test func gracefulShutdownUnbindsEverySession() async throws {
         let loopback = try await Loopback.start(client: { $0.sessions = 3 })
+        await loopback.waitForBound(3)
         _ = await loopback.submitAll(30)
         try await loopback.stopClient()
         #expect(loopback.simulator.counters.unbindsReceived == 3)
