@@ -109,6 +109,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The operator tools of the smpp-bridge executable (pdu decode), tested through @testable import.
+        .testTarget(
+            name: "SMPPBridgeToolTests",
+            dependencies: ["smpp-bridge", "SMPP"],
+            swiftSettings: swiftSettings
+        ),
+        // Smoke tests of the benchmark commands (bounded tiny runs; they never assert speed).
+        .testTarget(
+            name: "SMPPBenchTests",
+            dependencies: ["smpp-bench", "SMPP"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SMPPTests",
             dependencies: ["SMPP", .product(name: "NIOCore", package: "swift-nio")],

@@ -23,6 +23,13 @@ struct CodecBenchmarkCommand: ParsableCommand {
 
     func run() throws {
         var figures: [BenchmarkFigure] = []
+        figures += try codecFigures()
+        try printJSONLine(Report(figures: figures))
+    }
+
+    /// The PDU figures: encode, decode and both for submit_sm and a receipt deliver_sm, then frame splitting.
+    func codecFigures() throws -> [BenchmarkFigure] {
+        var figures: [BenchmarkFigure] = []
         let submit = PDU(.submitSM(Self.typicalSubmitSM), sequenceNumber: 0x0102_0304)
         let receipt = PDU(.deliverSM(Self.receiptDeliverSM), sequenceNumber: 0x0506_0708)
         for (name, pdu) in [("submit_sm", submit), ("deliver_sm_receipt", receipt)] {
@@ -45,7 +52,7 @@ struct CodecBenchmarkCommand: ParsableCommand {
             })
         }
         figures.append(try framing(submit))
-        try printJSONLine(Report(figures: figures))
+        return figures
     }
 
     /// Splitting a stream of 64 back-to-back submit_sm PDUs into frames and decoding each (per PDU).

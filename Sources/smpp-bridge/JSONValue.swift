@@ -7,7 +7,9 @@ enum JSONValue: Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered(pretty: false) == rhs.rendered(pretty: false) }
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        lhs.rendered(pretty: false) == rhs.rendered(pretty: false)
+    }
 
     /// An integer from any fixed-width integer.
     static func number(_ value: some BinaryInteger) -> JSONValue { .int(Int64(truncatingIfNeeded: value)) }

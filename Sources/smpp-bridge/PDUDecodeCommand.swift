@@ -32,6 +32,17 @@ struct PDUDecodeCommand: ParsableCommand {
             ]), summary: "not hex")
             throw ExitCode(1)
         }
+        let output = Self.render(octets)
+        if let (error, summary) = output.failure {
+            printFailure(error, summary: summary)
+            throw ExitCode(1)
+        }
+        print(output.json.rendered())
+    }
+
+    /// Decodes every PDU in `octets`: the JSON to print (one object, or an array for several PDUs), or the first
+    /// decode error as JSON with a one-line summary.
+    static func render(_ octets: [UInt8]) -> (json: JSONValue, failure: (JSONValue, String)?) {
         var buffer = ByteBuffer(bytes: octets)
         var decoded: [JSONValue] = []
         while buffer.readableBytes > 0 {
@@ -41,11 +52,10 @@ struct PDUDecodeCommand: ParsableCommand {
                 let pdu = try PDU.decode(frame: &buffer)
                 decoded.append(pdu.json(commandLength: length))
             } catch {
-                printFailure(Self.errorJSON(error, pduOffset: start), summary: error.description)
-                throw ExitCode(1)
+                return (.null, (errorJSON(error, pduOffset: start), error.description))
             }
         }
-        print((decoded.count == 1 ? decoded[0] : .array(decoded)).rendered())
+        return (decoded.count == 1 ? decoded[0] : .array(decoded), nil)
     }
 
     /// The error as JSON. `offset` counts from the PDU's first octet; `input_offset` from the first octet given.

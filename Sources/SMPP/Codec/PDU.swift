@@ -53,8 +53,16 @@ public struct PDU: Hashable, Sendable {
                 code: .truncated, commandID: commandID, sequenceNumber: sequence, offset: 16, bytes: [],
                 reason: "body of \(Int(length) &- 16) octets not available")
         }
-        var reader = BodyReader(body: bodyBuffer, commandID: commandID, sequenceNumber: sequence)
-        let body = try PDUBody.decode(from: &reader)
+        // One storage access for the whole body; see BodyReader.
+        let result = bodyBuffer.withUnsafeReadableBytes { raw -> Result<PDUBody, SMPPDecodeError> in
+            var reader = BodyReader(body: raw, commandID: commandID, sequenceNumber: sequence)
+            do throws(SMPPDecodeError) {
+                return .success(try PDUBody.decode(from: &reader))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let body = try result.get()
         frame.moveReaderIndex(forwardBy: Int(length))
         return PDU(body, sequenceNumber: sequence, commandStatus: CommandStatus(rawValue: status))
     }
@@ -66,25 +74,38 @@ public struct PDU: Hashable, Sendable {
     /// - Throws: ``SMPPEncodeError`` for a value the wire cannot carry (a C-Octet String over its maximum or with a
     ///   character above U+00FF, a time not 0 or 16 characters, short_message over 254 octets, a TLV over 65 535).
     public func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(UInt32(0))
-        buffer.writeInteger(commandID.rawValue)
-        buffer.writeInteger(commandStatus.rawValue)
-        buffer.writeInteger(sequenceNumber)
-        if commandStatus == .ok || !body.isEmptyResponse {
-            do {
-                try body.encode(into: &buffer)
-            } catch {
-                buffer.moveWriterIndex(to: start)
-                throw error
+        let writesBody = commandStatus == .ok || !body.isEmptyResponse
+        // First pass: validate every field and count the octets, touching no memory.
+        var counter = WireWriter()
+        if writesBody { try body.encode(into: &counter) }
+        let total = 16 &+ counter.count
+        guard let wireLength = UInt32(exactly: total) else {
+            throw SMPPEncodeError(code: .fieldTooLong, field: "command_length", reason: "\(total) octets")
+        }
+        // Second pass: write into exactly that many reserved octets.
+        var failure: SMPPEncodeError?
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { memory in
+            var writer = WireWriter(into: memory, limit: total)
+            writer.writeInteger(wireLength)
+            writer.writeInteger(commandID.rawValue)
+            writer.writeInteger(commandStatus.rawValue)
+            writer.writeInteger(sequenceNumber)
+            if writesBody {
+                do throws(SMPPEncodeError) {
+                    try body.encode(into: &writer)
+                } catch {
+                    failure = error
+                }
             }
+            guard failure == nil, !writer.overflowed, writer.count == total else {
+                failure = failure ?? SMPPEncodeError(
+                    code: .fieldTooLong, field: commandID.name,
+                    reason: "body changed size between sizing (\(total)) and writing (\(writer.count))")
+                return 0
+            }
+            return total
         }
-        let length = buffer.writerIndex &- start
-        guard let wireLength = UInt32(exactly: length) else {
-            buffer.moveWriterIndex(to: start)
-            throw SMPPEncodeError(code: .fieldTooLong, field: "command_length", reason: "\(length) octets")
-        }
-        buffer.setInteger(wireLength, at: start)
+        if let failure { throw failure }
     }
 
     /// The PDU encoded into a fresh buffer.

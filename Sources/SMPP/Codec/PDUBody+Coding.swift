@@ -1,5 +1,3 @@
-import NIOCore
-
 extension PDUBody {
     /// Decodes the body that follows a header with `commandID`.
     static func decode(from reader: inout BodyReader) throws(SMPPDecodeError) -> PDUBody {
@@ -33,13 +31,12 @@ extension PDUBody {
         case 0x8000_0008: try reader.expectEnd(); return .cancelSMResp
         case 0x8000_0007: try reader.expectEnd(); return .replaceSMResp
         default:
-            let octets = reader.buffer.readBytes(length: reader.buffer.readableBytes) ?? []
-            return .unknown(reader.commandID, octets)
+            return .unknown(reader.commandID, reader.readRemaining())
         }
     }
 
     /// Writes the body (without header).
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         switch self {
         case .bindTransmitter(let body), .bindReceiver(let body), .bindTransceiver(let body):
             try body.encode(into: &buffer)

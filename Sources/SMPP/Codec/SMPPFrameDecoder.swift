@@ -6,7 +6,7 @@ public import NIOCore
 /// A command_length below 16 or above ``maximumLength`` throws ``SMPPDecodeError`` with code
 /// ``SMPPDecodeError/Code/invalidCommandLength``; the stream cannot be resynchronised after that, so the session
 /// answers generic_nack ESME_RINVCMDLEN with sequence 0 and closes (reference §1).
-public struct SMPPFrameDecoder: NIOSingleStepByteToMessageDecoder {
+public struct SMPPFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     /// One whole PDU frame.
     public typealias InboundOut = ByteBuffer
 

@@ -80,16 +80,20 @@ public enum SMPPTime: Hashable, Sendable {
         switch self {
         case let .absolute(year, month, day, hour, minute, second, tenths, offset):
             return two(year) + two(month) + two(day) + two(hour) + two(minute) + two(second)
-                + "\(min(max(tenths, 0), 9))" + two(min(abs(offset), 48)) + (offset < 0 ? "-" : "+")
+                + "\(min(max(tenths, 0), 9))" + two(offset < 0 ? min(48, -max(offset, -48)) : min(offset, 48))
+                + (offset < 0 ? "-" : "+")
         case let .relative(years, months, days, hours, minutes, seconds):
             return two(years) + two(months) + two(days) + two(hours) + two(minutes) + two(seconds) + "000R"
         }
     }
 
     /// For an absolute time, the instant in seconds since 1970-01-01T00:00:00Z (the local time minus its offset),
-    /// tenths dropped; `nil` for a relative time.
+    /// tenths dropped; `nil` for a relative time or a component out of its range.
     public var unixSeconds: Int64? {
-        guard case let .absolute(year, month, day, hour, minute, second, _, offset) = self else { return nil }
+        guard case let .absolute(year, month, day, hour, minute, second, _, offset) = self,
+            (0...99).contains(year), (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
+            (0...59).contains(minute), (0...59).contains(second), (-48...48).contains(offset)
+        else { return nil }
         let days = Self.days(fromCivil: 2000 + year, month, day)
         let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         return local - Int64(offset) * 900

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of alert_notification (SMSC → ESME, no response; reference §3): a mobile became available.
 public struct AlertNotification: Hashable, Sendable {
     /// source_addr_ton, source_addr_npi and source_addr: read with a maximum of 65 octets, as the reference
@@ -23,7 +21,7 @@ public struct AlertNotification: Hashable, Sendable {
         return AlertNotification(source: source, esme: esme, tlvs: try reader.readTLVs())
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeAddress(source, field: "source_addr", max: 65)
         try buffer.writeAddress(esme, field: "esme_addr", max: 65)
         try buffer.writeTLVs(tlvs)

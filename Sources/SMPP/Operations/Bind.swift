@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of bind_transmitter, bind_receiver and bind_transceiver (reference §3; all three are identical).
 public struct BindRequest: Hashable, Sendable {
     /// system_id, C(16): the ESME login, at most 15 characters.
@@ -37,7 +35,7 @@ public struct BindRequest: Hashable, Sendable {
             addressRange: range)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(systemID, field: "system_id", max: 16)
         try buffer.writeCString(password, field: "password", max: 9)
         try buffer.writeCString(systemType, field: "system_type", max: 13)
@@ -67,7 +65,7 @@ public struct BindResponse: Hashable, Sendable {
         return BindResponse(systemID: systemID, tlvs: try reader.readTLVs())
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(systemID, field: "system_id", max: 16)
         try buffer.writeTLVs(tlvs)
     }
@@ -93,7 +91,7 @@ public struct Outbind: Hashable, Sendable {
         return Outbind(systemID: systemID, password: password)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(systemID, field: "system_id", max: 16)
         try buffer.writeCString(password, field: "password", max: 9)
     }

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of cancel_sm (SMPP 3.4 §4.9.1): cancel one message by id, or every message from a source to a
 /// destination when message_id is empty. Its response, cancel_sm_resp, is header only.
 public struct CancelSM: Hashable, Sendable {
@@ -31,7 +29,7 @@ public struct CancelSM: Hashable, Sendable {
         return CancelSM(serviceType: serviceType, messageID: messageID, source: source, destination: destination)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(serviceType, field: "service_type", max: 6)
         try buffer.writeCString(messageID, field: "message_id", max: 65)
         try buffer.writeAddress(source, field: "source_addr", max: 21)

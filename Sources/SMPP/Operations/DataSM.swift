@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of data_sm (either direction; reference §3). The text travels in the message_payload TLV.
 public struct DataSM: Hashable, Sendable {
     /// service_type, C(6).
@@ -45,7 +43,7 @@ public struct DataSM: Hashable, Sendable {
             tlvs: try reader.readTLVs())
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(serviceType, field: "service_type", max: 6)
         try buffer.writeAddress(source, field: "source_addr", max: 65)
         try buffer.writeAddress(destination, field: "destination_addr", max: 65)
@@ -74,5 +72,5 @@ public struct DataSMResp: Hashable, Sendable, MessageIDResponseLayout {
         try decodeLayout(from: &reader)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
 }

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of deliver_sm (SMSC → ESME: MO messages and receipts; reference §3, the layout submit_sm and
 /// deliver_sm share).
 public struct DeliverSM: Hashable, Sendable, ShortMessageLayout {
@@ -59,7 +57,7 @@ public struct DeliverSM: Hashable, Sendable, ShortMessageLayout {
         try decodeLayout(from: &reader)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
 }
 
 /// The body of deliver_sm_resp: message_id, C(65), unused: always empty.
@@ -79,5 +77,5 @@ public struct DeliverSMResp: Hashable, Sendable, MessageIDResponseLayout {
         try decodeLayout(from: &reader)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
 }

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of query_sm (reference §3): which message, and the source address used to submit it.
 public struct QuerySM: Hashable, Sendable {
     /// message_id, C(65): the id from submit_sm_resp.
@@ -20,7 +18,7 @@ public struct QuerySM: Hashable, Sendable {
         return QuerySM(messageID: messageID, source: source)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(messageID, field: "message_id", max: 65)
         try buffer.writeAddress(source, field: "source_addr", max: 21)
     }
@@ -57,7 +55,7 @@ public struct QuerySMResp: Hashable, Sendable {
         return QuerySMResp(messageID: messageID, finalDate: finalDate, messageState: state, errorCode: errorCode)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(messageID, field: "message_id", max: 65)
         try buffer.writeTime(finalDate, field: "final_date")
         buffer.writeInteger(messageState)

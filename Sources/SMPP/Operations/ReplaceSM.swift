@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of replace_sm (SMPP 3.4 §4.10.1): replace a stored, not yet delivered message. Its response,
 /// replace_sm_resp, is header only. 3.4 gives replace_sm no TLVs.
 public struct ReplaceSM: Hashable, Sendable {
@@ -48,7 +46,7 @@ public struct ReplaceSM: Hashable, Sendable {
             registeredDelivery: registeredDelivery, smDefaultMessageID: defaultID, shortMessage: shortMessage)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(messageID, field: "message_id", max: 65)
         try buffer.writeAddress(source, field: "source_addr", max: 21)
         try buffer.writeTime(scheduleDeliveryTime, field: "schedule_delivery_time")

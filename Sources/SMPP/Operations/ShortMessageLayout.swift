@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body layout submit_sm and deliver_sm share (reference §3), decoded and encoded once for both.
 protocol ShortMessageLayout {
     var serviceType: String { get }
@@ -50,7 +48,7 @@ extension ShortMessageLayout {
         )
     }
 
-    func encodeLayout(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encodeLayout(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(serviceType, field: "service_type", max: 6)
         try buffer.writeAddress(source, field: "source_addr", max: 21)
         try buffer.writeAddress(destination, field: "destination_addr", max: 21)
@@ -87,7 +85,7 @@ extension MessageIDResponseLayout {
         return Self(messageID: messageID, tlvs: try reader.readTLVs())
     }
 
-    func encodeLayout(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encodeLayout(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(messageID, field: "message_id", max: 65)
         try buffer.writeTLVs(tlvs)
     }

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of submit_multi (SMPP 3.4 §4.5.1): one message to up to 254 SME addresses and distribution lists.
 public struct SubmitMulti: Hashable, Sendable {
     /// One dest_address entry.
@@ -97,7 +95,7 @@ public struct SubmitMulti: Hashable, Sendable {
             shortMessage: shortMessage, tlvs: try reader.readTLVs())
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(serviceType, field: "service_type", max: 6)
         try buffer.writeAddress(source, field: "source_addr", max: 21)
         guard destinations.count <= 254 else {
@@ -175,7 +173,7 @@ public struct SubmitMultiResp: Hashable, Sendable {
         return SubmitMultiResp(messageID: messageID, unsuccessful: unsuccessful, tlvs: try reader.readTLVs())
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) {
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) {
         try buffer.writeCString(messageID, field: "message_id", max: 65)
         guard unsuccessful.count <= 254 else {
             throw SMPPEncodeError(

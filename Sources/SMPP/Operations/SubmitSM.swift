@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The body of submit_sm (ESME → SMSC; reference §3, the layout submit_sm and deliver_sm share).
 public struct SubmitSM: Hashable, Sendable, ShortMessageLayout {
     /// service_type, C(6): "" = SMSC default.
@@ -58,7 +56,7 @@ public struct SubmitSM: Hashable, Sendable, ShortMessageLayout {
         try decodeLayout(from: &reader)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
 }
 
 /// The body of submit_sm_resp: message_id, C(65): the SMSC's id for the message (decimal, hex, UUID…).
@@ -78,5 +76,5 @@ public struct SubmitSMResp: Hashable, Sendable, MessageIDResponseLayout {
         try decodeLayout(from: &reader)
     }
 
-    func encode(into buffer: inout ByteBuffer) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
+    func encode(into buffer: inout WireWriter) throws(SMPPEncodeError) { try encodeLayout(into: &buffer) }
 }

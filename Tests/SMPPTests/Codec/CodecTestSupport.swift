@@ -56,3 +56,8 @@ func expectFixture(_ pdu: PDU, _ octets: [UInt8], sourceLocation: SourceLocation
     let decoded = try decodeBytes(octets)
     #expect(decoded == pdu, "decoding differs", sourceLocation: sourceLocation)
 }
+
+/// The four big-endian octets of a 32-bit value.
+func be32(_ value: UInt32) -> [UInt8] {
+    [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+}
