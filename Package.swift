@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "smpp-bridge", targets: ["smpp-bridge"]),
         .executable(name: "smpp-bench", targets: ["smpp-bench"]),
         .library(name: "SMSCSimulator", targets: ["SMSCSimulator"]),
+        .executable(name: "smsc-sim", targets: ["smsc-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -79,6 +80,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "smsc-sim",
+            dependencies: [
+                "SMSCSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -17,6 +17,10 @@ final class SMSCSessionHandler: ChannelInboundHandler {
     private var timer: Scheduled<Void>?
     private var lastWrite: EventLoopFuture<Void>?
     private var isClosed = false
+    /// True while a read burst is being handled: writes then wait for `channelReadComplete` to flush once, so a
+    /// pipelined window costs one syscall (and one TLS record) instead of one per response.
+    private var inReadBurst = false
+    private var needsFlush = false
 
     init(core: SimulatorCore, logger: Logger) {
         self.core = core
@@ -39,6 +43,7 @@ final class SMSCSessionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadBurst = true
         var frame = unwrapInboundIn(data)
         do {
             let pdu = try PDU.decode(frame: &frame)
@@ -48,6 +53,15 @@ final class SMSCSessionHandler: ChannelInboundHandler {
             logger.debug("undecodable PDU", metadata: ["error": "\(error)"])
             run(machine?.frameErrorReceived(error) ?? [])
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -143,7 +157,12 @@ final class SMSCSessionHandler: ChannelInboundHandler {
             return false
         }
         logger.trace("sent", metadata: ["pdu": "\(pdu.commandID.name)", "seq": "\(pdu.sequenceNumber)", "status": "\(pdu.commandStatus)"])
-        lastWrite = context.writeAndFlush(wrapOutboundOut(buffer))
+        if inReadBurst {
+            lastWrite = context.write(wrapOutboundOut(buffer))
+            needsFlush = true
+        } else {
+            lastWrite = context.writeAndFlush(wrapOutboundOut(buffer))
+        }
         if pdu.commandStatus == .ok, let machine, machine.canReceive, let boundSystemID {
             switch pdu.body {
             case .bindReceiverResp, .bindTransceiverResp:
@@ -158,11 +177,21 @@ final class SMSCSessionHandler: ChannelInboundHandler {
 
     private func writeRaw(_ bytes: [UInt8]) {
         guard !isClosed, let context else { return }
-        lastWrite = context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)))
+        let buffer = context.channel.allocator.buffer(bytes: bytes)
+        if inReadBurst {
+            lastWrite = context.write(wrapOutboundOut(buffer))
+            needsFlush = true
+        } else {
+            lastWrite = context.writeAndFlush(wrapOutboundOut(buffer))
+        }
     }
 
     private func closeAfterWrites() {
         guard let context else { return }
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
         let channel = context.channel
         if let lastWrite {
             lastWrite.whenComplete { _ in channel.close(promise: nil) }

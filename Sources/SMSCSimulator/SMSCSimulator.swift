@@ -21,6 +21,8 @@ public final class SMSCSimulator: Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let running = NIOLockedValueBox<Running?>(nil)
+    /// The core of the latest run, kept after `stop()` so counters and records stay readable.
+    private let lastCore = NIOLockedValueBox<SimulatorCore?>(nil)
 
     private struct Running {
         var core: SimulatorCore
@@ -75,6 +77,7 @@ public final class SMSCSimulator: Sendable {
             let interval = TimeAmount.nanoseconds(max(1, Int64(1_000_000_000 / configuration.moRatePerSecond)))
             moTask = core.loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in core.generateMO() }
         }
+        lastCore.withLockedValue { $0 = core }
         running.withLockedValue { $0 = Running(core: core, listeners: listeners, connections: connections, moTask: moTask) }
         logger.info("listening", metadata: [
             "plain": "\(addresses.plain.map { "\($0)" } ?? "-")", "tls": "\(addresses.tls.map { "\($0)" } ?? "-")"])
@@ -115,14 +118,14 @@ public final class SMSCSimulator: Sendable {
         logger.info("stopped", metadata: ["counters": "\(current.core.counters)"])
     }
 
-    /// What the simulator has done so far (all zero before `start()`).
+    /// What the simulator has done so far (all zero before `start()`; the final values after `stop()`).
     public var counters: SimulatorCounters {
-        running.withLockedValue { $0?.core.counters } ?? SimulatorCounters()
+        lastCore.withLockedValue { $0?.counters } ?? SimulatorCounters()
     }
 
-    /// Every accepted submit_sm/data_sm so far, in acceptance order.
+    /// Every accepted submit_sm/data_sm so far, in acceptance order (still readable after `stop()`).
     public func records() -> [SubmitRecord] {
-        running.withLockedValue { $0?.core.records } ?? []
+        lastCore.withLockedValue { $0?.records } ?? []
     }
 
     /// Queues an MO deliver_sm for a bound RX/TRX session of `account` (nil = any account), delivered, retried

@@ -58,8 +58,11 @@ public struct SMSCSimulatorConfiguration: Sendable {
     public var faults: SimulatorFaults = SimulatorFaults()
     /// Seed for every random choice; nil = a different seed each run.
     public var seed: UInt64? = nil
-    /// A file to append one JSON line per accepted submit_sm to; nil = none (records are kept in memory anyway).
+    /// A file to write one JSON line per accepted submit_sm to (created or truncated); nil = none.
     public var recordPath: String? = nil
+    /// Keep every accepted submit in memory for `SMSCSimulator.records()`; default true. Long benchmarks may turn
+    /// it off (counters and the record file are unaffected).
+    public var keepRecordsInMemory: Bool = true
 
     /// A configuration with the defaults above and the given accounts.
     public init(accounts: [SimulatorAccount] = []) {

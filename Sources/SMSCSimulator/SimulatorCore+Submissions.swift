@@ -11,7 +11,7 @@ extension SimulatorCore {
             let id = state.ids.next()
             let record = Self.record(submission, id: id.text, account: account, sessionID: sessionID,
                                      sequenceNumber: sequenceNumber, now: now)
-            state.records.append(record)
+            if configuration.keepRecordsInMemory { state.records.append(record) }
             state.counters.submitsAccepted += 1
             return (id, record, configuration.dlrOutcomes.pick(using: &state.random))
         }

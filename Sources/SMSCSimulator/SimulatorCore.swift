@@ -77,8 +77,10 @@ final class SimulatorCore: Sendable {
     func connectionClosed(sessionID: UInt64, boundSystemID: String?, unanswered: [UInt64]) {
         state.withLockedValue { state in
             state.receivers[sessionID] = nil
+            state.counters.connectionsClosed += 1
             if let boundSystemID { state.book.release(systemID: boundSystemID) }
         }
+        notifyWaiters()
         for id in unanswered { deliveryFinished(deliveryID: id, result: .retry) }
     }
 

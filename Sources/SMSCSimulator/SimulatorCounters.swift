@@ -2,6 +2,8 @@
 public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
     /// TCP connections accepted (plain and TLS).
     public var connections: UInt64 = 0
+    /// TCP connections closed (by either side, for any reason).
+    public var connectionsClosed: UInt64 = 0
     /// Binds accepted.
     public var bindsAccepted: UInt64 = 0
     /// Binds refused (credentials, session limit, or already bound).
@@ -55,7 +57,8 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
     /// `name=value` pairs on one line, in declaration order.
     public var description: String {
         let pairs: [(String, UInt64)] = [
-            ("connections", connections), ("binds_accepted", bindsAccepted), ("binds_rejected", bindsRejected),
+            ("connections", connections), ("connections_closed", connectionsClosed),
+            ("binds_accepted", bindsAccepted), ("binds_rejected", bindsRejected),
             ("submits_received", submitsReceived), ("submits_accepted", submitsAccepted),
             ("submits_throttled", submitsThrottled), ("submits_queue_full", submitsQueueFull),
             ("submits_unanswered", submitsUnanswered), ("generic_nacks_injected", genericNacksInjected),

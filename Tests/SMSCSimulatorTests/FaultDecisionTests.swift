@@ -1,0 +1,57 @@
+import Testing
+
+@testable import SMSCSimulator
+
+@Suite struct FaultDecisionTests {
+    @Test func noFaultsAcceptEverything() {
+        var random = SimulatorRandom(seed: 1)
+        let faults = SimulatorFaults()
+        #expect((0..<1000).allSatisfy { _ in faults.submitFault(using: &random) == .accept })
+        #expect((1...1000).allSatisfy { !faults.shouldDrop(receivedPDUs: $0, using: &random) })
+    }
+
+    @Test func certainFaults() {
+        var random = SimulatorRandom(seed: 1)
+        var faults = SimulatorFaults()
+        faults.throttleRate = 1
+        #expect(faults.submitFault(using: &random) == .throttle)
+        faults.throttleRate = 0
+        faults.queueFullRate = 1
+        #expect(faults.submitFault(using: &random) == .queueFull)
+        faults.queueFullRate = 0
+        faults.noResponseRate = 1
+        #expect(faults.submitFault(using: &random) == .noResponse)
+        faults.noResponseRate = 0
+        faults.genericNackRate = 1
+        #expect(faults.submitFault(using: &random) == .genericNack)
+        faults.genericNackRate = 0
+        faults.malformedRate = 1
+        #expect(faults.submitFault(using: &random) == .malformed)
+    }
+
+    @Test func mixedFractionsAreExclusiveAndProportional() {
+        var random = SimulatorRandom(seed: 99)
+        var faults = SimulatorFaults()
+        faults.throttleRate = 0.2
+        faults.queueFullRate = 0.1
+        faults.noResponseRate = 0.05
+        var tally: [SubmitFault: Int] = [:]
+        for _ in 0..<20_000 { tally[faults.submitFault(using: &random), default: 0] += 1 }
+        #expect((3600...4400).contains(tally[.throttle, default: 0]))
+        #expect((1700...2300).contains(tally[.queueFull, default: 0]))
+        #expect((800...1200).contains(tally[.noResponse, default: 0]))
+        #expect(tally[.genericNack] == nil && tally[.malformed] == nil)
+    }
+
+    @Test func dropAfterHandlesTheFirstNPDUs() {
+        var random = SimulatorRandom(seed: 1)
+        var faults = SimulatorFaults()
+        faults.dropAfterPDUs = 3
+        #expect(!faults.shouldDrop(receivedPDUs: 3, using: &random))
+        #expect(faults.shouldDrop(receivedPDUs: 4, using: &random))
+        faults.dropAfterPDUs = nil
+        faults.dropRate = 0.5
+        let drops = (1...1000).filter { faults.shouldDrop(receivedPDUs: $0, using: &random) }.count
+        #expect((400...600).contains(drops))
+    }
+}
