@@ -130,7 +130,7 @@ let package = Package(
         // Smoke tests of the benchmark commands (bounded tiny runs; they never assert speed).
         .testTarget(
             name: "SMPPBenchTests",
-            dependencies: ["smpp-bench", "SMPP"],
+            dependencies: ["smpp-bench", "SMPP", "SMPPNIO"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

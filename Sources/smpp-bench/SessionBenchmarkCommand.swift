@@ -73,6 +73,11 @@ struct SessionBenchmarkCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try printJSONLine(try await sessionReport())
+    }
+
+    /// Starts the simulator (unless `--host`), binds, submits within the bounds, shuts down, and returns the figures.
+    func sessionReport() async throws -> Report {
         var logger = Logger(label: "smpp-bench")
         logger.logLevel = .warning
         let simulatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -93,6 +98,7 @@ struct SessionBenchmarkCommand: AsyncParsableCommand {
                 simulatorConfiguration.tlsCertificatePath = simCert
                 simulatorConfiguration.tlsPrivateKeyPath = simKey
             }
+            simulatorConfiguration.keepRecordsInMemory = false
             simulatorConfiguration.faults.latency = simLatencyMs > 0 ? .fixed(milliseconds: simLatencyMs) : .none
             let started = SMSCSimulator(configuration: simulatorConfiguration, group: simulatorGroup, logger: logger)
             let addresses = try await started.start()
@@ -123,7 +129,7 @@ struct SessionBenchmarkCommand: AsyncParsableCommand {
         await simulator?.stop()
         try await clientGroup.shutdownGracefully()
         try await simulatorGroup.shutdownGracefully()
-        try printJSONLine(report)
+        return report
     }
 
     private func measure(client: SMPPClient, simulatorThreads: [Int32], useTLS: Bool) async throws -> Report {
@@ -178,7 +184,7 @@ struct SessionBenchmarkCommand: AsyncParsableCommand {
             tls: useTLS, sessions: sessions, window: window, simLatencyMs: host == nil ? simLatencyMs : nil,
             messages: messages, accepted: latencies.count, failed: failed, seconds: (seconds * 1000).rounded() / 1000,
             messagesPerSecond: seconds > 0 ? (Double(messages) / seconds).rounded() : 0,
-            clientCPUMicrosecondsPerMessage: perMessage(processCPU - simulatorCPU),
+            clientCPUMicrosecondsPerMessage: perMessage(max(0, processCPU - simulatorCPU)),
             processCPUMicrosecondsPerMessage: perMessage(processCPU),
             latencyMilliseconds: ["p50": percentile(0.5), "p90": percentile(0.9), "p99": percentile(0.99),
                                   "max": percentile(1.0)])
