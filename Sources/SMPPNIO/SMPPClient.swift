@@ -19,7 +19,8 @@ public final class SMPPClient: Service, Sendable {
     let pool: SessionPool
 
     /// Inbound deliver_sm and data_sm from every receiving session, in arrival order. One consumer; ends when
-    /// `run()` returns.
+    /// `run()` returns. Holds at most sessions × `maxInboundInFlight` messages: a request that finds it full is
+    /// answered ESME_RX_T_APPN at its deadline, so the SMSC delivers it again later.
     public let inbound: AsyncStream<SMPPInboundMessage>
     /// Session bound / ended events (the newest 256 are kept if nobody reads). One consumer; ends with `run()`.
     public let sessionEvents: AsyncStream<SMPPSessionEvent>
@@ -36,7 +37,11 @@ public final class SMPPClient: Service, Sendable {
         logger[metadataKey: SMPPLogKey.host] = "\(configuration.host)"
         logger[metadataKey: SMPPLogKey.systemID] = "\(configuration.systemID)"
         self.logger = logger
-        let (inbound, inboundContinuation) = AsyncStream.makeStream(of: SMPPInboundMessage.self)
+        // Unanswered inbound requests per session are bounded, so the stream holds more only when the application
+        // is not reading at all; what overflows then is answered ESME_RX_T_APPN at its deadline and redelivered.
+        let inboundLimit = max(1, configuration.connectionCount * max(1, configuration.maxInboundInFlight))
+        let (inbound, inboundContinuation) = AsyncStream.makeStream(
+            of: SMPPInboundMessage.self, bufferingPolicy: .bufferingOldest(inboundLimit))
         let (events, eventsContinuation) = AsyncStream.makeStream(
             of: SMPPSessionEvent.self, bufferingPolicy: .bufferingNewest(256))
         self.inbound = inbound

@@ -31,6 +31,9 @@ extension SMPPSessionHandler {
             inboundReceived(.deliverSM(deliver), sequenceNumber: sequenceNumber, isDataSM: false, now: now)
         case .dataSM(let data):
             inboundReceived(.dataSM(data), sequenceNumber: sequenceNumber, isDataSM: true, now: now)
+        case .alertNotification:
+            // Has no response (reference §3); we do not act on it.
+            machine.activityReceived(now: now)
         default:
             if pdu.commandID.isResponse {
                 // A response to something we never send (query_sm_resp, …): it matches nothing.
@@ -43,6 +46,7 @@ extension SMPPSessionHandler {
 
     private func responseReceived(_ sequenceNumber: UInt32, _ status: CommandStatus, messageID: String,
                                   now: NIODeadline) {
+        let wasPaused = machine.pausedUntil.map { $0 > now } ?? false
         let action = machine.submitResponseReceived(sequenceNumber: sequenceNumber, status: status.rawValue, now: now)
         guard case .complete(let request, _, _, let latency) = action else {
             run(action, now: now)
@@ -58,7 +62,8 @@ extension SMPPSessionHandler {
         ])
         if status == .throttled || status == .messageQueueFull {
             metrics.throttleEvents.increment()
-            logger.warning("SMSC throttling; pausing session", metadata: [
+            // One warning when a pause begins; answers arriving during it only lower the window further.
+            logger.log(level: wasPaused ? .debug : .warning, "SMSC throttling; pausing session", metadata: [
                 SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.window: "\(machine.effectiveWindow)",
             ])
         }

@@ -198,6 +198,11 @@ struct SessionStateMachine<Request> {
         return .write(.genericNack(sequenceNumber: sequenceNumber, status: WireStatus.invalidCommandID))
     }
 
+    /// A PDU that needs no answer and changes nothing (alert_notification): it only proves the link is alive.
+    mutating func activityReceived(now: NIODeadline) {
+        lastReceived = now
+    }
+
     /// The bytes could not be framed or parsed: nothing on this connection can be trusted any more.
     mutating func protocolErrorOccurred(now: NIODeadline) -> Action {
         if isClosed { return .none }

@@ -67,3 +67,14 @@ final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
         #expect(configuration.connectionCount == 6)
     }
 }
+
+@Suite struct SMPPSessionHandlerQuietPDUTests {
+    @Test func alertNotificationIsNotAnswered() throws {
+        let harness = try HandlerHarness()
+        try harness.bind()
+        try harness.receive(.alertNotification(AlertNotification(
+            source: Address(address: "573001234567"), esme: Address(address: "12345"))), sequenceNumber: 80)
+        #expect(try harness.written() == nil)
+        #expect(harness.channel.isActive)
+    }
+}
