@@ -82,14 +82,15 @@ final class SessionPool: SessionDelegate, @unchecked Sendable {
 
     func sessionBound(_ handle: SessionHandle) {
         boundCount.add(1, ordering: .relaxed)
-        eventsContinuation.yield(.bound(session: handle.slot))
-        guard handle.canSubmit else { return }
+        // Routable before anyone hears it is bound.
         let held: [OutboundSubmit] = state.withLockedValue { state in
+            guard handle.canSubmit else { return [] }
             state.submitters.append(handle)
             let held = Array(state.waiting)
             state.waiting.removeAll()
             return held
         }
+        eventsContinuation.yield(.bound(session: handle.slot))
         for request in held { dispatch(request) }
     }
 

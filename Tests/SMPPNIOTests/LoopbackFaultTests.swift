@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import SMPP
 import SMSCSimulator
@@ -137,4 +138,40 @@ struct LoopbackFaultTests {
         loopback.expectRecordsMatch(outcomes, count: 30)
         try await loopback.stop()
     }
+
+    @Test func reconnectStormNeverOpensMoreConnectionsThanSessions() async throws {
+        // Plain TCP here: over TLS the simulator keeps a dropped socket open until the close_notify exchange ends,
+        // after our side has closed, so its count of open sockets lags behind ours.
+        let loopback = try await Loopback.start(
+            simulator: {
+                $0.faults.dropAfterPDUs = 15
+                $0.plainListen = ListenAddress(host: "127.0.0.1", port: 0)
+                $0.tlsListen = nil
+            },
+            client: {
+                $0.tls.enabled = false
+                $0.sessions = 3
+                $0.reconnectInitialDelay = .milliseconds(1)
+                $0.reconnectMaxDelay = .milliseconds(5)
+            })
+        let highest = MaximumBox()
+        // Observes every counter change on the simulator's side while the client reconnects again and again.
+        async let observed = loopback.simulator.waitForCounters(timeout: .seconds(20)) { counters in
+            highest.record(Int(counters.connections) - Int(counters.connectionsClosed))
+            return counters.connectionsDropped >= 20
+        }
+        let outcomes = await loopback.submitAll(600)
+        #expect(await observed)
+        #expect(highest.value <= 3)
+        #expect(highest.value >= 1)
+        loopback.expectRecordsMatch(outcomes, count: 600)
+        try await loopback.stop()
+    }
+}
+
+/// The largest value recorded, from any thread.
+final class MaximumBox: Sendable {
+    private let maximum = NIOLockedValueBox(0)
+    func record(_ value: Int) { maximum.withLockedValue { $0 = max($0, value) } }
+    var value: Int { maximum.withLockedValue { $0 } }
 }

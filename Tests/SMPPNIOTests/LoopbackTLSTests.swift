@@ -118,4 +118,24 @@ struct LoopbackTLSTests {
         #expect(acknowledged)
         try await loopback.stop()
     }
+
+    @Test func transmitterReceiverPairSubmitsOnTXAndReceivesOnRX() async throws {
+        let loopback = try await Loopback.start(
+            simulator: { $0.dlrDelayMilliseconds = 10 },
+            client: { $0.bindType = .transmitterAndReceiver; $0.sessions = 1 })
+        await loopback.waitForBound(2)
+        let outcomes = await loopback.submitAll(5, registeredDelivery: 1)
+        loopback.expectRecordsMatch(outcomes, count: 5)
+        // Slot 0 is the transmitter of the pair, slot 1 the receiver.
+        #expect(outcomes.values.allSatisfy { (try? $0.get().sessionIndex) == 0 })
+        var receipts = 0
+        for await message in loopback.client.inbound {
+            #expect(message.sessionIndex == 1)
+            message.respond(status: .ok)
+            receipts += 1
+            if receipts == 5 { break }
+        }
+        #expect(receipts == 5)
+        try await loopback.stop()
+    }
 }
