@@ -29,7 +29,7 @@ struct LoopbackFaultTests {
 
     @Test func unansweredSubmitsTimeOut() async throws {
         let loopback = try await Loopback.start(
-            simulator: { $0.faults.noResponseRate = 0.1 }, client: { $0.responseTimeout = .milliseconds(300) })
+            simulator: { $0.faults.noResponseRate = 0.1 }, client: { $0.responseTimeout = .seconds(1) })
         let outcomes = await loopback.submitAll(200)
         let timeouts = outcomes.values.filter { $0.errorCode == .responseTimeout }.count
         #expect(timeouts == Int(loopback.simulator.counters.submitsUnanswered))
