@@ -138,4 +138,27 @@ struct LoopbackTLSTests {
         #expect(receipts == 5)
         try await loopback.stop()
     }
+
+    @Test func dataSMWithMessagePayloadIsRecorded() async throws {
+        let loopback = try await Loopback.start(client: { $0.sessions = 1 })
+        let payload = Array(repeating: UInt8(ascii: "x"), count: 600)
+        let dataSM = DataSM(source: Address(ton: 5, npi: 0, address: "ACME"),
+                            destination: Address(ton: 1, npi: 1, address: "573001234567"), dataCoding: 4,
+                            tlvs: [TLV(tag: .messagePayload, value: payload)])
+        let outcome = try await loopback.client.submit(dataSM: dataSM)
+        #expect(outcome.commandStatus == .ok)
+        let record = try #require(loopback.simulator.records().first)
+        #expect(record.messageID == outcome.messageID)
+        #expect(record.payload == payload)
+        #expect(record.dataCoding == 4)
+        try await loopback.stop()
+    }
+
+    @Test func submitAfterRunReturnedIsRefused() async throws {
+        let loopback = try await Loopback.start(client: { $0.sessions = 1 })
+        await loopback.waitForBound(1)
+        try await loopback.stop()
+        let result = await submitResult(loopback.client, Loopback.message(1))
+        #expect(result.errorCode == .notRunning)
+    }
 }
