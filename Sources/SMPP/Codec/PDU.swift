@@ -25,46 +25,50 @@ public struct PDU: Hashable, Sendable {
     /// - Throws: ``SMPPDecodeError`` for a command_length below 16 or beyond the octets given, and for any body
     ///   that does not follow its layout. Never traps, whatever the input.
     public static func decode(frame: inout ByteBuffer) throws(SMPPDecodeError) -> PDU {
-        let available = frame.readableBytes
-        let start = frame.readerIndex
-        guard available >= 16,
-            let length = frame.getInteger(at: start, as: UInt32.self),
-            let rawID = frame.getInteger(at: start &+ 4, as: UInt32.self),
-            let status = frame.getInteger(at: start &+ 8, as: UInt32.self),
-            let sequence = frame.getInteger(at: start &+ 12, as: UInt32.self)
-        else {
-            throw SMPPDecodeError(
-                code: .invalidCommandLength,
-                commandID: available >= 8 ? frame.getInteger(at: start &+ 4, as: UInt32.self).map(CommandID.init) : nil,
-                sequenceNumber: nil, offset: 0, bytes: frame.getBytes(at: start, length: min(16, available)) ?? [],
-                reason: "a PDU needs 16 header octets, \(available) given")
-        }
-        let commandID = CommandID(rawValue: rawID)
-        guard length >= 16, UInt64(length) <= UInt64(available) else {
-            throw SMPPDecodeError(
-                code: length < 16 ? .invalidCommandLength : .truncated, commandID: commandID,
-                sequenceNumber: sequence, offset: 0, bytes: frame.getBytes(at: start, length: 16) ?? [],
-                reason: length < 16
-                    ? "command_length \(length) is below the 16-octet header"
-                    : "command_length \(length) but only \(available) octets given")
-        }
-        guard let bodyBuffer = frame.getSlice(at: start &+ 16, length: Int(length) &- 16) else {
-            throw SMPPDecodeError(
-                code: .truncated, commandID: commandID, sequenceNumber: sequence, offset: 16, bytes: [],
-                reason: "body of \(Int(length) &- 16) octets not available")
-        }
-        // One storage access for the whole body; see BodyReader.
-        let result = bodyBuffer.withUnsafeReadableBytes { raw -> Result<PDUBody, SMPPDecodeError> in
-            var reader = BodyReader(body: raw, commandID: commandID, sequenceNumber: sequence)
+        // One storage access for the whole PDU (see BodyReader for why that matters).
+        let outcome = frame.withUnsafeReadableBytes { raw -> Result<(PDU, Int), SMPPDecodeError> in
             do throws(SMPPDecodeError) {
-                return .success(try PDUBody.decode(from: &reader))
+                return .success(try decode(octets: raw))
             } catch {
                 return .failure(error)
             }
         }
-        let body = try result.get()
-        frame.moveReaderIndex(forwardBy: Int(length))
-        return PDU(body, sequenceNumber: sequence, commandStatus: CommandStatus(rawValue: status))
+        let (pdu, length) = try outcome.get()
+        frame.moveReaderIndex(forwardBy: length)
+        return pdu
+    }
+
+    /// Decodes the PDU at the start of `octets`; returns it with its command_length.
+    static func decode(octets: UnsafeRawBufferPointer) throws(SMPPDecodeError) -> (PDU, Int) {
+        func word(_ index: Int) -> UInt32 {
+            UInt32(octets[index]) << 24 | UInt32(octets[index &+ 1]) << 16 | UInt32(octets[index &+ 2]) << 8
+                | UInt32(octets[index &+ 3])
+        }
+        let available = octets.count
+        guard available >= 16 else {
+            throw SMPPDecodeError(
+                code: .invalidCommandLength, commandID: available >= 8 ? CommandID(rawValue: word(4)) : nil,
+                sequenceNumber: nil, offset: 0, bytes: Array(octets),
+                reason: "a PDU needs 16 header octets, \(available) given")
+        }
+        let length = word(0)
+        let commandID = CommandID(rawValue: word(4))
+        let status = word(8)
+        let sequence = word(12)
+        guard length >= 16, UInt64(length) <= UInt64(available) else {
+            throw SMPPDecodeError(
+                code: length < 16 ? .invalidCommandLength : .truncated, commandID: commandID,
+                sequenceNumber: sequence, offset: 0, bytes: Array(UnsafeRawBufferPointer(rebasing: octets[0..<16])),
+                reason: length < 16
+                    ? "command_length \(length) is below the 16-octet header"
+                    : "command_length \(length) but only \(available) octets given")
+        }
+        let frameLength = Int(length)
+        var reader = BodyReader(
+            body: UnsafeRawBufferPointer(rebasing: octets[16..<frameLength]), commandID: commandID,
+            sequenceNumber: sequence)
+        let body = try PDUBody.decode(from: &reader)
+        return (PDU(body, sequenceNumber: sequence, commandStatus: CommandStatus(rawValue: status)), frameLength)
     }
 
     /// Appends the PDU to `buffer`, header first, with command_length set to the octets written.

@@ -10,7 +10,9 @@ public struct SMPPFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     /// One whole PDU frame.
     public typealias InboundOut = ByteBuffer
 
-    /// The default cap: 65 600 octets, enough for a 65 535-octet message_payload plus header and fields.
+    /// The default cap: 65 600 octets (reference §1), enough for a 65 535-octet message_payload with header and
+    /// phone-number addresses (a data_sm with 12-digit addresses is 65 589 octets). A data_sm with 64-character
+    /// addresses and a full payload is 65 693 octets; accept such PDUs with a larger `maximumLength`.
     public static let defaultMaximumLength = 65_600
 
     /// The largest command_length accepted, in octets.

@@ -22,6 +22,8 @@ struct WireWriter {
     init(into memory: UnsafeMutableRawBufferPointer, limit: Int) {
         base = memory.baseAddress
         self.limit = min(limit, memory.count)
+        // Without memory nothing can be written: report it rather than silently count.
+        if memory.baseAddress == nil, limit > 0 { overflowed = true }
     }
 
     /// Returns where `width` octets go, or `nil` when counting or when they would not fit.

@@ -72,3 +72,54 @@ import Testing
         #expect(SMPPFrameDecoder().maximumLength == 65_600)
     }
 }
+
+@Suite struct SMPPFrameDecoderProcessorTests {
+    /// Through NIO's own driver, as a channel handler would run it.
+    @Test func worksWithNIOSingleStepProcessor() throws {
+        let processor = NIOSingleStepByteToMessageProcessor(SMPPFrameDecoder())
+        var frames: [PDU] = []
+        let pdus = samplePDUs
+        var stream = ByteBuffer()
+        for pdu in pdus { try pdu.encode(into: &stream) }
+        while stream.readableBytes > 0 {
+            let chunk = stream.readSlice(length: min(37, stream.readableBytes)) ?? ByteBuffer()
+            try processor.process(buffer: chunk) { frame in
+                var frame = frame
+                frames.append(try PDU.decode(frame: &frame))
+            }
+        }
+        #expect(frames == pdus)
+    }
+
+    /// A full 65 535-octet message_payload with phone-number addresses fits the default cap of 65 600 (reference
+    /// §1). Longer addresses or more TLVs need a larger `maximumLength`: data_sm allows 64-character addresses.
+    @Test func largestMessagePayloadFitsTheDefaultCap() throws {
+        let pdu = PDU(
+            .dataSM(DataSM(
+                source: Address(ton: 1, npi: 1, address: "573001234567"),
+                destination: Address(ton: 1, npi: 1, address: "573007654321"),
+                tlvs: [.messagePayload([UInt8](repeating: 0x5A, count: 65_535))])),
+            sequenceNumber: 1)
+        var buffer = try pdu.encoded()
+        #expect(buffer.readableBytes == 65_589)  // 16 + 1 + 15 + 15 + 3 + 4 + 65 535
+        var frame = try #require(try SMPPFrameDecoder().nextFrame(from: &buffer))
+        #expect(try PDU.decode(frame: &frame) == pdu)
+
+        var longer = pdu
+        longer.body = .dataSM(DataSM(
+            source: Address(address: String(repeating: "1", count: 64)),
+            destination: Address(address: String(repeating: "2", count: 64)),
+            tlvs: [.messagePayload([UInt8](repeating: 0x5A, count: 65_535))]))
+        var longBuffer = try longer.encoded()
+        #expect(longBuffer.readableBytes == 65_693)  // 16 + 1 + 67 + 67 + 3 + 4 + 65 535
+        #expect(throws: SMPPDecodeError.self) { _ = try SMPPFrameDecoder().nextFrame(from: &longBuffer) }
+        #expect(try SMPPFrameDecoder(maximumLength: 65_800).nextFrame(from: &longBuffer) != nil)
+    }
+
+    @Test(arguments: [0, 1, 255, 256, 65_535])
+    func tlvLengthsRoundTrip(length: Int) throws {
+        let tlvs = [TLV(tag: TLVTag(rawValue: 0x1500), value: [UInt8](repeating: 7, count: length)), .payloadType(1)]
+        let pdu = PDU(.dataSMResp(DataSMResp(messageID: "x", tlvs: tlvs)), sequenceNumber: 1)
+        #expect(try decodeBytes(try encodeToBytes(pdu)) == pdu)
+    }
+}
