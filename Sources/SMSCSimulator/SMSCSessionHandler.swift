@@ -37,6 +37,7 @@ final class SMSCSessionHandler: ChannelInboundHandler {
             faults: core.configuration.faults,
             sessionInitTimeout: .milliseconds(core.configuration.sessionInitTimeoutMilliseconds),
             deliverResponseTimeout: .milliseconds(core.configuration.deliverResponseTimeoutMilliseconds),
+            enquireLinkInterval: core.configuration.enquireLinkIntervalMilliseconds.map { .milliseconds($0) },
             random: random, now: .now())
         rescheduleTimer()
         context.fireChannelActive()

@@ -16,6 +16,7 @@ extension SMSCSessionStateMachine {
             if let after = faults.sendUnbindAfterMilliseconds {
                 unbindDeadline = now + .milliseconds(after)
             }
+            if let enquireLinkInterval { enquireLinkDeadline = now + enquireLinkInterval }
             let body = BindResponse(systemID: serverSystemID, tlvs: [.scInterfaceVersion(InterfaceVersion.smpp34)])
             return [.count(\.bindsAccepted), reply(kind.response(body), sequenceNumber)]
         case .unknownSystemID: status = .invalidSystemID
@@ -57,6 +58,11 @@ extension SMSCSessionStateMachine {
             unbindDeadline = now + Self.unbindResponseTimeout
             actions += [.count(\.unbindsSent), .send(PDU(.unbind, sequenceNumber: allocateSequence()), delayMilliseconds: 0)]
         }
+        if let deadline = enquireLinkDeadline, deadline <= now, let interval = enquireLinkInterval,
+           case .bound(_, _, false) = state {
+            enquireLinkDeadline = now + interval
+            actions += [.count(\.enquireLinksSent), .send(PDU(.enquireLink, sequenceNumber: allocateSequence()), delayMilliseconds: 0)]
+        }
         for (sequence, pending) in pendingDeliveries where pending.deadline <= now {
             pendingDeliveries[sequence] = nil
             actions.append(.deliveryFinished(deliveryID: pending.deliveryID, .retry))
@@ -80,6 +86,7 @@ extension SMSCSessionStateMachine {
         pendingDeliveries = [:]
         sessionInitDeadline = nil
         unbindDeadline = nil
+        enquireLinkDeadline = nil
         return unanswered
     }
 

@@ -57,12 +57,16 @@ struct SMSCSessionStateMachine {
     var unbindDeadline: NIODeadline?
     var pendingDeliveries: [UInt32: (deliveryID: UInt64, deadline: NIODeadline)] = [:]
     let deliverResponseTimeout: TimeAmount
+    /// Send enquire_link this often while bound; nil = never.
+    let enquireLinkInterval: TimeAmount?
+    var enquireLinkDeadline: NIODeadline?
     /// How long the simulator waits for unbind_resp after its own unbind before it closes anyway.
     static let unbindResponseTimeout = TimeAmount.seconds(5)
 
     init(faults: SimulatorFaults, sessionInitTimeout: TimeAmount, deliverResponseTimeout: TimeAmount,
-         random: SimulatorRandom, now: NIODeadline) {
+         enquireLinkInterval: TimeAmount? = nil, random: SimulatorRandom, now: NIODeadline) {
         self.faults = faults
+        self.enquireLinkInterval = enquireLinkInterval
         self.random = random
         self.deliverResponseTimeout = deliverResponseTimeout
         self.sessionInitDeadline = now + sessionInitTimeout
@@ -70,7 +74,7 @@ struct SMSCSessionStateMachine {
 
     /// The earliest moment `timerFired` has something to do, if any.
     var nextDeadline: NIODeadline? {
-        let candidates = [sessionInitDeadline, unbindDeadline] + pendingDeliveries.values.map { Optional($0.deadline) }
+        let candidates = [sessionInitDeadline, unbindDeadline, enquireLinkDeadline] + pendingDeliveries.values.map { Optional($0.deadline) }
         return candidates.compactMap { $0 }.min()
     }
 
@@ -176,6 +180,8 @@ struct SMSCSessionStateMachine {
 
     private mutating func responseReceived(_ pdu: PDU, now: NIODeadline) -> [Action] {
         switch pdu.body {
+        case .enquireLinkResp:
+            return [.count(\.enquireLinkResponsesReceived)]
         case .unbindResp:
             guard case .bound(_, _, true) = state else { return [] }
             state = .closed

@@ -45,6 +45,10 @@ public final class SMSCSimulator: Sendable {
     ///   listener cannot bind or the certificate or key cannot be read; `RecordWriterError` for `recordPath`.
     public func start() async throws -> (plain: SocketAddress?, tls: SocketAddress?) {
         try configuration.validate()
+        if running.withLockedValue({ $0 != nil }) {
+            throw SimulatorConfigurationError(
+                code: .inconsistent, option: "start", value: "", reason: "the simulator is already running")
+        }
         let writer = try configuration.recordPath.map { path throws(RecordWriterError) in try RecordWriter(path: path) }
         let core = SimulatorCore(configuration: configuration, loop: group.any(), logger: logger, recordWriter: writer)
         let connections = ConnectionSet()
@@ -62,6 +66,10 @@ public final class SMSCSimulator: Sendable {
                     certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
                     privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
                 tlsConfiguration.minimumTLSVersion = .tlsv12
+                if let clientCA = configuration.tlsClientCAPath {
+                    tlsConfiguration.trustRoots = .file(clientCA)
+                    tlsConfiguration.certificateVerification = .noHostnameVerification
+                }
                 let context = try NIOSSLContext(configuration: tlsConfiguration)
                 let channel = try await listen(tls, tls: context, core: core, connections: connections)
                 listeners.append(channel)
@@ -116,6 +124,20 @@ public final class SMSCSimulator: Sendable {
         for channel in current.connections.all() { try? await channel.close() }
         await current.core.recordWriter?.close()
         logger.info("stopped", metadata: ["counters": "\(current.core.counters)"])
+    }
+
+    /// Runs the simulator until the calling task is cancelled, then stops it (the shape of a swift-service-lifecycle
+    /// `Service.run()`, so a ServiceGroup can own it). `onStart` gets the bound addresses.
+    public func run(onStart: @Sendable ((plain: SocketAddress?, tls: SocketAddress?)) -> Void = { _ in }) async throws {
+        let addresses = try await start()
+        onStart(addresses)
+        let stopped = group.any().makePromise(of: Void.self)
+        await withTaskCancellationHandler {
+            try? await stopped.futureResult.get()
+        } onCancel: {
+            stopped.succeed()
+        }
+        await stop()
     }
 
     /// What the simulator has done so far (all zero before `start()`; the final values after `stop()`).

@@ -8,6 +8,10 @@ public struct SMSCSimulatorConfiguration: Sendable {
     public var tlsCertificatePath: String? = nil
     /// PEM file with the server's private key.
     public var tlsPrivateKeyPath: String? = nil
+    /// PEM file of the CA that client certificates must chain to; when set, TLS clients without a valid client
+    /// certificate fail the handshake (mutual TLS, as some operators require). nil (default) = no client
+    /// certificate asked for.
+    public var tlsClientCAPath: String? = nil
 
     /// The accounts ESMEs may bind with.
     public var accounts: [SimulatorAccount] = []
@@ -17,6 +21,9 @@ public struct SMSCSimulatorConfiguration: Sendable {
     public var systemID: String = "SMSCSIM"
     /// session_init timer: a connection not bound this many milliseconds after it opened is closed; default 10 s.
     public var sessionInitTimeoutMilliseconds: Int64 = 10_000
+    /// Send enquire_link on every bound session this often (milliseconds), to check that ESMEs answer it;
+    /// nil (default) = never.
+    public var enquireLinkIntervalMilliseconds: Int64? = nil
     /// The largest command_length accepted; larger (or below 16) → generic_nack ESME_RINVCMDLEN, then close.
     public var maxPDULength: Int = 70_000
 
@@ -42,6 +49,9 @@ public struct SMSCSimulatorConfiguration: Sendable {
     /// How long the simulator waits for a deliver_sm_resp before it counts the deliver_sm as unanswered and
     /// schedules a redelivery; default 30 s.
     public var deliverResponseTimeoutMilliseconds: Int64 = 30_000
+    /// The most deliveries held while the account has no RX/TRX session bound; beyond it the oldest is dropped
+    /// (counted in deliveries_dropped). Default 100 000.
+    public var maxWaitingDeliveries: Int = 100_000
     /// The most delivery attempts for one deliver_sm (receipt or MO part) before it is dropped; default 10.
     public var maxDeliveryAttempts: Int = 10
 
@@ -69,6 +79,9 @@ public struct SMSCSimulatorConfiguration: Sendable {
         self.accounts = accounts
     }
 
+    /// The longest delay or timeout accepted anywhere, in milliseconds (one day).
+    public static let maxMilliseconds: Int64 = 86_400_000
+
     /// Checks the values that the types alone cannot.
     public func validate() throws(SimulatorConfigurationError) {
         try faults.validate()
@@ -79,17 +92,30 @@ public struct SMSCSimulatorConfiguration: Sendable {
             throw SimulatorConfigurationError(
                 code: .inconsistent, option: "--tls-cert", value: "", reason: "a TLS listener needs --tls-cert and --tls-key")
         }
-        if !(moRatePerSecond >= 0 && moRatePerSecond <= 100_000) {
+        if !(moRatePerSecond == 0 || (moRatePerSecond >= 0.001 && moRatePerSecond <= 100_000)) {
             throw SimulatorConfigurationError(
-                code: .invalidRate, option: "--mo-rate", value: "\(moRatePerSecond)", reason: "must be 0…100000 per second")
+                code: .invalidRate, option: "--mo-rate", value: "\(moRatePerSecond)", reason: "must be 0 or 0.001…100000 per second")
         }
         if !(moLongFraction >= 0 && moLongFraction <= 1) {
             throw SimulatorConfigurationError(
                 code: .invalidRate, option: "--mo-long-fraction", value: "\(moLongFraction)", reason: "must be a fraction 0…1")
         }
-        for (option, value) in [("--dlr-delay", dlrDelayMilliseconds), ("--session-init-timeout", sessionInitTimeoutMilliseconds)]
-        where value < 0 {
-            throw SimulatorConfigurationError(code: .invalidLatency, option: option, value: "\(value)", reason: "must be ≥ 0")
+        let durations: [(String, Int64?)] = [
+            ("--dlr-delay", dlrDelayMilliseconds), ("--dlr-final-delay", dlrFinalDelayMilliseconds),
+            ("--session-init-timeout", sessionInitTimeoutMilliseconds), ("--redelivery-delay", redeliveryDelayMilliseconds),
+            ("--deliver-response-timeout", deliverResponseTimeoutMilliseconds),
+            ("--enquire-link-interval", enquireLinkIntervalMilliseconds),
+        ]
+        // A day at most: NIO's TimeAmount would overflow (and trap) on absurd millisecond counts.
+        for (option, value) in durations {
+            if let value, !(0...Self.maxMilliseconds).contains(value) {
+                throw SimulatorConfigurationError(
+                    code: .invalidLatency, option: option, value: "\(value)", reason: "must be 0…\(Self.maxMilliseconds) ms")
+            }
+        }
+        if let interval = enquireLinkIntervalMilliseconds, interval <= 0 {
+            throw SimulatorConfigurationError(
+                code: .invalidLatency, option: "--enquire-link-interval", value: "\(interval)", reason: "must be > 0")
         }
         if accounts.isEmpty {
             throw SimulatorConfigurationError(code: .invalidAccount, option: "--account", value: "", reason: "at least one account is needed")

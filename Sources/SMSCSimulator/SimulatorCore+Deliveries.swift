@@ -23,6 +23,10 @@ extension SimulatorCore {
             guard !candidates.isEmpty else {
                 state.waiting.append(delivery)
                 state.counters.deliveriesWaiting += 1
+                if state.waiting.count > max(0, configuration.maxWaitingDeliveries) {
+                    state.waiting.removeFirst()
+                    state.counters.deliveriesDropped += 1
+                }
                 return nil
             }
             state.roundRobin &+= 1

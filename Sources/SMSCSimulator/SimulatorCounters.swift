@@ -28,6 +28,10 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
     public var protocolErrors: UInt64 = 0
     /// enquire_link received.
     public var enquireLinksReceived: UInt64 = 0
+    /// enquire_link sent by the simulator (`enquireLinkIntervalMilliseconds`).
+    public var enquireLinksSent: UInt64 = 0
+    /// enquire_link_resp received from ESMEs.
+    public var enquireLinkResponsesReceived: UInt64 = 0
     /// enquire_link deliberately left unanswered.
     public var enquireLinksIgnored: UInt64 = 0
     /// unbind received from ESMEs.
@@ -64,7 +68,8 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
             ("submits_unanswered", submitsUnanswered), ("generic_nacks_injected", genericNacksInjected),
             ("malformed_sent", malformedSent), ("invalid_bind_state", invalidBindState),
             ("protocol_errors", protocolErrors), ("enquire_links_received", enquireLinksReceived),
-            ("enquire_links_ignored", enquireLinksIgnored), ("unbinds_received", unbindsReceived),
+            ("enquire_links_ignored", enquireLinksIgnored), ("enquire_links_sent", enquireLinksSent),
+            ("enquire_link_responses_received", enquireLinkResponsesReceived), ("unbinds_received", unbindsReceived),
             ("unbinds_sent", unbindsSent), ("connections_dropped", connectionsDropped),
             ("session_init_timeouts", sessionInitTimeouts), ("receipts_sent", receiptsSent), ("mo_sent", moSent),
             ("deliveries_acknowledged", deliveriesAcknowledged), ("deliveries_retried", deliveriesRetried),

@@ -48,10 +48,18 @@ public struct SimulatorFaults: Sendable, Hashable {
             throw SimulatorConfigurationError(
                 code: .invalidRate, option: "--drop-after", value: "\(dropAfterPDUs)", reason: "must be ≥ 1")
         }
-        if let sendUnbindAfterMilliseconds, sendUnbindAfterMilliseconds < 0 {
+        if let sendUnbindAfterMilliseconds, !(0...86_400_000).contains(sendUnbindAfterMilliseconds) {
             throw SimulatorConfigurationError(
                 code: .invalidRate, option: "--send-unbind-after", value: "\(sendUnbindAfterMilliseconds)",
-                reason: "must be ≥ 0")
+                reason: "must be 0…86400 seconds")
+        }
+        switch latency {
+        case .none: break
+        case .fixed(let value), .uniform(_, let value):
+            if value > 86_400_000 {
+                throw SimulatorConfigurationError(
+                    code: .invalidLatency, option: "--latency", value: "\(value)", reason: "must be at most 86400000 ms")
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ extension SMSCSimCommand {
         configuration.tlsListen = plan.tls
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsPrivateKeyPath = tlsKey
+        configuration.tlsClientCAPath = tlsClientCA
 
         configuration.accounts = try account.map { text throws(SimulatorConfigurationError) in
             try SimulatorAccount(parsing: text)
@@ -31,6 +32,9 @@ extension SMSCSimCommand {
         configuration.sessionLimitResponse = limit
         configuration.systemID = systemID
         configuration.sessionInitTimeoutMilliseconds = sessionInitTimeout
+        configuration.enquireLinkIntervalMilliseconds = try enquireLinkInterval.map { seconds throws(SimulatorConfigurationError) in
+            try Self.milliseconds(seconds, option: "--enquire-link-interval")
+        }
 
         configuration.dlrDelayMilliseconds = dlrDelay
         configuration.dlrFinalDelayMilliseconds = dlrFinalDelay
@@ -53,7 +57,9 @@ extension SMSCSimCommand {
         faults.dropAfterPDUs = dropAfter
         faults.dropRate = dropRate
         faults.ignoreEnquireLink = ignoreEnquireLink
-        faults.sendUnbindAfterMilliseconds = sendUnbindAfter.map { Int64($0 * 1000) }
+        faults.sendUnbindAfterMilliseconds = try sendUnbindAfter.map { seconds throws(SimulatorConfigurationError) in
+            try Self.milliseconds(seconds, option: "--send-unbind-after")
+        }
         configuration.faults = faults
 
         configuration.moRatePerSecond = moRate
@@ -61,8 +67,19 @@ extension SMSCSimCommand {
         configuration.moSourceAddress = moSource
         configuration.moDestinationAddress = moDestination
         configuration.recordPath = record
+        // The command never reads records back; a long-running simulator must not grow without bound.
+        configuration.keepRecordsInMemory = false
         configuration.seed = seed
         return configuration
+    }
+
+    /// Seconds as given on the command line → whole milliseconds; refuses NaN, negative and absurd values
+    /// (more than 10⁶ s) instead of trapping on the conversion.
+    static func milliseconds(_ seconds: Double, option: String) throws(SimulatorConfigurationError) -> Int64 {
+        guard seconds.isFinite, seconds >= 0, seconds <= 1_000_000 else {
+            throw SimulatorConfigurationError(code: .invalidLatency, option: option, value: "\(seconds)", reason: "must be 0…1000000 seconds")
+        }
+        return Int64((seconds * 1000).rounded())
     }
 
     private static func idFormat(_ text: String, option: String) throws(SimulatorConfigurationError) -> MessageIDFormat {

@@ -34,86 +34,92 @@ struct SMSCSimCommand: AsyncParsableCommand {
             Counters are printed on exit and every --stats-interval seconds, as one "smsc-sim stats …" line.
             """)
 
-    @Option(help: "Listen address HOST:PORT (plain, or TLS when --tls-cert is given without --tls-listen).")
+    @Option(help: ArgumentHelp("Listen address HOST:PORT (plain, or TLS when --tls-cert is given without --tls-listen).", valueName: "HOST:PORT"))
     var listen: String = "127.0.0.1:2775"
-    @Option(name: .customLong("tls-listen"), help: "TLS listen address HOST:PORT (needs --tls-cert and --tls-key).")
+    @Option(name: .customLong("tls-listen"), help: ArgumentHelp("TLS listen address HOST:PORT (needs --tls-cert and --tls-key).", valueName: "HOST:PORT"))
     var tlsListen: String?
-    @Option(name: .customLong("tls-cert"), help: "PEM server certificate (chain).")
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM server certificate (chain).", valueName: "FILE"))
     var tlsCert: String?
-    @Option(name: .customLong("tls-key"), help: "PEM private key of the server certificate.")
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of the server certificate.", valueName: "FILE"))
     var tlsKey: String?
-    @Option(help: "An account SYSTEM_ID:PASSWORD[:MAX_SESSIONS] (repeatable; MAX_SESSIONS defaults to 10).")
+    @Option(name: .customLong("tls-client-ca"), help: ArgumentHelp("Require TLS client certificates issued by this CA (PEM).", valueName: "FILE"))
+    var tlsClientCA: String?
+    @Option(help: ArgumentHelp("An account SYSTEM_ID:PASSWORD[:MAX_SESSIONS] (repeatable; MAX_SESSIONS defaults to 10).", valueName: "SYSTEM_ID:PASSWORD[:MAX_SESSIONS]"))
     var account: [String] = []
-    @Option(name: .customLong("session-limit-status"), help: "Answer to a bind over the session limit: ralybnd (ESME_RALYBND) or rbindfail (ESME_RBINDFAIL).")
+    @Option(name: .customLong("session-limit-status"), help: ArgumentHelp("Answer to a bind over the session limit: ralybnd (ESME_RALYBND) or rbindfail (ESME_RBINDFAIL).", valueName: "ralybnd|rbindfail"))
     var sessionLimitStatus: String = "ralybnd"
-    @Option(name: .customLong("system-id"), help: "The simulator's system_id in bind responses.")
+    @Option(name: .customLong("system-id"), help: ArgumentHelp("The simulator's system_id in bind responses.", valueName: "ID"))
     var systemID: String = "SMSCSIM"
-    @Option(name: .customLong("session-init-timeout"), help: "Close connections not bound within MS milliseconds.")
+    @Option(name: .customLong("enquire-link-interval"), help: ArgumentHelp("Send enquire_link on every bound session every S seconds (default: never).", valueName: "S"))
+    var enquireLinkInterval: Double?
+    @Option(name: .customLong("session-init-timeout"), help: ArgumentHelp("Close connections not bound within MS milliseconds.", valueName: "MS"))
     var sessionInitTimeout: Int64 = 10_000
 
-    @Option(name: .customLong("dlr-delay"), help: "Milliseconds from submit_sm to its (first) receipt.")
+    @Option(name: .customLong("dlr-delay"), help: ArgumentHelp("Milliseconds from submit_sm to its (first) receipt.", valueName: "MS"))
     var dlrDelay: Int64 = 100
-    @Option(name: .customLong("dlr-final-delay"), help: "Milliseconds from an ENROUTE receipt to the final one.")
+    @Option(name: .customLong("dlr-final-delay"), help: ArgumentHelp("Milliseconds from an ENROUTE receipt to the final one.", valueName: "MS"))
     var dlrFinalDelay: Int64 = 100
-    @Option(name: .customLong("dlr-outcomes"), help: "Outcome weights, e.g. DELIVRD=90,UNDELIV=10; also EXPIRED, REJECTD, DELETED, UNKNOWN, ACCEPTD, ENROUTE (then DELIVRD), ENROUTE+STAT.")
+    @Option(name: .customLong("dlr-outcomes"), help: ArgumentHelp("Outcome weights, e.g. DELIVRD=90,UNDELIV=10; also EXPIRED, REJECTD, DELETED, UNKNOWN, ACCEPTD, ENROUTE (then DELIVRD), ENROUTE+STAT.", valueName: "STAT=WEIGHT,…"))
     var dlrOutcomes: String = "DELIVRD=100"
     @Flag(name: .customLong("dlr-always"), help: "Send receipts even when registered_delivery does not ask for them.")
     var dlrAlways = false
-    @Option(name: .customLong("message-id-format"), help: "Message ids in submit_sm_resp: hex or dec.")
+    @Option(name: .customLong("message-id-format"), help: ArgumentHelp("Message ids in submit_sm_resp: hex or dec.", valueName: "hex|dec"))
     var messageIDFormat: String = "hex"
-    @Option(name: .customLong("receipt-id-format"), help: "Message ids inside receipts: hex or dec (default: as --message-id-format).")
+    @Option(name: .customLong("receipt-id-format"), help: ArgumentHelp("Message ids inside receipts: hex or dec (default: as --message-id-format).", valueName: "hex|dec"))
     var receiptIDFormat: String?
-    @Option(name: .customLong("message-id-start"), help: "The first message id (default: random).")
+    @Option(name: .customLong("message-id-start"), help: ArgumentHelp("The first message id (default: random).", valueName: "N"))
     var messageIDStart: UInt64?
-    @Option(name: .customLong("redelivery-delay"), help: "Milliseconds before a deliver_sm answered ESME_RX_T_APPN (or unanswered) is sent again.")
+    @Option(name: .customLong("redelivery-delay"), help: ArgumentHelp("Milliseconds before a deliver_sm answered ESME_RX_T_APPN (or unanswered) is sent again.", valueName: "MS"))
     var redeliveryDelay: Int64 = 1_000
 
-    @Option(help: "Response latency in milliseconds (fixed; the minimum when --latency-max is given).")
+    @Option(help: ArgumentHelp("Response latency in milliseconds (fixed; the minimum when --latency-max is given).", valueName: "MS"))
     var latency: Int64?
-    @Option(name: .customLong("latency-max"), help: "Maximum latency: responses wait uniformly between --latency (or 0) and this.")
+    @Option(name: .customLong("latency-max"), help: ArgumentHelp("Maximum latency: responses wait uniformly between --latency (or 0) and this.", valueName: "MS"))
     var latencyMax: Int64?
-    @Option(name: .customLong("throttle-rate"), help: "Fraction of submit_sm answered ESME_RTHROTTLED.")
+    @Option(name: .customLong("throttle-rate"), help: ArgumentHelp("Fraction of submit_sm answered ESME_RTHROTTLED.", valueName: "F"))
     var throttleRate: Double = 0
-    @Option(name: .customLong("queue-full-rate"), help: "Fraction of submit_sm answered ESME_RMSGQFUL.")
+    @Option(name: .customLong("queue-full-rate"), help: ArgumentHelp("Fraction of submit_sm answered ESME_RMSGQFUL.", valueName: "F"))
     var queueFullRate: Double = 0
-    @Option(name: .customLong("no-response-rate"), help: "Fraction of submit_sm never answered.")
+    @Option(name: .customLong("no-response-rate"), help: ArgumentHelp("Fraction of submit_sm never answered.", valueName: "F"))
     var noResponseRate: Double = 0
-    @Option(name: .customLong("generic-nack-rate"), help: "Fraction of submit_sm answered generic_nack ESME_RSYSERR.")
+    @Option(name: .customLong("generic-nack-rate"), help: ArgumentHelp("Fraction of submit_sm answered generic_nack ESME_RSYSERR.", valueName: "F"))
     var genericNackRate: Double = 0
-    @Option(name: .customLong("malformed-rate"), help: "Fraction of submit_sm answered with a malformed submit_sm_resp (message_id without its NUL).")
+    @Option(name: .customLong("malformed-rate"), help: ArgumentHelp("Fraction of submit_sm answered with a malformed submit_sm_resp (message_id without its NUL).", valueName: "F"))
     var malformedRate: Double = 0
-    @Option(name: .customLong("drop-after"), help: "Handle the first N PDUs of each connection, then close it when PDU N+1 arrives (unanswered).")
+    @Option(name: .customLong("drop-after"), help: ArgumentHelp("Handle the first N PDUs of each connection, then close it when PDU N+1 arrives (unanswered).", valueName: "N"))
     var dropAfter: Int?
-    @Option(name: .customLong("drop-rate"), help: "Fraction of received PDUs on which the connection is closed instead of answered.")
+    @Option(name: .customLong("drop-rate"), help: ArgumentHelp("Fraction of received PDUs on which the connection is closed instead of answered.", valueName: "F"))
     var dropRate: Double = 0
     @Flag(name: .customLong("ignore-enquire-link"), help: "Never answer enquire_link.")
     var ignoreEnquireLink = false
-    @Option(name: .customLong("send-unbind-after"), help: "Send unbind S seconds after each successful bind.")
+    @Option(name: .customLong("send-unbind-after"), help: ArgumentHelp("Send unbind S seconds after each successful bind.", valueName: "S"))
     var sendUnbindAfter: Double?
 
-    @Option(name: .customLong("mo-rate"), help: "MO messages per second over the bound RX/TRX sessions (0 = none).")
+    @Option(name: .customLong("mo-rate"), help: ArgumentHelp("MO messages per second over the bound RX/TRX sessions (0 = none).", valueName: "PER_S"))
     var moRate: Double = 0
-    @Option(name: .customLong("mo-long-fraction"), help: "Fraction of MO messages that are long (2–4 parts, sent out of order).")
+    @Option(name: .customLong("mo-long-fraction"), help: ArgumentHelp("Fraction of MO messages that are long (2–4 parts, sent out of order).", valueName: "F"))
     var moLongFraction: Double = 0.25
-    @Option(name: .customLong("mo-source"), help: "MO source_addr (TON 1, NPI 1).")
+    @Option(name: .customLong("mo-source"), help: ArgumentHelp("MO source_addr (TON 1, NPI 1).", valueName: "ADDR"))
     var moSource: String = "573001234567"
-    @Option(name: .customLong("mo-destination"), help: "MO destination_addr (TON 3, NPI 0).")
+    @Option(name: .customLong("mo-destination"), help: ArgumentHelp("MO destination_addr (TON 3, NPI 0).", valueName: "ADDR"))
     var moDestination: String = "12345"
 
-    @Option(help: "Write one JSON line per accepted submit_sm to FILE (created or truncated).")
+    @Option(help: ArgumentHelp("Write one JSON line per accepted submit_sm to FILE (created or truncated).", valueName: "FILE"))
     var record: String?
-    @Option(help: "Seed for every random choice (outcomes, faults, MO).")
+    @Option(help: ArgumentHelp("Seed for every random choice (outcomes, faults, MO).", valueName: "N"))
     var seed: UInt64?
-    @Option(name: .customLong("stats-interval"), help: "Print the counters every S seconds (0 = only on exit).")
+    @Option(name: .customLong("stats-interval"), help: ArgumentHelp("Print the counters every S seconds (0 = only on exit).", valueName: "S"))
     var statsInterval: Double = 0
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel: String = "info"
 
     func run() async throws {
         let configuration: SMSCSimulatorConfiguration
+        let statsMilliseconds: Int64
         do {
             configuration = try makeConfiguration()
             try configuration.validate()
+            statsMilliseconds = try Self.milliseconds(statsInterval, option: "--stats-interval")
         } catch {
             throw ValidationError(error.description)
         }
@@ -127,9 +133,9 @@ struct SMSCSimCommand: AsyncParsableCommand {
                                       logger: Logger(label: "smsc-sim"))
         let (plain, tls) = try await simulator.start()
         emit("smsc-sim listening plain=\(plain.map(describe) ?? "-") tls=\(tls.map(describe) ?? "-")")
-        let stats: Task<Void, Never>? = statsInterval > 0 ? Task {
+        let stats: Task<Void, Never>? = statsMilliseconds > 0 ? Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(Int64(statsInterval * 1000)))
+                try? await Task.sleep(for: .milliseconds(statsMilliseconds))
                 if Task.isCancelled { break }
                 emit("smsc-sim stats \(simulator.counters)")
             }

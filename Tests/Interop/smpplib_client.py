@@ -45,7 +45,7 @@ def main():
         context.check_hostname = False
         context.minimum_version = ssl.TLSVersion.TLSv1_2
 
-    client = smpplib.client.Client(args.host, args.port, timeout=1, ssl_context=context,
+    client = smpplib.client.Client(args.host, args.port, timeout=5, ssl_context=context,
                                    allow_unknown_opt_params=True)
     submitted = []
     receipts = []

@@ -8,4 +8,7 @@ enum CertificatePaths {
     static var ca: String { directory + "/ca.pem" }
     static var serverCertificate: String { directory + "/server.pem" }
     static var serverKey: String { directory + "/server.key" }
+    static var clientCertificate: String { directory + "/client.pem" }
+    static var clientKey: String { directory + "/client.key" }
+    static var otherCA: String { directory + "/other-ca.pem" }
 }

@@ -58,4 +58,26 @@ import Testing
         #expect(throws: SimulatorConfigurationError.self) { try configuration.validate() }
         #expect(throws: SimulatorConfigurationError.self) { try SMSCSimulatorConfiguration().validate() }
     }
+
+    @Test func absurdValuesAreRefusedNotTrapped() throws {
+        let base = SMSCSimulatorConfiguration(accounts: [SimulatorAccount(systemID: "a", password: "b")])
+        var configuration = base
+        configuration.faults.throttleRate = .nan
+        #expect(throws: SimulatorConfigurationError.self) { try configuration.validate() }
+        configuration = base
+        configuration.dlrDelayMilliseconds = Int64.max
+        #expect(throws: SimulatorConfigurationError.self) { try configuration.validate() }
+        configuration = base
+        configuration.faults.latency = .fixed(milliseconds: Int64.max)
+        #expect(throws: SimulatorConfigurationError.self) { try configuration.validate() }
+        configuration = base
+        configuration.faults.sendUnbindAfterMilliseconds = -1
+        #expect(throws: SimulatorConfigurationError.self) { try configuration.validate() }
+        configuration = base
+        configuration.moRatePerSecond = 1e-300
+        #expect(throws: SimulatorConfigurationError.self) { try configuration.validate() }
+        configuration = base
+        configuration.enquireLinkIntervalMilliseconds = 0
+        #expect(throws: SimulatorConfigurationError.self) { try configuration.validate() }
+    }
 }

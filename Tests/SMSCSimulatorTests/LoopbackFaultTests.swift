@@ -115,3 +115,17 @@ import Testing
         }
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct LoopbackKeepAliveTests {
+    @Test func simulatorSendsEnquireLinkAndCountsAnswers() async throws {
+        try await withSimulator({ $0.enquireLinkIntervalMilliseconds = 30 }) { simulator, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await client.bind(.transmitter)
+            let link = try await client.nextPDU()
+            #expect(link.body == .enquireLink)
+            try await client.send(PDU(.enquireLinkResp, sequenceNumber: link.sequenceNumber))
+            #expect(await simulator.waitForCounters { $0.enquireLinkResponsesReceived == 1 })
+            await client.close()
+        }
+    }
+}

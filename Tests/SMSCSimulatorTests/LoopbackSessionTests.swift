@@ -140,6 +140,27 @@ import Testing
         }
     }
 
+    @Test func mutualTLSRequiresAClientCertificate() async throws {
+        try await withSimulator(tls: true, { $0.tlsClientCAPath = CertificatePaths.ca }) { simulator, address in
+            let trusted = try await TestSMPPClient.connect(
+                to: address, tls: true, clientCertificate: (CertificatePaths.clientCertificate, CertificatePaths.clientKey))
+            #expect(try await trusted.bind().commandStatus == .ok)
+            await trusted.close()
+            let anonymous = try await TestSMPPClient.connect(to: address, tls: true)
+            _ = try? await anonymous.request(.enquireLink)
+            try await anonymous.expectClosed()
+            #expect(simulator.counters.bindsAccepted == 1)
+            #expect(simulator.counters.enquireLinksReceived == 0)
+        }
+        try await withSimulator(tls: true, { $0.tlsClientCAPath = CertificatePaths.otherCA }) { simulator, address in
+            let untrusted = try await TestSMPPClient.connect(
+                to: address, tls: true, clientCertificate: (CertificatePaths.clientCertificate, CertificatePaths.clientKey))
+            _ = try? await untrusted.request(.enquireLink)
+            try await untrusted.expectClosed()
+            #expect(simulator.counters.enquireLinksReceived == 0)
+        }
+    }
+
     @Test func sessionInitTimerClosesIdleConnections() async throws {
         try await withSimulator({ $0.sessionInitTimeoutMilliseconds = 100 }) { simulator, address in
             let client = try await TestSMPPClient.connect(to: address, tls: false)

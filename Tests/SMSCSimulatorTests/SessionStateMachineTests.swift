@@ -209,3 +209,23 @@ import Testing
         #expect(session.allocateSequence() == 1)
     }
 }
+
+@Suite struct SessionStateMachineKeepAliveTests {
+    @Test func sendsEnquireLinkEveryIntervalWhileBound() {
+        let start = NIODeadline.uptimeNanoseconds(5_000_000_000)
+        var session = SMSCSessionStateMachine(
+            faults: SimulatorFaults(), sessionInitTimeout: .seconds(10), deliverResponseTimeout: .seconds(30),
+            enquireLinkInterval: .seconds(2), random: SimulatorRandom(seed: 1), now: start)
+        _ = session.bindVerdictReceived(.accepted, kind: .transmitter, systemID: "acme", sequenceNumber: 1,
+                                        limitResponse: .alreadyBound, serverSystemID: "SIM", now: start)
+        #expect(session.nextDeadline == start + .seconds(2))
+        let actions = session.timerFired(now: start + .seconds(2))
+        let sent = actions.compactMap { if case .send(let pdu, _) = $0 { return pdu } else { return nil } }
+        #expect(sent.map(\.body) == [.enquireLink])
+        #expect(session.nextDeadline == start + .seconds(4))
+        let counted = session.pduReceived(PDU(.enquireLinkResp, sequenceNumber: sent[0].sequenceNumber), now: start)
+        #expect(counted.count == 1)
+        #expect(session.closed().isEmpty)
+        #expect(session.nextDeadline == nil)
+    }
+}

@@ -25,12 +25,17 @@ final class TestSMPPClient: Sendable {
     }
 
     /// Connects to `address`, over TLS trusting the test CA when `tls` is true.
-    static func connect(to address: SocketAddress, tls: Bool, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> TestSMPPClient {
+    static func connect(to address: SocketAddress, tls: Bool, clientCertificate: (certificate: String, key: String)? = nil,
+                        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> TestSMPPClient {
         let mailbox = Mailbox()
         let sslContext: NIOSSLContext? = try tls ? {
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.trustRoots = .file(CertificatePaths.ca)
             configuration.minimumTLSVersion = .tlsv12
+            if let clientCertificate {
+                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate.certificate).map { .certificate($0) }
+                configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientCertificate.key, format: .pem))
+            }
             return try NIOSSLContext(configuration: configuration)
         }() : nil
         let channel = try await ClientBootstrap(group: group)
