@@ -52,7 +52,9 @@ struct LoopbackTLSTests {
     }
 
     @Test func clientCertificateIsPresented() async throws {
-        let loopback = try await Loopback.start(client: {
+        // The simulator requires a client certificate from ca.pem (mutual TLS).
+        let loopback = try await Loopback.start(simulator: { $0.tlsClientCAPath = TestCertificates.path("ca.pem") },
+                                                client: {
             $0.tls.certificateFile = TestCertificates.path("client.pem")
             $0.tls.keyFile = TestCertificates.path("client.key")
             $0.tls.serverName = "localhost"
@@ -60,6 +62,15 @@ struct LoopbackTLSTests {
         let outcomes = await loopback.submitAll(10)
         loopback.expectRecordsMatch(outcomes, count: 10)
         #expect(loopback.simulator.records().count == 10)
+        try await loopback.stop()
+    }
+
+    @Test func withoutAClientCertificateMutualTLSRefusesUs() async throws {
+        let loopback = try await Loopback.start(simulator: { $0.tlsClientCAPath = TestCertificates.path("ca.pem") },
+                                                client: { $0.sessions = 1 })
+        let event = await loopback.waitForEvent { _ in true }
+        guard case .ended(0, _) = event else { Issue.record("expected the session to end, got \(String(describing: event))"); return }
+        #expect(loopback.simulator.counters.bindsAccepted == 0)
         try await loopback.stop()
     }
 
