@@ -213,8 +213,9 @@ struct SessionStateMachine<Request> {
     mutating func connectionClosed(now: NIODeadline) -> Action {
         switch state {
         case .closed: return .none
+        case .connecting: return close(.connectFailed)
         case .unbinding: return close(.unbound)
-        default: return close(.connectionClosed)
+        case .binding, .bound: return close(.connectionClosed)
         }
     }
 

@@ -44,7 +44,7 @@ struct LoopbackTLSTests {
     @Test func plainTCPWhenTLSIsExplicitlyOff() async throws {
         let loopback = try await Loopback.start(
             simulator: { $0.plainListen = ListenAddress(host: "127.0.0.1", port: 0); $0.tlsListen = nil },
-            client: { $0.tls.enabled = false })
+            client: { $0.tls.enabled = false; $0.localAddress = "127.0.0.1" })
         let outcomes = await loopback.submitAll(50)
         #expect(outcomes.values.allSatisfy { (try? $0.get().commandStatus) == .ok })
         loopback.expectRecordsMatch(outcomes, count: 50)
@@ -171,5 +171,20 @@ struct LoopbackTLSTests {
         try await loopback.stop()
         let result = await submitResult(loopback.client, Loopback.message(1))
         #expect(result.errorCode == .notRunning)
+    }
+
+    @Test func nothingListeningIsAConnectFailureAndRetried() async throws {
+        let loopback = try await Loopback.start(client: { $0.sessions = 1 })
+        await loopback.waitForBound(1)
+        await loopback.simulator.stop()
+        // The simulator is gone: the session ends, and every retry finds nothing listening.
+        var failures = 0
+        for await event in loopback.client.sessionEvents {
+            if case .ended(0, .connectFailed) = event { failures += 1 }
+            if failures >= 2 { break }
+        }
+        #expect(failures == 2)
+        #expect(loopback.client.boundSessionCount == 0)
+        try await loopback.stopClient()
     }
 }

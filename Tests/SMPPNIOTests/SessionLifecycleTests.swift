@@ -169,3 +169,12 @@ import Testing
         }
     }
 }
+
+@Suite struct SessionConnectTests {
+    @Test func closedBeforeConnectedIsAConnectFailure() {
+        var machine = makeMachine()
+        guard case .close(.connectFailed, nil, _, _) = machine.connectionClosed(now: t0) else {
+            Issue.record("expected connect failure"); return
+        }
+    }
+}
