@@ -1,4 +1,5 @@
 public import Logging
+public import Metrics
 public import NIOCore
 import NIOSSL
 import SMPP
@@ -15,7 +16,7 @@ public final class SMPPClient: Service, Sendable {
     public let configuration: SMPPClientConfiguration
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
-    let metrics = SMPPClientMetrics()
+    let metrics: SMPPClientMetrics
     let pool: SessionPool
 
     /// Inbound deliver_sm and data_sm from every receiving session, in arrival order. One consumer; ends when
@@ -30,8 +31,11 @@ public final class SMPPClient: Service, Sendable {
     ///   - configuration: account, sessions, window, timers, TLS.
     ///   - eventLoopGroup: where the connections live (e.g. `MultiThreadedEventLoopGroup.singleton`).
     ///   - logger: bind attempts, reconnects, throttling; submit responses at debug; PDUs at trace.
-    public init(configuration: SMPPClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+    ///   - metricsFactory: where the metrics go; default the process-wide `MetricsSystem.factory`.
+    public init(configuration: SMPPClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.configuration = configuration
+        self.metrics = SMPPClientMetrics(factory: metricsFactory)
         self.eventLoopGroup = eventLoopGroup
         var logger = logger
         logger[metadataKey: SMPPLogKey.host] = "\(configuration.host)"

@@ -17,22 +17,35 @@ final class SMPPClientMetrics: Sendable {
     static let unexpectedName = "smpp_unexpected_responses_total"
     static let inboundName = "smpp_inbound_total"
 
-    let sessionsBound = Gauge(label: sessionsBoundName)
-    let responseLatency = Metrics.Timer(label: latencyName)
-    let reconnects = Counter(label: reconnectsName)
-    let throttleEvents = Counter(label: throttleName)
-    let enquireLinkMisses = Counter(label: enquireLinkMissesName)
-    let unexpectedResponses = Counter(label: unexpectedName)
-    let inboundDeliverSM = Counter(label: inboundName, dimensions: [("command", "deliver_sm")])
-    let inboundDataSM = Counter(label: inboundName, dimensions: [("command", "data_sm")])
+    let factory: any MetricsFactory
+    let sessionsBound: Gauge
+    let responseLatency: Metrics.Timer
+    let reconnects: Counter
+    let throttleEvents: Counter
+    let enquireLinkMisses: Counter
+    let unexpectedResponses: Counter
+    let inboundDeliverSM: Counter
+    let inboundDataSM: Counter
     private let submitCounters = NIOLockedValueBox<[UInt32: Counter]>([:])
     private let bound = NIOLockedValueBox<Int>(0)
+
+    init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        sessionsBound = Gauge(label: Self.sessionsBoundName, factory: factory)
+        responseLatency = Metrics.Timer(label: Self.latencyName, factory: factory)
+        reconnects = Counter(label: Self.reconnectsName, factory: factory)
+        throttleEvents = Counter(label: Self.throttleName, factory: factory)
+        enquireLinkMisses = Counter(label: Self.enquireLinkMissesName, factory: factory)
+        unexpectedResponses = Counter(label: Self.unexpectedName, factory: factory)
+        inboundDeliverSM = Counter(label: Self.inboundName, dimensions: [("command", "deliver_sm")], factory: factory)
+        inboundDataSM = Counter(label: Self.inboundName, dimensions: [("command", "data_sm")], factory: factory)
+    }
 
     /// The submits counter for one status (created once per status, then reused).
     func submits(status: CommandStatus) -> Counter {
         submitCounters.withLockedValue { counters in
             if let counter = counters[status.rawValue] { return counter }
-            let counter = Counter(label: Self.submitsName, dimensions: [("status", status.name)])
+            let counter = Counter(label: Self.submitsName, dimensions: [("status", status.name)], factory: factory)
             counters[status.rawValue] = counter
             return counter
         }
@@ -41,11 +54,11 @@ final class SMPPClientMetrics: Sendable {
     /// A submit that failed without a status (timeout, session lost, generic_nack).
     /// Requests outstanding on one session.
     func windowOccupancy(session: Int) -> Gauge {
-        Gauge(label: Self.windowOccupancyName, dimensions: [("session", String(session))])
+        Gauge(label: Self.windowOccupancyName, dimensions: [("session", String(session))], factory: factory)
     }
 
     func submitFailed(_ code: SMPPClientError.Code) {
-        Counter(label: Self.submitsName, dimensions: [("status", code.description)]).increment()
+        Counter(label: Self.submitsName, dimensions: [("status", code.description)], factory: factory).increment()
     }
 
     func sessionBoundChanged(by delta: Int) {

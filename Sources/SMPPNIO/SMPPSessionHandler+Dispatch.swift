@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOCore
 import SMPP
 
@@ -53,7 +54,13 @@ extension SMPPSessionHandler {
             return
         }
         handle?.load.subtract(1, ordering: .relaxed)
-        metrics.submits(status: status).increment()
+        if let counter = submitCounters[status.rawValue] {
+            counter.increment()
+        } else {
+            let counter = metrics.submits(status: status)
+            submitCounters[status.rawValue] = counter
+            counter.increment()
+        }
         metrics.responseLatency.recordNanoseconds(latency.nanoseconds)
         logger.debug("submit response", metadata: [
             SMPPLogKey.sequenceNumber: "\(sequenceNumber)", SMPPLogKey.messageID: "\(messageID)",

@@ -54,6 +54,8 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
     var wasBound = false
     var endReason: SessionEndReason?
     var lastOccupancy = 0
+    /// This session's submit counters by status, so the hot path takes no shared lock.
+    var submitCounters: [UInt32: Counter] = [:]
     /// Whether each inbound request in flight was data_sm (true) or deliver_sm (false): its response differs.
     var inboundIsDataSM: [UInt32: Bool] = [:]
 

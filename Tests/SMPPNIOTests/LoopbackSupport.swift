@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import SMPP
@@ -29,6 +30,7 @@ struct Loopback {
     /// Starts the simulator (TLS listener only) and the client. `simulator` and `client` adjust the defaults.
     static func start(
         maxSessions: Int = 10,
+        metrics: (any MetricsFactory)? = nil,
         simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
         client configureClient: (inout SMPPClientConfiguration) -> Void = { _ in }
     ) async throws -> Loopback {
@@ -59,7 +61,7 @@ struct Loopback {
         var logger = Logger(label: "client")
         logger.logLevel = .warning
         let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-                                logger: logger)
+                                logger: logger, metricsFactory: metrics ?? MetricsSystem.factory)
         let group = ServiceGroup(services: [client], logger: logger)
         let running = Task { try await group.run() }
         return Loopback(simulator: simulator, client: client, group: group, running: running)
