@@ -31,6 +31,7 @@ struct Loopback {
     static func start(
         maxSessions: Int = 10,
         metrics: (any MetricsFactory)? = nil,
+        logger clientLogger: Logger? = nil,
         simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
         client configureClient: (inout SMPPClientConfiguration) -> Void = { _ in }
     ) async throws -> Loopback {
@@ -58,8 +59,8 @@ struct Loopback {
         configuration.reconnectMaxDelay = .milliseconds(200)
         configuration.responseTimeout = .seconds(2)
         configureClient(&configuration)
-        var logger = Logger(label: "client")
-        logger.logLevel = .warning
+        var logger = clientLogger ?? Logger(label: "client")
+        if clientLogger == nil { logger.logLevel = .warning }
         let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
                                 logger: logger, metricsFactory: metrics ?? MetricsSystem.factory)
         let group = ServiceGroup(services: [client], logger: logger)
