@@ -96,8 +96,9 @@ final class SMSCSessionHandler: ChannelInboundHandler {
         }
         self.machine = machine
         if !write(PDU(.deliverSM(delivery.body), sequenceNumber: sequence)) {
-            _ = self.machine?.closed()
-            core.deliveryFinished(deliveryID: delivery.id, result: .drop)
+            // Not encodable (or the channel went away): forget the sequence number, give the delivery back.
+            self.machine?.deliveryNotSent(sequenceNumber: sequence)
+            core.deliveryFinished(deliveryID: delivery.id, result: isClosed ? .retry : .drop)
         }
         rescheduleTimer()
     }
@@ -127,6 +128,17 @@ final class SMSCSessionHandler: ChannelInboundHandler {
                 case .dataSM: body = .dataSMResp(DataSMResp(messageID: id.text))
                 }
                 after(delay) { $0.write(PDU(body, sequenceNumber: sequence)) }
+            case .query(let query, let sequence, let delay):
+                let response: PDU
+                if let status = core.status(of: query.messageID) {
+                    let finalDate = status.finalDate.map { SMPPTime.absolute(unixSeconds: $0).string } ?? ""
+                    response = PDU(.querySMResp(QuerySMResp(
+                        messageID: query.messageID, finalDate: finalDate, messageState: status.state,
+                        errorCode: status.errorCode)), sequenceNumber: sequence)
+                } else {
+                    response = PDU(.querySMResp(QuerySMResp()), sequenceNumber: sequence, commandStatus: .invalidMessageID)
+                }
+                after(delay) { $0.write(response) }
             case .deliveryFinished(let id, let result):
                 core.deliveryFinished(deliveryID: id, result: result)
             case .count(let key):

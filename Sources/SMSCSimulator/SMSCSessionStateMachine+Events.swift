@@ -79,6 +79,11 @@ extension SMSCSessionStateMachine {
         return sequence
     }
 
+    /// A deliver_sm numbered by `deliverySent` could not be written after all.
+    mutating func deliveryNotSent(sequenceNumber: UInt32) {
+        pendingDeliveries[sequenceNumber] = nil
+    }
+
     /// The connection closed: nothing more happens; returns the deliveries still unanswered.
     mutating func closed() -> [UInt64] {
         state = .closed

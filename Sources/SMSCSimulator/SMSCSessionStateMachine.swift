@@ -35,6 +35,8 @@ struct SMSCSessionStateMachine {
         /// Accept this message: assign an id, record it, schedule its receipts, and answer with the id after the
         /// delay.
         case accept(Submission, sequenceNumber: UInt32, delayMilliseconds: Int64)
+        /// Answer this query_sm from the message's current state after the delay.
+        case query(QuerySM, sequenceNumber: UInt32, delayMilliseconds: Int64)
         /// A deliver_sm this session sent is finished: acknowledged, to be retried later, or dropped.
         case deliveryFinished(deliveryID: UInt64, DeliveryResult)
         /// Count an event.
@@ -124,8 +126,8 @@ struct SMSCSessionStateMachine {
             return submission(.submitSM(submit), sequenceNumber: seq, response: .submitSMResp(SubmitSMResp()))
         case .dataSM(let data) where kind.canSubmit:
             return submission(.dataSM(data), sequenceNumber: seq, response: .dataSMResp(DataSMResp()))
-        case .querySM where kind.canSubmit:
-            return [reply(.querySMResp(QuerySMResp()), seq, status: .queryFailed)]
+        case .querySM(let query) where kind.canSubmit:
+            return [.query(query, sequenceNumber: seq, delayMilliseconds: faults.latency.sample(using: &random))]
         case .cancelSM where kind.canSubmit:
             return [reply(.cancelSMResp, seq, status: .cancelFailed)]
         case .replaceSM where kind.canSubmit:

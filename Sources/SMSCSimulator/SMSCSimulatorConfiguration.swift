@@ -52,6 +52,9 @@ public struct SMSCSimulatorConfiguration: Sendable {
     /// The most deliveries held while the account has no RX/TRX session bound; beyond it the oldest is dropped
     /// (counted in deliveries_dropped). Default 100 000.
     public var maxWaitingDeliveries: Int = 100_000
+    /// The most messages whose state query_sm can report; beyond it the oldest are forgotten (query_sm for
+    /// them → ESME_RINVMSGID). Default 1 000 000.
+    public var maxTrackedMessages: Int = 1_000_000
     /// The most delivery attempts for one deliver_sm (receipt or MO part) before it is dropped; default 10.
     public var maxDeliveryAttempts: Int = 10
 

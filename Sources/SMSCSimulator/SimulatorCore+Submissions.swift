@@ -12,6 +12,7 @@ extension SimulatorCore {
             let record = Self.record(submission, id: id.text, account: account, sessionID: sessionID,
                                      sequenceNumber: sequenceNumber, now: now)
             if configuration.keepRecordsInMemory { state.records.append(record) }
+            state.statuses.track(id.text, limit: configuration.maxTrackedMessages)
             state.counters.submitsAccepted += 1
             return (id, record, configuration.dlrOutcomes.pick(using: &state.random))
         }
@@ -45,22 +46,28 @@ extension SimulatorCore {
         }
     }
 
-    /// Schedules the outcome's receipts: the first after `dlrDelay`, a final one after an intermediate
-    /// `dlrFinalDelay` later. Receipts the message did not ask for are skipped (unless configured otherwise).
+    /// Schedules the outcome's state changes: the first after `dlrDelay`, a final one after an intermediate
+    /// `dlrFinalDelay` later. Each updates what query_sm reports and, when the message asked for it (or
+    /// `dlrOnlyWhenRequested` is off), sends a receipt.
     private func scheduleReceipts(for record: SubmitRecord, id: MessageID, outcome: DeliveryOutcome, account: String) {
         let receiptID = (configuration.receiptIDFormat ?? configuration.messageIDFormat).render(id.value)
         var delay = configuration.dlrDelayMilliseconds
         for stat in outcome.receipts {
-            defer { delay += configuration.dlrFinalDelayMilliseconds }
-            if configuration.dlrOnlyWhenRequested,
-               !DeliveryReceiptBuilder.isRequested(registeredDelivery: record.registeredDelivery, stat: stat) {
-                continue
-            }
+            let send = !configuration.dlrOnlyWhenRequested
+                || DeliveryReceiptBuilder.isRequested(registeredDelivery: record.registeredDelivery, stat: stat)
             loop.scheduleTask(in: .milliseconds(delay)) { [self] in
-                let body = DeliveryReceiptBuilder.deliverSM(
-                    for: record, receiptID: receiptID, stat: stat, doneDate: wallClockMilliseconds() / 1000)
+                let now = wallClockMilliseconds() / 1000
+                state.withLockedValue { $0.statuses.update(id.text, to: stat, at: now) }
+                guard send else { return }
+                let body = DeliveryReceiptBuilder.deliverSM(for: record, receiptID: receiptID, stat: stat, doneDate: now)
                 enqueue(body, account: account, isReceipt: true)
             }
+            delay += configuration.dlrFinalDelayMilliseconds
         }
+    }
+
+    /// What query_sm reports for a message id (as returned in submit_sm_resp), nil when unknown or forgotten.
+    func status(of messageID: String) -> MessageStatus? {
+        state.withLockedValue { $0.statuses.status(of: messageID) }
     }
 }

@@ -22,6 +22,7 @@ final class SimulatorCore: Sendable {
         var waiters: [(id: UInt64, predicate: @Sendable (SimulatorCounters) -> Bool, promise: EventLoopPromise<Bool>)] = []
         var nextWaiterID: UInt64 = 1
         var mo: MOGenerator
+        var statuses = MessageStatusBook()
         var stopped = false
     }
 

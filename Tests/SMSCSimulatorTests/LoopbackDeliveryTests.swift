@@ -37,6 +37,49 @@ import Testing
         }
     }
 
+    @Test func receiptCanOvertakeItsSubmitResponse() async throws {
+        try await withSimulator({ $0.faults.latency = .fixed(milliseconds: 300); $0.dlrDelayMilliseconds = 0 }) { _, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await client.bind()
+            let seq = try await client.request(testSubmit())
+            let receipt = try await client.nextPDU()
+            let response = try await client.nextPDU()
+            #expect(response.sequenceNumber == seq)
+            #expect(receipt.deliverSM?.tlvs.receiptedMessageID == response.submitMessageID)
+            try await client.answer(receipt)
+            await client.close()
+        }
+    }
+
+    @Test func querySMReportsTheCurrentState() async throws {
+        try await withSimulator({
+            $0.dlrOutcomes = try! OutcomeMix(parsing: "REJECTD=1")
+            $0.dlrDelayMilliseconds = 500
+        }) { simulator, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await client.bind()
+            try await client.request(testSubmit())
+            let id = try #require(try await client.nextPDU().submitMessageID)
+            let early = try await client.request(.querySM(QuerySM(messageID: id, source: Address(ton: 5, npi: 0, address: "ACME"))))
+            let enroute = try await client.nextPDU()
+            #expect(enroute == PDU(.querySMResp(QuerySMResp(messageID: id, finalDate: "", messageState: 1, errorCode: 0)), sequenceNumber: early))
+            let receipt = try await client.nextPDU()
+            try await client.answer(receipt)
+            let late = try await client.request(.querySM(QuerySM(messageID: id)))
+            let final = try await client.nextPDU()
+            guard case .querySMResp(let body) = final.body else {
+                Issue.record("expected query_sm_resp, got \(final)")
+                return
+            }
+            #expect(final.sequenceNumber == late && final.commandStatus == .ok)
+            #expect(body.messageState == 8 && body.errorCode == 11)
+            #expect(body.finalDate.count == 16 && body.finalDate.hasSuffix("000+"))
+            let unknown = try await client.request(.querySM(QuerySM(messageID: "NOPE")))
+            #expect(try await client.nextPDU() == PDU(.querySMResp(QuerySMResp()), sequenceNumber: unknown, commandStatus: .invalidMessageID))
+            await client.close()
+        }
+    }
+
     @Test func receiptsGoToTheReceiverOfTheAccount() async throws {
         try await withSimulator { _, address in
             let transmitter = try await TestSMPPClient.connect(to: address, tls: false)

@@ -187,6 +187,17 @@ import Testing
         #expect(session.closed() == [104])
     }
 
+    @Test func querySMIsHandedToTheCoreAndOtherOperationsFail() {
+        var session = bound(.transmitter)
+        let query = session.pduReceived(PDU(.querySM(QuerySM(messageID: "AB")), sequenceNumber: 11), now: start)
+        #expect(query.contains { if case .query(let q, 11, 0) = $0 { return q.messageID == "AB" } else { return false } })
+        #expect(sent(session.pduReceived(PDU(.cancelSM(CancelSM(messageID: "AB", destination: Address())), sequenceNumber: 12), now: start))
+                == [PDU(.cancelSMResp, sequenceNumber: 12, commandStatus: .cancelFailed)])
+        var receiver = bound(.receiver)
+        #expect(sent(receiver.pduReceived(PDU(.querySM(QuerySM(messageID: "AB")), sequenceNumber: 13), now: start))
+                == [PDU(.querySMResp(QuerySMResp()), sequenceNumber: 13, commandStatus: .invalidBindStatus)])
+    }
+
     @Test func transmitterTakesNoDeliveries() {
         var session = bound(.transmitter)
         #expect(session.deliverySent(deliveryID: 1, now: start) == nil)
@@ -227,5 +238,21 @@ import Testing
         #expect(counted.count == 1)
         #expect(session.closed().isEmpty)
         #expect(session.nextDeadline == nil)
+    }
+}
+
+@Suite struct SessionStateMachineDeliveryTests {
+    @Test func unsentDeliveryLeavesNoTimer() {
+        let start = NIODeadline.uptimeNanoseconds(1_000)
+        var session = SMSCSessionStateMachine(
+            faults: SimulatorFaults(), sessionInitTimeout: .seconds(10), deliverResponseTimeout: .seconds(30),
+            random: SimulatorRandom(seed: 1), now: start)
+        _ = session.bindVerdictReceived(.accepted, kind: .receiver, systemID: "acme", sequenceNumber: 1,
+                                        limitResponse: .alreadyBound, serverSystemID: "SIM", now: start)
+        let sequence = session.deliverySent(deliveryID: 7, now: start)!
+        session.deliveryNotSent(sequenceNumber: sequence)
+        #expect(session.nextDeadline == nil)
+        #expect(session.canReceive)
+        #expect(session.unansweredDeliveries.isEmpty)
     }
 }
