@@ -112,6 +112,8 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         timer?.cancel()
         timer = nil
         endPromise.succeed(SessionEnd(reason: endReason ?? .connectionClosed, wasBound: wasBound))
+        // The handle holds this handler; letting go of it here breaks the cycle once the session is over.
+        handle = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -13,7 +13,7 @@ public enum SMPPSessionEvent: Sendable, Hashable {
 
 /// Routes submits to bound sessions (least loaded first), holds them while no session is bound, and hands back
 /// what a dying session never sent. Thread-safe; sessions call in from their event loops.
-final class SessionPool: SessionDelegate, @unchecked Sendable {
+final class SessionPool: SessionDelegate, Sendable {
     private struct State {
         var submitters: [SessionHandle] = []
         var connected: [Int: SessionHandle] = [:]
