@@ -57,14 +57,16 @@ public final class SMPPClient: Service, Sendable {
     public var boundSessionCount: Int { pool.boundSessions }
 
     /// Runs the sessions until graceful shutdown or cancellation. Throws only for a configuration that cannot work
-    /// (TLS files that do not load); connection and bind failures are retried, never thrown.
+    /// (`.invalidConfiguration`, or `.tlsConfiguration` for TLS files that do not load); connection and bind
+    /// failures are retried, never thrown.
     public func run() async throws {
         guard pool.start() else { throw SMPPClientError(code: .notRunning, detail: "run() called twice") }
         let tlsContext: NIOSSLContext?
         do {
+            try configuration.validate()
             tlsContext = try makeTLSContext()
         } catch {
-            logger.error("cannot load TLS settings", metadata: [SMPPLogKey.error: "\(error)"])
+            logger.error("unusable SMPP configuration", metadata: [SMPPLogKey.error: "\(error)"])
             pool.finish()
             throw error
         }

@@ -13,6 +13,7 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
             case tlsConfiguration = "tls_configuration"
             case noTransmitter = "no_transmitter"
             case malformedResponse = "malformed_response"
+            case invalidConfiguration = "invalid_configuration"
         }
 
         private let base: Base
@@ -34,6 +35,8 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let cancelled = Code(.cancelled)
         /// The TLS settings could not be loaded (a file missing or unreadable).
         public static let tlsConfiguration = Code(.tlsConfiguration)
+        /// A configuration value cannot work (``SMPPClientError/detail`` names the key).
+        public static let invalidConfiguration = Code(.invalidConfiguration)
         /// The SMSC's response could not be parsed: the outcome is unknown.
         public static let malformedResponse = Code(.malformedResponse)
         /// The configured bind type has no transmitter (receiver only), so nothing can be submitted.
