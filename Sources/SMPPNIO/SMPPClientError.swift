@@ -9,7 +9,6 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
             case shuttingDown = "shutting_down"
             case notRunning = "not_running"
             case encodingFailed = "encoding_failed"
-            case cancelled = "cancelled"
             case tlsConfiguration = "tls_configuration"
             case noTransmitter = "no_transmitter"
             case malformedResponse = "malformed_response"
@@ -31,8 +30,6 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let notRunning = Code(.notRunning)
         /// The request could not be encoded (a field too long, …); it was never sent.
         public static let encodingFailed = Code(.encodingFailed)
-        /// The calling task was cancelled before the request was sent.
-        public static let cancelled = Code(.cancelled)
         /// The TLS settings could not be loaded (a file missing or unreadable).
         public static let tlsConfiguration = Code(.tlsConfiguration)
         /// A configuration value cannot work (``SMPPClientError/detail`` names the key).
@@ -65,6 +62,12 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         self.sequenceNumber = sequenceNumber
         self.sessionIndex = sessionIndex
         self.detail = detail
+    }
+
+    /// Whether the SMSC may have accepted the request (session lost, response timeout, malformed response): a
+    /// resubmit may duplicate it. Every other code means it was refused or never sent.
+    public var isOutcomeUnknown: Bool {
+        code == .sessionLostOutcomeUnknown || code == .responseTimeout || code == .malformedResponse
     }
 
     /// Code, status, sequence and session, for logs.

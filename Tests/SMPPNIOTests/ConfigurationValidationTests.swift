@@ -61,3 +61,15 @@ import Testing
         #expect(result.errorCode == .notRunning)
     }
 }
+
+@Suite struct ClientErrorTests {
+    @Test func outcomeUnknownOnlyWhereTheSMSCMayHaveIt() {
+        let unknown: [SMPPClientError.Code] = [.sessionLostOutcomeUnknown, .responseTimeout, .malformedResponse]
+        let known: [SMPPClientError.Code] = [.genericNack, .shuttingDown, .notRunning, .encodingFailed, .noTransmitter,
+                                             .invalidConfiguration, .tlsConfiguration]
+        #expect(unknown.allSatisfy { SMPPClientError(code: $0).isOutcomeUnknown })
+        #expect(known.allSatisfy { !SMPPClientError(code: $0).isOutcomeUnknown })
+        #expect(SMPPClientError(code: .genericNack, commandStatus: 3, sequenceNumber: 9, sessionIndex: 1).description
+            == "SMPPClientError(generic_nack, command_status: 0x3, sequence_number: 9, session: 1)")
+    }
+}
