@@ -187,4 +187,27 @@ struct LoopbackTLSTests {
         #expect(loopback.client.boundSessionCount == 0)
         try await loopback.stopClient()
     }
+
+    @Test func unansweredMOIsAnsweredTemporaryAppErrorAndRedelivered() async throws {
+        let loopback = try await Loopback.start(
+            simulator: { $0.redeliveryDelayMilliseconds = 50 },
+            client: { $0.sessions = 1; $0.inboundResponseTimeout = .milliseconds(100) })
+        await loopback.waitForBound(1)
+        loopback.simulator.injectMO(DeliverSM(source: Address(ton: 1, npi: 1, address: "573001234567"),
+                                              destination: Address(address: "12345"),
+                                              shortMessage: Array("again".utf8)))
+        var deliveries = 0
+        for await message in loopback.client.inbound {
+            deliveries += 1
+            // The first delivery is left unanswered: the client answers ESME_RX_T_APPN, the SMSC tries again.
+            if deliveries == 2 {
+                message.respond(status: .ok)
+                break
+            }
+        }
+        #expect(deliveries == 2)
+        #expect(await loopback.simulator.waitForCounters { $0.deliveriesAcknowledged == 1 })
+        #expect(loopback.simulator.counters.deliveriesRetried >= 1)
+        try await loopback.stop()
+    }
 }
