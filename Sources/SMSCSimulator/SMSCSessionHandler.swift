@@ -119,7 +119,8 @@ final class SMSCSessionHandler: ChannelInboundHandler {
                 run(machine?.bindVerdictReceived(
                     verdict, kind: kind, systemID: request.systemID, sequenceNumber: sequence,
                     limitResponse: core.configuration.sessionLimitResponse,
-                    serverSystemID: core.configuration.systemID, now: .now()) ?? [])
+                    serverSystemID: core.configuration.systemID, peerInterfaceVersion: request.interfaceVersion,
+                    now: .now()) ?? [])
             case .accept(let submission, let sequence, let delay):
                 let id = core.accept(submission, account: boundSystemID ?? "", sessionID: sessionID, sequenceNumber: sequence)
                 let body: PDUBody

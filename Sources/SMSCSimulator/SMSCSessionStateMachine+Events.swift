@@ -5,7 +5,8 @@ extension SMSCSessionStateMachine {
     /// The accounts' answer to an `authenticate` action.
     mutating func bindVerdictReceived(
         _ verdict: BindVerdict, kind: BindKind, systemID: String, sequenceNumber: UInt32,
-        limitResponse: SessionLimitResponse, serverSystemID: String, now: NIODeadline
+        limitResponse: SessionLimitResponse, serverSystemID: String, peerInterfaceVersion: UInt8 = InterfaceVersion.smpp34,
+        now: NIODeadline
     ) -> [Action] {
         guard state == .open else { return [] }
         let status: CommandStatus
@@ -17,7 +18,9 @@ extension SMSCSessionStateMachine {
                 unbindDeadline = now + .milliseconds(after)
             }
             if let enquireLinkInterval { enquireLinkDeadline = now + enquireLinkInterval }
-            let body = BindResponse(systemID: serverSystemID, tlvs: [.scInterfaceVersion(InterfaceVersion.smpp34)])
+            // A 3.3 peer (interface_version ≤ 0x33) knows no TLVs (reference §3): its bind_resp carries none.
+            let tlvs: [TLV] = peerInterfaceVersion >= InterfaceVersion.smpp34 ? [.scInterfaceVersion(InterfaceVersion.smpp34)] : []
+            let body = BindResponse(systemID: serverSystemID, tlvs: tlvs)
             return [.count(\.bindsAccepted), reply(kind.response(body), sequenceNumber)]
         case .unknownSystemID: status = .invalidSystemID
         case .wrongPassword: status = .invalidPassword

@@ -1,3 +1,5 @@
+import SMPP
+
 /// Everything an `SMSCSimulator` does, with defaults that make a well-behaved SMSC on 127.0.0.1.
 public struct SMSCSimulatorConfiguration: Sendable {
     /// The plain TCP listener; default 127.0.0.1 on an ephemeral port. nil = none.
@@ -24,8 +26,9 @@ public struct SMSCSimulatorConfiguration: Sendable {
     /// Send enquire_link on every bound session this often (milliseconds), to check that ESMEs answer it;
     /// nil (default) = never.
     public var enquireLinkIntervalMilliseconds: Int64? = nil
-    /// The largest command_length accepted; larger (or below 16) → generic_nack ESME_RINVCMDLEN, then close.
-    public var maxPDULength: Int = 70_000
+    /// The largest command_length accepted (default the codec's 65 600); larger (or below 16) → generic_nack
+    /// ESME_RINVCMDLEN, then close.
+    public var maxPDULength: Int = SMPPFrameDecoder.defaultMaximumLength
 
     /// Base of message ids in submit_sm_resp; default hex.
     public var messageIDFormat: MessageIDFormat = .hex

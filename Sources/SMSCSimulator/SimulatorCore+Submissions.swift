@@ -12,9 +12,12 @@ extension SimulatorCore {
             let record = Self.record(submission, id: id.text, account: account, sessionID: sessionID,
                                      sequenceNumber: sequenceNumber, now: now)
             if configuration.keepRecordsInMemory { state.records.append(record) }
-            state.statuses.track(id.text, limit: configuration.maxTrackedMessages)
             state.counters.submitsAccepted += 1
-            return (id, record, configuration.dlrOutcomes.pick(using: &state.random))
+            let outcome = configuration.dlrOutcomes.pick(using: &state.random)
+            let first = now + configuration.dlrDelayMilliseconds
+            let changes = outcome.receipts.indices.map { first + Int64($0) * configuration.dlrFinalDelayMilliseconds }
+            state.statuses.track(id.text, outcome: outcome, changes: changes, limit: configuration.maxTrackedMessages)
+            return (id, record, outcome)
         }
         recordWriter?.write(record)
         notifyWaiters()
@@ -46,28 +49,29 @@ extension SimulatorCore {
         }
     }
 
-    /// Schedules the outcome's state changes: the first after `dlrDelay`, a final one after an intermediate
-    /// `dlrFinalDelay` later. Each updates what query_sm reports and, when the message asked for it (or
-    /// `dlrOnlyWhenRequested` is off), sends a receipt.
+    /// Schedules the outcome's receipts: the first after `dlrDelay`, a final one after an intermediate
+    /// `dlrFinalDelay` later. Receipts the message did not ask for are skipped (unless configured otherwise);
+    /// query_sm works the state out from the same times without a timer.
     private func scheduleReceipts(for record: SubmitRecord, id: MessageID, outcome: DeliveryOutcome, account: String) {
         let receiptID = (configuration.receiptIDFormat ?? configuration.messageIDFormat).render(id.value)
         var delay = configuration.dlrDelayMilliseconds
         for stat in outcome.receipts {
-            let send = !configuration.dlrOnlyWhenRequested
-                || DeliveryReceiptBuilder.isRequested(registeredDelivery: record.registeredDelivery, stat: stat)
+            defer { delay += configuration.dlrFinalDelayMilliseconds }
+            if configuration.dlrOnlyWhenRequested,
+               !DeliveryReceiptBuilder.isRequested(registeredDelivery: record.registeredDelivery, stat: stat) {
+                continue
+            }
             loop.scheduleTask(in: .milliseconds(delay)) { [self] in
-                let now = wallClockMilliseconds() / 1000
-                state.withLockedValue { $0.statuses.update(id.text, to: stat, at: now) }
-                guard send else { return }
-                let body = DeliveryReceiptBuilder.deliverSM(for: record, receiptID: receiptID, stat: stat, doneDate: now)
+                let body = DeliveryReceiptBuilder.deliverSM(
+                    for: record, receiptID: receiptID, stat: stat, doneDate: wallClockMilliseconds() / 1000)
                 enqueue(body, account: account, isReceipt: true)
             }
-            delay += configuration.dlrFinalDelayMilliseconds
         }
     }
 
-    /// What query_sm reports for a message id (as returned in submit_sm_resp), nil when unknown or forgotten.
+    /// What query_sm reports now for a message id (as returned in submit_sm_resp), nil when unknown or forgotten.
     func status(of messageID: String) -> MessageStatus? {
-        state.withLockedValue { $0.statuses.status(of: messageID) }
+        let now = wallClockMilliseconds()
+        return state.withLockedValue { $0.statuses.status(of: messageID, now: now) }
     }
 }

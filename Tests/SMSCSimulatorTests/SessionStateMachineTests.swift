@@ -48,6 +48,14 @@ import Testing
         #expect(session.nextDeadline == nil)
     }
 
+    @Test func smpp33PeerGetsNoTLVs() {
+        var session = machine()
+        let reply = sent(session.bindVerdictReceived(.accepted, kind: .transceiver, systemID: "acme", sequenceNumber: 1,
+                                                     limitResponse: .alreadyBound, serverSystemID: "SIM",
+                                                     peerInterfaceVersion: 0x33, now: start))
+        #expect(reply == [PDU(.bindTransceiverResp(BindResponse(systemID: "SIM")), sequenceNumber: 1)])
+    }
+
     @Test(arguments: [
         (BindVerdict.unknownSystemID, SessionLimitResponse.alreadyBound, CommandStatus.invalidSystemID),
         (.wrongPassword, .alreadyBound, .invalidPassword),
