@@ -1,4 +1,5 @@
 public import NIOCore
+import SMPP
 
 /// Everything an ``SMPPClient`` needs to keep its sessions bound to one SMSC account (DESIGN §1.4, keys `smpp.*`).
 ///
@@ -60,8 +61,9 @@ public struct SMPPClientConfiguration: Sendable, CustomStringConvertible, Custom
     public var maxInboundInFlight: Int = 32
     /// How long a session stops sending after ESME_RTHROTTLED / ESME_RMSGQFUL; default 1 s.
     public var throttlePause: TimeAmount = .seconds(1)
-    /// Largest PDU accepted from the SMSC, in bytes; default 65 536.
-    public var maximumPDULength: Int = 65_536
+    /// Largest PDU accepted from the SMSC, in bytes; default the codec's `SMPPFrameDecoder.defaultMaximumLength`
+    /// (65 600: a 65 535-octet message_payload with its header and fields).
+    public var maximumPDULength: Int = SMPPFrameDecoder.defaultMaximumLength
     /// TLS settings (`smpp.tls.*`).
     public var tls: TLS = TLS()
 
