@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 public import SMPP
 
@@ -6,7 +7,8 @@ extension SMPPClient {
     /// caller decides whether to retry). Suspends while every session's window is full or none is bound.
     /// - Throws: ``SMPPClientError`` with code `.sessionLostOutcomeUnknown` or `.responseTimeout` (the SMSC may
     ///   have it), `.genericNack`, `.encodingFailed` (never sent), `.shuttingDown` or `.notRunning` (never sent),
-    ///   `.noTransmitter` (receiver-only configuration).
+    ///   `.noTransmitter` (receiver-only configuration), `.cancelled` (the calling task was cancelled before the
+    ///   request was sent; once sent, cancellation no longer applies and its outcome is returned).
     public func submit(_ submit: SubmitSM) async throws(SMPPClientError) -> SubmitOutcome {
         try await send(.submitSM(submit))
     }
@@ -28,9 +30,17 @@ extension SMPPClient {
         }
         let commandName = body.commandID.name
         let pool = self.pool
-        let result = await withCheckedContinuation { continuation in
-            pool.dispatch(OutboundSubmit(encoded: buffer, commandName: commandName,
-                                         promise: SubmitPromise(continuation)))
+        if Task.isCancelled { throw SMPPClientError(code: .cancelled) }
+        let promiseBox = NIOLockedValueBox<SubmitPromise?>(nil)
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let promise = SubmitPromise(continuation)
+                promiseBox.withLockedValue { $0 = promise }
+                pool.dispatch(OutboundSubmit(encoded: buffer, commandName: commandName, promise: promise))
+                if Task.isCancelled { pool.withdraw(promise) }
+            }
+        } onCancel: {
+            if let promise = promiseBox.withLockedValue({ $0 }) { pool.withdraw(promise) }
         }
         return try result.get()
     }

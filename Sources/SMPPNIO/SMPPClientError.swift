@@ -13,6 +13,7 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
             case noTransmitter = "no_transmitter"
             case malformedResponse = "malformed_response"
             case invalidConfiguration = "invalid_configuration"
+            case cancelled = "cancelled"
         }
 
         private let base: Base
@@ -32,6 +33,8 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let encodingFailed = Code(.encodingFailed)
         /// The TLS settings could not be loaded (a file missing or unreadable).
         public static let tlsConfiguration = Code(.tlsConfiguration)
+        /// The calling task was cancelled before the request was sent; it never will be.
+        public static let cancelled = Code(.cancelled)
         /// A configuration value cannot work (``SMPPClientError/detail`` names the key).
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// The SMSC's response could not be parsed: the outcome is unknown.

@@ -145,7 +145,16 @@ extension SMPPSessionHandler {
     /// After every event: send what the window and limits allow, release a held read, flush, re-arm the timer.
     func afterEvent(now: NIODeadline) {
         guard let context else { return }
-        while case .send(var request, let sequenceNumber) = machine.nextSend(now: now) {
+        sending: while true {
+            let decision = machine.nextSend(now: now) { $0.promise.claimForSending() }
+            guard case .send(var request, let sequenceNumber) = decision else {
+                if case .withdrawn = decision {
+                    // Its caller has already been told it was cancelled.
+                    handle?.load.subtract(1, ordering: .relaxed)
+                    continue sending
+                }
+                break sending
+            }
             request.encoded.setInteger(sequenceNumber, at: request.encoded.readerIndex + 12)
             logger.trace("sending", metadata: [
                 SMPPLogKey.command: "\(request.commandName)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)",

@@ -49,6 +49,7 @@ final class SessionPool: SessionDelegate, Sendable {
 
     /// Sends `request` to the least loaded bound transmitter, or holds it until one binds (also before `run()`).
     func dispatch(_ request: OutboundSubmit) {
+        if request.promise.isWithdrawn { return }
         enum Decision { case send(SessionHandle), held, refused(SMPPClientError.Code) }
         let decision: Decision = state.withLockedValue { state in
             if state.finished { return .refused(.notRunning) }
@@ -75,6 +76,17 @@ final class SessionPool: SessionDelegate, Sendable {
         case .send(let handle): handle.submit(request)
         case .held: break
         case .refused(let code): request.promise.complete(.failure(SMPPClientError(code: code)))
+        }
+    }
+
+    /// The caller of a submit was cancelled: if no session has sent it yet it completes as cancelled now, and
+    /// leaves the queue here, or later at the front of its session's queue.
+    func withdraw(_ promise: SubmitPromise) {
+        guard promise.withdraw() else { return }
+        state.withLockedValue { state in
+            if let index = state.waiting.firstIndex(where: { $0.promise === promise }) {
+                state.waiting.remove(at: index)
+            }
         }
     }
 

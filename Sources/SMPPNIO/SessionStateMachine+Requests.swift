@@ -7,6 +7,8 @@ extension SessionStateMachine {
         case send(Request, sequenceNumber: UInt32)
         /// Nothing may go out now (empty queue, full window, paused, no token, not bound).
         case wait
+        /// The request at the front was withdrawn by its caller before it was sent: complete it as cancelled.
+        case withdrawn(Request)
     }
 
     /// The application wants `request` submitted. It waits in order behind earlier ones; the handler then calls
@@ -29,8 +31,10 @@ extension SessionStateMachine {
     /// How many requests may be outstanding right now.
     var openWindowSlots: Int { max(0, effectiveWindow - window.count) }
 
-    /// Takes the next waiting request if the window, the pause and the token bucket all allow it.
-    mutating func nextSend(now: NIODeadline) -> SendDecision {
+    /// Takes the next waiting request if the window, the pause and the token bucket all allow it. `claim` is asked
+    /// last, right before the request is committed to the window: false means its caller withdrew it, and it leaves
+    /// the queue without a sequence number.
+    mutating func nextSend(now: NIODeadline, claim: (Request) -> Bool = { _ in true }) -> SendDecision {
         guard state == .bound, !pending.isEmpty, window.count < effectiveWindow else { return .wait }
         if let until = pausedUntil {
             if now < until { return .wait }
@@ -38,6 +42,7 @@ extension SessionStateMachine {
         }
         guard bucket.take(now: now) else { return .wait }
         let request = pending.removeFirst()
+        guard claim(request) else { return .withdrawn(request) }
         let sequenceNumber = sequenceNumbers.next()
         window.insert(request, sequenceNumber: sequenceNumber, sentAt: now, deadline: now + configuration.responseTimeout)
         return .send(request, sequenceNumber: sequenceNumber)

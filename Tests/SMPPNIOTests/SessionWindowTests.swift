@@ -138,3 +138,17 @@ import Testing
         #expect(drain(&machine, now: t0).map(\.1) == [0x7FFF_FFFF, 1])
     }
 }
+
+@Suite struct SessionWithdrawTests {
+    @Test func withdrawnRequestLeavesWithoutASequenceNumber() {
+        var machine = boundMachine(window: 3)
+        for name in ["a", "b", "c"] { _ = machine.submitRequested(name, now: t0) }
+        guard case .withdrawn("a") = machine.nextSend(now: t0, claim: { $0 != "a" }) else {
+            Issue.record("expected a withdrawn"); return
+        }
+        guard case .send("b", 2) = machine.nextSend(now: t0, claim: { $0 != "a" }) else {
+            Issue.record("expected b with the first sequence number"); return
+        }
+        #expect(machine.window.count == 1)
+    }
+}
