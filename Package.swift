@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "SMPP", targets: ["SMPP"]),
+        .library(name: "SMPPNIO", targets: ["SMPPNIO"]),
         .executable(name: "smpp-bridge", targets: ["smpp-bridge"]),
         .executable(name: "smpp-bench", targets: ["smpp-bench"]),
         .library(name: "SMSCSimulator", targets: ["SMSCSimulator"]),
@@ -22,12 +23,28 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // SMPP 3.4 codec, text encodings, segmenter, reassembler, receipts. NIOCore only.
         .target(
             name: "SMPP",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // SMPP client sessions: connect, TLS, bind, window, keep-alive, reconnect, throughput, inbound.
+        .target(
+            name: "SMPPNIO",
+            dependencies: [
+                "SMPP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -43,7 +60,12 @@ let package = Package(
             name: "smpp-bench",
             dependencies: [
                 "SMPP",
+                "SMPPNIO",
+                "SMSCSimulator",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -84,6 +106,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SMPPNIOTests",
+            dependencies: [
+                "SMPP",
+                "SMPPNIO",
+                "SMSCSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The operator tools of the smpp-bridge executable (pdu decode), tested through @testable import.
         .testTarget(
             name: "SMPPBridgeToolTests",
@@ -93,7 +132,7 @@ let package = Package(
         // Smoke tests of the benchmark commands (bounded tiny runs; they never assert speed).
         .testTarget(
             name: "SMPPBenchTests",
-            dependencies: ["smpp-bench", "SMPP"],
+            dependencies: ["smpp-bench", "SMPP", "SMPPNIO"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,122 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SMPP
+
+extension SMPPClient {
+    /// The TLS context for every connection, or nil for plain TCP. TLS 1.2 at least; the CA file or the system
+    /// roots; the client certificate if configured; verification as configured.
+    func makeTLSContext() throws(SMPPClientError) -> NIOSSLContext? {
+        let settings = configuration.tls
+        guard settings.enabled else { return nil }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        tls.certificateVerification = settings.verify ? .fullVerification : .none
+        do {
+            if let caFile = settings.caFile {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+            }
+            if let certificateFile = settings.certificateFile {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
+                guard let keyFile = settings.keyFile else {
+                    throw SMPPClientError(code: .tlsConfiguration, detail: "smpp.tls.cert_file needs smpp.tls.key_file")
+                }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+            }
+            return try NIOSSLContext(configuration: tls)
+        } catch let error as SMPPClientError {
+            throw error
+        } catch {
+            throw SMPPClientError(code: .tlsConfiguration, detail: "\(error)")
+        }
+    }
+
+    /// The name to send in SNI and verify against, or nil when it is an IP address (SNI cannot carry one; NIOSSL
+    /// then verifies the certificate against the peer's address).
+    var tlsServerHostname: String? {
+        let name = configuration.tls.serverName ?? configuration.host
+        return (try? SocketAddress(ipAddress: name, port: 0)) == nil ? name : nil
+    }
+
+    func sessionSettings(_ slot: Slot) -> SMPPSessionHandler.Settings {
+        var machine = SessionStateMachine<OutboundSubmit>.Configuration()
+        machine.window = max(1, configuration.window)
+        machine.throughput = max(0, configuration.throughput)
+        machine.responseTimeout = configuration.responseTimeout
+        machine.enquireLinkInterval = configuration.enquireLinkInterval
+        machine.bindTimeout = configuration.bindTimeout
+        machine.unbindTimeout = configuration.unbindTimeout
+        machine.inboundResponseTimeout = configuration.inboundResponseTimeout
+        machine.maxInboundInFlight = max(1, configuration.maxInboundInFlight)
+        machine.throttlePause = configuration.throttlePause
+        let bind = BindRequest(systemID: configuration.systemID, password: configuration.password,
+                               systemType: configuration.systemType,
+                               addressRange: Address(address: configuration.addressRange))
+        return .init(slot: slot.index, kind: slot.kind, bind: bind, host: configuration.host,
+                     port: configuration.port, machine: machine)
+    }
+
+    /// One connection of `slot`, from connect to close. Returns once the channel is closed, so the slot never has
+    /// two connections open.
+    func runConnection(_ slot: Slot, tlsContext: NIOSSLContext?, logger: Logger) async -> SessionEnd {
+        let eventLoop = eventLoopGroup.next()
+        let endPromise = eventLoop.makePromise(of: SessionEnd.self)
+        let settings = sessionSettings(slot)
+        let pool = self.pool
+        let metrics = self.metrics
+        let serverHostname = tlsServerHostname
+        let maximumLength = configuration.maximumPDULength
+        var bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(configuration.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                do {
+                    let sync = channel.pipeline.syncOperations
+                    if let tlsContext {
+                        try sync.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
+                    }
+                    try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder(maximumLength: maximumLength)))
+                    let handler = SMPPSessionHandler(settings: settings, logger: logger, metrics: metrics,
+                                                     delegate: pool, endPromise: endPromise,
+                                                     now: channel.eventLoop.now)
+                    let handle = SessionHandle(slot: slot.index, canSubmit: slot.kind.canSubmit, handler: handler,
+                                               eventLoop: channel.eventLoop)
+                    handler.handle = handle
+                    if !pool.connectionOpened(handle) {
+                        // Shutdown began while we connected: the handler unbinds (or closes) at once.
+                        handle.shutdown()
+                    }
+                    try sync.addHandler(handler)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+        if let localAddress = configuration.localAddress {
+            do {
+                bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localAddress, port: 0))
+            } catch {
+                logger.error("invalid smpp.local_address", metadata: [SMPPLogKey.error: "\(error)"])
+                endPromise.succeed(SessionEnd(reason: .connectFailed, wasBound: false))
+                return SessionEnd(reason: .connectFailed, wasBound: false)
+            }
+        }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            logger.warning("connect failed", metadata: [
+                SMPPLogKey.port: "\(configuration.port)", SMPPLogKey.error: "\(error)",
+            ])
+            endPromise.succeed(SessionEnd(reason: .connectFailed, wasBound: false))
+            pool.connectionClosed(slot: slot.index)
+            return SessionEnd(reason: .connectFailed, wasBound: false)
+        }
+        let end = (try? await endPromise.futureResult.get()) ?? SessionEnd(reason: .connectionClosed, wasBound: false)
+        channel.close(promise: nil)
+        try? await channel.closeFuture.get()
+        pool.connectionClosed(slot: slot.index)
+        return end
+    }
+}

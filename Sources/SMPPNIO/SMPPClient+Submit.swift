@@ -1,0 +1,47 @@
+import NIOConcurrencyHelpers
+import NIOCore
+public import SMPP
+
+extension SMPPClient {
+    /// Submits one submit_sm and returns the SMSC's answer, whatever its status (ESME_RTHROTTLED included: the
+    /// caller decides whether to retry). Suspends while every session's window is full or none is bound.
+    /// - Throws: ``SMPPClientError`` with code `.sessionLostOutcomeUnknown` or `.responseTimeout` (the SMSC may
+    ///   have it), `.genericNack`, `.encodingFailed` (never sent), `.shuttingDown` or `.notRunning` (never sent),
+    ///   `.noTransmitter` (receiver-only configuration), `.cancelled` (the calling task was cancelled before the
+    ///   request was sent; once sent, cancellation no longer applies and its outcome is returned).
+    public func submit(_ submit: SubmitSM) async throws(SMPPClientError) -> SubmitOutcome {
+        try await send(.submitSM(submit))
+    }
+
+    /// Submits one data_sm, like ``submit(_:)``.
+    public func submit(dataSM: DataSM) async throws(SMPPClientError) -> SubmitOutcome {
+        try await send(.dataSM(dataSM))
+    }
+
+    private func send(_ body: PDUBody) async throws(SMPPClientError) -> SubmitOutcome {
+        guard configuration.bindType != .receiver else { throw SMPPClientError(code: .noTransmitter) }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(256)
+        do {
+            // Sequence number 0 for now: the session writes its own into octets 12–15 when it sends.
+            try PDU(body, sequenceNumber: 0).encode(into: &buffer)
+        } catch {
+            throw SMPPClientError(code: .encodingFailed, detail: "\(error)")
+        }
+        let commandName = body.commandID.name
+        let pool = self.pool
+        if Task.isCancelled { throw SMPPClientError(code: .cancelled) }
+        let promiseBox = NIOLockedValueBox<SubmitPromise?>(nil)
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let promise = SubmitPromise(continuation)
+                promiseBox.withLockedValue { $0 = promise }
+                pool.dispatch(OutboundSubmit(encoded: buffer, commandName: commandName, promise: promise))
+                if Task.isCancelled { pool.withdraw(promise) }
+            }
+        } onCancel: {
+            if let promise = promiseBox.withLockedValue({ $0 }) { pool.withdraw(promise) }
+        }
+        return try result.get()
+    }
+}

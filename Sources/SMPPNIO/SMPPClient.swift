@@ -1,0 +1,143 @@
+public import Logging
+public import Metrics
+public import NIOCore
+import NIOSSL
+import SMPP
+public import ServiceLifecycle
+
+/// Keeps the configured SMPP sessions bound to one SMSC account and submits over them (DESIGN §2).
+///
+/// A `Service`: `run()` connects every session slot, reconnects with backoff and jitter, and on graceful shutdown
+/// stops taking submits, lets outstanding ones finish, unbinds every session and returns. `submit` may be called
+/// from any task while `run()` runs; it suspends while every window is full (or no session is bound yet).
+/// Inbound deliver_sm / data_sm arrive on ``inbound``; each must be answered with ``SMPPInboundMessage/respond(status:)``.
+public final class SMPPClient: Service, Sendable {
+    /// The configuration the client was made with.
+    public let configuration: SMPPClientConfiguration
+    let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
+    let metrics: SMPPClientMetrics
+    let pool: SessionPool
+
+    /// Inbound deliver_sm and data_sm from every receiving session, in arrival order. One consumer; ends when
+    /// `run()` returns. Holds at most sessions × `maxInboundInFlight` messages: a request that finds it full is
+    /// answered ESME_RX_T_APPN at its deadline, so the SMSC delivers it again later.
+    public let inbound: AsyncStream<SMPPInboundMessage>
+    /// Session bound / ended events (the newest 256 are kept if nobody reads). One consumer; ends with `run()`.
+    public let sessionEvents: AsyncStream<SMPPSessionEvent>
+
+    /// Creates a client; nothing connects until `run()`.
+    /// - Parameters:
+    ///   - configuration: account, sessions, window, timers, TLS.
+    ///   - eventLoopGroup: where the connections live (e.g. `MultiThreadedEventLoopGroup.singleton`).
+    ///   - logger: bind attempts, reconnects, throttling; submit responses at debug; PDUs at trace.
+    ///   - metricsFactory: where the metrics go; default the process-wide `MetricsSystem.factory`.
+    public init(configuration: SMPPClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.configuration = configuration
+        self.metrics = SMPPClientMetrics(factory: metricsFactory)
+        self.eventLoopGroup = eventLoopGroup
+        var logger = logger
+        logger[metadataKey: SMPPLogKey.host] = "\(configuration.host)"
+        logger[metadataKey: SMPPLogKey.systemID] = "\(configuration.systemID)"
+        self.logger = logger
+        // Unanswered inbound requests per session are bounded, so the stream holds more only when the application
+        // is not reading at all; what overflows then is answered ESME_RX_T_APPN at its deadline and redelivered.
+        let inboundLimit = max(1, configuration.connectionCount * max(1, configuration.maxInboundInFlight))
+        let (inbound, inboundContinuation) = AsyncStream.makeStream(
+            of: SMPPInboundMessage.self, bufferingPolicy: .bufferingOldest(inboundLimit))
+        let (events, eventsContinuation) = AsyncStream.makeStream(
+            of: SMPPSessionEvent.self, bufferingPolicy: .bufferingNewest(256))
+        self.inbound = inbound
+        self.sessionEvents = events
+        self.pool = SessionPool(inbound: inboundContinuation, events: eventsContinuation)
+    }
+
+    /// How many sessions are bound right now (for readiness checks).
+    public var boundSessionCount: Int { pool.boundSessions }
+
+    /// Runs the sessions until graceful shutdown or cancellation. Throws only for a configuration that cannot work
+    /// (`.invalidConfiguration`, or `.tlsConfiguration` for TLS files that do not load); connection and bind
+    /// failures are retried, never thrown.
+    public func run() async throws {
+        guard pool.start() else { throw SMPPClientError(code: .notRunning, detail: "run() called twice") }
+        let tlsContext: NIOSSLContext?
+        do {
+            try configuration.validate()
+            tlsContext = try makeTLSContext()
+        } catch {
+            logger.error("unusable SMPP configuration", metadata: [SMPPLogKey.error: "\(error)"])
+            pool.finish()
+            throw error
+        }
+        let slots = connectionSlots()
+        logger.info("starting SMPP sessions", metadata: [
+            SMPPLogKey.port: "\(configuration.port)", "smpp.connections": "\(slots.count)",
+            "smpp.tls": "\(configuration.tls.enabled)",
+        ])
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    for slot in slots {
+                        group.addTask { await self.runSlot(slot, tlsContext: tlsContext) }
+                    }
+                }
+            } onGracefulShutdown: {
+                self.logger.info("graceful shutdown: unbinding sessions")
+                self.pool.beginShutdown()
+                // Outstanding requests get their response timeout, unbind its own; past both, close regardless.
+                let deadline = self.configuration.responseTimeout + self.configuration.unbindTimeout + .seconds(1)
+                let pool = self.pool
+                self.eventLoopGroup.next().scheduleTask(in: deadline) { pool.closeAll() }
+            }
+        } onCancel: {
+            self.pool.beginShutdown()
+            self.pool.closeAll()
+        }
+        pool.finish()
+        logger.info("SMPP sessions stopped")
+    }
+
+    /// One connection slot: its index and how it binds.
+    struct Slot: Sendable {
+        var index: Int
+        var kind: SessionBindKind
+    }
+
+    func connectionSlots() -> [Slot] {
+        let sessions = max(0, configuration.sessions)
+        switch configuration.bindType {
+        case .transmitter: return (0..<sessions).map { Slot(index: $0, kind: .transmitter) }
+        case .receiver: return (0..<sessions).map { Slot(index: $0, kind: .receiver) }
+        case .transceiver: return (0..<sessions).map { Slot(index: $0, kind: .transceiver) }
+        case .transmitterAndReceiver:
+            return (0..<sessions).map { Slot(index: 2 * $0, kind: .transmitter) }
+                + (0..<sessions).map { Slot(index: 2 * $0 + 1, kind: .receiver) }
+        }
+    }
+
+    /// Connects, runs the session until it ends, waits the backoff, and again, until shutdown.
+    func runSlot(_ slot: Slot, tlsContext: NIOSSLContext?) async {
+        var backoff = ReconnectBackoff(initialDelay: configuration.reconnectInitialDelay,
+                                       maximumDelay: configuration.reconnectMaxDelay)
+        var random = SystemRandomNumberGenerator()
+        var logger = self.logger
+        logger[metadataKey: SMPPLogKey.session] = "\(slot.index)"
+        while !pool.isShuttingDown {
+            let end = await runConnection(slot, tlsContext: tlsContext, logger: logger)
+            if pool.isShuttingDown { break }
+            let delay = backoff.delay(after: end.reason, wasBound: end.wasBound, using: &random)
+            metrics.reconnects.increment()
+            let metadata: Logger.Metadata = [
+                SMPPLogKey.reason: "\(end.reason)", SMPPLogKey.delayMilliseconds: "\(delay.nanoseconds / 1_000_000)",
+                SMPPLogKey.attempt: "\(backoff.attempts)",
+            ]
+            if end.wasBound {
+                logger.warning("session ended; reconnecting", metadata: metadata)
+            } else {
+                logger.info("session not established; retrying", metadata: metadata)
+            }
+            await pool.sleep(slot: slot.index, for: delay, on: eventLoopGroup.next())
+        }
+    }
+}

@@ -1,0 +1,31 @@
+extension SMPPClientConfiguration {
+    /// Checks what the wire or the socket API cannot carry, naming the configuration key at fault (never a secret's
+    /// value). `SMPPClient.run()` calls it first.
+    /// - Throws: ``SMPPClientError`` with code `.invalidConfiguration`.
+    public func validate() throws(SMPPClientError) {
+        func fail(_ key: String, _ reason: String) -> SMPPClientError {
+            SMPPClientError(code: .invalidConfiguration, detail: "\(key): \(reason)")
+        }
+        if host.isEmpty { throw fail("smpp.host", "is empty") }
+        if !(1...65_535).contains(port) { throw fail("smpp.port", "\(port) is not a TCP port") }
+        // C-Octet String maxima of bind (reference/SMPP-3.4.md §3), terminating NUL excluded.
+        if systemID.isEmpty || systemID.utf8.count > 15 { throw fail("smpp.system_id", "must be 1–15 characters") }
+        if password.utf8.count > 8 { throw fail("smpp.password", "is longer than 8 characters") }
+        if systemType.utf8.count > 12 { throw fail("smpp.system_type", "is longer than 12 characters") }
+        if addressRange.utf8.count > 40 { throw fail("smpp.address_range", "is longer than 40 characters") }
+        if sessions < 1 { throw fail("smpp.sessions", "must be at least 1") }
+        if window < 1 { throw fail("smpp.window", "must be at least 1") }
+        if throughput < 0 { throw fail("smpp.throughput", "must be 0 (unlimited) or more") }
+        if maxInboundInFlight < 1 { throw fail("maxInboundInFlight", "must be at least 1") }
+        if (tls.certificateFile == nil) != (tls.keyFile == nil) {
+            throw fail("smpp.tls.cert_file", "and smpp.tls.key_file go together")
+        }
+        for (key, value) in [("smpp.response_timeout", responseTimeout), ("smpp.bind_timeout", bindTimeout),
+                             ("smpp.connect_timeout", connectTimeout),
+                             ("smpp.enquire_link_interval", enquireLinkInterval),
+                             ("smpp.reconnect.initial_delay", reconnectInitialDelay)]
+        where value.nanoseconds <= 0 {
+            throw fail(key, "must be positive")
+        }
+    }
+}

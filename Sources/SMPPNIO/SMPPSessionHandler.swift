@@ -1,0 +1,198 @@
+import Logging
+import Metrics
+import NIOCore
+import SMPP
+
+/// How one connection binds.
+enum SessionBindKind: String, Sendable {
+    case transmitter = "tx"
+    case receiver = "rx"
+    case transceiver = "trx"
+
+    var canSubmit: Bool { self != .receiver }
+    var canReceive: Bool { self != .transmitter }
+}
+
+/// What a session's end looked like, for the slot's reconnect decision.
+struct SessionEnd: Sendable {
+    var reason: SessionEndReason
+    var wasBound: Bool
+}
+
+/// The thin NIO side of one SMPP session: decodes PDUs, feeds them to ``SessionStateMachine`` with the current
+/// time, and carries out the actions it returns. Keeps one scheduled callback for all of the machine's deadlines.
+/// Sits after the TLS handler and a `ByteToMessageHandler(SMPPFrameDecoder)`.
+final class SMPPSessionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct Settings: Sendable {
+        var slot: Int
+        var kind: SessionBindKind
+        var bind: BindRequest
+        var host: String
+        var port: Int
+        var machine: SessionStateMachine<OutboundSubmit>.Configuration
+    }
+
+    let settings: Settings
+    var machine: SessionStateMachine<OutboundSubmit>
+    var logger: Logger
+    let metrics: SMPPClientMetrics
+    let occupancy: Gauge
+    weak var delegate: (any SessionDelegate)?
+    var handle: SessionHandle?
+    let endPromise: EventLoopPromise<SessionEnd>
+
+    var context: ChannelHandlerContext?
+    var timer: Scheduled<Void>?
+    var timerDeadline: NIODeadline?
+    var readHeld = false
+    var inReadBatch = false
+    var needsFlush = false
+    var wasBound = false
+    var endReason: SessionEndReason?
+    var lastOccupancy = 0
+    /// This session's submit counters by status, so the hot path takes no shared lock.
+    var submitCounters: [UInt32: Counter] = [:]
+    /// Whether each inbound request in flight was data_sm (true) or deliver_sm (false): its response differs.
+    var inboundIsDataSM: [UInt32: Bool] = [:]
+
+    init(settings: Settings, logger: Logger, metrics: SMPPClientMetrics, delegate: (any SessionDelegate)?,
+         endPromise: EventLoopPromise<SessionEnd>, now: NIODeadline) {
+        self.settings = settings
+        self.machine = SessionStateMachine(configuration: settings.machine, canSubmit: settings.kind.canSubmit,
+                                           canReceive: settings.kind.canReceive, now: now)
+        var logger = logger
+        logger[metadataKey: SMPPLogKey.session] = "\(settings.slot)"
+        logger[metadataKey: SMPPLogKey.bindType] = "\(settings.kind.rawValue)"
+        self.logger = logger
+        self.metrics = metrics
+        self.occupancy = metrics.windowOccupancy(session: settings.slot)
+        self.delegate = delegate
+        self.endPromise = endPromise
+    }
+
+    /// The event loop's clock (the embedded loop's in tests, so scheduled deadlines and `now` agree).
+    var currentTime: NIODeadline { context?.eventLoop.now ?? .now() }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { becameActive(context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        ended(now: currentTime)
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        becameActive(context: context)
+        context.fireChannelActive()
+    }
+
+    private func becameActive(context: ChannelHandlerContext) {
+        guard case .connecting = machine.state else { return }
+        let now = currentTime
+        run(machine.connected(now: now), now: now)
+        afterEvent(now: now)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        ended(now: currentTime)
+        context.fireChannelInactive()
+    }
+
+    /// Fails what is left and reports the end, once.
+    private func ended(now: NIODeadline) {
+        run(machine.connectionClosed(now: now), now: now)
+        timer?.cancel()
+        timer = nil
+        endPromise.succeed(SessionEnd(reason: endReason ?? .connectionClosed, wasBound: wasBound))
+        // The handle holds this handler; letting go of it here breaks the cycle once the session is over.
+        handle = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var frame = unwrapInboundIn(data)
+        let now = currentTime
+        inReadBatch = true
+        do {
+            let pdu = try PDU.decode(frame: &frame)
+            logger.trace("received", metadata: [SMPPLogKey.pdu: "\(PDUTrace(pdu))"])
+            dispatch(pdu, now: now)
+        } catch {
+            decodeFailed(error, now: now)
+        }
+        afterEvent(now: now)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBatch = false
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if machine.mayRead {
+            context.read()
+        } else {
+            readHeld = true
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let now = currentTime
+        if !machine.isClosed {
+            logger.warning("session error, closing", metadata: [SMPPLogKey.error: "\(error)"])
+        }
+        let reason: SessionEndReason = error is ByteToMessageDecoderError || error is SMPPDecodeError
+            ? .protocolError : .connectionClosed
+        if reason == .protocolError {
+            run(machine.protocolErrorOccurred(now: now), now: now)
+        } else {
+            run(machine.connectionClosed(now: now), now: now)
+        }
+        context.close(promise: nil)
+    }
+
+    // MARK: Operations from the pool (on the event loop)
+
+    func submit(_ request: OutboundSubmit) {
+        let now = currentTime
+        run(machine.submitRequested(request, now: now), now: now)
+        afterEvent(now: now)
+    }
+
+    func shutdown() {
+        let now = currentTime
+        run(machine.shutdownRequested(now: now), now: now)
+        afterEvent(now: now)
+    }
+
+    func closeNow() {
+        let now = currentTime
+        run(machine.connectionClosed(now: now), now: now)
+        afterEvent(now: now)
+    }
+
+    func answerInbound(sequenceNumber: UInt32, status: UInt32) {
+        let now = currentTime
+        run(machine.inboundAnswered(sequenceNumber: sequenceNumber, status: status, now: now), now: now)
+        afterEvent(now: now)
+    }
+
+    func timerFired() {
+        timer = nil
+        timerDeadline = nil
+        let now = currentTime
+        for action in machine.timerFired(now: now) { run(action, now: now) }
+        afterEvent(now: now)
+    }
+}

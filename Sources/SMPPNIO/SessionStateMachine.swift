@@ -1,0 +1,233 @@
+import NIOCore
+
+/// The sans-I/O state machine of one SMPP session (one connection): connecting → binding → bound → unbinding →
+/// closed. Every input is a `…Received` call with the current time; every output is an ``Action`` that the channel
+/// handler carries out. Timers are deadlines the machine reports through ``nextDeadline(now:)``; the handler keeps
+/// one scheduled callback and calls ``timerFired(now:)``.
+///
+/// Generic over `Request`, whatever the handler attaches to an outbound submit (the PDU body and its promise).
+struct SessionStateMachine<Request> {
+    /// Settings for one session, taken from the client configuration.
+    struct Configuration: Sendable {
+        /// Most requests outstanding at once.
+        var window: Int = 10
+        /// Segments per second; 0 = unlimited.
+        var throughput: Int = 0
+        /// How long a request may wait for its response.
+        var responseTimeout: TimeAmount = .seconds(30)
+        /// Idle time (nothing received) after which we send enquire_link; its response must arrive within the
+        /// response timeout.
+        var enquireLinkInterval: TimeAmount = .seconds(30)
+        /// How long bind may wait for bind_resp.
+        var bindTimeout: TimeAmount = .seconds(10)
+        /// How long unbind may wait for unbind_resp.
+        var unbindTimeout: TimeAmount = .seconds(5)
+        /// How long the application has to answer an inbound deliver_sm / data_sm before we answer ESME_RX_T_APPN.
+        var inboundResponseTimeout: TimeAmount = .seconds(10)
+        /// Inbound requests handed to the application and not yet answered before we stop reading.
+        var maxInboundInFlight: Int = 32
+        /// How long a throttle answer (ESME_RTHROTTLED / ESME_RMSGQFUL) stops sending.
+        var throttlePause: TimeAmount = .seconds(1)
+    }
+
+    /// A PDU the machine asks the handler to write (the handler builds the bytes).
+    enum OutboundPDU: Equatable {
+        case bind(sequenceNumber: UInt32)
+        case enquireLink(sequenceNumber: UInt32)
+        case enquireLinkResp(sequenceNumber: UInt32)
+        case unbind(sequenceNumber: UInt32)
+        case unbindResp(sequenceNumber: UInt32)
+        case genericNack(sequenceNumber: UInt32, status: UInt32)
+        /// deliver_sm_resp or data_sm_resp, whichever the inbound request was.
+        case inboundResponse(sequenceNumber: UInt32, status: UInt32)
+    }
+
+    /// Why a request failed without a response carrying a status.
+    enum RequestFailure: Equatable {
+        /// generic_nack with this status answered it.
+        case genericNack(status: UInt32)
+        /// No response within the response timeout.
+        case responseTimeout
+        /// The session died with the request outstanding: the SMSC may or may not have it.
+        case sessionLost
+        /// The response had a readable header but a body that does not parse: the outcome is unknown.
+        case malformedResponse
+    }
+
+    /// What the handler must do.
+    enum Action {
+        case none
+        case write(OutboundPDU)
+        /// Bind succeeded: report the session as bound.
+        case sessionBound
+        /// A response matched `request`; `status` is its command_status.
+        case complete(Request, sequenceNumber: UInt32, status: UInt32, latency: TimeAmount)
+        case fail(Request, sequenceNumber: UInt32, RequestFailure)
+        /// A request the session will never send (closing, or not a transmitter): hand it to another session.
+        case reroute(Request)
+        /// A response matched nothing outstanding: log and count it, nothing else.
+        case unexpectedResponse(sequenceNumber: UInt32)
+        /// Hand the inbound request with this sequence number to the application.
+        case deliverInbound(sequenceNumber: UInt32)
+        /// Write `pdu` (if any), then close; fail `outstanding` as session lost, reroute `unsent`.
+        case close(SessionEndReason, write: OutboundPDU?, outstanding: [(UInt32, Request)], unsent: [Request])
+    }
+
+    enum State: Equatable {
+        case connecting
+        case binding(sequenceNumber: UInt32, deadline: NIODeadline)
+        case bound
+        case unbinding(sequenceNumber: UInt32, deadline: NIODeadline)
+        case closed(SessionEndReason)
+    }
+
+    let configuration: Configuration
+    /// Whether this session may submit (transmitter or transceiver).
+    let canSubmit: Bool
+    /// Whether this session receives deliver_sm (receiver or transceiver).
+    let canReceive: Bool
+    var state: State = .connecting
+    var sequenceNumbers: SequenceNumberGenerator
+    var window = SessionWindow<Request>()
+    var pending = CircularBuffer<Request>()
+    var inbound = SessionWindow<Void>()
+    var bucket: TokenBucket
+    /// The window in force: lowered by throttling, grown back by one per accepted submit.
+    var effectiveWindow: Int
+    var pausedUntil: NIODeadline?
+    var lastReceived: NIODeadline
+    var enquireLink: (sequenceNumber: UInt32, deadline: NIODeadline)?
+    /// Shutdown asked for while requests were outstanding: unbind once the window drains.
+    var unbindWhenDrained = false
+
+    init(configuration: Configuration, canSubmit: Bool, canReceive: Bool, now: NIODeadline,
+         firstSequenceNumber: UInt32 = 1) {
+        self.configuration = configuration
+        self.canSubmit = canSubmit
+        self.canReceive = canReceive
+        self.sequenceNumbers = SequenceNumberGenerator(first: firstSequenceNumber)
+        self.bucket = TokenBucket(ratePerSecond: configuration.throughput, now: now)
+        self.effectiveWindow = max(1, configuration.window)
+        self.lastReceived = now
+    }
+
+    var isBound: Bool { state == .bound }
+    var isClosed: Bool { if case .closed = state { true } else { false } }
+
+    // MARK: - Lifecycle
+
+    /// The connection (and TLS handshake) is up: send bind.
+    mutating func connected(now: NIODeadline) -> Action {
+        guard case .connecting = state else { return .none }
+        let sequenceNumber = sequenceNumbers.next()
+        state = .binding(sequenceNumber: sequenceNumber, deadline: now + configuration.bindTimeout)
+        lastReceived = now
+        return .write(.bind(sequenceNumber: sequenceNumber))
+    }
+
+    /// bind_*_resp arrived.
+    mutating func bindResponseReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
+        lastReceived = now
+        guard case .binding(let expected, _) = state, expected == sequenceNumber else {
+            return .unexpectedResponse(sequenceNumber: sequenceNumber)
+        }
+        guard status == WireStatus.ok else { return close(.bindRejected(status: status)) }
+        state = .bound
+        return .sessionBound
+    }
+
+    /// Graceful shutdown: finish what is outstanding, then unbind (or close at once if not bound yet).
+    mutating func shutdownRequested(now: NIODeadline) -> Action {
+        switch state {
+        case .connecting, .binding:
+            return close(.unbound)
+        case .bound:
+            if window.isEmpty && pending.isEmpty { return startUnbind(now: now) }
+            // Requests already accepted go out and get their answers first; the client takes no new ones.
+            unbindWhenDrained = true
+            return .none
+        case .unbinding, .closed:
+            return .none
+        }
+    }
+
+    mutating func startUnbind(now: NIODeadline) -> Action {
+        let sequenceNumber = sequenceNumbers.next()
+        state = .unbinding(sequenceNumber: sequenceNumber, deadline: now + configuration.unbindTimeout)
+        unbindWhenDrained = false
+        return .write(.unbind(sequenceNumber: sequenceNumber))
+    }
+
+    /// unbind_resp arrived.
+    mutating func unbindResponseReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
+        lastReceived = now
+        guard case .unbinding(let expected, _) = state, expected == sequenceNumber else {
+            return .unexpectedResponse(sequenceNumber: sequenceNumber)
+        }
+        return close(.unbound)
+    }
+
+    /// The SMSC sent unbind: answer, then close (the slot reconnects).
+    mutating func unbindReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
+        lastReceived = now
+        if isClosed { return .none }
+        return close(.unbindBySMSC, write: .unbindResp(sequenceNumber: sequenceNumber))
+    }
+
+    /// The SMSC sent enquire_link: answer it in any state but closed.
+    mutating func enquireLinkReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
+        lastReceived = now
+        if isClosed { return .none }
+        return .write(.enquireLinkResp(sequenceNumber: sequenceNumber))
+    }
+
+    /// enquire_link_resp arrived.
+    mutating func enquireLinkResponseReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
+        lastReceived = now
+        guard let pendingLink = enquireLink, pendingLink.sequenceNumber == sequenceNumber else {
+            return .unexpectedResponse(sequenceNumber: sequenceNumber)
+        }
+        enquireLink = nil
+        return .none
+    }
+
+    /// A request we do not handle (outbind, query_sm from the SMSC, an unknown command id): generic_nack.
+    mutating func unsupportedRequestReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
+        lastReceived = now
+        if isClosed { return .none }
+        return .write(.genericNack(sequenceNumber: sequenceNumber, status: WireStatus.invalidCommandID))
+    }
+
+    /// A PDU that needs no answer and changes nothing (alert_notification): it only proves the link is alive.
+    mutating func activityReceived(now: NIODeadline) {
+        lastReceived = now
+    }
+
+    /// The bytes could not be framed or parsed: nothing on this connection can be trusted any more.
+    mutating func protocolErrorOccurred(now: NIODeadline) -> Action {
+        if isClosed { return .none }
+        return close(.protocolError)
+    }
+
+    /// The connection went away.
+    mutating func connectionClosed(now: NIODeadline) -> Action {
+        switch state {
+        case .closed: return .none
+        case .connecting: return close(.connectFailed)
+        case .unbinding: return close(.unbound)
+        case .binding, .bound: return close(.connectionClosed)
+        }
+    }
+
+    /// Moves to closed and collects what the handler must fail and reroute.
+    mutating func close(_ reason: SessionEndReason, write pdu: OutboundPDU? = nil) -> Action {
+        state = .closed(reason)
+        let outstanding = window.removeAll().map { ($0.sequenceNumber, $0.entry.request) }
+        let unsent = Array(pending)
+        pending.removeAll()
+        _ = inbound.removeAll()
+        enquireLink = nil
+        unbindWhenDrained = false
+        return .close(reason, write: pdu, outstanding: outstanding, unsent: unsent)
+    }
+}

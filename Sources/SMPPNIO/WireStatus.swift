@@ -1,0 +1,24 @@
+/// The few command_status values the session state machine reacts to (reference/SMPP-3.4.md §5.1.3). The machine
+/// works on raw wire values so it stays independent of the codec; everything else passes through untouched.
+enum WireStatus {
+    static let ok: UInt32 = 0x0000_0000
+    static let invalidCommandID: UInt32 = 0x0000_0003
+    static let incorrectBindStatus: UInt32 = 0x0000_0004
+    static let alreadyBound: UInt32 = 0x0000_0005
+    static let bindFailed: UInt32 = 0x0000_000D
+    static let invalidPassword: UInt32 = 0x0000_000E
+    static let invalidSystemID: UInt32 = 0x0000_000F
+    static let messageQueueFull: UInt32 = 0x0000_0014
+    static let throttled: UInt32 = 0x0000_0058
+    static let temporaryAppError: UInt32 = 0x0000_0064
+
+    /// A bind rejection that retrying soon cannot fix: wrong system_id or password, or a plain refusal.
+    static func isCredentialRejection(_ status: UInt32) -> Bool {
+        status == invalidPassword || status == invalidSystemID || status == bindFailed
+    }
+
+    /// A submit answer that asks the ESME to slow down.
+    static func isThrottle(_ status: UInt32) -> Bool {
+        status == throttled || status == messageQueueFull
+    }
+}

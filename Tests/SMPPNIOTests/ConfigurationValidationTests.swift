@@ -1,0 +1,75 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import SMPPNIO
+
+@Suite struct ConfigurationValidationTests {
+    func base() -> SMPPClientConfiguration {
+        SMPPClientConfiguration(host: "smsc.example", systemID: "acme", password: "secret")
+    }
+
+    func rejectedKey(_ change: (inout SMPPClientConfiguration) -> Void) -> String? {
+        var configuration = base()
+        change(&configuration)
+        do throws(SMPPClientError) {
+            try configuration.validate()
+            return nil
+        } catch {
+            #expect(error.code == .invalidConfiguration)
+            return error.detail.map { String($0.prefix { $0 != ":" }) }
+        }
+    }
+
+    @Test func defaultsAreValid() throws {
+        try base().validate()
+    }
+
+    @Test func eachBadValueNamesItsKey() {
+        #expect(rejectedKey { $0.host = "" } == "smpp.host")
+        #expect(rejectedKey { $0.port = 0 } == "smpp.port")
+        #expect(rejectedKey { $0.systemID = String(repeating: "x", count: 16) } == "smpp.system_id")
+        #expect(rejectedKey { $0.password = "123456789" } == "smpp.password")
+        #expect(rejectedKey { $0.systemType = String(repeating: "t", count: 13) } == "smpp.system_type")
+        #expect(rejectedKey { $0.addressRange = String(repeating: "1", count: 41) } == "smpp.address_range")
+        #expect(rejectedKey { $0.sessions = 0 } == "smpp.sessions")
+        #expect(rejectedKey { $0.window = 0 } == "smpp.window")
+        #expect(rejectedKey { $0.throughput = -1 } == "smpp.throughput")
+        #expect(rejectedKey { $0.tls.certificateFile = "/c.pem" } == "smpp.tls.cert_file")
+        #expect(rejectedKey { $0.responseTimeout = .zero } == "smpp.response_timeout")
+    }
+
+    @Test func errorsNeverCarryThePassword() {
+        var configuration = base()
+        configuration.password = "toolongpassword"
+        do throws(SMPPClientError) {
+            try configuration.validate()
+            Issue.record("expected a rejection")
+        } catch {
+            #expect(!error.description.contains("toolongpassword"))
+        }
+    }
+
+    @Test func runThrowsForUnusableConfigurationAndRefusesSubmits() async throws {
+        var configuration = base()
+        configuration.tls.caFile = "/nonexistent/ca.pem"
+        let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                logger: Logger(label: "test"))
+        await #expect(throws: SMPPClientError.self) { try await client.run() }
+        let result = await submitResult(client, Loopback.message(0))
+        #expect(result.errorCode == .notRunning)
+    }
+}
+
+@Suite struct ClientErrorTests {
+    @Test func outcomeUnknownOnlyWhereTheSMSCMayHaveIt() {
+        let unknown: [SMPPClientError.Code] = [.sessionLostOutcomeUnknown, .responseTimeout, .malformedResponse]
+        let known: [SMPPClientError.Code] = [.genericNack, .shuttingDown, .notRunning, .encodingFailed, .noTransmitter,
+                                             .invalidConfiguration, .tlsConfiguration]
+        #expect(unknown.allSatisfy { SMPPClientError(code: $0).isOutcomeUnknown })
+        #expect(known.allSatisfy { !SMPPClientError(code: $0).isOutcomeUnknown })
+        #expect(SMPPClientError(code: .genericNack, commandStatus: 3, sequenceNumber: 9, sessionIndex: 1).description
+            == "SMPPClientError(generic_nack, command_status: 0x3, sequence_number: 9, session: 1)")
+    }
+}

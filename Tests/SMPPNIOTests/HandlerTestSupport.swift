@@ -1,0 +1,101 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOEmbedded
+import SMPP
+
+@testable import SMPPNIO
+
+/// Records what a session reports, for handler tests on an EmbeddedChannel.
+final class RecordingDelegate: SessionDelegate, @unchecked Sendable {
+    var bound: [Int] = []
+    var ended: [(SessionEndReason, Bool, Int)] = []
+    var rerouted: [OutboundSubmit] = []
+    var inbound: [SMPPInboundMessage] = []
+
+    func sessionBound(_ handle: SessionHandle) { bound.append(handle.slot) }
+    func sessionEnded(_ handle: SessionHandle, reason: SessionEndReason, wasBound: Bool, unsent: [OutboundSubmit]) {
+        ended.append((reason, wasBound, unsent.count))
+        rerouted += unsent
+    }
+    func reroute(_ request: OutboundSubmit) { rerouted.append(request) }
+    func inboundReceived(_ message: SMPPInboundMessage) { inbound.append(message) }
+}
+
+/// Collects submit results.
+final class ResultBox: Sendable {
+    let results = NIOLockedValueBox<[Result<SubmitOutcome, SMPPClientError>]>([])
+    var all: [Result<SubmitOutcome, SMPPClientError>] { results.withLockedValue { $0 } }
+    func promise() -> SubmitPromise { SubmitPromise { result in self.results.withLockedValue { $0.append(result) } } }
+}
+
+/// One handler on an EmbeddedChannel, driven at the PDU level.
+struct HandlerHarness {
+    let channel = EmbeddedChannel()
+    let delegate = RecordingDelegate()
+    let handler: SMPPSessionHandler
+    let handle: SessionHandle
+    let endPromise: EventLoopPromise<SessionEnd>
+    var loop: EmbeddedEventLoop { channel.embeddedEventLoop }
+
+    init(kind: SessionBindKind = .transceiver, window: Int = 2, maxInbound: Int = 4) throws {
+        var machine = SessionStateMachine<OutboundSubmit>.Configuration()
+        machine.window = window
+        machine.responseTimeout = .seconds(5)
+        machine.enquireLinkInterval = .seconds(30)
+        machine.bindTimeout = .seconds(10)
+        machine.unbindTimeout = .seconds(2)
+        machine.inboundResponseTimeout = .seconds(3)
+        machine.maxInboundInFlight = maxInbound
+        let settings = SMPPSessionHandler.Settings(
+            slot: 0, kind: kind, bind: BindRequest(systemID: "acme", password: "secret"), host: "127.0.0.1",
+            port: 2775, machine: machine)
+        endPromise = channel.eventLoop.makePromise(of: SessionEnd.self)
+        handler = SMPPSessionHandler(settings: settings, logger: Logger(label: "test"), metrics: SMPPClientMetrics(),
+                                     delegate: delegate, endPromise: endPromise, now: channel.embeddedEventLoop.now)
+        handle = SessionHandle(slot: 0, canSubmit: kind.canSubmit, handler: handler, eventLoop: channel.eventLoop)
+        handler.handle = handle
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
+        try channel.pipeline.syncOperations.addHandler(handler)
+    }
+
+    func connect() throws {
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2775)).wait()
+    }
+
+    /// The next PDU the handler wrote, or nil.
+    func written() throws -> PDU? {
+        guard var buffer = try channel.readOutbound(as: ByteBuffer.self) else { return nil }
+        return try PDU.decode(frame: &buffer)
+    }
+
+    /// Every PDU written so far.
+    func allWritten() throws -> [PDU] {
+        var pdus: [PDU] = []
+        while let pdu = try written() { pdus.append(pdu) }
+        return pdus
+    }
+
+    /// Feeds a PDU from the "SMSC".
+    func receive(_ body: PDUBody, sequenceNumber: UInt32, status: CommandStatus = .ok) throws {
+        var buffer = ByteBuffer()
+        try PDU(body, sequenceNumber: sequenceNumber, commandStatus: status).encode(into: &buffer)
+        try channel.writeInbound(buffer)
+    }
+
+    /// Connects and answers the bind with ESME_ROK.
+    func bind() throws {
+        try connect()
+        _ = try written()
+        try receive(.bindTransceiverResp(BindResponse(systemID: "SMSC")), sequenceNumber: 1)
+    }
+
+    /// A submit_sm encoded the way `SMPPClient.submit` encodes it (sequence 0).
+    func submit(_ text: String, results: ResultBox) throws {
+        var buffer = ByteBuffer()
+        let body = SubmitSM(destination: Address(ton: 1, npi: 1, address: "573001234567"),
+                            shortMessage: Array(text.utf8))
+        try PDU(.submitSM(body), sequenceNumber: 0).encode(into: &buffer)
+        handle.submit(OutboundSubmit(encoded: buffer, commandName: "submit_sm", promise: results.promise()))
+    }
+}
