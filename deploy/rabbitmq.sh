@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A PRIVATE RabbitMQ instance for tests and benchmarks: start | stop | restart | status | env.
+# A PRIVATE RabbitMQ instance for tests and benchmarks: start | stop | restart | status | env | ctl ARGS.
 #
 # Everything it listens on is bound to 127.0.0.1: AMQP (plain), AMQPS (with the committed TEST-ONLY certificates in
 # Tests/Certificates), its own epmd (ERL_EPMD_ADDRESS/ERL_EPMD_PORT) and Erlang distribution. Its data, logs, cookie
@@ -126,12 +126,14 @@ case "${1:-}" in
   stop) stop ;;
   restart) stop; start ;;
   status) status ;;
+  # Runs rabbitmqctl against this node, e.g. `ctl set_vm_memory_high_watermark 0` (tests use it for alarms).
+  ctl) shift; exec "$rmq_bin/rabbitmqctl" -q "$@" ;;
   # Prints the variables the test suite reads, for `eval "$(deploy/rabbitmq.sh env)"`.
   env)
     echo "export SMPP_BRIDGE_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$port/"
     echo "export SMPP_BRIDGE_TEST_AMQPS_URL=amqps://guest:guest@localhost:$tls_port/"
     echo "export SMPP_BRIDGE_TEST_AMQP_RESTART=\"$root/deploy/rabbitmq.sh restart\""
-    echo "export SMPP_BRIDGE_TEST_CERTIFICATES=$certs"
+    echo "export SMPP_BRIDGE_TEST_AMQP_CTL=\"$root/deploy/rabbitmq.sh ctl\""
     ;;
-  *) echo "usage: $0 start|stop|restart|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status|env|ctl ARGS..." >&2; exit 2 ;;
 esac

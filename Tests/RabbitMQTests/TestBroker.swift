@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import RabbitMQ
+import Synchronization
+import Testing
+
+/// The private RabbitMQ that deploy/test.sh starts (deploy/rabbitmq.sh). Without its variables the broker tests
+/// are skipped, visibly.
+enum TestBroker {
+    static let environment = ProcessInfo.processInfo.environment
+    static let url = environment["SMPP_BRIDGE_TEST_AMQP_URL"]
+    static let tlsURL = environment["SMPP_BRIDGE_TEST_AMQPS_URL"]
+    static let restartCommand = environment["SMPP_BRIDGE_TEST_AMQP_RESTART"]
+    static let ctlCommand = environment["SMPP_BRIDGE_TEST_AMQP_CTL"]
+    static let available = url != nil
+    static let skipReason: Comment = "needs the private RabbitMQ: run deploy/test.sh (sets SMPP_BRIDGE_TEST_AMQP_URL)"
+
+    static let logger: Logger = {
+        var logger = Logger(label: "rabbitmq-tests")
+        logger.logLevel = environment["SMPP_BRIDGE_TEST_LOG"] != nil ? .debug : .critical
+        return logger
+    }()
+
+    /// The plain configuration, with quick reconnects for the tests.
+    static func configuration() throws -> AMQPConfiguration {
+        var configuration = try AMQPConfiguration(url: url ?? "amqp://127.0.0.1:1/")
+        configuration.reconnectInitialDelay = .milliseconds(100)
+        configuration.reconnectMaxDelay = .seconds(1)
+        configuration.connectTimeout = .seconds(5)
+        configuration.heartbeat = .seconds(10)
+        return configuration
+    }
+
+    /// A file in Tests/Certificates.
+    static func certificate(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Certificates").appendingPathComponent(name).path
+    }
+
+    static func uniqueName(_ prefix: String) -> String {
+        "test.\(prefix).\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    static func publisher(_ configuration: AMQPConfiguration? = nil) async throws -> AMQPPublisher {
+        let publisher = AMQPPublisher(configuration: try configuration ?? self.configuration(), logger: logger)
+        try await publisher.connect()
+        return publisher
+    }
+
+    static func consumer(
+        queue: String, prefetch: UInt16 = 100, topology: AMQPTopology? = nil, configuration: AMQPConfiguration? = nil
+    ) async throws -> AMQPConsumer {
+        let consumer = AMQPConsumer(
+            configuration: try configuration ?? self.configuration(), queue: queue, prefetch: prefetch,
+            topology: topology ?? AMQPTopology(queues: [AMQPQueue(name: queue)]), logger: logger)
+        try await consumer.connect()
+        return consumer
+    }
+
+    /// Runs a shell command from the environment (restart, rabbitmqctl) without blocking a pool thread.
+    static func shell(_ command: String) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        #expect(status == 0, "command failed: \(command)")
+    }
+}
+
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "deadline exceeded: \(what)" }
+}
+
+@discardableResult
+/// Runs `body`, failing with DeadlineExceeded (and cancelling it) if it takes longer than `limit`.
+func withDeadline<T: Sendable>(
+    _ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw DeadlineExceeded(what: what) }
+        return value
+    }
+}
+
+/// Waits for the first event that `match` accepts.
+func waitForEvent(
+    _ events: AsyncStream<AMQPConnectionEvent>, within limit: Duration, _ what: String,
+    _ match: @escaping @Sendable (AMQPConnectionEvent) -> Bool
+) async throws {
+    try await withDeadline(limit, what) {
+        for await event in events where match(event) { return true }
+        throw DeadlineExceeded(what: "\(what): event stream ended")
+    }
+}
+
+/// Publishes `count` messages keeping up to `window` publishes awaiting their confirm.
+func publishAll(
+    _ publisher: AMQPPublisher, count: Int, window: Int, routingKey: String,
+    body: @escaping @Sendable (Int) -> [UInt8]
+) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for index in 0..<count {
+            if index >= window { try await group.next() }
+            group.addTask { try await publisher.publish(body(index), routingKey: routingKey) }
+        }
+        try await group.waitForAll()
+    }
+}
+
+extension AMQPConnectionEvent {
+    var isConnected: Bool { if case .connected = self { true } else { false } }
+    var isDisconnected: Bool { if case .disconnected = self { true } else { false } }
+    var isConsumerCancelled: Bool { if case .consumerCancelled = self { true } else { false } }
+    var isBlocked: Bool { if case .blocked = self { true } else { false } }
+}
+
+/// A value shared between test tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
