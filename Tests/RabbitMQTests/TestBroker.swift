@@ -16,7 +16,7 @@ enum TestBroker {
     static let skipReason: Comment = "needs the private RabbitMQ: run deploy/test.sh (sets SMPP_BRIDGE_TEST_AMQP_URL)"
 
     static let logger: Logger = {
-        var logger = Logger(label: "rabbitmq-tests")
+        var logger = Logger(label: "rabbitmq-tests", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = environment["SMPP_BRIDGE_TEST_LOG"] != nil ? .debug : .critical
         return logger
     }()
@@ -57,14 +57,12 @@ enum TestBroker {
         return consumer
     }
 
-    /// Runs a shell command from the environment (restart, rabbitmqctl) without blocking a pool thread.
+    /// Runs a shell command from the environment (restart, rabbitmqctl) on its own thread, so no pool thread
+    /// blocks. (Foundation's Process never reported the end of a command that leaves a daemon behind.)
     static func shell(_ command: String) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
+        let status: Int32 = await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: system(command)) }
+            thread.start()
         }
         #expect(status == 0, "command failed: \(command)")
     }
