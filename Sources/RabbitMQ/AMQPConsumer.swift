@@ -52,31 +52,37 @@ public final class AMQPConsumer: Sendable {
         try await loop.start()
     }
 
-    /// Acknowledges a delivery (and, with `multiple`, every earlier one on the same connection).
-    /// - Throws: `staleDelivery` when it came on an earlier connection (the broker redelivers it anyway).
+    /// Acknowledges a delivery (and, with `multiple`, every earlier one on the same connection). Returns at once;
+    /// the consumer thread sends the frame.
+    /// - Throws: `staleDelivery` when its connection is gone (the broker redelivers it anyway); `closed` after
+    ///   ``close()``.
     public func ack(_ delivery: AMQPDelivery, multiple: Bool = false) throws {
         try check(delivery)
-        loop.post(.ack(deliveryTag: delivery.deliveryTag, multiple: multiple, generation: delivery.generation))
+        try send(.ack(deliveryTag: delivery.deliveryTag, multiple: multiple, generation: delivery.generation))
     }
 
     /// Negatively acknowledges a delivery: `requeue` puts it back in the queue, otherwise it is dead-lettered
     /// (or dropped when the queue has no dead-letter exchange).
     public func nack(_ delivery: AMQPDelivery, multiple: Bool = false, requeue: Bool = true) throws {
         try check(delivery)
-        loop.post(
+        try send(
             .nack(deliveryTag: delivery.deliveryTag, multiple: multiple, requeue: requeue, generation: delivery.generation))
     }
 
     /// Rejects one delivery: `requeue` puts it back, otherwise it is dead-lettered or dropped.
     public func reject(_ delivery: AMQPDelivery, requeue: Bool = true) throws {
         try check(delivery)
-        loop.post(.reject(deliveryTag: delivery.deliveryTag, requeue: requeue, generation: delivery.generation))
+        try send(.reject(deliveryTag: delivery.deliveryTag, requeue: requeue, generation: delivery.generation))
     }
 
     /// Sends the acknowledgements already given, then closes; unacknowledged deliveries go back to the queue.
     /// ``deliveries`` ends.
     public func close() async {
         await loop.close()
+    }
+
+    private func send(_ command: ConsumerDriver.Command) throws(AMQPError) {
+        guard loop.post(command) else { throw AMQPError(code: .closed, message: "the consumer was closed") }
     }
 
     private func check(_ delivery: AMQPDelivery) throws(AMQPError) {

@@ -57,7 +57,8 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
                 return true
             }
             guard accepted else {
-                continuation.resume(throwing: AMQPError(code: .closed, message: "connect() may only be called once"))
+                continuation.resume(
+                    throwing: AMQPError(code: .closed, message: "connect() may only be called once, before close()"))
                 return
             }
             let thread = Thread { [self] in run() }
@@ -66,11 +67,14 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         }
     }
 
-    /// Posts a command; fails it right away when the thread has stopped.
-    func post(_ command: Driver.Command) {
-        if !mailbox.post(command) {
+    /// Posts a command; fails it right away (and returns false) when the thread has stopped.
+    @discardableResult
+    func post(_ command: Driver.Command) -> Bool {
+        guard mailbox.post(command) else {
             Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
+            return false
         }
+        return true
     }
 
     /// Asks the thread to finish (after outstanding confirms, bounded by the confirm timeout) and waits for it.

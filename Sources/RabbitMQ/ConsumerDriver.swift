@@ -99,6 +99,7 @@ final class ConsumerDriver: ConnectionDriver {
     }
 
     func disconnected(_ error: AMQPError, now: Instant) {
+        currentGeneration.value.withLock { $0 = 0 }
         buffer.removeAll()
     }
 
