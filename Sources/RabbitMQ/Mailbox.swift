@@ -6,9 +6,20 @@ import Synchronization
 final class Mailbox<Command: Sendable>: Sendable {
     private struct State {
         var commands: [Command] = []
-        var wakePending = false
+        /// The owner thread is (about to be) blocked in poll; only then does a post write to the pipe.
+        var sleeping = false
+        /// A byte is already on its way for this sleep.
+        var signalled = false
+        var wakeRequested = false
         var stopRequested = false
         var finished = false
+
+        /// Marks a wake-up as needed; true when the caller must write the pipe.
+        mutating func needsSignal() -> Bool {
+            guard sleeping, !signalled else { return false }
+            signalled = true
+            return true
+        }
     }
 
     private let state = Mutex(State())
@@ -36,33 +47,32 @@ final class Mailbox<Command: Sendable>: Sendable {
 
     /// Queues a command; false when the thread has finished (the caller must fail the command itself).
     func post(_ command: Command) -> Bool {
-        let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
+        let (accepted, signal) = state.withLock { state -> (Bool, Bool) in
             guard !state.finished else { return (false, false) }
             state.commands.append(command)
-            defer { state.wakePending = true }
-            return (true, !state.wakePending)
+            return (true, state.needsSignal())
         }
-        if wake { signal() }
+        if signal { self.signal() }
         return accepted
     }
 
     /// Wakes the thread without a command (e.g. the consumer's buffer has room again).
     func wake() {
-        let wake = state.withLock { state -> Bool in
-            defer { state.wakePending = true }
-            return !state.wakePending && !state.finished
+        let signal = state.withLock { state -> Bool in
+            state.wakeRequested = true
+            return state.needsSignal()
         }
-        if wake { signal() }
+        if signal { self.signal() }
     }
 
     /// Asks the thread to close; false when it has already finished.
     func requestStop() -> Bool {
-        let accepted = state.withLock { state -> Bool in
-            guard !state.finished else { return false }
+        let (accepted, signal) = state.withLock { state -> (Bool, Bool) in
+            guard !state.finished else { return (false, false) }
             state.stopRequested = true
-            return true
+            return (true, state.needsSignal())
         }
-        if accepted { signal() }
+        if signal { self.signal() }
         return accepted
     }
 
@@ -71,7 +81,6 @@ final class Mailbox<Command: Sendable>: Sendable {
         state.withLock { state in
             let commands = state.commands
             state.commands.removeAll(keepingCapacity: true)
-            state.wakePending = false
             return (commands, state.stopRequested)
         }
     }
@@ -85,14 +94,28 @@ final class Mailbox<Command: Sendable>: Sendable {
         }
     }
 
-    /// Waits until a post or wake, input on `socket`, or `timeout`. Returns true when the socket has input
-    /// (or was closed, which reading then reports).
+    /// Waits until a post or wake, input on `socket`, or `timeout`; returns at once when a command or wake-up is
+    /// already waiting. Returns true when the socket has input (or was closed, which reading then reports).
     func wait(socket: Int32?, timeout: Duration) -> Bool {
+        let mustSleep = state.withLock { state -> Bool in
+            guard state.commands.isEmpty, !state.wakeRequested else {
+                state.wakeRequested = false
+                return false
+            }
+            state.sleeping = true
+            return true
+        }
+        guard mustSleep else { return false }
         var fds = [pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)]
         if let socket, socket >= 0 { fds.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0)) }
         let (seconds, attoseconds) = max(timeout, .zero).components
         let milliseconds = Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
         let ready = poll(&fds, nfds_t(fds.count), milliseconds)
+        state.withLock { state in
+            state.sleeping = false
+            state.signalled = false
+            state.wakeRequested = false
+        }
         guard ready > 0 else { return false }
         if fds[0].revents != 0 {
             var scratch = [UInt8](repeating: 0, count: 64)
