@@ -83,6 +83,12 @@ wait_ready() {
 start() {
   if alive; then log "already running (pid $(pid))"; return 0; fi
   [ -x "$rmq_bin/rabbitmq-server" ] || { log "rabbitmq-server is not installed (run deploy/setup.sh)"; exit 1; }
+  for p in "$port" "$tls_port" "$dist_port"; do
+    if port_open "$p"; then
+      log "127.0.0.1:$p is already in use (another private broker?); choose other SMPP_BRIDGE_RABBITMQ_*_PORT values"
+      exit 1
+    fi
+  done
   write_config
   # The server script writes the pid file itself; setsid detaches it from our terminal and signals.
   setsid "$rmq_bin/rabbitmq-server" >"$state/log/console.out" 2>&1 < /dev/null &

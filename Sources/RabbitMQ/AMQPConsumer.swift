@@ -45,6 +45,10 @@ public final class AMQPConsumer: Sendable {
         wake.loop = loop
     }
 
+    /// True while connected and set up (topology declared; consuming or in confirm mode); false while
+    /// reconnecting and after ``close()``. For readiness checks.
+    public var isConnected: Bool { loop.isConnected }
+
     /// Connects, declares the topology and subscribes (once per consumer). Throws the reason when the first
     /// connection cannot be made or the queue cannot be consumed; later losses are repaired in the background.
     public func connect() async throws {

@@ -24,6 +24,10 @@ public final class AMQPPublisher: Sendable {
             configuration: configuration, driver: driver, name: "amqp-publisher", logger: logger, events: continuation)
     }
 
+    /// True while connected and set up (topology declared; consuming or in confirm mode); false while
+    /// reconnecting and after ``close()``. For readiness checks.
+    public var isConnected: Bool { loop.isConnected }
+
     /// Connects (once per publisher). Throws the reason when the first connection cannot be made: wrong
     /// credentials (`authenticationFailed`), nothing listening (`connectionFailed`), TLS (`tlsFailed`) or a bad
     /// configuration. After that, losses are repaired in the background.

@@ -20,6 +20,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private let logger: Logger
     private let events: AsyncStream<AMQPConnectionEvent>.Continuation
     private let threadName: String
+    private let connected = Mutex(false)
     private let phase = Mutex<(phase: Phase, closeWaiters: [CheckedContinuation<Void, Never>])>((.notStarted, []))
 
     // Owned by the connection thread once it runs.
@@ -47,6 +48,9 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         self.lastHeartbeatSent = clock.now
         self.lastReceived = clock.now
     }
+
+    /// Whether the connection is up and set up right now (for readiness checks).
+    var isConnected: Bool { connected.withLock { $0 } }
 
     /// Starts the thread and returns once the first connection is set up, or throws why it could not be.
     func start() async throws {
@@ -204,6 +208,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private func connectionLost(_ error: AMQPError, now: Instant) {
         guard let lost = link else { return }
         link = nil
+        connected.withLock { $0 = false }
         lost.destroy()
         logger.warning("lost the broker connection", metadata: ["amqp.error": "\(error)"])
         driver.disconnected(error, now: now)
@@ -218,6 +223,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         case .connect:
             attemptConnect(now: now)
         case .reportConnected(let initial):
+            connected.withLock { $0 = true }
             events.yield(.connected)
             if initial {
                 let continuation = phase.withLock { state -> CheckedContinuation<Void, any Error>? in
@@ -243,6 +249,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
 
     private func finish(_ error: AMQPError) {
         isFinished = true
+        connected.withLock { $0 = false }
         driver.finished(error)
         for command in mailbox.finish() { Driver.reject(command, error) }
         events.finish()

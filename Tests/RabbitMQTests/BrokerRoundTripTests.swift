@@ -11,6 +11,7 @@ extension BrokerTests {
             let publisher = try await TestBroker.publisher()
             try await publisher.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
             let consumer = try await TestBroker.consumer(queue: queue, prefetch: 500)
+            #expect(publisher.isConnected && consumer.isConnected)
 
             let consumed = Task {
                 var seen = [Int](repeating: 0, count: count)
@@ -43,6 +44,7 @@ extension BrokerTests {
             #expect(seen.allSatisfy { $0 == 1 }, "every message exactly once")
 
             await consumer.close()
+            #expect(!consumer.isConnected)
             // Everything was acknowledged: nothing is left in the queue.
             let info = try await publisher.declareQueue(AMQPQueue(name: queue), passive: true)
             #expect(info.messageCount == 0)
