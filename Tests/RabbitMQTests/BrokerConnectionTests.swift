@@ -87,6 +87,34 @@ extension BrokerTests {
             await relaxed.close()
         }
 
+        @Test(.enabled(if: TestBroker.tlsURL != nil)) func tlsWithAClientCertificate() async throws {
+            let tls = AMQPTLSConfiguration(
+                caFile: TestBroker.certificate("ca.pem"), certificateFile: TestBroker.certificate("client.pem"),
+                keyFile: TestBroker.certificate("client.key"))
+            let publisher = try await TestBroker.publisher(try AMQPConfiguration(url: try #require(TestBroker.tlsURL), tls: tls))
+            #expect(publisher.isConnected)
+            await publisher.close()
+        }
+
+        @Test(.enabled(if: TestBroker.tlsURL != nil)) func unreadableTLSFilesAreReported() async throws {
+            for tls in [
+                AMQPTLSConfiguration(caFile: "/nonexistent/ca.pem"),
+                AMQPTLSConfiguration(
+                    caFile: TestBroker.certificate("ca.pem"), certificateFile: "/nonexistent/client.pem",
+                    keyFile: "/nonexistent/client.key"),
+            ] {
+                let configuration = try AMQPConfiguration(url: try #require(TestBroker.tlsURL), tls: tls)
+                let publisher = AMQPPublisher(configuration: configuration, logger: TestBroker.logger)
+                do {
+                    try await publisher.connect()
+                    Issue.record("connected with a missing TLS file")
+                } catch let error as AMQPError {
+                    #expect(error.code == .tlsFailed)
+                    #expect(error.message.contains("/nonexistent/"))
+                }
+            }
+        }
+
         @Test(.enabled(if: TestBroker.tlsURL != nil)) func plainAMQPToTheTLSPortFails() async throws {
             var configuration = try AMQPConfiguration(url: try #require(TestBroker.tlsURL))
             configuration.tls = nil
