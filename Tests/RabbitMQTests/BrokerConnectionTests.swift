@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RabbitMQ
 import Testing
 
@@ -7,7 +8,9 @@ extension BrokerTests {
         @Test func wrongCredentialsAreRefused() async throws {
             var configuration = try TestBroker.configuration()
             configuration.password = "definitely-wrong"
-            let publisher = AMQPPublisher(configuration: configuration, logger: TestBroker.logger)
+            let lines = Locked([String]())
+            let publisher = AMQPPublisher(
+                configuration: configuration, logger: Logger(label: "capture") { _ in CapturingLogHandler(lines: lines) })
             do {
                 try await publisher.connect()
                 Issue.record("connected with a wrong password")
@@ -16,6 +19,9 @@ extension BrokerTests {
                 #expect(error.replyCode == 403)
                 #expect(!error.description.contains("definitely-wrong"))
             }
+            let logged = lines.withLock { $0 }
+            #expect(!logged.isEmpty)
+            #expect(logged.allSatisfy { !$0.contains("definitely-wrong") }, "the password is never logged")
             // A failed publisher refuses work instead of hanging.
             await #expect(throws: AMQPError.self) { try await publisher.publish([1], routingKey: "x") }
         }
