@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "SMPP", targets: ["SMPP"]),
         .library(name: "SMPPNIO", targets: ["SMPPNIO"]),
+        .library(name: "RabbitMQ", targets: ["RabbitMQ"]),
         .executable(name: "smpp-bridge", targets: ["smpp-bridge"]),
         .executable(name: "smpp-bench", targets: ["smpp-bench"]),
         .library(name: "SMSCSimulator", targets: ["SMSCSimulator"]),
@@ -47,6 +48,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // librabbitmq 0.11 from the system (apt: librabbitmq-dev), with a shim for its variadic login functions.
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        // Swift API over librabbitmq: one owner thread per connection; no C types in the public API.
+        .target(
+            name: "RabbitMQ",
+            dependencies: ["CRabbitMQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "smpp-bridge",
             dependencies: [
@@ -62,6 +75,7 @@ let package = Package(
                 "SMPP",
                 "SMPPNIO",
                 "SMSCSimulator",
+                "RabbitMQ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +153,11 @@ let package = Package(
             name: "SMPPTests",
             dependencies: ["SMPP", .product(name: "NIOCore", package: "swift-nio")],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RabbitMQTests",
+            dependencies: ["RabbitMQ", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -10,4 +10,10 @@ deploy/setup.sh
 deploy/python-env.sh
 deploy/interop-peers.sh
 swift build --build-tests
+
+# A private RabbitMQ on 127.0.0.1 for the RabbitMQ tests (deploy/rabbitmq.sh); stopped again however we exit.
+trap 'deploy/rabbitmq.sh stop || true' EXIT
+deploy/rabbitmq.sh start
+eval "$(deploy/rabbitmq.sh env)"
+
 swift test --skip-build

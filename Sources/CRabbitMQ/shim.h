@@ -1,0 +1,25 @@
+#ifndef CRABBITMQ_SHIM_H
+#define CRABBITMQ_SHIM_H
+/* librabbitmq 0.11 (Debian 12): headers live directly in /usr/include, not in rabbitmq-c/. */
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+#include <amqp_ssl_socket.h>
+
+/* amqp_login and amqp_login_with_properties are C variadic functions, which Swift cannot call.
+   These wrappers fix the SASL method to PLAIN and pass user and password explicitly. */
+static inline amqp_rpc_reply_t crmq_login_plain(amqp_connection_state_t state, const char *vhost,
+                                                int channel_max, int frame_max, int heartbeat,
+                                                const char *user, const char *password) {
+  return amqp_login(state, vhost, channel_max, frame_max, heartbeat, AMQP_SASL_METHOD_PLAIN, user,
+                    password);
+}
+
+static inline amqp_rpc_reply_t crmq_login_plain_properties(amqp_connection_state_t state,
+                                                           const char *vhost, int channel_max,
+                                                           int frame_max, int heartbeat,
+                                                           const amqp_table_t *properties,
+                                                           const char *user, const char *password) {
+  return amqp_login_with_properties(state, vhost, channel_max, frame_max, heartbeat, properties,
+                                    AMQP_SASL_METHOD_PLAIN, user, password);
+}
+#endif

@@ -1,0 +1,120 @@
+extension AMQPConfiguration {
+    /// Parses `amqp://user:password@host:port/vhost` or `amqps://…` (percent-encoding allowed in user, password
+    /// and vhost; `[::1]` for IPv6). A missing part takes its default; an empty path means vhost `/`, and `/%2F`
+    /// is vhost `/` too. `amqps` uses `tls`, or default TLS settings (verification on) when `tls` is nil.
+    /// Errors never echo the password.
+    public init(url: String, tls: AMQPTLSConfiguration? = nil) throws(AMQPError) {
+        func invalid(_ why: String) -> AMQPError {
+            AMQPError(code: .invalidConfiguration, message: "amqp url: \(why)")
+        }
+        let scheme: String
+        var rest: Substring
+        if url.hasPrefix("amqps://") {
+            scheme = "amqps"
+            rest = url.dropFirst(8)
+        } else if url.hasPrefix("amqp://") {
+            scheme = "amqp"
+            rest = url.dropFirst(7)
+        } else {
+            throw invalid("scheme must be amqp:// or amqps://")
+        }
+        if rest.contains("?") || rest.contains("#") { throw invalid("query and fragment are not supported") }
+        var path: Substring = ""
+        if let slash = rest.firstIndex(of: "/") {
+            path = rest[rest.index(after: slash)...]
+            rest = rest[..<slash]
+        }
+        var user = "guest"
+        var password = "guest"
+        if let at = rest.lastIndex(of: "@") {
+            let credentials = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = credentials.firstIndex(of: ":") {
+                guard let u = String(credentials[..<colon]).percentDecoded(),
+                    let p = String(credentials[credentials.index(after: colon)...]).percentDecoded()
+                else { throw invalid("bad percent-encoding in the credentials") }
+                user = u
+                password = p
+            } else {
+                guard let u = String(credentials).percentDecoded() else { throw invalid("bad user encoding") }
+                user = u
+            }
+        }
+        var host = "localhost"
+        var portText: Substring?
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { throw invalid("unterminated IPv6 address") }
+            host = String(rest[rest.index(after: rest.startIndex)..<close])
+            let after = rest[rest.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { throw invalid("garbage after the IPv6 address") }
+                portText = after.dropFirst()
+            }
+        } else if let colon = rest.firstIndex(of: ":") {
+            host = String(rest[..<colon])
+            portText = rest[rest.index(after: colon)...]
+        } else if !rest.isEmpty {
+            host = String(rest)
+        }
+        if host.isEmpty { host = "localhost" }
+        var port: Int?
+        if let portText {
+            guard let value = Int(portText), (1...65_535).contains(value) else {
+                throw invalid("port must be 1...65535")
+            }
+            port = value
+        }
+        var vhost = "/"
+        if !path.isEmpty {
+            guard let decoded = String(path).percentDecoded() else { throw invalid("bad vhost encoding") }
+            vhost = decoded
+        }
+        let tlsSettings = scheme == "amqps" ? (tls ?? AMQPTLSConfiguration()) : nil
+        self.init(host: host, port: port, user: user, password: password, virtualHost: vhost, tls: tlsSettings)
+    }
+}
+
+extension String {
+    /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8.
+    func percentDecoded() -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+            else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// Escapes everything but unreserved URL characters.
+    func percentEncodedForURL() -> String {
+        var out = ""
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(Unicode.Scalar(hex[Int(byte >> 4)])) + String(Unicode.Scalar(hex[Int(byte & 0xF)]))
+            }
+        }
+        return out
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,106 @@
+public import Logging
+
+/// Consumes one queue with manual acknowledgements on its own connection and thread.
+///
+/// Deliveries arrive through ``deliveries``; the application acknowledges each with ``ack(_:multiple:)``,
+/// ``nack(_:multiple:requeue:)`` or ``reject(_:requeue:)`` — the layer never acknowledges by itself. On a lost
+/// connection or a broker cancel (queue deleted) it reconnects with backoff and jitter, declares its topology again
+/// and resumes; deliveries of the lost connection are redelivered by the broker (`redelivered` set).
+public final class AMQPConsumer: Sendable {
+    private let loop: ConnectionLoop<ConsumerDriver>
+    private let generation = GenerationCell()
+    /// The deliveries, in arrival order (iterate from one task).
+    public let deliveries: AMQPDeliveries
+    /// Connection events (connected, disconnected, consumerCancelled, …); the newest 64 are kept.
+    public let events: AsyncStream<AMQPConnectionEvent>
+
+    /// Creates a consumer of `queue`; nothing happens until ``connect()``.
+    ///
+    /// - Parameters:
+    ///   - configuration: the broker.
+    ///   - queue: the queue to consume.
+    ///   - prefetch: most unacknowledged deliveries at a time (1...65535; default 64); also the local buffer size.
+    ///   - topology: declared (or checked) on every connect, before subscribing. Default: nothing.
+    ///   - logger: where connection events are logged (never credentials).
+    public init(
+        configuration: AMQPConfiguration,
+        queue: String,
+        prefetch: UInt16 = 64,
+        topology: AMQPTopology = AMQPTopology(),
+        logger: Logger = Logger(label: "smpp-bridge.amqp.consumer")
+    ) {
+        var logger = logger
+        logger[metadataKey: "amqp.broker"] = "\(configuration)"
+        logger[metadataKey: "amqp.role"] = "consumer"
+        let (events, continuation) = AsyncStream<AMQPConnectionEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        self.events = events
+        let wake = WakeBox()
+        let buffer = DeliveryBuffer(highWater: Int(max(prefetch, 1))) { wake.loop?.mailbox.wake() }
+        self.deliveries = AMQPDeliveries(buffer: buffer)
+        let driver = ConsumerDriver(
+            queue: queue, prefetch: prefetch, topology: topology, buffer: buffer, currentGeneration: generation,
+            logger: logger, events: continuation)
+        loop = ConnectionLoop(
+            configuration: configuration, driver: driver, name: "amqp-consumer", logger: logger, events: continuation)
+        wake.loop = loop
+    }
+
+    /// True while connected and set up (topology declared; consuming or in confirm mode); false while
+    /// reconnecting and after ``close()``. For readiness checks.
+    public var isConnected: Bool { loop.isConnected }
+
+    /// Connects, declares the topology and subscribes (once per consumer). Throws the reason when the first
+    /// connection cannot be made or the queue cannot be consumed; later losses are repaired in the background.
+    public func connect() async throws {
+        _ = try loop.configuration.validated()
+        try await loop.start()
+    }
+
+    /// Acknowledges a delivery (and, with `multiple`, every earlier one on the same connection). Returns at once;
+    /// the consumer thread sends the frame.
+    /// - Throws: `staleDelivery` when its connection is gone (the broker redelivers it anyway); `closed` after
+    ///   ``close()``.
+    public func ack(_ delivery: AMQPDelivery, multiple: Bool = false) throws {
+        try check(delivery)
+        try send(.ack(deliveryTag: delivery.deliveryTag, multiple: multiple, generation: delivery.generation))
+    }
+
+    /// Negatively acknowledges a delivery: `requeue` puts it back in the queue, otherwise it is dead-lettered
+    /// (or dropped when the queue has no dead-letter exchange).
+    public func nack(_ delivery: AMQPDelivery, multiple: Bool = false, requeue: Bool = true) throws {
+        try check(delivery)
+        try send(
+            .nack(deliveryTag: delivery.deliveryTag, multiple: multiple, requeue: requeue, generation: delivery.generation))
+    }
+
+    /// Rejects one delivery: `requeue` puts it back, otherwise it is dead-lettered or dropped.
+    public func reject(_ delivery: AMQPDelivery, requeue: Bool = true) throws {
+        try check(delivery)
+        try send(.reject(deliveryTag: delivery.deliveryTag, requeue: requeue, generation: delivery.generation))
+    }
+
+    /// Sends the acknowledgements already given, then closes; unacknowledged deliveries go back to the queue.
+    /// ``deliveries`` ends.
+    public func close() async {
+        await loop.close()
+    }
+
+    private func send(_ command: ConsumerDriver.Command) throws(AMQPError) {
+        guard loop.post(command) else { throw AMQPError(code: .closed, message: "the consumer was closed") }
+    }
+
+    private func check(_ delivery: AMQPDelivery) throws(AMQPError) {
+        let current = generation.value.withLock { $0 }
+        guard delivery.generation == current, current != 0 else {
+            throw AMQPError(
+                code: .staleDelivery,
+                message: "delivery \(delivery.deliveryTag) came on an earlier connection; the broker redelivers it")
+        }
+    }
+}
+
+/// Lets the delivery buffer, created before the loop, wake the loop later.
+private final class WakeBox: @unchecked Sendable {
+    // Written once in AMQPConsumer.init before any delivery exists, then only read.
+    var loop: ConnectionLoop<ConsumerDriver>?
+}

@@ -1,0 +1,119 @@
+public import Logging
+
+/// Publishes messages with publisher confirms on its own connection and thread, and declares topology.
+///
+/// `publish` returns once the broker has confirmed the message (throws on nack, on an unroutable mandatory publish,
+/// and when the connection is lost with the message in flight: the caller decides whether to retry). While the
+/// broker blocks publishing (resource alarm) or the connection is being re-established, publishes wait (up to the
+/// confirm timeout) instead of being dropped. The connection reconnects by itself with backoff and jitter.
+public final class AMQPPublisher: Sendable {
+    private let loop: ConnectionLoop<PublisherDriver>
+    /// Connection events (connected, disconnected, blocked, unblocked); the newest 64 are kept if nobody reads.
+    public let events: AsyncStream<AMQPConnectionEvent>
+
+    /// Creates a publisher; nothing happens until ``connect()``.
+    public init(configuration: AMQPConfiguration, logger: Logger = Logger(label: "smpp-bridge.amqp.publisher")) {
+        var logger = logger
+        logger[metadataKey: "amqp.broker"] = "\(configuration)"
+        logger[metadataKey: "amqp.role"] = "publisher"
+        let (events, continuation) = AsyncStream<AMQPConnectionEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        self.events = events
+        let driver = PublisherDriver(
+            confirmTimeout: configuration.confirmTimeout, logger: logger, events: continuation)
+        self.loop = ConnectionLoop(
+            configuration: configuration, driver: driver, name: "amqp-publisher", logger: logger, events: continuation)
+    }
+
+    /// True while connected and set up (topology declared; consuming or in confirm mode); false while
+    /// reconnecting and after ``close()``. For readiness checks.
+    public var isConnected: Bool { loop.isConnected }
+
+    /// Connects (once per publisher). Throws the reason when the first connection cannot be made: wrong
+    /// credentials (`authenticationFailed`), nothing listening (`connectionFailed`), TLS (`tlsFailed`) or a bad
+    /// configuration. After that, losses are repaired in the background.
+    public func connect() async throws {
+        _ = try loop.configuration.validated()
+        try await loop.start()
+    }
+
+    /// Publishes one message and returns when the broker confirms it.
+    ///
+    /// - Parameters:
+    ///   - body: the message body.
+    ///   - exchange: target exchange; "" is the default exchange (routing key = queue name).
+    ///   - routingKey: routing key.
+    ///   - properties: properties and headers; persistent by default.
+    ///   - mandatory: when true, a message no queue receives fails with `unroutable` (reply 312).
+    /// - Throws: ``AMQPError`` with code `publishNacked`, `unroutable`, `connectionLost` / `channelClosed` (in
+    ///   flight at a loss; may or may not have arrived), `publishTimedOut`, `notConnected` (never sent) or `closed`.
+    public func publish(
+        _ body: [UInt8],
+        exchange: String = "",
+        routingKey: String,
+        properties: AMQPProperties = AMQPProperties(),
+        mandatory: Bool = false
+    ) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            loop.post(
+                .publish(
+                    OutgoingPublish(
+                        body: body, exchange: exchange, routingKey: routingKey, properties: properties,
+                        mandatory: mandatory, enqueuedAt: .now, waiter: continuation)))
+        }
+    }
+
+    /// Declares (or, when `topology.passive`, checks) exchanges, queues and bindings.
+    /// A passive check of something missing throws `channelClosed` with reply code 404.
+    public func declare(_ topology: AMQPTopology) async throws {
+        try await run { link, channel throws(AMQPError) in try link.declare(topology, channel: channel) }
+    }
+
+    /// Declares one queue (or checks it when `passive`) and returns its message and consumer counts.
+    @discardableResult
+    public func declareQueue(_ queue: AMQPQueue, passive: Bool = false) async throws -> AMQPQueueInfo {
+        let result = ResultBox<AMQPQueueInfo>()
+        try await run { link, channel throws(AMQPError) in
+            result.value = try link.declare(queue, passive: passive, channel: channel)
+        }
+        guard let info = result.value else { throw AMQPError(code: .operationFailed, message: "no queue info") }
+        return info
+    }
+
+    /// Deletes a queue (consumers on it are cancelled by the broker); returns how many messages it held.
+    @discardableResult
+    public func deleteQueue(_ name: String) async throws -> UInt32 {
+        let result = ResultBox<UInt32>()
+        try await run { link, channel throws(AMQPError) in result.value = try link.deleteQueue(name, channel: channel) }
+        return result.value ?? 0
+    }
+
+    /// Removes the ready messages of a queue; returns how many.
+    @discardableResult
+    public func purgeQueue(_ name: String) async throws -> UInt32 {
+        let result = ResultBox<UInt32>()
+        try await run { link, channel throws(AMQPError) in result.value = try link.purgeQueue(name, channel: channel) }
+        return result.value ?? 0
+    }
+
+    /// Deletes an exchange.
+    public func deleteExchange(_ name: String) async throws {
+        try await run { link, channel throws(AMQPError) in try link.deleteExchange(name, channel: channel) }
+    }
+
+    /// Waits for outstanding confirms (at most the confirm timeout), then closes the connection. Publishes still
+    /// waiting fail with `closed`.
+    public func close() async {
+        await loop.close()
+    }
+
+    private func run(_ operation: @escaping @Sendable (RawConnection, UInt16) throws(AMQPError) -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            loop.post(.topology(operation, continuation))
+        }
+    }
+}
+
+/// Carries a result out of a closure that runs on the connection thread; the continuation orders the accesses.
+final class ResultBox<Value>: @unchecked Sendable {
+    var value: Value?
+}

@@ -1,0 +1,267 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The dedicated thread that owns one librabbitmq connection. It drains the mailbox, runs the lifecycle machine,
+/// and waits in `poll` on the socket and the mailbox's eventfd with a short timeout, which also lets it send and
+/// check heartbeats. No C call ever happens on another thread (librabbitmq is not thread-safe, reference §8).
+final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
+    typealias Instant = ContinuousClock.Instant
+
+    private enum Phase {
+        case notStarted
+        case starting(CheckedContinuation<Void, any Error>)
+        case running
+        case finished
+    }
+
+    let configuration: AMQPConfiguration
+    let mailbox = Mailbox<Driver.Command>()
+    private let logger: Logger
+    private let events: AsyncStream<AMQPConnectionEvent>.Continuation
+    private let threadName: String
+    private let connected = Mutex(false)
+    private let phase = Mutex<(phase: Phase, closeWaiters: [CheckedContinuation<Void, Never>])>((.notStarted, []))
+
+    // Owned by the connection thread once it runs.
+    private let driver: Driver
+    private let clock = ContinuousClock()
+    private var machine: ConnectionStateMachine
+    private var link: RawConnection?
+    private var generation: UInt64 = 0
+    private var lastHeartbeatSent: Instant
+    private var lastReceived: Instant
+    private var stopDeadline: Instant?
+    private var isFinished = false
+
+    init(
+        configuration: AMQPConfiguration, driver: Driver, name: String, logger: Logger,
+        events: AsyncStream<AMQPConnectionEvent>.Continuation
+    ) {
+        self.configuration = configuration
+        self.driver = driver
+        self.threadName = name
+        self.logger = logger
+        self.events = events
+        self.machine = ConnectionStateMachine(
+            initialDelay: configuration.reconnectInitialDelay, maxDelay: configuration.reconnectMaxDelay)
+        self.lastHeartbeatSent = clock.now
+        self.lastReceived = clock.now
+    }
+
+    /// Whether the connection is up and set up right now (for readiness checks).
+    var isConnected: Bool { connected.withLock { $0 } }
+
+    /// Starts the thread and returns once the first connection is set up, or throws why it could not be.
+    func start() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let accepted = phase.withLock { state -> Bool in
+                guard case .notStarted = state.phase else { return false }
+                state.phase = .starting(continuation)
+                return true
+            }
+            guard accepted else {
+                continuation.resume(
+                    throwing: AMQPError(code: .closed, message: "connect() may only be called once, before close()"))
+                return
+            }
+            let thread = Thread { [self] in run() }
+            thread.name = threadName
+            thread.start()
+        }
+    }
+
+    /// Posts a command; fails it right away (and returns false) when the thread has stopped.
+    @discardableResult
+    func post(_ command: Driver.Command) -> Bool {
+        guard mailbox.post(command) else {
+            Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
+            return false
+        }
+        return true
+    }
+
+    /// Asks the thread to finish (after outstanding confirms, bounded by the confirm timeout) and waits for it.
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let running = phase.withLock { state -> Bool in
+                switch state.phase {
+                case .notStarted, .finished:
+                    state.phase = .finished
+                    return false
+                case .starting, .running:
+                    state.closeWaiters.append(continuation)
+                    return true
+                }
+            }
+            if !running || !mailbox.requestStop() {
+                if !running {
+                    for command in mailbox.finish() {
+                        Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
+                    }
+                    events.finish()
+                    continuation.resume()
+                }
+            }
+        }
+    }
+
+    // MARK: - The thread
+
+    private func run() {
+        perform(machine.startRequested(), now: clock.now)
+        while !isFinished {
+            let now = clock.now
+            let (commands, stop) = mailbox.take()
+            for command in commands {
+                do throws(AMQPError) {
+                    try driver.execute(command, link: link, now: now)
+                } catch {
+                    connectionLost(error, now: now)
+                }
+            }
+            if stop, stopDeadline == nil { stopDeadline = now + configuration.confirmTimeout }
+            if let stopDeadline, link == nil || !driver.hasOutstandingWork || now >= stopDeadline {
+                perform(machine.closeRequested(), now: now)
+                break
+            }
+            perform(machine.tick(now: now), now: now)
+            if !isFinished { service(now: now) }
+        }
+    }
+
+    /// One round of I/O: heartbeats, frames already buffered, then a bounded wait.
+    private func service(now: Instant) {
+        var timeout = Duration.milliseconds(250)
+        if let deadline = machine.deadline { timeout = min(timeout, deadline - now) }
+        if let deadline = driver.tick(now: now) { timeout = min(timeout, deadline - now) }
+        guard let link else {
+            _ = mailbox.wait(socket: nil, timeout: timeout)
+            return
+        }
+        do throws(AMQPError) {
+            if link.heartbeatSeconds > 0 {
+                let interval = Duration.seconds(link.heartbeatSeconds)
+                if now - lastHeartbeatSent >= interval / 2 {
+                    try link.sendHeartbeat()
+                    lastHeartbeatSent = now
+                }
+                timeout = min(timeout, lastHeartbeatSent + interval / 2 - now)
+                if !driver.readsFrames {
+                    lastReceived = now  // not reading: silence proves nothing
+                } else if now - lastReceived > interval * 2 {
+                    throw AMQPError(
+                        code: .heartbeatTimeout, message: "nothing from the broker for \(interval * 2)")
+                }
+            }
+            guard driver.readsFrames else {
+                _ = mailbox.wait(socket: nil, timeout: timeout)
+                return
+            }
+            if link.hasPendingInput {
+                try drain(link, now: now)
+                return
+            }
+            if mailbox.wait(socket: link.socketDescriptor, timeout: timeout) {
+                let readAt = clock.now
+                lastReceived = readAt
+                try drain(link, now: readAt)
+            }
+        } catch {
+            connectionLost(error, now: clock.now)
+        }
+    }
+
+    /// Handles what can be read without waiting, bounded so commands are not starved.
+    private func drain(_ link: RawConnection, now: Instant) throws(AMQPError) {
+        var handled = 0
+        while handled < 512, driver.readsFrames, let event = try link.nextEvent(consuming: driver.consuming) {
+            try driver.handle(event, link: link, now: now)
+            handled += 1
+        }
+        if handled > 0 { lastReceived = now }
+    }
+
+    private func attemptConnect(now: Instant) {
+        do throws(AMQPError) {
+            let newLink = try RawConnection.open(configuration)
+            generation &+= 1
+            do throws(AMQPError) {
+                try driver.connected(newLink, generation: generation, now: now)
+            } catch {
+                newLink.destroy()
+                throw error
+            }
+            link = newLink
+            lastHeartbeatSent = clock.now
+            lastReceived = clock.now
+            logger.info(
+                "connected to the broker",
+                metadata: ["amqp.heartbeat_s": "\(newLink.heartbeatSeconds)", "amqp.generation": "\(generation)"])
+            perform(machine.connectSucceeded(), now: now)
+        } catch {
+            logger.warning("could not connect to the broker", metadata: ["amqp.error": "\(error)"])
+            perform(machine.connectFailed(error, now: clock.now, jitter: Double.random(in: 0..<1)), now: now)
+        }
+    }
+
+    private func connectionLost(_ error: AMQPError, now: Instant) {
+        guard let lost = link else { return }
+        link = nil
+        connected.withLock { $0 = false }
+        lost.destroy()
+        logger.warning("lost the broker connection", metadata: ["amqp.error": "\(error)"])
+        driver.disconnected(error, now: now)
+        events.yield(.disconnected(error))
+        perform(machine.connectionLost(error, now: now, jitter: Double.random(in: 0..<1)), now: now)
+    }
+
+    private func perform(_ action: ConnectionStateMachine.Action, now: Instant) {
+        switch action {
+        case .none:
+            break
+        case .connect:
+            attemptConnect(now: now)
+        case .reportConnected(let initial):
+            connected.withLock { $0 = true }
+            events.yield(.connected)
+            if initial {
+                let continuation = phase.withLock { state -> CheckedContinuation<Void, any Error>? in
+                    guard case .starting(let continuation) = state.phase else { return nil }
+                    state.phase = .running
+                    return continuation
+                }
+                continuation?.resume()
+            }
+        case .reconnect(let at, let error):
+            logger.info(
+                "reconnecting to the broker", metadata: ["amqp.in": "\(at - now)", "amqp.after": "\(error.code)"])
+        case .failStart(let error):
+            finish(error)
+        case .close:
+            if let link {
+                self.link = nil
+                link.destroy()
+            }
+            finish(AMQPError(code: .closed, message: "the connection was closed"))
+        }
+    }
+
+    private func finish(_ error: AMQPError) {
+        isFinished = true
+        connected.withLock { $0 = false }
+        driver.finished(error)
+        for command in mailbox.finish() { Driver.reject(command, error) }
+        events.finish()
+        let (starter, waiters) = phase.withLock { state in
+            var starter: CheckedContinuation<Void, any Error>?
+            if case .starting(let continuation) = state.phase { starter = continuation }
+            state.phase = .finished
+            defer { state.closeWaiters = [] }
+            return (starter, state.closeWaiters)
+        }
+        starter?.resume(throwing: error)
+        for waiter in waiters { waiter.resume() }
+        logger.debug("connection thread finished", metadata: ["amqp.reason": "\(error.code)"])
+    }
+}

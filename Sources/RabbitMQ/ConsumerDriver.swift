@@ -1,0 +1,118 @@
+import Logging
+import Synchronization
+
+/// The consumer's side of its connection thread: declares the topology, subscribes with manual acks on channel 1,
+/// feeds the delivery buffer, and carries the application's acks out. Any channel loss or broker cancel means a
+/// reconnect, which declares and subscribes again; buffered deliveries of the lost connection are dropped (the
+/// broker redelivers them) and never acknowledged by the layer.
+final class ConsumerDriver: ConnectionDriver {
+    enum Command: Sendable {
+        case ack(deliveryTag: UInt64, multiple: Bool, generation: UInt64)
+        case nack(deliveryTag: UInt64, multiple: Bool, requeue: Bool, generation: UInt64)
+        case reject(deliveryTag: UInt64, requeue: Bool, generation: UInt64)
+    }
+
+    static let channel: UInt16 = 1
+
+    let buffer: DeliveryBuffer
+    /// The current connection generation, readable from any thread (acks of older ones are refused).
+    let currentGeneration: GenerationCell
+    private let queue: String
+    private let prefetch: UInt16
+    private let topology: AMQPTopology
+    private let logger: Logger
+    private let events: AsyncStream<AMQPConnectionEvent>.Continuation
+    private var generation: UInt64 = 0
+
+    init(
+        queue: String, prefetch: UInt16, topology: AMQPTopology, buffer: DeliveryBuffer,
+        currentGeneration: GenerationCell, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation
+    ) {
+        self.currentGeneration = currentGeneration
+        self.queue = queue
+        self.prefetch = max(prefetch, 1)
+        self.topology = topology
+        self.buffer = buffer
+        self.logger = logger
+        self.events = events
+    }
+
+    let consuming = true
+    var readsFrames: Bool { buffer.count < buffer.highWater }
+    let hasOutstandingWork = false
+
+    func connected(_ link: RawConnection, generation: UInt64, now: Instant) throws(AMQPError) {
+        try link.openChannel(Self.channel)
+        try link.declare(topology, channel: Self.channel)
+        try link.qos(prefetch: prefetch, channel: Self.channel)
+        let tag = try link.consume(queue: queue, channel: Self.channel)
+        self.generation = generation
+        currentGeneration.value.withLock { $0 = generation }
+        logger.info("consuming", metadata: ["amqp.queue": "\(queue)", "amqp.consumer_tag": "\(tag)"])
+    }
+
+    func execute(_ command: Command, link: RawConnection?, now: Instant) throws(AMQPError) {
+        switch command {
+        case .ack(let tag, let multiple, let generation):
+            guard let link = usable(link, generation) else { return }
+            try link.ack(channel: Self.channel, deliveryTag: tag, multiple: multiple)
+        case .nack(let tag, let multiple, let requeue, let generation):
+            guard let link = usable(link, generation) else { return }
+            try link.nack(channel: Self.channel, deliveryTag: tag, multiple: multiple, requeue: requeue)
+        case .reject(let tag, let requeue, let generation):
+            guard let link = usable(link, generation) else { return }
+            try link.reject(channel: Self.channel, deliveryTag: tag, requeue: requeue)
+        }
+    }
+
+    /// The link, if the acknowledgement belongs to it; tags of an earlier connection mean nothing on this one.
+    private func usable(_ link: RawConnection?, _ generation: UInt64) -> RawConnection? {
+        guard let link, generation == self.generation else {
+            logger.debug("dropped an acknowledgement for an earlier connection")
+            return nil
+        }
+        return link
+    }
+
+    func handle(_ event: RawEvent, link: RawConnection, now: Instant) throws(AMQPError) {
+        switch event {
+        case .delivery(_, let tag, let redelivered, let exchange, let routingKey, let consumerTag, let properties, let body):
+            buffer.push(
+                AMQPDelivery(
+                    body: body, properties: properties, deliveryTag: tag, redelivered: redelivered, exchange: exchange,
+                    routingKey: routingKey, consumerTag: consumerTag, generation: generation))
+        case .consumerCancelled(_, let consumerTag):
+            let error = AMQPError(
+                code: .consumerCancelled,
+                message: "the broker cancelled consumer \(consumerTag) on queue \(queue) (queue deleted?)")
+            events.yield(.consumerCancelled(error))
+            throw error
+        case .channelClosed(_, let error):
+            throw error
+        case .blocked(let reason):
+            events.yield(.blocked(reason: reason))
+        case .unblocked:
+            events.yield(.unblocked)
+        default:
+            break
+        }
+    }
+
+    func disconnected(_ error: AMQPError, now: Instant) {
+        currentGeneration.value.withLock { $0 = 0 }
+        buffer.removeAll()
+    }
+
+    func tick(now: Instant) -> Instant? { nil }
+
+    func finished(_ error: AMQPError) {
+        buffer.finish()
+    }
+
+    static func reject(_ command: Command, _ error: AMQPError) {}
+}
+
+/// The consumer's current connection generation, shared between its thread and the callers of `ack`.
+final class GenerationCell: Sendable {
+    let value = Mutex<UInt64>(0)
+}

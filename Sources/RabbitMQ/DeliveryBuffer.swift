@@ -1,0 +1,128 @@
+import Synchronization
+
+/// Deliveries read by the consumer thread and not yet taken by the application. When it holds `highWater`
+/// deliveries the thread stops reading frames; taking one below that wakes the thread again.
+final class DeliveryBuffer: Sendable {
+    private struct State {
+        var items: [AMQPDelivery] = []
+        var head = 0
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<AMQPDelivery?, Never>)] = []
+        var nextWaiterID: UInt64 = 0
+        var finished = false
+        var count: Int { items.count - head }
+    }
+
+    private let state = Mutex(State())
+    let highWater: Int
+    private let onRoom: @Sendable () -> Void
+
+    init(highWater: Int, onRoom: @escaping @Sendable () -> Void) {
+        self.highWater = max(highWater, 1)
+        self.onRoom = onRoom
+    }
+
+    /// Deliveries waiting to be taken.
+    var count: Int { state.withLock { $0.count } }
+
+    /// Adds a delivery, or hands it straight to a waiting `next()`.
+    func push(_ delivery: AMQPDelivery) {
+        let waiter = state.withLock { state -> CheckedContinuation<AMQPDelivery?, Never>? in
+            if !state.waiters.isEmpty { return state.waiters.removeFirst().continuation }
+            state.items.append(delivery)
+            return nil
+        }
+        waiter?.resume(returning: delivery)
+    }
+
+    /// Drops every buffered delivery (their connection is gone; the broker redelivers them).
+    func removeAll() {
+        state.withLock { state in
+            state.items.removeAll()
+            state.head = 0
+        }
+    }
+
+    /// No more deliveries: waiting and future `next()` calls return nil once the buffer is empty.
+    func finish() {
+        let waiters = state.withLock { state in
+            state.finished = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.continuation.resume(returning: nil) }
+    }
+
+    /// The next delivery; nil when finished or when the calling task is cancelled.
+    func next() async -> AMQPDelivery? {
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiterID &+= 1
+            return state.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<AMQPDelivery?, Never>) in
+                enum Outcome { case item(AMQPDelivery, wake: Bool), end, wait }
+                let outcome = state.withLock { state -> Outcome in
+                    if state.head < state.items.count {
+                        let item = state.items[state.head]
+                        state.head += 1
+                        let wake = state.count == highWater - 1
+                        if state.head == state.items.count {
+                            state.items.removeAll(keepingCapacity: true)
+                            state.head = 0
+                        } else if state.head >= 1024 {
+                            state.items.removeFirst(state.head)
+                            state.head = 0
+                        }
+                        return .item(item, wake: wake)
+                    }
+                    if state.finished || Task.isCancelled { return .end }
+                    state.waiters.append((id, continuation))
+                    return .wait
+                }
+                switch outcome {
+                case .item(let item, let wake):
+                    continuation.resume(returning: item)
+                    if wake { onRoom() }
+                case .end:
+                    continuation.resume(returning: nil)
+                case .wait:
+                    break
+                }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<AMQPDelivery?, Never>? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index).continuation
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+}
+
+/// The deliveries of an ``AMQPConsumer``, in arrival order. Ends when the consumer is closed (or the iterating
+/// task is cancelled). Backpressure: the consumer reads no more from the broker while `prefetch` deliveries
+/// are waiting here, and the broker sends no more than `prefetch` unacknowledged ones.
+public struct AMQPDeliveries: AsyncSequence, Sendable {
+    /// The element: one delivery.
+    public typealias Element = AMQPDelivery
+    /// Never fails; connection trouble shows up in ``AMQPConsumer/events``.
+    public typealias Failure = Never
+
+    let buffer: DeliveryBuffer
+
+    /// Iterates the deliveries.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let buffer: DeliveryBuffer
+
+        /// The next delivery, or nil at the end.
+        public mutating func next() async -> AMQPDelivery? { await buffer.next() }
+
+        /// The next delivery, or nil at the end.
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> AMQPDelivery? {
+            await buffer.next()
+        }
+    }
+
+    /// Makes an iterator.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
+}

@@ -1,0 +1,131 @@
+import Glibc
+import Synchronization
+
+/// The command queue of one connection thread, plus a self-pipe that wakes the thread out of `poll`.
+/// Any thread may post; only the owner thread takes.
+final class Mailbox<Command: Sendable>: Sendable {
+    private struct State {
+        var commands: [Command] = []
+        /// The owner thread is (about to be) blocked in poll; only then does a post write to the pipe.
+        var sleeping = false
+        /// A byte is already on its way for this sleep.
+        var signalled = false
+        var wakeRequested = false
+        var stopRequested = false
+        var finished = false
+
+        /// Marks a wake-up as needed; true when the caller must write the pipe.
+        mutating func needsSignal() -> Bool {
+            guard sleeping, !signalled else { return false }
+            signalled = true
+            return true
+        }
+    }
+
+    private let state = Mutex(State())
+    private let readFD: Int32
+    private let writeFD: Int32
+
+    init() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+        } else {
+            fds = [-1, -1]
+        }
+        readFD = fds[0]
+        writeFD = fds[1]
+    }
+
+    deinit {
+        if readFD >= 0 { close(readFD) }
+        if writeFD >= 0 { close(writeFD) }
+    }
+
+    /// Queues a command; false when the thread has finished (the caller must fail the command itself).
+    func post(_ command: Command) -> Bool {
+        let (accepted, signal) = state.withLock { state -> (Bool, Bool) in
+            guard !state.finished else { return (false, false) }
+            state.commands.append(command)
+            return (true, state.needsSignal())
+        }
+        if signal { self.signal() }
+        return accepted
+    }
+
+    /// Wakes the thread without a command (e.g. the consumer's buffer has room again).
+    func wake() {
+        let signal = state.withLock { state -> Bool in
+            state.wakeRequested = true
+            return state.needsSignal()
+        }
+        if signal { self.signal() }
+    }
+
+    /// Asks the thread to close; false when it has already finished.
+    func requestStop() -> Bool {
+        let (accepted, signal) = state.withLock { state -> (Bool, Bool) in
+            guard !state.finished else { return (false, false) }
+            state.stopRequested = true
+            return (true, state.needsSignal())
+        }
+        if signal { self.signal() }
+        return accepted
+    }
+
+    /// Takes every queued command (owner thread).
+    func take() -> (commands: [Command], stop: Bool) {
+        state.withLock { state in
+            let commands = state.commands
+            state.commands.removeAll(keepingCapacity: true)
+            return (commands, state.stopRequested)
+        }
+    }
+
+    /// No more commands will be taken; returns those left over so their callers can be failed.
+    func finish() -> [Command] {
+        state.withLock { state in
+            state.finished = true
+            defer { state.commands = [] }
+            return state.commands
+        }
+    }
+
+    /// Waits until a post or wake, input on `socket`, or `timeout`; returns at once when a command or wake-up is
+    /// already waiting. Returns true when the socket has input (or was closed, which reading then reports).
+    func wait(socket: Int32?, timeout: Duration) -> Bool {
+        let mustSleep = state.withLock { state -> Bool in
+            guard state.commands.isEmpty, !state.wakeRequested else {
+                state.wakeRequested = false
+                return false
+            }
+            state.sleeping = true
+            return true
+        }
+        guard mustSleep else { return false }
+        var fds = [pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)]
+        if let socket, socket >= 0 { fds.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0)) }
+        let (seconds, attoseconds) = max(timeout, .zero).components
+        let milliseconds = Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        let ready = poll(&fds, nfds_t(fds.count), milliseconds)
+        state.withLock { state in
+            state.sleeping = false
+            state.signalled = false
+            state.wakeRequested = false
+        }
+        guard ready > 0 else { return false }
+        if fds[0].revents != 0 {
+            var scratch = [UInt8](repeating: 0, count: 64)
+            while read(readFD, &scratch, scratch.count) > 0 {}
+        }
+        return fds.count > 1 && fds[1].revents != 0
+    }
+
+    private func signal() {
+        var one: UInt8 = 1
+        _ = write(writeFD, &one, 1)
+    }
+}

@@ -1,0 +1,215 @@
+import Logging
+
+/// A publish handed to the publisher thread, with the continuation its caller waits on.
+struct OutgoingPublish: Sendable {
+    var body: [UInt8]
+    var exchange: String
+    var routingKey: String
+    var properties: AMQPProperties
+    var mandatory: Bool
+    var enqueuedAt: ContinuousClock.Instant
+    var waiter: CheckedContinuation<Void, any Error>
+}
+
+/// Identifies a mandatory publish in a basic.return, which carries no delivery tag.
+func publishFingerprint(exchange: String, routingKey: String, body: [UInt8]) -> Int {
+    var hasher = Hasher()
+    hasher.combine(exchange)
+    hasher.combine(routingKey)
+    hasher.combine(body)
+    return hasher.finalize()
+}
+
+/// The publisher's side of its connection thread: channel 1 in confirm mode for publishes, channel 2 for
+/// topology calls (so a failed passive declare never takes publishes in flight down with it).
+final class PublisherDriver: ConnectionDriver {
+    enum Command: Sendable {
+        case publish(OutgoingPublish)
+        case topology(@Sendable (RawConnection, UInt16) throws(AMQPError) -> Void, CheckedContinuation<Void, any Error>)
+    }
+
+    static let publishChannel: UInt16 = 1
+    static let topologyChannel: UInt16 = 2
+
+    private let logger: Logger
+    private let events: AsyncStream<AMQPConnectionEvent>.Continuation
+    private let confirmTimeout: Duration
+    private var tracker: ConfirmTracker<CheckedContinuation<Void, any Error>>
+    private var pending: [OutgoingPublish] = []
+    private var pendingHead = 0
+    private var connected = false
+    private var blocked = false
+    private var topologyChannelOpen = false
+
+    init(confirmTimeout: Duration, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation) {
+        self.confirmTimeout = confirmTimeout
+        self.logger = logger
+        self.events = events
+        self.tracker = ConfirmTracker(timeout: confirmTimeout)
+    }
+
+    let consuming = false
+    var readsFrames: Bool { true }
+    var hasOutstandingWork: Bool { tracker.outstanding > 0 || pendingHead < pending.count }
+
+    func connected(_ link: RawConnection, generation: UInt64, now: Instant) throws(AMQPError) {
+        try link.openChannel(Self.publishChannel)
+        try link.confirmSelect(channel: Self.publishChannel)
+        connected = true
+        blocked = false
+        topologyChannelOpen = false
+        try flush(link, now: now)
+    }
+
+    func execute(_ command: Command, link: RawConnection?, now: Instant) throws(AMQPError) {
+        switch command {
+        case .publish(let publish):
+            pending.append(publish)
+            if let link, !blocked { try flush(link, now: now) }
+        case .topology(let operation, let waiter):
+            guard let link else {
+                waiter.resume(throwing: AMQPError(code: .notConnected, message: "not connected to the broker"))
+                return
+            }
+            do throws(AMQPError) {
+                if !topologyChannelOpen {
+                    try link.openChannel(Self.topologyChannel)
+                    topologyChannelOpen = true
+                }
+                try operation(link, Self.topologyChannel)
+                waiter.resume()
+            } catch {
+                waiter.resume(throwing: error)
+                if error.code == .channelClosed {
+                    topologyChannelOpen = false
+                } else if error.breaksConnection {
+                    throw error
+                }
+            }
+        }
+    }
+
+    func handle(_ event: RawEvent, link: RawConnection, now: Instant) throws(AMQPError) {
+        switch event {
+        case .confirmAck(Self.publishChannel, let tag, let multiple):
+            resolve(tracker.ackReceived(deliveryTag: tag, multiple: multiple))
+        case .confirmNack(Self.publishChannel, let tag, let multiple):
+            resolve(tracker.nackReceived(deliveryTag: tag, multiple: multiple))
+        case .returned(Self.publishChannel, let code, let text, let exchange, let routingKey, let body):
+            let fingerprint = publishFingerprint(exchange: exchange, routingKey: routingKey, body: body)
+            if !tracker.returnReceived(fingerprint: fingerprint, replyCode: code, replyText: text) {
+                logger.warning("unmatched basic.return", metadata: ["amqp.reply": "\(code) \(text)"])
+            }
+        case .channelClosed(Self.publishChannel, let error):
+            // E.g. a publish to a missing exchange (404): what was in flight on the channel is lost with it.
+            logger.warning("publish channel closed by the broker", metadata: ["amqp.error": "\(error)"])
+            fail(tracker.channelLost(), error)
+            try link.openChannel(Self.publishChannel)
+            try link.confirmSelect(channel: Self.publishChannel)
+            if !blocked { try flush(link, now: now) }
+        case .channelClosed(Self.topologyChannel, _):
+            topologyChannelOpen = false
+        case .blocked(let reason):
+            blocked = true
+            logger.warning("the broker blocked publishing", metadata: ["amqp.reason": "\(reason)"])
+            events.yield(.blocked(reason: reason))
+        case .unblocked:
+            blocked = false
+            logger.info("the broker unblocked publishing")
+            events.yield(.unblocked)
+            try flush(link, now: now)
+        default:
+            break
+        }
+    }
+
+    func disconnected(_ error: AMQPError, now: Instant) {
+        connected = false
+        topologyChannelOpen = false
+        var lost = error
+        lost.code = .connectionLost
+        lost.message = "in flight when the connection was lost (\(error.code): \(error.message))"
+        fail(tracker.channelLost(), lost)
+    }
+
+    func tick(now: Instant) -> Instant? {
+        resolve(tracker.expire(now: now))
+        while pendingHead < pending.count, now - pending[pendingHead].enqueuedAt >= confirmTimeout {
+            let why = connected ? "the broker blocked publishing" : "no connection to the broker"
+            pending[pendingHead].waiter.resume(
+                throwing: AMQPError(code: .notConnected, message: "publish not sent within the timeout: \(why)"))
+            pendingHead += 1
+        }
+        compactPending()
+        let pendingDeadline = pendingHead < pending.count ? pending[pendingHead].enqueuedAt + confirmTimeout : nil
+        switch (tracker.nextDeadline, pendingDeadline) {
+        case (let a?, let b?): return min(a, b)
+        case (let a, let b): return a ?? b
+        }
+    }
+
+    func finished(_ error: AMQPError) {
+        fail(tracker.channelLost(), error)
+        for publish in pending[pendingHead...] { publish.waiter.resume(throwing: error) }
+        pending = []
+        pendingHead = 0
+    }
+
+    static func reject(_ command: Command, _ error: AMQPError) {
+        switch command {
+        case .publish(let publish): publish.waiter.resume(throwing: error)
+        case .topology(_, let waiter): waiter.resume(throwing: error)
+        }
+    }
+
+    /// Sends every waiting publish in order. A send failure breaks the connection; the publish is already
+    /// tracked, so it fails as `connectionLost` with the rest.
+    private func flush(_ link: RawConnection, now: Instant) throws(AMQPError) {
+        while pendingHead < pending.count {
+            let publish = pending[pendingHead]
+            pendingHead += 1
+            let fingerprint = publish.mandatory
+                ? publishFingerprint(exchange: publish.exchange, routingKey: publish.routingKey, body: publish.body)
+                : nil
+            _ = tracker.published(publish.waiter, fingerprint: fingerprint, now: now)
+            try link.publish(
+                channel: Self.publishChannel, exchange: publish.exchange, routingKey: publish.routingKey,
+                mandatory: publish.mandatory, properties: publish.properties, body: publish.body)
+        }
+        compactPending()
+    }
+
+    private func compactPending() {
+        if pendingHead == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingHead = 0
+        } else if pendingHead > 1024 {
+            pending.removeFirst(pendingHead)
+            pendingHead = 0
+        }
+    }
+
+    private func resolve(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)]) {
+        for (waiter, outcome) in outcomes {
+            switch outcome {
+            case .confirmed:
+                waiter.resume()
+            case .nacked:
+                waiter.resume(throwing: AMQPError(code: .publishNacked, message: "the broker nacked the publish"))
+            case .returned(let code, let text):
+                waiter.resume(
+                    throwing: AMQPError(
+                        code: .unroutable, message: "mandatory publish returned", replyCode: code, replyText: text))
+            case .timedOut:
+                waiter.resume(
+                    throwing: AMQPError(code: .publishTimedOut, message: "no confirm within \(confirmTimeout)"))
+            case .lost:
+                waiter.resume(throwing: AMQPError(code: .connectionLost, message: "publish lost with its channel"))
+            }
+        }
+    }
+
+    private func fail(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)], _ error: AMQPError) {
+        for (waiter, _) in outcomes { waiter.resume(throwing: error) }
+    }
+}
