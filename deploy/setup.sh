@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Installs every system package the bridge, its tests and its benchmarks need (Debian 12, as root or with sudo).
-# Idempotent: packages already present are not fetched again.
+# Installs the system packages the project needs (Debian 12, as root or with sudo). Idempotent: packages already
+# present are not fetched again.
+#   deploy/setup.sh          everything: build, tests, benchmarks, the local demo (RabbitMQ server, Python peers)
+#   deploy/setup.sh build    only what building needs (the Dockerfile's build stage uses this)
 set -euo pipefail
 
-packages=(pkg-config librabbitmq-dev libssl-dev rabbitmq-server openssl python3 python3-venv)
+build_packages=(pkg-config librabbitmq-dev libssl-dev)
+case "${1:-all}" in
+  build) packages=("${build_packages[@]}") ;;
+  all) packages=("${build_packages[@]}" rabbitmq-server openssl python3 python3-venv python3-yaml) ;;
+  *) echo "usage: deploy/setup.sh [build|all]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,8 @@ deploy/setup.sh
 deploy/python-env.sh
 deploy/interop-peers.sh
 swift build --build-tests
+# docker-compose.yml cannot be run here (no Docker engine): check its shape, ports, paths and flags instead.
+/usr/bin/python3 deploy/validate-compose.py
 
 # A private RabbitMQ on 127.0.0.1 for the RabbitMQ tests (deploy/rabbitmq.sh); stopped again however we exit.
 trap 'deploy/rabbitmq.sh stop || true' EXIT
