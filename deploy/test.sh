@@ -5,10 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deploy/setup.sh
-# The independent SMPP peers of the interop tests (python-smpplib in deploy/.state/venv; smpp34 in
-# deploy/.state/interop-venv).
+# The independent SMPP peers of the interop tests (smpplib and smpp34 from PyPI, in deploy/.state/venv).
 deploy/python-env.sh
-deploy/interop-peers.sh
 swift build --build-tests
 # docker-compose.yml cannot be run here (no Docker engine): check its shape, ports, paths and flags instead.
 /usr/bin/python3 deploy/validate-compose.py

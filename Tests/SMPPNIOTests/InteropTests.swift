@@ -9,8 +9,8 @@ import Testing
 @testable import SMPPNIO
 
 /// Our client against an SMPP server that is not ours: smpp34 (PyPI, a Rust SMPP 3.4 implementation), installed by
-/// deploy/interop-peers.sh. Plain TCP: smpp34's server side has no TLS.
-@Suite(.enabled(if: PeerProcess.interopPython != nil, "deploy/interop-peers.sh has not installed smpp34"))
+/// deploy/python-env.sh. Plain TCP: smpp34's server side has no TLS.
+@Suite(.enabled(if: PeerProcess.interopPython != nil, "deploy/python-env.sh has not installed smpp34"))
 struct InteropTests {
     @Test(.timeLimit(.minutes(1)))
     func submitsAndAnswersDeliverSMWithSmpp34Server() async throws {

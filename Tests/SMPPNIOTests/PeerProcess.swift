@@ -12,9 +12,9 @@ final class PeerProcess: @unchecked Sendable {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The interop venv's Python, if deploy/interop-peers.sh has made it.
+    /// The interop venv's Python, if deploy/python-env.sh has made it.
     static var interopPython: String? {
-        let path = repositoryRoot.appendingPathComponent("deploy/.state/interop-venv/bin/python").path
+        let path = repositoryRoot.appendingPathComponent("deploy/.state/venv/bin/python").path
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
