@@ -62,6 +62,24 @@ import Testing
     }
 }
 
+extension ConfigurationValidationTests {
+    /// `SMPPClient.init` multiplied sessions × 2 × maxInboundInFlight before `validate()` ran, and `run()` added the
+    /// configured timeouts for the shutdown deadline: huge values trapped instead of being refused.
+    @Test func hugeValuesAreRefusedWithoutTrapping() async throws {
+        #expect(rejectedKey { $0.sessions = Int.max } == "smpp.sessions")
+        #expect(rejectedKey { $0.responseTimeout = .nanoseconds(.max) } == "smpp.response_timeout")
+        #expect(rejectedKey { $0.unbindTimeout = .nanoseconds(.max) } == "smpp.unbind_timeout")
+        var configuration = base()
+        configuration.bindType = .transmitterAndReceiver
+        configuration.sessions = Int.max
+        configuration.maxInboundInFlight = Int.max
+        #expect(configuration.connectionCount == Int.max)
+        let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                logger: Logger(label: "test"))
+        await #expect(throws: SMPPClientError.self) { try await client.run() }
+    }
+}
+
 @Suite struct ClientErrorTests {
     @Test func outcomeUnknownOnlyWhereTheSMSCMayHaveIt() {
         let unknown: [SMPPClientError.Code] = [.sessionLostOutcomeUnknown, .responseTimeout, .malformedResponse]
