@@ -24,11 +24,25 @@ extension SMPPClient {
                 }
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
             }
-            return try NIOSSLContext(configuration: tls)
+            let context = try NIOSSLContext(configuration: tls)
+            try checkServerName(context)
+            return context
         } catch let error as SMPPClientError {
             throw error
         } catch {
             throw SMPPClientError(code: .tlsConfiguration, detail: "\(error)")
+        }
+    }
+
+    /// A name SNI cannot carry (empty, a NUL, over 255 octets) would fail every connection in the channel
+    /// initializer, retried forever; refuse it here instead, so `run()` throws.
+    private func checkServerName(_ context: NIOSSLContext) throws(SMPPClientError) {
+        guard let name = tlsServerHostname else { return }
+        do {
+            _ = try NIOSSLClientHandler(context: context, serverHostname: name)
+        } catch {
+            let key = configuration.tls.serverName == nil ? "smpp.host" : "smpp.tls.server_name"
+            throw SMPPClientError(code: .tlsConfiguration, detail: "\(key): \(error)")
         }
     }
 

@@ -80,6 +80,30 @@ extension ConfigurationValidationTests {
     }
 }
 
+extension ConfigurationValidationTests {
+    /// A server name SNI cannot carry (empty, NUL, over 255 octets) made every connection fail in the channel
+    /// initializer, retried forever with a warning; run() never said the configuration was unusable.
+    @Test(.timeLimit(.minutes(1)), arguments: ["", "bad\u{0}name", String(repeating: "a", count: 256)])
+    func unusableTLSServerNameThrowsFromRun(serverName: String) async throws {
+        var configuration = base()
+        configuration.host = "127.0.0.1"
+        configuration.port = 9  // nothing needs to listen: run() must refuse before it connects
+        configuration.tls.caFile = TestCertificates.path("ca.pem")
+        configuration.tls.serverName = serverName
+        configuration.reconnectInitialDelay = .milliseconds(10)
+        configuration.reconnectMaxDelay = .milliseconds(10)
+        let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                logger: Logger(label: "test"))
+        do {
+            try await client.run()
+            Issue.record("run() returned")
+        } catch let error as SMPPClientError {
+            #expect(error.code == .tlsConfiguration)
+            #expect(error.detail?.hasPrefix("smpp.tls.server_name") == true)
+        }
+    }
+}
+
 @Suite struct ClientErrorTests {
     @Test func outcomeUnknownOnlyWhereTheSMSCMayHaveIt() {
         let unknown: [SMPPClientError.Code] = [.sessionLostOutcomeUnknown, .responseTimeout, .malformedResponse]
