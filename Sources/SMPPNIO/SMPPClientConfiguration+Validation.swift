@@ -20,6 +20,10 @@ extension SMPPClientConfiguration {
         if window < 1 { throw fail("smpp.window", "must be at least 1") }
         if throughput < 0 { throw fail("smpp.throughput", "must be 0 (unlimited) or more") }
         if maxInboundInFlight < 1 { throw fail("maxInboundInFlight", "must be at least 1") }
+        // Checked here, not per connection attempt, where it was only logged and retried forever.
+        if let localAddress, (try? SocketAddress(ipAddress: localAddress, port: 0)) == nil {
+            throw fail("smpp.local_address", "is not an IP address")
+        }
         if (tls.certificateFile == nil) != (tls.keyFile == nil) {
             throw fail("smpp.tls.cert_file", "and smpp.tls.key_file go together")
         }

@@ -40,6 +40,13 @@ import Testing
         #expect(rejectedKey { $0.responseTimeout = .zero } == "smpp.response_timeout")
     }
 
+    /// An unparsable smpp.local_address was only logged at each connection attempt and retried forever.
+    @Test func localAddressMustBeAnIPAddress() throws {
+        #expect(rejectedKey { $0.localAddress = "smsc.example" } == "smpp.local_address")
+        #expect(rejectedKey { $0.localAddress = "127.0.0.1" } == nil)
+        #expect(rejectedKey { $0.localAddress = "::1" } == nil)
+    }
+
     @Test func errorsNeverCarryThePassword() {
         var configuration = base()
         configuration.password = "toolongpassword"
