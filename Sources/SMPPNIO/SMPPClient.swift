@@ -1,6 +1,8 @@
 public import Logging
 public import Metrics
 public import NIOCore
+import NIOConcurrencyHelpers
+import NIOPosix
 import NIOSSL
 import SMPP
 public import ServiceLifecycle
@@ -18,6 +20,8 @@ public final class SMPPClient: Service, Sendable {
     let logger: Logger
     let metrics: SMPPClientMetrics
     let pool: SessionPool
+    /// Tests only: resolves `host` instead of getaddrinfo (to give a name several addresses).
+    let resolverOverride = NIOLockedValueBox<(@Sendable (any EventLoop) -> any Resolver & Sendable)?>(nil)
 
     /// Inbound deliver_sm and data_sm from every receiving session, in arrival order. One consumer; ends when
     /// `run()` returns. Holds at most sessions × `maxInboundInFlight` messages: a request that finds it full is
