@@ -90,9 +90,9 @@ extension SMPPSessionHandler {
         }
         inboundIsDataSM[sequenceNumber] = isDataSM
         (isDataSM ? metrics.inboundDataSM : metrics.inboundDeliverSM).increment()
-        guard let handle, let delegate else { return }
+        guard let handle, let delegate, let token = machine.inboundToken(sequenceNumber: sequenceNumber) else { return }
         let responder = InboundResponder { [weak handle] sequenceNumber, status in
-            handle?.answerInbound(sequenceNumber: sequenceNumber, status: status.rawValue)
+            handle?.answerInbound(sequenceNumber: sequenceNumber, status: status.rawValue, token: token)
         }
         delegate.inboundReceived(SMPPInboundMessage(
             body: body, sequenceNumber: sequenceNumber, sessionIndex: settings.slot, responder: responder))

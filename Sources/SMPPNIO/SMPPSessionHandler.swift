@@ -182,9 +182,9 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         afterEvent(now: now)
     }
 
-    func answerInbound(sequenceNumber: UInt32, status: UInt32) {
+    func answerInbound(sequenceNumber: UInt32, status: UInt32, token: UInt64) {
         let now = currentTime
-        run(machine.inboundAnswered(sequenceNumber: sequenceNumber, status: status, now: now), now: now)
+        run(machine.inboundAnswered(sequenceNumber: sequenceNumber, status: status, token: token, now: now), now: now)
         afterEvent(now: now)
     }
 

@@ -90,7 +90,10 @@ struct SessionStateMachine<Request> {
     var sequenceNumbers: SequenceNumberGenerator
     var window = SessionWindow<Request>()
     var pending = CircularBuffer<Request>()
-    var inbound = SessionWindow<Void>()
+    /// Inbound requests the application holds, each with the token its answer must carry: the SMSC may reuse a
+    /// sequence number once we answered it (at the timeout), and a late answer must not answer the newcomer.
+    var inbound = SessionWindow<UInt64>()
+    var lastInboundToken: UInt64 = 0
     var bucket: TokenBucket
     /// The window in force: lowered by throttling, grown back by one per accepted submit.
     var effectiveWindow: Int
