@@ -56,8 +56,7 @@ extension SessionStateMachine {
             return .unexpectedResponse(sequenceNumber: sequenceNumber)
         }
         if WireStatus.isThrottle(status) {
-            pausedUntil = now + configuration.throttlePause
-            effectiveWindow = max(1, effectiveWindow / 2)
+            slowDown(now: now)
         } else if status == WireStatus.ok, effectiveWindow < max(1, configuration.window) {
             effectiveWindow += 1
         }
@@ -68,6 +67,8 @@ extension SessionStateMachine {
     mutating func genericNackReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
         if let entry = window.remove(sequenceNumber) {
+            // Some SMSCs refuse an over-rate submit with generic_nack ESME_RTHROTTLED: slow down all the same.
+            if WireStatus.isThrottle(status) { slowDown(now: now) }
             return .fail(entry.request, sequenceNumber: sequenceNumber, .genericNack(status: status))
         }
         switch state {
@@ -94,6 +95,12 @@ extension SessionStateMachine {
             return .unexpectedResponse(sequenceNumber: sequenceNumber)
         }
         return .fail(entry.request, sequenceNumber: sequenceNumber, .malformedResponse)
+    }
+
+    /// The SMSC asked us to slow down: pause sending and halve the effective window (grown back by accepted submits).
+    private mutating func slowDown(now: NIODeadline) {
+        pausedUntil = now + configuration.throttlePause
+        effectiveWindow = max(1, effectiveWindow / 2)
     }
 
     /// After a response: once shutdown is waiting and everything is answered, unbind.
