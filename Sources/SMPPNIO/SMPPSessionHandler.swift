@@ -111,6 +111,11 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         run(machine.connectionClosed(now: now), now: now)
         timer?.cancel()
         timer = nil
+        // afterEvent does not run after this: the window is empty now, and the gauge must say so.
+        if lastOccupancy != 0 {
+            lastOccupancy = 0
+            occupancy.record(0)
+        }
         endPromise.succeed(SessionEnd(reason: endReason ?? .connectionClosed, wasBound: wasBound))
         // The handle holds this handler; letting go of it here breaks the cycle once the session is over.
         handle = nil
