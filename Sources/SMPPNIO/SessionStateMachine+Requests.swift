@@ -40,9 +40,11 @@ extension SessionStateMachine {
             if now < until { return .wait }
             pausedUntil = nil
         }
-        guard bucket.take(now: now) else { return .wait }
+        // Look at the bucket first, take the token only once the request is claimed: a withdrawn one costs none.
+        guard bucket.nextAvailable(now: now) <= now else { return .wait }
         let request = pending.removeFirst()
         guard claim(request) else { return .withdrawn(request) }
+        _ = bucket.take(now: now)
         let sequenceNumber = sequenceNumbers.next()
         window.insert(request, sequenceNumber: sequenceNumber, sentAt: now, deadline: now + configuration.responseTimeout)
         return .send(request, sequenceNumber: sequenceNumber)

@@ -166,4 +166,16 @@ import Testing
         }
         #expect(machine.window.count == 1)
     }
+
+    /// A withdrawn request used up a token of the throughput cap, delaying the next real one by a whole interval.
+    @Test func withdrawnRequestTakesNoThroughputToken() {
+        var machine = boundMachine(window: 3, throughput: 1)
+        for name in ["a", "b"] { _ = machine.submitRequested(name, now: t0) }
+        guard case .withdrawn("a") = machine.nextSend(now: t0, claim: { $0 != "a" }) else {
+            Issue.record("expected a withdrawn"); return
+        }
+        guard case .send("b", _) = machine.nextSend(now: t0, claim: { $0 != "a" }) else {
+            Issue.record("expected b at once: nothing was sent yet"); return
+        }
+    }
 }
