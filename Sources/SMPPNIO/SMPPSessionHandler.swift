@@ -160,7 +160,8 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         let reason: SessionEndReason = error is ByteToMessageDecoderError || error is SMPPDecodeError
             ? .protocolError : .connectionClosed
         if reason == .protocolError {
-            run(machine.protocolErrorOccurred(now: now), now: now)
+            let badLength = (error as? SMPPDecodeError)?.code == .invalidCommandLength
+            run(machine.protocolErrorOccurred(badCommandLength: badLength, now: now), now: now)
         } else {
             run(machine.connectionClosed(now: now), now: now)
         }

@@ -206,10 +206,13 @@ struct SessionStateMachine<Request> {
         lastReceived = now
     }
 
-    /// The bytes could not be framed or parsed: nothing on this connection can be trusted any more.
-    mutating func protocolErrorOccurred(now: NIODeadline) -> Action {
+    /// The bytes could not be framed or parsed: nothing on this connection can be trusted any more. A bad
+    /// command_length is answered generic_nack ESME_RINVCMDLEN with sequence 0 first (reference/SMPP-3.4.md §1).
+    mutating func protocolErrorOccurred(badCommandLength: Bool = false, now: NIODeadline) -> Action {
         if isClosed { return .none }
-        return close(.protocolError)
+        let nack: OutboundPDU? = badCommandLength
+            ? .genericNack(sequenceNumber: 0, status: WireStatus.invalidCommandLength) : nil
+        return close(.protocolError, write: nack)
     }
 
     /// The connection went away.
