@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -24,11 +25,25 @@ extension SMPPClient {
                 }
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
             }
-            return try NIOSSLContext(configuration: tls)
+            let context = try NIOSSLContext(configuration: tls)
+            try checkServerName(context)
+            return context
         } catch let error as SMPPClientError {
             throw error
         } catch {
             throw SMPPClientError(code: .tlsConfiguration, detail: "\(error)")
+        }
+    }
+
+    /// A name SNI cannot carry (empty, a NUL, over 255 octets) would fail every connection in the channel
+    /// initializer, retried forever; refuse it here instead, so `run()` throws.
+    private func checkServerName(_ context: NIOSSLContext) throws(SMPPClientError) {
+        guard let name = tlsServerHostname else { return }
+        do {
+            _ = try NIOSSLClientHandler(context: context, serverHostname: name)
+        } catch {
+            let key = configuration.tls.serverName == nil ? "smpp.host" : "smpp.tls.server_name"
+            throw SMPPClientError(code: .tlsConfiguration, detail: "\(key): \(error)")
         }
     }
 
@@ -59,9 +74,14 @@ extension SMPPClient {
 
     /// One connection of `slot`, from connect to close. Returns once the channel is closed, so the slot never has
     /// two connections open.
+    ///
+    /// For a host name with several addresses, Happy Eyeballs runs the channel initializer once per address it
+    /// tries, each on its own channel: every attempt gets its own session and end promise, and only the channel
+    /// that connected is registered with the pool and awaited. (One shared promise let a refused first address end
+    /// the session of the second before it began.)
     func runConnection(_ slot: Slot, tlsContext: NIOSSLContext?, logger: Logger) async -> SessionEnd {
         let eventLoop = eventLoopGroup.next()
-        let endPromise = eventLoop.makePromise(of: SessionEnd.self)
+        let attempts = NIOLockedValueBox<[ConnectionAttempt]>([])
         let settings = sessionSettings(slot)
         let pool = self.pool
         let metrics = self.metrics
@@ -77,15 +97,15 @@ extension SMPPClient {
                         try sync.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
                     }
                     try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder(maximumLength: maximumLength)))
+                    let endPromise = channel.eventLoop.makePromise(of: SessionEnd.self)
                     let handler = SMPPSessionHandler(settings: settings, logger: logger, metrics: metrics,
                                                      delegate: pool, endPromise: endPromise,
                                                      now: channel.eventLoop.now)
                     let handle = SessionHandle(slot: slot.index, canSubmit: slot.kind.canSubmit, handler: handler,
                                                eventLoop: channel.eventLoop)
                     handler.handle = handle
-                    if !pool.connectionOpened(handle) {
-                        // Shutdown began while we connected: the handler unbinds (or closes) at once.
-                        handle.shutdown()
+                    attempts.withLockedValue {
+                        $0.append(ConnectionAttempt(channel: channel, handle: handle, end: endPromise.futureResult))
                     }
                     try sync.addHandler(handler)
                     return channel.eventLoop.makeSucceededVoidFuture()
@@ -93,12 +113,14 @@ extension SMPPClient {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
             }
+        if let makeResolver = resolverOverride.withLockedValue({ $0 }) {
+            bootstrap = bootstrap.resolver(makeResolver(eventLoop))
+        }
         if let localAddress = configuration.localAddress {
             do {
                 bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localAddress, port: 0))
             } catch {
                 logger.error("invalid smpp.local_address", metadata: [SMPPLogKey.error: "\(error)"])
-                endPromise.succeed(SessionEnd(reason: .connectFailed, wasBound: false))
                 return SessionEnd(reason: .connectFailed, wasBound: false)
             }
         }
@@ -109,14 +131,30 @@ extension SMPPClient {
             logger.warning("connect failed", metadata: [
                 SMPPLogKey.port: "\(configuration.port)", SMPPLogKey.error: "\(error)",
             ])
-            endPromise.succeed(SessionEnd(reason: .connectFailed, wasBound: false))
-            pool.connectionClosed(slot: slot.index)
             return SessionEnd(reason: .connectFailed, wasBound: false)
         }
-        let end = (try? await endPromise.futureResult.get()) ?? SessionEnd(reason: .connectionClosed, wasBound: false)
+        let winner = attempts.withLockedValue { attempts in
+            defer { attempts.removeAll() }
+            return attempts.first { $0.channel === channel }
+        }
+        var end = SessionEnd(reason: .connectionClosed, wasBound: false)
+        if let winner {
+            if !pool.connectionOpened(winner.handle) {
+                // Shutdown began while we connected: the handler unbinds (or closes) at once.
+                winner.handle.shutdown()
+            }
+            end = (try? await winner.end.get()) ?? end
+        }
         channel.close(promise: nil)
         try? await channel.closeFuture.get()
         pool.connectionClosed(slot: slot.index)
         return end
     }
+}
+
+/// One channel Happy Eyeballs opened for a slot, with the session on it.
+struct ConnectionAttempt: Sendable {
+    let channel: any Channel
+    let handle: SessionHandle
+    let end: EventLoopFuture<SessionEnd>
 }

@@ -1,6 +1,8 @@
 public import Logging
 public import Metrics
 public import NIOCore
+import NIOConcurrencyHelpers
+import NIOPosix
 import NIOSSL
 import SMPP
 public import ServiceLifecycle
@@ -18,6 +20,8 @@ public final class SMPPClient: Service, Sendable {
     let logger: Logger
     let metrics: SMPPClientMetrics
     let pool: SessionPool
+    /// Tests only: resolves `host` instead of getaddrinfo (to give a name several addresses).
+    let resolverOverride = NIOLockedValueBox<(@Sendable (any EventLoop) -> any Resolver & Sendable)?>(nil)
 
     /// Inbound deliver_sm and data_sm from every receiving session, in arrival order. One consumer; ends when
     /// `run()` returns. Holds at most sessions × `maxInboundInFlight` messages: a request that finds it full is
@@ -43,7 +47,10 @@ public final class SMPPClient: Service, Sendable {
         self.logger = logger
         // Unanswered inbound requests per session are bounded, so the stream holds more only when the application
         // is not reading at all; what overflows then is answered ESME_RX_T_APPN at its deadline and redelivered.
-        let inboundLimit = max(1, configuration.connectionCount * max(1, configuration.maxInboundInFlight))
+        // Computed before validate() runs, so it must not trap on absurd values.
+        let (product, overflow) = configuration.connectionCount.multipliedReportingOverflow(
+            by: max(1, configuration.maxInboundInFlight))
+        let inboundLimit = overflow ? Int.max : max(1, product)
         let (inbound, inboundContinuation) = AsyncStream.makeStream(
             of: SMPPInboundMessage.self, bufferingPolicy: .bufferingOldest(inboundLimit))
         let (events, eventsContinuation) = AsyncStream.makeStream(

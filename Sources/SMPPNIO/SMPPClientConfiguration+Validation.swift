@@ -1,3 +1,5 @@
+public import NIOCore
+
 extension SMPPClientConfiguration {
     /// Checks what the wire or the socket API cannot carry, naming the configuration key at fault (never a secret's
     /// value). `SMPPClient.run()` calls it first.
@@ -14,9 +16,14 @@ extension SMPPClientConfiguration {
         if systemType.utf8.count > 12 { throw fail("smpp.system_type", "is longer than 12 characters") }
         if addressRange.utf8.count > 40 { throw fail("smpp.address_range", "is longer than 40 characters") }
         if sessions < 1 { throw fail("smpp.sessions", "must be at least 1") }
+        if sessions > Self.maximumSessions { throw fail("smpp.sessions", "must be at most \(Self.maximumSessions)") }
         if window < 1 { throw fail("smpp.window", "must be at least 1") }
         if throughput < 0 { throw fail("smpp.throughput", "must be 0 (unlimited) or more") }
         if maxInboundInFlight < 1 { throw fail("maxInboundInFlight", "must be at least 1") }
+        // Checked here, not per connection attempt, where it was only logged and retried forever.
+        if let localAddress, (try? SocketAddress(ipAddress: localAddress, port: 0)) == nil {
+            throw fail("smpp.local_address", "is not an IP address")
+        }
         if (tls.certificateFile == nil) != (tls.keyFile == nil) {
             throw fail("smpp.tls.cert_file", "and smpp.tls.key_file go together")
         }
@@ -27,5 +34,20 @@ extension SMPPClientConfiguration {
         where value.nanoseconds <= 0 {
             throw fail(key, "must be positive")
         }
+        // Timers are added to each other and to the clock; past a day they are a typo, and near Int64.max they trap.
+        for (key, value) in [("smpp.response_timeout", responseTimeout), ("smpp.bind_timeout", bindTimeout),
+                             ("smpp.connect_timeout", connectTimeout), ("smpp.unbind_timeout", unbindTimeout),
+                             ("smpp.enquire_link_interval", enquireLinkInterval),
+                             ("smpp.reconnect.initial_delay", reconnectInitialDelay),
+                             ("smpp.reconnect.max_delay", reconnectMaxDelay),
+                             ("inboundResponseTimeout", inboundResponseTimeout), ("throttlePause", throttlePause)]
+        where value > Self.maximumDuration {
+            throw fail(key, "must be at most 24 h")
+        }
     }
+
+    /// The most sessions (`smpp.sessions`) the client accepts; operators allow a handful.
+    public static let maximumSessions = 1_000
+    /// The longest timeout or delay the client accepts: 24 h.
+    public static let maximumDuration: TimeAmount = .hours(24)
 }

@@ -96,7 +96,9 @@ public struct SMPPClientConfiguration: Sendable, CustomStringConvertible, Custom
 
     /// The connections the client keeps: one per session, two per session for tx+rx.
     public var connectionCount: Int {
-        bindType == .transmitterAndReceiver ? 2 * max(0, sessions) : max(0, sessions)
+        guard bindType == .transmitterAndReceiver else { return max(0, sessions) }
+        let (pairs, overflow) = max(0, sessions).multipliedReportingOverflow(by: 2)
+        return overflow ? Int.max : pairs
     }
 
     /// The same as ``description``: the password masked.

@@ -156,9 +156,15 @@ extension SMPPSessionHandler {
                 break sending
             }
             request.encoded.setInteger(sequenceNumber, at: request.encoded.readerIndex + 12)
-            logger.trace("sending", metadata: [
-                SMPPLogKey.command: "\(request.commandName)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
-            ])
+            if logger.logLevel <= .trace {
+                // Decoded again only when tracing: the hot path never pays for it.
+                var copy = request.encoded
+                let pdu = try? PDU.decode(frame: &copy)
+                logger.trace("sending", metadata: [
+                    SMPPLogKey.command: "\(request.commandName)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
+                    SMPPLogKey.pdu: "\(pdu.map { "\(PDUTrace($0))" } ?? "undecodable")",
+                ])
+            }
             context.write(wrapOutboundOut(request.encoded), promise: nil)
             needsFlush = true
         }

@@ -18,7 +18,14 @@ extension SMPPSessionHandler {
         case .dataSMResp(let response):
             responseReceived(sequenceNumber, pdu.commandStatus, messageID: response.messageID, now: now)
         case .genericNack:
-            run(machine.genericNackReceived(sequenceNumber: sequenceNumber, status: status, now: now), now: now)
+            let action = machine.genericNackReceived(sequenceNumber: sequenceNumber, status: status, now: now)
+            if case .fail = action, WireStatus.isThrottle(status) {
+                metrics.throttleEvents.increment()
+                logger.warning("SMSC throttling (generic_nack); pausing session", metadata: [
+                    SMPPLogKey.statusName: "\(pdu.commandStatus.name)", SMPPLogKey.window: "\(machine.effectiveWindow)",
+                ])
+            }
+            run(action, now: now)
         case .enquireLink:
             run(machine.enquireLinkReceived(sequenceNumber: sequenceNumber, now: now), now: now)
         case .enquireLinkResp:
@@ -90,9 +97,9 @@ extension SMPPSessionHandler {
         }
         inboundIsDataSM[sequenceNumber] = isDataSM
         (isDataSM ? metrics.inboundDataSM : metrics.inboundDeliverSM).increment()
-        guard let handle, let delegate else { return }
+        guard let handle, let delegate, let token = machine.inboundToken(sequenceNumber: sequenceNumber) else { return }
         let responder = InboundResponder { [weak handle] sequenceNumber, status in
-            handle?.answerInbound(sequenceNumber: sequenceNumber, status: status.rawValue)
+            handle?.answerInbound(sequenceNumber: sequenceNumber, status: status.rawValue, token: token)
         }
         delegate.inboundReceived(SMPPInboundMessage(
             body: body, sequenceNumber: sequenceNumber, sessionIndex: settings.slot, responder: responder))

@@ -111,6 +111,11 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         run(machine.connectionClosed(now: now), now: now)
         timer?.cancel()
         timer = nil
+        // afterEvent does not run after this: the window is empty now, and the gauge must say so.
+        if lastOccupancy != 0 {
+            lastOccupancy = 0
+            occupancy.record(0)
+        }
         endPromise.succeed(SessionEnd(reason: endReason ?? .connectionClosed, wasBound: wasBound))
         // The handle holds this handler; letting go of it here breaks the cycle once the session is over.
         handle = nil
@@ -155,7 +160,8 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         let reason: SessionEndReason = error is ByteToMessageDecoderError || error is SMPPDecodeError
             ? .protocolError : .connectionClosed
         if reason == .protocolError {
-            run(machine.protocolErrorOccurred(now: now), now: now)
+            let badLength = (error as? SMPPDecodeError)?.code == .invalidCommandLength
+            run(machine.protocolErrorOccurred(badCommandLength: badLength, now: now), now: now)
         } else {
             run(machine.connectionClosed(now: now), now: now)
         }
@@ -182,9 +188,9 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         afterEvent(now: now)
     }
 
-    func answerInbound(sequenceNumber: UInt32, status: UInt32) {
+    func answerInbound(sequenceNumber: UInt32, status: UInt32, token: UInt64) {
         let now = currentTime
-        run(machine.inboundAnswered(sequenceNumber: sequenceNumber, status: status, now: now), now: now)
+        run(machine.inboundAnswered(sequenceNumber: sequenceNumber, status: status, token: token, now: now), now: now)
         afterEvent(now: now)
     }
 

@@ -52,7 +52,9 @@ final class SessionHandle: Sendable {
     }
 
     /// Delivers an application's answer to an inbound request.
-    func answerInbound(sequenceNumber: UInt32, status: UInt32) {
-        eventLoop.execute { self.handler.value.answerInbound(sequenceNumber: sequenceNumber, status: status) }
+    func answerInbound(sequenceNumber: UInt32, status: UInt32, token: UInt64) {
+        eventLoop.execute {
+            self.handler.value.answerInbound(sequenceNumber: sequenceNumber, status: status, token: token)
+        }
     }
 }

@@ -12,7 +12,8 @@ extension SessionStateMachine {
                 // A repeat of one the application still holds: the first answer will serve both.
                 return .none
             }
-            inbound.insert((), sequenceNumber: sequenceNumber, sentAt: now,
+            lastInboundToken &+= 1
+            inbound.insert(lastInboundToken, sequenceNumber: sequenceNumber, sentAt: now,
                            deadline: now + configuration.inboundResponseTimeout)
             return .deliverInbound(sequenceNumber: sequenceNumber)
         case .closed:
@@ -23,9 +24,15 @@ extension SessionStateMachine {
         return .write(.inboundResponse(sequenceNumber: sequenceNumber, status: WireStatus.incorrectBindStatus))
     }
 
-    /// The application answered an inbound request. A late answer (we already said ESME_RX_T_APPN) is dropped.
-    mutating func inboundAnswered(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
-        guard !isClosed, inbound.remove(sequenceNumber) != nil else { return .none }
+    /// The token of the inbound request the application holds under `sequenceNumber`; its answer must carry it.
+    func inboundToken(sequenceNumber: UInt32) -> UInt64? { inbound.request(for: sequenceNumber) }
+
+    /// The application answered an inbound request. A late answer (we already said ESME_RX_T_APPN) is dropped, also
+    /// when the SMSC has since sent another request with the same sequence number (its token differs).
+    mutating func inboundAnswered(sequenceNumber: UInt32, status: UInt32, token: UInt64? = nil,
+                                  now: NIODeadline) -> Action {
+        guard !isClosed, let held = inbound.request(for: sequenceNumber), token == nil || token == held,
+              inbound.remove(sequenceNumber) != nil else { return .none }
         return .write(.inboundResponse(sequenceNumber: sequenceNumber, status: status))
     }
 

@@ -40,9 +40,11 @@ extension SessionStateMachine {
             if now < until { return .wait }
             pausedUntil = nil
         }
-        guard bucket.take(now: now) else { return .wait }
+        // Look at the bucket first, take the token only once the request is claimed: a withdrawn one costs none.
+        guard bucket.nextAvailable(now: now) <= now else { return .wait }
         let request = pending.removeFirst()
         guard claim(request) else { return .withdrawn(request) }
+        _ = bucket.take(now: now)
         let sequenceNumber = sequenceNumbers.next()
         window.insert(request, sequenceNumber: sequenceNumber, sentAt: now, deadline: now + configuration.responseTimeout)
         return .send(request, sequenceNumber: sequenceNumber)
@@ -56,8 +58,7 @@ extension SessionStateMachine {
             return .unexpectedResponse(sequenceNumber: sequenceNumber)
         }
         if WireStatus.isThrottle(status) {
-            pausedUntil = now + configuration.throttlePause
-            effectiveWindow = max(1, effectiveWindow / 2)
+            slowDown(now: now)
         } else if status == WireStatus.ok, effectiveWindow < max(1, configuration.window) {
             effectiveWindow += 1
         }
@@ -68,6 +69,8 @@ extension SessionStateMachine {
     mutating func genericNackReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
         if let entry = window.remove(sequenceNumber) {
+            // Some SMSCs refuse an over-rate submit with generic_nack ESME_RTHROTTLED: slow down all the same.
+            if WireStatus.isThrottle(status) { slowDown(now: now) }
             return .fail(entry.request, sequenceNumber: sequenceNumber, .genericNack(status: status))
         }
         switch state {
@@ -94,6 +97,12 @@ extension SessionStateMachine {
             return .unexpectedResponse(sequenceNumber: sequenceNumber)
         }
         return .fail(entry.request, sequenceNumber: sequenceNumber, .malformedResponse)
+    }
+
+    /// The SMSC asked us to slow down: pause sending and halve the effective window (grown back by accepted submits).
+    private mutating func slowDown(now: NIODeadline) {
+        pausedUntil = now + configuration.throttlePause
+        effectiveWindow = max(1, effectiveWindow / 2)
     }
 
     /// After a response: once shutdown is waiting and everything is answered, unbind.

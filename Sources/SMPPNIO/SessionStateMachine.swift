@@ -90,7 +90,10 @@ struct SessionStateMachine<Request> {
     var sequenceNumbers: SequenceNumberGenerator
     var window = SessionWindow<Request>()
     var pending = CircularBuffer<Request>()
-    var inbound = SessionWindow<Void>()
+    /// Inbound requests the application holds, each with the token its answer must carry: the SMSC may reuse a
+    /// sequence number once we answered it (at the timeout), and a late answer must not answer the newcomer.
+    var inbound = SessionWindow<UInt64>()
+    var lastInboundToken: UInt64 = 0
     var bucket: TokenBucket
     /// The window in force: lowered by throttling, grown back by one per accepted submit.
     var effectiveWindow: Int
@@ -203,10 +206,13 @@ struct SessionStateMachine<Request> {
         lastReceived = now
     }
 
-    /// The bytes could not be framed or parsed: nothing on this connection can be trusted any more.
-    mutating func protocolErrorOccurred(now: NIODeadline) -> Action {
+    /// The bytes could not be framed or parsed: nothing on this connection can be trusted any more. A bad
+    /// command_length is answered generic_nack ESME_RINVCMDLEN with sequence 0 first (reference/SMPP-3.4.md §1).
+    mutating func protocolErrorOccurred(badCommandLength: Bool = false, now: NIODeadline) -> Action {
         if isClosed { return .none }
-        return close(.protocolError)
+        let nack: OutboundPDU? = badCommandLength
+            ? .genericNack(sequenceNumber: 0, status: WireStatus.invalidCommandLength) : nil
+        return close(.protocolError, write: nack)
     }
 
     /// The connection went away.

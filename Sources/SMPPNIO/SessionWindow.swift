@@ -30,6 +30,9 @@ public struct SessionWindow<Request> {
     /// Whether `sequenceNumber` is outstanding.
     public func contains(_ sequenceNumber: UInt32) -> Bool { entries[sequenceNumber] != nil }
 
+    /// What the caller attached to the outstanding `sequenceNumber`, or nil.
+    public func request(for sequenceNumber: UInt32) -> Request? { entries[sequenceNumber]?.request }
+
     /// Records a request sent at `now` that times out at `deadline`.
     public mutating func insert(_ request: Request, sequenceNumber: UInt32, sentAt now: NIODeadline, deadline: NIODeadline) {
         entries[sequenceNumber] = Entry(request: request, sentAt: now, deadline: deadline)

@@ -62,9 +62,10 @@ public struct TokenBucket: Sendable {
         refill(now: now)
         if level >= Self.unit { return now }
         let missing = Self.unit - level
-        // Round up so that at the returned time the token really is there.
+        // Round up so that at the returned time the token really is there (without `missing + rate - 1`, which
+        // overflows for a configured rate near Int.max).
         let rate = Int64(ratePerSecond)
-        let nanoseconds = (missing + rate - 1) / rate
+        let nanoseconds = missing / rate + (missing % rate == 0 ? 0 : 1)
         return now + .nanoseconds(nanoseconds)
     }
 }

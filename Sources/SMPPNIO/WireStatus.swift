@@ -2,6 +2,7 @@
 /// works on raw wire values so it stays independent of the codec; everything else passes through untouched.
 enum WireStatus {
     static let ok: UInt32 = 0x0000_0000
+    static let invalidCommandLength: UInt32 = 0x0000_0002
     static let invalidCommandID: UInt32 = 0x0000_0003
     static let incorrectBindStatus: UInt32 = 0x0000_0004
     static let alreadyBound: UInt32 = 0x0000_0005

@@ -40,6 +40,13 @@ import Testing
         #expect(rejectedKey { $0.responseTimeout = .zero } == "smpp.response_timeout")
     }
 
+    /// An unparsable smpp.local_address was only logged at each connection attempt and retried forever.
+    @Test func localAddressMustBeAnIPAddress() throws {
+        #expect(rejectedKey { $0.localAddress = "smsc.example" } == "smpp.local_address")
+        #expect(rejectedKey { $0.localAddress = "127.0.0.1" } == nil)
+        #expect(rejectedKey { $0.localAddress = "::1" } == nil)
+    }
+
     @Test func errorsNeverCarryThePassword() {
         var configuration = base()
         configuration.password = "toolongpassword"
@@ -59,6 +66,48 @@ import Testing
         await #expect(throws: SMPPClientError.self) { try await client.run() }
         let result = await submitResult(client, Loopback.message(0))
         #expect(result.errorCode == .notRunning)
+    }
+}
+
+extension ConfigurationValidationTests {
+    /// `SMPPClient.init` multiplied sessions × 2 × maxInboundInFlight before `validate()` ran, and `run()` added the
+    /// configured timeouts for the shutdown deadline: huge values trapped instead of being refused.
+    @Test func hugeValuesAreRefusedWithoutTrapping() async throws {
+        #expect(rejectedKey { $0.sessions = Int.max } == "smpp.sessions")
+        #expect(rejectedKey { $0.responseTimeout = .nanoseconds(.max) } == "smpp.response_timeout")
+        #expect(rejectedKey { $0.unbindTimeout = .nanoseconds(.max) } == "smpp.unbind_timeout")
+        var configuration = base()
+        configuration.bindType = .transmitterAndReceiver
+        configuration.sessions = Int.max
+        configuration.maxInboundInFlight = Int.max
+        #expect(configuration.connectionCount == Int.max)
+        let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                logger: Logger(label: "test"))
+        await #expect(throws: SMPPClientError.self) { try await client.run() }
+    }
+}
+
+extension ConfigurationValidationTests {
+    /// A server name SNI cannot carry (empty, NUL, over 255 octets) made every connection fail in the channel
+    /// initializer, retried forever with a warning; run() never said the configuration was unusable.
+    @Test(.timeLimit(.minutes(1)), arguments: ["", "bad\u{0}name", String(repeating: "a", count: 256)])
+    func unusableTLSServerNameThrowsFromRun(serverName: String) async throws {
+        var configuration = base()
+        configuration.host = "127.0.0.1"
+        configuration.port = 9  // nothing needs to listen: run() must refuse before it connects
+        configuration.tls.caFile = TestCertificates.path("ca.pem")
+        configuration.tls.serverName = serverName
+        configuration.reconnectInitialDelay = .milliseconds(10)
+        configuration.reconnectMaxDelay = .milliseconds(10)
+        let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                logger: Logger(label: "test"))
+        do {
+            try await client.run()
+            Issue.record("run() returned")
+        } catch let error as SMPPClientError {
+            #expect(error.code == .tlsConfiguration)
+            #expect(error.detail?.hasPrefix("smpp.tls.server_name") == true)
+        }
     }
 }
 

@@ -38,7 +38,8 @@ struct HandlerHarness {
     let endPromise: EventLoopPromise<SessionEnd>
     var loop: EmbeddedEventLoop { channel.embeddedEventLoop }
 
-    init(kind: SessionBindKind = .transceiver, window: Int = 2, maxInbound: Int = 4) throws {
+    init(kind: SessionBindKind = .transceiver, window: Int = 2, maxInbound: Int = 4,
+         metrics: SMPPClientMetrics = SMPPClientMetrics()) throws {
         var machine = SessionStateMachine<OutboundSubmit>.Configuration()
         machine.window = window
         machine.responseTimeout = .seconds(5)
@@ -51,7 +52,7 @@ struct HandlerHarness {
             slot: 0, kind: kind, bind: BindRequest(systemID: "acme", password: "secret"), host: "127.0.0.1",
             port: 2775, machine: machine)
         endPromise = channel.eventLoop.makePromise(of: SessionEnd.self)
-        handler = SMPPSessionHandler(settings: settings, logger: Logger(label: "test"), metrics: SMPPClientMetrics(),
+        handler = SMPPSessionHandler(settings: settings, logger: Logger(label: "test"), metrics: metrics,
                                      delegate: delegate, endPromise: endPromise, now: channel.embeddedEventLoop.now)
         handle = SessionHandle(slot: 0, canSubmit: kind.canSubmit, handler: handler, eventLoop: channel.eventLoop)
         handler.handle = handle

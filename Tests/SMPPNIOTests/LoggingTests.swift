@@ -57,6 +57,18 @@ struct LoggingTests {
         #expect(!lines.contains { $0.text.contains(Loopback.password) })
     }
 
+    /// Issue 3 item 8 asks for a full PDU trace: outbound submits were traced as command name and sequence only.
+    @Test func traceShowsTheSubmittedPDUInFull() async throws {
+        let log = CapturedLog()
+        let loopback = try await Loopback.start(logger: log.logger(level: .trace), client: { $0.sessions = 1 })
+        let outcomes = await loopback.submitAll(1)
+        loopback.expectRecordsMatch(outcomes, count: 1)
+        try await loopback.stop()
+        let destination = Loopback.message(0).destination.address
+        #expect(log.all.contains { $0.level == .trace && $0.text.hasPrefix("sending")
+            && $0.text.contains("submit_sm") && $0.text.contains(destination) })
+    }
+
     @Test func badCredentialsLogOneErrorLinePerAttempt() async throws {
         let log = CapturedLog()
         let loopback = try await Loopback.start(logger: log.logger(level: .info), client: {

@@ -33,7 +33,8 @@ struct Loopback {
         metrics: (any MetricsFactory)? = nil,
         logger clientLogger: Logger? = nil,
         simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
-        client configureClient: (inout SMPPClientConfiguration) -> Void = { _ in }
+        client configureClient: (inout SMPPClientConfiguration) -> Void = { _ in },
+        beforeRun: (SMPPClient) -> Void = { _ in }
     ) async throws -> Loopback {
         var simulatorConfiguration = SMSCSimulatorConfiguration(
             accounts: [SimulatorAccount(systemID: systemID, password: password, maxSessions: maxSessions)])
@@ -63,6 +64,7 @@ struct Loopback {
         if clientLogger == nil { logger.logLevel = .warning }
         let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
                                 logger: logger, metricsFactory: metrics ?? MetricsSystem.factory)
+        beforeRun(client)
         let group = ServiceGroup(services: [client], logger: logger)
         let running = Task { try await group.run() }
         return Loopback(simulator: simulator, client: client, group: group, running: running)

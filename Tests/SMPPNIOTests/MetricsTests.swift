@@ -1,4 +1,5 @@
 import Metrics
+import NIOCore
 import MetricsTestKit
 import SMPP
 import SMSCSimulator
@@ -37,5 +38,23 @@ struct MetricsTests {
         #expect(metrics.counterTotal(label: SMPPClientMetrics.reconnectsName) >= 1)
         #expect(counters.connectionsDropped > 0)
         #expect(try metrics.expectGauge(SMPPClientMetrics.sessionsBoundName).lastValue == 0)
+    }
+}
+
+@Suite struct WindowOccupancyGaugeTests {
+    /// The gauge was only recorded after events that reach `afterEvent`; a connection that dropped with requests
+    /// outstanding left it at its last value, and the next session of the slot records only on a change.
+    @Test func aDroppedConnectionSetsTheWindowOccupancyToZero() throws {
+        let metrics = TestMetrics()
+        let harness = try HandlerHarness(window: 2, metrics: SMPPClientMetrics(factory: metrics))
+        try harness.bind()
+        let results = ResultBox()
+        try harness.submit("a", results: results)
+        try harness.submit("b", results: results)
+        let gauge = try metrics.expectGauge(SMPPClientMetrics.windowOccupancyName, [("session", "0")])
+        #expect(gauge.lastValue == 2)
+        harness.channel.pipeline.fireChannelInactive()
+        #expect(results.all.count == 2)
+        #expect(gauge.lastValue == 0)
     }
 }

@@ -78,3 +78,29 @@ final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
         #expect(harness.channel.isActive)
     }
 }
+
+@Suite struct LateInboundAnswerTests {
+    /// The application answers an MO after the client already said ESME_RX_T_APPN, and the SMSC has meanwhile sent
+    /// a new deliver_sm with the same sequence number: the late answer must not answer the new message, which the
+    /// application has not handled yet (DESIGN §3: ESME_ROK only once the event is safe).
+    @Test func aLateAnswerDoesNotAnswerANewRequestWithTheSameSequenceNumber() throws {
+        let harness = try HandlerHarness()
+        try harness.bind()
+        _ = try harness.allWritten()
+        let deliver = DeliverSM(destination: Address(address: "1"))
+        try harness.receive(.deliverSM(deliver), sequenceNumber: 9)
+        let first = try #require(harness.delegate.inbound.first)
+        harness.loop.advanceTime(by: .seconds(3))
+        let timeoutAnswer = try #require(try harness.written())
+        #expect(timeoutAnswer.sequenceNumber == 9 && timeoutAnswer.commandStatus == .receiverTemporaryAppError)
+        try harness.receive(.deliverSM(deliver), sequenceNumber: 9)
+        #expect(harness.delegate.inbound.count == 2)
+        first.respond(status: .ok)
+        harness.loop.run()
+        #expect(try harness.written() == nil, "the late answer to the first deliver_sm answered the second")
+        harness.delegate.inbound[1].respond(status: .ok)
+        harness.loop.run()
+        let answer = try #require(try harness.written())
+        #expect(answer.sequenceNumber == 9 && answer.commandStatus == .ok)
+    }
+}

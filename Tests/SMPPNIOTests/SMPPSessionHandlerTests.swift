@@ -205,4 +205,22 @@ import Testing
         _ = try? harness.channel.writeInbound(buffer)
         #expect(harness.delegate.ended.first?.0 == .protocolError)
     }
+
+    /// reference/SMPP-3.4.md §1: on a command_length below 16 or above the cap, answer generic_nack ESME_RINVCMDLEN
+    /// with sequence 0 before closing (as jsmpp and our simulator do); the client only closed.
+    @Test func badCommandLengthIsAnsweredWithGenericNackBeforeClosing() throws {
+        let harness = try HandlerHarness()
+        try harness.bind()
+        _ = try harness.allWritten()
+        var buffer = ByteBuffer()
+        buffer.writeInteger(UInt32(0x7FFF_FFFF))  // command_length above the cap
+        buffer.writeInteger(UInt32(0x0000_0005))
+        buffer.writeInteger(UInt32(0))
+        buffer.writeInteger(UInt32(3))
+        _ = try? harness.channel.writeInbound(buffer)
+        #expect(harness.delegate.ended.first?.0 == .protocolError)
+        let nack = try #require(try harness.written(), "nothing was written before the close")
+        #expect(nack.body == .genericNack && nack.sequenceNumber == 0 && nack.commandStatus == .invalidCommandLength)
+        #expect(!harness.channel.isActive)
+    }
 }

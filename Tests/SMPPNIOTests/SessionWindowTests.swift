@@ -96,6 +96,21 @@ import Testing
         #expect(next.map(\.0) == ["r8", "r9", "r10", "r11"])
     }
 
+    /// Some SMSCs refuse an over-rate submit with generic_nack carrying ESME_RTHROTTLED (Kannel pauses on that too):
+    /// it fails the request and must slow the session down like a throttled submit_sm_resp.
+    @Test func genericNackThrottleAlsoPausesAndHalves() {
+        var machine = boundMachine(window: 8)
+        for index in 0..<10 { _ = machine.submitRequested("r\(index)", now: t0) }
+        #expect(drain(&machine, now: t0).count == 8)
+        guard case .fail("r0", 2, .genericNack(status: 0x58)) = machine.genericNackReceived(
+            sequenceNumber: 2, status: 0x58, now: t0)
+        else { Issue.record("expected the request to fail"); return }
+        #expect(machine.effectiveWindow == 4)
+        #expect(machine.pausedUntil == t0 + .seconds(1))
+        _ = machine.genericNackReceived(sequenceNumber: 3, status: 0x03, now: t0)
+        #expect(machine.effectiveWindow == 4, "only throttle statuses slow down")
+    }
+
     @Test func pauseEndIsTheNextDeadline() {
         var machine = boundMachine(window: 8)
         _ = machine.submitRequested("a", now: t0)
@@ -150,5 +165,17 @@ import Testing
             Issue.record("expected b with the first sequence number"); return
         }
         #expect(machine.window.count == 1)
+    }
+
+    /// A withdrawn request used up a token of the throughput cap, delaying the next real one by a whole interval.
+    @Test func withdrawnRequestTakesNoThroughputToken() {
+        var machine = boundMachine(window: 3, throughput: 1)
+        for name in ["a", "b"] { _ = machine.submitRequested(name, now: t0) }
+        guard case .withdrawn("a") = machine.nextSend(now: t0, claim: { $0 != "a" }) else {
+            Issue.record("expected a withdrawn"); return
+        }
+        guard case .send("b", _) = machine.nextSend(now: t0, claim: { $0 != "a" }) else {
+            Issue.record("expected b at once: nothing was sent yet"); return
+        }
     }
 }

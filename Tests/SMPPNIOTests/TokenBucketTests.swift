@@ -25,6 +25,15 @@ func taken(_ bucket: inout TokenBucket, _ now: NIODeadline) -> Bool { bucket.tak
         #expect(taken(&bucket, next))
     }
 
+    /// A configured rate near Int.max once overflowed `missing + rate - 1` and trapped in the session's deadline.
+    @Test func hugeRateNeverTraps() {
+        var bucket = TokenBucket(ratePerSecond: Int.max, now: start)
+        #expect(taken(&bucket, start))
+        let next = bucket.nextAvailable(now: start)
+        #expect(next == start + .nanoseconds(1))
+        #expect(taken(&bucket, next))
+    }
+
     @Test func countsTokensOverOneSecond() {
         var bucket = TokenBucket(ratePerSecond: 50, now: start)
         var count = 0
