@@ -20,6 +20,11 @@ extension SMPPClientConfiguration {
         if window < 1 { throw fail("smpp.window", "must be at least 1") }
         if throughput < 0 { throw fail("smpp.throughput", "must be 0 (unlimited) or more") }
         if maxInboundInFlight < 1 { throw fail("maxInboundInFlight", "must be at least 1") }
+        // Below ~1 KiB a legal deliver_sm (254-octet short_message plus TLVs) is refused and the session loops
+        // through reconnects; above 16 MiB one peer could make us buffer without bound.
+        if !Self.pduLengthRange.contains(maximumPDULength) {
+            throw fail("maximumPDULength", "must be \(Self.pduLengthRange.lowerBound)…\(Self.pduLengthRange.upperBound) octets")
+        }
         // Checked here, not per connection attempt, where it was only logged and retried forever.
         if let localAddress, (try? SocketAddress(ipAddress: localAddress, port: 0)) == nil {
             throw fail("smpp.local_address", "is not an IP address")
@@ -50,4 +55,7 @@ extension SMPPClientConfiguration {
     public static let maximumSessions = 1_000
     /// The longest timeout or delay the client accepts: 24 h.
     public static let maximumDuration: TimeAmount = .hours(24)
+
+    /// The command_length caps ``maximumPDULength`` may take, in octets.
+    public static let pduLengthRange = 1_024...16_777_216
 }

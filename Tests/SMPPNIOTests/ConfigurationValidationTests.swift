@@ -41,6 +41,12 @@ import Testing
     }
 
     /// An unparsable smpp.local_address was only logged at each connection attempt and retried forever.
+    @Test func pduLengthCapMustLetARealDeliverSMThrough() {
+        #expect(rejectedKey { $0.maximumPDULength = 16 } == "maximumPDULength")
+        #expect(rejectedKey { $0.maximumPDULength = Int.max } == "maximumPDULength")
+        #expect(rejectedKey { $0.maximumPDULength = 1_024 } == nil)
+    }
+
     @Test func localAddressMustBeAnIPAddress() throws {
         #expect(rejectedKey { $0.localAddress = "smsc.example" } == "smpp.local_address")
         #expect(rejectedKey { $0.localAddress = "127.0.0.1" } == nil)
