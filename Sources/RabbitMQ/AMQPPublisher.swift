@@ -7,7 +7,7 @@ public import Logging
 /// broker blocks publishing (resource alarm) or the connection is being re-established, publishes wait (up to the
 /// confirm timeout) instead of being dropped. The connection reconnects by itself with backoff and jitter.
 public final class AMQPPublisher: Sendable {
-    private let loop: ConnectionLoop<PublisherDriver>
+    let loop: ConnectionLoop<PublisherDriver>
     /// Connection events (connected, disconnected, blocked, unblocked); the newest 64 are kept if nobody reads.
     public let events: AsyncStream<AMQPConnectionEvent>
 
@@ -22,6 +22,12 @@ public final class AMQPPublisher: Sendable {
             confirmTimeout: configuration.confirmTimeout, logger: logger, events: continuation)
         self.loop = ConnectionLoop(
             configuration: configuration, driver: driver, name: "amqp-publisher", logger: logger, events: continuation)
+    }
+
+    /// Dropped without ``close()``: the connection thread closes the connection and stops. (A publish in progress
+    /// keeps its publisher alive, so nothing is waiting on it at this point.)
+    deinit {
+        loop.abandon()
     }
 
     /// True while connected and set up (topology declared; consuming or in confirm mode); false while

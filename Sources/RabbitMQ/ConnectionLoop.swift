@@ -106,6 +106,28 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         }
     }
 
+    /// Asks the thread to finish without waiting for it: the owner went away without ``close()``. The thread
+    /// still closes gracefully (outstanding confirms, bounded by the confirm timeout) and releases the loop.
+    func abandon() {
+        let running = phase.withLock { state -> Bool in
+            switch state.phase {
+            case .notStarted, .finished:
+                state.phase = .finished
+                return false
+            case .starting, .running:
+                return true
+            }
+        }
+        if running {
+            _ = mailbox.requestStop()
+        } else {
+            for command in mailbox.finish() {
+                Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
+            }
+            events.finish()
+        }
+    }
+
     // MARK: - The thread
 
     private func run() {
