@@ -71,9 +71,18 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         }
     }
 
-    /// Posts a command; fails it right away (and returns false) when the thread has stopped.
+    /// Posts a command; fails it right away (and returns false) when the thread has stopped, or has not been
+    /// started: no thread would ever take it (nor time it out), so its caller would wait forever.
     @discardableResult
     func post(_ command: Driver.Command) -> Bool {
+        let started = phase.withLock { state -> Bool in
+            if case .notStarted = state.phase { return false }
+            return true
+        }
+        guard started else {
+            Driver.reject(command, AMQPError(code: .notConnected, message: "connect() has not been called"))
+            return false
+        }
         guard mailbox.post(command) else {
             Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
             return false

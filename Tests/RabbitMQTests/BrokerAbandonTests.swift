@@ -59,3 +59,34 @@ extension BrokerTests {
         }
     }
 }
+
+@Suite struct BeforeConnectTests {
+    /// Runs `operation` against a publisher that was never connected. If it is still waiting after 5 s the
+    /// publisher is closed (which fails whatever it holds with `closed`), so a hang shows as a wrong code.
+    func outcome(_ operation: @escaping @Sendable (AMQPPublisher) async throws -> Void) async throws -> AMQPError.Code? {
+        let publisher = AMQPPublisher(configuration: try TestBroker.configuration())
+        let attempt = Task { () -> AMQPError.Code? in
+            do {
+                try await operation(publisher)
+                return nil
+            } catch {
+                return (error as? AMQPError)?.code
+            }
+        }
+        let rescue = Task {
+            try await Task.sleep(for: .seconds(5))
+            await publisher.close()
+        }
+        let code = await attempt.value
+        rescue.cancel()
+        return code
+    }
+
+    @Test func publishingBeforeConnectFailsAtOnceInsteadOfWaitingForever() async throws {
+        #expect(try await outcome { try await $0.publish([1], routingKey: "q") } == .notConnected)
+    }
+
+    @Test func topologyBeforeConnectFailsAtOnceInsteadOfWaitingForever() async throws {
+        #expect(try await outcome { try await $0.purgeQueue("q") } == .notConnected)
+    }
+}
