@@ -180,7 +180,10 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
                 timeout = min(timeout, lastHeartbeatSent + interval / 2 - now)
                 if !driver.readsFrames {
                     lastReceived = now  // not reading: silence proves nothing
-                } else if now - lastReceived > interval * 2 {
+                } else if now - lastReceived > interval * 2,
+                    !link.hasPendingInput, !Mailbox<Driver.Command>.hasInput(link.socketDescriptor)
+                {
+                    // Input waiting to be read (after a long stretch away from reading) is not silence.
                     throw AMQPError(
                         code: .heartbeatTimeout, message: "nothing from the broker for \(interval * 2)")
                 }
