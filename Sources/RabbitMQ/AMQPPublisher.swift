@@ -51,7 +51,9 @@ public final class AMQPPublisher: Sendable {
     ///   - properties: properties and headers; persistent by default.
     ///   - mandatory: when true, a message no queue receives fails with `unroutable` (reply 312).
     /// - Throws: ``AMQPError`` with code `publishNacked`, `unroutable`, `connectionLost` / `channelClosed` (in
-    ///   flight at a loss; may or may not have arrived), `publishTimedOut`, `notConnected` (never sent) or `closed`.
+    ///   flight at a loss; may or may not have arrived), `publishTimedOut`, `notConnected` (never sent),
+    ///   `invalidMessage` (cannot be encoded: a name or property over 255 octets, properties larger than a frame;
+    ///   never sent) or `closed`.
     public func publish(
         _ body: [UInt8],
         exchange: String = "",

@@ -116,6 +116,9 @@ final class RawConnection {
         _ = amqp_destroy_connection(state)
     }
 
+    /// The negotiated largest frame, octets.
+    var frameMax: Int { Int(amqp_get_frame_max(state)) }
+
     /// The socket to poll for input.
     var socketDescriptor: Int32 { amqp_get_sockfd(state) }
 
