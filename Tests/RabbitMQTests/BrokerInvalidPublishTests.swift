@@ -66,3 +66,37 @@ extension BrokerTests {
         }
     }
 }
+
+extension BrokerTests {
+    @Suite(.timeLimit(.minutes(1))) struct InvalidTopology {
+        /// A name over 255 octets is refused before anything is sent, as invalidConfiguration; the connection and
+        /// its publishes are unaffected (before: the library failed mid-call and the connection was dropped).
+        @Test func anOverlongNameIsRefusedWithoutDroppingTheConnection() async throws {
+            let publisher = try await TestBroker.publisher()
+            let long = String(repeating: "n", count: 300)
+            let attempts: [@Sendable () async throws -> Void] = [
+                { try await publisher.declareQueue(AMQPQueue(name: long)) },
+                { try await publisher.declare(AMQPTopology(exchanges: [AMQPExchange(name: long)])) },
+                { try await publisher.purgeQueue(long) },
+                { try await publisher.deleteExchange(long) },
+            ]
+            for attempt in attempts {
+                do {
+                    try await attempt()
+                    Issue.record("an overlong name was accepted")
+                } catch let error as AMQPError {
+                    #expect(error.code == .invalidConfiguration, "\(error)")
+                }
+                #expect(publisher.isConnected)
+            }
+            let queue = TestBroker.uniqueName("names")
+            try await publisher.declareQueue(AMQPQueue(name: queue, durable: false))
+            try await publisher.publish([1], routingKey: queue)
+            try await publisher.deleteQueue(queue)
+            await publisher.close()
+            var disconnections = 0
+            for await event in publisher.events where event.isDisconnected { disconnections += 1 }
+            #expect(disconnections == 0)
+        }
+    }
+}
