@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the TEST-ONLY certificates in Tests/Certificates (committed; never use them outside tests):
-# a CA, a server certificate for localhost/127.0.0.1, a client certificate, and an unrelated CA for
-# "wrong CA" tests. Valid for 20 years.
+# a CA, a server certificate for localhost/127.0.0.1, a client certificate (its key also encrypted, password
+# "s3cret"), and an unrelated CA for "wrong CA" tests. Valid for 20 years.
 set -euo pipefail
 out="${1:-$(dirname "$0")/../Tests/Certificates}"
 mkdir -p "$out"; cd "$out"
@@ -26,6 +26,8 @@ extendedKeyUsage=serverAuth
 basicConstraints=CA:FALSE"
 issue client "smpp-bridge test client" "extendedKeyUsage=clientAuth
 basicConstraints=CA:FALSE"
+# The client key again, encrypted under the password "s3cret" (keyPassword tests).
+openssl pkey -in client.key -aes256 -passout pass:s3cret -out client-encrypted.key
 rm -f ca.srl
 chmod 644 ./*.key
 echo "test certificates written to $(pwd)"

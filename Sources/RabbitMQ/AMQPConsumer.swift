@@ -7,7 +7,7 @@ public import Logging
 /// connection or a broker cancel (queue deleted) it reconnects with backoff and jitter, declares its topology again
 /// and resumes; deliveries of the lost connection are redelivered by the broker (`redelivered` set).
 public final class AMQPConsumer: Sendable {
-    private let loop: ConnectionLoop<ConsumerDriver>
+    let loop: ConnectionLoop<ConsumerDriver>
     private let generation = GenerationCell()
     /// The deliveries, in arrival order (iterate from one task).
     public let deliveries: AMQPDeliveries
@@ -43,6 +43,11 @@ public final class AMQPConsumer: Sendable {
         loop = ConnectionLoop(
             configuration: configuration, driver: driver, name: "amqp-consumer", logger: logger, events: continuation)
         wake.loop = loop
+    }
+
+    /// Dropped without ``close()``: the connection thread closes the connection and stops; ``deliveries`` ends.
+    deinit {
+        loop.abandon()
     }
 
     /// True while connected and set up (topology declared; consuming or in confirm mode); false while
@@ -99,8 +104,9 @@ public final class AMQPConsumer: Sendable {
     }
 }
 
-/// Lets the delivery buffer, created before the loop, wake the loop later.
+/// Lets the delivery buffer, created before the loop, wake the loop later. Weak: the loop owns the buffer
+/// (through its driver), so a strong reference here would keep every consumer's loop and pipe alive forever.
 private final class WakeBox: @unchecked Sendable {
     // Written once in AMQPConsumer.init before any delivery exists, then only read.
-    var loop: ConnectionLoop<ConsumerDriver>?
+    weak var loop: ConnectionLoop<ConsumerDriver>?
 }

@@ -10,6 +10,7 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
             case invalidConfiguration, connectionFailed, authenticationFailed, tlsFailed, connectionLost
             case heartbeatTimeout, channelClosed, connectionClosedByBroker, publishNacked, unroutable
             case publishTimedOut, notConnected, consumerCancelled, staleDelivery, closed, operationFailed
+            case invalidMessage
         }
         let base: Base
 
@@ -43,6 +44,9 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let staleDelivery = Code(base: .staleDelivery)
         /// The publisher or consumer was closed.
         public static let closed = Code(base: .closed)
+        /// The publish cannot be encoded (exchange, routing key or a property over 255 octets, properties and
+        /// headers larger than a frame); nothing was sent and the connection is unaffected. Retrying cannot help.
+        public static let invalidMessage = Code(base: .invalidMessage)
         /// Any other library failure (the status says which).
         public static let operationFailed = Code(base: .operationFailed)
 
@@ -88,7 +92,7 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
     var breaksConnection: Bool {
         switch code.base {
         case .channelClosed, .publishNacked, .unroutable, .publishTimedOut, .notConnected, .staleDelivery,
-            .invalidConfiguration:
+            .invalidConfiguration, .invalidMessage:
             return false
         default:
             return true

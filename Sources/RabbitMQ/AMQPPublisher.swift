@@ -7,7 +7,7 @@ public import Logging
 /// broker blocks publishing (resource alarm) or the connection is being re-established, publishes wait (up to the
 /// confirm timeout) instead of being dropped. The connection reconnects by itself with backoff and jitter.
 public final class AMQPPublisher: Sendable {
-    private let loop: ConnectionLoop<PublisherDriver>
+    let loop: ConnectionLoop<PublisherDriver>
     /// Connection events (connected, disconnected, blocked, unblocked); the newest 64 are kept if nobody reads.
     public let events: AsyncStream<AMQPConnectionEvent>
 
@@ -22,6 +22,12 @@ public final class AMQPPublisher: Sendable {
             confirmTimeout: configuration.confirmTimeout, logger: logger, events: continuation)
         self.loop = ConnectionLoop(
             configuration: configuration, driver: driver, name: "amqp-publisher", logger: logger, events: continuation)
+    }
+
+    /// Dropped without ``close()``: the connection thread closes the connection and stops. (A publish in progress
+    /// keeps its publisher alive, so nothing is waiting on it at this point.)
+    deinit {
+        loop.abandon()
     }
 
     /// True while connected and set up (topology declared; consuming or in confirm mode); false while
@@ -45,7 +51,9 @@ public final class AMQPPublisher: Sendable {
     ///   - properties: properties and headers; persistent by default.
     ///   - mandatory: when true, a message no queue receives fails with `unroutable` (reply 312).
     /// - Throws: ``AMQPError`` with code `publishNacked`, `unroutable`, `connectionLost` / `channelClosed` (in
-    ///   flight at a loss; may or may not have arrived), `publishTimedOut`, `notConnected` (never sent) or `closed`.
+    ///   flight at a loss; may or may not have arrived), `publishTimedOut`, `notConnected` (never sent),
+    ///   `invalidMessage` (cannot be encoded: a name or property over 255 octets, properties larger than a frame;
+    ///   never sent) or `closed`.
     public func publish(
         _ body: [UInt8],
         exchange: String = "",

@@ -117,8 +117,11 @@ struct ConfirmTracker<Waiter> {
         // A tag below the window was already settled (or timed out); above it is a broker bug: ignore both.
         guard tag >= firstSequence, tag < nextSequence else { return [] }
         let last = Int(tag - firstSequence)
+        // Everything up to `last` may already be settled (timed out, or acked singly): then head is past it.
+        let first = multiple ? head : last
+        guard first <= last, last >= head else { return [] }
         var result: [(Waiter, Outcome)] = []
-        for index in (multiple ? head : last)...last where index >= head {
+        for index in first...last {
             if let entry = entries[index] {
                 result.append((entry.waiter, outcome(entry)))
                 entries[index] = nil

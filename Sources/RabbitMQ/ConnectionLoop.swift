@@ -71,9 +71,18 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         }
     }
 
-    /// Posts a command; fails it right away (and returns false) when the thread has stopped.
+    /// Posts a command; fails it right away (and returns false) when the thread has stopped, or has not been
+    /// started: no thread would ever take it (nor time it out), so its caller would wait forever.
     @discardableResult
     func post(_ command: Driver.Command) -> Bool {
+        let started = phase.withLock { state -> Bool in
+            if case .notStarted = state.phase { return false }
+            return true
+        }
+        guard started else {
+            Driver.reject(command, AMQPError(code: .notConnected, message: "connect() has not been called"))
+            return false
+        }
         guard mailbox.post(command) else {
             Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
             return false
@@ -103,6 +112,28 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
                     continuation.resume()
                 }
             }
+        }
+    }
+
+    /// Asks the thread to finish without waiting for it: the owner went away without ``close()``. The thread
+    /// still closes gracefully (outstanding confirms, bounded by the confirm timeout) and releases the loop.
+    func abandon() {
+        let running = phase.withLock { state -> Bool in
+            switch state.phase {
+            case .notStarted, .finished:
+                state.phase = .finished
+                return false
+            case .starting, .running:
+                return true
+            }
+        }
+        if running {
+            _ = mailbox.requestStop()
+        } else {
+            for command in mailbox.finish() {
+                Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
+            }
+            events.finish()
         }
     }
 
@@ -149,7 +180,10 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
                 timeout = min(timeout, lastHeartbeatSent + interval / 2 - now)
                 if !driver.readsFrames {
                     lastReceived = now  // not reading: silence proves nothing
-                } else if now - lastReceived > interval * 2 {
+                } else if now - lastReceived > interval * 2,
+                    !link.hasPendingInput, !Mailbox<Driver.Command>.hasInput(link.socketDescriptor)
+                {
+                    // Input waiting to be read (after a long stretch away from reading) is not silence.
                     throw AMQPError(
                         code: .heartbeatTimeout, message: "nothing from the broker for \(interval * 2)")
                 }

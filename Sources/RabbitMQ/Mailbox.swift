@@ -95,7 +95,9 @@ final class Mailbox<Command: Sendable>: Sendable {
     }
 
     /// Waits until a post or wake, input on `socket`, or `timeout`; returns at once when a command or wake-up is
-    /// already waiting. Returns true when the socket has input (or was closed, which reading then reports).
+    /// already waiting. Returns true when the socket has input (or was closed, which reading then reports) — also
+    /// when returning at once, so a steady flow of commands (publishes, acks) never keeps the thread from reading
+    /// confirms, deliveries and heartbeats.
     func wait(socket: Int32?, timeout: Duration) -> Bool {
         let mustSleep = state.withLock { state -> Bool in
             guard state.commands.isEmpty, !state.wakeRequested else {
@@ -105,7 +107,7 @@ final class Mailbox<Command: Sendable>: Sendable {
             state.sleeping = true
             return true
         }
-        guard mustSleep else { return false }
+        guard mustSleep else { return socket.map(Self.hasInput) ?? false }
         var fds = [pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)]
         if let socket, socket >= 0 { fds.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0)) }
         let (seconds, attoseconds) = max(timeout, .zero).components
@@ -122,6 +124,13 @@ final class Mailbox<Command: Sendable>: Sendable {
             while read(readFD, &scratch, scratch.count) > 0 {}
         }
         return fds.count > 1 && fds[1].revents != 0
+    }
+
+    /// Whether `socket` has input (or an error or hang-up to report) right now, without waiting.
+    static func hasInput(_ socket: Int32) -> Bool {
+        guard socket >= 0 else { return false }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0 && descriptor.revents != 0
     }
 
     private func signal() {

@@ -168,6 +168,13 @@ final class PublisherDriver: ConnectionDriver {
         while pendingHead < pending.count {
             let publish = pending[pendingHead]
             pendingHead += 1
+            if let problem = publishEncodingProblem(
+                exchange: publish.exchange, routingKey: publish.routingKey, properties: publish.properties,
+                frameMax: link.frameMax)
+            {
+                publish.waiter.resume(throwing: AMQPError(code: .invalidMessage, message: problem))
+                continue
+            }
             let fingerprint = publish.mandatory
                 ? publishFingerprint(exchange: publish.exchange, routingKey: publish.routingKey, body: publish.body)
                 : nil

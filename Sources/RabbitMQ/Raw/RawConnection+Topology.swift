@@ -7,6 +7,8 @@ extension RawConnection {
         for queue in topology.queues { _ = try declare(queue, passive: topology.passive, channel: channel) }
         guard !topology.passive else { return }
         for binding in topology.bindings {
+            try checkShortStrings(
+                [(binding.queue, "queue name"), (binding.exchange, "exchange name"), (binding.routingKey, "routing key")])
             let arena = RawArena()
             _ = amqp_queue_bind(
                 state, channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
@@ -18,6 +20,7 @@ extension RawConnection {
     }
 
     func declare(_ exchange: AMQPExchange, passive: Bool, channel: UInt16) throws(AMQPError) {
+        try checkShortStrings([(exchange.name, "exchange name")])
         let arena = RawArena()
         _ = amqp_exchange_declare(
             state, channel, arena.bytes(exchange.name), arena.bytes(exchange.type.rawValue), passive ? 1 : 0,
@@ -26,6 +29,7 @@ extension RawConnection {
     }
 
     func declare(_ queue: AMQPQueue, passive: Bool, channel: UInt16) throws(AMQPError) -> AMQPQueueInfo {
+        try checkShortStrings([(queue.name, "queue name")])
         let arena = RawArena()
         let ok = amqp_queue_declare(
             state, channel, arena.bytes(queue.name), passive ? 1 : 0, queue.durable ? 1 : 0, 0,
@@ -39,6 +43,7 @@ extension RawConnection {
 
     /// Deletes a queue; returns how many messages it held.
     func deleteQueue(_ name: String, channel: UInt16) throws(AMQPError) -> UInt32 {
+        try checkShortStrings([(name, "queue name")])
         let arena = RawArena()
         let ok = amqp_queue_delete(state, channel, arena.bytes(name), 0, 0)
         try check(amqp_get_rpc_reply(state), channel: channel, "deleting queue \(name)")
@@ -47,6 +52,7 @@ extension RawConnection {
 
     /// Removes every ready message from a queue; returns how many.
     func purgeQueue(_ name: String, channel: UInt16) throws(AMQPError) -> UInt32 {
+        try checkShortStrings([(name, "queue name")])
         let arena = RawArena()
         let ok = amqp_queue_purge(state, channel, arena.bytes(name))
         try check(amqp_get_rpc_reply(state), channel: channel, "purging queue \(name)")
@@ -55,6 +61,7 @@ extension RawConnection {
 
     /// Deletes an exchange.
     func deleteExchange(_ name: String, channel: UInt16) throws(AMQPError) {
+        try checkShortStrings([(name, "exchange name")])
         let arena = RawArena()
         _ = amqp_exchange_delete(state, channel, arena.bytes(name), 0)
         try check(amqp_get_rpc_reply(state), channel: channel, "deleting exchange \(name)")
@@ -74,6 +81,7 @@ extension RawConnection {
 
     /// Starts consuming with manual acknowledgements; returns the server-chosen consumer tag.
     func consume(queue: String, channel: UInt16) throws(AMQPError) -> String {
+        try checkShortStrings([(queue, "queue name")])
         let arena = RawArena()
         let ok = amqp_basic_consume(
             state, channel, arena.bytes(queue), amqp_bytes_t(len: 0, bytes: nil), 0, 0, 0,
@@ -81,5 +89,14 @@ extension RawConnection {
         try check(amqp_get_rpc_reply(state), channel: channel, "consuming from \(queue)")
         guard let ok else { throw AMQPError(code: .operationFailed, message: "basic.consume-ok missing") }
         return rawString(ok.pointee.consumer_tag)
+    }
+}
+
+/// Names travel as AMQP short strings (at most 255 octets). librabbitmq fails to encode a longer one only after
+/// the call has started, which breaks the connection; refusing it first keeps the connection and says why.
+private func checkShortStrings(_ values: [(value: String, what: String)]) throws(AMQPError) {
+    for (value, what) in values where value.utf8.count > 255 {
+        throw AMQPError(
+            code: .invalidConfiguration, message: "amqp \(what) is longer than 255 octets (\(value.utf8.count))")
     }
 }

@@ -83,12 +83,18 @@ final class RawConnection {
                 throw .library(status, "loading the CA file \(caFile)", code: .tlsFailed)
             }
         }
-        if let password = tls.keyPassword { amqp_ssl_socket_set_key_passwd(socket, password) }
         if let certificate = tls.certificateFile {
             guard let key = tls.keyFile else {
                 throw AMQPError(code: .invalidConfiguration, message: "amqp tls: a certificate needs a key file")
             }
-            let status = amqp_ssl_socket_set_key(socket, certificate, key)
+            // amqp_ssl_socket_set_key_passwd keeps only the pointer (SSL_CTX userdata) and OpenSSL reads it while
+            // amqp_ssl_socket_set_key loads the key, so the C string must live across both calls; afterwards the
+            // pointer is cleared so that nothing dangles in the context.
+            let status = (tls.keyPassword ?? "").withCString { password in
+                if tls.keyPassword != nil { amqp_ssl_socket_set_key_passwd(socket, password) }
+                defer { if tls.keyPassword != nil { amqp_ssl_socket_set_key_passwd(socket, nil) } }
+                return amqp_ssl_socket_set_key(socket, certificate, key)
+            }
             guard status == AMQP_STATUS_OK.rawValue else {
                 throw .library(status, "loading the client certificate \(certificate)", code: .tlsFailed)
             }
@@ -115,6 +121,9 @@ final class RawConnection {
         openChannels.removeAll()
         _ = amqp_destroy_connection(state)
     }
+
+    /// The negotiated largest frame, octets.
+    var frameMax: Int { Int(amqp_get_frame_max(state)) }
 
     /// The socket to poll for input.
     var socketDescriptor: Int32 { amqp_get_sockfd(state) }

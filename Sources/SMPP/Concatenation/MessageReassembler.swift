@@ -31,6 +31,12 @@ public struct MessageReassembler<Instant: InstantProtocol>: Sendable {
     private var groups: [ReassemblyKey: Group] = [:]
     private var completed: [ReassemblyKey: Completed] = [:]
     private var heldOctets = 0
+    /// Groups in the order they were opened, with their opening time (which tells the entry of a live group from
+    /// one whose group has since completed, expired or been evicted). Eviction takes the oldest from here in O(1)
+    /// amortised; scanning every group for the oldest made each part at capacity cost O(groups), so a flood of new
+    /// groups cost O(parts × maximumGroups).
+    private var arrivals: [(key: ReassemblyKey, at: Instant)] = []
+    private var arrivalsHead = 0
 
     /// Creates an empty reassembler.
     public init(timeout: Instant.Duration, maximumGroups: Int = 10_000, maximumOctets: Int = 16 << 20) {
@@ -82,6 +88,8 @@ public struct MessageReassembler<Instant: InstantProtocol>: Sendable {
             group.octets = part.userData.count
             heldOctets += part.userData.count
             groups[key] = group
+            arrivals.append((key, now))
+            compactArrivals()
         }
         guard let group = groups[key] else { return event }
         if group.parts.count == Int(info.total) {
@@ -116,19 +124,37 @@ public struct MessageReassembler<Instant: InstantProtocol>: Sendable {
         completed = completed.filter { now < $0.value.at.advanced(by: timeout) }
     }
 
-    /// Evicts the oldest groups until one more part (and group) fits.
+    /// Evicts the oldest groups (in the order they were opened) until one more part (and group) fits.
     private mutating func makeRoom(for octets: Int, newGroup: Bool, keeping key: ReassemblyKey) -> [ReassembledMessage] {
         var evicted = [ReassembledMessage]()
-        while !groups.isEmpty,
+        var kept: (key: ReassemblyKey, at: Instant)?
+        while !groups.isEmpty, arrivalsHead < arrivals.count,
             (newGroup && groups.count >= maximumGroups) || heldOctets + octets > maximumOctets
         {
-            let candidates = groups.filter { $0.key != key }
-            guard let oldest = candidates.min(by: { $0.value.firstReceived < $1.value.firstReceived }) else { break }
+            let oldest = arrivals[arrivalsHead]
+            arrivalsHead += 1
+            guard let group = groups[oldest.key], group.firstReceived == oldest.at else { continue }
+            if oldest.key == key {
+                kept = oldest
+                continue
+            }
             groups[oldest.key] = nil
-            heldOctets -= oldest.value.octets
-            evicted.append(Self.message(oldest.key, oldest.value))
+            heldOctets -= group.octets
+            evicted.append(Self.message(oldest.key, group))
+        }
+        if let kept {
+            // The group the part belongs to stays, and stays the oldest.
+            arrivalsHead -= 1
+            arrivals[arrivalsHead] = kept
         }
         return evicted
+    }
+
+    /// Drops the entries of groups that are gone once they outnumber the live ones (amortised O(1) per group).
+    private mutating func compactArrivals() {
+        guard arrivals.count > 2 * groups.count + 64 else { return }
+        arrivals = arrivals[arrivalsHead...].filter { groups[$0.key]?.firstReceived == $0.at }
+        arrivalsHead = 0
     }
 
     private static func message(_ key: ReassemblyKey, _ group: Group) -> ReassembledMessage {
