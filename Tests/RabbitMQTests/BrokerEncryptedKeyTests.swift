@@ -5,7 +5,7 @@ import RabbitMQ
 extension BrokerTests {
     @Suite(.timeLimit(.minutes(1))) struct EncryptedClientKey {
         /// client-encrypted.key is client.key encrypted with AES-256 under the password "s3cret" (test only).
-        func configuration(keyPassword: String) throws -> AMQPConfiguration {
+        func configuration(keyPassword: String?) throws -> AMQPConfiguration {
             let tls = AMQPTLSConfiguration(
                 caFile: TestBroker.certificate("ca.pem"), certificateFile: TestBroker.certificate("client.pem"),
                 keyFile: TestBroker.certificate("client-encrypted.key"), keyPassword: keyPassword)
@@ -30,6 +30,18 @@ extension BrokerTests {
             } catch let error as AMQPError {
                 #expect(error.code == .tlsFailed)
                 #expect(!error.description.contains("wrong-password"))
+            }
+        }
+
+        /// No password configured for an encrypted key: a TLS failure, never an OpenSSL prompt on a terminal
+        /// (which would block the connection thread; run this test from a terminal to see the difference).
+        @Test(.enabled(if: TestBroker.tlsURL != nil)) func anEncryptedKeyWithoutPasswordIsATLSFailure() async throws {
+            let publisher = AMQPPublisher(configuration: try configuration(keyPassword: nil), logger: TestBroker.logger)
+            do {
+                try await publisher.connect()
+                Issue.record("loaded an encrypted key without its password")
+            } catch let error as AMQPError {
+                #expect(error.code == .tlsFailed)
             }
         }
     }

@@ -89,10 +89,12 @@ final class RawConnection {
             }
             // amqp_ssl_socket_set_key_passwd keeps only the pointer (SSL_CTX userdata) and OpenSSL reads it while
             // amqp_ssl_socket_set_key loads the key, so the C string must live across both calls; afterwards the
-            // pointer is cleared so that nothing dangles in the context.
+            // pointer is cleared so that nothing dangles in the context. With no password configured an empty one
+            // is set: an encrypted key then fails to load instead of OpenSSL prompting on a terminal, which would
+            // block this connection's thread.
             let status = (tls.keyPassword ?? "").withCString { password in
-                if tls.keyPassword != nil { amqp_ssl_socket_set_key_passwd(socket, password) }
-                defer { if tls.keyPassword != nil { amqp_ssl_socket_set_key_passwd(socket, nil) } }
+                amqp_ssl_socket_set_key_passwd(socket, password)
+                defer { amqp_ssl_socket_set_key_passwd(socket, nil) }
                 return amqp_ssl_socket_set_key(socket, certificate, key)
             }
             guard status == AMQP_STATUS_OK.rawValue else {
