@@ -16,4 +16,14 @@ trap 'deploy/rabbitmq.sh stop || true' EXIT
 deploy/rabbitmq.sh start
 eval "$(deploy/rabbitmq.sh env)"
 
-swift test --skip-build
+mkdir -p deploy/.state
+status=0
+swift test --skip-build 2>&1 | tee deploy/.state/swift-test.log || status=$?
+deploy/rabbitmq.sh stop || true
+trap - EXIT
+# One plain closing line for CI, from Swift Testing's own summary.
+passed=$(sed -nE 's/^.* Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*$/\1/p' deploy/.state/swift-test.log | tail -1)
+if [ "$status" -eq 0 ] && [ -n "$passed" ]; then
+  echo "tests: $passed passed, 0 failed"
+fi
+exit "$status"
