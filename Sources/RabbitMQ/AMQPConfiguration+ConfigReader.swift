@@ -1,0 +1,49 @@
+public import Configuration
+
+extension AMQPConfiguration {
+    /// Reads the `amqp.*` keys of DESIGN §1.4 from a reader **already scoped to `amqp`**
+    /// (`AMQPConfiguration(configReader: config.scoped(to: "amqp"))`); errors name the keys with the `amqp.` prefix.
+    ///
+    /// - `url` (required, secret): `amqp://` or `amqps://user:password@host:port/vhost`, as ``init(url:tls:)``.
+    /// - `heartbeat`: whole seconds, 0 = off; default 30.
+    /// - `connection_name`: shown in the broker's management tools; default none.
+    /// - `tls.ca_file`, `tls.cert_file`, `tls.key_file`, `tls.key_password` (secret), `tls.verify_peer` (default
+    ///   true), `tls.verify_hostname` (default true): used with an `amqps://` URL; set with `amqp://` they are an
+    ///   error rather than a silent plain-text connection.
+    ///
+    /// Other fields keep the defaults of ``init(host:port:user:password:virtualHost:tls:heartbeat:frameMax:connectionName:connectTimeout:rpcTimeout:confirmTimeout:reconnectInitialDelay:reconnectMaxDelay:)``.
+    /// - Throws: ``AMQPError`` with code `.invalidConfiguration` naming the full key (e.g. `amqp.heartbeat`) that is
+    ///   missing or malformed; never the URL's password or the key password.
+    public init(configReader: ConfigReader) throws(AMQPError) {
+        let keys = ConfigKeyReader(reader: configReader, prefix: "amqp")
+        guard let url = try keys.string("url", isSecret: true) else { throw keys.fail("url", "is required") }
+        let tls = AMQPTLSConfiguration(
+            caFile: try keys.string("tls.ca_file"),
+            certificateFile: try keys.string("tls.cert_file"),
+            keyFile: try keys.string("tls.key_file"),
+            keyPassword: try keys.string("tls.key_password", isSecret: true),
+            verifyPeer: try keys.bool("tls.verify_peer") ?? true,
+            verifyHostname: try keys.bool("tls.verify_hostname") ?? true
+        )
+        let tlsKeys = ["tls.ca_file", "tls.cert_file", "tls.key_file", "tls.key_password", "tls.verify_peer",
+                       "tls.verify_hostname"]
+        let tlsKeySet = tlsKeys.first { keys.isPresent($0, isSecret: $0 == "tls.key_password") }
+        do {
+            try self.init(url: url, tls: tls)
+        } catch {
+            let reason = error.message.hasPrefix("amqp url: ") ? String(error.message.dropFirst(10)) : error.message
+            throw keys.fail("url", reason)
+        }
+        if self.tls == nil, let tlsKeySet { throw keys.fail(tlsKeySet, "is set but amqp.url is not amqps://") }
+        if let heartbeat = try keys.wholeSeconds("heartbeat") {
+            guard heartbeat <= 65_535 else { throw keys.fail("heartbeat", "must be at most 65535 seconds") }
+            self.heartbeat = .seconds(heartbeat)
+        }
+        connectionName = try keys.string("connection_name")
+        do {
+            _ = try validated()
+        } catch {
+            throw keys.fail("url", error.message)
+        }
+    }
+}
