@@ -35,11 +35,18 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // Strict typed reads of configuration keys (errors name the full key), shared by every init(configReader:).
+        .target(
+            name: "ConfigKeys",
+            dependencies: [.product(name: "Configuration", package: "swift-configuration")],
+            swiftSettings: swiftSettings
+        ),
         // SMPP client sessions: connect, TLS, bind, window, keep-alive, reconnect, throughput, inbound.
         .target(
             name: "SMPPNIO",
             dependencies: [
                 "SMPP",
+                "ConfigKeys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -61,6 +68,7 @@ let package = Package(
             name: "RabbitMQ",
             dependencies: [
                 "CRabbitMQ",
+                "ConfigKeys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],

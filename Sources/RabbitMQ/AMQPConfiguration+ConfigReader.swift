@@ -1,4 +1,5 @@
 public import Configuration
+import ConfigKeys
 
 extension AMQPConfiguration {
     /// Reads the `amqp.*` keys of DESIGN §1.4 from a reader **already scoped to `amqp`**
@@ -15,7 +16,20 @@ extension AMQPConfiguration {
     /// - Throws: ``AMQPError`` with code `.invalidConfiguration` naming the full key (e.g. `amqp.heartbeat`) that is
     ///   missing or malformed; never the URL's password or the key password.
     public init(configReader: ConfigReader) throws(AMQPError) {
-        let keys = ConfigKeyReader(reader: configReader, prefix: "amqp")
+        let keys = StrictConfigReader(reader: configReader, prefix: "amqp")
+        do throws(ConfigValueError) {
+            try self.init(reading: keys)
+        } catch {
+            throw AMQPError(code: .invalidConfiguration, message: error.description)
+        }
+        do {
+            _ = try validated()
+        } catch {
+            throw AMQPError(code: .invalidConfiguration, message: keys.fail("url", error.message).description)
+        }
+    }
+
+    private init(reading keys: StrictConfigReader) throws(ConfigValueError) {
         guard let url = try keys.string("url", isSecret: true) else { throw keys.fail("url", "is required") }
         let tls = AMQPTLSConfiguration(
             caFile: try keys.string("tls.ca_file"),
@@ -40,10 +54,5 @@ extension AMQPConfiguration {
             self.heartbeat = .seconds(heartbeat)
         }
         connectionName = try keys.string("connection_name")
-        do {
-            _ = try validated()
-        } catch {
-            throw keys.fail("url", error.message)
-        }
     }
 }

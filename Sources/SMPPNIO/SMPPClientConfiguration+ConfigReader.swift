@@ -1,4 +1,6 @@
 public import Configuration
+import ConfigKeys
+import NIOCore
 
 extension SMPPClientConfiguration {
     /// Reads the `smpp.*` keys of DESIGN §1.4 from a reader **already scoped to `smpp`**
@@ -18,7 +20,18 @@ extension SMPPClientConfiguration {
     /// - Throws: ``SMPPClientError`` with code `.invalidConfiguration` naming the full key (e.g.
     ///   `smpp.bind_type`) that is missing or malformed; never the password.
     public init(configReader: ConfigReader) throws(SMPPClientError) {
-        let keys = ConfigKeyReader(reader: configReader, prefix: "smpp")
+        do throws(ConfigValueError) {
+            try self.init(reading: StrictConfigReader(reader: configReader, prefix: "smpp"))
+        } catch {
+            throw SMPPClientError(code: .invalidConfiguration, detail: error.description)
+        }
+        try validate()
+    }
+
+    private init(reading keys: StrictConfigReader) throws(ConfigValueError) {
+        func duration(_ key: String) throws(ConfigValueError) -> TimeAmount? {
+            try keys.seconds(key).map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+        }
         self.init(
             host: try keys.requiredString("host"),
             systemID: try keys.requiredString("system_id"),
@@ -37,12 +50,12 @@ extension SMPPClientConfiguration {
         if let sessions = try keys.int("sessions") { self.sessions = sessions }
         if let window = try keys.int("window") { self.window = window }
         if let throughput = try keys.int("throughput") { self.throughput = throughput }
-        if let value = try keys.seconds("enquire_link_interval") { enquireLinkInterval = value }
-        if let value = try keys.seconds("response_timeout") { responseTimeout = value }
-        if let value = try keys.seconds("bind_timeout") { bindTimeout = value }
-        if let value = try keys.seconds("connect_timeout") { connectTimeout = value }
-        if let value = try keys.seconds("reconnect.initial_delay") { reconnectInitialDelay = value }
-        if let value = try keys.seconds("reconnect.max_delay") { reconnectMaxDelay = value }
+        if let value = try duration("enquire_link_interval") { enquireLinkInterval = value }
+        if let value = try duration("response_timeout") { responseTimeout = value }
+        if let value = try duration("bind_timeout") { bindTimeout = value }
+        if let value = try duration("connect_timeout") { connectTimeout = value }
+        if let value = try duration("reconnect.initial_delay") { reconnectInitialDelay = value }
+        if let value = try duration("reconnect.max_delay") { reconnectMaxDelay = value }
         localAddress = try keys.string("local_address")
         if let enabled = try keys.bool("tls.enabled") { tls.enabled = enabled }
         tls.caFile = try keys.string("tls.ca_file")
@@ -50,6 +63,5 @@ extension SMPPClientConfiguration {
         tls.keyFile = try keys.string("tls.key_file")
         tls.serverName = try keys.string("tls.server_name")
         if let verify = try keys.bool("tls.verify") { tls.verify = verify }
-        try validate()
     }
 }

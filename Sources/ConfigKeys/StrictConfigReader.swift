@@ -1,22 +1,42 @@
-import Configuration
-import NIOCore
+public import Configuration
 
-/// Reads typed `smpp.*` values from a ``ConfigReader`` scoped to `smpp`, telling a missing key (the default
-/// applies) from a malformed one (an error naming the full key, never a secret's value).
+/// A configuration value that is missing or malformed: the full key (e.g. `smpp.port`) and why. Never carries a
+/// secret's value.
+public struct ConfigValueError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The full key, scope included.
+    public let key: String
+    /// Why the value was refused.
+    public let reason: String
+
+    /// `key: reason`.
+    public var description: String { "\(key): \(reason)" }
+}
+
+/// Reads typed values from a ``ConfigReader`` scoped to `prefix`, telling a missing key (nil: the default applies)
+/// from a malformed one (a ``ConfigValueError`` naming the full key). Shared by every `init(configReader:)`.
 ///
 /// swift-configuration's defaulted getters fall back to the default on a value they cannot convert; that would
 /// hide a typo such as `smpp.port: "27x5"`, so each read here checks whether a value of some type is present.
-struct ConfigKeyReader {
-    let reader: ConfigReader
+/// Integers, numbers and booleans may also be text, as environment variables carry them.
+public struct StrictConfigReader {
+    /// The reader, already scoped to ``prefix``.
+    public let reader: ConfigReader
     /// The scope the reader was created with, used only to name keys in errors.
-    let prefix: String
+    public let prefix: String
 
-    func fail(_ key: String, _ reason: String) -> SMPPClientError {
-        SMPPClientError(code: .invalidConfiguration, detail: "\(prefix).\(key): \(reason)")
+    /// Wraps `reader`, which must already be scoped to `prefix` (e.g. `config.scoped(to: "smpp")`, `"smpp"`).
+    public init(reader: ConfigReader, prefix: String) {
+        self.reader = reader
+        self.prefix = prefix
+    }
+
+    /// The error for `key` (relative to the scope).
+    public func fail(_ key: String, _ reason: String) -> ConfigValueError {
+        ConfigValueError(key: "\(prefix).\(key)", reason: reason)
     }
 
     /// Whether any provider holds a scalar value of any type for `key`.
-    func isPresent(_ key: String, isSecret: Bool = false) -> Bool {
+    public func isPresent(_ key: String, isSecret: Bool = false) -> Bool {
         let configKey = ConfigKey(key)
         return reader.string(forKey: configKey, isSecret: isSecret) != nil
             || reader.int(forKey: configKey, isSecret: isSecret) != nil
@@ -25,20 +45,20 @@ struct ConfigKeyReader {
     }
 
     /// A string, or nil when absent; a value of another type is an error.
-    func string(_ key: String, isSecret: Bool = false) throws(SMPPClientError) -> String? {
+    public func string(_ key: String, isSecret: Bool = false) throws(ConfigValueError) -> String? {
         if let value = reader.string(forKey: ConfigKey(key), isSecret: isSecret) { return value }
         if isPresent(key, isSecret: isSecret) { throw fail(key, "must be a string") }
         return nil
     }
 
     /// A string that must be present.
-    func requiredString(_ key: String, isSecret: Bool = false) throws(SMPPClientError) -> String {
+    public func requiredString(_ key: String, isSecret: Bool = false) throws(ConfigValueError) -> String {
         guard let value = try string(key, isSecret: isSecret) else { throw fail(key, "is required") }
         return value
     }
 
     /// An integer (or a string of digits, as environment variables carry it), or nil when absent.
-    func int(_ key: String) throws(SMPPClientError) -> Int? {
+    public func int(_ key: String) throws(ConfigValueError) -> Int? {
         let configKey = ConfigKey(key)
         if let value = reader.int(forKey: configKey) { return value }
         if let text = reader.string(forKey: configKey) {
@@ -50,7 +70,7 @@ struct ConfigKeyReader {
     }
 
     /// A boolean (`true`/`false`, also `1`/`0`, `yes`/`no` in text), or nil when absent.
-    func bool(_ key: String) throws(SMPPClientError) -> Bool? {
+    public func bool(_ key: String) throws(ConfigValueError) -> Bool? {
         let configKey = ConfigKey(key)
         if let value = reader.bool(forKey: configKey) { return value }
         if let text = reader.string(forKey: configKey) {
@@ -65,8 +85,8 @@ struct ConfigKeyReader {
     }
 
     /// A duration in seconds (a whole or fractional number, e.g. `0.5`), or nil when absent. Negative, infinite
-    /// or absurdly large values (over ~292 years, where nanoseconds overflow) are errors.
-    func seconds(_ key: String) throws(SMPPClientError) -> TimeAmount? {
+    /// or absurdly large values (over ~292 years, where a nanosecond count overflows) are errors.
+    public func seconds(_ key: String) throws(ConfigValueError) -> Double? {
         let configKey = ConfigKey(key)
         let seconds: Double
         if let value = reader.double(forKey: configKey) {
@@ -84,9 +104,31 @@ struct ConfigKeyReader {
             return nil
         }
         guard seconds.isFinite, seconds >= 0 else { throw fail(key, "must be a non-negative number of seconds") }
-        let nanoseconds = (seconds * 1e9).rounded()
-        guard nanoseconds < 9.2e18 else { throw fail(key, "is too large") }
-        return .nanoseconds(Int64(nanoseconds))
+        guard seconds < 9.2e9 else { throw fail(key, "is too large") }
+        return seconds
+    }
+
+    /// Whole seconds (an integer, an integral number, or such text), or nil when absent; negative is an error.
+    public func wholeSeconds(_ key: String) throws(ConfigValueError) -> Int? {
+        let configKey = ConfigKey(key)
+        let seconds: Int
+        if let value = reader.int(forKey: configKey) {
+            seconds = value
+        } else if let value = reader.double(forKey: configKey) {
+            guard let whole = Int(exactly: value) else { throw fail(key, "must be whole seconds") }
+            seconds = whole
+        } else if let text = reader.string(forKey: configKey) {
+            guard let value = Int(text.trimmingWhitespace()) else {
+                throw fail(key, "\"\(text)\" is not whole seconds")
+            }
+            seconds = value
+        } else if isPresent(key) {
+            throw fail(key, "must be whole seconds")
+        } else {
+            return nil
+        }
+        guard seconds >= 0 else { throw fail(key, "must not be negative") }
+        return seconds
     }
 }
 
