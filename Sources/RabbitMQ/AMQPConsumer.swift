@@ -8,7 +8,7 @@ public import Logging
 /// and resumes; deliveries of the lost connection are redelivered by the broker (`redelivered` set).
 public final class AMQPConsumer: Sendable {
     let loop: ConnectionLoop<ConsumerDriver>
-    private let generation = GenerationCell()
+    private let tags = DeliveryTags()
     /// The deliveries, in arrival order (iterate from one task).
     public let deliveries: AMQPDeliveries
     /// Connection events (connected, disconnected, consumerCancelled, …); the newest 64 are kept.
@@ -38,7 +38,7 @@ public final class AMQPConsumer: Sendable {
         let buffer = DeliveryBuffer(highWater: Int(max(prefetch, 1))) { wake.loop?.mailbox.wake() }
         self.deliveries = AMQPDeliveries(buffer: buffer)
         let driver = ConsumerDriver(
-            queue: queue, prefetch: prefetch, topology: topology, buffer: buffer, currentGeneration: generation,
+            queue: queue, prefetch: prefetch, topology: topology, buffer: buffer, tags: tags,
             logger: logger, events: continuation)
         loop = ConnectionLoop(
             configuration: configuration, driver: driver, name: "amqp-consumer", logger: logger, events: continuation)
@@ -63,25 +63,30 @@ public final class AMQPConsumer: Sendable {
 
     /// Acknowledges a delivery (and, with `multiple`, every earlier one on the same connection). Returns at once;
     /// the consumer thread sends the frame.
-    /// - Throws: `staleDelivery` when its connection is gone (the broker redelivers it anyway); `closed` after
-    ///   ``close()``.
+    /// - Throws: `staleDelivery` when its connection is gone (the broker redelivers it anyway); `alreadySettled`
+    ///   when it was acknowledged, nacked or rejected before (or never delivered here) — nothing is sent, so the
+    ///   channel stays open; `closed` after ``close()``.
     public func ack(_ delivery: AMQPDelivery, multiple: Bool = false) throws {
-        try check(delivery)
-        try send(.ack(deliveryTag: delivery.deliveryTag, multiple: multiple, generation: delivery.generation))
+        try settle(
+            delivery, multiple: multiple,
+            .ack(deliveryTag: delivery.deliveryTag, multiple: multiple, generation: delivery.generation))
     }
 
     /// Negatively acknowledges a delivery: `requeue` puts it back in the queue, otherwise it is dead-lettered
     /// (or dropped when the queue has no dead-letter exchange).
+    /// - Throws: like ``ack(_:multiple:)``: `staleDelivery`, `alreadySettled` or `closed`.
     public func nack(_ delivery: AMQPDelivery, multiple: Bool = false, requeue: Bool = true) throws {
-        try check(delivery)
-        try send(
+        try settle(
+            delivery, multiple: multiple,
             .nack(deliveryTag: delivery.deliveryTag, multiple: multiple, requeue: requeue, generation: delivery.generation))
     }
 
     /// Rejects one delivery: `requeue` puts it back, otherwise it is dead-lettered or dropped.
+    /// - Throws: like ``ack(_:multiple:)``: `staleDelivery`, `alreadySettled` or `closed`.
     public func reject(_ delivery: AMQPDelivery, requeue: Bool = true) throws {
-        try check(delivery)
-        try send(.reject(deliveryTag: delivery.deliveryTag, requeue: requeue, generation: delivery.generation))
+        try settle(
+            delivery, multiple: false,
+            .reject(deliveryTag: delivery.deliveryTag, requeue: requeue, generation: delivery.generation))
     }
 
     /// Sends the acknowledgements already given, then closes; unacknowledged deliveries go back to the queue.
@@ -90,17 +95,27 @@ public final class AMQPConsumer: Sendable {
         await loop.close()
     }
 
-    private func send(_ command: ConsumerDriver.Command) throws(AMQPError) {
-        guard loop.post(command) else { throw AMQPError(code: .closed, message: "the consumer was closed") }
-    }
-
-    private func check(_ delivery: AMQPDelivery) throws(AMQPError) {
-        let current = generation.value.withLock { $0 }
-        guard delivery.generation == current, current != 0 else {
-            throw AMQPError(
-                code: .staleDelivery,
-                message: "delivery \(delivery.deliveryTag) came on an earlier connection; the broker redelivers it")
+    /// Settles the delivery's tag(s) in the tracker and posts the frame under the tracker's lock, so frames reach
+    /// the mailbox in the order they were checked: a multiple ack checked after a single one can never overtake it
+    /// and make the broker see the single one as unknown.
+    private func settle(_ delivery: AMQPDelivery, multiple: Bool, _ command: ConsumerDriver.Command) throws(AMQPError) {
+        let failure = tags.tracker.withLock { tracker -> AMQPError? in
+            switch tracker.settle(delivery.deliveryTag, multiple: multiple, generation: delivery.generation) {
+            case .settled:
+                guard loop.post(command) else { return AMQPError(code: .closed, message: "the consumer was closed") }
+                return nil
+            case .stale:
+                return AMQPError(
+                    code: .staleDelivery,
+                    message: "delivery \(delivery.deliveryTag) came on an earlier connection; the broker redelivers it")
+            case .alreadySettled:
+                return AMQPError(
+                    code: .alreadySettled,
+                    message: "delivery \(delivery.deliveryTag) was already acknowledged, nacked or rejected (or never "
+                        + "delivered on this connection); nothing was sent")
+            }
         }
+        if let failure { throw failure }
     }
 }
 

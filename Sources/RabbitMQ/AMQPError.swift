@@ -10,7 +10,7 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
             case invalidConfiguration, connectionFailed, authenticationFailed, tlsFailed, connectionLost
             case heartbeatTimeout, channelClosed, connectionClosedByBroker, publishNacked, unroutable
             case publishTimedOut, notConnected, consumerCancelled, staleDelivery, closed, operationFailed
-            case invalidMessage
+            case invalidMessage, alreadySettled
         }
         let base: Base
 
@@ -42,6 +42,11 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let consumerCancelled = Code(base: .consumerCancelled)
         /// The delivery came on an earlier connection; it cannot be acknowledged (the broker redelivers it).
         public static let staleDelivery = Code(base: .staleDelivery)
+        /// The delivery was already acknowledged, nacked or rejected (also by an earlier `multiple`), or its tag was
+        /// never delivered on this connection. Nothing was sent: the broker would have closed the channel (406
+        /// PRECONDITION_FAILED, unknown delivery tag), costing a reconnect and the redelivery of every
+        /// unacknowledged message. A bug in the caller; the consumer is unaffected.
+        public static let alreadySettled = Code(base: .alreadySettled)
         /// The publisher or consumer was closed.
         public static let closed = Code(base: .closed)
         /// The publish cannot be encoded (exchange, routing key or a property over 255 octets, properties and
@@ -92,7 +97,7 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
     var breaksConnection: Bool {
         switch code.base {
         case .channelClosed, .publishNacked, .unroutable, .publishTimedOut, .notConnected, .staleDelivery,
-            .invalidConfiguration, .invalidMessage:
+            .invalidConfiguration, .invalidMessage, .alreadySettled:
             return false
         default:
             return true

@@ -15,8 +15,8 @@ final class ConsumerDriver: ConnectionDriver {
     static let channel: UInt16 = 1
 
     let buffer: DeliveryBuffer
-    /// The current connection generation, readable from any thread (acks of older ones are refused).
-    let currentGeneration: GenerationCell
+    /// The current connection generation and its unsettled delivery tags, shared with the callers of `ack`.
+    let tags: DeliveryTags
     private let queue: String
     private let prefetch: UInt16
     private let topology: AMQPTopology
@@ -26,9 +26,9 @@ final class ConsumerDriver: ConnectionDriver {
 
     init(
         queue: String, prefetch: UInt16, topology: AMQPTopology, buffer: DeliveryBuffer,
-        currentGeneration: GenerationCell, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation
+        tags: DeliveryTags, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation
     ) {
-        self.currentGeneration = currentGeneration
+        self.tags = tags
         self.queue = queue
         self.prefetch = max(prefetch, 1)
         self.topology = topology
@@ -47,7 +47,7 @@ final class ConsumerDriver: ConnectionDriver {
         try link.qos(prefetch: prefetch, channel: Self.channel)
         let tag = try link.consume(queue: queue, channel: Self.channel)
         self.generation = generation
-        currentGeneration.value.withLock { $0 = generation }
+        tags.tracker.withLock { $0.reset(generation: generation) }
         logger.info("consuming", metadata: ["amqp.queue": "\(queue)", "amqp.consumer_tag": "\(tag)"])
     }
 
@@ -77,6 +77,8 @@ final class ConsumerDriver: ConnectionDriver {
     func handle(_ event: RawEvent, link: RawConnection, now: Instant) throws(AMQPError) {
         switch event {
         case .delivery(_, let tag, let redelivered, let exchange, let routingKey, let consumerTag, let properties, let body):
+            // Tracked before the application can see it, so its ack always finds the tag.
+            tags.tracker.withLock { $0.delivered(tag) }
             buffer.push(
                 AMQPDelivery(
                     body: body, properties: properties, deliveryTag: tag, redelivered: redelivered, exchange: exchange,
@@ -99,7 +101,7 @@ final class ConsumerDriver: ConnectionDriver {
     }
 
     func disconnected(_ error: AMQPError, now: Instant) {
-        currentGeneration.value.withLock { $0 = 0 }
+        tags.tracker.withLock { $0.reset(generation: 0) }
         buffer.removeAll()
     }
 
@@ -112,7 +114,8 @@ final class ConsumerDriver: ConnectionDriver {
     static func reject(_ command: Command, _ error: AMQPError) {}
 }
 
-/// The consumer's current connection generation, shared between its thread and the callers of `ack`.
-final class GenerationCell: Sendable {
-    let value = Mutex<UInt64>(0)
+/// The consumer's current connection generation and unsettled delivery tags, shared between its thread (which
+/// records deliveries and resets on connect and loss) and the callers of `ack`/`nack`/`reject` (which settle).
+final class DeliveryTags: Sendable {
+    let tracker = Mutex(DeliveryTagTracker())
 }
