@@ -2,15 +2,22 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// Completes one submit exactly once, from whichever event loop or task gets there first.
+///
+/// One lock guards both the phase (queued → sent or withdrawn) and the pending completion: a submit pays for one
+/// lock, not one per field.
 final class SubmitPromise: Sendable {
     typealias Completion = @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
-    private let completion: NIOLockedValueBox<Completion?>
     private enum Phase { case queued, sent, withdrawn }
-    private let phase = NIOLockedValueBox(Phase.queued)
+    private struct State {
+        var phase = Phase.queued
+        /// Taken (set to nil) by the call that completes the submit.
+        var completion: Completion?
+    }
+    private let state: NIOLockedValueBox<State>
 
     /// Calls `completion` with the first result only.
     init(_ completion: @escaping Completion) {
-        self.completion = NIOLockedValueBox(completion)
+        self.state = NIOLockedValueBox(State(completion: completion))
     }
 
     /// Resumes `continuation` with the first result only.
@@ -19,14 +26,14 @@ final class SubmitPromise: Sendable {
     }
 
     /// Whether the caller withdrew it before it was sent.
-    var isWithdrawn: Bool { phase.withLockedValue { $0 == .withdrawn } }
+    var isWithdrawn: Bool { state.withLockedValue { $0.phase == .withdrawn } }
 
     /// A session is about to write it: true unless the caller withdrew it first. After this, withdrawing is
     /// refused, so a request is either sent or cancelled, never both.
     func claimForSending() -> Bool {
-        phase.withLockedValue { phase in
-            if phase == .withdrawn { return false }
-            phase = .sent
+        state.withLockedValue { state in
+            if state.phase == .withdrawn { return false }
+            state.phase = .sent
             return true
         }
     }
@@ -34,9 +41,9 @@ final class SubmitPromise: Sendable {
     /// The caller gives up: succeeds (and completes the submit as cancelled) only if no session has sent it yet.
     @discardableResult
     func withdraw() -> Bool {
-        let withdrawn = phase.withLockedValue { phase in
-            guard phase == .queued else { return false }
-            phase = .withdrawn
+        let withdrawn = state.withLockedValue { state in
+            guard state.phase == .queued else { return false }
+            state.phase = .withdrawn
             return true
         }
         if withdrawn { complete(.failure(SMPPClientError(code: .cancelled))) }
@@ -46,9 +53,10 @@ final class SubmitPromise: Sendable {
     /// Completes the submit; later calls do nothing. Returns whether this call was the one that completed it.
     @discardableResult
     func complete(_ result: Result<SubmitOutcome, SMPPClientError>) -> Bool {
-        guard let completion = self.completion.withLockedValue({ value in
-            defer { value = nil }
-            return value
+        // Called outside the lock: the completion resumes a continuation.
+        guard let completion = state.withLockedValue({ state in
+            defer { state.completion = nil }
+            return state.completion
         }) else { return false }
         completion(result)
         return true
