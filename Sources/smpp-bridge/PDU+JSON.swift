@@ -44,19 +44,9 @@ extension PDUBody {
         case .unbind, .unbindResp, .genericNack, .enquireLink, .enquireLinkResp, .cancelSMResp, .replaceSMResp:
             return .object([])
         case .submitSM(let sm):
-            return shortMessageFields(
-                serviceType: sm.serviceType, source: sm.source, destination: sm.destination, esmClass: sm.esmClass,
-                protocolID: sm.protocolID, priorityFlag: sm.priorityFlag, schedule: sm.scheduleDeliveryTime,
-                validity: sm.validityPeriod, registeredDelivery: sm.registeredDelivery,
-                replaceIfPresent: sm.replaceIfPresent, dataCoding: sm.dataCoding,
-                defaultMessageID: sm.smDefaultMessageID, shortMessage: sm.shortMessage, tlvList: sm.tlvs)
+            return shortMessageFields(sm)
         case .deliverSM(let sm):
-            return shortMessageFields(
-                serviceType: sm.serviceType, source: sm.source, destination: sm.destination, esmClass: sm.esmClass,
-                protocolID: sm.protocolID, priorityFlag: sm.priorityFlag, schedule: sm.scheduleDeliveryTime,
-                validity: sm.validityPeriod, registeredDelivery: sm.registeredDelivery,
-                replaceIfPresent: sm.replaceIfPresent, dataCoding: sm.dataCoding,
-                defaultMessageID: sm.smDefaultMessageID, shortMessage: sm.shortMessage, tlvList: sm.tlvs)
+            return shortMessageFields(sm)
         case .submitSMResp(let response):
             return .object([("message_id", .string(response.messageID)), ("tlvs", tlvs(response.tlvs))])
         case .deliverSMResp(let response):

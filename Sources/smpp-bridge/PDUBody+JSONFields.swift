@@ -5,31 +5,48 @@ func address(_ address: Address, ton: String, npi: String, name: String) -> [(St
     [(ton, .number(address.ton)), (npi, .number(address.npi)), (name, .string(address.address))]
 }
 
+/// The fields submit_sm and deliver_sm share (reference §3), so one function prints both.
+protocol ShortMessageFields {
+    var serviceType: String { get }
+    var source: Address { get }
+    var destination: Address { get }
+    var esmClass: ESMClass { get }
+    var protocolID: UInt8 { get }
+    var priorityFlag: UInt8 { get }
+    var scheduleDeliveryTime: String { get }
+    var validityPeriod: String { get }
+    var registeredDelivery: UInt8 { get }
+    var replaceIfPresent: UInt8 { get }
+    var dataCoding: UInt8 { get }
+    var smDefaultMessageID: UInt8 { get }
+    var shortMessage: [UInt8] { get }
+    var tlvs: [TLV] { get }
+}
+
+extension SubmitSM: ShortMessageFields {}
+extension DeliverSM: ShortMessageFields {}
+
 /// The submit_sm / deliver_sm layout, field by field.
-func shortMessageFields(
-    serviceType: String, source: Address, destination: Address, esmClass: ESMClass, protocolID: UInt8,
-    priorityFlag: UInt8, schedule: String, validity: String, registeredDelivery: UInt8, replaceIfPresent: UInt8,
-    dataCoding: UInt8, defaultMessageID: UInt8, shortMessage: [UInt8], tlvList: [TLV]
-) -> JSONValue {
+func shortMessageFields(_ sm: some ShortMessageFields) -> JSONValue {
     .object(
-        [("service_type", .string(serviceType))]
-            + address(source, ton: "source_addr_ton", npi: "source_addr_npi", name: "source_addr")
-            + address(destination, ton: "dest_addr_ton", npi: "dest_addr_npi", name: "destination_addr")
+        [("service_type", .string(sm.serviceType))]
+            + address(sm.source, ton: "source_addr_ton", npi: "source_addr_npi", name: "source_addr")
+            + address(sm.destination, ton: "dest_addr_ton", npi: "dest_addr_npi", name: "destination_addr")
             + [
-                ("esm_class", .number(esmClass.rawValue)),
-                ("protocol_id", .number(protocolID)),
-                ("priority_flag", .number(priorityFlag)),
-                ("schedule_delivery_time", .string(schedule)),
-                ("validity_period", .string(validity)),
-                ("registered_delivery", .number(registeredDelivery)),
-                ("replace_if_present_flag", .number(replaceIfPresent)),
-                ("data_coding", .number(dataCoding)),
-                ("sm_default_msg_id", .number(defaultMessageID)),
-                ("sm_length", .number(shortMessage.count)),
-                ("short_message", .string(hexString(shortMessage))),
-                ("tlvs", tlvs(tlvList)),
+                ("esm_class", .number(sm.esmClass.rawValue)),
+                ("protocol_id", .number(sm.protocolID)),
+                ("priority_flag", .number(sm.priorityFlag)),
+                ("schedule_delivery_time", .string(sm.scheduleDeliveryTime)),
+                ("validity_period", .string(sm.validityPeriod)),
+                ("registered_delivery", .number(sm.registeredDelivery)),
+                ("replace_if_present_flag", .number(sm.replaceIfPresent)),
+                ("data_coding", .number(sm.dataCoding)),
+                ("sm_default_msg_id", .number(sm.smDefaultMessageID)),
+                ("sm_length", .number(sm.shortMessage.count)),
+                ("short_message", .string(hexString(sm.shortMessage))),
+                ("tlvs", tlvs(sm.tlvs)),
                 ("user_data", decodedUserData(
-                    esmClass: esmClass, dataCoding: dataCoding, shortMessage: shortMessage, tlvs: tlvList,
+                    esmClass: sm.esmClass, dataCoding: sm.dataCoding, shortMessage: sm.shortMessage, tlvs: sm.tlvs,
                     defaultAlphabet: .gsm7)),
             ])
 }
