@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// One settings list for every target (STYLE: Swift 6 language mode, no warnings).
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SMPP", targets: ["SMPP"]),
         .library(name: "SMPPNIO", targets: ["SMPPNIO"]),
         .library(name: "RabbitMQ", targets: ["RabbitMQ"]),
+        .library(name: "BridgeCore", targets: ["BridgeCore"]),
         .executable(name: "smpp-bridge", targets: ["smpp-bridge"]),
         .executable(name: "smpp-bench", targets: ["smpp-bench"]),
         .library(name: "SMSCSimulator", targets: ["SMSCSimulator"]),
@@ -26,7 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
     ],
     targets: [
         // SMPP 3.4 codec, text encodings, segmenter, reassembler, receipts. NIOCore only.
@@ -74,10 +77,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The product: outbound and inbound pipelines, request validation, events, store, configuration, HTTP.
+        .target(
+            name: "BridgeCore",
+            dependencies: [
+                "SMPP",
+                "SMPPNIO",
+                "RabbitMQ",
+                "ConfigKeys",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "smpp-bridge",
             dependencies: [
                 "SMPP",
+                "BridgeCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -168,6 +193,23 @@ let package = Package(
             name: "SMPPTests",
             dependencies: ["SMPP", .product(name: "NIOCore", package: "swift-nio")],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BridgeCoreTests",
+            dependencies: [
+                "BridgeCore",
+                "SMPP",
+                "SMPPNIO",
+                "RabbitMQ",
+                "SMSCSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,214 @@
+public import struct Foundation.Date
+
+/// The bridge's durable memory (DESIGN §3): request outcomes for dedup, in-flight marks for crash recovery, the
+/// receipt correlation of every submitted segment, and the parts of long MO messages still being joined.
+///
+/// Implementations group writes: many callers' writes share one transaction, and each call returns only after the
+/// transaction holding its write has committed (never an fsync per message). Every method may be called from any
+/// task at any time; calls from one task are applied in call order.
+public protocol BridgeStore: Sendable {
+    /// Where request `id` stands, or nil when the store has never seen it (or its record expired).
+    func requestState(id: String) async throws(BridgeStoreError) -> StoredRequestState?
+
+    /// Records that submission of request `id` starts now. A bridge that dies after this and before
+    /// ``complete(_:)`` finds the mark on redelivery and treats the outcome as unknown (DESIGN §3 step 2).
+    /// Overwrites an earlier in-flight mark; never overwrites a completed request.
+    func markInFlight(id: String, at: Date) async throws(BridgeStoreError)
+
+    /// Records the final outcome of a request and the receipt correlation of its accepted segments, in one
+    /// transaction. A request already completed keeps its first outcome (the call then does nothing).
+    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError)
+
+    /// Adds correlations outside a completion (a submit_sm_resp that arrived after its timeout). Existing keys are
+    /// overwritten.
+    func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError)
+
+    /// The correlation recorded under the first of `keys` that has one (keys from
+    /// `MessageIDMatching.matchKeys(for:format:side: .receipt)`), or nil.
+    func correlation(keys: [String]) async throws(BridgeStoreError) -> ReceiptCorrelation?
+
+    /// Stores one part of a long MO message and returns every part stored for its group so far (this one included),
+    /// in part order. A part whose index is already stored replaces it (an SMSC redelivery).
+    func addMOPart(_ part: StoredMOPart) async throws(BridgeStoreError) -> [StoredMOPart]
+
+    /// Forgets a group of MO parts (after its message was published).
+    func removeMOGroup(key: String) async throws(BridgeStoreError)
+
+    /// Every group whose first part arrived before `cutoff`, each with its parts in part order.
+    func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]]
+
+    /// Deletes request records and correlations older than `cutoff`; returns how many rows went.
+    @discardableResult
+    func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int
+
+    /// Commits what is pending and releases the file or connection. Later calls fail with `.closed`.
+    func close() async
+}
+
+/// What the store knows of a request id.
+public enum StoredRequestState: Sendable, Hashable {
+    /// Submission started at this time and no outcome was recorded: the bridge stopped mid-submit.
+    case inFlight(since: Date)
+    /// The request is finished; its result event is kept byte for byte for republishing.
+    case completed(StoredResult)
+}
+
+/// A finished request's result event, exactly as first published.
+public struct StoredResult: Sendable, Hashable {
+    /// The event's AMQP `message_id` (a fresh id when first published; reused on every republish).
+    public var eventID: String
+    /// The result `status` (`accepted`, `failed`, `rejected`, `expired`, `unknown`).
+    public var status: String
+    /// The routing key it was published with (`submit.<status>`).
+    public var routingKey: String
+    /// The JSON body, byte for byte.
+    public var body: [UInt8]
+    /// When it was completed.
+    public var completedAt: Date
+
+    /// Creates a stored result.
+    public init(eventID: String, status: String, routingKey: String, body: [UInt8], completedAt: Date) {
+        self.eventID = eventID
+        self.status = status
+        self.routingKey = routingKey
+        self.body = body
+        self.completedAt = completedAt
+    }
+}
+
+/// One request's final outcome with the correlations of its accepted segments.
+public struct RequestCompletion: Sendable, Hashable {
+    /// The request id.
+    public var requestID: String
+    /// The result event.
+    public var result: StoredResult
+    /// One per accepted segment (none for a request that was never accepted).
+    public var correlations: [ReceiptCorrelation]
+
+    /// Creates a completion.
+    public init(requestID: String, result: StoredResult, correlations: [ReceiptCorrelation]) {
+        self.requestID = requestID
+        self.result = result
+        self.correlations = correlations
+    }
+}
+
+/// What a receipt for one submitted segment is matched back to.
+public struct ReceiptCorrelation: Sendable, Hashable {
+    /// The store keys of the segment's message_id (`MessageIDMatching.matchKeys(for:format:side: .submitResponse)`).
+    public var keys: [String]
+    /// The message_id exactly as the SMSC returned it in submit_sm_resp.
+    public var messageID: String
+    /// The request id.
+    public var requestID: String
+    /// 1-based segment index.
+    public var segment: Int
+    /// How many segments the request had.
+    public var segments: Int
+    /// The request's destination, as in the request.
+    public var to: String
+    /// The request's sender, as submitted.
+    public var from: String
+    /// The request's `metadata` object as JSON bytes, or nil when it had none.
+    public var metadata: [UInt8]?
+    /// When the segment was accepted.
+    public var submittedAt: Date
+
+    /// Creates a correlation.
+    public init(
+        keys: [String], messageID: String, requestID: String, segment: Int, segments: Int, to: String, from: String,
+        metadata: [UInt8]?, submittedAt: Date
+    ) {
+        self.keys = keys
+        self.messageID = messageID
+        self.requestID = requestID
+        self.segment = segment
+        self.segments = segments
+        self.to = to
+        self.from = from
+        self.metadata = metadata
+        self.submittedAt = submittedAt
+    }
+}
+
+/// One part of a long MO message, kept until every part is there.
+public struct StoredMOPart: Sendable, Hashable {
+    /// The group key: source, destination, reference and total (see `MOAssembler`).
+    public var groupKey: String
+    /// 1-based part index.
+    public var index: Int
+    /// How many parts the message has.
+    public var total: Int
+    /// The part's user data without its UDH (octets as received).
+    public var payload: [UInt8]
+    /// data_coding of the part.
+    public var dataCoding: UInt8
+    /// Source address.
+    public var from: String
+    /// Destination address.
+    public var to: String
+    /// When the part arrived.
+    public var receivedAt: Date
+
+    /// Creates a part.
+    public init(
+        groupKey: String, index: Int, total: Int, payload: [UInt8], dataCoding: UInt8, from: String, to: String,
+        receivedAt: Date
+    ) {
+        self.groupKey = groupKey
+        self.index = index
+        self.total = total
+        self.payload = payload
+        self.dataCoding = dataCoding
+        self.from = from
+        self.to = to
+        self.receivedAt = receivedAt
+    }
+}
+
+/// A store failure: an opaque code, the path or key at fault, and the underlying error's text.
+public struct BridgeStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, Sendable, Hashable {
+            case cannotOpen, corrupt, locked, readOnly, migrationFailed, writeFailed, readFailed, closed
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+        /// The file or database could not be opened (missing directory, permissions, unreachable server).
+        public static let cannotOpen = Code(.cannotOpen)
+        /// The file is not a database, or fails its integrity check.
+        public static let corrupt = Code(.corrupt)
+        /// Another process holds the file.
+        public static let locked = Code(.locked)
+        /// The file or its directory is not writable.
+        public static let readOnly = Code(.readOnly)
+        /// The schema could not be created or migrated (e.g. a newer format than this version knows).
+        public static let migrationFailed = Code(.migrationFailed)
+        /// A write transaction failed; nothing of it was committed.
+        public static let writeFailed = Code(.writeFailed)
+        /// A read failed.
+        public static let readFailed = Code(.readFailed)
+        /// The store was closed.
+        public static let closed = Code(.closed)
+        /// The code's name.
+        public var description: String { base.rawValue }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// Where: the file path (never a password) or the key.
+    public var location: String
+    /// The underlying error's text.
+    public var detail: String
+
+    /// Creates an error.
+    public init(code: Code, location: String, detail: String) {
+        self.code = code
+        self.location = location
+        self.detail = detail
+    }
+
+    /// One line: code, location and detail.
+    public var description: String { "store \(code) (\(location)): \(detail)" }
+}
