@@ -1,0 +1,129 @@
+import SMPP
+
+/// How a request ended, before it becomes a `submit_result` event (DESIGN §1.3).
+public struct RequestOutcome: Sendable, Hashable {
+    /// The result status (never `rejected`: that is decided before submission).
+    public enum Status: String, Sendable, Hashable {
+        case accepted, failed, expired, unknown
+    }
+
+    /// One segment in the result.
+    public struct SegmentReport: Sendable, Hashable {
+        /// 1-based index.
+        public var index: Int
+        /// The SMSC's message_id when accepted.
+        public var messageID: String?
+        /// The last command_status the SMSC gave (nil when it never answered).
+        public var commandStatus: UInt32?
+        /// Sends of this segment.
+        public var attempts: Int
+
+        /// Creates a report.
+        public init(index: Int, messageID: String?, commandStatus: UInt32?, attempts: Int) {
+            self.index = index
+            self.messageID = messageID
+            self.commandStatus = commandStatus
+            self.attempts = attempts
+        }
+    }
+
+    /// Why a request did not end `accepted`.
+    public struct Failure: Sendable, Hashable {
+        /// The SMPP status name (e.g. `ESME_RINVDSTADR`) or a bridge code (`EXPIRED`, `OUTCOME_UNKNOWN`).
+        public var code: String
+        /// The SMPP status, when the SMSC gave one.
+        public var commandStatus: UInt32?
+        /// One line for people.
+        public var message: String
+    }
+
+    /// The status.
+    public var status: Status
+    /// Every segment, in order.
+    public var segments: [SegmentReport]
+    /// The most sends any segment needed.
+    public var attempts: Int
+    /// True when the SMSC may hold more than one copy of some segment.
+    public var possibleDuplicate: Bool
+    /// Why it did not end `accepted`; nil when it did.
+    public var failure: Failure?
+
+    /// The accepted segments' message_ids, in segment order.
+    public var messageIDs: [String] { segments.compactMap(\.messageID) }
+}
+
+/// Bridge error codes in results for failures that are not an SMPP status.
+public enum BridgeErrorCode {
+    /// `expires_at` (or the AMQP expiration) passed before the request could be sent.
+    public static let expired = "EXPIRED"
+    /// A send ended without a knowable outcome and was not (or no longer) resubmitted.
+    public static let outcomeUnknown = "OUTCOME_UNKNOWN"
+    /// The request was invalid and never submitted.
+    public static let invalidRequest = "INVALID_REQUEST"
+    /// The request could not be turned into PDUs.
+    public static let unsendable = "UNSENDABLE"
+}
+
+extension OutboundRequestMachine {
+    /// The decision once every segment is settled.
+    func outcome() -> Action {
+        let reports = segments.enumerated().map { offset, segment in
+            var messageID: String?
+            if case .accepted(let id) = segment.state { messageID = id }
+            return RequestOutcome.SegmentReport(
+                index: offset + 1, messageID: messageID, commandStatus: segment.lastStatus?.rawValue,
+                attempts: segment.attempts)
+        }
+        let duplicate = recoveredInFlight || segments.contains { $0.hadUnknownOutcome && $0.attempts > 1 }
+        var result = RequestOutcome(
+            status: .accepted, segments: reports, attempts: segments.map(\.attempts).max() ?? 0,
+            possibleDuplicate: duplicate, failure: nil)
+        if let failure = firstFailure() {
+            result.status = .failed
+            result.failure = failure
+            return .finish(result)
+        }
+        if segments.contains(where: { $0.state == .skipped }) { return .requeue }
+        if let unknown = firstUnknown() {
+            // `report` asked for it; under `resubmit` every attempt ended unknown: failed, flagged.
+            result.status = policy.resubmitUnknown ? .failed : .unknown
+            result.possibleDuplicate = policy.resubmitUnknown ? true : duplicate
+            result.failure = RequestOutcome.Failure(
+                code: BridgeErrorCode.outcomeUnknown, commandStatus: nil,
+                message: "no response from the SMSC (\(unknown)); it may or may not have the message")
+            return .finish(result)
+        }
+        if segments.contains(where: { $0.state == .expired }) {
+            let anyAccepted = segments.contains { if case .accepted = $0.state { true } else { false } }
+            result.status = anyAccepted ? .failed : .expired
+            result.failure = RequestOutcome.Failure(
+                code: BridgeErrorCode.expired, commandStatus: nil,
+                message: anyAccepted ? "expired before every segment was sent" : "expired before it could be sent")
+            return .finish(result)
+        }
+        return .finish(result)
+    }
+
+    private func firstFailure() -> RequestOutcome.Failure? {
+        for segment in segments {
+            guard case .failed(let status, let reason) = segment.state else { continue }
+            guard let status else {
+                return RequestOutcome.Failure(code: BridgeErrorCode.unsendable, commandStatus: nil, message: reason)
+            }
+            let exhausted = RetryPolicy.isTransient(status)
+            return RequestOutcome.Failure(
+                code: status.name, commandStatus: status.rawValue,
+                message: exhausted
+                    ? "\(status.name) after \(segment.attempts) attempt(s); retries exhausted"
+                    : "\(status.name) (\(status.rawValue))")
+        }
+        return nil
+    }
+
+    private func firstUnknown() -> String? {
+        for segment in segments {
+            if case .unknown(let reason) = segment.state { return reason }
+        }
+        return nil
+    }
+}

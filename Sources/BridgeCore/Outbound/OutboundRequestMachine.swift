@@ -1,0 +1,162 @@
+public import struct Foundation.Date
+public import SMPP
+
+/// Decides, for one request, which segment to send when and when the request is finished (DESIGN §3 steps 4–6).
+///
+/// Pure: the driver feeds it answers and timer expiries with the current time and carries out the actions it
+/// returns (send, schedule a retry, withdraw what is not yet sent, finish). Every segment is sent at once; each is
+/// retried on its own.
+public struct OutboundRequestMachine: Sendable {
+    /// What the driver does next.
+    public enum Action: Sendable, Hashable {
+        /// Send segment `index` (0-based); `attempt` counts from 1.
+        case send(index: Int, attempt: Int)
+        /// Wake the machine with ``retryDue(index:now:)`` at `at`.
+        case scheduleRetry(index: Int, at: Date)
+        /// Withdraw every send not yet written (expiry, shutdown); their answers still come back.
+        case withdrawOutstanding
+        /// Every segment is settled: publish this outcome.
+        case finish(RequestOutcome)
+        /// Nothing of the request may stay decided: hand it back to the queue (shutdown before it was done).
+        case requeue
+    }
+
+    /// One segment's progress.
+    public struct Segment: Sendable, Hashable {
+        /// Where the segment stands.
+        public enum State: Sendable, Hashable {
+            case sending, waitingRetry, accepted(messageID: String), failed(status: CommandStatus?, reason: String)
+            case unknown(reason: String), expired, skipped
+        }
+        /// Current state.
+        public var state: State = .sending
+        /// Sends so far (withdrawn ones excluded).
+        public var attempts = 0
+        /// The last status the SMSC gave.
+        public var lastStatus: CommandStatus?
+        /// Whether a send ended without a knowable outcome (so the SMSC may hold an extra copy).
+        public var hadUnknownOutcome = false
+
+        var isSettled: Bool {
+            switch state {
+            case .sending, .waitingRetry: false
+            default: true
+            }
+        }
+    }
+
+    /// The segments, in order.
+    public private(set) var segments: [Segment]
+    /// The retry policy.
+    public let policy: RetryPolicy
+    /// When the request was received (the age bound counts from here).
+    public let receivedAt: Date
+    /// Whether the request may already be at the SMSC (found *in flight* in the store).
+    public let recoveredInFlight: Bool
+    private var stopping: StopReason?
+    private var finished = false
+
+    private enum StopReason: Sendable, Hashable { case expired, shutdown }
+
+    /// Creates a machine for `segmentCount` segments (≥ 1).
+    public init(segmentCount: Int, policy: RetryPolicy, receivedAt: Date, recoveredInFlight: Bool = false) {
+        self.segments = Array(repeating: Segment(), count: max(1, segmentCount))
+        self.policy = policy
+        self.receivedAt = receivedAt
+        self.recoveredInFlight = recoveredInFlight
+    }
+
+    /// Starts: every segment is sent once.
+    public mutating func start() -> [Action] {
+        (0..<segments.count).map { index in
+            segments[index].state = .sending
+            return .send(index: index, attempt: 1)
+        }
+    }
+
+    /// A send of segment `index` ended.
+    public mutating func answerReceived(index: Int, _ answer: SegmentAnswer, now: Date) -> [Action] {
+        guard segments.indices.contains(index), case .sending = segments[index].state else { return [] }
+        var actions: [Action] = []
+        switch answer {
+        case .response(let status, let messageID):
+            segments[index].attempts += 1
+            segments[index].lastStatus = status
+            if status == .ok {
+                segments[index].state = .accepted(messageID: messageID)
+            } else if RetryPolicy.isTransient(status) {
+                actions += retryOrFail(index, now: now, failure: .failed(status: status, reason: status.name))
+            } else {
+                segments[index].state = .failed(status: status, reason: status.name)
+                actions += skipWaitingSegments()
+            }
+        case .unknown(let reason):
+            segments[index].attempts += 1
+            segments[index].hadUnknownOutcome = true
+            if policy.resubmitUnknown {
+                actions += retryOrFail(index, now: now, failure: .unknown(reason: reason))
+            } else {
+                segments[index].state = .unknown(reason: reason)
+            }
+        case .unsendable(let reason):
+            segments[index].state = .failed(status: nil, reason: reason)
+            actions += skipWaitingSegments()
+        case .withdrawn:
+            segments[index].state = stopping == .expired ? .expired : .skipped
+            if stopping == nil { stopping = .shutdown }
+        }
+        return actions + finishIfSettled()
+    }
+
+    /// The backoff of segment `index` is over.
+    public mutating func retryDue(index: Int, now: Date) -> [Action] {
+        guard segments.indices.contains(index), segments[index].state == .waitingRetry else { return [] }
+        if let stopping {
+            segments[index].state = stopping == .expired ? .expired : .skipped
+            return finishIfSettled()
+        }
+        segments[index].state = .sending
+        return [.send(index: index, attempt: segments[index].attempts + 1)]
+    }
+
+    /// `expires_at` passed: nothing more is sent; what was not yet written is withdrawn.
+    public mutating func expired(now: Date) -> [Action] { stop(.expired) }
+
+    /// The bridge is shutting down: nothing more is sent; what was not yet written is withdrawn.
+    public mutating func shutdownRequested() -> [Action] { stop(.shutdown) }
+
+    private mutating func stop(_ reason: StopReason) -> [Action] {
+        guard !finished, stopping == nil else { return [] }
+        stopping = reason
+        for index in segments.indices where segments[index].state == .waitingRetry {
+            segments[index].state = reason == .expired ? .expired : .skipped
+        }
+        return [.withdrawOutstanding] + finishIfSettled()
+    }
+
+    private mutating func retryOrFail(_ index: Int, now: Date, failure: Segment.State) -> [Action] {
+        if stopping == nil,
+           let at = policy.nextAttemptTime(afterAttempts: segments[index].attempts, receivedAt: receivedAt, now: now) {
+            segments[index].state = .waitingRetry
+            return [.scheduleRetry(index: index, at: at)]
+        }
+        segments[index].state = failure
+        if case .failed = failure { return skipWaitingSegments() }
+        return []
+    }
+
+    /// After a segment failed for good, the others waiting for a retry are not sent again: the long message is
+    /// failed whatever they would get.
+    private mutating func skipWaitingSegments() -> [Action] {
+        for index in segments.indices where segments[index].state == .waitingRetry {
+            segments[index].state = .skipped
+        }
+        return []
+    }
+
+    private mutating func finishIfSettled() -> [Action] {
+        guard !finished, segments.allSatisfy(\.isSettled) else { return [] }
+        finished = true
+        return [outcome()]
+    }
+}

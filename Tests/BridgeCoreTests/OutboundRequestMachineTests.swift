@@ -1,0 +1,171 @@
+import BridgeCore
+import Foundation
+import SMPP
+import Testing
+
+@Suite struct OutboundRequestMachineTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let policy = RetryPolicy(maxAttempts: 3, initialDelay: 1, maxDelay: 8, maxAge: 60)
+
+    func finished(_ actions: [OutboundRequestMachine.Action]) -> RequestOutcome? {
+        for case .finish(let outcome) in actions { return outcome }
+        return nil
+    }
+
+    @Test func singleSegmentAcceptedOnFirstAttempt() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        #expect(machine.start() == [.send(index: 0, attempt: 1)])
+        let actions = machine.answerReceived(index: 0, .response(status: .ok, messageID: "5F3A9C01"), now: t0)
+        let outcome = try! #require(finished(actions))
+        #expect(outcome.status == .accepted)
+        #expect(outcome.messageIDs == ["5F3A9C01"])
+        #expect(outcome.segments == [.init(index: 1, messageID: "5F3A9C01", commandStatus: 0, attempts: 1)])
+        #expect(outcome.attempts == 1 && !outcome.possibleDuplicate && outcome.failure == nil)
+    }
+
+    @Test func throttledSegmentIsRetriedWithBackoffThenAccepted() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        #expect(machine.answerReceived(index: 0, .response(status: .throttled, messageID: ""), now: t0)
+            == [.scheduleRetry(index: 0, at: t0.addingTimeInterval(1))])
+        #expect(machine.retryDue(index: 0, now: t0.addingTimeInterval(1)) == [.send(index: 0, attempt: 2)])
+        #expect(machine.answerReceived(index: 0, .response(status: .messageQueueFull, messageID: ""), now: t0.addingTimeInterval(1))
+            == [.scheduleRetry(index: 0, at: t0.addingTimeInterval(3))])
+        _ = machine.retryDue(index: 0, now: t0.addingTimeInterval(3))
+        let outcome = try! #require(finished(machine.answerReceived(index: 0, .response(status: .ok, messageID: "A"), now: t0.addingTimeInterval(3))))
+        #expect(outcome.status == .accepted && outcome.attempts == 3 && !outcome.possibleDuplicate)
+    }
+
+    @Test func transientErrorsExhaustAttemptsAndFailWithTheLastStatus() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        for attempt in 1...2 {
+            _ = machine.answerReceived(index: 0, .response(status: .systemError, messageID: ""), now: t0)
+            #expect(machine.retryDue(index: 0, now: t0) == [.send(index: 0, attempt: attempt + 1)])
+        }
+        let outcome = try! #require(finished(machine.answerReceived(index: 0, .response(status: .systemError, messageID: ""), now: t0)))
+        #expect(outcome.status == .failed)
+        #expect(outcome.failure?.code == "ESME_RSYSERR" && outcome.failure?.commandStatus == 8)
+        #expect(outcome.attempts == 3)
+    }
+
+    @Test func noRetryStartsPastTheMaximumAge() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        let outcome = finished(machine.answerReceived(index: 0, .response(status: .throttled, messageID: ""), now: t0.addingTimeInterval(59.5)))
+        #expect(outcome?.status == .failed && outcome?.attempts == 1)
+    }
+
+    @Test func permanentStatusFailsAtOnceAndStopsTheOtherSegmentsRetries() {
+        var machine = OutboundRequestMachine(segmentCount: 3, policy: policy, receivedAt: t0)
+        #expect(machine.start().count == 3)
+        _ = machine.answerReceived(index: 0, .response(status: .ok, messageID: "1"), now: t0)
+        #expect(machine.answerReceived(index: 1, .response(status: .throttled, messageID: ""), now: t0).count == 1)
+        // Segment 2's retry is no longer wanted: the request fails at once, and its timer does nothing later.
+        let outcome = try! #require(finished(machine.answerReceived(index: 2, .response(status: .invalidDestinationAddress, messageID: ""), now: t0)))
+        #expect(machine.retryDue(index: 1, now: t0.addingTimeInterval(1)).isEmpty)
+        #expect(outcome.status == .failed)
+        #expect(outcome.failure?.code == "ESME_RINVDSTADR" && outcome.failure?.commandStatus == 11)
+        #expect(outcome.segments.map(\.messageID) == ["1", nil, nil])
+        #expect(outcome.segments.map(\.commandStatus) == [0, 0x58, 11])
+    }
+
+    @Test func unknownOutcomeIsResubmittedAndFlaggedUnderResubmit() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        #expect(machine.answerReceived(index: 0, .unknown(reason: "responseTimeout"), now: t0)
+            == [.scheduleRetry(index: 0, at: t0.addingTimeInterval(1))])
+        _ = machine.retryDue(index: 0, now: t0.addingTimeInterval(1))
+        let outcome = try! #require(finished(machine.answerReceived(index: 0, .response(status: .ok, messageID: "X"), now: t0)))
+        #expect(outcome.status == .accepted && outcome.possibleDuplicate && outcome.attempts == 2)
+    }
+
+    @Test func unknownOutcomeIsReportedUnderReport() {
+        var machine = OutboundRequestMachine(
+            segmentCount: 1, policy: RetryPolicy(maxAttempts: 3, resubmitUnknown: false), receivedAt: t0)
+        _ = machine.start()
+        let outcome = try! #require(finished(machine.answerReceived(index: 0, .unknown(reason: "sessionLost"), now: t0)))
+        #expect(outcome.status == .unknown && outcome.failure?.code == "OUTCOME_UNKNOWN")
+        #expect(!outcome.possibleDuplicate)
+    }
+
+    @Test func resubmitsExhaustedOnUnknownFailFlaggedAsPossibleDuplicate() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: RetryPolicy(maxAttempts: 2), receivedAt: t0)
+        _ = machine.start()
+        _ = machine.answerReceived(index: 0, .unknown(reason: "responseTimeout"), now: t0)
+        _ = machine.retryDue(index: 0, now: t0)
+        let outcome = try! #require(finished(machine.answerReceived(index: 0, .unknown(reason: "responseTimeout"), now: t0)))
+        #expect(outcome.status == .failed && outcome.possibleDuplicate && outcome.failure?.code == "OUTCOME_UNKNOWN")
+    }
+
+    @Test func recoveredInFlightRequestIsFlagged() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0, recoveredInFlight: true)
+        _ = machine.start()
+        let outcome = finished(machine.answerReceived(index: 0, .response(status: .ok, messageID: "1"), now: t0))
+        #expect(outcome?.possibleDuplicate == true)
+    }
+
+    @Test func expiryWithdrawsUnsentSegmentsAndEndsExpired() {
+        var machine = OutboundRequestMachine(segmentCount: 2, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        _ = machine.answerReceived(index: 1, .response(status: .throttled, messageID: ""), now: t0)
+        #expect(machine.expired(now: t0) == [.withdrawOutstanding])
+        let outcome = try! #require(finished(machine.answerReceived(index: 0, .withdrawn(reason: "cancelled"), now: t0)))
+        #expect(outcome.status == .expired && outcome.failure?.code == "EXPIRED")
+    }
+
+    @Test func expiryAfterSomeSegmentsWereAcceptedFails() {
+        var machine = OutboundRequestMachine(segmentCount: 2, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        _ = machine.answerReceived(index: 0, .response(status: .ok, messageID: "1"), now: t0)
+        _ = machine.expired(now: t0)
+        let outcome = try! #require(finished(machine.answerReceived(index: 1, .withdrawn(reason: "cancelled"), now: t0)))
+        #expect(outcome.status == .failed && outcome.failure?.code == "EXPIRED")
+    }
+
+    @Test func answersThatArriveAfterWithdrawalStillCount() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        _ = machine.expired(now: t0)
+        // Already written when the withdrawal came: its real answer decides.
+        let outcome = finished(machine.answerReceived(index: 0, .response(status: .ok, messageID: "Z"), now: t0))
+        #expect(outcome?.status == .accepted)
+    }
+
+    @Test func shutdownBeforeAnythingWasSentRequeues() {
+        var machine = OutboundRequestMachine(segmentCount: 2, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        #expect(machine.shutdownRequested() == [.withdrawOutstanding])
+        #expect(machine.answerReceived(index: 0, .withdrawn(reason: "shuttingDown"), now: t0).isEmpty)
+        #expect(machine.answerReceived(index: 1, .withdrawn(reason: "shuttingDown"), now: t0) == [.requeue])
+    }
+
+    @Test func withdrawalByTheClientWithoutAStopRequeues() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        #expect(machine.answerReceived(index: 0, .withdrawn(reason: "shuttingDown"), now: t0) == [.requeue])
+    }
+
+    @Test func unsendableSegmentFailsTheRequest() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        let outcome = finished(machine.answerReceived(index: 0, .unsendable(reason: "encodingFailed"), now: t0))
+        #expect(outcome?.status == .failed && outcome?.failure?.code == "UNSENDABLE")
+    }
+
+    @Test func staleAnswersAndTimersAreIgnored() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        #expect(machine.retryDue(index: 0, now: t0).isEmpty)
+        #expect(machine.answerReceived(index: 5, .response(status: .ok, messageID: ""), now: t0).isEmpty)
+        _ = machine.answerReceived(index: 0, .response(status: .ok, messageID: "1"), now: t0)
+        #expect(machine.answerReceived(index: 0, .response(status: .ok, messageID: "2"), now: t0).isEmpty)
+        #expect(machine.expired(now: t0).isEmpty)
+    }
+
+    @Test func backoffDoublesUpToTheMaximum() {
+        #expect((2...7).map { policy.delay(beforeAttempt: $0) } == [1, 2, 4, 8, 8, 8])
+        #expect(RetryPolicy.isTransient(.throttled) && RetryPolicy.isTransient(.systemError))
+        #expect(!RetryPolicy.isTransient(.invalidDestinationAddress))
+    }
+}
