@@ -1,6 +1,8 @@
+import SMPP
 import Testing
 
 @testable import BridgeCore
+@testable import SMPPNIO
 
 /// The registry/factory pair and its buckets.
 @Suite struct HTTPMetricsSetupTests {
@@ -56,5 +58,25 @@ import Testing
             return await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
         }
         #expect(ran == 1)
+    }
+
+    /// The session metrics SMPPNIO reports land in the bridge's registry as the right Prometheus types.
+    @Test func smppClientMetricsRenderThroughTheBridgeFactory() {
+        let setup = BridgeMetricsSetup()
+        let metrics = SMPPClientMetrics(factory: setup.factory)
+        metrics.sessionBoundChanged(by: 2)
+        metrics.submits(status: .ok).increment()
+        metrics.submitFailed(.responseTimeout)
+        metrics.windowOccupancy(session: 1).record(4)
+        metrics.responseLatency.recordNanoseconds(40_000_000)
+        metrics.inboundDeliverSM.increment()
+        let text = setup.registry.emitToString()
+        #expect(text.contains("# TYPE smpp_sessions_bound gauge\nsmpp_sessions_bound 2.0\n"))
+        #expect(text.contains("smpp_submits_total{status=\"\(CommandStatus.ok.name)\"} 1\n"))
+        #expect(text.contains("smpp_submits_total{status=\"\(SMPPClientError.Code.responseTimeout)\"} 1\n"))
+        #expect(text.contains(#"smpp_window_occupancy{session="1"} 4.0"#))
+        #expect(text.contains(#"smpp_response_latency_seconds_bucket{le="0.025"} 0"#))
+        #expect(text.contains(#"smpp_response_latency_seconds_bucket{le="0.05"} 1"#))
+        #expect(text.contains(#"smpp_inbound_total{command="deliver_sm"} 1"#))
     }
 }
