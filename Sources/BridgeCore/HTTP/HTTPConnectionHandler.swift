@@ -40,6 +40,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .head(let head):
             let request = HTTPRequestSummary(method: head.method, uri: head.uri, version: head.version,
                                              keepAlive: head.isKeepAlive)
+            logger.trace("HTTP request head", metadata: [
+                "http.method": "\(request.method)", "http.target": "\(request.uri.prefix(200))"])
             run(machine.requestHeadReceived(request, now: .now()), context: context)
         case .body:
             break  // No endpoint takes a body; it is discarded as it streams in (the deadline bounds it).
@@ -50,7 +52,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is HTTPServerQuiesceEvent {
-            run(machine.quiesceRequested(), context: context)
+            let action = machine.quiesceRequested()
+            logger.trace("HTTP connection quiescing", metadata: ["http.action": "\(action)"])
+            run(action, context: context)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -85,7 +89,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                          context: ChannelHandlerContext) {
         let endpoint = HTTPEndpoint(method: request.method, uri: request.uri)
         let content = responder.response(for: endpoint)
-        logger.trace("HTTP request", metadata: [
+        logger.trace("HTTP response", metadata: [
             "http.method": "\(request.method)", "http.target": "\(request.uri.prefix(200))",
             "http.status": "\(content.status.code)",
         ])
