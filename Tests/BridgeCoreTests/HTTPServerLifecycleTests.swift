@@ -15,7 +15,7 @@ import Testing
             #expect(await stream.readToEnd().isEmpty)
             #expect(stream.closed)
         }
-        #expect(await connectionRefused(port: port))
+        #expect(await httpConnectionRefused(port: port))
         #expect(try await http.server.boundPort() == port)
     }
 
@@ -26,7 +26,7 @@ import Testing
         #expect(try await HTTPTestStream.with(port: port) { try await $0.get("/healthz") }?.status == 200)
         running.cancel()
         try await running.value
-        #expect(await connectionRefused(port: port))
+        #expect(await httpConnectionRefused(port: port))
     }
 
     @Test func aPortInUseIsABindErrorFromRunAndFromBoundPort() async throws {

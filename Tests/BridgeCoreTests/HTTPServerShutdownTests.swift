@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Testing
 
 /// Forwards every log message to a stream, so a test can wait for the server to reach a point.
-struct SignallingLogHandler: LogHandler {
+struct HTTPSignallingLogHandler: LogHandler {
     let continuation: AsyncStream<String>.Continuation
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
@@ -23,7 +23,7 @@ struct SignallingLogHandler: LogHandler {
 @Suite(.timeLimit(.minutes(1))) struct HTTPServerShutdownTests {
     @Test func gracefulShutdownAnswersARequestBeingReceivedWithConnectionCloseThenReturns() async throws {
         let (messages, continuation) = AsyncStream.makeStream(of: String.self)
-        var logger = Logger(label: "http.test") { _ in SignallingLogHandler(continuation: continuation) }
+        var logger = Logger(label: "http.test") { _ in HTTPSignallingLogHandler(continuation: continuation) }
         logger.logLevel = .trace
         let server = BridgeHTTPServer(host: "127.0.0.1", port: 0, registry: BridgeMetricsSetup().registry,
                                       readiness: { [] }, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -45,7 +45,7 @@ struct SignallingLogHandler: LogHandler {
             #expect(await stream.readToEnd().isEmpty)
         }
         try await running.value
-        #expect(await connectionRefused(port: port))
+        #expect(await httpConnectionRefused(port: port))
         continuation.finish()
     }
 }

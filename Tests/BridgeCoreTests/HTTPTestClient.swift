@@ -123,7 +123,7 @@ struct HTTPTestStream {
 }
 
 /// Whether a TCP connection to 127.0.0.1:port is refused (nothing listens there any more).
-func connectionRefused(port: Int) async -> Bool {
+func httpConnectionRefused(port: Int) async -> Bool {
     do {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port).get()
