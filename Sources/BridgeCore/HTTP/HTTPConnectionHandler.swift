@@ -1,0 +1,148 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Sent down a connection's pipeline when the server shuts down gracefully.
+struct HTTPServerQuiesceEvent: Sendable {}
+
+/// The thin handler of one HTTP connection: feeds events to `HTTPConnectionStateMachine` and carries out its
+/// actions (write a response, keep one timer, close). Sits after NIO's HTTP/1 server pipeline, which parses,
+/// serialises pipelined requests and answers unparseable input with 400.
+final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private var machine: HTTPConnectionStateMachine
+    private let responder: HTTPResponder
+    private let logger: Logger
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
+
+    init(responder: HTTPResponder, idleTimeout: TimeAmount, logger: Logger) {
+        self.machine = HTTPConnectionStateMachine(idleTimeout: idleTimeout)
+        self.responder = responder
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive {
+            run(machine.connectionActivated(now: .now()), context: context)
+        }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        run(machine.connectionActivated(now: .now()), context: context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            let request = HTTPRequestSummary(method: head.method, uri: head.uri, version: head.version,
+                                             keepAlive: head.isKeepAlive)
+            logger.trace("HTTP request head", metadata: [
+                "http.method": "\(request.method)", "http.target": "\(request.uri.prefix(200))"])
+            run(machine.requestHeadReceived(request, now: .now()), context: context)
+        case .body:
+            break  // No endpoint takes a body; it is discarded as it streams in (the deadline bounds it).
+        case .end:
+            run(machine.requestEndReceived(now: .now()), context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is HTTPServerQuiesceEvent {
+            let action = machine.quiesceRequested()
+            logger.trace("HTTP connection quiescing", metadata: ["http.action": "\(action)"])
+            run(action, context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("HTTP connection error", metadata: ["error": "\(error)"])
+        run(machine.errorCaught(), context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        machine.connectionClosed()
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    private func run(_ action: HTTPConnectionStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .setTimer(let deadline):
+            setTimer(deadline, context: context)
+        case .respond(let request, let after):
+            respond(to: request, then: after, context: context)
+        case .close:
+            cancelTimer()
+            context.close(promise: nil)
+        }
+    }
+
+    private func respond(to request: HTTPRequestSummary, then after: HTTPConnectionStateMachine.AfterResponse,
+                         context: ChannelHandlerContext) {
+        let endpoint = HTTPEndpoint(method: request.method, uri: request.uri)
+        let content = responder.response(for: endpoint)
+        logger.trace("HTTP response", metadata: [
+            "http.method": "\(request.method)", "http.target": "\(request.uri.prefix(200))",
+            "http.status": "\(content.status.code)",
+        ])
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: content.contentType)
+        headers.add(name: "Content-Length", value: String(content.body.count))
+        for (name, value) in content.extraHeaders.sorted(by: { $0.key < $1.key }) {
+            headers.add(name: name, value: value)
+        }
+        switch after {
+        case .close:
+            headers.add(name: "Connection", value: "close")
+        case .keepAlive where request.version.major == 1 && request.version.minor == 0:
+            headers.add(name: "Connection", value: "keep-alive")
+        case .keepAlive:
+            break
+        }
+        let version = request.version.major == 1 && request.version.minor == 0 ? HTTPVersion.http1_0 : .http1_1
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: content.status,
+                                                             headers: headers))), promise: nil)
+        var body = context.channel.allocator.buffer(capacity: content.body.count)
+        body.writeBytes(content.body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        switch after {
+        case .keepAlive(let deadline):
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            setTimer(deadline, context: context)
+        case .close:
+            cancelTimer()
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    private func setTimer(_ deadline: NIODeadline, context: ChannelHandlerContext) {
+        guard timerDeadline != deadline else { return }
+        cancelTimer()
+        timerDeadline = deadline
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = loopBound.value
+            handler.timerDeadline = nil
+            handler.timer = nil
+            handler.run(handler.machine.timerFired(now: .now()), context: context)
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
+    }
+}
+
+@available(*, unavailable)
+extension HTTPConnectionHandler: Sendable {}
