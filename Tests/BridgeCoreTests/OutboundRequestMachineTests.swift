@@ -45,7 +45,7 @@ import Testing
         }
         let outcome = try! #require(finished(machine.answerReceived(index: 0, .response(status: .systemError, messageID: ""), now: t0)))
         #expect(outcome.status == .failed)
-        #expect(outcome.failure?.code == "ESME_RSYSERR" && outcome.failure?.commandStatus == 8)
+        #expect(outcome.failure?.code == "RETRIES_EXHAUSTED" && outcome.failure?.commandStatus == 8)
         #expect(outcome.attempts == 3)
     }
 

@@ -52,15 +52,8 @@ public struct RequestOutcome: Sendable, Hashable {
     public var messageIDs: [String] { segments.compactMap(\.messageID) }
 }
 
-/// Bridge error codes in results for failures that are not an SMPP status.
-public enum BridgeErrorCode {
-    /// `expires_at` (or the AMQP expiration) passed before the request could be sent.
-    public static let expired = "EXPIRED"
-    /// A send ended without a knowable outcome and was not (or no longer) resubmitted.
-    public static let outcomeUnknown = "OUTCOME_UNKNOWN"
-    /// The request was invalid and never submitted.
-    public static let invalidRequest = "INVALID_REQUEST"
-    /// The request could not be turned into PDUs.
+extension SubmitResultEvent.ErrorInfo {
+    /// Code of a `failed` result whose request could not be turned into a sendable PDU.
     public static let unsendable = "UNSENDABLE"
 }
 
@@ -89,7 +82,7 @@ extension OutboundRequestMachine {
             result.status = policy.resubmitUnknown ? .failed : .unknown
             result.possibleDuplicate = policy.resubmitUnknown ? true : duplicate
             result.failure = RequestOutcome.Failure(
-                code: BridgeErrorCode.outcomeUnknown, commandStatus: nil,
+                code: SubmitResultEvent.ErrorInfo.outcomeUnknown, commandStatus: nil,
                 message: "no response from the SMSC (\(unknown)); it may or may not have the message")
             return .finish(result)
         }
@@ -97,7 +90,7 @@ extension OutboundRequestMachine {
             let anyAccepted = segments.contains { if case .accepted = $0.state { true } else { false } }
             result.status = anyAccepted ? .failed : .expired
             result.failure = RequestOutcome.Failure(
-                code: BridgeErrorCode.expired, commandStatus: nil,
+                code: SubmitResultEvent.ErrorInfo.expired, commandStatus: nil,
                 message: anyAccepted ? "expired before every segment was sent" : "expired before it could be sent")
             return .finish(result)
         }
@@ -108,14 +101,15 @@ extension OutboundRequestMachine {
         for segment in segments {
             guard case .failed(let status, let reason) = segment.state else { continue }
             guard let status else {
-                return RequestOutcome.Failure(code: BridgeErrorCode.unsendable, commandStatus: nil, message: reason)
+                return RequestOutcome.Failure(code: SubmitResultEvent.ErrorInfo.unsendable, commandStatus: nil, message: reason)
             }
-            let exhausted = RetryPolicy.isTransient(status)
+            if RetryPolicy.isTransient(status) {
+                return RequestOutcome.Failure(
+                    code: SubmitResultEvent.ErrorInfo.retriesExhausted, commandStatus: status.rawValue,
+                    message: "\(status.name) after \(segment.attempts) attempt(s); retries exhausted")
+            }
             return RequestOutcome.Failure(
-                code: status.name, commandStatus: status.rawValue,
-                message: exhausted
-                    ? "\(status.name) after \(segment.attempts) attempt(s); retries exhausted"
-                    : "\(status.name) (\(status.rawValue))")
+                code: status.name, commandStatus: status.rawValue, message: "\(status.name): \(status.meaning)")
         }
         return nil
     }

@@ -1,0 +1,38 @@
+public import struct Foundation.Date
+public import RabbitMQ
+
+/// One send request as it came off the queue.
+public struct IncomingRequest: Sendable {
+    /// The body (JSON, DESIGN §1.2).
+    public var body: [UInt8]
+    /// The AMQP properties (message_id, expiration, timestamp, headers…).
+    public var properties: AMQPProperties
+    /// Whether the broker delivered it before.
+    public var redelivered: Bool
+    /// When the bridge received it.
+    public var receivedAt: Date
+
+    /// Creates a request.
+    public init(body: [UInt8], properties: AMQPProperties, redelivered: Bool, receivedAt: Date) {
+        self.body = body
+        self.properties = properties
+        self.redelivered = redelivered
+        self.receivedAt = receivedAt
+    }
+
+    /// When the AMQP `expiration` (a per-message TTL in milliseconds) runs out, counted from the `timestamp`
+    /// property when the producer set one, else from receipt. nil without a valid expiration.
+    public var amqpExpiry: Date? {
+        guard let text = properties.expiration, let milliseconds = Int64(text), milliseconds >= 0 else { return nil }
+        let start = properties.timestamp ?? receivedAt
+        return start.addingTimeInterval(Double(milliseconds) / 1000)
+    }
+}
+
+/// What to do with a delivery once the pipeline is done with it.
+public enum Settlement: Sendable, Hashable {
+    /// Acknowledge: its result (or dead letter) is confirmed and stored.
+    case ack
+    /// Put it back: it could not be finished now (broker or store unavailable, shutdown); it is redelivered.
+    case requeue
+}

@@ -1,0 +1,79 @@
+public import struct Foundation.Date
+import NIOConcurrencyHelpers
+
+/// Remembers which request and segment each submit tag belongs to, so a submit_sm_resp that arrives after its
+/// timeout (issue: late outcomes) can still be recorded for receipt correlation. Entries live `retention` long.
+public final class LateOutcomeBook: Sendable {
+    /// What a tag stands for: the correlation the segment would get once its message_id is known.
+    public struct Entry: Sendable, Hashable {
+        /// The request id.
+        public var requestID: String
+        /// 1-based segment index.
+        public var segment: Int
+        /// Segment count.
+        public var segments: Int
+        /// Destination as requested.
+        public var to: String
+        /// Sender as submitted.
+        public var from: String
+        /// Request metadata bytes.
+        public var metadata: [UInt8]?
+        /// When the send ended unknown.
+        public var registeredAt: Date
+
+        /// Creates an entry.
+        public init(requestID: String, segment: Int, segments: Int, to: String, from: String, metadata: [UInt8]?,
+                    registeredAt: Date) {
+            self.requestID = requestID
+            self.segment = segment
+            self.segments = segments
+            self.to = to
+            self.from = from
+            self.metadata = metadata
+            self.registeredAt = registeredAt
+        }
+    }
+
+    private struct State {
+        var nextTag: UInt64 = 1
+        var entries: [UInt64: Entry] = [:]
+        var oldestCheck = Date.distantPast
+    }
+
+    private let state = NIOLockedValueBox(State())
+    /// How long a tag is remembered.
+    public let retention: Double
+
+    /// Creates a book remembering tags for `retention` seconds.
+    public init(retention: Double = 600) { self.retention = retention }
+
+    /// Allocates `count` consecutive tags (one per segment of a request). Nothing is stored yet: only a send that
+    /// ends without a knowable outcome can be answered late, and only those are remembered (``remember(_:_:)``).
+    public func allocate(_ count: Int) -> [UInt64] {
+        state.withLockedValue { state in
+            let base = state.nextTag
+            state.nextTag &+= UInt64(max(1, count))
+            return (0..<UInt64(max(1, count))).map { base &+ $0 }
+        }
+    }
+
+    /// Remembers what `tag` stands for, because its send ended without a knowable outcome.
+    public func remember(_ tag: UInt64, _ entry: Entry) {
+        state.withLockedValue { state in
+            let now = entry.registeredAt
+            if now.timeIntervalSince(state.oldestCheck) > retention / 10 {
+                state.entries = state.entries.filter { now.timeIntervalSince($0.value.registeredAt) < retention }
+                state.oldestCheck = now
+            }
+            state.entries[tag] = entry
+        }
+    }
+
+    /// The entry of `tag`, if still remembered.
+    public func entry(for tag: UInt64) -> Entry? {
+        state.withLockedValue { $0.entries[tag] }
+    }
+
+    /// How many tags are remembered.
+    public var count: Int { state.withLockedValue { $0.entries.count } }
+}

@@ -1,0 +1,162 @@
+import struct Foundation.Date
+import struct Foundation.UUID
+import Logging
+import NIOCore
+import RabbitMQ
+import SMPP
+
+extension OutboundProcessor {
+    /// Submits every segment through the machine and turns its end into the result.
+    func run(
+        _ send: SendRequest, built: SubmitPDUBuilder.Built, base: SubmitResultEvent, recovered: Bool, expiry: Date?,
+        request: IncomingRequest
+    ) async -> Settlement {
+        let tags = lateOutcomes.allocate(built.pdus.count)
+        var machine = OutboundRequestMachine(
+            segmentCount: built.pdus.count, policy: settings.retry, receivedAt: request.receivedAt,
+            recoveredInFlight: recovered)
+        let submission = OutboundSubmission(pdus: built.pdus, tags: tags, expiresAt: expiry, now: now)
+        let count = built.pdus.count
+        let started = ContinuousClock.now
+        let action = await submission.run(&machine, submitter: submitter) { [self] index, answer in
+            switch answer {
+            case .response(let status, let messageID):
+                metrics.segment(status: status.name)
+                if status == .ok {
+                    correlator.segmentAccepted(correlation(
+                        send, from: built.from, segment: index + 1, of: count, messageID: messageID))
+                }
+            case .unknown:
+                metrics.segment(status: "unknown")
+                lateOutcomes.remember(tags[index], .init(
+                    requestID: send.id, segment: index + 1, segments: count, to: send.to, from: built.from,
+                    metadata: send.metadata, registeredAt: now()))
+            case .unsendable, .withdrawn:
+                break
+            }
+        }
+        metrics.submitLatency.recordNanoseconds((ContinuousClock.now - started).nanosecondsClamped)
+        guard case .finish(let outcome) = action else {
+            metrics.request("requeued")
+            logger.info("request handed back to the queue (shutdown)", metadata: ["request_id": "\(send.id)"])
+            return .requeue
+        }
+        var event = base
+        event.status = SubmitResultEvent.Status(rawValue: outcome.status.rawValue) ?? .failed
+        event.segments = outcome.segments.map {
+            .init(index: $0.index, messageID: $0.messageID, commandStatus: $0.commandStatus, attempts: $0.attempts)
+        }
+        event.attempts = outcome.attempts
+        event.possibleDuplicate = outcome.possibleDuplicate
+        event.error = outcome.failure.map {
+            .init(code: $0.code, commandStatus: $0.commandStatus, message: $0.message)
+        }
+        event.completedAt = now()
+        let correlations = outcome.segments.compactMap { report -> ReceiptCorrelation? in
+            guard let messageID = report.messageID else { return nil }
+            return correlation(send, from: built.from, segment: report.index, of: count, messageID: messageID)
+        }
+        return await complete(event, correlations: correlations, request: request)
+    }
+
+    func correlation(_ send: SendRequest, from: String, segment: Int, of count: Int, messageID: String) -> ReceiptCorrelation {
+        ReceiptCorrelation(
+            keys: MessageIDMatching.matchKeys(for: messageID, format: settings.messageIDFormat, side: .submitResponse),
+            messageID: messageID, requestID: send.id, segment: segment, segments: count, to: send.to, from: from,
+            metadata: send.metadata, submittedAt: now())
+    }
+
+    /// Stores the outcome (with its correlations), then publishes it; the delivery is acked only after both.
+    func complete(_ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest) async -> Settlement {
+        let stored = StoredResult(
+            eventID: UUID().uuidString, status: event.status.rawValue, routingKey: event.routingKey,
+            body: event.jsonBytes(), completedAt: event.completedAt)
+        do {
+            try await timed("complete") { () async throws(BridgeStoreError) in
+                try await self.store.complete(RequestCompletion(
+                    requestID: event.requestID, result: stored, correlations: correlations))
+            }
+        } catch {
+            logger.error("store write failed; request requeued", metadata: [
+                "request_id": "\(event.requestID)", "error": "\(error)",
+            ])
+            metrics.request("requeued")
+            return .requeue
+        }
+        correlator.committed(correlations)
+        metrics.request(event.status.rawValue)
+        log(event)
+        return await publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt)
+    }
+
+    /// Publishes a stored result with its own event id; requeues when the broker does not confirm.
+    func publishResult(_ stored: StoredResult, requestID: String, receivedAt: Date) async -> Settlement {
+        let properties = AMQPProperties(
+            contentType: "application/json", deliveryMode: .persistent, correlationID: requestID,
+            messageID: stored.eventID, timestamp: stored.completedAt, type: "submit_result")
+        do {
+            try await publisher.publish(OutgoingMessage(
+                exchange: settings.resultsExchange, routingKey: stored.routingKey, body: stored.body,
+                properties: properties))
+        } catch {
+            logger.warning("result not confirmed by the broker; request requeued (its outcome is stored)", metadata: [
+                "request_id": "\(requestID)", "error": "\(error)",
+            ])
+            return .requeue
+        }
+        metrics.resultLatency.recordNanoseconds(Int64(max(0, now().timeIntervalSince(receivedAt)) * 1e9))
+        return .ack
+    }
+
+    /// A body with no usable id goes to the dead-letter exchange unchanged, the reason in a header.
+    func deadLetter(_ request: IncomingRequest, reason: String) async -> Settlement {
+        var properties = request.properties
+        properties.headers["x-smpp-bridge-reason"] = .string(reason)
+        properties.headers["x-smpp-bridge-received-at"] = .string(RFC3339.format(request.receivedAt))
+        properties.deliveryMode = .persistent
+        do {
+            try await publisher.publish(OutgoingMessage(
+                exchange: settings.deadExchange, routingKey: "", body: request.body, properties: properties))
+        } catch {
+            logger.warning("dead letter not confirmed; requeued", metadata: ["reason": "\(reason)", "error": "\(error)"])
+            return .requeue
+        }
+        metrics.request("dead")
+        logger.warning("request without a usable id dead-lettered", metadata: [
+            "reason": "\(reason)", "bytes": "\(request.body.count)",
+        ])
+        return .ack
+    }
+
+    func log(_ event: SubmitResultEvent) {
+        var metadata: Logger.Metadata = [
+            "request_id": "\(event.requestID)", "status": "\(event.status.rawValue)",
+            "segments": "\(event.segments.count)", "attempts": "\(event.attempts)",
+        ]
+        let ids = event.segments.compactMap(\.messageID)
+        if !ids.isEmpty { metadata["message_ids"] = "\(ids.joined(separator: ","))" }
+        if event.possibleDuplicate { metadata["possible_duplicate"] = "true" }
+        if let error = event.error {
+            metadata["error"] = "\(error.code)"
+            metadata["error_message"] = "\(error.message)"
+            if let field = error.field { metadata["field"] = "\(field)" }
+        }
+        // Accepted results are the bulk: debug. Everything else an operator wants to see at info.
+        logger.log(level: event.status == .accepted ? .debug : .info, "submit result", metadata: metadata)
+    }
+
+    func timed<T>(_ operation: String, _ body: () async throws(BridgeStoreError) -> T) async throws(BridgeStoreError) -> T {
+        let started = ContinuousClock.now
+        defer { metrics.store(operation, nanoseconds: (ContinuousClock.now - started).nanosecondsClamped) }
+        return try await body()
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, clamped to Int64.
+    var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? Int64.max : product &+ attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,142 @@
+public import struct Foundation.Date
+public import Logging
+import NIOConcurrencyHelpers
+import SMPP
+
+/// The outbound pipeline (DESIGN §3 steps 1–7) for one delivery at a time, many at once: decode and validate,
+/// dedup through the store, expiry, encoding and segmentation, submission with retries, then the result — stored,
+/// published with a confirm, and only then acknowledged.
+public final class OutboundProcessor: Sendable {
+    let settings: OutboundPipelineSettings
+    let store: any BridgeStore
+    let publisher: any EventPublishing
+    let submitter: any SegmentSubmitter
+    let correlator: ReceiptCorrelator
+    let lateOutcomes: LateOutcomeBook
+    let metrics: BridgeMetrics
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let gate = RequestGate()
+    let references = NIOLockedValueBox(ConcatenationReferences(seed: UInt16.random(in: 0...UInt16.max)))
+
+    /// Creates the pipeline over its ports.
+    public init(
+        settings: OutboundPipelineSettings, store: any BridgeStore, publisher: any EventPublishing,
+        submitter: any SegmentSubmitter, correlator: ReceiptCorrelator, lateOutcomes: LateOutcomeBook,
+        metrics: BridgeMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.settings = settings
+        self.store = store
+        self.publisher = publisher
+        self.submitter = submitter
+        self.correlator = correlator
+        self.lateOutcomes = lateOutcomes
+        self.metrics = metrics
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Handles one delivery to its end and says how to settle it. Never throws: every failure is a result, a dead
+    /// letter, or a requeue (when the broker or the store cannot take the outcome now).
+    public func process(_ request: IncomingRequest) async -> Settlement {
+        switch SendRequestDecoder.decode(body: request.body, messageID: request.properties.messageID, now: now()) {
+        case .unidentifiable(let reason):
+            return await deadLetter(request, reason: reason)
+        case .rejected(let rejection):
+            return await gated(rejection.requestID) { await self.reject(rejection, request) }
+        case .valid(let send):
+            return await gated(send.id) { await self.submit(send, request) }
+        }
+    }
+
+    private func gated(_ id: String, _ body: () async -> Settlement) async -> Settlement {
+        await gate.enter(id)
+        defer { gate.leave(id) }
+        return await body()
+    }
+
+    /// Looks the id up; a completed request is republished as it was first (same bytes, same event id).
+    /// Returns nil to go on, with whether the request was found in flight.
+    private func dedup(_ id: String, _ request: IncomingRequest) async -> (settlement: Settlement?, inFlight: Bool) {
+        let state: StoredRequestState?
+        do {
+            state = try await timed("lookup") { () async throws(BridgeStoreError) in try await self.store.requestState(id: id) }
+        } catch {
+            logger.error("store lookup failed; request requeued", metadata: ["request_id": "\(id)", "error": "\(error)"])
+            metrics.request("requeued")
+            return (.requeue, false)
+        }
+        switch state {
+        case .completed(let stored)?:
+            metrics.request("duplicate")
+            logger.info("duplicate request: result republished", metadata: [
+                "request_id": "\(id)", "status": "\(stored.status)", "event_id": "\(stored.eventID)",
+            ])
+            return (await publishResult(stored, requestID: id, receivedAt: request.receivedAt), false)
+        case .inFlight?:
+            return (nil, true)
+        case nil:
+            return (nil, false)
+        }
+    }
+
+    private func reject(_ rejection: RequestRejection, _ request: IncomingRequest) async -> Settlement {
+        let found = await dedup(rejection.requestID, request)
+        if let settlement = found.settlement { return settlement }
+        let event = SubmitResultEvent(
+            requestID: rejection.requestID, status: .rejected, to: rejection.to, from: rejection.from,
+            error: .rejected(rejection), receivedAt: request.receivedAt, completedAt: now(),
+            metadata: rejection.metadata)
+        return await complete(event, correlations: [], request: request)
+    }
+
+    private func submit(_ send: SendRequest, _ request: IncomingRequest) async -> Settlement {
+        let found = await dedup(send.id, request)
+        if let settlement = found.settlement { return settlement }
+        let recovered = found.inFlight
+        let started = now()
+        var base = SubmitResultEvent(
+            requestID: send.id, status: .accepted, to: send.to, from: send.from ?? settings.sourceAddress,
+            receivedAt: request.receivedAt, completedAt: started, metadata: send.metadata)
+        let expiry = [send.expiresAt, request.amqpExpiry].compactMap { $0 }.min()
+        if let expiry, expiry <= started {
+            base.status = .expired
+            base.error = .init(code: SubmitResultEvent.ErrorInfo.expired, message: "expired before it could be sent")
+            base.possibleDuplicate = recovered
+            return await complete(base, correlations: [], request: request)
+        }
+        if recovered && !settings.retry.resubmitUnknown {
+            base.status = .unknown
+            base.possibleDuplicate = false
+            base.error = .init(
+                code: SubmitResultEvent.ErrorInfo.outcomeUnknown,
+                message: "the bridge stopped while submitting; the SMSC may or may not have it")
+            return await complete(base, correlations: [], request: request)
+        }
+        let builder = SubmitPDUBuilder(settings: settings)
+        let attempt = references.withLockedValue { references in
+            Result { () throws(SubmitPDUBuilder.Refusal) in try builder.build(send, references: &references) }
+        }
+        let built: SubmitPDUBuilder.Built
+        switch attempt {
+        case .success(let value):
+            built = value
+        case .failure(let error):
+            base.status = .rejected
+            base.error = .init(code: SubmitResultEvent.ErrorInfo.invalidRequest, message: error.reason, field: error.field)
+            return await complete(base, correlations: [], request: request)
+        }
+        base.from = built.from
+        base.encoding = built.encoding
+        do {
+            try await timed("mark_in_flight") { () async throws(BridgeStoreError) in
+                try await self.store.markInFlight(id: send.id, at: started)
+            }
+        } catch {
+            logger.error("store write failed; request requeued", metadata: ["request_id": "\(send.id)", "error": "\(error)"])
+            metrics.request("requeued")
+            return .requeue
+        }
+        return await run(send, built: built, base: base, recovered: recovered, expiry: expiry, request: request)
+    }
+}

@@ -1,0 +1,80 @@
+import struct Foundation.Date
+import SMPP
+
+/// Turns a validated request into its submit_sm PDUs (DESIGN §3 step 4): text encoding, segmentation in the
+/// requested concatenation mode, addresses, receipt flag, validity, schedule, priority and extra TLVs.
+struct SubmitPDUBuilder: Sendable {
+    /// The PDUs of one request and what the result reports about them.
+    struct Built: Sendable {
+        var pdus: [SubmitSM]
+        /// `gsm7`, `ucs2`, `latin1`, `ascii` or `binary`.
+        var encoding: String
+        /// The sender as submitted.
+        var from: String
+    }
+
+    /// Why a request cannot become PDUs; the field is named in the `rejected` result.
+    struct Refusal: Error, Sendable {
+        var field: String
+        var reason: String
+    }
+
+    var settings: OutboundPipelineSettings
+
+    func build(_ request: SendRequest, references: inout ConcatenationReferences) throws(Refusal) -> Built {
+        guard let from = request.from ?? settings.sourceAddress, !from.isEmpty else {
+            throw Refusal(field: "from", reason: "is required: the request has none and smpp.source.addr is not set")
+        }
+        let segmenter = MessageSegmenter(method: request.concat ?? settings.concat)
+        let segmented: SegmentedMessage
+        let encodingName: String
+        switch request.content {
+        case .text(let text):
+            let encoded: EncodedText
+            do {
+                encoded = try SMSText.encode(text, as: request.encoding, defaultAlphabet: settings.defaultAlphabet)
+            } catch {
+                throw Refusal(field: "text", reason: "\(error)")
+            }
+            encodingName = (encoded.encoding ?? .gsm7).rawValue
+            do {
+                segmented = try segmenter.segment(encoded, destination: request.to, references: &references)
+            } catch {
+                throw Refusal(field: "text", reason: "\(error)")
+            }
+        case .binary(let payload, let dataCoding, let udh):
+            encodingName = "binary"
+            var header: UserDataHeader?
+            if let udh, !udh.isEmpty {
+                do {
+                    header = try UserDataHeader.parse(udh).header
+                } catch {
+                    throw Refusal(field: "udh", reason: "\(error)")
+                }
+            }
+            do {
+                segmented = try segmenter.segment(
+                    .binary(payload, dataCoding: dataCoding), destination: request.to, references: &references,
+                    header: header)
+            } catch {
+                throw Refusal(field: "binary", reason: "\(error)")
+            }
+        }
+        let source = settings.addressPlan.source(from)
+        let destination = settings.addressPlan.destination(request.to)
+        let validity = request.validity.map { SMPPTime.relative(seconds: $0).string } ?? ""
+        let schedule = request.scheduleAt.map {
+            SMPPTime.absolute(unixSeconds: Int64($0.timeIntervalSince1970.rounded(.down))).string
+        } ?? ""
+        let receipt: UInt8 = (request.dlr ?? settings.registeredDelivery) ? 1 : 0
+        let pdus = segmented.parts.map { part in
+            SubmitSM(
+                serviceType: request.serviceType ?? settings.serviceType, source: source, destination: destination,
+                esmClass: ESMClass(rawValue: part.esmClassFlags), protocolID: request.protocolID ?? 0,
+                priorityFlag: request.priority, scheduleDeliveryTime: schedule, validityPeriod: validity,
+                registeredDelivery: receipt, dataCoding: part.dataCoding, shortMessage: part.shortMessage,
+                tlvs: part.tlvs + request.tlvs)
+        }
+        return Built(pdus: pdus, encoding: encodingName, from: from)
+    }
+}

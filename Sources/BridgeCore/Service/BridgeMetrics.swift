@@ -1,0 +1,86 @@
+public import CoreMetrics
+import NIOConcurrencyHelpers
+
+/// The bridge's own metrics (SMPP session and AMQP metrics come from their layers). Names follow Prometheus
+/// conventions; every name is always used with the same dimension keys (the registry traps otherwise).
+public final class BridgeMetrics: Sendable {
+    let factory: any MetricsFactory
+    private let requestCounters: [String: Counter]
+    private let segmentCounters = NIOLockedValueBox<[String: Counter]>([:])
+    private let receiptCounters = NIOLockedValueBox<[String: Counter]>([:])
+    private let storeTimers = NIOLockedValueBox<[String: Timer]>([:])
+    /// Received → result confirmed by the broker.
+    let resultLatency: Timer
+    /// Request submission: first send → last segment settled.
+    let submitLatency: Timer
+    /// Requests being worked on.
+    let requestsInFlight: Gauge
+    let moComplete: Counter
+    let moIncomplete: Counter
+    let lateOutcomes: Counter
+    let inboundRefused: Counter
+
+    /// Outcomes counted in `smpp_bridge_requests_total`.
+    static let requestOutcomes = [
+        "accepted", "failed", "rejected", "expired", "unknown", "duplicate", "dead", "requeued",
+    ]
+
+    /// Creates the metrics through `factory`.
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        var counters: [String: Counter] = [:]
+        for outcome in Self.requestOutcomes {
+            counters[outcome] = Counter(label: "smpp_bridge_requests_total", dimensions: [("outcome", outcome)], factory: factory)
+        }
+        requestCounters = counters
+        resultLatency = Timer(label: "smpp_bridge_result_latency_seconds", dimensions: [], factory: factory)
+        submitLatency = Timer(label: "smpp_bridge_submit_latency_seconds", dimensions: [], factory: factory)
+        requestsInFlight = Gauge(label: "smpp_bridge_requests_in_flight", dimensions: [], factory: factory)
+        moComplete = Counter(label: "smpp_bridge_mo_total", dimensions: [("complete", "true")], factory: factory)
+        moIncomplete = Counter(label: "smpp_bridge_mo_total", dimensions: [("complete", "false")], factory: factory)
+        lateOutcomes = Counter(label: "smpp_bridge_late_submit_responses_total", dimensions: [], factory: factory)
+        inboundRefused = Counter(
+            label: "smpp_bridge_inbound_deferred_total", dimensions: [], factory: factory)
+    }
+
+    /// Counts one request outcome (one of ``requestOutcomes``).
+    func request(_ outcome: String) {
+        requestCounters[outcome]?.increment()
+    }
+
+    /// Counts one segment answer by command_status name.
+    func segment(status: String) {
+        counter(in: segmentCounters, key: status) {
+            Counter(label: "smpp_bridge_segments_total", dimensions: [("command_status", status)], factory: factory)
+        }.increment()
+    }
+
+    /// Counts one receipt by state and whether it matched a submit.
+    func receipt(state: String, matched: Bool) {
+        let key = "\(state)|\(matched)"
+        counter(in: receiptCounters, key: key) {
+            Counter(label: "smpp_bridge_receipts_total",
+                    dimensions: [("state", state), ("matched", matched ? "true" : "false")], factory: factory)
+        }.increment()
+    }
+
+    /// Records how long one store operation took.
+    func store(_ operation: String, nanoseconds: Int64) {
+        let timer = storeTimers.withLockedValue { timers in
+            if let timer = timers[operation] { return timer }
+            let timer = Timer(label: "smpp_bridge_store_latency_seconds", dimensions: [("operation", operation)], factory: factory)
+            timers[operation] = timer
+            return timer
+        }
+        timer.recordNanoseconds(nanoseconds)
+    }
+
+    private func counter(in box: NIOLockedValueBox<[String: Counter]>, key: String, make: () -> Counter) -> Counter {
+        box.withLockedValue { counters in
+            if let counter = counters[key] { return counter }
+            let counter = make()
+            counters[key] = counter
+            return counter
+        }
+    }
+}
