@@ -73,6 +73,10 @@ import Testing
         try Data(repeating: UInt8(ascii: "x"), count: 8_192).write(to: URL(fileURLWithPath: path))
         let error = await expectOpenFails(.corrupt, path)
         #expect(error?.detail.contains("not a database") == true)
+        // Shorter than SQLite's header: SQLite alone would take it for an empty database and write over it.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        await expectOpenFails(.corrupt, path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("x".utf8))
     }
 
     @Test func damagedPagesAreCorrupt() async throws {

@@ -60,6 +60,23 @@ extension SQLiteBridgeStore {
         if access(path, R_OK | W_OK) != 0 {
             throw BridgeStoreError(code: .readOnly, location: path, detail: "the file is not writable: \(errnoText())")
         }
+        try checkHeader(path)
+    }
+
+    /// SQLite takes a file shorter than its header for an empty database and would write over it: any non-empty
+    /// file must start with the SQLite header.
+    private static func checkHeader(_ path: String) throws(BridgeStoreError) {
+        let header: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            header = try handle.read(upToCount: 16) ?? Data()
+        } catch {
+            throw BridgeStoreError(code: .cannotOpen, location: path, detail: "cannot read the file: \(error)")
+        }
+        guard !header.isEmpty, header != Data("SQLite format 3\0".utf8) else { return }
+        throw BridgeStoreError(
+            code: .corrupt, location: path, detail: "file is not a database (no SQLite header in its first 16 bytes)")
     }
 
     /// `PRAGMA quick_check`: the b-trees and pages are sound (O(size of the file), without the index cross-checks).
@@ -72,7 +89,8 @@ extension SQLiteBridgeStore {
         }
         guard problems != ["ok"] else { return }
         throw BridgeStoreError(
-            code: .corrupt, location: path, detail: "quick_check: " + problems.joined(separator: "; "))
+            code: .corrupt, location: path,
+            detail: "quick_check: " + problems.joined(separator: "\n").split(separator: "\n").joined(separator: "; "))
     }
 
     /// A store error for anything GRDB throws: SQLite's result code picks the code where it says more than
