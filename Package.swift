@@ -112,6 +112,7 @@ let package = Package(
             name: "smpp-bench",
             dependencies: [
                 "SMPP",
+                "BridgeCore",
                 "SMPPNIO",
                 "SMSCSimulator",
                 "RabbitMQ",
@@ -209,6 +210,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                // The SQLite store's tests hold locks and write foreign files through their own connection.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

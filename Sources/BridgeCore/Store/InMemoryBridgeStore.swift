@@ -1,0 +1,119 @@
+public import struct Foundation.Date
+import Synchronization
+
+/// A `BridgeStore` in memory with the SQLite store's semantics and no I/O: for pipeline tests, and for a bridge that
+/// may forget everything on restart. Thread-safe; every call completes at once.
+public final class InMemoryBridgeStore: BridgeStore {
+    private struct State {
+        var requests: [String: StoredRequestState] = [:]
+        var correlations: [String: ReceiptCorrelation] = [:]
+        var moParts: [String: [Int: StoredMOPart]] = [:]
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+
+    /// An empty store.
+    public init() {}
+
+    /// Where request `id` stands, or nil when the store has never seen it (or its record expired).
+    public func requestState(id: String) async throws(BridgeStoreError) -> StoredRequestState? {
+        try withOpenState { $0.requests[id] }
+    }
+
+    /// Records that submission of request `id` starts now; never overwrites a completed request.
+    public func markInFlight(id: String, at: Date) async throws(BridgeStoreError) {
+        try withOpenState { state in
+            if case .completed = state.requests[id] { return }
+            state.requests[id] = .inFlight(since: at)
+        }
+    }
+
+    /// Records the outcome and the correlations; a completed request keeps its first outcome.
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+        try withOpenState { state in
+            if case .completed = state.requests[completion.requestID] { return }
+            state.requests[completion.requestID] = .completed(completion.result)
+            Self.insert(completion.correlations, into: &state)
+        }
+    }
+
+    /// Adds correlations outside a completion; existing keys are overwritten.
+    public func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
+        try withOpenState { Self.insert(correlations, into: &$0) }
+    }
+
+    /// The correlation recorded under the first of `keys` that has one, or nil.
+    public func correlation(keys: [String]) async throws(BridgeStoreError) -> ReceiptCorrelation? {
+        try withOpenState { state in
+            for key in keys {
+                if let correlation = state.correlations[key] { return correlation }
+            }
+            return nil
+        }
+    }
+
+    /// Stores one MO part (replacing a part with the same index) and returns the group's parts in part order.
+    public func addMOPart(_ part: StoredMOPart) async throws(BridgeStoreError) -> [StoredMOPart] {
+        try withOpenState { state in
+            state.moParts[part.groupKey, default: [:]][part.index] = part
+            return state.moParts[part.groupKey, default: [:]].values.sorted { $0.index < $1.index }
+        }
+    }
+
+    /// Forgets a group of MO parts.
+    public func removeMOGroup(key: String) async throws(BridgeStoreError) {
+        try withOpenState { $0.moParts[key] = nil }
+    }
+
+    /// Every group whose first part arrived before `cutoff`, oldest group first, each in part order.
+    public func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]] {
+        try withOpenState { state in
+            let old = state.moParts.values.filter { group in group.values.contains { $0.receivedAt < cutoff } }
+            return MOGroups.grouped(old.flatMap(\.values))
+        }
+    }
+
+    /// Deletes request records, correlation entries (one per key) and whole MO groups older than `cutoff`; returns
+    /// how many went, counted as the SQLite store counts rows.
+    @discardableResult
+    public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
+        try withOpenState { state in
+            let requests = state.requests.filter { _, request in
+                switch request {
+                case .inFlight(let since): since < cutoff
+                case .completed(let result): result.completedAt < cutoff
+                }
+            }
+            let keys = state.correlations.filter { $0.value.submittedAt < cutoff }
+            let groups = state.moParts.filter { _, parts in parts.values.contains { $0.receivedAt < cutoff } }
+            for id in requests.keys { state.requests[id] = nil }
+            for key in keys.keys { state.correlations[key] = nil }
+            for group in groups.keys { state.moParts[group] = nil }
+            return requests.count + keys.count + groups.values.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    /// Later calls fail with `.closed`.
+    public func close() async {
+        state.withLock { $0.closed = true }
+    }
+
+    private func withOpenState<Value: Sendable>(
+        _ body: (inout State) -> Value
+    ) throws(BridgeStoreError) -> Value {
+        let result: Result<Value, BridgeStoreError> = state.withLock { state in
+            guard !state.closed else {
+                return .failure(BridgeStoreError(code: .closed, location: "memory", detail: "the store was closed"))
+            }
+            return .success(body(&state))
+        }
+        return try result.get()
+    }
+
+    private static func insert(_ correlations: [ReceiptCorrelation], into state: inout State) {
+        for correlation in correlations {
+            for key in correlation.keys { state.correlations[key] = correlation }
+        }
+    }
+}

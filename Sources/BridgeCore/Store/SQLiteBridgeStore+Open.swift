@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Logging
+
+extension SQLiteBridgeStore {
+    /// Checks the directory and file, opens the pool (WAL, synchronous FULL), checks integrity, migrates, and takes the
+    /// write lock once, so every start-up problem is one typed error.
+    static func openPool(path: String, lockTimeout: Duration, logger: Logger) throws(BridgeStoreError) -> DatabasePool {
+        try checkLocation(path)
+        var configuration = Configuration()
+        configuration.label = "smpp-bridge.store"
+        configuration.busyMode = .timeout(lockTimeout.seconds)
+        configuration.maximumReaderCount = 4
+        configuration.prepareDatabase { db in
+            // FULL: a commit fsyncs the WAL before it returns, so an acknowledged write survives a power cut (NORMAL
+            // only survives a crash of the process). Group commit keeps the fsyncs to one per transaction.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw storeError(error, code: .cannotOpen, location: path)
+        }
+        let outcome: StoreSchema.Outcome
+        do {
+            outcome = try pool.writeWithoutTransaction { db in
+                try checkIntegrity(db, path: path)
+                return try StoreSchema.migrate(db, path: path)
+            }
+        } catch {
+            try? pool.close()
+            throw storeError(error, code: .migrationFailed, location: path)
+        }
+        logger.info(
+            "store opened",
+            metadata: ["store.path": "\(path)", "store.format": "\(formatVersion)", "store.schema": "\(outcome)"])
+        return pool
+    }
+
+    /// Fails before SQLite is involved when the directory is missing or not writable, or the path is not a file.
+    /// `access(2)` is used because it reports a read-only file system or an immutable file even to root.
+    static func checkLocation(_ path: String) throws(BridgeStoreError) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw BridgeStoreError(code: .cannotOpen, location: path, detail: "directory \(directory) does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw BridgeStoreError(code: .cannotOpen, location: path, detail: "\(directory) is not a directory")
+        }
+        if access(directory, W_OK) != 0 {
+            throw BridgeStoreError(
+                code: .readOnly, location: path, detail: "directory \(directory) is not writable: \(errnoText())")
+        }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard !isDirectory.boolValue else {
+            throw BridgeStoreError(code: .cannotOpen, location: path, detail: "the path is a directory, not a file")
+        }
+        if access(path, R_OK | W_OK) != 0 {
+            throw BridgeStoreError(code: .readOnly, location: path, detail: "the file is not writable: \(errnoText())")
+        }
+        try checkHeader(path)
+    }
+
+    /// SQLite takes a file shorter than its header for an empty database and would write over it: any non-empty
+    /// file must start with the SQLite header.
+    private static func checkHeader(_ path: String) throws(BridgeStoreError) {
+        let header: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            header = try handle.read(upToCount: 16) ?? Data()
+        } catch {
+            throw BridgeStoreError(code: .cannotOpen, location: path, detail: "cannot read the file: \(error)")
+        }
+        guard !header.isEmpty, header != Data("SQLite format 3\0".utf8) else { return }
+        throw BridgeStoreError(
+            code: .corrupt, location: path, detail: "file is not a database (no SQLite header in its first 16 bytes)")
+    }
+
+    /// `PRAGMA quick_check`: the b-trees and pages are sound (O(size of the file), without the index cross-checks).
+    static func checkIntegrity(_ db: Database, path: String) throws(BridgeStoreError) {
+        let problems: [String]
+        do {
+            problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
+        } catch {
+            throw storeError(error, code: .corrupt, location: path)
+        }
+        guard problems != ["ok"] else { return }
+        throw BridgeStoreError(
+            code: .corrupt, location: path,
+            detail: "quick_check: " + problems.joined(separator: "\n").split(separator: "\n").joined(separator: "; "))
+    }
+
+    /// A store error for anything GRDB throws: SQLite's result code picks the code where it says more than
+    /// `fallback` (not a database, locked, read-only), and the detail keeps SQLite's own text.
+    static func storeError(_ error: any Error, code fallback: BridgeStoreError.Code, location: String) -> BridgeStoreError {
+        if let error = error as? BridgeStoreError { return error }
+        guard let error = error as? DatabaseError else {
+            return BridgeStoreError(code: fallback, location: location, detail: "\(error)")
+        }
+        let detail = "\(error.message ?? "SQLite error") (SQLite \(error.extendedResultCode.rawValue))"
+        let code: BridgeStoreError.Code
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: code = .corrupt
+        case .SQLITE_BUSY, .SQLITE_LOCKED: code = .locked
+        case .SQLITE_READONLY, .SQLITE_PERM: code = .readOnly
+        case .SQLITE_CANTOPEN: code = fallback == .readFailed || fallback == .writeFailed ? fallback : .cannotOpen
+        default: code = fallback
+        }
+        return BridgeStoreError(code: code, location: location, detail: detail)
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as GRDB's busy timeout wants it.
+    fileprivate var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,173 @@
+public import Foundation
+import GRDB
+
+extension SQLiteBridgeStore {
+    /// Where request `id` stands, or nil when the store has never seen it (or its record expired).
+    public func requestState(id: String) async throws(BridgeStoreError) -> StoredRequestState? {
+        try await read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM request WHERE id = ?"), arguments: [id])
+            else { return nil }
+            let at = Date(timeIntervalSinceReferenceDate: row["at"])
+            guard row["completed"] as Bool else { return .inFlight(since: at) }
+            return .completed(
+                StoredResult(
+                    eventID: row["event_id"], status: row["status"], routingKey: row["routing_key"],
+                    body: [UInt8](row["body"] as Data? ?? Data()), completedAt: at))
+        }
+    }
+
+    /// Records that submission of request `id` starts now; never overwrites a completed request.
+    public func markInFlight(id: String, at: Date) async throws(BridgeStoreError) {
+        try await write { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO request (id, completed, at) VALUES (?, 0, ?)
+                    ON CONFLICT (id) DO UPDATE SET at = excluded.at WHERE completed = 0
+                    """
+            ).execute(arguments: [id, at.timeIntervalSinceReferenceDate])
+        }
+    }
+
+    /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome.
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+        try await write { db in
+            let result = completion.result
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO request (id, completed, at, event_id, status, routing_key, body)
+                    VALUES (?, 1, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET completed = 1, at = excluded.at, event_id = excluded.event_id,
+                        status = excluded.status, routing_key = excluded.routing_key, body = excluded.body
+                    WHERE completed = 0
+                    """
+            ).execute(arguments: [
+                completion.requestID, result.completedAt.timeIntervalSinceReferenceDate, result.eventID,
+                result.status, result.routingKey, Data(result.body),
+            ])
+            guard db.changesCount > 0 else { return }
+            try Self.insert(completion.correlations, into: db)
+        }
+    }
+
+    /// Adds correlations outside a completion; existing keys are overwritten.
+    public func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
+        guard !correlations.isEmpty else { return }
+        try await write { db in try Self.insert(correlations, into: db) }
+    }
+
+    /// The correlation recorded under the first of `keys` that has one, or nil.
+    public func correlation(keys: [String]) async throws(BridgeStoreError) -> ReceiptCorrelation? {
+        guard !keys.isEmpty else { return nil }
+        return try await read { db in
+            let statement = try db.cachedStatement(sql: "SELECT * FROM correlation WHERE match_key = ?")
+            for key in keys {
+                if let row = try Row.fetchOne(statement, arguments: [key]) { return Self.correlation(from: row) }
+            }
+            return nil
+        }
+    }
+
+    /// Stores one MO part (replacing a part with the same index) and returns the group's parts in part order.
+    public func addMOPart(_ part: StoredMOPart) async throws(BridgeStoreError) -> [StoredMOPart] {
+        try await write { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO mo_part
+                    (group_key, part_index, total, payload, data_coding, from_address, to_address, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                part.groupKey, part.index, part.total, Data(part.payload), Int(part.dataCoding), part.from, part.to,
+                part.receivedAt.timeIntervalSinceReferenceDate,
+            ])
+            return try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM mo_part WHERE group_key = ? ORDER BY part_index"),
+                arguments: [part.groupKey]
+            ).map(Self.moPart(from:))
+        }
+    }
+
+    /// Forgets a group of MO parts.
+    public func removeMOGroup(key: String) async throws(BridgeStoreError) {
+        try await write { db in
+            try db.cachedStatement(sql: "DELETE FROM mo_part WHERE group_key = ?").execute(arguments: [key])
+        }
+    }
+
+    /// Every group whose first part arrived before `cutoff`, oldest group first, each in part order.
+    public func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]] {
+        try await read { db in
+            let parts = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM mo_part WHERE group_key IN
+                            (SELECT DISTINCT group_key FROM mo_part WHERE received_at < ?)
+                        ORDER BY group_key, part_index
+                        """),
+                arguments: [cutoff.timeIntervalSinceReferenceDate]
+            ).map(Self.moPart(from:))
+            return MOGroups.grouped(parts)
+        }
+    }
+
+    /// Deletes request records, correlation rows (one per key) and whole MO groups older than `cutoff`; returns the
+    /// number of rows deleted.
+    @discardableResult
+    public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
+        try await write { db in
+            let cutoff = cutoff.timeIntervalSinceReferenceDate
+            var deleted = 0
+            for sql in [
+                "DELETE FROM request WHERE at < ?",
+                "DELETE FROM correlation WHERE submitted_at < ?",
+                "DELETE FROM mo_part WHERE group_key IN (SELECT DISTINCT group_key FROM mo_part WHERE received_at < ?)",
+            ] {
+                try db.execute(sql: sql, arguments: [cutoff])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func insert(_ correlations: [ReceiptCorrelation], into db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO correlation
+                (match_key, keys, message_id, request_id, segment, segments, to_address, from_address, metadata,
+                 submitted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for correlation in correlations {
+            let keys = CorrelationKeys.encode(correlation.keys)
+            let metadata = correlation.metadata.map { Data($0) }
+            for key in correlation.keys {
+                try statement.execute(arguments: [
+                    key, keys, correlation.messageID, correlation.requestID, correlation.segment,
+                    correlation.segments, correlation.to, correlation.from, metadata,
+                    correlation.submittedAt.timeIntervalSinceReferenceDate,
+                ])
+            }
+        }
+    }
+
+    private static func correlation(from row: Row) -> ReceiptCorrelation {
+        let key: String = row["match_key"]
+        return ReceiptCorrelation(
+            keys: CorrelationKeys.decode(row["keys"]) ?? [key], messageID: row["message_id"],
+            requestID: row["request_id"], segment: row["segment"], segments: row["segments"], to: row["to_address"],
+            from: row["from_address"], metadata: (row["metadata"] as Data?).map { [UInt8]($0) },
+            submittedAt: Date(timeIntervalSinceReferenceDate: row["submitted_at"]))
+    }
+
+    private static func moPart(from row: Row) -> StoredMOPart {
+        StoredMOPart(
+            groupKey: row["group_key"], index: row["part_index"], total: row["total"],
+            payload: [UInt8](row["payload"] as Data? ?? Data()), dataCoding: UInt8(truncatingIfNeeded: row["data_coding"] as Int),
+            from: row["from_address"], to: row["to_address"],
+            receivedAt: Date(timeIntervalSinceReferenceDate: row["received_at"]))
+    }
+}

@@ -1,0 +1,204 @@
+import Dispatch
+import GRDB
+public import Logging
+import Synchronization
+
+/// The embedded store: one SQLite file (GRDB, WAL) that serves one bridge instance (DESIGN §3, docs/store.md).
+///
+/// Writes are group-committed: every write is queued and one writer puts everything queued into one transaction
+/// (at most ``maximumBatch`` writes), starting the next transaction as soon as the previous commit finished. Each
+/// caller resumes only after the transaction holding its write committed. `synchronous = FULL`: a returned write
+/// survives a power cut. Reads go through a pool of reader connections and never wait behind a write; they see every
+/// write that already returned.
+public final class SQLiteBridgeStore: BridgeStore {
+    /// The store file format this version writes and reads (`PRAGMA user_version`).
+    public static let formatVersion = 1
+    /// Most writes one transaction carries.
+    public static let maximumBatch = 256
+
+    typealias Queue = GroupCommitQueue<any GroupedWrite, CheckedContinuation<Void, Never>>
+
+    struct State {
+        var queue = Queue(maximumBatch: SQLiteBridgeStore.maximumBatch)
+        var committedTransactions = 0
+        var committedWrites = 0
+    }
+
+    /// The store file.
+    public let path: String
+    let pool: DatabasePool
+    let logger: Logger
+    let state = Mutex(State())
+
+    /// Opens (creating it if needed) the store at `path`: checks the directory and file, opens in WAL mode, runs
+    /// `PRAGMA quick_check`, creates or migrates the schema, and makes sure it can take the write lock.
+    ///
+    /// - Parameters:
+    ///   - path: The database file; its directory must exist and be writable (SQLite adds `-wal` and `-shm` beside it).
+    ///   - logger: Where opening, migration and commit failures are logged.
+    ///   - lockTimeout: How long to wait for a lock another process holds before failing `.locked` (default 5 s); the
+    ///     same wait applies to every later write.
+    /// - Throws: `.cannotOpen` (missing directory, a path that is not a file), `.readOnly` (the directory or file is
+    ///   not writable), `.corrupt` (not a database, or it fails `quick_check`), `.locked` (another process holds the
+    ///   file), `.migrationFailed` (a newer format, or a database that is not a smpp-bridge store).
+    public init(path: String, logger: Logger, lockTimeout: Duration = .seconds(5)) throws(BridgeStoreError) {
+        self.path = path
+        self.logger = logger
+        self.pool = try SQLiteBridgeStore.openPool(path: path, lockTimeout: lockTimeout, logger: logger)
+    }
+
+    /// Transactions committed since the store was opened (each holds one or more writes).
+    public var committedTransactions: Int { state.withLock { $0.committedTransactions } }
+
+    /// Writes committed since the store was opened.
+    public var committedWrites: Int { state.withLock { $0.committedWrites } }
+
+    /// Commits everything queued, then closes every connection. Later calls fail with `.closed`.
+    public func close() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            switch state.withLock({ $0.queue.closeRequested(waiter) }) {
+            case .release(let waiters): release(resuming: waiters)
+            case .wait: break
+            case .alreadyClosed(let waiter): waiter.resume()
+            }
+        }
+    }
+
+    // MARK: - Writes and reads
+
+    /// Queues `body` for the next transaction and returns its value once that transaction committed.
+    func write<Value: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> Value
+    ) async throws(BridgeStoreError) -> Value {
+        let result = await withCheckedContinuation { (continuation: PendingWrite<Value>.Continuation) in
+            let write = PendingWrite(location: path, body: body, continuation: continuation)
+            switch state.withLock({ $0.queue.writeRequested(write) }) {
+            case .startWriter: startWriter()
+            case .queued: break
+            case .refuse(let refused): refused.finish(failure: closedError())
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs `body` on a reader connection (a snapshot that holds every committed write).
+    func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(BridgeStoreError) -> Value {
+        guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
+        do {
+            return try await pool.read(body)
+        } catch {
+            if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
+            throw Self.storeError(error, code: .readFailed, location: path)
+        }
+    }
+
+    /// Runs the writer on GRDB's writer queue (not the cooperative pool) until nothing is queued.
+    private func startWriter() {
+        pool.asyncWriteWithoutTransaction { [self] db in
+            while true {
+                switch state.withLock({ $0.queue.nextBatch() }) {
+                case .write(let batch): commit(batch, in: db)
+                case .idle: return
+                case .release(let waiters):
+                    release(resuming: waiters)
+                    return
+                }
+            }
+        }
+    }
+
+    /// One transaction for `batch`; each write in its own savepoint, so a failing write does not undo the others.
+    private func commit(_ batch: [any GroupedWrite], in db: Database) {
+        do {
+            try db.inTransaction(.immediate) {
+                for write in batch { try write.apply(db) }
+                return .commit
+            }
+        } catch {
+            let failure = Self.storeError(error, code: .writeFailed, location: path)
+            logger.error("store transaction failed", metadata: ["store.path": "\(path)", "error": "\(failure)"])
+            for write in batch { write.finish(failure: failure) }
+            return
+        }
+        state.withLock {
+            $0.committedTransactions += 1
+            $0.committedWrites += batch.count
+        }
+        for write in batch { write.finish(failure: nil) }
+    }
+
+    /// Closes the connections off the writer queue (closing waits for it) and the cooperative pool, then resumes.
+    private func release(resuming waiters: [CheckedContinuation<Void, Never>]) {
+        DispatchQueue.global().async { [pool, logger, path] in
+            do {
+                // Fold the WAL into the main file, so a stopped bridge leaves one complete file behind.
+                do {
+                    _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                } catch {
+                    logger.debug("store checkpoint at close failed", metadata: ["error": "\(error)"])
+                }
+                try pool.close()
+                logger.info("store closed", metadata: ["store.path": "\(path)"])
+            } catch {
+                logger.error("store close failed", metadata: ["store.path": "\(path)", "error": "\(error)"])
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    private func closedError() -> BridgeStoreError {
+        BridgeStoreError(code: .closed, location: path, detail: "the store was closed")
+    }
+}
+
+/// A write waiting for its transaction, type-erased so one queue holds writes of every result type.
+protocol GroupedWrite: Sendable {
+    /// Runs the write inside the open transaction (in a savepoint) and keeps its outcome. Throws only when the
+    /// failure ended the whole transaction.
+    func apply(_ db: Database) throws
+    /// Resumes the caller: with `failure` when the transaction did not commit, else with the kept outcome.
+    func finish(failure: BridgeStoreError?)
+}
+
+/// One caller's write and its continuation.
+final class PendingWrite<Value: Sendable>: GroupedWrite, @unchecked Sendable {
+    typealias Continuation = CheckedContinuation<Result<Value, BridgeStoreError>, Never>
+
+    private let location: String
+    private let body: @Sendable (Database) throws -> Value
+    private let continuation: Continuation
+    // Only touched on the writer queue: `apply` then `finish`, in that order, by the same writer loop.
+    private var outcome: Result<Value, BridgeStoreError>?
+
+    init(location: String, body: @escaping @Sendable (Database) throws -> Value, continuation: Continuation) {
+        self.location = location
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func apply(_ db: Database) throws {
+        do {
+            var value: Value?
+            try db.inSavepoint {
+                value = try body(db)
+                return .commit
+            }
+            if let value { outcome = .success(value) }
+        } catch {
+            outcome = .failure(SQLiteBridgeStore.storeError(error, code: .writeFailed, location: location))
+            // SQLite rolls the whole transaction back on some errors (I/O, full disk): later writes would then run
+            // outside any transaction, so the batch stops here and fails as a whole.
+            if !db.isInsideTransaction { throw error }
+        }
+    }
+
+    func finish(failure: BridgeStoreError?) {
+        if let failure {
+            continuation.resume(returning: .failure(failure))
+        } else {
+            continuation.resume(
+                returning: outcome
+                    ?? .failure(BridgeStoreError(code: .writeFailed, location: location, detail: "write did not run")))
+        }
+    }
+}

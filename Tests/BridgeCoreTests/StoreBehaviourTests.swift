@@ -1,0 +1,176 @@
+import BridgeCore
+import Foundation
+import Testing
+
+/// Every `BridgeStore` behaviour, run against both stores.
+@Suite struct StoreBehaviourTests {
+    typealias F = StoreFixtures
+
+    @Test(arguments: StoreKind.allCases)
+    func unknownRequestIsNil(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let state = try await store.requestState(id: "never-seen")
+            #expect(state == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func inFlightMarkIsReadBackAndRefreshed(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            try await store.markInFlight(id: "r1", at: F.t0)
+            #expect(try await store.requestState(id: "r1") == .inFlight(since: F.t0))
+            let later = F.t0.addingTimeInterval(5.5)
+            try await store.markInFlight(id: "r1", at: later)
+            #expect(try await store.requestState(id: "r1") == .inFlight(since: later))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func completionKeepsResultByteForByte(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let result = F.result(1)
+            try await store.markInFlight(id: "r1", at: F.t0)
+            try await store.complete(RequestCompletion(requestID: "r1", result: result, correlations: []))
+            #expect(try await store.requestState(id: "r1") == .completed(result))
+            let empty = StoredResult(eventID: "", status: "failed", routingKey: "submit.failed", body: [], completedAt: F.t0)
+            try await store.complete(RequestCompletion(requestID: "r2", result: empty, correlations: []))
+            #expect(try await store.requestState(id: "r2") == .completed(empty))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func completedRequestKeepsItsFirstOutcome(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let first = F.result(1)
+            try await store.complete(
+                RequestCompletion(requestID: "r1", result: first, correlations: [F.correlation("A1", request: "r1", keys: ["A1"])]))
+            let second = F.result(2, status: "failed", at: F.t0.addingTimeInterval(1))
+            try await store.complete(
+                RequestCompletion(requestID: "r1", result: second, correlations: [F.correlation("B2", request: "r1", keys: ["B2"])]))
+            try await store.markInFlight(id: "r1", at: F.t0.addingTimeInterval(2))
+            #expect(try await store.requestState(id: "r1") == .completed(first))
+            #expect(try await store.correlation(keys: ["A1"])?.messageID == "A1")
+            #expect(try await store.correlation(keys: ["B2"]) == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func correlationFoundUnderAnyKeyFirstMatchingKeyWins(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let hex = F.correlation("5F3A9C01", request: "r1", keys: ["5F3A9C01", "1597676545"], segment: 1, segments: 2)
+            let other = F.correlation("77", request: "r2", keys: ["77"], metadata: nil)
+            let empty = F.correlation("88", request: "r3", keys: ["88"], metadata: [])
+            try await store.complete(RequestCompletion(requestID: "r1", result: F.result(1), correlations: [hex]))
+            try await store.addCorrelations([other, empty])
+            #expect(try await store.correlation(keys: ["1597676545"]) == hex)
+            #expect(try await store.correlation(keys: ["5F3A9C01"]) == hex)
+            #expect(try await store.correlation(keys: ["nope", "77", "5F3A9C01"]) == other)
+            #expect(try await store.correlation(keys: ["88"]) == empty)
+            #expect(try await store.correlation(keys: ["nope"]) == nil)
+            #expect(try await store.correlation(keys: []) == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func addedCorrelationOverwritesKey(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let first = F.correlation("K1", request: "r1", keys: ["K1", "k:1"])
+            let late = F.correlation("K1", request: "r2", keys: ["K1"], segment: 2, segments: 2, at: F.t0.addingTimeInterval(9))
+            try await store.addCorrelations([first])
+            try await store.addCorrelations([late])
+            #expect(try await store.correlation(keys: ["K1"]) == late)
+            #expect(try await store.correlation(keys: ["k:1"]) == first)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func moPartsCollectInPartOrderAndReplaceRedelivery(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            #expect(try await store.addMOPart(F.part("g", index: 3)) == [F.part("g", index: 3)])
+            #expect(try await store.addMOPart(F.part("g", index: 1)).map(\.index) == [1, 3])
+            _ = try await store.addMOPart(F.part("other", index: 1))
+            let redelivered = F.part("g", index: 3, payload: [9, 9], at: F.t0.addingTimeInterval(1))
+            #expect(try await store.addMOPart(redelivered).map(\.index) == [1, 3])
+            let all = try await store.addMOPart(F.part("g", index: 2, payload: []))
+            #expect(all == [F.part("g", index: 1), F.part("g", index: 2, payload: []), redelivered])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func moGroupsBeforeCutoffOldestFirstAndRemoved(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            _ = try await store.addMOPart(F.part("late", index: 1, at: F.t0.addingTimeInterval(100)))
+            _ = try await store.addMOPart(F.part("early", index: 2, at: F.t0.addingTimeInterval(10)))
+            _ = try await store.addMOPart(F.part("early", index: 1, at: F.t0))
+            let some = try await store.moGroups(firstReceivedBefore: F.t0.addingTimeInterval(50))
+            #expect(some.map { $0.map(\.index) } == [[1, 2]])
+            #expect(some.first?.first?.groupKey == "early")
+            let every = try await store.moGroups(firstReceivedBefore: F.t0.addingTimeInterval(200))
+            #expect(every.map { $0[0].groupKey } == ["early", "late"])
+            #expect(try await store.moGroups(firstReceivedBefore: F.t0).isEmpty)
+            try await store.removeMOGroup(key: "early")
+            let left = try await store.moGroups(firstReceivedBefore: F.t0.addingTimeInterval(200))
+            #expect(left.map { $0[0].groupKey } == ["late"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func purgeRemovesOnlyOlderRecords(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let new = F.t0.addingTimeInterval(1_000)
+            try await store.complete(
+                RequestCompletion(
+                    requestID: "old", result: F.result(1),
+                    correlations: [F.correlation("O1", request: "old", keys: ["O1", "111"])]))
+            try await store.markInFlight(id: "stuck", at: F.t0)
+            try await store.complete(
+                RequestCompletion(
+                    requestID: "new", result: F.result(2, at: new),
+                    correlations: [F.correlation("N1", request: "new", keys: ["N1"], at: new)]))
+            _ = try await store.addMOPart(F.part("oldgroup", index: 1, at: F.t0))
+            _ = try await store.addMOPart(F.part("oldgroup", index: 2, at: new))
+            _ = try await store.addMOPart(F.part("newgroup", index: 1, at: new))
+
+            let removed = try await store.purge(olderThan: F.t0.addingTimeInterval(500))
+            #expect(removed == 2 + 2 + 2)  // two requests, two correlation keys, one group of two parts
+            #expect(try await store.requestState(id: "old") == nil)
+            #expect(try await store.requestState(id: "stuck") == nil)
+            #expect(try await store.requestState(id: "new") == .completed(F.result(2, at: new)))
+            #expect(try await store.correlation(keys: ["O1", "111"]) == nil)
+            #expect(try await store.correlation(keys: ["N1"])?.requestID == "new")
+            let groups = try await store.moGroups(firstReceivedBefore: new.addingTimeInterval(1))
+            #expect(groups.map { $0[0].groupKey } == ["newgroup"])
+            #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500)) == 0)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func callsFromOneTaskApplyInOrder(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            for n in 0..<20 {
+                try await store.markInFlight(id: "r\(n)", at: F.t0)
+                try await store.complete(RequestCompletion(requestID: "r\(n)", result: F.result(n), correlations: []))
+                try await store.markInFlight(id: "r\(n)", at: F.t0.addingTimeInterval(1))
+                #expect(try await store.requestState(id: "r\(n)") == .completed(F.result(n)))
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func closedStoreRefusesEveryCall(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            try await store.markInFlight(id: "r1", at: F.t0)
+            await store.close()
+            await store.close()
+            await F.expectError(.closed) { _ = try await store.requestState(id: "r1") }
+            await F.expectError(.closed) { try await store.markInFlight(id: "r2", at: F.t0) }
+            await F.expectError(.closed) {
+                try await store.complete(RequestCompletion(requestID: "r2", result: F.result(2), correlations: []))
+            }
+            await F.expectError(.closed) { _ = try await store.correlation(keys: ["x"]) }
+            await F.expectError(.closed) { _ = try await store.addMOPart(F.part("g", index: 1)) }
+            await F.expectError(.closed) { _ = try await store.moGroups(firstReceivedBefore: F.t0) }
+            await F.expectError(.closed) { _ = try await store.purge(olderThan: F.t0) }
+        }
+    }
+}

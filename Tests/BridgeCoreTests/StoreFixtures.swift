@@ -1,0 +1,95 @@
+import BridgeCore
+import Foundation
+import Logging
+import Testing
+
+/// Which store a shared test runs against.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case memory
+    case sqlite
+
+    var testDescription: String { rawValue }
+}
+
+/// A fresh directory under the temporary directory, removed by ``remove()``.
+struct TemporaryDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("store-tests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+enum StoreFixtures {
+    static let logger = Logger(label: "store-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Runs `body` with a new store of `kind`, then closes it and removes its files.
+    static func withStore(
+        _ kind: StoreKind, _ body: (any BridgeStore) async throws -> Void
+    ) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store: any BridgeStore
+        switch kind {
+        case .memory: store = InMemoryBridgeStore()
+        case .sqlite: store = try SQLiteBridgeStore(path: directory.file("bridge.sqlite"), logger: logger)
+        }
+        do {
+            try await body(store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    /// Expects `body` to fail with a store error of `code`; returns the error.
+    @discardableResult
+    static func expectError(
+        _ code: BridgeStoreError.Code, sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: () async throws -> Void
+    ) async -> BridgeStoreError? {
+        do {
+            try await body()
+            Issue.record("expected store error \(code), got success", sourceLocation: sourceLocation)
+            return nil
+        } catch let error as BridgeStoreError {
+            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+            return error
+        } catch {
+            Issue.record("expected store error \(code), got \(error)", sourceLocation: sourceLocation)
+            return nil
+        }
+    }
+
+    /// An instant with a fraction of a second that a lossy time column would not keep.
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000.123_456_7)
+
+    static func result(_ n: Int, status: String = "accepted", at: Date = t0) -> StoredResult {
+        StoredResult(
+            eventID: "evt-\(n)", status: status, routingKey: "submit.\(status)",
+            body: Array(#"{"request_id":"r\#(n)","status":"\#(status)","text":"ñ😀"}"#.utf8) + [0x00, 0xFF],
+            completedAt: at)
+    }
+
+    static func correlation(
+        _ messageID: String, request: String, keys: [String], segment: Int = 1, segments: Int = 1,
+        metadata: [UInt8]? = Array(#"{"campaign":"x"}"#.utf8), at: Date = t0
+    ) -> ReceiptCorrelation {
+        ReceiptCorrelation(
+            keys: keys, messageID: messageID, requestID: request, segment: segment, segments: segments,
+            to: "573001234567", from: "ACME", metadata: metadata, submittedAt: at)
+    }
+
+    static func part(_ group: String, index: Int, total: Int = 3, payload: [UInt8]? = nil, at: Date = t0) -> StoredMOPart {
+        StoredMOPart(
+            groupKey: group, index: index, total: total, payload: payload ?? [UInt8(index), 0x00, 0xFF],
+            dataCoding: 8, from: "573001234567", to: "ACME", receivedAt: at)
+    }
+}

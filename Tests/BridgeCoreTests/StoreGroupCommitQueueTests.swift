@@ -1,0 +1,63 @@
+@testable import BridgeCore
+import Testing
+
+/// The group-commit decisions as plain event sequences (writes are Ints, close waiters are Strings).
+@Suite struct StoreGroupCommitQueueTests {
+    typealias Queue = GroupCommitQueue<Int, String>
+
+    private func batch(_ action: Queue.NextAction) -> [Int]? {
+        if case .write(let batch) = action { return batch }
+        return nil
+    }
+
+    private func isIdle(_ action: Queue.NextAction) -> Bool {
+        if case .idle = action { return true }
+        return false
+    }
+
+    @Test func firstWriteStartsWriterAndIsCommittedAlone() {
+        var queue = Queue(maximumBatch: 4)
+        guard case .startWriter = queue.writeRequested(1) else { Issue.record("writer not started"); return }
+        #expect(batch(queue.nextBatch()) == [1])
+        #expect(isIdle(queue.nextBatch()))
+        guard case .startWriter = queue.writeRequested(2) else { Issue.record("idle writer not restarted"); return }
+    }
+
+    @Test func writesArrivingDuringACommitShareTheNextTransaction() {
+        var queue = Queue(maximumBatch: 4)
+        _ = queue.writeRequested(1)
+        #expect(batch(queue.nextBatch()) == [1])
+        for n in 2...7 {
+            guard case .queued = queue.writeRequested(n) else { Issue.record("write \(n) not queued"); return }
+        }
+        #expect(queue.pendingCount == 6)
+        #expect(batch(queue.nextBatch()) == [2, 3, 4, 5])
+        #expect(batch(queue.nextBatch()) == [6, 7])
+        #expect(isIdle(queue.nextBatch()))
+    }
+
+    @Test func closeWhileIdleReleasesAtOnce() {
+        var queue = Queue(maximumBatch: 4)
+        guard case .release(let waiters) = queue.closeRequested("a") else { Issue.record("not released"); return }
+        #expect(waiters == ["a"])
+        #expect(!queue.isOpen)
+        guard case .alreadyClosed("b") = queue.closeRequested("b") else { Issue.record("second close"); return }
+        guard case .refuse(9) = queue.writeRequested(9) else { Issue.record("write after close accepted"); return }
+    }
+
+    @Test func closeWhileWritingCommitsQueuedWritesFirst() {
+        var queue = Queue(maximumBatch: 2)
+        _ = queue.writeRequested(1)
+        #expect(batch(queue.nextBatch()) == [1])
+        _ = queue.writeRequested(2)
+        _ = queue.writeRequested(3)
+        _ = queue.writeRequested(4)
+        guard case .wait = queue.closeRequested("a") else { Issue.record("close did not wait"); return }
+        guard case .wait = queue.closeRequested("b") else { Issue.record("second close did not wait"); return }
+        guard case .refuse(5) = queue.writeRequested(5) else { Issue.record("write while closing accepted"); return }
+        #expect(batch(queue.nextBatch()) == [2, 3])
+        #expect(batch(queue.nextBatch()) == [4])
+        guard case .release(let waiters) = queue.nextBatch() else { Issue.record("not released"); return }
+        #expect(waiters == ["a", "b"])
+    }
+}

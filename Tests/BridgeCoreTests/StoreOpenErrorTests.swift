@@ -1,0 +1,172 @@
+import BridgeCore
+import Foundation
+import GRDB
+import Testing
+
+/// Every start-up failure is one typed error naming the file. Tests run as root, so permissions cannot make a path
+/// unwritable: the read-only cases use the immutable attribute (`chattr +i`), which stops root too.
+@Suite struct StoreOpenErrorTests {
+    typealias F = StoreFixtures
+
+    private func openStore(_ path: String, lockTimeout: Duration = .seconds(5)) throws(BridgeStoreError) -> SQLiteBridgeStore {
+        try SQLiteBridgeStore(path: path, logger: F.logger, lockTimeout: lockTimeout)
+    }
+
+    @discardableResult
+    private func expectOpenFails(
+        _ code: BridgeStoreError.Code, _ path: String, lockTimeout: Duration = .seconds(5),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> BridgeStoreError? {
+        await F.expectError(code, sourceLocation: sourceLocation) {
+            let store = try openStore(path, lockTimeout: lockTimeout)
+            await store.close()
+        }
+    }
+
+    /// A store file with a few records in it, closed.
+    private func makeStore(at path: String) async throws {
+        let store = try openStore(path)
+        for n in 0..<200 {
+            try await store.complete(
+                RequestCompletion(
+                    requestID: "r\(n)", result: F.result(n),
+                    correlations: [F.correlation("M\(n)", request: "r\(n)", keys: ["M\(n)"])]))
+        }
+        await store.close()
+    }
+
+    private func chattr(_ flag: String, _ path: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        process.arguments = [flag, path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "chattr \(flag) \(path)")
+    }
+
+    @Test func missingDirectoryCannotOpen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let error = await expectOpenFails(.cannotOpen, directory.file("missing/bridge.sqlite"))
+        #expect(error?.location == directory.file("missing/bridge.sqlite"))
+        #expect(error?.detail.contains("does not exist") == true)
+    }
+
+    @Test func pathUnderARegularFileCannotOpen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try Data("plain".utf8).write(to: URL(fileURLWithPath: directory.file("file")))
+        let error = await expectOpenFails(.cannotOpen, directory.file("file/bridge.sqlite"))
+        #expect(error?.detail.contains("not a directory") == true)
+    }
+
+    @Test func directoryAsFileCannotOpen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        await expectOpenFails(.cannotOpen, directory.path)
+    }
+
+    @Test func fileThatIsNotADatabaseIsCorrupt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        try Data(repeating: UInt8(ascii: "x"), count: 8_192).write(to: URL(fileURLWithPath: path))
+        let error = await expectOpenFails(.corrupt, path)
+        #expect(error?.detail.contains("not a database") == true)
+        // Shorter than SQLite's header: SQLite alone would take it for an empty database and write over it.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        await expectOpenFails(.corrupt, path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("x".utf8))
+    }
+
+    @Test func damagedPagesAreCorrupt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        try await makeStore(at: path)
+        // Overwrite pages 2 and 3 (table and index b-trees) with garbage; the header stays valid.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        try handle.seek(toOffset: 4_096)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 8_192))
+        try handle.close()
+        await expectOpenFails(.corrupt, path)
+    }
+
+    @Test func fileLockedByAnotherConnectionIsLocked() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        try await makeStore(at: path)
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: configuration)
+        try await other.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            try db.execute(sql: "DELETE FROM request WHERE id = 'r1'")
+        }
+        let error = await expectOpenFails(.locked, path, lockTimeout: .milliseconds(200))
+        #expect(error?.detail.contains("locked") == true)
+        try await other.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try other.close()
+        let store = try openStore(path)
+        #expect(try await store.requestState(id: "r1") == .completed(F.result(1)))
+        await store.close()
+    }
+
+    @Test func immutableDirectoryIsReadOnly() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try chattr("+i", directory.path)
+        defer { try? chattr("-i", directory.path) }
+        let error = await expectOpenFails(.readOnly, directory.file("bridge.sqlite"))
+        #expect(error?.detail.contains("not writable") == true)
+    }
+
+    @Test func immutableFileIsReadOnly() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        try await makeStore(at: path)
+        try chattr("+i", path)
+        defer { try? chattr("-i", path) }
+        await expectOpenFails(.readOnly, path)
+    }
+
+    @Test func newerFormatFailsMigration() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        try await makeStore(at: path)
+        let other = try DatabaseQueue(path: path)
+        try await other.writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = 99") }
+        try other.close()
+        let error = await expectOpenFails(.migrationFailed, path)
+        #expect(error?.detail.contains("format 99") == true)
+        #expect(error?.detail.contains("newer") == true)
+    }
+
+    @Test func anotherApplicationsDatabaseFailsMigration() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        let other = try DatabaseQueue(path: path)
+        try await other.write { try $0.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY)") }
+        try other.close()
+        let error = await expectOpenFails(.migrationFailed, path)
+        #expect(error?.detail.contains("invoices") == true)
+    }
+
+    @Test func newFileIsCreatedAtCurrentFormat() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        try await makeStore(at: path)
+        let other = try DatabaseQueue(path: path)
+        let (version, journalMode) = try await other.read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA user_version"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
+        }
+        try other.close()
+        #expect(version == SQLiteBridgeStore.formatVersion)
+        #expect(journalMode == "wal")
+    }
+}
