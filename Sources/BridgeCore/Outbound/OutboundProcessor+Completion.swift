@@ -1,5 +1,4 @@
 import struct Foundation.Date
-import struct Foundation.UUID
 import Logging
 import NIOCore
 import RabbitMQ
@@ -69,7 +68,7 @@ extension OutboundProcessor {
     /// Stores the outcome (with its correlations), then publishes it; the delivery is acked only after both.
     func complete(_ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest) async -> Settlement {
         let stored = StoredResult(
-            eventID: UUID().uuidString, status: event.status.rawValue, routingKey: event.routingKey,
+            eventID: EventID.make(), status: event.status.rawValue, routingKey: event.routingKey,
             body: event.jsonBytes(), completedAt: event.completedAt)
         do {
             try await timed("complete") { () async throws(BridgeStoreError) in

@@ -1,0 +1,78 @@
+public import SMPP
+
+/// What the inbound pipeline needs of the configuration.
+public struct InboundPipelineSettings: Sendable {
+    /// How receipt ids relate to submit_sm_resp ids (`smpp.message_id_format`).
+    public var messageIDFormat: MessageIDFormat
+    /// What data_coding 0 means to this SMSC (`smpp.default_alphabet`).
+    public var defaultAlphabet: DefaultAlphabet
+    /// Exchange of receipts (`amqp.exchanges.dlr`).
+    public var dlrExchange: String
+    /// Exchange of MO messages (`amqp.exchanges.mo`).
+    public var moExchange: String
+    /// Exchange of PDUs that could not be read (`amqp.exchanges.dead`).
+    public var deadExchange: String
+    /// How long parts of a long MO wait for the rest, in seconds (`smpp.mo_reassembly_timeout`).
+    public var moReassemblyTimeout: Double
+
+    /// Creates settings; defaults match DESIGN §1.4.
+    public init(
+        messageIDFormat: MessageIDFormat = .raw, defaultAlphabet: DefaultAlphabet = .gsm7,
+        dlrExchange: String = "smpp.dlr", moExchange: String = "smpp.mo", deadExchange: String = "smpp.dead",
+        moReassemblyTimeout: Double = 120
+    ) {
+        self.messageIDFormat = messageIDFormat
+        self.defaultAlphabet = defaultAlphabet
+        self.dlrExchange = dlrExchange
+        self.moExchange = moExchange
+        self.deadExchange = deadExchange
+        self.moReassemblyTimeout = moReassemblyTimeout
+    }
+}
+
+/// The fields of a deliver_sm or data_sm the inbound pipeline reads (data_sm carries its text in message_payload).
+public struct InboundShortMessage: Sendable, Hashable {
+    /// source_addr.
+    public var source: Address
+    /// destination_addr.
+    public var destination: Address
+    /// esm_class.
+    public var esmClass: ESMClass
+    /// data_coding.
+    public var dataCoding: UInt8
+    /// short_message (empty for data_sm).
+    public var shortMessage: [UInt8]
+    /// Optional parameters.
+    public var tlvs: [TLV]
+
+    /// Creates one.
+    public init(source: Address, destination: Address, esmClass: ESMClass, dataCoding: UInt8, shortMessage: [UInt8],
+                tlvs: [TLV]) {
+        self.source = source
+        self.destination = destination
+        self.esmClass = esmClass
+        self.dataCoding = dataCoding
+        self.shortMessage = shortMessage
+        self.tlvs = tlvs
+    }
+
+    /// From a deliver_sm.
+    public init(_ pdu: DeliverSM) {
+        self.init(source: pdu.source, destination: pdu.destination, esmClass: pdu.esmClass, dataCoding: pdu.dataCoding,
+                  shortMessage: pdu.shortMessage, tlvs: pdu.tlvs)
+    }
+
+    /// From a data_sm.
+    public init(_ pdu: DataSM) {
+        self.init(source: pdu.source, destination: pdu.destination, esmClass: pdu.esmClass, dataCoding: pdu.dataCoding,
+                  shortMessage: [], tlvs: pdu.tlvs)
+    }
+
+    /// short_message, or message_payload when short_message is empty.
+    var userData: [UInt8] {
+        if shortMessage.isEmpty, let payload = tlvs.first(where: { $0.tag == TLVTag.messagePayload }) {
+            return payload.value
+        }
+        return shortMessage
+    }
+}

@@ -1,0 +1,104 @@
+import Logging
+import SMPP
+
+extension InboundProcessor {
+    /// An MO message: one part is published at once; a part of a long message is stored until every part is
+    /// there (in any order, across restarts), then published once, complete.
+    func mobileOriginated(_ message: InboundShortMessage) async -> CommandStatus {
+        let from = message.source.address, to = message.destination.address
+        guard let part = ConcatenatedPart.from(
+            source: from, destination: to, esmClass: message.esmClass.rawValue, dataCoding: message.dataCoding,
+            shortMessage: message.shortMessage, tlvs: message.tlvs)
+        else {
+            let split = UserDataHeader.split(message.userData, udhi: message.esmClass.hasUDH)
+            let stored = StoredMOPart(
+                groupKey: "", index: 1, total: 1,
+                payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
+                dataCoding: message.dataCoding, from: from, to: to, receivedAt: now())
+            return await publishMO([stored], total: 1, complete: true) ? .ok : .receiverTemporaryAppError
+        }
+        let info = part.concatenation
+        let total = Int(info.total)
+        let key = "\(from)|\(to)|\(info.reference)|\(total)"
+        // Parts of one group are handled one at a time, so exactly one of them completes it.
+        await groups.enter(key)
+        defer { groups.leave(key) }
+        let stored = StoredMOPart(
+            groupKey: key, index: Int(info.index), total: total,
+            payload: normalizedPayload(part.userData, dataCoding: part.dataCoding, udhOctets: part.headerOctets),
+            dataCoding: part.dataCoding, from: from, to: to, receivedAt: now())
+        let parts: [StoredMOPart]
+        do {
+            parts = try await store.addMOPart(stored)
+        } catch {
+            logger.error("store write failed; MO part deferred (ESME_RX_T_APPN)", metadata: ["error": "\(error)"])
+            return .receiverTemporaryAppError
+        }
+        guard Set(parts.map(\.index)) == Set(1...max(1, total)) else { return .ok }
+        guard await publishMO(parts, total: total, complete: true) else { return .receiverTemporaryAppError }
+        do {
+            try await store.removeMOGroup(key: key)
+        } catch {
+            logger.warning("published MO group not removed from the store", metadata: ["error": "\(error)"])
+        }
+        return .ok
+    }
+
+    /// Publishes every group whose first part is older than the reassembly timeout as `complete: false`.
+    public func sweepIncompleteMO() async {
+        let cutoff = now().addingTimeInterval(-settings.moReassemblyTimeout)
+        let groupsDue: [[StoredMOPart]]
+        do {
+            groupsDue = try await store.moGroups(firstReceivedBefore: cutoff)
+        } catch {
+            logger.error("store read of MO groups failed", metadata: ["error": "\(error)"])
+            return
+        }
+        for parts in groupsDue {
+            guard let first = parts.first else { continue }
+            await groups.enter(first.groupKey)
+            defer { groups.leave(first.groupKey) }
+            logger.warning("long MO incomplete after the reassembly timeout; published with complete: false",
+                           metadata: ["from": "\(first.from)", "parts": "\(parts.count)/\(first.total)"])
+            if await publishMO(parts, total: first.total, complete: false) {
+                try? await store.removeMOGroup(key: first.groupKey)
+            }
+        }
+    }
+
+    /// Packed GSM is unpacked before storing (its fill bits depend on each part's UDH), so stored payloads decode
+    /// as plain septets and join across parts.
+    func normalizedPayload(_ payload: [UInt8], dataCoding: UInt8, udhOctets: Int) -> [UInt8] {
+        guard SMSText.alphabet(forDataCoding: dataCoding, defaultAlphabet: settings.defaultAlphabet) == .gsm7Packed
+        else { return payload }
+        return GSM7Packing.unpack(payload, fillBits: GSM7Packing.fillBits(afterUDHOctets: udhOctets))
+    }
+
+    /// Decodes the parts (already in order) as one message and publishes it.
+    func publishMO(_ parts: [StoredMOPart], total: Int, complete: Bool) async -> Bool {
+        guard let first = parts.first else { return true }
+        let unpackedDefault: DefaultAlphabet = settings.defaultAlphabet == .gsm7Packed ? .gsm7 : settings.defaultAlphabet
+        let alphabet = SMSText.alphabet(forDataCoding: first.dataCoding, defaultAlphabet: unpackedDefault)
+        let joined = parts.sorted { $0.index < $1.index }.flatMap(\.payload)
+        var text: String?
+        var binary: [UInt8]?
+        if alphabet == .binary {
+            binary = joined
+        } else {
+            text = SMSText.decode(parts: [(joined, 0)], dataCoding: first.dataCoding, defaultAlphabet: unpackedDefault).text
+        }
+        let encoding = settings.defaultAlphabet == .gsm7Packed && alphabet == .gsm7 ? "gsm7" : alphabet.rawValue
+        let event = MOEvent(
+            from: first.from, to: first.to, text: text, encoding: encoding, dataCoding: first.dataCoding,
+            segments: total, complete: complete, receivedAt: parts.map(\.receivedAt).max() ?? now(), binary: binary)
+        guard await publish(exchange: settings.moExchange, routingKey: event.routingKey, body: event.jsonBytes(),
+                            correlationID: nil, type: "mo")
+        else { return false }
+        (complete ? metrics.moComplete : metrics.moIncomplete).increment()
+        logger.info("MO message", metadata: [
+            "from": "\(first.from)", "to": "\(first.to)", "segments": "\(total)", "complete": "\(complete)",
+        ])
+        logger.trace("MO text", metadata: ["text": "\(text ?? "")"])
+        return true
+    }
+}

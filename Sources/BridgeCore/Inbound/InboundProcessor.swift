@@ -1,0 +1,106 @@
+public import struct Foundation.Date
+public import Logging
+import RabbitMQ
+public import SMPP
+public import SMPPNIO
+
+/// The inbound pipeline (DESIGN §3 inbound 1–3): receipts correlated and published on `smpp.dlr`, MO decoded
+/// (long MO joined through the store) and published on `smpp.mo`. The answer to the SMSC is ESME_ROK only once the
+/// event is confirmed by the broker or the part is durably stored; otherwise ESME_RX_T_APPN, so it comes again.
+public final class InboundProcessor: Sendable {
+    let settings: InboundPipelineSettings
+    let store: any BridgeStore
+    let publisher: any EventPublishing
+    let correlator: ReceiptCorrelator
+    let metrics: BridgeMetrics
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let groups = RequestGate()
+
+    /// Creates the pipeline over its ports.
+    public init(
+        settings: InboundPipelineSettings, store: any BridgeStore, publisher: any EventPublishing,
+        correlator: ReceiptCorrelator, metrics: BridgeMetrics, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.settings = settings
+        self.store = store
+        self.publisher = publisher
+        self.correlator = correlator
+        self.metrics = metrics
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Handles one deliver_sm / data_sm from the SMPP client and answers it.
+    public func handle(_ message: SMPPInboundMessage) async {
+        let status: CommandStatus
+        switch message.body {
+        case .deliverSM(let pdu): status = await process(InboundShortMessage(pdu))
+        case .dataSM(let pdu): status = await process(InboundShortMessage(pdu))
+        }
+        if status != .ok { metrics.inboundRefused.increment() }
+        message.respond(status: status)
+    }
+
+    /// Decides and publishes; returns the status to answer the SMSC with.
+    public func process(_ message: InboundShortMessage) async -> CommandStatus {
+        if message.esmClass.isReceipt { return await receipt(message) }
+        return await mobileOriginated(message)
+    }
+
+    func receipt(_ message: InboundShortMessage) async -> CommandStatus {
+        let parsed = DeliveryReceipt.parse(shortMessage: message.userData, dataCoding: message.dataCoding, tlvs: message.tlvs)
+        let messageID = parsed.messageID ?? ""
+        var correlation: ReceiptCorrelation?
+        if !messageID.isEmpty {
+            let keys = MessageIDMatching.matchKeys(for: messageID, format: settings.messageIDFormat, side: .receipt)
+            do {
+                correlation = try await correlator.correlate(keys: keys) {
+                    try await self.store.correlation(keys: keys)
+                }
+            } catch {
+                logger.error("store lookup failed; receipt deferred (ESME_RX_T_APPN)", metadata: [
+                    "message_id": "\(messageID)", "error": "\(error)",
+                ])
+                return .receiverTemporaryAppError
+            }
+        }
+        let state = parsed.state ?? .unknown
+        let event = DeliveryReceiptEvent(
+            requestID: correlation?.requestID, messageID: messageID, segment: correlation?.segment,
+            segments: correlation?.segments, stat: parsed.stat ?? state.stat, state: state.rawValue,
+            final: state.isFinal, err: parsed.error,
+            networkErrorCode: parsed.networkErrorCode.map { "\($0.networkType):\($0.errorCode)" },
+            submitDate: parsed.submitDate?.rfc3339, doneDate: parsed.doneDate?.rfc3339,
+            to: correlation?.to ?? message.source.address, from: correlation?.from ?? message.destination.address,
+            receivedAt: now(), matched: correlation != nil, metadata: correlation?.metadata, receipt: parsed.rawText)
+        let published = await publish(
+            exchange: settings.dlrExchange, routingKey: event.routingKey, body: event.jsonBytes(),
+            correlationID: event.requestID, type: "delivery_receipt")
+        guard published else { return .receiverTemporaryAppError }
+        metrics.receipt(state: state.rawValue, matched: correlation != nil)
+        logger.log(level: correlation == nil ? .info : .debug, "delivery receipt", metadata: [
+            "message_id": "\(messageID)", "stat": "\(event.stat)", "matched": "\(correlation != nil)",
+            "request_id": "\(correlation?.requestID ?? "")",
+        ])
+        return .ok
+    }
+
+    /// Publishes one event with a fresh event id; false when the broker did not confirm it.
+    func publish(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
+                 headers: AMQPTable = [:]) async -> Bool {
+        let properties = AMQPProperties(
+            contentType: "application/json", headers: headers, deliveryMode: .persistent,
+            correlationID: correlationID, messageID: EventID.make(), timestamp: now(), type: type)
+        do {
+            try await publisher.publish(OutgoingMessage(
+                exchange: exchange, routingKey: routingKey, body: body, properties: properties))
+            return true
+        } catch {
+            logger.warning("event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
+                           metadata: ["type": "\(type)", "error": "\(error)"])
+            return false
+        }
+    }
+}

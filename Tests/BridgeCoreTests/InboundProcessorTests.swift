@@ -1,0 +1,172 @@
+import BridgeCore
+import Foundation
+import Logging
+import SMPP
+import Testing
+
+struct InboundFixture {
+    let store = InMemoryBridgeStore()
+    let publisher = RecordingPublisher()
+    let correlator: ReceiptCorrelator
+    let processor: InboundProcessor
+
+    init(hold: Duration = .milliseconds(20), settings: InboundPipelineSettings = .init()) {
+        correlator = ReceiptCorrelator(hold: hold)
+        processor = InboundProcessor(
+            settings: settings, store: store, publisher: publisher, correlator: correlator, metrics: BridgeMetrics(),
+            logger: Logger(label: "test"))
+    }
+
+    static func receipt(_ id: String, stat: String = "DELIVRD", tlvs: [TLV] = []) -> InboundShortMessage {
+        let text = "id:\(id) sub:001 dlvrd:001 submit date:2612011033 done date:2612011034 stat:\(stat) err:000 text:Hola"
+        return InboundShortMessage(
+            source: Address(ton: 1, npi: 1, address: "573001234567"), destination: Address(ton: 5, address: "ACME"),
+            esmClass: .deliveryReceipt, dataCoding: 0, shortMessage: Array(text.utf8), tlvs: tlvs)
+    }
+
+    static func mo(_ userData: [UInt8], dataCoding: UInt8 = 0, esm: ESMClass = [], tlvs: [TLV] = []) -> InboundShortMessage {
+        InboundShortMessage(
+            source: Address(ton: 1, npi: 1, address: "573001234567"), destination: Address(ton: 3, address: "12345"),
+            esmClass: esm, dataCoding: dataCoding, shortMessage: userData, tlvs: tlvs)
+    }
+
+    func correlation(_ id: String) -> ReceiptCorrelation {
+        ReceiptCorrelation(
+            keys: [MessageIDMatching.normalize(id)], messageID: id, requestID: "order-42", segment: 2, segments: 3,
+            to: "+573001234567", from: "ACME", metadata: Array(#"{"k":"v"}"#.utf8), submittedAt: Date())
+    }
+}
+
+@Suite struct InboundProcessorTests {
+    @Test func aReceiptForAStoredSubmitIsPublishedMatchedWithItsRequest() async throws {
+        let fixture = InboundFixture()
+        let correlation = fixture.correlation("5F3A9C01")
+        try await fixture.store.complete(RequestCompletion(
+            requestID: "order-42",
+            result: StoredResult(eventID: "e", status: "accepted", routingKey: "submit.accepted", body: [], completedAt: Date()),
+            correlations: [correlation]))
+        #expect(await fixture.processor.process(InboundFixture.receipt("5F3A9C01")) == .ok)
+        let message = try #require(fixture.publisher.all.first)
+        #expect(message.exchange == "smpp.dlr" && message.routingKey == "dlr.delivrd")
+        #expect(message.properties.type == "delivery_receipt" && message.properties.correlationID == "order-42")
+        let json = try fixture.publisher.json(0)
+        #expect(json["request_id"] as? String == "order-42" && json["matched"] as? Bool == true)
+        #expect(json["segment"] as? Int == 2 && json["segments"] as? Int == 3)
+        #expect(json["state"] as? String == "delivered" && json["final"] as? Bool == true)
+        #expect((json["metadata"] as? [String: Any])?["k"] as? String == "v")
+        #expect(json["to"] as? String == "+573001234567" && json["from"] as? String == "ACME")
+    }
+
+    @Test func aReceiptThatBeatsItsSubmitResponseIsHeldAndThenMatched() async throws {
+        let fixture = InboundFixture(hold: .seconds(30))
+        let answer = Task { await fixture.processor.process(InboundFixture.receipt("ABC")) }
+        while fixture.correlator.heldCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        fixture.correlator.segmentAccepted(fixture.correlation("ABC"))
+        #expect(await answer.value == .ok)
+        #expect(try fixture.publisher.json(0)["matched"] as? Bool == true)
+    }
+
+    @Test func anUnmatchedReceiptIsStillPublished() async throws {
+        let fixture = InboundFixture()
+        #expect(await fixture.processor.process(InboundFixture.receipt("NOPE", stat: "REJECTD")) == .ok)
+        let json = try fixture.publisher.json(0)
+        #expect(json["matched"] as? Bool == false && json["request_id"] is NSNull)
+        #expect(json["state"] as? String == "rejected" && fixture.publisher.all[0].routingKey == "dlr.rejectd")
+        #expect(json["to"] as? String == "573001234567")
+    }
+
+    @Test func enrouteIsNotFinal() async throws {
+        let fixture = InboundFixture()
+        #expect(await fixture.processor.process(InboundFixture.receipt("E1", stat: "ENROUTE")) == .ok)
+        let json = try fixture.publisher.json(0)
+        #expect(json["state"] as? String == "enroute" && json["final"] as? Bool == false)
+    }
+
+    @Test func tlvsWinOverTheReceiptText() async throws {
+        let fixture = InboundFixture()
+        let receipt = InboundFixture.receipt("TEXTID", stat: "DELIVRD", tlvs: [
+            TLV(tag: .receiptedMessageID, value: Array("TLVID".utf8) + [0]), TLV(tag: .messageState, value: [5]),
+        ])
+        #expect(await fixture.processor.process(receipt) == .ok)
+        let json = try fixture.publisher.json(0)
+        #expect(json["message_id"] as? String == "TLVID" && json["state"] as? String == "undeliverable")
+    }
+
+    @Test func aReceiptTheBrokerDoesNotConfirmIsAnsweredRXTAPPN() async {
+        let fixture = InboundFixture()
+        fixture.publisher.failing.withLockedValue { $0 = true }
+        #expect(await fixture.processor.process(InboundFixture.receipt("X")) == .receiverTemporaryAppError)
+    }
+
+    @Test func aSingleGSMMessageIsDecodedAndPublished() async throws {
+        let fixture = InboundFixture()
+        let septets = try SMSText.encode("Hola {mundo}", as: .gsm7).units
+        #expect(await fixture.processor.process(InboundFixture.mo(septets)) == .ok)
+        let message = try #require(fixture.publisher.all.first)
+        #expect(message.exchange == "smpp.mo" && message.routingKey == "mo.12345" && message.properties.type == "mo")
+        let json = try fixture.publisher.json(0)
+        #expect(json["text"] as? String == "Hola {mundo}" && json["encoding"] as? String == "gsm7")
+        #expect(json["from"] as? String == "573001234567" && json["complete"] as? Bool == true)
+    }
+
+    @Test func ucs2AndBinaryMessagesAreDecodedByDataCoding() async throws {
+        let fixture = InboundFixture()
+        #expect(await fixture.processor.process(InboundFixture.mo([0xD8, 0x3D, 0xDE, 0x00], dataCoding: 8)) == .ok)
+        #expect(await fixture.processor.process(InboundFixture.mo([0x00, 0xFF], dataCoding: 4)) == .ok)
+        #expect(try fixture.publisher.json(0)["text"] as? String == "😀")
+        let binary = try fixture.publisher.json(1)
+        #expect(binary["binary"] as? String == "AP8=" && binary["text"] is NSNull)
+    }
+
+    @Test(arguments: [[3, 1, 2], [1, 2, 3], [2, 3, 1]])
+    func aLongMessageArrivingInAnyOrderIsPublishedOnceComplete(order: [Int]) async throws {
+        let fixture = InboundFixture()
+        let words = ["Hola ", "desde ", "Bogotà"]
+        for index in order {
+            let udh: [UInt8] = [0x05, 0x00, 0x03, 0x2A, 0x03, UInt8(index)]
+            let text = try SMSText.encode(words[index - 1], as: .gsm7).units
+            let status = await fixture.processor.process(InboundFixture.mo(udh + text, esm: .udhIndicator))
+            #expect(status == .ok)
+        }
+        #expect(fixture.publisher.all.count == 1)
+        let json = try fixture.publisher.json(0)
+        #expect(json["text"] as? String == "Hola desde Bogotà" && json["segments"] as? Int == 3)
+        #expect(try await fixture.store.moGroups(firstReceivedBefore: Date.distantFuture).isEmpty)
+    }
+
+    @Test func sarPartsAreJoinedToo() async throws {
+        let fixture = InboundFixture()
+        for index: UInt8 in [2, 1] {
+            let tlvs = [
+                TLV(tag: .sarMsgRefNum, value: [0x01, 0x02]), TLV(tag: .sarTotalSegments, value: [2]),
+                TLV(tag: .sarSegmentSeqnum, value: [index]),
+            ]
+            #expect(await fixture.processor.process(InboundFixture.mo(Array((index == 1 ? "ab" : "cd").utf8), tlvs: tlvs)) == .ok)
+        }
+        #expect(try fixture.publisher.json(0)["text"] as? String == "abcd")
+    }
+
+    @Test func anIncompleteLongMessageIsPublishedFlaggedAfterTheTimeout() async throws {
+        let fixture = InboundFixture(settings: InboundPipelineSettings(moReassemblyTimeout: 0))
+        let udh: [UInt8] = [0x05, 0x00, 0x03, 0x07, 0x02, 0x01]
+        #expect(await fixture.processor.process(InboundFixture.mo(udh + Array("Hi".utf8), esm: .udhIndicator)) == .ok)
+        #expect(fixture.publisher.all.isEmpty)
+        await fixture.processor.sweepIncompleteMO()
+        let json = try fixture.publisher.json(0)
+        #expect(json["complete"] as? Bool == false && json["text"] as? String == "Hi")
+        #expect(try await fixture.store.moGroups(firstReceivedBefore: Date.distantFuture).isEmpty)
+    }
+
+    @Test func aPartTheBrokerCannotTakeIsAnsweredRXTAPPNAndCompletesOnRedelivery() async throws {
+        let fixture = InboundFixture()
+        let first: [UInt8] = [0x05, 0x00, 0x03, 0x09, 0x02, 0x01] + Array("ab".utf8)
+        let second: [UInt8] = [0x05, 0x00, 0x03, 0x09, 0x02, 0x02] + Array("cd".utf8)
+        #expect(await fixture.processor.process(InboundFixture.mo(first, esm: .udhIndicator)) == .ok)
+        fixture.publisher.failing.withLockedValue { $0 = true }
+        #expect(await fixture.processor.process(InboundFixture.mo(second, esm: .udhIndicator)) == .receiverTemporaryAppError)
+        fixture.publisher.failing.withLockedValue { $0 = false }
+        #expect(await fixture.processor.process(InboundFixture.mo(second, esm: .udhIndicator)) == .ok)
+        #expect(fixture.publisher.all.count == 1)
+        #expect(try fixture.publisher.json(0)["text"] as? String == "abcd")
+    }
+}
