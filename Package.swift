@@ -103,8 +103,11 @@ let package = Package(
             dependencies: [
                 "SMPP",
                 "BridgeCore",
+                "RabbitMQ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -181,7 +184,7 @@ let package = Package(
         // The operator tools of the smpp-bridge executable (pdu decode), tested through @testable import.
         .testTarget(
             name: "SMPPBridgeToolTests",
-            dependencies: ["smpp-bridge", "SMPP"],
+            dependencies: ["smpp-bridge", "SMPP", "BridgeCore", "RabbitMQ"],
             swiftSettings: swiftSettings
         ),
         // Smoke tests of the benchmark commands (bounded tiny runs; they never assert speed).

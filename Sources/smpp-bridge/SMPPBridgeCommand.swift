@@ -6,6 +6,8 @@ struct SMPPBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smpp-bridge",
         abstract: "SMPP 3.4 ⇄ RabbitMQ bridge and its operator tools.",
-        subcommands: [PDUCommand.self, TextCommand.self]
+        subcommands: [
+            CheckConfigCommand.self, SendCommand.self, TailCommand.self, PDUCommand.self, TextCommand.self,
+        ]
     )
 }

@@ -1,0 +1,158 @@
+public import Configuration
+import ConfigKeys
+import RabbitMQ
+import SMPP
+import SMPPNIO
+
+extension BridgeConfiguration {
+    /// Reads every key of DESIGN §1.4 from an unscoped reader: `smpp.*` session keys through
+    /// `SMPPClientConfiguration(configReader:)`, `amqp.*` connection keys through `AMQPConfiguration(configReader:)`,
+    /// and the bridge's own keys (see ``OutboundSettings``, ``BrokerSettings``, ``StoreSettings``,
+    /// ``ClusterSettings``, ``HTTPSettings``, ``LogSettings``). Integers, numbers and booleans may be text, as
+    /// environment variables carry them; durations are seconds, fractions allowed.
+    ///
+    /// - Throws: ``BridgeConfigurationError`` with every problem found (not just the first), one line each naming
+    ///   its key. The two session readers stop at their first problem, so they add at most one line each.
+    ///   Secrets (`smpp.password`, `amqp.url`, `amqp.tls.key_password`, `store.url`) never appear.
+    public init(configReader: ConfigReader) throws(BridgeConfigurationError) {
+        var problems: [String] = []
+
+        var smpp: SMPPClientConfiguration?
+        do {
+            smpp = try SMPPClientConfiguration(configReader: configReader.scoped(to: "smpp"))
+        } catch {
+            problems.append(error.detail ?? "smpp: \(error.code)")
+        }
+        var smppKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "smpp"), prefix: "smpp"))
+        let outbound = OutboundSettings(reading: &smppKeys)
+        problems += smppKeys.problems
+
+        var amqp: AMQPConfiguration?
+        do {
+            amqp = try AMQPConfiguration(configReader: configReader.scoped(to: "amqp"))
+        } catch {
+            problems.append(error.message)
+        }
+        var amqpKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "amqp"), prefix: "amqp"))
+        let broker = BrokerSettings(reading: &amqpKeys)
+        problems += amqpKeys.problems
+
+        var storeKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "store"), prefix: "store"))
+        let store = StoreSettings(reading: &storeKeys)
+        problems += storeKeys.problems
+
+        var clusterKeys = ConfigKeyCollector(
+            keys: StrictConfigReader(reader: configReader.scoped(to: "cluster"), prefix: "cluster"))
+        let cluster = ClusterSettings(reading: &clusterKeys)
+        problems += clusterKeys.problems
+
+        var httpKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "http"), prefix: "http"))
+        let http = HTTPSettings(reading: &httpKeys)
+        problems += httpKeys.problems
+
+        var logKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "log"), prefix: "log"))
+        let log = LogSettings(reading: &logKeys)
+        problems += logKeys.problems
+
+        guard problems.isEmpty, let smpp, let amqp else { throw BridgeConfigurationError(problems: problems) }
+        self.init(
+            smpp: smpp, amqp: amqp, outbound: outbound, broker: broker, store: store, cluster: cluster, http: http,
+            log: log)
+    }
+}
+
+extension OutboundSettings {
+    /// Reads the bridge's `smpp.*` keys; problems go to `keys`.
+    init(reading keys: inout ConfigKeyCollector) {
+        self.init()
+        sourceAddress = keys.string("source.addr", maxLength: 20, allowEmpty: false)
+        sourceTON = keys.int("source.ton", in: 0...6).map { UInt8($0) }
+        sourceNPI = Self.npi("source.npi", &keys)
+        destinationTON = keys.int("destination.ton", in: 0...6).map { UInt8($0) }
+        destinationNPI = Self.npi("destination.npi", &keys)
+        if let value = keys.bool("registered_delivery") { registeredDelivery = value }
+        if let value = keys.choice("default_alphabet", as: DefaultAlphabet.self) { defaultAlphabet = value }
+        if let value = keys.choice("concat", as: ConcatenationMethod.self) { concat = value }
+        if let value = keys.choice("message_id_format", as: MessageIDFormat.self) { messageIDFormat = value }
+        if let value = keys.choice("on_timeout", as: TimeoutPolicy.self) { onTimeout = value }
+        if let value = keys.int("max_attempts", in: 1...100) { maxAttempts = value }
+        if let value = keys.duration("retry.initial_delay", maximum: .seconds(86_400)) { retryInitialDelay = value }
+        if let value = keys.duration("retry.max_delay", maximum: .seconds(86_400)) {
+            if value < retryInitialDelay {
+                keys.fail("retry.max_delay", "must not be shorter than smpp.retry.initial_delay")
+            } else {
+                retryMaxDelay = value
+            }
+        }
+        if let value = keys.duration("retry.max_age", maximum: .seconds(7 * 86_400)) { retryMaxAge = value }
+        if let value = keys.string("service_type", maxLength: 5) { serviceType = value }
+        if let value = keys.duration("receipt_hold", allowZero: true, maximum: .seconds(3_600)) { receiptHold = value }
+        if let value = keys.duration("mo_reassembly_timeout", maximum: .seconds(7 * 86_400)) {
+            moReassemblyTimeout = value
+        }
+    }
+
+    /// The NPI values of reference/SMPP-3.4.md §6.
+    static let knownNPIs: [Int] = [0, 1, 3, 4, 6, 8, 9, 10, 14, 18]
+
+    private static func npi(_ key: String, _ keys: inout ConfigKeyCollector) -> UInt8? {
+        guard let value = keys.int(key, in: 0...255) else { return nil }
+        guard knownNPIs.contains(value) else {
+            keys.fail(key, "\(value) is not an NPI (\(knownNPIs.map(String.init).joined(separator: ", ")))")
+            return nil
+        }
+        return UInt8(value)
+    }
+}
+
+extension BrokerSettings {
+    /// Reads the bridge's `amqp.*` keys; problems go to `keys`.
+    init(reading keys: inout ConfigKeyCollector) {
+        self.init()
+        if let value = Self.name("queue", &keys) { queue = value }
+        if let value = Self.name("exchanges.results", &keys) { resultsExchange = value }
+        if let value = Self.name("exchanges.dlr", &keys) { dlrExchange = value }
+        if let value = Self.name("exchanges.mo", &keys) { moExchange = value }
+        if let value = Self.name("exchanges.dead", &keys) { deadExchange = value }
+        if let value = Self.name("dead_queue", &keys) { deadQueue = value }
+        prefetch = keys.int("prefetch", in: 1...65_535)
+        if let value = keys.bool("declare") { declare = value }
+        if let value = keys.choice("queue_type", as: QueueTypeChoice.self) { queueType = value.rawValue }
+    }
+
+    /// A queue or exchange name: 1–255 octets (an AMQP short string), not in the broker's reserved `amq.` space.
+    private static func name(_ key: String, _ keys: inout ConfigKeyCollector) -> String? {
+        guard let value = keys.string(key, maxLength: 255, allowEmpty: false) else { return nil }
+        guard !value.hasPrefix("amq.") else {
+            keys.fail(key, "names starting with amq. are reserved by the broker")
+            return nil
+        }
+        return value
+    }
+}
+
+/// The values of `amqp.queue_type` (those of `AMQPQueueType`, which is not `CaseIterable`).
+enum QueueTypeChoice: String, CaseIterable {
+    case classic
+    case quorum
+}
+
+extension OutboundSettings {
+    /// Reads only the bridge's `smpp.*` keys (not the session keys) from an unscoped reader, for tools.
+    /// - Throws: ``BridgeConfigurationError`` with every problem, one line each naming its key.
+    public init(configReader: ConfigReader) throws(BridgeConfigurationError) {
+        var keys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "smpp"), prefix: "smpp"))
+        self.init(reading: &keys)
+        guard keys.problems.isEmpty else { throw BridgeConfigurationError(problems: keys.problems) }
+    }
+}
+
+extension BrokerSettings {
+    /// Reads only the bridge's `amqp.*` keys (names, prefetch, declare) from an unscoped reader, for tools.
+    /// - Throws: ``BridgeConfigurationError`` with every problem, one line each naming its key.
+    public init(configReader: ConfigReader) throws(BridgeConfigurationError) {
+        var keys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "amqp"), prefix: "amqp"))
+        self.init(reading: &keys)
+        guard keys.problems.isEmpty else { throw BridgeConfigurationError(problems: keys.problems) }
+    }
+}

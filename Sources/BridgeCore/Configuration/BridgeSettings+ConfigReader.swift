@@ -1,0 +1,45 @@
+import Logging
+
+extension StoreSettings {
+    /// Reads `store.*`; problems go to `keys`. `store.url` is read as a secret and only its scheme is checked.
+    init(reading keys: inout ConfigKeyCollector) {
+        self.init()
+        if let value = keys.string("path", maxLength: 4_096, allowEmpty: false) { path = value }
+        if let value = keys.string("url", maxLength: 4_096, isSecret: true) {
+            // The value is a secret: the reason must not quote it.
+            if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+                url = value
+            } else {
+                keys.fail("url", "must be a postgres:// or postgresql:// URL")
+            }
+        }
+        if let value = keys.duration("ttl", maximum: .seconds(3_650 * 86_400)) { ttl = value }
+    }
+}
+
+extension ClusterSettings {
+    /// Reads `cluster.*`; problems go to `keys`.
+    init(reading keys: inout ConfigKeyCollector) {
+        self.init()
+        if let value = keys.string("instance_id", maxLength: 255, allowEmpty: false) { instanceID = value }
+        if let value = keys.duration("takeover_after", maximum: .seconds(86_400)) { takeoverAfter = value }
+    }
+}
+
+extension HTTPSettings {
+    /// Reads `http.*`; problems go to `keys`.
+    init(reading keys: inout ConfigKeyCollector) {
+        self.init()
+        if let value = keys.string("host", maxLength: 255, allowEmpty: false) { host = value }
+        if let value = keys.int("port", in: 0...65_535) { port = value }
+    }
+}
+
+extension LogSettings {
+    /// Reads `log.*`; problems go to `keys`.
+    init(reading keys: inout ConfigKeyCollector) {
+        self.init()
+        if let value = keys.choice("level", as: Logger.Level.self) { level = value }
+        if let value = keys.choice("format", as: LogFormat.self) { format = value }
+    }
+}

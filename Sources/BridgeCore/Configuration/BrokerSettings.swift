@@ -1,0 +1,42 @@
+/// The bridge's names and habits on the broker: the `amqp.*` keys that are not connection settings (those are
+/// `AMQPConfiguration`'s). DESIGN §1.1 and §1.4.
+public struct BrokerSettings: Sendable {
+    /// The queue of send requests (`amqp.queue`); default `smpp.outbound`.
+    public var queue: String = "smpp.outbound"
+    /// The topic exchange of submit results (`amqp.exchanges.results`); default `smpp.results`.
+    public var resultsExchange: String = "smpp.results"
+    /// The topic exchange of delivery receipts (`amqp.exchanges.dlr`); default `smpp.dlr`.
+    public var dlrExchange: String = "smpp.dlr"
+    /// The topic exchange of inbound messages (`amqp.exchanges.mo`); default `smpp.mo`.
+    public var moExchange: String = "smpp.mo"
+    /// The fanout exchange of requests that could not be handled at all (`amqp.exchanges.dead`); default
+    /// `smpp.dead`.
+    public var deadExchange: String = "smpp.dead"
+    /// The queue bound to ``deadExchange`` (`amqp.dead_queue`); default `smpp.dead`.
+    public var deadQueue: String = "smpp.dead"
+    /// Unacknowledged requests the broker may hand the bridge at once (`amqp.prefetch`, 1–65535); default nil =
+    /// ``effectivePrefetch(sessions:window:)``'s sessions × window × 2.
+    public var prefetch: Int?
+    /// Declare the topology at start (`amqp.declare`); false only checks that it exists (passive declares, for
+    /// brokers where the bridge may not configure). Default true.
+    public var declare: Bool = true
+    /// The type of ``queue`` when the bridge declares it (`amqp.queue_type`: classic or quorum); default classic.
+    public var queueType: String = "classic"
+
+    /// The defaults.
+    public init() {}
+
+    /// The largest prefetch ``effectivePrefetch(sessions:window:)`` derives by itself: enough to keep 50 sessions
+    /// of window 100 busy, while bounding the request bodies held in memory.
+    public static let derivedPrefetchCap = 10_000
+
+    /// ``prefetch`` when set; otherwise sessions × window × 2 — every window full and as many waiting behind it —
+    /// at least 1 and at most ``derivedPrefetchCap``.
+    public func effectivePrefetch(sessions: Int, window: Int) -> UInt16 {
+        if let prefetch { return UInt16(clamping: max(1, prefetch)) }
+        let (perSession, overflow1) = max(0, window).multipliedReportingOverflow(by: 2)
+        let (total, overflow2) = max(0, sessions).multipliedReportingOverflow(by: perSession)
+        let derived = overflow1 || overflow2 ? Self.derivedPrefetchCap : min(total, Self.derivedPrefetchCap)
+        return UInt16(max(1, derived))
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import BridgeCore
+import Configuration
+import Foundation
+import Logging
+import RabbitMQ
+
+/// The options every command that reads the bridge's configuration shares.
+struct ConfigOptions: ParsableArguments {
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "A YAML configuration file. Environment variables (SMPP_HOST for smpp.host) take precedence over it.",
+            valueName: "file"))
+    var configFile: String?
+
+    @Option(
+        name: .customLong("secrets-dir"),
+        help: ArgumentHelp(
+            "A directory of secret files (smpp_password, amqp_url, …); default /run/secrets when it exists.",
+            valueName: "directory"))
+    var secretsDirectory: String?
+
+    /// The whole configuration, as `run` and `check-config` read it.
+    func load(environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws(BridgeConfigurationError) -> BridgeConfiguration
+    {
+        try await BridgeConfiguration.load(
+            environment: environment, configFile: configFile, secretsDirectory: secretsDirectory)
+    }
+
+    /// Only what the broker tools need (`amqp.*`), so `send` and `tail` work without SMPP settings.
+    func loadBroker(environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws(BridgeConfigurationError) -> BrokerTarget
+    {
+        let reader = try await BridgeConfiguration.configReader(
+            environment: environment, configFile: configFile, secretsDirectory: secretsDirectory)
+        var problems: [String] = []
+        var amqp: AMQPConfiguration?
+        do {
+            amqp = try AMQPConfiguration(configReader: reader.scoped(to: "amqp"))
+        } catch {
+            problems.append(error.message)
+        }
+        var broker = BrokerSettings()
+        do {
+            broker = try BrokerSettings(configReader: reader)
+        } catch {
+            problems += error.problems
+        }
+        var outbound = OutboundSettings()
+        do {
+            outbound = try OutboundSettings(configReader: reader)
+        } catch {
+            problems += error.problems
+        }
+        guard problems.isEmpty, let amqp else { throw BridgeConfigurationError(problems: problems) }
+        return BrokerTarget(amqp: amqp, broker: broker, outbound: outbound)
+    }
+}
+
+/// The broker half of the configuration, for `send` and `tail`.
+struct BrokerTarget: Sendable {
+    var amqp: AMQPConfiguration
+    var broker: BrokerSettings
+    var outbound: OutboundSettings
+}
+
+/// Prints each problem on standard error and fails with exit status 1.
+func exitWithProblems(_ error: BridgeConfigurationError) -> ExitCode {
+    for problem in error.problems { printError(problem) }
+    return ExitCode(1)
+}
+
+/// One line on standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Quiet logging for the tools: warnings and worse on standard error, so standard output carries only results.
+func bootstrapToolLogging() {
+    LoggingBootstrap.bootstrap(LogSettings(level: .warning, format: .text))
+}

@@ -1,0 +1,127 @@
+import BridgeCore
+import Testing
+
+/// A malformed value and the key its problem must name.
+struct BadValue: CustomTestStringConvertible, Sendable {
+    let key: String
+    let value: String
+    var testDescription: String { "\(key)=\(value)" }
+}
+
+@Suite struct ConfigurationProblemsTests {
+    /// Malformed values of the bridge's own keys (each problem is collected, none stops the others).
+    static let bridgeKeys: [BadValue] = [
+        BadValue(key: "smpp.source.addr", value: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+        BadValue(key: "smpp.source.ton", value: "7"),
+        BadValue(key: "smpp.source.npi", value: "2"),
+        BadValue(key: "smpp.destination.ton", value: "x"),
+        BadValue(key: "smpp.destination.npi", value: "256"),
+        BadValue(key: "smpp.registered_delivery", value: "maybe"),
+        BadValue(key: "smpp.default_alphabet", value: "utf8"),
+        BadValue(key: "smpp.concat", value: "udh"),
+        BadValue(key: "smpp.message_id_format", value: "hex"),
+        BadValue(key: "smpp.on_timeout", value: "retry"),
+        BadValue(key: "smpp.max_attempts", value: "0"),
+        BadValue(key: "smpp.retry.initial_delay", value: "-1"),
+        BadValue(key: "smpp.retry.max_delay", value: "soon"),
+        BadValue(key: "smpp.retry.max_age", value: "0"),
+        BadValue(key: "smpp.service_type", value: "TOOLONG"),
+        BadValue(key: "smpp.receipt_hold", value: "1e99"),
+        BadValue(key: "smpp.mo_reassembly_timeout", value: "-5"),
+        BadValue(key: "amqp.queue", value: "amq.outbound"),
+        BadValue(key: "amqp.exchanges.results", value: ""),
+        BadValue(key: "amqp.exchanges.dlr", value: String(repeating: "d", count: 256)),
+        BadValue(key: "amqp.exchanges.mo", value: "amq.topic"),
+        BadValue(key: "amqp.exchanges.dead", value: ""),
+        BadValue(key: "amqp.dead_queue", value: ""),
+        BadValue(key: "amqp.prefetch", value: "65536"),
+        BadValue(key: "amqp.declare", value: "sometimes"),
+        BadValue(key: "amqp.queue_type", value: "stream"),
+        BadValue(key: "store.path", value: ""),
+        BadValue(key: "store.ttl", value: "forever"),
+        BadValue(key: "cluster.instance_id", value: ""),
+        BadValue(key: "cluster.takeover_after", value: "0"),
+        BadValue(key: "http.host", value: ""),
+        BadValue(key: "http.port", value: "65536"),
+        BadValue(key: "log.level", value: "verbose"),
+        BadValue(key: "log.format", value: "xml"),
+    ]
+
+    /// Malformed values of keys the session readers own (each reader reports its first problem).
+    static let sessionKeys: [BadValue] = [
+        BadValue(key: "smpp.port", value: "27x5"),
+        BadValue(key: "smpp.bind_type", value: "both"),
+        BadValue(key: "smpp.window", value: "0"),
+        BadValue(key: "smpp.tls.verify", value: "perhaps"),
+        BadValue(key: "smpp.response_timeout", value: "-1"),
+        BadValue(key: "amqp.heartbeat", value: "1.5"),
+        BadValue(key: "amqp.url", value: "http://127.0.0.1/"),
+    ]
+
+    @Test(arguments: bridgeKeys + sessionKeys) func aMalformedValueIsOneLineNamingItsKey(_ bad: BadValue) async {
+        let problems = await ConfigFixture.problems(
+            environment: ConfigFixture.required.merging([bad.key: bad.value]) { $1 })
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix(bad.key + ": ") == true, "\(problems)")
+        #expect(problems.allSatisfy { !$0.contains("\n") })
+    }
+
+    @Test(arguments: bridgeKeys) func aMalformedValueInTheFileNamesItsKeyToo(_ bad: BadValue) async {
+        let problems = await ConfigFixture.problems(environment: ConfigFixture.required, yaml: [bad.key: bad.value])
+        #expect(problems.count == 1 && problems.first?.hasPrefix(bad.key + ": ") == true, "\(problems)")
+    }
+
+    @Test func everyProblemIsReportedTogether() async {
+        var environment = ConfigFixture.required
+        for bad in Self.bridgeKeys { environment[bad.key] = bad.value }
+        environment["smpp.port"] = "27x5"
+        environment["amqp.heartbeat"] = "x"
+        let problems = await ConfigFixture.problems(environment: environment)
+        let named = problems.map { String($0.prefix { $0 != ":" }) }
+        #expect(named == Self.bridgeKeysInReadingOrder(with: ["smpp.port", "amqp.heartbeat"]))
+    }
+
+    /// The session reader's problem comes first in its scope, then the bridge keys of that scope.
+    static func bridgeKeysInReadingOrder(with sessionProblems: [String]) -> [String] {
+        let smpp = bridgeKeys.map(\.key).filter { $0.hasPrefix("smpp.") }
+        let amqp = bridgeKeys.map(\.key).filter { $0.hasPrefix("amqp.") }
+        let rest = bridgeKeys.map(\.key).filter { !$0.hasPrefix("smpp.") && !$0.hasPrefix("amqp.") }
+        return [sessionProblems[0]] + smpp + [sessionProblems[1]] + amqp + rest
+    }
+
+    @Test func missingRequiredKeysAreNamed() async {
+        let problems = await ConfigFixture.problems(environment: [:])
+        #expect(problems == ["smpp.host: is required", "amqp.url: is required"])
+    }
+
+    @Test func retryMaxDelayMustNotBeShorterThanTheInitialDelay() async {
+        let problems = await ConfigFixture.problems(
+            environment: ConfigFixture.required.merging(["smpp.retry.initial_delay": "10", "smpp.retry.max_delay": "5"]) {
+                $1
+            })
+        #expect(problems == ["smpp.retry.max_delay: must not be shorter than smpp.retry.initial_delay"])
+    }
+
+    @Test func aMissingConfigFileIsAProblem() async throws {
+        let directory = try ConfigFixture.directory()
+        do {
+            _ = try await BridgeConfiguration.load(
+                environment: ConfigFixture.environment(ConfigFixture.required),
+                configFile: directory + "/absent.yaml", secretsDirectory: directory)
+            Issue.record("loaded without its file")
+        } catch {
+            #expect(error.problems == ["\(directory)/absent.yaml: the configuration file does not exist"])
+        }
+    }
+
+    @Test func aMissingSecretsDirectoryGivenExplicitlyIsAProblem() async throws {
+        do {
+            _ = try await BridgeConfiguration.load(
+                environment: ConfigFixture.environment(ConfigFixture.required), configFile: nil,
+                secretsDirectory: "/nonexistent/secrets")
+            Issue.record("loaded without its secrets directory")
+        } catch {
+            #expect(error.problems == ["secrets directory /nonexistent/secrets: is not a directory"])
+        }
+    }
+}
