@@ -74,13 +74,14 @@ extension SessionStateMachine {
             enquireLink = nil
             return .none
         }
-        if timedOut.removeValue(forKey: sequenceNumber) != nil {
-            // A late refusal of a timed-out request: the SMSC does not have it, but its caller was already told
-            // "unknown" and resubmits; nothing to report beyond the slow-down.
+        if let late = timedOut.removeValue(forKey: sequenceNumber) {
+            // A late refusal of a timed-out request: the SMSC does not have it. Reported like a late response (its
+            // status, no message_id), so the caller knows a resubmit is no duplicate.
             consecutiveTimeouts = 0
             lastSubmitResponse = now
             if WireStatus.isThrottle(status) { slowDown(now: now) }
-            return .none
+            return .lateResponse(late.request, sequenceNumber: sequenceNumber, status: status,
+                                 latency: now - late.sentAt)
         }
         return .unexpectedResponse(sequenceNumber: sequenceNumber)
     }

@@ -110,6 +110,10 @@ import Testing
         else { Issue.record("expected b late"); return }
         #expect(latency == .seconds(7))
         #expect(machine.pausedUntil == t0 + .seconds(8))
+        // A late generic_nack is a late outcome too: the SMSC refused it, so a resubmit is no duplicate.
+        guard case .lateResponse("a", 2, 0x08, _) =
+            machine.genericNackReceived(sequenceNumber: 2, status: 0x08, now: t0 + .seconds(7))
+        else { Issue.record("expected a late refusal"); return }
     }
 
     /// Item 10: the memory of timed-out requests is bounded.
