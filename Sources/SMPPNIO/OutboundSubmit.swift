@@ -71,4 +71,6 @@ struct OutboundSubmit: Sendable {
     /// command_id of the request, for logs.
     var commandName: String
     let promise: SubmitPromise
+    /// The caller's tag, echoed in a ``LateSubmitOutcome``.
+    var tag: UInt64 = 0
 }

@@ -9,14 +9,19 @@ public struct ReconnectBackoff: Sendable {
     public let initialDelay: TimeAmount
     /// The cap on any delay before jitter.
     public let maximumDelay: TimeAmount
+    /// How long a session must have stayed bound for its end to start the backoff over (default 30 s): an SMSC
+    /// that accepts the bind and drops at once must not be reconnected to every second.
+    public let resetAfter: TimeAmount
     /// How many delays have been handed out since the last reset.
     public private(set) var attempts: Int = 0
 
-    /// Creates a backoff. `maximumDelay` below `initialDelay` is raised to it; a non-positive initial delay becomes 1 ms.
-    public init(initialDelay: TimeAmount, maximumDelay: TimeAmount) {
+    /// Creates a backoff. `maximumDelay` below `initialDelay` is raised to it; a non-positive initial delay becomes
+    /// 1 ms; a negative `resetAfter` becomes 0 (any bound session resets).
+    public init(initialDelay: TimeAmount, maximumDelay: TimeAmount, resetAfter: TimeAmount = .seconds(30)) {
         let initial = max(initialDelay, .milliseconds(1))
         self.initialDelay = initial
         self.maximumDelay = max(maximumDelay, initial)
+        self.resetAfter = max(resetAfter, .zero)
     }
 
     /// The un-jittered delay of the next attempt.
@@ -45,7 +50,7 @@ public struct ReconnectBackoff: Sendable {
         return Self.jittered(maximumDelay, using: &random)
     }
 
-    /// Starts over from the initial delay; called once a session has been bound.
+    /// Starts over from the initial delay; called once a session has stayed bound ``resetAfter``.
     public mutating func reset() { attempts = 0 }
 
     static func jittered(_ delay: TimeAmount, using random: inout some RandomNumberGenerator) -> TimeAmount {

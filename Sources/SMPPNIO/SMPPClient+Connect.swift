@@ -62,7 +62,8 @@ extension SMPPClient {
         machine.enquireLinkInterval = configuration.enquireLinkInterval
         machine.bindTimeout = configuration.bindTimeout
         machine.unbindTimeout = configuration.unbindTimeout
-        machine.inboundResponseTimeout = configuration.inboundResponseTimeout
+        machine.inboundResponseTimeout = configuration.inboundTimeout
+        machine.maxConsecutiveTimeouts = max(0, configuration.maxConsecutiveTimeouts)
         machine.maxInboundInFlight = max(1, configuration.maxInboundInFlight)
         machine.throttlePause = configuration.throttlePause
         let bind = BindRequest(systemID: configuration.systemID, password: configuration.password,
@@ -121,7 +122,7 @@ extension SMPPClient {
                 bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localAddress, port: 0))
             } catch {
                 logger.error("invalid smpp.local_address", metadata: [SMPPLogKey.error: "\(error)"])
-                return SessionEnd(reason: .connectFailed, wasBound: false)
+                return SessionEnd(reason: .connectFailed, boundFor: nil)
             }
         }
         let channel: any Channel
@@ -131,13 +132,13 @@ extension SMPPClient {
             logger.warning("connect failed", metadata: [
                 SMPPLogKey.port: "\(configuration.port)", SMPPLogKey.error: "\(error)",
             ])
-            return SessionEnd(reason: .connectFailed, wasBound: false)
+            return SessionEnd(reason: .connectFailed, boundFor: nil)
         }
         let winner = attempts.withLockedValue { attempts in
             defer { attempts.removeAll() }
             return attempts.first { $0.channel === channel }
         }
-        var end = SessionEnd(reason: .connectionClosed, wasBound: false)
+        var end = SessionEnd(reason: .connectionClosed, boundFor: nil)
         if let winner {
             if !pool.connectionOpened(winner.handle) {
                 // Shutdown began while we connected: the handler unbinds (or closes) at once.

@@ -4,21 +4,26 @@ public import SMPP
 
 extension SMPPClient {
     /// Submits one submit_sm and returns the SMSC's answer, whatever its status (ESME_RTHROTTLED included: the
-    /// caller decides whether to retry). Suspends while every session's window is full or none is bound.
+    /// caller decides whether to retry). Waits in the client's one queue until some bound session has window room
+    /// and a throughput token (also while none is bound).
+    /// - Parameters:
+    ///   - submit: the PDU body.
+    ///   - tag: the caller's reference (default 0), echoed in a ``LateSubmitOutcome`` on ``lateOutcomes`` if the
+    ///     response arrives after this call failed with `.responseTimeout`.
     /// - Throws: ``SMPPClientError`` with code `.sessionLostOutcomeUnknown` or `.responseTimeout` (the SMSC may
     ///   have it), `.genericNack`, `.encodingFailed` (never sent), `.shuttingDown` or `.notRunning` (never sent),
     ///   `.noTransmitter` (receiver-only configuration), `.cancelled` (the calling task was cancelled before the
     ///   request was sent; once sent, cancellation no longer applies and its outcome is returned).
-    public func submit(_ submit: SubmitSM) async throws(SMPPClientError) -> SubmitOutcome {
-        try await send(.submitSM(submit))
+    public func submit(_ submit: SubmitSM, tag: UInt64 = 0) async throws(SMPPClientError) -> SubmitOutcome {
+        try await send(.submitSM(submit), tag: tag)
     }
 
-    /// Submits one data_sm, like ``submit(_:)``.
-    public func submit(dataSM: DataSM) async throws(SMPPClientError) -> SubmitOutcome {
-        try await send(.dataSM(dataSM))
+    /// Submits one data_sm, like ``submit(_:tag:)``.
+    public func submit(dataSM: DataSM, tag: UInt64 = 0) async throws(SMPPClientError) -> SubmitOutcome {
+        try await send(.dataSM(dataSM), tag: tag)
     }
 
-    private func send(_ body: PDUBody) async throws(SMPPClientError) -> SubmitOutcome {
+    private func send(_ body: PDUBody, tag: UInt64) async throws(SMPPClientError) -> SubmitOutcome {
         guard configuration.bindType != .receiver else { throw SMPPClientError(code: .noTransmitter) }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(256)
@@ -36,7 +41,7 @@ extension SMPPClient {
             await withCheckedContinuation { continuation in
                 let promise = SubmitPromise(continuation)
                 promiseBox.withLockedValue { $0 = promise }
-                pool.dispatch(OutboundSubmit(encoded: buffer, commandName: commandName, promise: promise))
+                pool.enqueue(OutboundSubmit(encoded: buffer, commandName: commandName, promise: promise, tag: tag))
                 if Task.isCancelled { pool.withdraw(promise) }
             }
         } onCancel: {

@@ -29,6 +29,12 @@ public final class SMPPClient: Service, Sendable {
     public let inbound: AsyncStream<SMPPInboundMessage>
     /// Session bound / ended events (the newest 256 are kept if nobody reads). One consumer; ends with `run()`.
     public let sessionEvents: AsyncStream<SMPPSessionEvent>
+    /// Responses that arrived after their submit had already failed with `.responseTimeout`, with the tag the
+    /// caller gave ``submit(_:tag:)``. Bounded: the newest ``lateOutcomeBuffer`` are kept if nobody reads.
+    /// One consumer; ends with `run()`.
+    public let lateOutcomes: AsyncStream<LateSubmitOutcome>
+    /// How many unread late outcomes ``lateOutcomes`` keeps (the newest).
+    public static let lateOutcomeBuffer = 4_096
 
     /// Creates a client; nothing connects until `run()`.
     /// - Parameters:
@@ -55,9 +61,12 @@ public final class SMPPClient: Service, Sendable {
             of: SMPPInboundMessage.self, bufferingPolicy: .bufferingOldest(inboundLimit))
         let (events, eventsContinuation) = AsyncStream.makeStream(
             of: SMPPSessionEvent.self, bufferingPolicy: .bufferingNewest(256))
+        let (late, lateContinuation) = AsyncStream.makeStream(
+            of: LateSubmitOutcome.self, bufferingPolicy: .bufferingNewest(Self.lateOutcomeBuffer))
         self.inbound = inbound
         self.sessionEvents = events
-        self.pool = SessionPool(inbound: inboundContinuation, events: eventsContinuation)
+        self.lateOutcomes = late
+        self.pool = SessionPool(inbound: inboundContinuation, events: eventsContinuation, late: lateContinuation)
     }
 
     /// How many sessions are bound right now (for readiness checks).
@@ -77,6 +86,9 @@ public final class SMPPClient: Service, Sendable {
             pool.finish()
             throw error
         }
+        for warning in configuration.warnings {
+            logger.warning("risky SMPP configuration", metadata: [SMPPLogKey.error: "\(warning)"])
+        }
         let slots = connectionSlots()
         logger.info("starting SMPP sessions", metadata: [
             SMPPLogKey.port: "\(configuration.port)", "smpp.connections": "\(slots.count)",
@@ -92,8 +104,11 @@ public final class SMPPClient: Service, Sendable {
             } onGracefulShutdown: {
                 self.logger.info("graceful shutdown: unbinding sessions")
                 self.pool.beginShutdown()
-                // Outstanding requests get their response timeout, unbind its own; past both, close regardless.
-                let deadline = self.configuration.responseTimeout + self.configuration.unbindTimeout + .seconds(1)
+                // Nothing new is written from here on, so every written request is answered or timed out within
+                // the response timeout, every held inbound request within the inbound timeout; then unbind gets its
+                // own. Past all of that, close regardless.
+                let drain = max(self.configuration.responseTimeout, self.configuration.inboundTimeout)
+                let deadline = drain + self.configuration.unbindTimeout + .seconds(1)
                 let pool = self.pool
                 self.eventLoopGroup.next().scheduleTask(in: deadline) { pool.closeAll() }
             }
@@ -126,14 +141,15 @@ public final class SMPPClient: Service, Sendable {
     /// Connects, runs the session until it ends, waits the backoff, and again, until shutdown.
     func runSlot(_ slot: Slot, tlsContext: NIOSSLContext?) async {
         var backoff = ReconnectBackoff(initialDelay: configuration.reconnectInitialDelay,
-                                       maximumDelay: configuration.reconnectMaxDelay)
+                                       maximumDelay: configuration.reconnectMaxDelay,
+                                       resetAfter: configuration.reconnectResetAfter)
         var random = SystemRandomNumberGenerator()
         var logger = self.logger
         logger[metadataKey: SMPPLogKey.session] = "\(slot.index)"
         while !pool.isShuttingDown {
             let end = await runConnection(slot, tlsContext: tlsContext, logger: logger)
             if pool.isShuttingDown { break }
-            let delay = backoff.delay(after: end.reason, wasBound: end.wasBound, using: &random)
+            let delay = backoff.delay(after: end.reason, boundFor: end.boundFor, using: &random)
             metrics.reconnects.increment()
             let metadata: Logger.Metadata = [
                 SMPPLogKey.reason: "\(end.reason)", SMPPLogKey.delayMilliseconds: "\(delay.nanoseconds / 1_000_000)",

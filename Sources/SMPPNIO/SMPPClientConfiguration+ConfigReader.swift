@@ -12,7 +12,8 @@ extension SMPPClientConfiguration {
     /// (`tx` `rx` `trx` `tx+rx`), `sessions`, `window`, `throughput`, `local_address`, `tls.enabled`, `tls.ca_file`,
     /// `tls.cert_file`, `tls.key_file`, `tls.server_name`, `tls.verify`, and the durations in seconds (fractions
     /// allowed): `enquire_link_interval`, `response_timeout`, `bind_timeout`, `connect_timeout`,
-    /// `reconnect.initial_delay`, `reconnect.max_delay`. Integers and booleans may also be given as text, as
+    /// `reconnect.initial_delay`, `reconnect.max_delay`, `reconnect.reset_after`, `inbound_timeout`; and
+    /// `max_consecutive_timeouts` (0 = never close). Integers and booleans may also be given as text, as
     /// environment variables carry them. The onboarding keys `smpp.source.*` and `smpp.destination.*` are not
     /// client settings and are not read here.
     ///
@@ -56,6 +57,9 @@ extension SMPPClientConfiguration {
         if let value = try duration("connect_timeout") { connectTimeout = value }
         if let value = try duration("reconnect.initial_delay") { reconnectInitialDelay = value }
         if let value = try duration("reconnect.max_delay") { reconnectMaxDelay = value }
+        if let value = try duration("reconnect.reset_after") { reconnectResetAfter = value }
+        if let value = try duration("inbound_timeout") { inboundTimeout = value }
+        if let value = try keys.int("max_consecutive_timeouts") { maxConsecutiveTimeouts = value }
         localAddress = try keys.string("local_address")
         if let enabled = try keys.bool("tls.enabled") { tls.enabled = enabled }
         tls.caFile = try keys.string("tls.ca_file")

@@ -20,6 +20,8 @@ extension SMPPClientConfiguration {
         if window < 1 { throw fail("smpp.window", "must be at least 1") }
         if throughput < 0 { throw fail("smpp.throughput", "must be 0 (unlimited) or more") }
         if maxInboundInFlight < 1 { throw fail("maxInboundInFlight", "must be at least 1") }
+        if maxConsecutiveTimeouts < 0 { throw fail("smpp.max_consecutive_timeouts", "must be 0 (never) or more") }
+        if reconnectResetAfter < .zero { throw fail("smpp.reconnect.reset_after", "must not be negative") }
         // Below ~1 KiB a legal deliver_sm (254-octet short_message plus TLVs) is refused and the session loops
         // through reconnects; above 16 MiB one peer could make us buffer without bound.
         if !Self.pduLengthRange.contains(maximumPDULength) {
@@ -35,7 +37,8 @@ extension SMPPClientConfiguration {
         for (key, value) in [("smpp.response_timeout", responseTimeout), ("smpp.bind_timeout", bindTimeout),
                              ("smpp.connect_timeout", connectTimeout),
                              ("smpp.enquire_link_interval", enquireLinkInterval),
-                             ("smpp.reconnect.initial_delay", reconnectInitialDelay)]
+                             ("smpp.reconnect.initial_delay", reconnectInitialDelay),
+                             ("smpp.inbound_timeout", inboundTimeout)]
         where value.nanoseconds <= 0 {
             throw fail(key, "must be positive")
         }
@@ -45,10 +48,23 @@ extension SMPPClientConfiguration {
                              ("smpp.enquire_link_interval", enquireLinkInterval),
                              ("smpp.reconnect.initial_delay", reconnectInitialDelay),
                              ("smpp.reconnect.max_delay", reconnectMaxDelay),
-                             ("inboundResponseTimeout", inboundResponseTimeout), ("throttlePause", throttlePause)]
+                             ("smpp.reconnect.reset_after", reconnectResetAfter),
+                             ("smpp.inbound_timeout", inboundTimeout), ("throttlePause", throttlePause)]
         where value > Self.maximumDuration {
             throw fail(key, "must be at most 24 h")
         }
+    }
+
+    /// A configuration that works but is risky, one line each naming the key; `run()` logs them as warnings.
+    /// Today: `smpp.inbound_timeout` not below `smpp.response_timeout`.
+    public var warnings: [String] {
+        var warnings: [String] = []
+        if inboundTimeout >= responseTimeout {
+            warnings.append("smpp.inbound_timeout (\(inboundTimeout)) is not below smpp.response_timeout "
+                + "(\(responseTimeout)): the SMSC may give up on a deliver_sm before the application's answer "
+                + "and deliver it again")
+        }
+        return warnings
     }
 
     /// The most sessions (`smpp.sessions`) the client accepts; operators allow a handful.

@@ -54,11 +54,20 @@ public struct SMPPClientConfiguration: Sendable, CustomStringConvertible, Custom
     /// Local address to connect from (`smpp.local_address`, the whitelisted source IP); default any.
     public var localAddress: String?
     /// How long the application has to answer an inbound deliver_sm / data_sm before the client answers
-    /// ESME_RX_T_APPN; default 10 s.
-    public var inboundResponseTimeout: TimeAmount = .seconds(10)
-    /// Inbound requests per session handed to the application and not yet answered before the client stops reading
-    /// from that socket; default 32.
+    /// ESME_RX_T_APPN itself (`smpp.inbound_timeout`); default 10 s. Must be positive; `run()` logs a warning when it
+    /// is not below ``responseTimeout`` (the SMSC's own wait for deliver_sm_resp is usually about as long as ours
+    /// for submit_sm_resp: answering later than that makes it redeliver, a duplicate).
+    public var inboundTimeout: TimeAmount = .seconds(10)
+    /// Inbound requests per session handed to the application and not yet answered; more are answered
+    /// ESME_RX_T_APPN at once (the socket keeps being read); default 32.
     public var maxInboundInFlight: Int = 32
+    /// Close a session after this many submits in a row got no response within ``responseTimeout``
+    /// (`smpp.max_consecutive_timeouts`); its queue goes to the other sessions and the slot reconnects.
+    /// Default 3; 0 = never close for that.
+    public var maxConsecutiveTimeouts: Int = 3
+    /// How long a session must stay bound before its end restarts the reconnect backoff from
+    /// ``reconnectInitialDelay`` (`smpp.reconnect.reset_after`); default 30 s. Shorter-lived sessions keep backing off.
+    public var reconnectResetAfter: TimeAmount = .seconds(30)
     /// How long a session stops sending after ESME_RTHROTTLED / ESME_RMSGQFUL; default 1 s.
     public var throttlePause: TimeAmount = .seconds(1)
     /// Largest PDU accepted from the SMSC, in bytes; default the codec's `SMPPFrameDecoder.defaultMaximumLength`

@@ -18,20 +18,16 @@ extension SMPPSessionHandler {
             if let handle { delegate?.sessionBound(handle) }
         case .complete(let request, let sequenceNumber, let status, let latency):
             // Responses are completed in dispatch, where the message_id is at hand; this path has none.
-            handle?.load.subtract(1, ordering: .relaxed)
             request.promise.complete(.success(SubmitOutcome(
                 commandStatus: CommandStatus(rawValue: status), messageID: "", sessionIndex: settings.slot,
                 sequenceNumber: sequenceNumber, latency: latency)))
+        case .lateResponse(let request, let sequenceNumber, let status, let latency):
+            // Late responses are reported in dispatch, where the message_id is at hand; this path has none.
+            delegate?.lateOutcome(LateSubmitOutcome(tag: request.tag, outcome: SubmitOutcome(
+                commandStatus: CommandStatus(rawValue: status), messageID: "", sessionIndex: settings.slot,
+                sequenceNumber: sequenceNumber, latency: latency)))
         case .fail(let request, let sequenceNumber, let failure):
-            handle?.load.subtract(1, ordering: .relaxed)
             fail(request, sequenceNumber: sequenceNumber, failure)
-        case .reroute(let request):
-            handle?.load.subtract(1, ordering: .relaxed)
-            if let delegate {
-                delegate.reroute(request)
-            } else {
-                request.promise.complete(.failure(SMPPClientError(code: .shuttingDown)))
-            }
         case .unexpectedResponse(let sequenceNumber):
             metrics.unexpectedResponses.increment()
             logger.warning("response matches no outstanding request", metadata: [
@@ -40,8 +36,18 @@ extension SMPPSessionHandler {
         case .deliverInbound:
             // Only produced by inboundRequestReceived, which dispatch handles with the body in hand.
             break
-        case .close(let reason, let pdu, let outstanding, let unsent):
-            closeSession(reason, write: pdu, outstanding: outstanding, unsent: unsent)
+        case .inboundExpired(let sequenceNumber):
+            // The application's answer may have won the race and be on its way here: then it is the answer.
+            let answered = inboundResponders.removeValue(forKey: sequenceNumber)?.expire()
+            if answered == nil {
+                logger.warning("inbound request not answered in time: ESME_RX_T_APPN", metadata: [
+                    SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
+                ])
+            }
+            write(.inboundResponse(sequenceNumber: sequenceNumber,
+                                   status: answered?.rawValue ?? WireStatus.temporaryAppError))
+        case .close(let reason, let pdu, let outstanding):
+            closeSession(reason, write: pdu, outstanding: outstanding)
         }
     }
 
@@ -69,16 +75,18 @@ extension SMPPSessionHandler {
     }
 
     private func closeSession(_ reason: SessionEndReason, write pdu: SessionStateMachine<OutboundSubmit>.OutboundPDU?,
-                              outstanding: [(UInt32, OutboundSubmit)], unsent: [OutboundSubmit]) {
+                              outstanding: [(UInt32, OutboundSubmit)]) {
         if endReason == nil { endReason = reason }
         if reason == .linkDead {
             metrics.enquireLinkMisses.increment()
             logger.warning("enquire_link unanswered: link is dead")
         }
+        if reason == .unresponsive {
+            logger.warning("submits unanswered \(settings.machine.maxConsecutiveTimeouts) times in a row: closing the session")
+        }
         if wasBound { metrics.sessionBoundChanged(by: -1) }
         if let pdu { write(pdu) }
         for (sequenceNumber, request) in outstanding {
-            handle?.load.subtract(1, ordering: .relaxed)
             fail(request, sequenceNumber: sequenceNumber, .sessionLost)
         }
         if !outstanding.isEmpty {
@@ -86,12 +94,12 @@ extension SMPPSessionHandler {
                 SMPPLogKey.reason: "\(reason)", "smpp.outstanding": "\(outstanding.count)",
             ])
         }
-        handle?.load.subtract(unsent.count, ordering: .relaxed)
         inboundIsDataSM.removeAll()
+        // Answers the application gives from now on no longer take effect (the SMSC redelivers).
+        for responder in inboundResponders.values { _ = responder.expire() }
+        inboundResponders.removeAll()
         if let handle, let delegate {
-            delegate.sessionEnded(handle, reason: reason, wasBound: wasBound, unsent: unsent)
-        } else {
-            for request in unsent { request.promise.complete(.failure(SMPPClientError(code: .shuttingDown))) }
+            delegate.sessionEnded(handle, reason: reason, wasBound: wasBound)
         }
         if let context {
             if needsFlush {
@@ -142,46 +150,50 @@ extension SMPPSessionHandler {
         needsFlush = true
     }
 
-    /// After every event: send what the window and limits allow, release a held read, flush, re-arm the timer.
-    func afterEvent(now: NIODeadline) {
-        guard let context else { return }
-        sending: while true {
-            let decision = machine.nextSend(now: now) { $0.promise.claimForSending() }
-            guard case .send(var request, let sequenceNumber) = decision else {
-                if case .withdrawn = decision {
-                    // Its caller has already been told it was cancelled.
-                    handle?.load.subtract(1, ordering: .relaxed)
-                    continue sending
-                }
-                break sending
+    /// After every event: pull and send what the window and limits allow, unbind if shutdown has drained, flush,
+    /// re-arm the timer. Returns whether the pool was asked for a request.
+    @discardableResult
+    func afterEvent(now: NIODeadline) -> Bool {
+        guard let context else { return false }
+        var asked = false
+        if let handle, let delegate {
+            while let (request, sequenceNumber) = machine.nextSend(now: now, take: {
+                asked = true
+                return delegate.nextRequest(for: handle)
+            }) {
+                send(request, sequenceNumber: sequenceNumber, context: context)
             }
-            request.encoded.setInteger(sequenceNumber, at: request.encoded.readerIndex + 12)
-            if logger.logLevel <= .trace {
-                // Decoded again only when tracing: the hot path never pays for it.
-                var copy = request.encoded
-                let pdu = try? PDU.decode(frame: &copy)
-                logger.trace("sending", metadata: [
-                    SMPPLogKey.command: "\(request.commandName)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
-                    SMPPLogKey.pdu: "\(pdu.map { "\(PDUTrace($0))" } ?? "undecodable")",
-                ])
-            }
-            context.write(wrapOutboundOut(request.encoded), promise: nil)
-            needsFlush = true
         }
+        // Every path that empties the window or the held inbound set (responses, nacks, timeouts, answers) ends
+        // here: once shutdown has drained, unbind.
+        run(machine.unbindIfDrained(now: now), now: now)
         let occupied = machine.window.count
         if occupied != lastOccupancy {
             lastOccupancy = occupied
             occupancy.record(occupied)
-        }
-        if readHeld, machine.mayRead, !machine.isClosed {
-            readHeld = false
-            context.read()
         }
         if needsFlush, !inReadBatch {
             needsFlush = false
             context.flush()
         }
         armTimer(now: now, context: context)
+        return asked
+    }
+
+    private func send(_ request: OutboundSubmit, sequenceNumber: UInt32, context: ChannelHandlerContext) {
+        var encoded = request.encoded
+        encoded.setInteger(sequenceNumber, at: encoded.readerIndex + 12)
+        if logger.logLevel <= .trace {
+            // Decoded again only when tracing: the hot path never pays for it.
+            var copy = encoded
+            let pdu = try? PDU.decode(frame: &copy)
+            logger.trace("sending", metadata: [
+                SMPPLogKey.command: "\(request.commandName)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
+                SMPPLogKey.pdu: "\(pdu.map { "\(PDUTrace($0))" } ?? "undecodable")",
+            ])
+        }
+        context.write(wrapOutboundOut(encoded), promise: nil)
+        needsFlush = true
     }
 
     private func armTimer(now: NIODeadline, context: ChannelHandlerContext) {

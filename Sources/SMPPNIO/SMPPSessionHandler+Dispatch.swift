@@ -4,8 +4,8 @@ import NIOCore
 import SMPP
 
 extension SMPPSessionHandler {
-    /// Feeds one decoded PDU to the machine.
-    func dispatch(_ pdu: PDU, now: NIODeadline) {
+    /// Feeds one decoded PDU to the machine; `raw` is the frame as received.
+    func dispatch(_ pdu: PDU, raw: ByteBuffer, now: NIODeadline) {
         let sequenceNumber = pdu.sequenceNumber
         let status = pdu.commandStatus.rawValue
         switch pdu.body {
@@ -18,14 +18,7 @@ extension SMPPSessionHandler {
         case .dataSMResp(let response):
             responseReceived(sequenceNumber, pdu.commandStatus, messageID: response.messageID, now: now)
         case .genericNack:
-            let action = machine.genericNackReceived(sequenceNumber: sequenceNumber, status: status, now: now)
-            if case .fail = action, WireStatus.isThrottle(status) {
-                metrics.throttleEvents.increment()
-                logger.warning("SMSC throttling (generic_nack); pausing session", metadata: [
-                    SMPPLogKey.statusName: "\(pdu.commandStatus.name)", SMPPLogKey.window: "\(machine.effectiveWindow)",
-                ])
-            }
-            run(action, now: now)
+            genericNackReceived(sequenceNumber, pdu.commandStatus, now: now)
         case .enquireLink:
             run(machine.enquireLinkReceived(sequenceNumber: sequenceNumber, now: now), now: now)
         case .enquireLinkResp:
@@ -36,9 +29,9 @@ extension SMPPSessionHandler {
         case .unbindResp:
             run(machine.unbindResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
         case .deliverSM(let deliver):
-            inboundReceived(.deliverSM(deliver), sequenceNumber: sequenceNumber, isDataSM: false, now: now)
+            inboundReceived(.deliverSM(deliver), sequenceNumber: sequenceNumber, isDataSM: false, raw: raw, now: now)
         case .dataSM(let data):
-            inboundReceived(.dataSM(data), sequenceNumber: sequenceNumber, isDataSM: true, now: now)
+            inboundReceived(.dataSM(data), sequenceNumber: sequenceNumber, isDataSM: true, raw: raw, now: now)
         case .alertNotification:
             // Has no response (reference §3); we do not act on it.
             machine.activityReceived(now: now)
@@ -52,15 +45,48 @@ extension SMPPSessionHandler {
         }
     }
 
+    private func genericNackReceived(_ sequenceNumber: UInt32, _ status: CommandStatus, now: NIODeadline) {
+        let wasPaused = machine.pausedUntil.map { $0 > now } ?? false
+        let action = machine.genericNackReceived(sequenceNumber: sequenceNumber, status: status.rawValue, now: now)
+        if case .fail = action, WireStatus.isThrottle(status.rawValue) {
+            metrics.throttleEvents.increment()
+            logger.log(level: wasPaused ? .debug : .warning, "SMSC asks to slow down (generic_nack); pausing session",
+                       metadata: [
+                           SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.window: "\(machine.effectiveWindow)",
+                       ])
+        }
+        run(action, now: now)
+    }
+
     private func responseReceived(_ sequenceNumber: UInt32, _ status: CommandStatus, messageID: String,
                                   now: NIODeadline) {
         let wasPaused = machine.pausedUntil.map { $0 > now } ?? false
         let action = machine.submitResponseReceived(sequenceNumber: sequenceNumber, status: status.rawValue, now: now)
-        guard case .complete(let request, _, _, let latency) = action else {
+        let outcome: SubmitOutcome
+        switch action {
+        case .complete(_, _, _, let latency), .lateResponse(_, _, _, let latency):
+            outcome = SubmitOutcome(commandStatus: status, messageID: messageID, sessionIndex: settings.slot,
+                                    sequenceNumber: sequenceNumber, latency: latency)
+        default:
             run(action, now: now)
             return
         }
-        handle?.load.subtract(1, ordering: .relaxed)
+        if WireStatus.isThrottle(status.rawValue) {
+            metrics.throttleEvents.increment()
+            // One warning when a pause begins; answers arriving during it only lower the window further.
+            logger.log(level: wasPaused ? .debug : .warning, "SMSC asks to slow down; pausing session", metadata: [
+                SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.window: "\(machine.effectiveWindow)",
+            ])
+        }
+        if case .lateResponse(let request, _, _, _) = action {
+            logger.info("response after the response timeout: late outcome", metadata: [
+                SMPPLogKey.sequenceNumber: "\(sequenceNumber)", SMPPLogKey.messageID: "\(messageID)",
+                SMPPLogKey.commandStatus: "\(status.rawValue)", SMPPLogKey.statusName: "\(status.name)",
+            ])
+            delegate?.lateOutcome(LateSubmitOutcome(tag: request.tag, outcome: outcome))
+            return
+        }
+        guard case .complete(let request, _, _, let latency) = action else { return }
         if let counter = submitCounters[status.rawValue] {
             counter.increment()
         } else {
@@ -74,56 +100,83 @@ extension SMPPSessionHandler {
             SMPPLogKey.commandStatus: "\(status.rawValue)", SMPPLogKey.statusName: "\(status.name)",
             SMPPLogKey.latencyMilliseconds: "\(Double(latency.nanoseconds) / 1e6)",
         ])
-        if status == .throttled || status == .messageQueueFull {
-            metrics.throttleEvents.increment()
-            // One warning when a pause begins; answers arriving during it only lower the window further.
-            logger.log(level: wasPaused ? .debug : .warning, "SMSC throttling; pausing session", metadata: [
-                SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.window: "\(machine.effectiveWindow)",
-            ])
-        }
-        request.promise.complete(.success(SubmitOutcome(
-            commandStatus: status, messageID: messageID, sessionIndex: settings.slot,
-            sequenceNumber: sequenceNumber, latency: latency)))
-        run(machine.unbindIfDrained(now: now), now: now)
+        request.promise.complete(.success(outcome))
     }
 
     private func inboundReceived(_ body: SMPPInboundMessage.Body, sequenceNumber: UInt32, isDataSM: Bool,
-                                 now: NIODeadline) {
-        let action = machine.inboundRequestReceived(sequenceNumber: sequenceNumber, now: now)
+                                 raw: ByteBuffer, now: NIODeadline) {
+        let bodyOctets = raw.getBytes(at: raw.readerIndex + 16, length: max(0, raw.readableBytes - 16)) ?? []
+        let action = machine.inboundRequestReceived(sequenceNumber: sequenceNumber, body: bodyOctets, now: now)
         guard case .deliverInbound = action else {
-            if case .write(.inboundResponse) = action { inboundIsDataSM[sequenceNumber] = isDataSM }
+            if case .write(.inboundResponse) = action {
+                inboundIsDataSM[sequenceNumber] = isDataSM
+                logger.warning("inbound request refused with ESME_RX_T_APPN (held maximum reached or shutting down)",
+                               metadata: [SMPPLogKey.sequenceNumber: "\(sequenceNumber)"])
+            }
             run(action, now: now)
             return
         }
         inboundIsDataSM[sequenceNumber] = isDataSM
         (isDataSM ? metrics.inboundDataSM : metrics.inboundDeliverSM).increment()
-        guard let handle, let delegate, let token = machine.inboundToken(sequenceNumber: sequenceNumber) else { return }
-        let responder = InboundResponder { [weak handle] sequenceNumber, status in
+        // A different request reusing a number we still hold replaced it: the first one's answer is void.
+        _ = inboundResponders.removeValue(forKey: sequenceNumber)?.expire()
+        guard let handle, let delegate, let token = machine.inboundToken(sequenceNumber: sequenceNumber),
+              let deadline = machine.inboundDeadline(sequenceNumber: sequenceNumber) else { return }
+        let responder = InboundResponder { [weak handle] status in
             handle?.answerInbound(sequenceNumber: sequenceNumber, status: status.rawValue, token: token)
         }
+        inboundResponders[sequenceNumber] = responder
         delegate.inboundReceived(SMPPInboundMessage(
-            body: body, sequenceNumber: sequenceNumber, sessionIndex: settings.slot, responder: responder))
+            body: body, sequenceNumber: sequenceNumber, sessionIndex: settings.slot, deadline: deadline,
+            responder: responder))
     }
 
-    /// A frame that does not parse: answer a request with generic_nack and keep the session (the framing is
-    /// intact, only this body is wrong); a response we cannot read fails its request as malformed.
-    func decodeFailed(_ error: SMPPDecodeError, now: NIODeadline) {
+    /// A frame whose header is readable but whose body does not parse (the framing is intact, only this body is
+    /// wrong):
+    /// - submit_sm_resp / data_sm_resp: its command_status is in the header, so it is an outcome like any other,
+    ///   with the message_id read best-effort (up to a NUL or the end, padding dropped); a slow-down status still
+    ///   pauses. Calling it "unknown" would make the caller resubmit an accepted message.
+    /// - generic_nack with a body: the header is all it says (trailing octets ignored).
+    /// - deliver_sm / data_sm: handed to the application raw with the error, never dropped.
+    /// - any other request: generic_nack; any other response: unexpected.
+    func decodeFailed(_ error: SMPPDecodeError, raw: ByteBuffer, now: NIODeadline) {
         logger.warning("undecodable PDU", metadata: [SMPPLogKey.error: "\(error)"])
-        guard let commandID = error.commandID, let sequenceNumber = error.sequenceNumber else {
+        guard let commandID = error.commandID, let sequenceNumber = error.sequenceNumber,
+              let rawStatus = raw.getInteger(at: raw.readerIndex + 8, as: UInt32.self) else {
             metrics.unexpectedResponses.increment()
             return
         }
+        let status = CommandStatus(rawValue: rawStatus)
+        switch commandID {
+        case .submitSMResp, .dataSMResp:
+            responseReceived(sequenceNumber, status, messageID: Self.bestEffortMessageID(raw), now: now)
+            return
+        case .genericNack:
+            genericNackReceived(sequenceNumber, status, now: now)
+            return
+        case .deliverSM, .dataSM:
+            let octets = raw.getBytes(at: raw.readerIndex, length: raw.readableBytes) ?? []
+            inboundReceived(.undecodable(commandID: commandID, raw: octets, error: error), sequenceNumber: sequenceNumber,
+                            isDataSM: commandID == .dataSM, raw: raw, now: now)
+            return
+        default:
+            break
+        }
         if commandID.isResponse {
-            if commandID == .submitSMResp || commandID == .dataSMResp {
-                run(machine.malformedResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
-            } else {
-                run(.unexpectedResponse(sequenceNumber: sequenceNumber), now: now)
-            }
+            run(.unexpectedResponse(sequenceNumber: sequenceNumber), now: now)
             return
         }
-        let status: UInt32 = commandID.isKnown ? 0x0000_0001 : WireStatus.invalidCommandID  // ESME_RINVMSGLEN
+        let nackStatus: UInt32 = commandID.isKnown ? 0x0000_0001 : WireStatus.invalidCommandID  // ESME_RINVMSGLEN
         if machine.isClosed { return }
-        run(.write(.genericNack(sequenceNumber: sequenceNumber, status: status)), now: now)
+        run(.write(.genericNack(sequenceNumber: sequenceNumber, status: nackStatus)), now: now)
+    }
+
+    /// The message_id of a response body that does not parse: its octets up to the first NUL (or the end), at most
+    /// 65 (the field's maximum, reference §4), non-printable octets dropped.
+    static func bestEffortMessageID(_ raw: ByteBuffer) -> String {
+        let body = raw.getBytes(at: raw.readerIndex + 16, length: max(0, raw.readableBytes - 16)) ?? []
+        let field = body.prefix { $0 != 0 }.prefix(65).filter { (0x21...0x7E).contains($0) }
+        return String(decoding: field, as: UTF8.self)
     }
 
     private func logBindResult(_ status: CommandStatus, action: SessionStateMachine<OutboundSubmit>.Action) {

@@ -16,7 +16,9 @@ enum SessionBindKind: String, Sendable {
 /// What a session's end looked like, for the slot's reconnect decision.
 struct SessionEnd: Sendable {
     var reason: SessionEndReason
-    var wasBound: Bool
+    /// How long it had been bound; nil = never bound.
+    var boundFor: TimeAmount?
+    var wasBound: Bool { boundFor != nil }
 }
 
 /// The thin NIO side of one SMPP session: decodes PDUs, feeds them to ``SessionStateMachine`` with the current
@@ -48,7 +50,6 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
     var context: ChannelHandlerContext?
     var timer: Scheduled<Void>?
     var timerDeadline: NIODeadline?
-    var readHeld = false
     var inReadBatch = false
     var needsFlush = false
     var wasBound = false
@@ -58,6 +59,9 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
     var submitCounters: [UInt32: Counter] = [:]
     /// Whether each inbound request in flight was data_sm (true) or deliver_sm (false): its response differs.
     var inboundIsDataSM: [UInt32: Bool] = [:]
+    /// The responder of each inbound request the application holds: it decides whether the application's answer
+    /// or ours (at the deadline) goes out.
+    var inboundResponders: [UInt32: InboundResponder] = [:]
 
     init(settings: Settings, logger: Logger, metrics: SMPPClientMetrics, delegate: (any SessionDelegate)?,
          endPromise: EventLoopPromise<SessionEnd>, now: NIODeadline) {
@@ -116,21 +120,25 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
             lastOccupancy = 0
             occupancy.record(0)
         }
-        endPromise.succeed(SessionEnd(reason: endReason ?? .connectionClosed, wasBound: wasBound))
+        let boundFor = wasBound ? machine.boundAt.map { now - $0 } ?? .zero : nil
+        endPromise.succeed(SessionEnd(reason: endReason ?? .connectionClosed, boundFor: boundFor))
         // The handle holds this handler; letting go of it here breaks the cycle once the session is over.
         handle = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var frame = unwrapInboundIn(data)
+        // The frame as received (a copy-on-write view): an inbound request keeps its octets, an undecodable PDU
+        // is read from it by hand.
+        let raw = frame
         let now = currentTime
         inReadBatch = true
         do {
             let pdu = try PDU.decode(frame: &frame)
             logger.trace("received", metadata: [SMPPLogKey.pdu: "\(PDUTrace(pdu))"])
-            dispatch(pdu, now: now)
+            dispatch(pdu, raw: raw, now: now)
         } catch {
-            decodeFailed(error, now: now)
+            decodeFailed(error, raw: raw, now: now)
         }
         afterEvent(now: now)
     }
@@ -142,14 +150,6 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
             context.flush()
         }
         context.fireChannelReadComplete()
-    }
-
-    func read(context: ChannelHandlerContext) {
-        if machine.mayRead {
-            context.read()
-        } else {
-            readHeld = true
-        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -170,10 +170,13 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
 
     // MARK: Operations from the pool (on the event loop)
 
-    func submit(_ request: OutboundSubmit) {
+    /// The pool has requests: pull what the machine allows; if it allows none now, let another idle session
+    /// have the wake-up.
+    func woken() {
         let now = currentTime
-        run(machine.submitRequested(request, now: now), now: now)
-        afterEvent(now: now)
+        if !afterEvent(now: now), let handle {
+            delegate?.passWake(from: handle)
+        }
     }
 
     func shutdown() {
@@ -190,7 +193,9 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
 
     func answerInbound(sequenceNumber: UInt32, status: UInt32, token: UInt64) {
         let now = currentTime
-        run(machine.inboundAnswered(sequenceNumber: sequenceNumber, status: status, token: token, now: now), now: now)
+        let action = machine.inboundAnswered(sequenceNumber: sequenceNumber, status: status, token: token, now: now)
+        if case .write = action { inboundResponders.removeValue(forKey: sequenceNumber) }
+        run(action, now: now)
         afterEvent(now: now)
     }
 

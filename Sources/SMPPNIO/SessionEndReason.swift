@@ -16,6 +16,9 @@ public enum SessionEndReason: Hashable, Sendable, CustomStringConvertible {
     case connectionClosed
     /// We closed the connection because of a framing or protocol error.
     case protocolError
+    /// We closed it after `smpp.max_consecutive_timeouts` submits in a row went unanswered (it may still answer
+    /// enquire_link): the other sessions carry the queue.
+    case unresponsive
 
     /// A short name for logs.
     public var description: String {
@@ -28,6 +31,7 @@ public enum SessionEndReason: Hashable, Sendable, CustomStringConvertible {
         case .unbound: "unbound"
         case .connectionClosed: "connection_closed"
         case .protocolError: "protocol_error"
+        case .unresponsive: "unresponsive"
         }
     }
 }

@@ -1,19 +1,24 @@
 import NIOCore
-import Synchronization
 
-/// What a session reports to the pool that owns it. Called on the session's event loop.
+/// What a session reports to the pool that owns it, and where it pulls requests from. Called on the session's
+/// event loop.
 protocol SessionDelegate: AnyObject, Sendable {
-    /// The session bound; `handle` can take submits (if `canSubmit`).
+    /// The session bound; `handle` pulls requests (if `canSubmit`).
     func sessionBound(_ handle: SessionHandle)
-    /// The session ended; `unsent` were accepted but never written and must go to another session.
-    func sessionEnded(_ handle: SessionHandle, reason: SessionEndReason, wasBound: Bool, unsent: [OutboundSubmit])
-    /// A request this session will not send; give it to another one.
-    func reroute(_ request: OutboundSubmit)
+    /// The session ended. It holds no unsent requests (they wait in the pool until a session writes them).
+    func sessionEnded(_ handle: SessionHandle, reason: SessionEndReason, wasBound: Bool)
+    /// The next request for `handle` to write, already claimed (its caller can no longer withdraw it), or nil when
+    /// none waits: the pool then wakes `handle` when one arrives.
+    func nextRequest(for handle: SessionHandle) -> OutboundSubmit?
+    /// `handle` was woken for a request but cannot take one now (window full, paused, closed): wake another.
+    func passWake(from handle: SessionHandle)
     /// An inbound deliver_sm / data_sm for the application.
     func inboundReceived(_ message: SMPPInboundMessage)
+    /// A response arrived after its request failed with a response timeout.
+    func lateOutcome(_ outcome: LateSubmitOutcome)
 }
 
-/// A thread-safe handle on one live session: the pool submits through it, from any thread.
+/// A thread-safe handle on one live session: the pool wakes it, shuts it down and closes it from any thread.
 final class SessionHandle: Sendable {
     /// The connection slot, 0-based.
     let slot: Int
@@ -21,8 +26,6 @@ final class SessionHandle: Sendable {
     let canSubmit: Bool
     let eventLoop: any EventLoop
     private let handler: NIOLoopBound<SMPPSessionHandler>
-    /// Requests handed to this session and not yet completed (queued or outstanding): the pool's load measure.
-    let load = Atomic<Int>(0)
 
     init(slot: Int, canSubmit: Bool, handler: SMPPSessionHandler, eventLoop: any EventLoop) {
         self.slot = slot
@@ -31,14 +34,9 @@ final class SessionHandle: Sendable {
         self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
     }
 
-    /// Queues `request` on the session (on its event loop).
-    func submit(_ request: OutboundSubmit) {
-        load.add(1, ordering: .relaxed)
-        if eventLoop.inEventLoop {
-            handler.value.submit(request)
-        } else {
-            eventLoop.execute { self.handler.value.submit(request) }
-        }
+    /// Requests wait in the pool: let the session pull what it may (on its event loop).
+    func wake() {
+        eventLoop.execute { self.handler.value.woken() }
     }
 
     /// Starts graceful unbind.

@@ -11,33 +11,47 @@ public enum SMPPSessionEvent: Sendable, Hashable {
     case ended(session: Int, reason: SessionEndReason)
 }
 
-/// Routes submits to bound sessions (least loaded first), holds them while no session is bound, and hands back
-/// what a dying session never sent. Thread-safe; sessions call in from their event loops.
+/// The client's one queue of submits, shared by every session (issue 7 item 3): a request waits here until some
+/// bound transmitter has window room, no throttle pause and a throughput token, and that session pulls it. So a
+/// throttled, stalled or dropped session never keeps requests while another idles; a session holds only what it
+/// has written. Sessions that found the queue empty are idle: each new request wakes one of them. While no session
+/// is bound requests simply wait (no polling); cancellation withdraws them. Thread-safe; sessions call in from
+/// their event loops.
 final class SessionPool: SessionDelegate, Sendable {
     private struct State {
-        var submitters: [SessionHandle] = []
         var connected: [Int: SessionHandle] = [:]
         var waiting = CircularBuffer<OutboundSubmit>()
+        /// Sessions that asked for a request and found none: woken, one per new request.
+        var idle: [SessionHandle] = []
         var sleepers: [Int: Scheduled<Void>] = [:]
         var running = false
         var shuttingDown = false
         var finished = false
-        var rotation = 0
+
+        mutating func popIdle(except excluded: SessionHandle? = nil) -> SessionHandle? {
+            guard let index = idle.firstIndex(where: { $0 !== excluded }) else { return nil }
+            return idle.remove(at: index)
+        }
     }
 
     private let state = NIOLockedValueBox(State())
     private let inboundContinuation: AsyncStream<SMPPInboundMessage>.Continuation
     private let eventsContinuation: AsyncStream<SMPPSessionEvent>.Continuation
+    private let lateContinuation: AsyncStream<LateSubmitOutcome>.Continuation
     private let boundCount = Atomic<Int>(0)
 
-    init(inbound: AsyncStream<SMPPInboundMessage>.Continuation, events: AsyncStream<SMPPSessionEvent>.Continuation) {
+    init(inbound: AsyncStream<SMPPInboundMessage>.Continuation, events: AsyncStream<SMPPSessionEvent>.Continuation,
+         late: AsyncStream<LateSubmitOutcome>.Continuation) {
         self.inboundContinuation = inbound
         self.eventsContinuation = events
+        self.lateContinuation = late
     }
 
     var isShuttingDown: Bool { state.withLockedValue { $0.shuttingDown } }
     var isRunning: Bool { state.withLockedValue { $0.running && !$0.shuttingDown } }
     var boundSessions: Int { boundCount.load(ordering: .relaxed) }
+    /// Requests waiting for a session (tests and metrics).
+    var waitingCount: Int { state.withLockedValue { $0.waiting.count } }
 
     func start() -> Bool {
         state.withLockedValue { state in
@@ -47,40 +61,25 @@ final class SessionPool: SessionDelegate, Sendable {
         }
     }
 
-    /// Sends `request` to the least loaded bound transmitter, or holds it until one binds (also before `run()`).
-    func dispatch(_ request: OutboundSubmit) {
+    /// Queues `request` behind the others (also before `run()` and while no session is bound) and wakes one idle
+    /// session. Refused once shutdown began or `run()` returned.
+    func enqueue(_ request: OutboundSubmit) {
         if request.promise.isWithdrawn { return }
-        enum Decision { case send(SessionHandle), held, refused(SMPPClientError.Code) }
+        enum Decision { case queued(SessionHandle?), refused(SMPPClientError.Code) }
         let decision: Decision = state.withLockedValue { state in
             if state.finished { return .refused(.notRunning) }
             if state.shuttingDown { return .refused(.shuttingDown) }
-            guard !state.submitters.isEmpty else {
-                state.waiting.append(request)
-                return .held
-            }
-            let count = state.submitters.count
-            state.rotation = (state.rotation &+ 1) % count
-            var best = state.submitters[state.rotation]
-            var bestLoad = best.load.load(ordering: .relaxed)
-            for offset in 1..<max(1, count) {
-                let candidate = state.submitters[(state.rotation + offset) % count]
-                let load = candidate.load.load(ordering: .relaxed)
-                if load < bestLoad {
-                    best = candidate
-                    bestLoad = load
-                }
-            }
-            return .send(best)
+            state.waiting.append(request)
+            return .queued(state.popIdle())
         }
         switch decision {
-        case .send(let handle): handle.submit(request)
-        case .held: break
+        case .queued(let idle): idle?.wake()
         case .refused(let code): request.promise.complete(.failure(SMPPClientError(code: code)))
         }
     }
 
-    /// The caller of a submit was cancelled: if no session has sent it yet it completes as cancelled now, and
-    /// leaves the queue here, or later at the front of its session's queue.
+    /// The caller of a submit was cancelled: if no session has written it yet it completes as cancelled now and
+    /// leaves the queue.
     func withdraw(_ promise: SubmitPromise) {
         guard promise.withdraw() else { return }
         state.withLockedValue { state in
@@ -92,28 +91,42 @@ final class SessionPool: SessionDelegate, Sendable {
 
     // MARK: SessionDelegate
 
+    func nextRequest(for handle: SessionHandle) -> OutboundSubmit? {
+        state.withLockedValue { state in
+            guard !state.shuttingDown, !state.finished else { return nil }
+            while let request = state.waiting.popFirst() {
+                // Claimed under the pool's lock: from here the caller can no longer withdraw it.
+                if request.promise.claimForSending() { return request }
+            }
+            if !state.idle.contains(where: { $0 === handle }) { state.idle.append(handle) }
+            return nil
+        }
+    }
+
+    func passWake(from handle: SessionHandle) {
+        let next: SessionHandle? = state.withLockedValue { state in
+            state.waiting.isEmpty ? nil : state.popIdle(except: handle)
+        }
+        next?.wake()
+    }
+
     func sessionBound(_ handle: SessionHandle) {
         boundCount.add(1, ordering: .relaxed)
-        // Routable before anyone hears it is bound.
-        let held: [OutboundSubmit] = state.withLockedValue { state in
-            guard handle.canSubmit else { return [] }
-            state.submitters.append(handle)
-            let held = Array(state.waiting)
-            state.waiting.removeAll()
-            return held
-        }
         eventsContinuation.yield(.bound(session: handle.slot))
-        for request in held { dispatch(request) }
     }
 
-    func sessionEnded(_ handle: SessionHandle, reason: SessionEndReason, wasBound: Bool, unsent: [OutboundSubmit]) {
+    func sessionEnded(_ handle: SessionHandle, reason: SessionEndReason, wasBound: Bool) {
         if wasBound { boundCount.subtract(1, ordering: .relaxed) }
-        state.withLockedValue { state in state.submitters.removeAll { $0 === handle } }
+        // It may have been woken for a request it will now never take: pass that on.
+        let next: SessionHandle? = state.withLockedValue { state in
+            state.idle.removeAll { $0 === handle }
+            return state.waiting.isEmpty ? nil : state.popIdle()
+        }
+        next?.wake()
         eventsContinuation.yield(.ended(session: handle.slot, reason: reason))
-        for request in unsent { dispatch(request) }
     }
 
-    func reroute(_ request: OutboundSubmit) { dispatch(request) }
+    func lateOutcome(_ outcome: LateSubmitOutcome) { lateContinuation.yield(outcome) }
 
     func inboundReceived(_ message: SMPPInboundMessage) { inboundContinuation.yield(message) }
 
@@ -150,10 +163,12 @@ final class SessionPool: SessionDelegate, Sendable {
         state.withLockedValue { _ = $0.sleepers.removeValue(forKey: slot) }
     }
 
-    /// Stops intake: fails what waits, wakes sleeping slots, and asks every live session to unbind.
+    /// Stops intake: fails what waits (never written: `shuttingDown`), wakes sleeping slots, and asks every live
+    /// session to drain and unbind.
     func beginShutdown() {
         let (waiting, sleepers, connected) = state.withLockedValue { state in
             state.shuttingDown = true
+            state.idle.removeAll()
             let waiting = Array(state.waiting)
             state.waiting.removeAll()
             let sleepers = Array(state.sleepers.values)
@@ -183,5 +198,6 @@ final class SessionPool: SessionDelegate, Sendable {
         for request in waiting { request.promise.complete(.failure(SMPPClientError(code: .notRunning))) }
         inboundContinuation.finish()
         eventsContinuation.finish()
+        lateContinuation.finish()
     }
 }

@@ -1,62 +1,48 @@
 import NIOCore
 
 extension SessionStateMachine {
-    /// What ``nextSend(now:)`` decided.
-    enum SendDecision {
-        /// Write this request with this sequence number now.
-        case send(Request, sequenceNumber: UInt32)
-        /// Nothing may go out now (empty queue, full window, paused, no token, not bound).
-        case wait
-        /// The request at the front was withdrawn by its caller before it was sent: complete it as cancelled.
-        case withdrawn(Request)
-    }
-
-    /// The application wants `request` submitted. It waits in order behind earlier ones; the handler then calls
-    /// ``nextSend(now:)`` until it says `.wait`.
-    mutating func submitRequested(_ request: Request, now: NIODeadline) -> Action {
-        guard canSubmit else { return .reroute(request) }
-        switch state {
-        case .connecting, .binding:
-            pending.append(request)
-            return .none
-        case .bound:
-            guard !unbindWhenDrained else { return .reroute(request) }
-            pending.append(request)
-            return .none
-        case .unbinding, .closed:
-            return .reroute(request)
-        }
-    }
-
     /// How many requests may be outstanding right now.
     var openWindowSlots: Int { max(0, effectiveWindow - window.count) }
 
-    /// Takes the next waiting request if the window, the pause and the token bucket all allow it. `claim` is asked
-    /// last, right before the request is committed to the window: false means its caller withdrew it, and it leaves
-    /// the queue without a sequence number.
-    mutating func nextSend(now: NIODeadline, claim: (Request) -> Bool = { _ in true }) -> SendDecision {
-        guard state == .bound, !pending.isEmpty, window.count < effectiveWindow else { return .wait }
+    /// Whether this session may take a request now: bound, not shutting down, window room, not paused, a token of
+    /// the throughput cap available. Requests wait in the client's one pool queue, not here.
+    mutating func maySend(now: NIODeadline) -> Bool {
+        guard canSubmit, state == .bound, !unbindWhenDrained, window.count < effectiveWindow else { return false }
         if let until = pausedUntil {
-            if now < until { return .wait }
+            if now < until { return false }
             pausedUntil = nil
         }
-        // Look at the bucket first, take the token only once the request is claimed: a withdrawn one costs none.
-        guard bucket.nextAvailable(now: now) <= now else { return .wait }
-        let request = pending.removeFirst()
-        guard claim(request) else { return .withdrawn(request) }
+        return bucket.nextAvailable(now: now) <= now
+    }
+
+    /// Sends the next request if the window, the pause and the token bucket all allow it. `take` is asked only
+    /// then, and at most once: it pulls a request from the pool (nil = none waiting, or every waiting one was
+    /// withdrawn by its caller). A token is spent only on a request actually taken.
+    mutating func nextSend(now: NIODeadline, take: () -> Request?) -> (request: Request, sequenceNumber: UInt32)? {
+        guard maySend(now: now), let request = take() else { return nil }
         _ = bucket.take(now: now)
         let sequenceNumber = sequenceNumbers.next()
         window.insert(request, sequenceNumber: sequenceNumber, sentAt: now, deadline: now + configuration.responseTimeout)
-        return .send(request, sequenceNumber: sequenceNumber)
+        return (request, sequenceNumber)
     }
 
-    /// A submit_sm_resp / data_sm_resp arrived (any order). A throttle status pauses the session and halves the
-    /// effective window; an accepted one grows it back by one.
+    /// A submit_sm_resp / data_sm_resp arrived (any order). A slow-down status pauses the session and halves the
+    /// effective window; an accepted one grows it back by one. A response to a request that already timed out
+    /// reports its late outcome.
     mutating func submitResponseReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
         guard let entry = window.remove(sequenceNumber) else {
-            return .unexpectedResponse(sequenceNumber: sequenceNumber)
+            guard let late = timedOut.removeValue(forKey: sequenceNumber) else {
+                return .unexpectedResponse(sequenceNumber: sequenceNumber)
+            }
+            consecutiveTimeouts = 0
+            lastSubmitResponse = now
+            if WireStatus.isThrottle(status) { slowDown(now: now) }
+            return .lateResponse(late.request, sequenceNumber: sequenceNumber, status: status,
+                                 latency: now - late.sentAt)
         }
+        consecutiveTimeouts = 0
+        lastSubmitResponse = now
         if WireStatus.isThrottle(status) {
             slowDown(now: now)
         } else if status == WireStatus.ok, effectiveWindow < max(1, configuration.window) {
@@ -69,6 +55,8 @@ extension SessionStateMachine {
     mutating func genericNackReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
         if let entry = window.remove(sequenceNumber) {
+            consecutiveTimeouts = 0
+            lastSubmitResponse = now
             // Some SMSCs refuse an over-rate submit with generic_nack ESME_RTHROTTLED: slow down all the same.
             if WireStatus.isThrottle(status) { slowDown(now: now) }
             return .fail(entry.request, sequenceNumber: sequenceNumber, .genericNack(status: status))
@@ -86,17 +74,16 @@ extension SessionStateMachine {
             enquireLink = nil
             return .none
         }
-        return .unexpectedResponse(sequenceNumber: sequenceNumber)
-    }
-
-    /// A response whose header names `sequenceNumber` but whose body does not parse: fails that request (the
-    /// outcome is unknown) instead of leaving it to time out.
-    mutating func malformedResponseReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
-        lastReceived = now
-        guard let entry = window.remove(sequenceNumber) else {
-            return .unexpectedResponse(sequenceNumber: sequenceNumber)
+        if let late = timedOut.removeValue(forKey: sequenceNumber) {
+            // A late refusal of a timed-out request: the SMSC does not have it. Reported like a late response (its
+            // status, no message_id), so the caller knows a resubmit is no duplicate.
+            consecutiveTimeouts = 0
+            lastSubmitResponse = now
+            if WireStatus.isThrottle(status) { slowDown(now: now) }
+            return .lateResponse(late.request, sequenceNumber: sequenceNumber, status: status,
+                                 latency: now - late.sentAt)
         }
-        return .fail(entry.request, sequenceNumber: sequenceNumber, .malformedResponse)
+        return .unexpectedResponse(sequenceNumber: sequenceNumber)
     }
 
     /// The SMSC asked us to slow down: pause sending and halve the effective window (grown back by accepted submits).
@@ -105,9 +92,22 @@ extension SessionStateMachine {
         effectiveWindow = max(1, effectiveWindow / 2)
     }
 
-    /// After a response: once shutdown is waiting and everything is answered, unbind.
+    /// Asked after every event: once shutdown is waiting and every written request and held inbound request is
+    /// answered (or timed out), unbind. Every path that empties the window or the inbound set ends here.
     mutating func unbindIfDrained(now: NIODeadline) -> Action {
-        guard unbindWhenDrained, state == .bound, window.isEmpty, pending.isEmpty else { return .none }
+        guard unbindWhenDrained, state == .bound, window.isEmpty, inbound.isEmpty else { return .none }
         return startUnbind(now: now)
+    }
+
+    /// Remembers a timed-out request so that its late response can still be reported; the oldest is forgotten
+    /// past ``Configuration/lateResponseMemory``.
+    mutating func rememberTimedOut(_ request: Request, sequenceNumber: UInt32, sentAt: NIODeadline) {
+        guard configuration.lateResponseMemory > 0 else { return }
+        if timedOut.updateValue((request, sentAt), forKey: sequenceNumber) == nil {
+            timedOutOrder.append(sequenceNumber)
+        }
+        while timedOutOrder.count > configuration.lateResponseMemory {
+            timedOut.removeValue(forKey: timedOutOrder.removeFirst())
+        }
     }
 }

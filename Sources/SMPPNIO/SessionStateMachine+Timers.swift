@@ -16,11 +16,15 @@ extension SessionStateMachine {
             consider(deadline)
         case .bound:
             consider(enquireLink?.deadline ?? (lastReceived + configuration.enquireLinkInterval))
-            if !pending.isEmpty, window.count < effectiveWindow {
+            // When only the pause or the throughput cap keeps a session with window room from sending, wake up
+            // when it ends: the session then pulls from the pool (or registers as idle). Never `now`, so an idle
+            // session does not spin.
+            if canSubmit, !unbindWhenDrained, window.count < effectiveWindow {
                 if let until = pausedUntil, until > now {
                     consider(until)
                 } else {
-                    consider(bucket.nextAvailable(now: now))
+                    let token = bucket.nextAvailable(now: now)
+                    if token > now { consider(token) }
                 }
             }
         }
@@ -55,15 +59,23 @@ extension SessionStateMachine {
     private mutating func expireRequests(now: NIODeadline) -> [Action] {
         var actions: [Action] = []
         for (sequenceNumber, entry) in window.removeExpired(now: now) {
+            if let last = lastSubmitResponse, last > entry.sentAt {
+                // Answers came after this one was sent: the session is alive, this request alone was lost.
+                consecutiveTimeouts = 0
+            } else {
+                consecutiveTimeouts += 1
+            }
+            rememberTimedOut(entry.request, sequenceNumber: sequenceNumber, sentAt: entry.sentAt)
             actions.append(.fail(entry.request, sequenceNumber: sequenceNumber, .responseTimeout))
         }
         for (sequenceNumber, _) in inbound.removeExpired(now: now) {
-            actions.append(.write(.inboundResponse(sequenceNumber: sequenceNumber, status: WireStatus.temporaryAppError)))
+            actions.append(.inboundExpired(sequenceNumber: sequenceNumber))
         }
-        if !actions.isEmpty {
-            // Timed-out requests may have been all that shutdown was waiting for.
-            let unbind = unbindIfDrained(now: now)
-            if case .none = unbind {} else { actions.append(unbind) }
+        let limit = configuration.maxConsecutiveTimeouts
+        if limit > 0, consecutiveTimeouts >= limit, !isClosed {
+            // It answers enquire_link but not submits: close it, so the pool's other sessions carry the queue
+            // (what is still outstanding here fails as session lost, outcome unknown).
+            actions.append(close(.unresponsive))
         }
         return actions
     }

@@ -24,10 +24,16 @@ struct SessionStateMachine<Request> {
         var unbindTimeout: TimeAmount = .seconds(5)
         /// How long the application has to answer an inbound deliver_sm / data_sm before we answer ESME_RX_T_APPN.
         var inboundResponseTimeout: TimeAmount = .seconds(10)
-        /// Inbound requests handed to the application and not yet answered before we stop reading.
+        /// Inbound requests handed to the application and not yet answered; more are refused with ESME_RX_T_APPN
+        /// at once (the socket keeps being read: submit responses must not wait behind the application).
         var maxInboundInFlight: Int = 32
-        /// How long a throttle answer (ESME_RTHROTTLED / ESME_RMSGQFUL) stops sending.
+        /// How long a throttle answer (ESME_RTHROTTLED / ESME_RMSGQFUL / ESME_RSYSERR) stops sending.
         var throttlePause: TimeAmount = .seconds(1)
+        /// Close the session after this many response timeouts in a row (no response of any kind in between);
+        /// 0 = never.
+        var maxConsecutiveTimeouts: Int = 3
+        /// How many timed-out requests are remembered so that a late response still reports its outcome.
+        var lateResponseMemory: Int = 1_024
     }
 
     /// A PDU the machine asks the handler to write (the handler builds the bytes).
@@ -62,15 +68,19 @@ struct SessionStateMachine<Request> {
         case sessionBound
         /// A response matched `request`; `status` is its command_status.
         case complete(Request, sequenceNumber: UInt32, status: UInt32, latency: TimeAmount)
+        /// A response arrived for `request` after it had already failed with a response timeout: report the late
+        /// outcome (the caller was told "unknown").
+        case lateResponse(Request, sequenceNumber: UInt32, status: UInt32, latency: TimeAmount)
         case fail(Request, sequenceNumber: UInt32, RequestFailure)
-        /// A request the session will never send (closing, or not a transmitter): hand it to another session.
-        case reroute(Request)
         /// A response matched nothing outstanding: log and count it, nothing else.
         case unexpectedResponse(sequenceNumber: UInt32)
         /// Hand the inbound request with this sequence number to the application.
         case deliverInbound(sequenceNumber: UInt32)
-        /// Write `pdu` (if any), then close; fail `outstanding` as session lost, reroute `unsent`.
-        case close(SessionEndReason, write: OutboundPDU?, outstanding: [(UInt32, Request)], unsent: [Request])
+        /// The application did not answer this inbound request in time: answer ESME_RX_T_APPN, unless its answer
+        /// was given and is on its way to the event loop (then that answer).
+        case inboundExpired(sequenceNumber: UInt32)
+        /// Write `pdu` (if any), then close; fail `outstanding` as session lost.
+        case close(SessionEndReason, write: OutboundPDU?, outstanding: [(UInt32, Request)])
     }
 
     enum State: Equatable {
@@ -89,10 +99,10 @@ struct SessionStateMachine<Request> {
     var state: State = .connecting
     var sequenceNumbers: SequenceNumberGenerator
     var window = SessionWindow<Request>()
-    var pending = CircularBuffer<Request>()
-    /// Inbound requests the application holds, each with the token its answer must carry: the SMSC may reuse a
-    /// sequence number once we answered it (at the timeout), and a late answer must not answer the newcomer.
-    var inbound = SessionWindow<UInt64>()
+    /// Inbound requests the application holds, each with the token its answer must carry (the SMSC may reuse a
+    /// sequence number once we answered it, and a late answer must not answer the newcomer) and its body octets
+    /// (a repeat is only a repeat when the body is the same).
+    var inbound = SessionWindow<HeldInbound>()
     var lastInboundToken: UInt64 = 0
     var bucket: TokenBucket
     /// The window in force: lowered by throttling, grown back by one per accepted submit.
@@ -100,8 +110,20 @@ struct SessionStateMachine<Request> {
     var pausedUntil: NIODeadline?
     var lastReceived: NIODeadline
     var enquireLink: (sequenceNumber: UInt32, deadline: NIODeadline)?
-    /// Shutdown asked for while requests were outstanding: unbind once the window drains.
+    /// Shutdown asked for: nothing new is sent, new inbound requests are refused, and once the window and the held
+    /// inbound requests are empty the session unbinds.
     var unbindWhenDrained = false
+    /// When bind succeeded (for the reconnect backoff: only a session bound long enough resets it).
+    var boundAt: NIODeadline?
+    /// Response timeouts in a row of requests sent after the last submit response (a request lost while others
+    /// are answered says nothing about the session).
+    var consecutiveTimeouts = 0
+    /// When the last submit response (or generic_nack to a submit) arrived.
+    var lastSubmitResponse: NIODeadline?
+    /// Requests that failed with a response timeout, by sequence number, oldest first (bounded): a late response
+    /// still reports their outcome.
+    var timedOut: [UInt32: (request: Request, sentAt: NIODeadline)] = [:]
+    var timedOutOrder = CircularBuffer<UInt32>()
 
     init(configuration: Configuration, canSubmit: Bool, canReceive: Bool, now: NIODeadline,
          firstSequenceNumber: UInt32 = 1) {
@@ -136,19 +158,20 @@ struct SessionStateMachine<Request> {
         }
         guard status == WireStatus.ok else { return close(.bindRejected(status: status)) }
         state = .bound
+        boundAt = now
         return .sessionBound
     }
 
-    /// Graceful shutdown: finish what is outstanding, then unbind (or close at once if not bound yet).
+    /// Graceful shutdown: nothing more is sent (the pool fails what was never written as shutting down); requests
+    /// already written get their answers and inbound requests the application holds get its answers (each bounded
+    /// by its timeout), then the session unbinds. Not bound yet: close at once.
     mutating func shutdownRequested(now: NIODeadline) -> Action {
         switch state {
         case .connecting, .binding:
             return close(.unbound)
         case .bound:
-            if window.isEmpty && pending.isEmpty { return startUnbind(now: now) }
-            // Requests already accepted go out and get their answers first; the client takes no new ones.
             unbindWhenDrained = true
-            return .none
+            return unbindIfDrained(now: now)
         case .unbinding, .closed:
             return .none
         }
@@ -225,15 +248,23 @@ struct SessionStateMachine<Request> {
         }
     }
 
-    /// Moves to closed and collects what the handler must fail and reroute.
+    /// Moves to closed and collects what the handler must fail.
     mutating func close(_ reason: SessionEndReason, write pdu: OutboundPDU? = nil) -> Action {
         state = .closed(reason)
         let outstanding = window.removeAll().map { ($0.sequenceNumber, $0.entry.request) }
-        let unsent = Array(pending)
-        pending.removeAll()
         _ = inbound.removeAll()
         enquireLink = nil
         unbindWhenDrained = false
-        return .close(reason, write: pdu, outstanding: outstanding, unsent: unsent)
+        timedOut.removeAll()
+        timedOutOrder.removeAll()
+        return .close(reason, write: pdu, outstanding: outstanding)
     }
+}
+
+/// An inbound request the application holds.
+struct HeldInbound: Equatable {
+    /// The token its answer must carry.
+    var token: UInt64
+    /// The body octets (after the 16-octet header), to tell a repeat from a different request on the same number.
+    var body: [UInt8]
 }

@@ -33,6 +33,9 @@ public struct SessionWindow<Request> {
     /// What the caller attached to the outstanding `sequenceNumber`, or nil.
     public func request(for sequenceNumber: UInt32) -> Request? { entries[sequenceNumber]?.request }
 
+    /// The deadline of the outstanding `sequenceNumber`, or nil.
+    public func deadline(for sequenceNumber: UInt32) -> NIODeadline? { entries[sequenceNumber]?.deadline }
+
     /// Records a request sent at `now` that times out at `deadline`.
     public mutating func insert(_ request: Request, sequenceNumber: UInt32, sentAt now: NIODeadline, deadline: NIODeadline) {
         entries[sequenceNumber] = Entry(request: request, sentAt: now, deadline: deadline)

@@ -25,3 +25,21 @@ public struct SubmitOutcome: Sendable, Hashable {
         self.latency = latency
     }
 }
+
+/// The SMSC's answer to a submit that arrived after the submit had already failed with
+/// ``SMPPClientError/Code/responseTimeout`` (its caller was told the outcome is unknown): a submit_sm_resp /
+/// data_sm_resp, or a generic_nack (its status, empty message_id: the SMSC does not have it). Yielded on
+/// ``SMPPClient/lateOutcomes`` so the caller can record the message_id for receipts and mark a resubmit as a known
+/// duplicate.
+public struct LateSubmitOutcome: Sendable, Hashable {
+    /// The tag the caller gave ``SMPPClient/submit(_:tag:)`` (0 when it gave none).
+    public var tag: UInt64
+    /// The answer, as a timely one would have been reported (latency counted from the write).
+    public var outcome: SubmitOutcome
+
+    /// Creates a late outcome.
+    public init(tag: UInt64, outcome: SubmitOutcome) {
+        self.tag = tag
+        self.outcome = outcome
+    }
+}

@@ -35,13 +35,23 @@ public struct TokenBucket: Sendable {
     /// Whether the cap is off.
     public var isUnlimited: Bool { ratePerSecond == 0 }
 
+    /// The most the level may reach: the burst plus half a token. A timer that fires late finds the level past a
+    /// whole token; keeping that surplus (up to half an interval of lateness) makes the next token due on the
+    /// original schedule, so lateness is made up instead of lowering the rate (at 100/s, 0.5 ms of lateness per
+    /// send lost 5 %). After a long idle time this allows one extra token half an interval early, never more.
+    private var ceiling: Int64 {
+        let (value, overflow) = capacity.addingReportingOverflow(Self.unit / 2)
+        return overflow ? Int64.max : value
+    }
+
     private mutating func refill(now: NIODeadline) {
         guard now > updatedAt else { return }
         let elapsed = (now - updatedAt).nanoseconds
         updatedAt = now
+        let ceiling = self.ceiling
         let (added, overflow) = elapsed.multipliedReportingOverflow(by: Int64(ratePerSecond))
-        if overflow || added >= capacity &- level {
-            level = capacity
+        if overflow || added >= ceiling &- level {
+            level = ceiling
         } else {
             level += added
         }

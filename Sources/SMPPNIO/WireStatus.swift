@@ -4,6 +4,7 @@ enum WireStatus {
     static let ok: UInt32 = 0x0000_0000
     static let invalidCommandLength: UInt32 = 0x0000_0002
     static let invalidCommandID: UInt32 = 0x0000_0003
+    static let systemError: UInt32 = 0x0000_0008
     static let incorrectBindStatus: UInt32 = 0x0000_0004
     static let alreadyBound: UInt32 = 0x0000_0005
     static let bindFailed: UInt32 = 0x0000_000D
@@ -18,8 +19,9 @@ enum WireStatus {
         status == invalidPassword || status == invalidSystemID || status == bindFailed
     }
 
-    /// A submit answer that asks the ESME to slow down.
+    /// A submit answer that asks the ESME to slow down: ESME_RTHROTTLED, ESME_RMSGQFUL, and ESME_RSYSERR (an SMSC
+    /// in trouble; DESIGN §3.5 treats it with the other two).
     static func isThrottle(_ status: UInt32) -> Bool {
-        status == throttled || status == messageQueueFull
+        status == throttled || status == messageQueueFull || status == systemError
     }
 }

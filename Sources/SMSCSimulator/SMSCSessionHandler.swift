@@ -34,7 +34,7 @@ final class SMSCSessionHandler: ChannelInboundHandler {
         logger[metadataKey: "smsc.session"] = "\(id)"
         logger.debug("connection opened", metadata: ["peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
         machine = SMSCSessionStateMachine(
-            faults: core.configuration.faults,
+            faults: core.configuration.faults.forConnection(id),
             sessionInitTimeout: .milliseconds(core.configuration.sessionInitTimeoutMilliseconds),
             deliverResponseTimeout: .milliseconds(core.configuration.deliverResponseTimeoutMilliseconds),
             enquireLinkInterval: core.configuration.enquireLinkIntervalMilliseconds.map { .milliseconds($0) },

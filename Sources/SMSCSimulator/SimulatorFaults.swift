@@ -23,6 +23,23 @@ public struct SimulatorFaults: Sendable, Hashable {
     public var ignoreEnquireLink: Bool = false
     /// Send unbind this many milliseconds after a bind succeeds (`--send-unbind-after S`); nil = never.
     public var sendUnbindAfterMilliseconds: Int64? = nil
+    /// Apply the submit fractions (throttle, queue-full, no-response, generic-nack, malformed) only on the first N
+    /// connections the simulator accepts; later ones accept every submit. nil = every connection. Lets a test make
+    /// one session of a client throttled or stalled while its others work.
+    public var submitFaultConnections: Int? = nil
+
+    /// These faults as seen by connection number `connection` (1-based, in accept order): without the submit
+    /// fractions when ``submitFaultConnections`` leaves it out.
+    public func forConnection(_ connection: UInt64) -> SimulatorFaults {
+        guard let limit = submitFaultConnections, connection > UInt64(max(0, limit)) else { return self }
+        var faults = self
+        faults.throttleRate = 0
+        faults.queueFullRate = 0
+        faults.noResponseRate = 0
+        faults.genericNackRate = 0
+        faults.malformedRate = 0
+        return faults
+    }
 
     /// No faults.
     public init() {}

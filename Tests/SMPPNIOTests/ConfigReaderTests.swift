@@ -47,6 +47,27 @@ import Testing
         #expect(read.tls.keyFile == nil && read.tls.serverName == nil)
     }
 
+    /// Issue 10 items 6, 11, 14: the new keys, their defaults, and their checks naming the key.
+    @Test func inboundTimeoutResetAfterAndConsecutiveTimeoutKeys() throws {
+        let defaults = try configuration([:])
+        #expect(defaults.inboundTimeout == .seconds(10))
+        #expect(defaults.reconnectResetAfter == .seconds(30))
+        #expect(defaults.maxConsecutiveTimeouts == 3)
+        #expect(defaults.warnings.isEmpty)
+        let read = try configuration([
+            "smpp.inbound_timeout": 2.5, "smpp.reconnect.reset_after": "45", "smpp.max_consecutive_timeouts": 0,
+        ])
+        #expect(read.inboundTimeout == .milliseconds(2_500))
+        #expect(read.reconnectResetAfter == .seconds(45))
+        #expect(read.maxConsecutiveTimeouts == 0)
+        #expect(failure(["smpp.inbound_timeout": 0])?.contains("smpp.inbound_timeout") == true)
+        #expect(failure(["smpp.max_consecutive_timeouts": -1])?.contains("smpp.max_consecutive_timeouts") == true)
+        #expect(failure(["smpp.reconnect.reset_after": -1])?.contains("smpp.reconnect.reset_after") == true)
+        let risky = try configuration(["smpp.inbound_timeout": 30, "smpp.response_timeout": 20])
+        #expect(risky.warnings.count == 1)
+        #expect(risky.warnings.first?.contains("smpp.inbound_timeout") == true)
+    }
+
     @Test func everyKeyIsRead() throws {
         let read = try configuration([
             "smpp.port": 3775, "smpp.system_type": "VMA", "smpp.address_range": "^123",

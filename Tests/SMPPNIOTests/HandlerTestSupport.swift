@@ -6,20 +6,32 @@ import SMPP
 
 @testable import SMPPNIO
 
-/// Records what a session reports, for handler tests on an EmbeddedChannel.
+/// Records what a session reports, and stands in for the pool's queue, for handler tests on an EmbeddedChannel.
 final class RecordingDelegate: SessionDelegate, @unchecked Sendable {
     var bound: [Int] = []
-    var ended: [(SessionEndReason, Bool, Int)] = []
-    var rerouted: [OutboundSubmit] = []
+    var ended: [(SessionEndReason, Bool)] = []
     var inbound: [SMPPInboundMessage] = []
+    var late: [LateSubmitOutcome] = []
+    /// The pool's queue: the session pulls from the front.
+    var waiting: [OutboundSubmit] = []
+    var idle = false
+    var passedWakes = 0
 
     func sessionBound(_ handle: SessionHandle) { bound.append(handle.slot) }
-    func sessionEnded(_ handle: SessionHandle, reason: SessionEndReason, wasBound: Bool, unsent: [OutboundSubmit]) {
-        ended.append((reason, wasBound, unsent.count))
-        rerouted += unsent
+    func sessionEnded(_ handle: SessionHandle, reason: SessionEndReason, wasBound: Bool) {
+        ended.append((reason, wasBound))
     }
-    func reroute(_ request: OutboundSubmit) { rerouted.append(request) }
+    func nextRequest(for handle: SessionHandle) -> OutboundSubmit? {
+        while !waiting.isEmpty {
+            let request = waiting.removeFirst()
+            if request.promise.claimForSending() { return request }
+        }
+        idle = true
+        return nil
+    }
+    func passWake(from handle: SessionHandle) { passedWakes += 1 }
     func inboundReceived(_ message: SMPPInboundMessage) { inbound.append(message) }
+    func lateOutcome(_ outcome: LateSubmitOutcome) { late.append(outcome) }
 }
 
 /// Collects submit results.
@@ -92,11 +104,19 @@ struct HandlerHarness {
     }
 
     /// A submit_sm encoded the way `SMPPClient.submit` encodes it (sequence 0).
-    func submit(_ text: String, results: ResultBox) throws {
+    func submit(_ text: String, results: ResultBox, tag: UInt64 = 0) throws {
         var buffer = ByteBuffer()
         let body = SubmitSM(destination: Address(ton: 1, npi: 1, address: "573001234567"),
                             shortMessage: Array(text.utf8))
         try PDU(.submitSM(body), sequenceNumber: 0).encode(into: &buffer)
-        handle.submit(OutboundSubmit(encoded: buffer, commandName: "submit_sm", promise: results.promise()))
+        delegate.waiting.append(OutboundSubmit(encoded: buffer, commandName: "submit_sm", promise: results.promise(),
+                                               tag: tag))
+        handle.wake()
+        loop.run()
+    }
+
+    /// Feeds raw octets from the "SMSC" (a PDU the codec would not produce).
+    func receiveRaw(_ octets: [UInt8]) throws {
+        try channel.writeInbound(ByteBuffer(bytes: octets))
     }
 }

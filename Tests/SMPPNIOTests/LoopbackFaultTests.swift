@@ -40,7 +40,9 @@ struct LoopbackFaultTests {
     }
 
     @Test func genericNackFailsOnlyItsRequest() async throws {
-        let loopback = try await Loopback.start(simulator: { $0.faults.genericNackRate = 0.15 })
+        // The simulator's generic_nack carries ESME_RSYSERR, which pauses the session (issue 10 item 12).
+        let loopback = try await Loopback.start(
+            simulator: { $0.faults.genericNackRate = 0.15 }, client: { $0.throttlePause = .milliseconds(5) })
         let outcomes = await loopback.submitAll(200)
         let nacks = outcomes.values.filter { $0.errorCode == .genericNack }.count
         #expect(nacks == Int(loopback.simulator.counters.genericNacksInjected))
@@ -50,14 +52,18 @@ struct LoopbackFaultTests {
         try await loopback.stop()
     }
 
-    @Test func malformedResponseFailsItsRequestAndKeepsTheSession() async throws {
+    /// Issue 10 item 2: the simulator's malformed submit_sm_resp is ESME_ROK with a message_id lacking its NUL.
+    /// Its header status is readable, so it is an accepted outcome with the message_id read best-effort (the
+    /// simulator's "MALFORMED" stand-in, which it does not record), never "unknown" (a resubmit: a duplicate).
+    @Test func malformedResponseIsAnOutcomeFromItsHeaderAndKeepsTheSession() async throws {
         let loopback = try await Loopback.start(simulator: { $0.faults.malformedRate = 0.1 })
         let outcomes = await loopback.submitAll(200)
-        let malformed = outcomes.values.filter { $0.errorCode == .malformedResponse }.count
-        #expect(malformed == Int(loopback.simulator.counters.malformedSent))
-        #expect(malformed > 0)
-        #expect(outcomes.values.allSatisfy { (try? $0.get().commandStatus) == .ok || $0.errorCode == .malformedResponse })
-        loopback.expectRecordsMatch(outcomes, count: 200)
+        let malformed = outcomes.filter { (try? $0.value.get().messageID) == "MALFORMED" }
+        #expect(malformed.count == Int(loopback.simulator.counters.malformedSent))
+        #expect(malformed.count > 0)
+        #expect(outcomes.values.allSatisfy { (try? $0.get().commandStatus) == .ok })
+        loopback.expectRecordsMatch(outcomes.filter { (try? $0.value.get().messageID) != "MALFORMED" },
+                                    count: 200 - malformed.count)
         try await loopback.stop()
     }
 

@@ -191,7 +191,7 @@ struct LoopbackTLSTests {
     @Test func unansweredMOIsAnsweredTemporaryAppErrorAndRedelivered() async throws {
         let loopback = try await Loopback.start(
             simulator: { $0.redeliveryDelayMilliseconds = 50 },
-            client: { $0.sessions = 1; $0.inboundResponseTimeout = .milliseconds(100) })
+            client: { $0.sessions = 1; $0.inboundTimeout = .milliseconds(100) })
         await loopback.waitForBound(1)
         loopback.simulator.injectMO(DeliverSM(source: Address(ton: 1, npi: 1, address: "573001234567"),
                                               destination: Address(address: "12345"),

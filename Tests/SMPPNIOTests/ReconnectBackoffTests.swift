@@ -69,7 +69,7 @@ struct SeededRandom: RandomNumberGenerator {
         var backoff = ReconnectBackoff(initialDelay: .seconds(1), maximumDelay: .seconds(120))
         var random = SeededRandom(state: 9)
         for status: UInt32 in [0x0E, 0x0F, 0x0D] {
-            let delay = backoff.delay(after: .bindRejected(status: status), wasBound: false, using: &random)
+            let delay = backoff.delay(after: .bindRejected(status: status), boundFor: nil, using: &random)
             #expect(delay >= .seconds(60))
         }
     }
@@ -77,10 +77,10 @@ struct SeededRandom: RandomNumberGenerator {
     @Test func alreadyBoundBacksOffExponentially() {
         var backoff = ReconnectBackoff(initialDelay: .seconds(1), maximumDelay: .seconds(120))
         var random = SeededRandom(state: 9)
-        let first = backoff.delay(after: .bindRejected(status: 0x05), wasBound: false, using: &random)
+        let first = backoff.delay(after: .bindRejected(status: 0x05), boundFor: nil, using: &random)
         #expect(first <= .seconds(1))
-        _ = backoff.delay(after: .bindRejected(status: 0x05), wasBound: false, using: &random)
-        let third = backoff.delay(after: .bindRejected(status: 0x05), wasBound: false, using: &random)
+        _ = backoff.delay(after: .bindRejected(status: 0x05), boundFor: nil, using: &random)
+        let third = backoff.delay(after: .bindRejected(status: 0x05), boundFor: nil, using: &random)
         #expect(third >= .seconds(2))
         #expect(third <= .seconds(4))
     }
@@ -88,9 +88,29 @@ struct SeededRandom: RandomNumberGenerator {
     @Test func aBoundSessionThatDiesReconnectsSoon() {
         var backoff = ReconnectBackoff(initialDelay: .seconds(1), maximumDelay: .seconds(120))
         var random = SeededRandom(state: 5)
-        for _ in 0..<6 { _ = backoff.delay(after: .connectFailed, wasBound: false, using: &random) }
-        let delay = backoff.delay(after: .linkDead, wasBound: true, using: &random)
+        for _ in 0..<6 { _ = backoff.delay(after: .connectFailed, boundFor: nil, using: &random) }
+        let delay = backoff.delay(after: .linkDead, boundFor: .seconds(30), using: &random)
         #expect(delay <= .seconds(1))
         #expect(delay >= .milliseconds(500))
+    }
+
+    /// Issue 10 item 11: an SMSC that accepts the bind and drops at once was reconnected to every 0.5–1 s, since any
+    /// bound session reset the backoff. Only a session bound for `resetAfter` does now.
+    @Test func aBriefBindDoesNotResetTheBackoff() {
+        var backoff = ReconnectBackoff(initialDelay: .seconds(1), maximumDelay: .seconds(120), resetAfter: .seconds(30))
+        var random = SeededRandom(state: 5)
+        var delays: [TimeAmount] = []
+        for _ in 0..<6 {
+            delays.append(backoff.delay(after: .connectionClosed, boundFor: .milliseconds(50), using: &random))
+        }
+        #expect(backoff.attempts == 6)
+        // Base delays 1, 2, 4, 8, 16, 32 s, jittered into [d/2, d].
+        #expect(delays[5] >= .seconds(16))
+        #expect(delays[5] <= .seconds(32))
+        let almost = backoff.delay(after: .connectionClosed, boundFor: .seconds(29), using: &random)
+        #expect(almost >= .seconds(32))
+        let healthy = backoff.delay(after: .connectionClosed, boundFor: .seconds(30), using: &random)
+        #expect(healthy <= .seconds(1))
+        #expect(healthy >= .milliseconds(500))
     }
 }

@@ -17,21 +17,26 @@ final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
 }
 
 @Suite struct SMPPSessionHandlerReadTests {
-    @Test func readingStopsWhileTheApplicationHoldsTheMaximumInbound() throws {
+    /// Issue 10 item 6: while the application holds the maximum of inbound messages the socket keeps being read
+    /// (submit responses included); the excess inbound request is refused with ESME_RX_T_APPN at once.
+    @Test func readingContinuesWhileTheApplicationHoldsTheMaximumInbound() throws {
         let harness = try HandlerHarness(maxInbound: 1)
         let counter = ReadCounter()
         try harness.channel.pipeline.syncOperations.addHandler(counter, position: .first)
         try harness.bind()
-        harness.channel.read()
-        let before = counter.reads
-        #expect(before >= 1)
+        let results = ResultBox()
+        try harness.submit("a", results: results)
+        _ = try harness.allWritten()
         try harness.receive(.deliverSM(DeliverSM(destination: Address(address: "1"))), sequenceNumber: 70)
+        let before = counter.reads
         harness.channel.read()
-        #expect(counter.reads == before, "a read passed while the application held the maximum")
-        let message = try #require(harness.delegate.inbound.first)
-        message.respond(status: .ok)
-        harness.loop.run()
-        #expect(counter.reads == before + 1, "the held read was released by the answer")
+        #expect(counter.reads == before + 1, "a read was held while the application held the maximum")
+        try harness.receive(.deliverSM(DeliverSM(destination: Address(address: "2"))), sequenceNumber: 71)
+        let refusal = try #require(try harness.written())
+        #expect(refusal.sequenceNumber == 71 && refusal.commandStatus == .receiverTemporaryAppError)
+        #expect(harness.delegate.inbound.count == 1)
+        try harness.receive(.submitSMResp(SubmitSMResp(messageID: "M1")), sequenceNumber: 2)
+        #expect(try results.all.first?.get().messageID == "M1")
     }
 }
 

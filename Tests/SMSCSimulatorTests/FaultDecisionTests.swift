@@ -3,6 +3,22 @@ import Testing
 @testable import SMSCSimulator
 
 @Suite struct FaultDecisionTests {
+    /// `submitFaultConnections` confines the submit fractions to the first N connections; other faults stay.
+    @Test func submitFaultsOnlyOnTheFirstConnections() {
+        var faults = SimulatorFaults()
+        faults.throttleRate = 1
+        faults.dropRate = 0.5
+        faults.submitFaultConnections = 2
+        #expect(faults.forConnection(1) == faults)
+        #expect(faults.forConnection(2) == faults)
+        let later = faults.forConnection(3)
+        #expect(later.throttleRate == 0 && later.dropRate == 0.5)
+        var random = SimulatorRandom(seed: 1)
+        #expect(later.submitFault(using: &random) == .accept)
+        faults.submitFaultConnections = nil
+        #expect(faults.forConnection(99) == faults)
+    }
+
     @Test func noFaultsAcceptEverything() {
         var random = SimulatorRandom(seed: 1)
         let faults = SimulatorFaults()
