@@ -113,6 +113,27 @@ import Testing
         await store.close()
     }
 
+    /// WAL: a read goes on while another connection holds the write lock mid-transaction (in rollback-journal mode an
+    /// EXCLUSIVE writer would block it).
+    @Test func readsDoNotWaitForAWriteInProgress() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        let store = try openStore(path)
+        try await store.complete(RequestCompletion(requestID: "r1", result: F.result(1), correlations: []))
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: configuration)
+        try await other.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            try db.execute(sql: "DELETE FROM request")
+        }
+        #expect(try await store.requestState(id: "r1") == .completed(F.result(1)))
+        try await other.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try other.close()
+        await store.close()
+    }
+
     @Test func immutableDirectoryIsReadOnly() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
