@@ -4,6 +4,16 @@
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
 #include <amqp_ssl_socket.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
+
+/* Bytes written to a TCP socket that the kernel has not sent yet (SIOCOUTQNSD), 0 when unknown. ioctl is a C
+   variadic function, which Swift cannot call. */
+static inline int crmq_unsent_bytes(int fd) {
+  int unsent = 0;
+  if (ioctl(fd, SIOCOUTQNSD, &unsent) != 0) return 0;
+  return unsent;
+}
 
 /* amqp_login and amqp_login_with_properties are C variadic functions, which Swift cannot call.
    These wrappers fix the SASL method to PLAIN and pass user and password explicitly. */

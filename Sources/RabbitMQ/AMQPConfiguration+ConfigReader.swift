@@ -6,7 +6,8 @@ extension AMQPConfiguration {
     /// (`AMQPConfiguration(configReader: config.scoped(to: "amqp"))`); errors name the keys with the `amqp.` prefix.
     ///
     /// - `url` (required, secret): `amqp://` or `amqps://user:password@host:port/vhost`, as ``init(url:tls:)``.
-    /// - `heartbeat`: whole seconds, 0 = off; default 30.
+    /// - `heartbeat`: whole seconds, 1...65535 (0 is refused); default 30.
+    /// - `max_message_size`: bytes, the largest delivery a consumer accepts; default 1048576 (1 MiB).
     /// - `connection_name`: shown in the broker's management tools; default none.
     /// - `tls.ca_file`, `tls.cert_file`, `tls.key_file`, `tls.key_password` (secret), `tls.verify_peer` (default
     ///   true), `tls.verify_hostname` (default true): used with an `amqps://` URL; set with `amqp://` they are an
@@ -51,7 +52,14 @@ extension AMQPConfiguration {
         if self.tls == nil, let tlsKeySet { throw keys.fail(tlsKeySet, "is set but amqp.url is not amqps://") }
         if let heartbeat = try keys.wholeSeconds("heartbeat") {
             guard heartbeat <= 65_535 else { throw keys.fail("heartbeat", "must be at most 65535 seconds") }
+            guard heartbeat >= 1 else {
+                throw keys.fail("heartbeat", "must be at least 1 second (0 would never notice a broker that stopped)")
+            }
             self.heartbeat = .seconds(heartbeat)
+        }
+        if let size = try keys.int("max_message_size") {
+            guard size > 0 else { throw keys.fail("max_message_size", "must be a positive number of bytes") }
+            maxMessageSize = size
         }
         connectionName = try keys.string("connection_name")
     }

@@ -14,7 +14,8 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     public var virtualHost: String
     /// TLS settings; `nil` means plain TCP.
     public var tls: AMQPTLSConfiguration?
-    /// Heartbeat interval proposed to the broker, whole seconds; 0 turns heartbeats off. Default 30 s.
+    /// Heartbeat interval proposed to the broker, whole seconds (1...65535). Default 30 s. Zero (no heartbeats) is
+    /// refused: without them a broker that stops reading or a dead peer is never noticed.
     public var heartbeat: Duration
     /// Largest frame proposed to the broker, bytes (4096...). Default 131072.
     public var frameMax: Int
@@ -31,6 +32,9 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     public var reconnectInitialDelay: Duration
     /// Upper bound of the reconnect delay. Default 15 s.
     public var reconnectMaxDelay: Duration
+    /// Largest delivery body a consumer accepts, bytes. A larger one is rejected without requeue (to the queue's
+    /// dead-letter exchange, if any) without being read into memory whole. Default 1 MiB.
+    public var maxMessageSize: Int
 
     /// Creates a configuration; every parameter has the documented default.
     public init(
@@ -47,7 +51,8 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         rpcTimeout: Duration = .seconds(30),
         confirmTimeout: Duration = .seconds(30),
         reconnectInitialDelay: Duration = .milliseconds(200),
-        reconnectMaxDelay: Duration = .seconds(15)
+        reconnectMaxDelay: Duration = .seconds(15),
+        maxMessageSize: Int = 1_048_576
     ) {
         self.host = host
         self.port = port ?? (tls == nil ? 5672 : 5671)
@@ -63,6 +68,7 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         self.confirmTimeout = confirmTimeout
         self.reconnectInitialDelay = reconnectInitialDelay
         self.reconnectMaxDelay = reconnectMaxDelay
+        self.maxMessageSize = maxMessageSize
     }
 
     /// The URL with the password masked, e.g. `amqps://bridge:***@broker:5671/prod`.
@@ -76,11 +82,24 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     /// Heartbeat in whole seconds, as the protocol carries it.
     var heartbeatSeconds: Int { Int(clamping: heartbeat.components.seconds) }
 
+    /// How long a C call without a deadline of its own (sending a frame, reading the rest of a message) may make no
+    /// progress before the socket is shut down: half the shortest of the confirm timeout and twice the heartbeat,
+    /// at least one second. Also the socket's `TCP_USER_TIMEOUT`.
+    var stallTimeout: Duration {
+        var limit = confirmTimeout
+        if heartbeatSeconds > 0 { limit = min(limit, .seconds(2 * heartbeatSeconds)) }
+        return max(limit / 2, .seconds(1))
+    }
+
     func validated() throws(AMQPError) -> AMQPConfiguration {
         func invalid(_ what: String) -> AMQPError { AMQPError(code: .invalidConfiguration, message: what) }
         guard !host.isEmpty else { throw invalid("amqp host is empty") }
         guard (1...65_535).contains(port) else { throw invalid("amqp port \(port) is out of range") }
         guard (0...65_535).contains(heartbeatSeconds) else { throw invalid("amqp heartbeat is out of range") }
+        guard heartbeatSeconds > 0 else {
+            throw invalid("amqp heartbeat must be at least 1 second (0 would never notice a broker that stopped)")
+        }
+        guard maxMessageSize > 0 else { throw invalid("amqp max message size must be positive") }
         guard (4096...Int(Int32.max)).contains(frameMax) else { throw invalid("amqp frame max must be >= 4096") }
         guard connectTimeout > .zero, rpcTimeout > .zero, confirmTimeout > .zero else {
             throw invalid("amqp timeouts must be positive")

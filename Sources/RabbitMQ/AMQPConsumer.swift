@@ -38,8 +38,8 @@ public final class AMQPConsumer: Sendable {
         let buffer = DeliveryBuffer(highWater: Int(max(prefetch, 1))) { wake.loop?.mailbox.wake() }
         self.deliveries = AMQPDeliveries(buffer: buffer)
         let driver = ConsumerDriver(
-            queue: queue, prefetch: prefetch, topology: topology, buffer: buffer, tags: tags,
-            logger: logger, events: continuation)
+            queue: queue, prefetch: prefetch, topology: topology, maxBodySize: configuration.maxMessageSize,
+            buffer: buffer, tags: tags, logger: logger, events: continuation)
         loop = ConnectionLoop(
             configuration: configuration, driver: driver, name: "amqp-consumer", logger: logger, events: continuation)
         wake.loop = loop
@@ -65,7 +65,8 @@ public final class AMQPConsumer: Sendable {
     /// the consumer thread sends the frame.
     /// - Throws: `staleDelivery` when its connection is gone (the broker redelivers it anyway); `alreadySettled`
     ///   when it was acknowledged, nacked or rejected before (or never delivered here) — nothing is sent, so the
-    ///   channel stays open; `closed` after ``close()``.
+    ///   channel stays open; `closed` once ``close()`` was called (nothing is sent). Consecutive acks are sent as one
+    ///   `multiple` ack when they settle a contiguous run of deliveries.
     public func ack(_ delivery: AMQPDelivery, multiple: Bool = false) throws {
         try settle(
             delivery, multiple: multiple,
@@ -89,9 +90,29 @@ public final class AMQPConsumer: Sendable {
             .reject(deliveryTag: delivery.deliveryTag, requeue: requeue, generation: delivery.generation))
     }
 
+    /// Whether `delivery` came on the current connection: false once that connection was lost (the broker then
+    /// redelivers the message, with another ``AMQPDelivery/connectionGeneration``) and after ``close()``. Its ack
+    /// would fail with `staleDelivery`; whoever is still working on it should not start it a second time.
+    public func isCurrent(_ delivery: AMQPDelivery) -> Bool {
+        tags.tracker.withLock { $0.generation != 0 && $0.generation == delivery.generation }
+    }
+
+    /// Stops consuming (basic.cancel), also across later reconnects: the broker sends no more deliveries, and those
+    /// already received can still be acknowledged, nacked or rejected on the open channel. Deliveries already in
+    /// flight when the broker processes the cancel still arrive.
+    /// - Throws: ``AMQPError`` (`closed` after ``close()``, or why the broker refused).
+    public func cancel() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            loop.post(.cancel(continuation))
+        }
+    }
+
     /// Sends the acknowledgements already given, then closes; unacknowledged deliveries go back to the queue.
-    /// ``deliveries`` ends.
+    /// From the call on, ``deliveries`` hands out nothing more (buffered ones are dropped: the broker redelivers
+    /// them) and ends, and `ack`/`nack`/`reject` throw `closed` instead of being dropped silently.
     public func close() async {
+        tags.tracker.withLock { $0.close() }
+        deliveries.buffer.finish()
         await loop.close()
     }
 
@@ -108,6 +129,8 @@ public final class AMQPConsumer: Sendable {
                 return AMQPError(
                     code: .staleDelivery,
                     message: "delivery \(delivery.deliveryTag) came on an earlier connection; the broker redelivers it")
+            case .closed:
+                return AMQPError(code: .closed, message: "the consumer is closed; nothing was sent")
             case .alreadySettled:
                 return AMQPError(
                     code: .alreadySettled,

@@ -18,6 +18,11 @@ public struct AMQPDelivery: Sendable {
     /// Which connection (1, 2, …) the delivery came on; acks are only valid on the same one.
     let generation: UInt64
 
+    /// Which of the consumer's connections (1, 2, … counting reconnects; 0 for one made by hand) the delivery came
+    /// on. After a reconnect the broker redelivers what was unacknowledged, with a higher generation; see
+    /// ``AMQPConsumer/isCurrent(_:)``.
+    public var connectionGeneration: UInt64 { generation }
+
     /// Creates a delivery (the consumer makes them; public for tests of code that handles deliveries).
     public init(
         body: [UInt8],
@@ -60,4 +65,7 @@ public enum AMQPConnectionEvent: Sendable {
     case blocked(reason: String)
     /// The broker lifted the block.
     case unblocked
+    /// The consumer rejected a delivery larger than ``AMQPConfiguration/maxMessageSize`` without requeueing it
+    /// (dead-lettered if the queue has a dead-letter exchange); `size` and `limit` in bytes.
+    case deliveryTooLarge(size: Int, limit: Int)
 }

@@ -8,18 +8,30 @@ public import Logging
 /// confirm timeout) instead of being dropped. The connection reconnects by itself with backoff and jitter.
 public final class AMQPPublisher: Sendable {
     let loop: ConnectionLoop<PublisherDriver>
+    /// At most this many publishes are held at once (pending, in the socket, awaiting confirms); more wait.
+    let gate: PublishGate
+    /// The default bound on publishes held at once.
+    static let defaultMaxOutstanding = 8192
     /// Connection events (connected, disconnected, blocked, unblocked); the newest 64 are kept if nobody reads.
     public let events: AsyncStream<AMQPConnectionEvent>
 
     /// Creates a publisher; nothing happens until ``connect()``.
-    public init(configuration: AMQPConfiguration, logger: Logger = Logger(label: "smpp-bridge.amqp.publisher")) {
+    public convenience init(
+        configuration: AMQPConfiguration, logger: Logger = Logger(label: "smpp-bridge.amqp.publisher")
+    ) {
+        self.init(configuration: configuration, maxOutstanding: Self.defaultMaxOutstanding, logger: logger)
+    }
+
+    init(configuration: AMQPConfiguration, maxOutstanding: Int, logger: Logger) {
+        gate = PublishGate(limit: maxOutstanding)
         var logger = logger
         logger[metadataKey: "amqp.broker"] = "\(configuration)"
         logger[metadataKey: "amqp.role"] = "publisher"
         let (events, continuation) = AsyncStream<AMQPConnectionEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
         self.events = events
         let driver = PublisherDriver(
-            confirmTimeout: configuration.confirmTimeout, logger: logger, events: continuation)
+            confirmTimeout: configuration.confirmTimeout, user: configuration.user, logger: logger,
+            events: continuation)
         self.loop = ConnectionLoop(
             configuration: configuration, driver: driver, name: "amqp-publisher", logger: logger, events: continuation)
     }
@@ -50,10 +62,15 @@ public final class AMQPPublisher: Sendable {
     ///   - routingKey: routing key.
     ///   - properties: properties and headers; persistent by default.
     ///   - mandatory: when true, a message no queue receives fails with `unroutable` (reply 312).
-    /// - Throws: ``AMQPError`` with code `publishNacked`, `unroutable`, `connectionLost` / `channelClosed` (in
-    ///   flight at a loss; may or may not have arrived), `publishTimedOut`, `notConnected` (never sent),
-    ///   `invalidMessage` (cannot be encoded: a name or property over 255 octets, properties larger than a frame;
-    ///   never sent) or `closed`.
+    /// At most 8192 publishes are held at once (waiting to be sent or for their confirm); a publish beyond that
+    /// waits for one of them to finish. The confirm timeout runs from the call, whatever it waited for.
+    ///
+    /// - Throws: ``AMQPError`` with code `publishNacked`, `unroutable` (mandatory and returned, reply 312; or the
+    ///   exchange does not exist, reply 404, never sent), `connectionLost` / `channelClosed` (in flight at a loss;
+    ///   may or may not have arrived), `publishTimedOut`, `notConnected` (never sent), `invalidMessage` (cannot be
+    ///   encoded — a name or property over 255 octets, properties larger than a frame — or the broker would refuse
+    ///   it — an `expiration` that is not whole milliseconds, a `user_id` other than the connection's user; never
+    ///   sent) or `closed`.
     public func publish(
         _ body: [UInt8],
         exchange: String = "",
@@ -61,19 +78,25 @@ public final class AMQPPublisher: Sendable {
         properties: AMQPProperties = AMQPProperties(),
         mandatory: Bool = false
     ) async throws {
+        let enqueuedAt = ContinuousClock.now
+        await gate.enter()
+        defer { gate.leave() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             loop.post(
                 .publish(
                     OutgoingPublish(
                         body: body, exchange: exchange, routingKey: routingKey, properties: properties,
-                        mandatory: mandatory, enqueuedAt: .now, waiter: continuation)))
+                        mandatory: mandatory, enqueuedAt: enqueuedAt, waiter: continuation)))
         }
     }
 
-    /// Declares (or, when `topology.passive`, checks) exchanges, queues and bindings.
+    /// Declares (or, when `topology.passive`, checks) exchanges, queues and bindings. A declared (not passive)
+    /// topology is remembered and declared again after every reconnect (a refusal then is logged, not fatal).
     /// A passive check of something missing throws `channelClosed` with reply code 404.
     public func declare(_ topology: AMQPTopology) async throws {
-        try await run { link, channel throws(AMQPError) in try link.declare(topology, channel: channel) }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            loop.post(.declare(topology, continuation))
+        }
     }
 
     /// Declares one queue (or checks it when `passive`) and returns its message and consumer counts.

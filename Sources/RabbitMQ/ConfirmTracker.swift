@@ -31,6 +31,7 @@ struct ConfirmTracker<Waiter> {
     private var firstSequence: UInt64 = 1
     private var head = 0
     private(set) var outstanding = 0
+    private var lastPublishedAt: ContinuousClock.Instant?
     private let timeout: Duration
 
     /// Creates a tracker whose publishes time out after `timeout`.
@@ -39,10 +40,14 @@ struct ConfirmTracker<Waiter> {
     /// The sequence number the next publish will get.
     var nextSequence: UInt64 { firstSequence &+ UInt64(entries.count) }
 
-    /// Records a publish; returns its sequence number (= the delivery tag the broker will confirm).
+    /// Records a publish; returns its sequence number (= the delivery tag the broker will confirm). `now` is when
+    /// its deadline started (when it was handed over); a time earlier than the previous publish's counts as that
+    /// one's, so deadlines stay in sequence order (expiry scans from the oldest and stops at the first young one).
     mutating func published(_ waiter: Waiter, fingerprint: Int? = nil, now: ContinuousClock.Instant) -> UInt64 {
         let sequence = nextSequence
-        entries.append(Entry(waiter: waiter, publishedAt: now, fingerprint: fingerprint, returned: nil))
+        let at = lastPublishedAt.map { max($0, now) } ?? now
+        lastPublishedAt = at
+        entries.append(Entry(waiter: waiter, publishedAt: at, fingerprint: fingerprint, returned: nil))
         outstanding += 1
         return sequence
     }

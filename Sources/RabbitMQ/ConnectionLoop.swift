@@ -33,6 +33,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private var lastReceived: Instant
     private var stopDeadline: Instant?
     private var isFinished = false
+    private var batch: [Driver.Command] = []
 
     init(
         configuration: AMQPConfiguration, driver: Driver, name: String, logger: Logger,
@@ -143,13 +144,26 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         perform(machine.startRequested(), now: clock.now)
         while !isFinished {
             let now = clock.now
-            let (commands, stop) = mailbox.take()
-            for command in commands {
+            let stop = mailbox.take(into: &batch)
+            if !batch.isEmpty {
+                var index = 0
                 do throws(AMQPError) {
-                    try driver.execute(command, link: link, now: now)
+                    while index < batch.count {
+                        let command = batch[index]
+                        index += 1
+                        try driver.execute(command, link: link, now: now)
+                    }
+                    if let link { try driver.commandsDone(link: link, now: now) }
                 } catch {
                     connectionLost(error, now: now)
+                    // The rest of the batch runs without a connection (publishes wait, acks are refused as stale).
+                    while index < batch.count {
+                        let command = batch[index]
+                        index += 1
+                        try? driver.execute(command, link: nil, now: now)
+                    }
                 }
+                batch.removeAll(keepingCapacity: true)
             }
             if stop, stopDeadline == nil { stopDeadline = now + configuration.confirmTimeout }
             if let stopDeadline, link == nil || !driver.hasOutstandingWork || now >= stopDeadline {
@@ -161,26 +175,28 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         }
     }
 
-    /// One round of I/O: heartbeats, frames already buffered, then a bounded wait.
+    /// One round of I/O: heartbeats, frames already buffered, then a bounded wait (also for the socket to take
+    /// more when the driver holds frames back because the broker is not reading).
     private func service(now: Instant) {
         var timeout = Duration.milliseconds(250)
         if let deadline = machine.deadline { timeout = min(timeout, deadline - now) }
         if let deadline = driver.tick(now: now) { timeout = min(timeout, deadline - now) }
         guard let link else {
-            _ = mailbox.wait(socket: nil, timeout: timeout)
+            _ = mailbox.wait(socket: nil, writable: false, timeout: timeout)
             return
         }
         do throws(AMQPError) {
+            let interval = Duration.seconds(link.heartbeatSeconds)
             if link.heartbeatSeconds > 0 {
-                let interval = Duration.seconds(link.heartbeatSeconds)
-                if now - lastHeartbeatSent >= interval / 2 {
+                // A socket the broker does not drain would block the send; the broker is not reading it anyway.
+                if now - lastHeartbeatSent >= interval / 2, link.canWrite {
                     try link.sendHeartbeat()
                     lastHeartbeatSent = now
                 }
-                timeout = min(timeout, lastHeartbeatSent + interval / 2 - now)
+                timeout = min(timeout, max(lastHeartbeatSent + interval / 2 - now, .milliseconds(10)))
                 if !driver.readsFrames {
                     lastReceived = now  // not reading: silence proves nothing
-                } else if now - lastReceived > interval * 2,
+                } else if now - max(lastReceived, link.lastReceivedAt) > interval * 2,
                     !link.hasPendingInput, !Mailbox<Driver.Command>.hasInput(link.socketDescriptor)
                 {
                     // Input waiting to be read (after a long stretch away from reading) is not silence.
@@ -188,42 +204,54 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
                         code: .heartbeatTimeout, message: "nothing from the broker for \(interval * 2)")
                 }
             }
+            let wantsWrite = driver.waitsForWritable
             guard driver.readsFrames else {
-                _ = mailbox.wait(socket: nil, timeout: timeout)
+                let ready = mailbox.wait(socket: wantsWrite ? link.socketDescriptor : nil, writable: wantsWrite, timeout: timeout)
+                if ready.writable { try driver.writable(link, now: clock.now) }
                 return
             }
             if link.hasPendingInput {
                 try drain(link, now: now)
                 return
             }
-            if mailbox.wait(socket: link.socketDescriptor, timeout: timeout) {
-                let readAt = clock.now
-                lastReceived = readAt
-                try drain(link, now: readAt)
+            let ready = mailbox.wait(socket: link.socketDescriptor, writable: wantsWrite, timeout: timeout)
+            if ready.readable {
+                try drain(link, now: clock.now)
+                // Stamped after reading: heartbeat frames, which the library swallows, count as hearing the broker.
+                lastReceived = clock.now
             }
+            if ready.writable, self.link != nil { try driver.writable(link, now: clock.now) }
         } catch {
             connectionLost(error, now: clock.now)
         }
     }
 
-    /// Handles what can be read without waiting, bounded so commands are not starved.
+    /// Handles what can be read without waiting, bounded so commands are not starved. Every frame read stamps the
+    /// link's `lastReceivedAt` when it has been read (after a long message, not before it).
     private func drain(_ link: RawConnection, now: Instant) throws(AMQPError) {
         var handled = 0
-        while handled < 512, driver.readsFrames, let event = try link.nextEvent(consuming: driver.consuming) {
+        while handled < 512, driver.readsFrames, let event = try link.nextEvent(maxBodySize: driver.maxBodySize) {
             try driver.handle(event, link: link, now: now)
             handled += 1
         }
-        if handled > 0 { lastReceived = now }
     }
 
     private func attemptConnect(now: Instant) {
         do throws(AMQPError) {
-            let newLink = try RawConnection.open(configuration)
+            // The thread waits inside the handshake; a publish waiting for this connection must not miss its own
+            // deadline by a whole connect timeout (a broker that accepts TCP but never answers: SIGSTOP, overload).
+            var attempt = configuration
+            if let deadline = driver.tick(now: now) {
+                attempt.connectTimeout = min(configuration.connectTimeout, max(deadline - now, .seconds(1)))
+            }
+            let newLink = try RawConnection.open(attempt)
             generation &+= 1
             do throws(AMQPError) {
                 try driver.connected(newLink, generation: generation, now: now)
             } catch {
+                // What the driver sent on the new channel before the failure is lost with it.
                 newLink.destroy()
+                driver.disconnected(error, now: now)
                 throw error
             }
             link = newLink

@@ -2,14 +2,16 @@ import Logging
 import Synchronization
 
 /// The consumer's side of its connection thread: declares the topology, subscribes with manual acks on channel 1,
-/// feeds the delivery buffer, and carries the application's acks out. Any channel loss or broker cancel means a
-/// reconnect, which declares and subscribes again; buffered deliveries of the lost connection are dropped (the
-/// broker redelivers them) and never acknowledged by the layer.
+/// feeds the delivery buffer, and carries the application's acks out (coalesced, see ``AckCoalescer``). Any
+/// channel loss or broker cancel means a reconnect, which declares and subscribes again; buffered deliveries of the
+/// lost connection are dropped (the broker redelivers them) and never acknowledged by the layer.
 final class ConsumerDriver: ConnectionDriver {
     enum Command: Sendable {
         case ack(deliveryTag: UInt64, multiple: Bool, generation: UInt64)
         case nack(deliveryTag: UInt64, multiple: Bool, requeue: Bool, generation: UInt64)
         case reject(deliveryTag: UInt64, requeue: Bool, generation: UInt64)
+        /// basic.cancel: stop consuming (also after reconnects), keep the channel for acks.
+        case cancel(CheckedContinuation<Void, any Error>)
     }
 
     static let channel: UInt16 = 1
@@ -17,51 +19,94 @@ final class ConsumerDriver: ConnectionDriver {
     let buffer: DeliveryBuffer
     /// The current connection generation and its unsettled delivery tags, shared with the callers of `ack`.
     let tags: DeliveryTags
+    let maxBodySize: Int
     private let queue: String
     private let prefetch: UInt16
     private let topology: AMQPTopology
     private let logger: Logger
     private let events: AsyncStream<AMQPConnectionEvent>.Continuation
     private var generation: UInt64 = 0
+    private var consumerTag: String?
+    private var cancelled = false
+    private var acks = AckCoalescer()
 
     init(
-        queue: String, prefetch: UInt16, topology: AMQPTopology, buffer: DeliveryBuffer,
+        queue: String, prefetch: UInt16, topology: AMQPTopology, maxBodySize: Int, buffer: DeliveryBuffer,
         tags: DeliveryTags, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation
     ) {
         self.tags = tags
         self.queue = queue
         self.prefetch = max(prefetch, 1)
         self.topology = topology
+        self.maxBodySize = maxBodySize
         self.buffer = buffer
         self.logger = logger
         self.events = events
     }
 
-    let consuming = true
     var readsFrames: Bool { buffer.count < buffer.highWater }
+    let waitsForWritable = false
     let hasOutstandingWork = false
 
     func connected(_ link: RawConnection, generation: UInt64, now: Instant) throws(AMQPError) {
+        acks.reset()
+        consumerTag = nil
         try link.openChannel(Self.channel)
         try link.declare(topology, channel: Self.channel)
-        try link.qos(prefetch: prefetch, channel: Self.channel)
-        let tag = try link.consume(queue: queue, channel: Self.channel)
+        if !cancelled {
+            try link.qos(prefetch: prefetch, channel: Self.channel)
+            consumerTag = try link.consume(queue: queue, channel: Self.channel)
+        }
         self.generation = generation
         tags.tracker.withLock { $0.reset(generation: generation) }
-        logger.info("consuming", metadata: ["amqp.queue": "\(queue)", "amqp.consumer_tag": "\(tag)"])
+        logger.info(
+            "\(cancelled ? "connected; not consuming (cancelled)" : "consuming")",
+            metadata: ["amqp.queue": "\(queue)", "amqp.consumer_tag": "\(consumerTag ?? "")",
+                       "amqp.generation": "\(generation)"])
     }
 
     func execute(_ command: Command, link: RawConnection?, now: Instant) throws(AMQPError) {
         switch command {
         case .ack(let tag, let multiple, let generation):
-            guard let link = usable(link, generation) else { return }
-            try link.ack(channel: Self.channel, deliveryTag: tag, multiple: multiple)
+            guard usable(link, generation) != nil else { return }
+            acks.acked(tag, multiple: multiple)
         case .nack(let tag, let multiple, let requeue, let generation):
             guard let link = usable(link, generation) else { return }
+            try flushAcks(link)
             try link.nack(channel: Self.channel, deliveryTag: tag, multiple: multiple, requeue: requeue)
+            acks.settledOtherwise(tag, multiple: multiple)
         case .reject(let tag, let requeue, let generation):
             guard let link = usable(link, generation) else { return }
+            try flushAcks(link)
             try link.reject(channel: Self.channel, deliveryTag: tag, requeue: requeue)
+            acks.settledOtherwise(tag, multiple: false)
+        case .cancel(let waiter):
+            cancelled = true
+            guard let link, let consumerTag else {
+                waiter.resume()
+                return
+            }
+            do throws(AMQPError) {
+                try link.cancel(consumerTag: consumerTag, channel: Self.channel)
+                self.consumerTag = nil
+                logger.info("stopped consuming (basic.cancel)", metadata: ["amqp.queue": "\(queue)"])
+                waiter.resume()
+            } catch {
+                waiter.resume(throwing: error)
+                throw error
+            }
+        }
+    }
+
+    func commandsDone(link: RawConnection, now: Instant) throws(AMQPError) {
+        try flushAcks(link)
+    }
+
+    func writable(_ link: RawConnection, now: Instant) throws(AMQPError) {}
+
+    private func flushAcks(_ link: RawConnection) throws(AMQPError) {
+        for ack in acks.flush() {
+            try link.ack(channel: Self.channel, deliveryTag: ack.tag, multiple: ack.multiple)
         }
     }
 
@@ -79,10 +124,17 @@ final class ConsumerDriver: ConnectionDriver {
         case .delivery(_, let tag, let redelivered, let exchange, let routingKey, let consumerTag, let properties, let body):
             // Tracked before the application can see it, so its ack always finds the tag.
             tags.tracker.withLock { $0.delivered(tag) }
+            acks.delivered(tag)
             buffer.push(
                 AMQPDelivery(
                     body: body, properties: properties, deliveryTag: tag, redelivered: redelivered, exchange: exchange,
                     routingKey: routingKey, consumerTag: consumerTag, generation: generation))
+        case .oversizedDelivery(_, let tag, let size):
+            logger.warning(
+                "rejected a delivery larger than amqp.max_message_size (not requeued: dead-lettered if the queue has a dead-letter exchange)",
+                metadata: ["amqp.queue": "\(queue)", "amqp.size": "\(size)", "amqp.limit": "\(maxBodySize)"])
+            try link.reject(channel: Self.channel, deliveryTag: tag, requeue: false)
+            events.yield(.deliveryTooLarge(size: size, limit: maxBodySize))
         case .consumerCancelled(_, let consumerTag):
             let error = AMQPError(
                 code: .consumerCancelled,
@@ -102,16 +154,21 @@ final class ConsumerDriver: ConnectionDriver {
 
     func disconnected(_ error: AMQPError, now: Instant) {
         tags.tracker.withLock { $0.reset(generation: 0) }
+        acks.reset()
+        consumerTag = nil
         buffer.removeAll()
     }
 
     func tick(now: Instant) -> Instant? { nil }
 
     func finished(_ error: AMQPError) {
+        tags.tracker.withLock { $0.close() }
         buffer.finish()
     }
 
-    static func reject(_ command: Command, _ error: AMQPError) {}
+    static func reject(_ command: Command, _ error: AMQPError) {
+        if case .cancel(let waiter) = command { waiter.resume(throwing: error) }
+    }
 }
 
 /// The consumer's current connection generation and unsettled delivery tags, shared between its thread (which

@@ -27,6 +27,7 @@ final class DeliveryBuffer: Sendable {
     /// Adds a delivery, or hands it straight to a waiting `next()`.
     func push(_ delivery: AMQPDelivery) {
         let waiter = state.withLock { state -> CheckedContinuation<AMQPDelivery?, Never>? in
+            if state.finished { return nil }
             if !state.waiters.isEmpty { return state.waiters.removeFirst().continuation }
             state.items.append(delivery)
             return nil
@@ -42,10 +43,13 @@ final class DeliveryBuffer: Sendable {
         }
     }
 
-    /// No more deliveries: waiting and future `next()` calls return nil once the buffer is empty.
+    /// No more deliveries: buffered ones are dropped (they cannot be acknowledged any more; the broker redelivers
+    /// them), later ones too, and waiting and future `next()` calls return nil.
     func finish() {
         let waiters = state.withLock { state in
             state.finished = true
+            state.items.removeAll()
+            state.head = 0
             defer { state.waiters = [] }
             return state.waiters
         }

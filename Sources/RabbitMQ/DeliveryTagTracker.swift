@@ -20,6 +20,8 @@ struct DeliveryTagTracker: Sendable {
         case stale
         /// The tag was settled before, or never delivered on this connection: sending would close the channel.
         case alreadySettled
+        /// The consumer is closing or closed: nothing can be sent any more.
+        case closed
     }
 
     /// The connection the tags belong to; 0 while disconnected.
@@ -29,15 +31,24 @@ struct DeliveryTagTracker: Sendable {
     private var order: [UInt64] = []
     private var head = 0
 
+    /// Set by `close()`: every later settlement is refused as `closed`.
+    private(set) var isClosed = false
+
     /// How many delivered tags are not settled yet.
     var outstandingCount: Int { outstanding.count }
 
     /// A new connection (or, with 0, none): every tag of the old one is forgotten (the broker redelivers them).
     mutating func reset(generation: UInt64) {
-        self.generation = generation
+        self.generation = isClosed ? 0 : generation
         outstanding.removeAll(keepingCapacity: true)
         order.removeAll(keepingCapacity: true)
         head = 0
+    }
+
+    /// The consumer is closing: nothing settled from now on would be sent.
+    mutating func close() {
+        isClosed = true
+        reset(generation: 0)
     }
 
     /// A delivery with `tag` arrived on the current connection.
@@ -48,6 +59,7 @@ struct DeliveryTagTracker: Sendable {
 
     /// Settles `tag` (and, with `multiple`, every outstanding tag below it) of connection `generation`.
     mutating func settle(_ tag: UInt64, multiple: Bool, generation: UInt64) -> Outcome {
+        guard !isClosed else { return .closed }
         guard generation == self.generation, generation != 0 else { return .stale }
         guard outstanding.contains(tag) else { return .alreadySettled }
         guard multiple else {

@@ -76,12 +76,13 @@ final class Mailbox<Command: Sendable>: Sendable {
         return accepted
     }
 
-    /// Takes every queued command (owner thread).
-    func take() -> (commands: [Command], stop: Bool) {
+    /// Takes every queued command (owner thread) into `batch`, which must be empty: the two arrays trade places,
+    /// so neither is copied nor reallocated once both have grown to the usual batch size. Returns whether a stop
+    /// was requested.
+    func take(into batch: inout [Command]) -> Bool {
         state.withLock { state in
-            let commands = state.commands
-            state.commands.removeAll(keepingCapacity: true)
-            return (commands, state.stopRequested)
+            swap(&batch, &state.commands)
+            return state.stopRequested
         }
     }
 
@@ -98,7 +99,8 @@ final class Mailbox<Command: Sendable>: Sendable {
     /// already waiting. Returns true when the socket has input (or was closed, which reading then reports) — also
     /// when returning at once, so a steady flow of commands (publishes, acks) never keeps the thread from reading
     /// confirms, deliveries and heartbeats.
-    func wait(socket: Int32?, timeout: Duration) -> Bool {
+    /// With `writable`, also waits for the socket to take more (`POLLOUT`) and reports it.
+    func wait(socket: Int32?, writable: Bool, timeout: Duration) -> (readable: Bool, writable: Bool) {
         let mustSleep = state.withLock { state -> Bool in
             guard state.commands.isEmpty, !state.wakeRequested else {
                 state.wakeRequested = false
@@ -107,30 +109,44 @@ final class Mailbox<Command: Sendable>: Sendable {
             state.sleeping = true
             return true
         }
-        guard mustSleep else { return socket.map(Self.hasInput) ?? false }
-        var fds = [pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)]
-        if let socket, socket >= 0 { fds.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0)) }
+        guard mustSleep else { return socket.map { Self.ready($0, writable: writable) } ?? (false, false) }
+        var fds = (
+            pollfd(fd: readFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: socket ?? -1, events: Int16(POLLIN) | (writable ? Int16(POLLOUT) : 0), revents: 0)
+        )
         let (seconds, attoseconds) = max(timeout, .zero).components
         let milliseconds = Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-        let ready = poll(&fds, nfds_t(fds.count), milliseconds)
+        let count: nfds_t = (socket ?? -1) >= 0 ? 2 : 1
+        let ready = withUnsafeMutableBytes(of: &fds) { raw in
+            poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), count, milliseconds)
+        }
         state.withLock { state in
             state.sleeping = false
             state.signalled = false
             state.wakeRequested = false
         }
-        guard ready > 0 else { return false }
-        if fds[0].revents != 0 {
-            var scratch = [UInt8](repeating: 0, count: 64)
-            while read(readFD, &scratch, scratch.count) > 0 {}
+        guard ready > 0 else { return (false, false) }
+        if fds.0.revents != 0 {
+            var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            while withUnsafeMutableBytes(of: &scratch, { read(readFD, $0.baseAddress, $0.count) }) > 0 {}
         }
-        return fds.count > 1 && fds[1].revents != 0
+        guard count > 1 else { return (false, false) }
+        let events = fds.1.revents
+        let failed = events & Int16(POLLERR | POLLHUP) != 0
+        return (events & Int16(POLLIN) != 0 || failed, writable && (events & Int16(POLLOUT) != 0 || failed))
     }
 
     /// Whether `socket` has input (or an error or hang-up to report) right now, without waiting.
-    static func hasInput(_ socket: Int32) -> Bool {
-        guard socket >= 0 else { return false }
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) > 0 && descriptor.revents != 0
+    static func hasInput(_ socket: Int32) -> Bool { ready(socket, writable: false).readable }
+
+    /// Whether `socket` has input and (when asked) room right now, without waiting.
+    static func ready(_ socket: Int32, writable: Bool) -> (readable: Bool, writable: Bool) {
+        guard socket >= 0 else { return (false, false) }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN) | (writable ? Int16(POLLOUT) : 0), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return (false, false) }
+        let events = descriptor.revents
+        let failed = events & Int16(POLLERR | POLLHUP) != 0
+        return (events & Int16(POLLIN) != 0 || failed, writable && (events & Int16(POLLOUT) != 0 || failed))
     }
 
     private func signal() {

@@ -9,20 +9,26 @@ func publishEncodingProblem(
 ) -> String? {
     if exchange.utf8.count > 255 { return "the exchange name is longer than 255 octets" }
     if routingKey.utf8.count > 255 { return "the routing key is longer than 255 octets" }
-    let shortStrings: [(String, String?)] = [
-        ("content_type", properties.contentType), ("content_encoding", properties.contentEncoding),
-        ("correlation_id", properties.correlationID), ("reply_to", properties.replyTo),
-        ("expiration", properties.expiration), ("message_id", properties.messageID), ("type", properties.type),
-        ("user_id", properties.userID), ("app_id", properties.appID),
-    ]
-    // Class id, weight, body size and property flags, then each property present.
+    // Class id, weight, body size and property flags, then each property present. (No array of them: this runs
+    // for every publish.)
     var size = 2 + 2 + 8 + 2
-    for (name, value) in shortStrings {
-        guard let value else { continue }
+    var tooLong: StaticString?
+    func add(_ name: StaticString, _ value: String?) {
+        guard let value, tooLong == nil else { return }
         let length = value.utf8.count
-        if length > 255 { return "the \(name) property is longer than 255 octets" }
+        if length > 255 { tooLong = name }
         size += 1 + length
     }
+    add("content_type", properties.contentType)
+    add("content_encoding", properties.contentEncoding)
+    add("correlation_id", properties.correlationID)
+    add("reply_to", properties.replyTo)
+    add("expiration", properties.expiration)
+    add("message_id", properties.messageID)
+    add("type", properties.type)
+    add("user_id", properties.userID)
+    add("app_id", properties.appID)
+    if let tooLong { return "the \(tooLong) property is longer than 255 octets" }
     if properties.deliveryMode != nil { size += 1 }
     if properties.priority != nil { size += 1 }
     if properties.timestamp != nil { size += 8 }
@@ -70,4 +76,20 @@ private func encodedSize(of value: AMQPFieldValue) -> Int? {
         }
         return size
     }
+}
+
+/// Why the broker would refuse a publish with 406 PRECONDITION_FAILED — closing the shared confirm channel and
+/// failing every publish in flight with it — or nil: an `expiration` that is not a whole number of milliseconds
+/// (decimal digits, at most 4294967295), or a `user_id` other than the user the connection logged in as.
+func publishRefusal(properties: AMQPProperties, user: String) -> String? {
+    if let expiration = properties.expiration {
+        let digits = expiration.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard digits, !expiration.isEmpty, let value = UInt64(expiration), value <= 4_294_967_295 else {
+            return "the expiration \"\(expiration)\" is not a whole number of milliseconds (0...4294967295)"
+        }
+    }
+    if let userID = properties.userID, userID != user {
+        return "the user_id \"\(userID)\" is not the user this connection logged in as"
+    }
+    return nil
 }

@@ -26,65 +26,100 @@ final class PublisherDriver: ConnectionDriver {
     enum Command: Sendable {
         case publish(OutgoingPublish)
         case topology(@Sendable (RawConnection, UInt16) throws(AMQPError) -> Void, CheckedContinuation<Void, any Error>)
+        /// Declares a topology and remembers it, to declare it again on every reconnect.
+        case declare(AMQPTopology, CheckedContinuation<Void, any Error>)
     }
 
     static let publishChannel: UInt16 = 1
     static let topologyChannel: UInt16 = 2
 
-    private let logger: Logger
+    let logger: Logger
     private let events: AsyncStream<AMQPConnectionEvent>.Continuation
-    private let confirmTimeout: Duration
-    private var tracker: ConfirmTracker<CheckedContinuation<Void, any Error>>
-    private var pending: [OutgoingPublish] = []
-    private var pendingHead = 0
-    private var connected = false
-    private var blocked = false
-    private var topologyChannelOpen = false
+    let confirmTimeout: Duration
+    /// The user the connection logs in as: a publish with another `user_id` would be refused by the broker (406).
+    let user: String
+    var tracker: ConfirmTracker<CheckedContinuation<Void, any Error>>
+    var pending: [OutgoingPublish] = []
+    var pendingHead = 0
+    var connected = false
+    var blocked = false
+    /// Publishes wait because the socket holds `notSentLowWater` unsent bytes (the broker is not reading).
+    var heldForSpace = false
+    var topologyChannelOpen = false
+    /// Exchanges seen to exist on this connection (checked once, passively, before the first publish to each).
+    var knownExchanges: Set<String> = []
+    /// Topologies declared through this publisher, declared again after every reconnect.
+    private var declared: [AMQPTopology] = []
 
-    init(confirmTimeout: Duration, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation) {
+    init(
+        confirmTimeout: Duration, user: String, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation
+    ) {
         self.confirmTimeout = confirmTimeout
+        self.user = user
         self.logger = logger
         self.events = events
         self.tracker = ConfirmTracker(timeout: confirmTimeout)
     }
 
-    let consuming = false
+    let maxBodySize = Int.max
     var readsFrames: Bool { true }
+    var waitsForWritable: Bool { heldForSpace && !blocked && pendingHead < pending.count }
     var hasOutstandingWork: Bool { tracker.outstanding > 0 || pendingHead < pending.count }
 
     func connected(_ link: RawConnection, generation: UInt64, now: Instant) throws(AMQPError) {
+        // Publishes tracked on an earlier channel (e.g. sent before that connection failed during its set-up) are
+        // lost with it: the new channel numbers its publishes from 1 again, and its acks must not settle them.
+        failOutstanding("an earlier connection failed before they were confirmed")
+        connected = false
+        blocked = false
+        heldForSpace = false
+        topologyChannelOpen = false
+        knownExchanges = []
         try link.openChannel(Self.publishChannel)
         try link.confirmSelect(channel: Self.publishChannel)
+        for topology in declared { try redeclare(topology, link) }
         connected = true
-        blocked = false
-        topologyChannelOpen = false
         try flush(link, now: now)
     }
+
+    func writable(_ link: RawConnection, now: Instant) throws(AMQPError) {
+        heldForSpace = false
+        if !blocked { try flush(link, now: now) }
+    }
+
+    func commandsDone(link: RawConnection, now: Instant) throws(AMQPError) {}
 
     func execute(_ command: Command, link: RawConnection?, now: Instant) throws(AMQPError) {
         switch command {
         case .publish(let publish):
             pending.append(publish)
-            if let link, !blocked { try flush(link, now: now) }
+            if let link, connected, !blocked, !heldForSpace { try flush(link, now: now) }
+        case .declare(let topology, let waiter):
+            guard let link else {
+                waiter.resume(throwing: AMQPError(code: .notConnected, message: "not connected to the broker"))
+                return
+            }
+            do throws(AMQPError) {
+                try onTopologyChannel(link) { () throws(AMQPError) in
+                    try link.declare(topology, channel: Self.topologyChannel)
+                }
+                if !topology.passive, !declared.contains(topology) { declared.append(topology) }
+                waiter.resume()
+            } catch {
+                waiter.resume(throwing: error)
+                if error.breaksConnection { throw error }
+            }
         case .topology(let operation, let waiter):
             guard let link else {
                 waiter.resume(throwing: AMQPError(code: .notConnected, message: "not connected to the broker"))
                 return
             }
             do throws(AMQPError) {
-                if !topologyChannelOpen {
-                    try link.openChannel(Self.topologyChannel)
-                    topologyChannelOpen = true
-                }
-                try operation(link, Self.topologyChannel)
+                try onTopologyChannel(link) { () throws(AMQPError) in try operation(link, Self.topologyChannel) }
                 waiter.resume()
             } catch {
                 waiter.resume(throwing: error)
-                if error.code == .channelClosed {
-                    topologyChannelOpen = false
-                } else if error.breaksConnection {
-                    throw error
-                }
+                if error.breaksConnection { throw error }
             }
         }
     }
@@ -101,9 +136,10 @@ final class PublisherDriver: ConnectionDriver {
                 logger.warning("unmatched basic.return", metadata: ["amqp.reply": "\(code) \(text)"])
             }
         case .channelClosed(Self.publishChannel, let error):
-            // E.g. a publish to a missing exchange (404): what was in flight on the channel is lost with it.
+            // E.g. an exchange deleted after it was checked (404): what was in flight on the channel is lost with it.
             logger.warning("publish channel closed by the broker", metadata: ["amqp.error": "\(error)"])
             fail(tracker.channelLost(), error)
+            knownExchanges = []
             try link.openChannel(Self.publishChannel)
             try link.confirmSelect(channel: Self.publishChannel)
             if !blocked { try flush(link, now: now) }
@@ -126,10 +162,12 @@ final class PublisherDriver: ConnectionDriver {
     func disconnected(_ error: AMQPError, now: Instant) {
         connected = false
         topologyChannelOpen = false
-        var lost = error
-        lost.code = .connectionLost
-        lost.message = "in flight when the connection was lost (\(error.code): \(error.message))"
-        fail(tracker.channelLost(), lost)
+        heldForSpace = false
+        failOutstanding("in flight when the connection was lost (\(error.code): \(error.message))")
+    }
+
+    private func failOutstanding(_ why: String) {
+        fail(tracker.channelLost(), AMQPError(code: .connectionLost, message: why))
     }
 
     func tick(now: Instant) -> Instant? {
@@ -158,45 +196,11 @@ final class PublisherDriver: ConnectionDriver {
     static func reject(_ command: Command, _ error: AMQPError) {
         switch command {
         case .publish(let publish): publish.waiter.resume(throwing: error)
-        case .topology(_, let waiter): waiter.resume(throwing: error)
+        case .topology(_, let waiter), .declare(_, let waiter): waiter.resume(throwing: error)
         }
     }
 
-    /// Sends every waiting publish in order. A send failure breaks the connection; the publish is already
-    /// tracked, so it fails as `connectionLost` with the rest.
-    private func flush(_ link: RawConnection, now: Instant) throws(AMQPError) {
-        while pendingHead < pending.count {
-            let publish = pending[pendingHead]
-            pendingHead += 1
-            if let problem = publishEncodingProblem(
-                exchange: publish.exchange, routingKey: publish.routingKey, properties: publish.properties,
-                frameMax: link.frameMax)
-            {
-                publish.waiter.resume(throwing: AMQPError(code: .invalidMessage, message: problem))
-                continue
-            }
-            let fingerprint = publish.mandatory
-                ? publishFingerprint(exchange: publish.exchange, routingKey: publish.routingKey, body: publish.body)
-                : nil
-            _ = tracker.published(publish.waiter, fingerprint: fingerprint, now: now)
-            try link.publish(
-                channel: Self.publishChannel, exchange: publish.exchange, routingKey: publish.routingKey,
-                mandatory: publish.mandatory, properties: publish.properties, body: publish.body)
-        }
-        compactPending()
-    }
-
-    private func compactPending() {
-        if pendingHead == pending.count {
-            pending.removeAll(keepingCapacity: true)
-            pendingHead = 0
-        } else if pendingHead > 1024 {
-            pending.removeFirst(pendingHead)
-            pendingHead = 0
-        }
-    }
-
-    private func resolve(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)]) {
+    func resolve(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)]) {
         for (waiter, outcome) in outcomes {
             switch outcome {
             case .confirmed:
@@ -216,7 +220,7 @@ final class PublisherDriver: ConnectionDriver {
         }
     }
 
-    private func fail(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)], _ error: AMQPError) {
+    func fail(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)], _ error: AMQPError) {
         for (waiter, _) in outcomes { waiter.resume(throwing: error) }
     }
 }

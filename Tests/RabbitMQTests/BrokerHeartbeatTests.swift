@@ -41,5 +41,36 @@ extension BrokerTests {
             for await event in publisher.events where event.isDisconnected { disconnections += 1 }
             #expect(disconnections == 0, "the connection was dropped for a heartbeat timeout")
         }
+
+        /// Issue 11 item 5. A broker call that takes longer than two heartbeat intervals, reading the broker's
+        /// heartbeats along with its reply, leaves nothing in the socket; that was taken for silence (the silence
+        /// clock was only stamped before reading) and the connection was dropped. RPC replies count as received.
+        @Test func aLongBrokerCallIsNotAHeartbeatTimeout() async throws {
+            var configuration = try TestBroker.configuration()
+            configuration.heartbeat = .seconds(1)
+            let publisher = try await TestBroker.publisher(configuration)
+            let queue = TestBroker.uniqueName("slowcall")
+            try await publisher.declareQueue(AMQPQueue(name: queue, durable: false, autoDelete: false))
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                publisher.loop.post(
+                    .topology(
+                        { link, channel throws(AMQPError) in
+                            for _ in 0..<12 {
+                                usleep(250_000)
+                                try link.sendHeartbeat()
+                            }
+                            // The reply comes after the broker's heartbeats, which this call reads and drops.
+                            _ = try link.declare(AMQPQueue(name: queue, durable: false), passive: true, channel: channel)
+                        }, continuation))
+            }
+            try await publisher.publish(Array("after the call".utf8), routingKey: queue)
+            #expect(publisher.isConnected)
+            #expect(try await publisher.purgeQueue(queue) == 1)
+            try await publisher.deleteQueue(queue)
+            await publisher.close()
+            var disconnections = 0
+            for await event in publisher.events where event.isDisconnected { disconnections += 1 }
+            #expect(disconnections == 0, "the connection was dropped for a heartbeat timeout")
+        }
     }
 }

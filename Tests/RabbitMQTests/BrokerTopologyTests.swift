@@ -40,12 +40,12 @@ extension BrokerTests {
                 #expect(error.code == .channelClosed)
                 #expect(error.replyCode == 404)
             }
-            // Publishing to a missing exchange closes the publish channel (404); the layer reopens it.
+            // Publishing to a missing exchange fails alone, never sent (issue 11 item 2): unroutable with reply 404.
             do {
                 try await publisher.publish([1], exchange: TestBroker.uniqueName("nope"), routingKey: "x")
                 Issue.record("publish to a missing exchange succeeded")
             } catch let error as AMQPError {
-                #expect(error.code == .channelClosed)
+                #expect(error.code == .unroutable)
                 #expect(error.replyCode == 404)
             }
             try await publisher.publish(Array("after".utf8), exchange: exchange, routingKey: "dlr.x")

@@ -1,6 +1,7 @@
 import Configuration
-import RabbitMQ
 import Testing
+
+@testable import RabbitMQ
 
 @Suite struct AMQPConfigReaderTests {
     static let url: ConfigValue = "amqps://bridge:p4ssw0rd@broker.example:5671/prod"
@@ -49,10 +50,20 @@ import Testing
     }
 
     @Test func heartbeatAsTextOrIntegralNumber() throws {
-        #expect(try AMQPConfiguration(configReader: reader(["amqp.url": Self.url, "amqp.heartbeat": "0"]))
-            .heartbeat == .zero)
+        #expect(try AMQPConfiguration(configReader: reader(["amqp.url": Self.url, "amqp.heartbeat": "5"]))
+            .heartbeat == .seconds(5))
         #expect(try AMQPConfiguration(configReader: reader(["amqp.url": Self.url, "amqp.heartbeat": 60.0]))
             .heartbeat == .seconds(60))
+    }
+
+    /// Issue 11 items 3 and 6: heartbeat 0 is refused (a broker that stops would never be noticed);
+    /// `amqp.max_message_size` is read, 1 MiB by default.
+    @Test func heartbeatZeroIsRefusedAndMaxMessageSizeIsRead() throws {
+        #expect(failure(["amqp.url": Self.url, "amqp.heartbeat": 0])?.hasPrefix("amqp.heartbeat:") == true)
+        #expect(throws: AMQPError.self) { try AMQPConfiguration(heartbeat: .zero).validated() }
+        #expect(try AMQPConfiguration(configReader: reader(["amqp.url": Self.url])).maxMessageSize == 1_048_576)
+        #expect(try AMQPConfiguration(configReader: reader(["amqp.url": Self.url, "amqp.max_message_size": "65536"]))
+            .maxMessageSize == 65_536)
     }
 
     @Test func missingURLIsNamed() {
@@ -66,7 +77,8 @@ import Testing
             ("amqp.heartbeat", 0.5), ("amqp.heartbeat", -1), ("amqp.heartbeat", 70_000), ("amqp.heartbeat", true),
             ("amqp.connection_name", 7), ("amqp.tls.ca_file", false), ("amqp.tls.cert_file", 1),
             ("amqp.tls.key_file", 2.0), ("amqp.tls.key_password", 99), ("amqp.tls.verify_peer", "perhaps"),
-            ("amqp.tls.verify_hostname", 3),
+            ("amqp.tls.verify_hostname", 3), ("amqp.heartbeat", 0), ("amqp.heartbeat", "0"),
+            ("amqp.max_message_size", 0), ("amqp.max_message_size", "big"),
         ]
         for (key, value) in cases {
             var values: [AbsoluteConfigKey: ConfigValue] = ["amqp.url": Self.url]

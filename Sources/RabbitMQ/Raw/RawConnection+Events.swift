@@ -15,6 +15,8 @@ enum RawEvent {
     case returned(channel: UInt16, replyCode: UInt16, replyText: String, exchange: String, routingKey: String, body: [UInt8])
     /// The broker closed a channel (close-ok already sent).
     case channelClosed(channel: UInt16, AMQPError)
+    /// basic.deliver whose body is larger than the consumer accepts; its frames were read and dropped.
+    case oversizedDelivery(channel: UInt16, deliveryTag: UInt64, size: Int)
     /// The broker cancelled a consumer (its queue was deleted).
     case consumerCancelled(channel: UInt16, consumerTag: String)
     /// connection.blocked.
@@ -26,35 +28,14 @@ enum RawEvent {
 }
 
 extension RawConnection {
-    /// The next event if one can be read without waiting, else nil. `consuming` reads deliveries whole with
-    /// amqp_consume_message; other frames go through amqp_simple_wait_frame_noblock. Throws on connection loss
-    /// (a connection.close from the broker is answered with close-ok first).
-    func nextEvent(consuming: Bool) throws(AMQPError) -> RawEvent? {
+    /// The next event if one can be read without waiting, else nil. Deliveries and returned messages are read
+    /// frame by frame: a body over `maxBodySize` is never held whole (its frames are dropped as they arrive) and
+    /// comes out as `oversizedDelivery`. The rest of a message is read under the stall limit. Throws on connection
+    /// loss (a connection.close from the broker is answered with close-ok first and carries its reply).
+    func nextEvent(maxBodySize: Int) throws(AMQPError) -> RawEvent? {
+        if !deferredEvents.isEmpty { return deferredEvents.removeFirst() }
         var zero = timeval(tv_sec: 0, tv_usec: 0)
         amqp_maybe_release_buffers(state)
-        if consuming {
-            var envelope = amqp_envelope_t()
-            let reply = amqp_consume_message(state, &envelope, &zero, 0)
-            if reply.reply_type == AMQP_RESPONSE_NORMAL {
-                defer { amqp_destroy_envelope(&envelope) }
-                return .delivery(
-                    channel: envelope.channel, deliveryTag: envelope.delivery_tag,
-                    redelivered: envelope.redelivered != 0, exchange: rawString(envelope.exchange),
-                    routingKey: rawString(envelope.routing_key), consumerTag: rawString(envelope.consumer_tag),
-                    properties: rawProperties(envelope.message.properties), body: rawArray(envelope.message.body))
-            }
-            guard reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION else {
-                broken = true
-                throw AMQPError(code: .connectionLost, message: "reading a delivery: unexpected reply")
-            }
-            let status = Int32(reply.library_error)
-            if status == AMQP_STATUS_TIMEOUT.rawValue { return nil }
-            guard status == AMQP_STATUS_UNEXPECTED_STATE.rawValue else {
-                broken = true
-                throw .library(status, "reading a delivery")
-            }
-            // Not a delivery: the frame was put back; take it below.
-        }
         var frame = amqp_frame_t()
         let status = amqp_simple_wait_frame_noblock(state, &frame, &zero)
         if status == AMQP_STATUS_TIMEOUT.rawValue { return nil }
@@ -62,16 +43,41 @@ extension RawConnection {
             broken = true
             throw .library(status, "reading a frame")
         }
+        noteReceived()
         guard frame.frame_type == UInt8(AMQP_FRAME_METHOD), let decoded = frame.payload.method.decoded else {
             return .ignored
         }
-        return try method(frame.payload.method.id, decoded, channel: frame.channel)
+        return try method(frame.payload.method.id, decoded, channel: frame.channel, maxBodySize: maxBodySize)
     }
 
-    private func method(_ id: amqp_method_number_t, _ decoded: UnsafeMutableRawPointer, channel: UInt16)
+    /// The event for a method that arrived in the middle of a message (which never contains another message).
+    func event(forMethod id: amqp_method_number_t, _ decoded: UnsafeMutableRawPointer, channel: UInt16)
         throws(AMQPError) -> RawEvent
     {
+        try method(id, decoded, channel: channel, maxBodySize: 0)
+    }
+
+    private func method(
+        _ id: amqp_method_number_t, _ decoded: UnsafeMutableRawPointer, channel: UInt16, maxBodySize: Int
+    ) throws(AMQPError) -> RawEvent {
         switch id {
+        case AMQP_BASIC_DELIVER_METHOD:
+            let deliver = decoded.assumingMemoryBound(to: amqp_basic_deliver_t.self).pointee
+            let tag = deliver.delivery_tag
+            let redelivered = deliver.redelivered != 0
+            let exchange = rawString(deliver.exchange)
+            let routingKey = rawString(deliver.routing_key)
+            let consumerTag = rawString(deliver.consumer_tag)
+            switch try readContent(channel: channel, maxBodySize: maxBodySize) {
+            case .message(let properties, let body):
+                return .delivery(
+                    channel: channel, deliveryTag: tag, redelivered: redelivered, exchange: exchange,
+                    routingKey: routingKey, consumerTag: consumerTag, properties: properties, body: body)
+            case .oversized(let size):
+                return .oversizedDelivery(channel: channel, deliveryTag: tag, size: size)
+            case .interrupted(let event):
+                return event
+            }
         case AMQP_BASIC_ACK_METHOD:
             let ack = decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
             return .confirmAck(channel: channel, deliveryTag: ack.delivery_tag, multiple: ack.multiple != 0)
@@ -84,17 +90,17 @@ extension RawConnection {
             let replyText = rawString(returned.reply_text)
             let exchange = rawString(returned.exchange)
             let routingKey = rawString(returned.routing_key)
-            // The content frames follow and must be read now (reference §6).
-            var message = amqp_message_t()
-            let reply = amqp_read_message(state, channel, &message, 0)
-            guard reply.reply_type == AMQP_RESPONSE_NORMAL else {
-                broken = true
-                throw AMQPError(code: .connectionLost, message: "reading a returned message")
+            // The content frames follow and must be read now (reference §6). Our own publish: no size bound.
+            switch try readContent(channel: channel, maxBodySize: Int.max) {
+            case .message(_, let body):
+                return .returned(
+                    channel: channel, replyCode: replyCode, replyText: replyText, exchange: exchange,
+                    routingKey: routingKey, body: body)
+            case .oversized:
+                return .ignored
+            case .interrupted(let event):
+                return event
             }
-            defer { amqp_destroy_message(&message) }
-            return .returned(
-                channel: channel, replyCode: replyCode, replyText: replyText, exchange: exchange,
-                routingKey: routingKey, body: rawArray(message.body))
         case AMQP_BASIC_CANCEL_METHOD:
             let cancel = decoded.assumingMemoryBound(to: amqp_basic_cancel_t.self).pointee
             return .consumerCancelled(channel: channel, consumerTag: rawString(cancel.consumer_tag))

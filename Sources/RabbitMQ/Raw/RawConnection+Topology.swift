@@ -92,6 +92,15 @@ extension RawConnection {
     }
 }
 
+extension RawConnection {
+    /// basic.cancel: the broker stops delivering to the consumer; the channel stays open for acks.
+    func cancel(consumerTag: String, channel: UInt16) throws(AMQPError) {
+        let arena = RawArena()
+        _ = amqp_basic_cancel(state, channel, arena.bytes(consumerTag))
+        try check(amqp_get_rpc_reply(state), channel: channel, "cancelling consumer \(consumerTag)")
+    }
+}
+
 /// Names travel as AMQP short strings (at most 255 octets). librabbitmq fails to encode a longer one only after
 /// the call has started, which breaks the connection; refusing it first keeps the connection and says why.
 private func checkShortStrings(_ values: [(value: String, what: String)]) throws(AMQPError) {

@@ -9,15 +9,29 @@ final class RawConnection {
     /// Negotiated heartbeat, seconds (0 = off).
     private(set) var heartbeatSeconds = 0
     private(set) var openChannels: Set<UInt16> = []
+    /// Cuts a C call that makes no progress (see ``StallGuard``).
+    let stallGuard = StallGuard()
+    /// The deadline of a frame send or of reading the rest of a message.
+    let stallLimit: Duration
+    /// Below this many unsent bytes the socket counts as writable (``canWrite``).
+    var notSentLowWater = 64 * 1024
+    /// When the broker was last heard from inside a call (an RPC reply): the loop's silence check counts it.
+    private(set) var lastReceivedAt = ContinuousClock.now
+    /// Events read in the middle of a message, handed out by `nextEvent` first.
+    var deferredEvents: [RawEvent] = []
 
-    private init(state: amqp_connection_state_t) { self.state = state }
+    private init(state: amqp_connection_state_t, stallLimit: Duration) {
+        self.state = state
+        self.stallLimit = stallLimit
+    }
 
     /// Connects, logs in (announcing consumer-cancel and connection.blocked support) and opens no channel yet.
     static func open(_ configuration: AMQPConfiguration) throws(AMQPError) -> RawConnection {
         guard let state = amqp_new_connection() else {
             throw AMQPError(code: .operationFailed, message: "amqp_new_connection failed (out of memory)")
         }
-        let connection = RawConnection(state: state)
+        let connection = RawConnection(state: state, stallLimit: configuration.stallTimeout)
+        StallWatchdog.shared.watch(connection.stallGuard)
         do {
             try connection.connect(configuration)
         } catch {
@@ -45,6 +59,7 @@ final class RawConnection {
             let code: AMQPError.Code = AMQPError.classify(status) == .tlsFailed ? .tlsFailed : .connectionFailed
             throw .library(status, "connecting to \(target)", code: code)
         }
+        configureSocket(userTimeout: configuration.stallTimeout)
         _ = amqp_set_handshake_timeout(state, &connectTimeout)
         var rpcTimeout = rawTimeval(configuration.rpcTimeout)
         _ = amqp_set_rpc_timeout(state, &rpcTimeout)
@@ -114,14 +129,34 @@ final class RawConnection {
         openChannels.insert(channel)
     }
 
-    /// Closes politely when the connection still works, then frees everything (sockets included).
+    /// Closes politely when the connection still works and the broker reads (bounded: a second per reply), then
+    /// frees everything (sockets included). A broker that stopped reading (resource alarm) is not waited for.
     func destroy() {
-        if !broken {
-            for channel in openChannels { _ = amqp_channel_close(state, channel, AMQP_REPLY_SUCCESS) }
-            _ = amqp_connection_close(state, AMQP_REPLY_SUCCESS)
+        if !broken, canWrite {
+            var quick = rawTimeval(min(stallLimit, .seconds(1)))
+            _ = amqp_set_rpc_timeout(state, &quick)
+            let limit = stallLimit
+            _ = try? stallGuard.run(socket: socketDescriptor, limit: limit, "closing") { () throws(AMQPError) in
+                for channel in openChannels { _ = amqp_channel_close(state, channel, AMQP_REPLY_SUCCESS) }
+                _ = amqp_connection_close(state, AMQP_REPLY_SUCCESS)
+            }
         }
+        StallWatchdog.shared.forget(stallGuard)
         openChannels.removeAll()
         _ = amqp_destroy_connection(state)
+    }
+
+    /// The broker was heard from (a frame or an RPC reply).
+    func noteReceived() { lastReceivedAt = .now }
+
+    /// Runs a C call that has no deadline of its own under ``stallLimit``.
+    func guarded<T>(_ what: String, _ body: () throws(AMQPError) -> T) throws(AMQPError) -> T {
+        do throws(AMQPError) {
+            return try stallGuard.run(socket: socketDescriptor, limit: stallLimit, what, body)
+        } catch {
+            broken = true
+            throw error
+        }
     }
 
     /// The negotiated largest frame, octets.
@@ -131,14 +166,18 @@ final class RawConnection {
     var socketDescriptor: Int32 { amqp_get_sockfd(state) }
 
     /// Frames or bytes already read from the socket and not yet handed out (poll would not see them).
-    var hasPendingInput: Bool { amqp_frames_enqueued(state) != 0 || amqp_data_in_buffer(state) != 0 }
+    var hasPendingInput: Bool {
+        !deferredEvents.isEmpty || amqp_frames_enqueued(state) != 0 || amqp_data_in_buffer(state) != 0
+    }
 
     /// Sends a heartbeat frame; the library only sends its own while blocked inside a call, which we avoid.
     func sendHeartbeat() throws(AMQPError) {
         var frame = amqp_frame_t()
         frame.frame_type = UInt8(AMQP_FRAME_HEARTBEAT)
         frame.channel = 0
-        try sent(amqp_send_frame(state, &frame), "sending a heartbeat")
+        try guarded("sending a heartbeat") { () throws(AMQPError) in
+            try sent(amqp_send_frame(state, &frame), "sending a heartbeat")
+        }
     }
 
     /// Publishes one message; returns once the frames are written (confirms come later as events).
@@ -148,27 +187,38 @@ final class RawConnection {
     ) throws(AMQPError) {
         let arena = RawArena()
         var raw = arena.properties(properties)
-        let status = body.withUnsafeBytes { buffer in
-            amqp_basic_publish(
-                state, channel, arena.bytes(exchange), arena.bytes(routingKey), mandatory ? 1 : 0, 0, &raw,
-                amqp_bytes_t(len: buffer.count, bytes: UnsafeMutableRawPointer(mutating: buffer.baseAddress)))
+        let status = try guarded("publishing") { () throws(AMQPError) in
+            body.withUnsafeBytes { buffer in
+                amqp_basic_publish(
+                    state, channel, arena.bytes(exchange), arena.bytes(routingKey), mandatory ? 1 : 0, 0, &raw,
+                    amqp_bytes_t(len: buffer.count, bytes: UnsafeMutableRawPointer(mutating: buffer.baseAddress)))
+            }
         }
         try sent(status, "publishing")
     }
 
     /// basic.ack for a delivery.
     func ack(channel: UInt16, deliveryTag: UInt64, multiple: Bool) throws(AMQPError) {
-        try sent(amqp_basic_ack(state, channel, deliveryTag, multiple ? 1 : 0), "acknowledging")
+        let status = try guarded("acknowledging") { () throws(AMQPError) in
+            amqp_basic_ack(state, channel, deliveryTag, multiple ? 1 : 0)
+        }
+        try sent(status, "acknowledging")
     }
 
     /// basic.nack for a delivery.
     func nack(channel: UInt16, deliveryTag: UInt64, multiple: Bool, requeue: Bool) throws(AMQPError) {
-        try sent(amqp_basic_nack(state, channel, deliveryTag, multiple ? 1 : 0, requeue ? 1 : 0), "nacking")
+        let status = try guarded("nacking") { () throws(AMQPError) in
+            amqp_basic_nack(state, channel, deliveryTag, multiple ? 1 : 0, requeue ? 1 : 0)
+        }
+        try sent(status, "nacking")
     }
 
     /// basic.reject for a delivery.
     func reject(channel: UInt16, deliveryTag: UInt64, requeue: Bool) throws(AMQPError) {
-        try sent(amqp_basic_reject(state, channel, deliveryTag, requeue ? 1 : 0), "rejecting")
+        let status = try guarded("rejecting") { () throws(AMQPError) in
+            amqp_basic_reject(state, channel, deliveryTag, requeue ? 1 : 0)
+        }
+        try sent(status, "rejecting")
     }
 
     /// Turns a send status into success or a connection-breaking error.
@@ -184,6 +234,7 @@ final class RawConnection {
     func check(_ reply: amqp_rpc_reply_t, channel: UInt16, _ what: String) throws(AMQPError) {
         switch reply.reply_type {
         case AMQP_RESPONSE_NORMAL:
+            lastReceivedAt = .now
             return
         case AMQP_RESPONSE_LIBRARY_EXCEPTION:
             broken = true
@@ -215,15 +266,18 @@ final class RawConnection {
 
     func sendChannelCloseOk(_ channel: UInt16) {
         var ok = amqp_channel_close_ok_t()
-        if amqp_send_method(state, channel, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok) != AMQP_STATUS_OK.rawValue {
-            broken = true
+        let status = try? guarded("answering channel.close") { () throws(AMQPError) in
+            amqp_send_method(state, channel, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok)
         }
+        if status != AMQP_STATUS_OK.rawValue { broken = true }
         openChannels.remove(channel)
     }
 
     func sendConnectionCloseOk() {
         var ok = amqp_connection_close_ok_t()
-        _ = amqp_send_method(state, 0, AMQP_CONNECTION_CLOSE_OK_METHOD, &ok)
+        _ = try? guarded("answering connection.close") { () throws(AMQPError) in
+            amqp_send_method(state, 0, AMQP_CONNECTION_CLOSE_OK_METHOD, &ok)
+        }
         broken = true
     }
 }

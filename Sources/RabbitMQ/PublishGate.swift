@@ -1,0 +1,63 @@
+import Synchronization
+
+/// Bounds the publishes a publisher holds at once (waiting for a connection or for room in the socket, sent and
+/// awaiting their confirm): a publish beyond the bound waits here for one to finish — it is never dropped. Its
+/// one deadline (the confirm timeout) runs from when `publish` was called, so this wait counts against it.
+final class PublishGate: Sendable {
+    private struct State {
+        var available: Int
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var head = 0
+    }
+
+    private let state: Mutex<State>
+    /// The bound.
+    let limit: Int
+
+    init(limit: Int) {
+        self.limit = max(limit, 1)
+        state = Mutex(State(available: max(limit, 1)))
+    }
+
+    /// Publishes holding a place now (for tests).
+    var inUse: Int { state.withLock { limit - $0.available } }
+
+    /// Takes a place, waiting for one if none is free.
+    func enter() async {
+        let entered = state.withLock { state -> Bool in
+            guard state.available > 0 else { return false }
+            state.available -= 1
+            return true
+        }
+        if entered { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.available > 0 {
+                    state.available -= 1
+                    return true
+                }
+                state.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Gives a place back, to the longest-waiting publish if any.
+    func leave() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.head < state.waiters.count else {
+                state.available += 1
+                return nil
+            }
+            let next = state.waiters[state.head]
+            state.head += 1
+            if state.head == state.waiters.count {
+                state.waiters.removeAll(keepingCapacity: true)
+                state.head = 0
+            }
+            return next
+        }
+        next?.resume()
+    }
+}

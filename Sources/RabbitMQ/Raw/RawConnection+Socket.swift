@@ -1,0 +1,36 @@
+import CRabbitMQ
+import Glibc
+
+// Linux values (netinet/tcp.h), spelled out because the Glibc module does not export them all.
+private let tcpUserTimeoutOption: Int32 = 18  // TCP_USER_TIMEOUT
+private let tcpNotSentLowWaterOption: Int32 = 25  // TCP_NOTSENT_LOWAT
+
+extension RawConnection {
+    /// Socket options set right after the TCP connection is made: `TCP_USER_TIMEOUT` (data unacknowledged by the
+    /// peer's TCP for that long fails the socket), and `TCP_NOTSENT_LOWAT`, the bound on bytes written but not yet
+    /// sent below which the socket counts as writable (see ``canWrite``).
+    func configureSocket(userTimeout: Duration) {
+        let socket = socketDescriptor
+        guard socket >= 0 else { return }
+        var milliseconds = UInt32(clamping: userTimeout.components.seconds * 1000)
+        _ = setsockopt(socket, Int32(IPPROTO_TCP), tcpUserTimeoutOption, &milliseconds, socklen_t(MemoryLayout<UInt32>.size))
+        var sendBuffer: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(socket, SOL_SOCKET, SO_SNDBUF, &sendBuffer, &length) == 0, sendBuffer > 0 {
+            // A quarter of the send buffer: a message written just below the mark still fits behind it.
+            notSentLowWater = max(4096, min(Int(sendBuffer) / 4, 256 * 1024))
+        }
+        var lowWater = UInt32(notSentLowWater)
+        _ = setsockopt(socket, Int32(IPPROTO_TCP), tcpNotSentLowWaterOption, &lowWater, socklen_t(MemoryLayout<UInt32>.size))
+    }
+
+    /// Bytes written to the socket that TCP has not sent yet (the peer's window is closed: it is not reading).
+    var unsentBytes: Int {
+        Int(crmq_unsent_bytes(socketDescriptor))
+    }
+
+    /// Whether a frame can be written without waiting for the broker to read: fewer than `notSentLowWater` bytes
+    /// are waiting to be sent. A publisher keeps its publishes pending (and waits in `poll` for `POLLOUT`, which
+    /// `TCP_NOTSENT_LOWAT` makes mean the same) instead of blocking inside librabbitmq's send.
+    var canWrite: Bool { unsentBytes < notSentLowWater }
+}
