@@ -113,6 +113,7 @@ let package = Package(
             dependencies: [
                 "SMPP",
                 "SMPPNIO",
+                "BridgeCore",
                 "SMSCSimulator",
                 "RabbitMQ",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -6,6 +6,9 @@ struct SMPPBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smpp-bench",
         abstract: "Benchmarks for smpp-bridge; each prints its figures and stops by itself.",
-        subcommands: [CodecBenchmarkCommand.self, SessionBenchmarkCommand.self, AMQPBenchmarkCommand.self]
+        subcommands: [
+            CodecBenchmarkCommand.self, SessionBenchmarkCommand.self, AMQPBenchmarkCommand.self,
+            ContractBenchmarkCommand.self,
+        ]
     )
 }
