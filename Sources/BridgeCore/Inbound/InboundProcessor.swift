@@ -38,6 +38,8 @@ public final class InboundProcessor: Sendable {
         switch message.body {
         case .deliverSM(let pdu): status = await process(InboundShortMessage(pdu))
         case .dataSM(let pdu): status = await process(InboundShortMessage(pdu))
+        case .undecodable(let commandID, let raw, let error):
+            status = await undecodable(commandID: commandID, raw: raw, error: "\(error)")
         }
         if status != .ok { metrics.inboundRefused.increment() }
         message.respond(status: status)
@@ -85,6 +87,18 @@ public final class InboundProcessor: Sendable {
             "request_id": "\(correlation?.requestID ?? "")",
         ])
         return .ok
+    }
+
+    /// A deliver_sm / data_sm that cannot be read is never dropped: its raw PDU goes to the dead-letter exchange
+    /// with the decode error in a header, and the SMSC is answered ESME_ROK only once the broker has it.
+    public func undecodable(commandID: CommandID, raw: [UInt8], error: String) async -> CommandStatus {
+        logger.warning("undecodable inbound PDU dead-lettered", metadata: [
+            "command_id": "\(commandID.name)", "bytes": "\(raw.count)", "error": "\(error)",
+        ])
+        let published = await publish(
+            exchange: settings.deadExchange, routingKey: "", body: raw, correlationID: nil, type: "undecodable_pdu",
+            headers: ["x-smpp-bridge-reason": .string(error), "x-smpp-command-id": .string(commandID.name)])
+        return published ? .ok : .receiverTemporaryAppError
     }
 
     /// Publishes one event with a fresh event id; false when the broker did not confirm it.
