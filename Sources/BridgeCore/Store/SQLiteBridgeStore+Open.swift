@@ -117,9 +117,3 @@ extension SQLiteBridgeStore {
     }
 }
 
-extension Duration {
-    /// The duration in seconds, as GRDB's busy timeout wants it.
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -1,0 +1,154 @@
+import Logging
+import RabbitMQ
+import SMPP
+import SMPPNIO
+import ServiceLifecycle
+
+extension Bridge {
+    /// Runs the loops until the shutdown signal, then stops them in the order of DESIGN §3 (Shutdown).
+    func runParts(
+        _ parts: BridgeParts, shutdownSignal: AsyncStream<Void>, requestShutdown: @escaping @Sendable () -> Void
+    ) async {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: parts.client)]
+        if let http = parts.http { services.append(.init(service: http)) }
+        // Their own group, without signals: the SMPP sessions must outlive the drain of in-flight requests.
+        let inner = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+        let requests = InFlightRequests()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await inner.run()
+                } catch {
+                    // Without sessions (or the HTTP port) the bridge cannot do its work: stop rather than hold
+                    // deliveries forever. Everything in flight is handed back.
+                    self.logger.critical("SMPP or HTTP service failed; stopping", metadata: ["error": "\(error)"])
+                    requestShutdown()
+                }
+            }
+            group.addTask { await self.inboundLoop(parts) }
+            group.addTask { await self.lateOutcomeLoop(parts) }
+            let reader = Task { await self.outboundLoop(parts, requests: requests) }
+            let housekeeping = Task { await self.housekeepingLoop(parts) }
+            for await _ in shutdownSignal {}
+            logger.info("shutdown: no new deliveries; finishing requests in flight", metadata: [
+                "in_flight": "\(requests.count)",
+            ])
+            do { try await parts.consumer.cancel() } catch {
+                logger.warning("basic.cancel failed (deliveries not yet handed out return to the queue at close)",
+                               metadata: ["error": "\(error)"])
+            }
+            reader.cancel()
+            await reader.value
+            let handedBack = await requests.drain(timeout: drainTimeout)
+            if handedBack > 0 {
+                logger.warning("shutdown: requests still in flight after the drain timeout were handed back",
+                               metadata: ["count": "\(handedBack)"])
+            }
+            housekeeping.cancel()
+            await housekeeping.value
+            logger.info("shutdown: unbinding SMPP sessions")
+            await inner.triggerGracefulShutdown()
+            await group.waitForAll()
+        }
+        await parts.consumer.close()
+        await parts.publisher.close()
+        await parts.store.close()
+        status.withLockedValue { $0 = BridgeStatus() }
+    }
+
+    /// Takes deliveries (the broker's prefetch bounds how many are in flight) and starts one request task each.
+    func outboundLoop(_ parts: BridgeParts, requests: InFlightRequests) async {
+        let consumer = parts.consumer
+        for await delivery in consumer.deliveries {
+            guard consumer.isCurrent(delivery) else { continue }  // its connection is gone; the broker redelivers it
+            parts.metrics.requestsInFlight.record(requests.count + 1)
+            requests.start {
+                let settlement = await parts.outbound.process(IncomingRequest(
+                    body: delivery.body, properties: delivery.properties, redelivered: delivery.redelivered,
+                    receivedAt: parts.outbound.now()))
+                await self.settle(delivery, settlement, consumer: consumer)
+            }
+        }
+    }
+
+    func settle(_ delivery: AMQPDelivery, _ settlement: Settlement, consumer: AMQPConsumer) async {
+        do {
+            switch settlement {
+            case .ack:
+                try consumer.ack(delivery)
+            case .requeue:
+                // Not at once: a broker or store that is down would otherwise spin the request around.
+                if !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
+                try consumer.nack(delivery, requeue: true)
+            }
+        } catch {
+            logger.debug("delivery not settled (the broker redelivers it)", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Every deliver_sm / data_sm is handled in its own task; the client bounds how many are unanswered.
+    func inboundLoop(_ parts: BridgeParts) async {
+        await withDiscardingTaskGroup { group in
+            for await message in parts.client.inbound {
+                group.addTask { await parts.inbound.handle(message) }
+            }
+        }
+    }
+
+    /// A submit_sm_resp after its timeout: if the SMSC accepted that send, its message_id is recorded so the
+    /// receipts of that copy match too.
+    func lateOutcomeLoop(_ parts: BridgeParts) async {
+        for await late in parts.client.lateOutcomes {
+            parts.metrics.lateOutcomes.increment()
+            guard late.outcome.commandStatus == .ok, !late.outcome.messageID.isEmpty,
+                  let entry = parts.lateOutcomes.entry(for: late.tag) else { continue }
+            let correlation = ReceiptCorrelation(
+                keys: MessageIDMatching.matchKeys(
+                    for: late.outcome.messageID, format: configuration.outbound.messageIDFormat, side: .submitResponse),
+                messageID: late.outcome.messageID, requestID: entry.requestID, segment: entry.segment,
+                segments: entry.segments, to: entry.to, from: entry.from, metadata: entry.metadata,
+                submittedAt: parts.outbound.now())
+            parts.correlator.segmentAccepted(correlation)
+            do {
+                try await parts.store.addCorrelations([correlation])
+                parts.correlator.committed([correlation])
+            } catch {
+                logger.warning("late message_id not stored", metadata: ["error": "\(error)"])
+            }
+            logger.info("late submit response: the SMSC accepted a send that had timed out", metadata: [
+                "request_id": "\(entry.requestID)", "segment": "\(entry.segment)",
+                "message_id": "\(late.outcome.messageID)",
+            ])
+        }
+    }
+
+    /// Readiness, the long-MO timeout sweep, and the store's TTL purge.
+    func housekeepingLoop(_ parts: BridgeParts) async {
+        var lastPurge = ContinuousClock.now - .seconds(3600)
+        var lastSweep = ContinuousClock.now
+        while !Task.isCancelled {
+            status.withLockedValue {
+                $0.publisherConnected = parts.publisher.isConnected
+                $0.consumerConnected = parts.consumer.isConnected
+                $0.boundSessions = parts.client.boundSessionCount
+            }
+            let now = ContinuousClock.now
+            if now - lastSweep >= .seconds(5) {
+                lastSweep = now
+                await parts.inbound.sweepIncompleteMO()
+            }
+            if now - lastPurge >= .seconds(3600) {
+                lastPurge = now
+                let cutoff = parts.outbound.now().addingTimeInterval(-configuration.store.ttl.seconds)
+                do {
+                    let removed = try await parts.store.purge(olderThan: cutoff)
+                    if removed > 0 { logger.info("store: expired records purged", metadata: ["rows": "\(removed)"]) }
+                } catch {
+                    logger.error("store purge failed", metadata: ["error": "\(error)"])
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+}

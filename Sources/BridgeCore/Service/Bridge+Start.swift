@@ -1,0 +1,148 @@
+import Logging
+import RabbitMQ
+import SMPP
+import SMPPNIO
+
+/// Why the bridge could not start: one line naming what failed.
+public struct BridgeStartError: Error, Sendable, CustomStringConvertible {
+    /// The line.
+    public var description: String
+}
+
+/// Everything `run()` wires together.
+struct BridgeParts: Sendable {
+    let store: any BridgeStore
+    let publisher: AMQPPublisher
+    let consumer: AMQPConsumer
+    let client: SMPPClient
+    let http: BridgeHTTPServer?
+    let outbound: OutboundProcessor
+    let inbound: InboundProcessor
+    let lateOutcomes: LateOutcomeBook
+    let correlator: ReceiptCorrelator
+    let metrics: BridgeMetrics
+    let prefetch: UInt16
+}
+
+extension Bridge {
+    /// The broker topology of DESIGN §1.1 under the configured names.
+    var topology: AMQPTopology {
+        let broker = configuration.broker
+        return AMQPTopology(
+            exchanges: [
+                AMQPExchange(name: broker.resultsExchange, type: .topic),
+                AMQPExchange(name: broker.dlrExchange, type: .topic),
+                AMQPExchange(name: broker.moExchange, type: .topic),
+                AMQPExchange(name: broker.deadExchange, type: .fanout),
+            ],
+            queues: [
+                AMQPQueue(name: broker.queue, type: AMQPQueueType(rawValue: broker.queueType) ?? .classic,
+                          deadLetterExchange: broker.deadExchange),
+                AMQPQueue(name: broker.deadQueue, type: AMQPQueueType(rawValue: broker.queueType) ?? .classic),
+            ],
+            bindings: [AMQPBinding(queue: broker.deadQueue, exchange: broker.deadExchange)],
+            passive: !broker.declare)
+    }
+
+    func start() async throws -> BridgeParts {
+        let configuration = self.configuration
+        if configuration.store.url != nil {
+            throw BridgeStartError(description:
+                "store.url: a shared PostgreSQL store is not available in this version; unset it and use store.path")
+        }
+        do {
+            try configuration.smpp.validate()
+        } catch {
+            throw BridgeStartError(description: "\(error)")
+        }
+        let store: SQLiteBridgeStore
+        do {
+            store = try SQLiteBridgeStore(path: configuration.store.path, logger: logger)
+        } catch {
+            throw BridgeStartError(description: "store.path: \(error)")
+        }
+        status.withLockedValue { $0.storeOpen = true }
+        let publisher = AMQPPublisher(configuration: configuration.amqp, logger: logger)
+        do {
+            try await publisher.connect()
+            try await publisher.declare(topology)
+        } catch {
+            await publisher.close()
+            await store.close()
+            throw BridgeStartError(description: "amqp: \(error)")
+        }
+        let prefetch = configuration.broker.effectivePrefetch(
+            sessions: configuration.smpp.sessions, window: configuration.smpp.window)
+        let consumer = AMQPConsumer(
+            configuration: configuration.amqp, queue: configuration.broker.queue, prefetch: prefetch,
+            topology: topology, logger: logger)
+        let metrics = BridgeMetrics(factory: metricsSetup.factory)
+        let client = SMPPClient(
+            configuration: configuration.smpp, eventLoopGroup: eventLoopGroup, logger: logger,
+            metricsFactory: metricsSetup.factory)
+        let correlator = ReceiptCorrelator(hold: configuration.outbound.receiptHold)
+        let lateOutcomes = LateOutcomeBook()
+        let outbound = OutboundProcessor(
+            settings: outboundSettings, store: store, publisher: publisher, submitter: client, correlator: correlator,
+            lateOutcomes: lateOutcomes, metrics: metrics, logger: logger)
+        let inbound = InboundProcessor(
+            settings: inboundSettings, store: store, publisher: publisher, correlator: correlator, metrics: metrics,
+            logger: logger)
+        var http: BridgeHTTPServer?
+        if configuration.http.port > 0 {
+            http = BridgeHTTPServer(
+                host: configuration.http.host, port: configuration.http.port, registry: metricsSetup.registry,
+                readiness: { [weak self] in self?.readiness() ?? [] }, eventLoopGroup: eventLoopGroup, logger: logger)
+        }
+        do {
+            try await consumer.connect()
+        } catch {
+            await consumer.close()
+            await publisher.close()
+            await store.close()
+            throw BridgeStartError(description: "amqp.queue \(configuration.broker.queue): \(error)")
+        }
+        status.withLockedValue {
+            $0.consuming = true
+            $0.publisherConnected = publisher.isConnected
+            $0.consumerConnected = consumer.isConnected
+        }
+        return BridgeParts(
+            store: store, publisher: publisher, consumer: consumer, client: client, http: http, outbound: outbound,
+            inbound: inbound, lateOutcomes: lateOutcomes, correlator: correlator, metrics: metrics, prefetch: prefetch)
+    }
+
+    var outboundSettings: OutboundPipelineSettings {
+        let outbound = configuration.outbound
+        return OutboundPipelineSettings(
+            sourceAddress: outbound.sourceAddress,
+            addressPlan: AddressPlan(
+                sourceTON: outbound.sourceTON, sourceNPI: outbound.sourceNPI,
+                destinationTON: outbound.destinationTON, destinationNPI: outbound.destinationNPI),
+            registeredDelivery: outbound.registeredDelivery, defaultAlphabet: outbound.defaultAlphabet,
+            concat: outbound.concat, messageIDFormat: outbound.messageIDFormat,
+            retry: RetryPolicy(
+                maxAttempts: outbound.maxAttempts, initialDelay: outbound.retryInitialDelay.seconds,
+                maxDelay: outbound.retryMaxDelay.seconds, maxAge: outbound.retryMaxAge.seconds,
+                resubmitUnknown: outbound.onTimeout == .resubmit),
+            serviceType: outbound.serviceType, resultsExchange: configuration.broker.resultsExchange,
+            deadExchange: configuration.broker.deadExchange)
+    }
+
+    var inboundSettings: InboundPipelineSettings {
+        InboundPipelineSettings(
+            messageIDFormat: configuration.outbound.messageIDFormat,
+            defaultAlphabet: configuration.outbound.defaultAlphabet,
+            dlrExchange: configuration.broker.dlrExchange, moExchange: configuration.broker.moExchange,
+            deadExchange: configuration.broker.deadExchange,
+            moReassemblyTimeout: configuration.outbound.moReassemblyTimeout.seconds)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

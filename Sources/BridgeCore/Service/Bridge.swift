@@ -1,0 +1,87 @@
+public import Logging
+public import NIOCore
+import NIOConcurrencyHelpers
+import RabbitMQ
+import SMPP
+import SMPPNIO
+public import ServiceLifecycle
+
+/// The service `smpp-bridge run` runs (DESIGN §2): the store, the broker connections, the SMPP sessions and the
+/// HTTP endpoint, joined by the outbound and inbound pipelines.
+///
+/// Graceful shutdown follows DESIGN §3: stop taking deliveries, let requests in flight finish (bounded by
+/// ``drainTimeout``; what is left is handed back to the queue), then shut the SMPP sessions down (held inbound
+/// messages answered, unbind), wait for the last confirms, close the store. A second signal cancels everything.
+public final class Bridge: Service, Sendable {
+    /// The configuration it runs with.
+    public let configuration: BridgeConfiguration
+    let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
+    let metricsSetup: BridgeMetricsSetup
+    /// How long in-flight requests may take to finish at shutdown before they are handed back.
+    public let drainTimeout: Duration
+    let status = NIOLockedValueBox(BridgeStatus())
+
+    /// Creates the service; nothing connects until `run()`.
+    public init(
+        configuration: BridgeConfiguration, eventLoopGroup: any EventLoopGroup, metricsSetup: BridgeMetricsSetup,
+        logger: Logger, drainTimeout: Duration = .seconds(20)
+    ) {
+        self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
+        self.metricsSetup = metricsSetup
+        self.logger = logger
+        self.drainTimeout = drainTimeout
+    }
+
+    /// What `/readyz` reports: broker connected and consuming, at least one session bound, store open.
+    public func readiness() -> [ReadinessCheck] {
+        status.withLockedValue { $0.checks() }
+    }
+
+    /// Runs until graceful shutdown or cancellation. Throws when the store cannot be opened, the broker cannot be
+    /// reached at start, or its topology cannot be declared (each a one-line reason).
+    public func run() async throws {
+        let parts = try await start()
+        logger.info("bridge running", metadata: [
+            "queue": "\(configuration.broker.queue)", "sessions": "\(configuration.smpp.sessions)",
+            "window": "\(configuration.smpp.window)", "prefetch": "\(parts.prefetch)",
+            "store": "\(configuration.store.path)",
+        ])
+        let shutdown = AsyncStream.makeStream(of: Void.self)
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await self.runParts(parts, shutdownSignal: shutdown.stream, requestShutdown: {
+                    shutdown.continuation.yield()
+                    shutdown.continuation.finish()
+                })
+            } onGracefulShutdown: {
+                shutdown.continuation.yield()
+                shutdown.continuation.finish()
+            }
+        } onCancel: {
+            shutdown.continuation.finish()
+        }
+        logger.info("bridge stopped")
+    }
+}
+
+/// Readiness facts, updated by the loops.
+struct BridgeStatus: Sendable {
+    var publisherConnected = false
+    var consumerConnected = false
+    var consuming = false
+    var boundSessions = 0
+    var storeOpen = false
+
+    func checks() -> [ReadinessCheck] {
+        [
+            ReadinessCheck(name: "store", ok: storeOpen, detail: storeOpen ? "open" : "closed"),
+            ReadinessCheck(name: "broker_publisher", ok: publisherConnected,
+                           detail: publisherConnected ? "connected" : "not connected"),
+            ReadinessCheck(name: "broker_consumer", ok: consumerConnected && consuming,
+                           detail: consuming ? (consumerConnected ? "consuming" : "reconnecting") : "not consuming"),
+            ReadinessCheck(name: "smpp_sessions", ok: boundSessions > 0, detail: "\(boundSessions) bound"),
+        ]
+    }
+}

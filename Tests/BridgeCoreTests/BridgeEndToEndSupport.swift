@@ -1,0 +1,171 @@
+import BridgeCore
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+import RabbitMQ
+import SMPP
+import SMPPNIO
+import SMSCSimulator
+import ServiceLifecycle
+import Testing
+
+/// The private RabbitMQ that deploy/test.sh starts; without it the end-to-end tests are skipped, visibly.
+enum E2EBroker {
+    static let url = ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_AMQP_URL"]
+    static let available = url != nil
+    static let skipReason: Comment = "needs the private RabbitMQ: run deploy/test.sh (sets SMPP_BRIDGE_TEST_AMQP_URL)"
+
+    static func certificate(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Certificates").appendingPathComponent(name).path
+    }
+}
+
+/// A bridge running against the TLS simulator and the real broker, with its own queue and exchange names, plus a
+/// subscriber queue bound to the results, dlr and mo exchanges.
+/// One event a subscriber received.
+struct Event: @unchecked Sendable {
+    var type: String
+    var json: [String: Any]
+    var requestID: String? { json["request_id"] as? String }
+}
+
+struct BridgeHarness {
+    let simulator: SMSCSimulator
+    let bridge: Bridge
+    let group: ServiceGroup
+    let running: Task<Void, any Error>
+    let producer: AMQPPublisher
+    let events: AMQPConsumer
+    let configuration: BridgeConfiguration
+    let storeDirectory: URL
+
+    static func start(
+        simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
+        bridge configureBridge: (inout BridgeConfiguration) -> Void = { _ in }
+    ) async throws -> BridgeHarness {
+        var simulatorConfiguration = SMSCSimulatorConfiguration(
+            accounts: [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: 8)])
+        simulatorConfiguration.plainListen = nil
+        simulatorConfiguration.tlsListen = ListenAddress(host: "127.0.0.1", port: 0)
+        simulatorConfiguration.tlsCertificatePath = E2EBroker.certificate("server.pem")
+        simulatorConfiguration.tlsPrivateKeyPath = E2EBroker.certificate("server.key")
+        simulatorConfiguration.dlrDelayMilliseconds = 20
+        simulatorConfiguration.dlrFinalDelayMilliseconds = 20
+        simulatorConfiguration.seed = 11
+        configureSimulator(&simulatorConfiguration)
+        var quiet = Logger(label: "e2e")
+        quiet.logLevel = ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_LOG"] != nil ? .debug : .error
+        let simulator = SMSCSimulator(
+            configuration: simulatorConfiguration, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
+        let addresses = try await simulator.start()
+        let port = try #require(addresses.tls?.port)
+
+        var smpp = SMPPClientConfiguration(host: "127.0.0.1", port: port, systemID: "e2e", password: "e2e-pass")
+        smpp.tls.caFile = E2EBroker.certificate("ca.pem")
+        smpp.sessions = 2
+        smpp.window = 20
+        smpp.reconnectInitialDelay = .milliseconds(50)
+        smpp.reconnectMaxDelay = .milliseconds(300)
+        var amqp = try AMQPConfiguration(url: try #require(E2EBroker.url))
+        amqp.reconnectInitialDelay = .milliseconds(100)
+        amqp.reconnectMaxDelay = .seconds(1)
+        let unique = "e2e-\(UUID().uuidString.prefix(8))"
+        let storeDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(unique)
+        try FileManager.default.createDirectory(at: storeDirectory, withIntermediateDirectories: true)
+        var configuration = BridgeConfiguration(smpp: smpp, amqp: amqp)
+        configuration.broker.queue = "\(unique).outbound"
+        configuration.broker.resultsExchange = "\(unique).results"
+        configuration.broker.dlrExchange = "\(unique).dlr"
+        configuration.broker.moExchange = "\(unique).mo"
+        configuration.broker.deadExchange = "\(unique).dead"
+        configuration.broker.deadQueue = "\(unique).dead"
+        configuration.outbound.sourceAddress = "ACME"
+        configuration.outbound.receiptHold = .seconds(2)
+        configuration.store.path = storeDirectory.appendingPathComponent("bridge.sqlite").path
+        configuration.http.port = 0
+        configureBridge(&configuration)
+
+        let bridge = Bridge(
+            configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            metricsSetup: BridgeMetricsSetup(), logger: quiet, drainTimeout: .seconds(10))
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: bridge)], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet))
+        let running = Task { try await group.run() }
+
+        let producer = AMQPPublisher(configuration: amqp, logger: quiet)
+        try await producer.connect()
+        let subscriber = "\(unique).subscriber"
+        // The bridge declares its exchanges at start; wait for them (passive declare) before binding to them.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            do {
+                try await producer.declare(AMQPTopology(
+                    exchanges: [AMQPExchange(name: configuration.broker.resultsExchange)], passive: true))
+                break
+            } catch {
+                if ContinuousClock.now > deadline { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let topology = AMQPTopology(
+            queues: [AMQPQueue(name: subscriber, durable: false, autoDelete: true)],
+            bindings: [
+                AMQPBinding(queue: subscriber, exchange: configuration.broker.resultsExchange, routingKey: "#"),
+                AMQPBinding(queue: subscriber, exchange: configuration.broker.dlrExchange, routingKey: "#"),
+                AMQPBinding(queue: subscriber, exchange: configuration.broker.moExchange, routingKey: "#"),
+            ])
+        try await producer.declare(topology)
+        let events = AMQPConsumer(configuration: amqp, queue: subscriber, prefetch: 2000, logger: quiet)
+        try await events.connect()
+        return BridgeHarness(
+            simulator: simulator, bridge: bridge, group: group, running: running, producer: producer, events: events,
+            configuration: configuration, storeDirectory: storeDirectory)
+    }
+
+    /// Publishes one request body to the bridge's queue.
+    func send(_ json: String, messageID: String? = nil) async throws {
+        try await producer.publish(
+            Array(json.utf8), routingKey: configuration.broker.queue,
+            properties: AMQPProperties(contentType: "application/json", messageID: messageID))
+    }
+
+    /// Collects events (type and JSON) until `done` says so or the timeout passes.
+    func collect(timeout: Duration, until done: @escaping ([Event]) -> Bool) async throws -> [Event] {
+        let box = NIOLockedValueBox<[Event]>([])
+        let consumer = events
+        let reader = Task {
+            for await delivery in consumer.deliveries {
+                try? consumer.ack(delivery)
+                guard let json = try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any]
+                else { continue }
+                let event = Event(type: delivery.properties.type ?? "", json: json)
+                box.withLockedValue { $0.append(event) }
+            }
+        }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, !done(box.withLockedValue { $0 }) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        reader.cancel()
+        await reader.value
+        return box.withLockedValue { $0 }
+    }
+
+    /// Graceful shutdown of the bridge, then everything else.
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await events.close()
+        _ = try? await producer.deleteQueue(configuration.broker.queue)
+        _ = try? await producer.deleteQueue(configuration.broker.deadQueue)
+        for exchange in [configuration.broker.resultsExchange, configuration.broker.dlrExchange,
+                         configuration.broker.moExchange, configuration.broker.deadExchange] {
+            try? await producer.deleteExchange(exchange)
+        }
+        await producer.close()
+        await simulator.stop()
+        try? FileManager.default.removeItem(at: storeDirectory)
+    }
+}
