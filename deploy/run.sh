@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# The README's run command: installs what is needed, builds in release mode, and runs the local stack on
-# 127.0.0.1 until Ctrl-C: a private RabbitMQ (deploy/rabbitmq.sh, AMQP on 35672) and the bundled SMSC simulator
-# over TLS (smsc-sim on 2776, account demo/demo1234, TEST-ONLY certificates from Tests/Certificates).
-#
-# The SMPP <-> RabbitMQ service (`smpp-bridge run`, DESIGN §1.5) is not built yet; until it is, this stack is what
-# the client library, the benchmarks and the operator tools run against (see the lines printed at start).
+# The README's run command: installs what is needed, builds in release mode, and runs the product on its embedded
+# default on 127.0.0.1 until Ctrl-C: a private RabbitMQ (deploy/rabbitmq.sh, AMQP on 35672), the bundled SMSC
+# simulator over TLS (smsc-sim on 2776, account demo/demo1234, TEST-ONLY certificates from Tests/Certificates), and
+# the bridge (`smpp-bridge run`) against both, configured by environment variables (DESIGN §1.4), its store in
+# deploy/.state/bridge.sqlite, /metrics on http://127.0.0.1:8080. To go live, only the SMPP_* settings change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +14,10 @@ swift build -c release --product smpp-bridge
 bin="$(swift build -c release --show-bin-path)"
 
 sim_port="${SMPP_BRIDGE_DEMO_SMSC_PORT:-2776}"
+http_port="${SMPP_BRIDGE_DEMO_HTTP_PORT:-8080}"
 cleanup() {
-  [ -n "${sim_pid:-}" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  if [ -n "${bridge_pid:-}" ]; then kill -TERM "$bridge_pid" 2>/dev/null && wait "$bridge_pid" 2>/dev/null; fi
+  if [ -n "${sim_pid:-}" ]; then kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null; fi
   deploy/rabbitmq.sh stop || true
 }
 trap cleanup EXIT
@@ -31,12 +32,20 @@ eval "$(deploy/rabbitmq.sh env)"
   --mo-rate 0.2 --stats-interval 60 &
 sim_pid=$!
 
+# The bridge, configured the way a deployment is: environment variables (a key smpp.tls.ca_file is SMPP_TLS_CA_FILE).
+export SMPP_HOST=127.0.0.1 SMPP_PORT="$sim_port" SMPP_SYSTEM_ID=demo SMPP_PASSWORD=demo1234
+export SMPP_TLS_CA_FILE="$PWD/Tests/Certificates/ca.pem" SMPP_SOURCE_ADDR=ACME SMPP_SESSIONS=2 SMPP_WINDOW=50
+export AMQP_URL="$SMPP_BRIDGE_TEST_AMQP_URL" STORE_PATH="$PWD/deploy/.state/bridge.sqlite" HTTP_PORT="$http_port"
+"$bin/smpp-bridge" run &
+bridge_pid=$!
+
 cat <<INFO
-run.sh: RabbitMQ   ${SMPP_BRIDGE_TEST_AMQP_URL:-amqp://127.0.0.1:35672}
+run.sh: RabbitMQ   $SMPP_BRIDGE_TEST_AMQP_URL
 run.sh: SMSC (TLS) 127.0.0.1:$sim_port  system_id=demo password=demo1234  CA Tests/Certificates/ca.pem
-run.sh: try        $bin/smpp-bench session --host 127.0.0.1 --port $sim_port --tls \\
-                     --ca-file Tests/Certificates/ca.pem --system-id demo --password demo1234 --count 5000
-run.sh:            $bin/smpp-bridge text split --text 'Hola {mundo} €'
-run.sh: Ctrl-C stops everything.
+run.sh: bridge     pid $bridge_pid; logs on this terminal; http://127.0.0.1:$http_port/metrics /healthz /readyz
+run.sh: try        AMQP_URL=$SMPP_BRIDGE_TEST_AMQP_URL $bin/smpp-bridge send --to +573001234567 --text 'Hola {mundo} €' --wait
+run.sh:            AMQP_URL=$SMPP_BRIDGE_TEST_AMQP_URL $bin/smpp-bridge tail dlr
+run.sh:            $bin/smpp-bridge check-config   (with the SMPP_*/AMQP_URL variables above)
+run.sh: Ctrl-C stops everything (the bridge first, gracefully).
 INFO
-wait "$sim_pid"
+wait "$bridge_pid"
