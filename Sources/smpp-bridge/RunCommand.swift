@@ -37,7 +37,8 @@ struct RunCommand: AsyncParsableCommand {
             metricsSetup: metrics, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: bridge)], gracefulShutdownSignals: [.sigterm, .sigint],
-            cancellationSignals: [], logger: logger))
+            // A second signal during the graceful shutdown cancels: requests in flight are handed back at once.
+            cancellationSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as BridgeStartError {

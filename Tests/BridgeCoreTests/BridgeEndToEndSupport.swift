@@ -31,11 +31,11 @@ struct Event: @unchecked Sendable {
     var requestID: String? { json["request_id"] as? String }
 }
 
-struct BridgeHarness {
+final class BridgeHarness: @unchecked Sendable {
     let simulator: SMSCSimulator
-    let bridge: Bridge
-    let group: ServiceGroup
-    let running: Task<Void, any Error>
+    private(set) var bridge: Bridge
+    private(set) var group: ServiceGroup
+    private(set) var running: Task<Void, any Error>
     let producer: AMQPPublisher
     let events: AMQPConsumer
     let configuration: BridgeConfiguration
@@ -122,6 +122,33 @@ struct BridgeHarness {
         return BridgeHarness(
             simulator: simulator, bridge: bridge, group: group, running: running, producer: producer, events: events,
             configuration: configuration, storeDirectory: storeDirectory)
+    }
+
+    init(simulator: SMSCSimulator, bridge: Bridge, group: ServiceGroup, running: Task<Void, any Error>,
+         producer: AMQPPublisher, events: AMQPConsumer, configuration: BridgeConfiguration, storeDirectory: URL) {
+        self.simulator = simulator
+        self.bridge = bridge
+        self.group = group
+        self.running = running
+        self.producer = producer
+        self.events = events
+        self.configuration = configuration
+        self.storeDirectory = storeDirectory
+    }
+
+    /// Stops the bridge gracefully and starts a new one on the same store, queue and exchanges (a restart).
+    func restartBridge() async throws {
+        await group.triggerGracefulShutdown()
+        try await running.value
+        var quiet = Logger(label: "e2e")
+        quiet.logLevel = .error
+        bridge = Bridge(
+            configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            metricsSetup: BridgeMetricsSetup(), logger: quiet, drainTimeout: .seconds(10))
+        group = ServiceGroup(configuration: .init(
+            services: [.init(service: bridge)], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet))
+        let group = self.group
+        running = Task { try await group.run() }
     }
 
     /// Publishes one request body to the bridge's queue.

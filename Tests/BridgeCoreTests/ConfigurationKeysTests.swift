@@ -142,7 +142,7 @@ struct KeyCase: CustomTestStringConvertible, Sendable {
         KeyCase(key: "smpp.service_type", value: "CMT", other: "WAP"),
         KeyCase(key: "smpp.receipt_hold", value: "3", other: "0"),
         KeyCase(key: "smpp.mo_reassembly_timeout", value: "300", other: "60"),
-        KeyCase(key: "amqp.heartbeat", value: "15", other: "0"),
+        KeyCase(key: "amqp.heartbeat", value: "15", other: "45"),
         KeyCase(key: "amqp.connection_name", value: "bridge-1", other: "bridge-2"),
         KeyCase(key: "amqp.tls.ca_file", value: "/etc/amqp/ca.pem", other: "/ca2.pem", companions: amqps),
         KeyCase(key: "amqp.tls.cert_file", value: "/etc/amqp/c.pem", other: "/c2.pem", companions: amqps),

@@ -14,7 +14,7 @@ struct InboundFixture {
         correlator = ReceiptCorrelator(hold: hold)
         processor = InboundProcessor(
             settings: settings, store: store, publisher: publisher, correlator: correlator, metrics: BridgeMetrics(),
-            logger: Logger(label: "test"))
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     static func receipt(_ id: String, stat: String = "DELIVRD", tlvs: [TLV] = []) -> InboundShortMessage {

@@ -47,7 +47,7 @@ struct PipelineFixture {
         processor = OutboundProcessor(
             settings: settings, store: store, publisher: publisher, submitter: submitter,
             correlator: ReceiptCorrelator(hold: .milliseconds(10)), lateOutcomes: LateOutcomeBook(),
-            metrics: BridgeMetrics(), logger: Logger(label: "test"))
+            metrics: BridgeMetrics(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     func request(_ json: String, messageID: String? = nil, expiration: String? = nil) -> IncomingRequest {

@@ -70,6 +70,14 @@ import Testing
         #expect(outcome.segments.map(\.commandStatus) == [0, 0x58, 11])
     }
 
+    @Test func aTransientAnswerAfterAnotherSegmentFailedIsNotRetried() {
+        var machine = OutboundRequestMachine(segmentCount: 2, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        #expect(machine.answerReceived(index: 1, .response(status: .invalidDestinationAddress, messageID: ""), now: t0).isEmpty)
+        let outcome = try! #require(finished(machine.answerReceived(index: 0, .response(status: .throttled, messageID: ""), now: t0)))
+        #expect(outcome.status == .failed && outcome.failure?.commandStatus == 11)
+    }
+
     @Test func unknownOutcomeIsResubmittedAndFlaggedUnderResubmit() {
         var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
         _ = machine.start()

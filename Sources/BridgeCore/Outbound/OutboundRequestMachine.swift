@@ -135,6 +135,11 @@ public struct OutboundRequestMachine: Sendable {
     }
 
     private mutating func retryOrFail(_ index: Int, now: Date, failure: Segment.State) -> [Action] {
+        // Another segment already failed for good: the request is failed whatever this one would get.
+        if segments.contains(where: { if case .failed = $0.state { true } else { false } }) {
+            segments[index].state = .skipped
+            return []
+        }
         if stopping == nil,
            let at = policy.nextAttemptTime(afterAttempts: segments[index].attempts, receivedAt: receivedAt, now: now) {
             segments[index].state = .waitingRetry

@@ -1,0 +1,80 @@
+import BridgeCore
+import Foundation
+import SMPP
+import SMSCSimulator
+import Testing
+
+@Suite(.serialized, .enabled(if: E2EBroker.available, E2EBroker.skipReason))
+struct BridgeFaultTests {
+    /// Throttling, full queues, lost responses and dropped connections at the SMSC: every request still ends with
+    /// exactly one result, and a message reaches the simulator twice only where its result says possible_duplicate.
+    @Test(arguments: [true, false])
+    func everyRequestEndsOnceAndDuplicatesAreFlagged(resubmit: Bool) async throws {
+        let harness = try await BridgeHarness.start(simulator: { simulator in
+            simulator.faults.throttleRate = 0.15
+            simulator.faults.queueFullRate = 0.05
+            simulator.faults.noResponseRate = 0.03
+            simulator.faults.dropRate = 0.005
+        }, bridge: { bridge in
+            bridge.smpp.responseTimeout = .seconds(1)
+            bridge.smpp.inboundTimeout = .milliseconds(800)
+            bridge.outbound.maxAttempts = 8
+            bridge.outbound.retryInitialDelay = .milliseconds(20)
+            bridge.outbound.retryMaxDelay = .milliseconds(200)
+            bridge.outbound.onTimeout = resubmit ? .resubmit : .report
+            bridge.outbound.registeredDelivery = false
+        })
+        let count = 300
+        for index in 0..<count {
+            try await harness.send(#"{"id":"f-\#(index)","to":"+5731\#(index)","text":"fault \#(index)"}"#)
+        }
+        let events = try await harness.collect(timeout: .seconds(150)) { events in
+            Set(events.filter { $0.type == "submit_result" }.compactMap(\.requestID)).count >= count
+        }
+        let results = events.filter { $0.type == "submit_result" }
+        let byID = Dictionary(grouping: results, by: { $0.requestID ?? "" })
+        #expect(byID.count == count)
+        #expect(byID.values.allSatisfy { $0.count == 1 })
+        let records = harness.simulator.records()
+        for (id, copies) in byID {
+            let result = try #require(copies.first)
+            let status = result.json["status"] as? String
+            let index = Int(id.dropFirst(2))!
+            let atSimulator = records.filter { $0.destinationAddress == "5731\(index)" }.count
+            if resubmit {
+                #expect(status == "accepted" || status == "failed", "\(id): \(result.json)")
+            } else {
+                #expect(["accepted", "failed", "unknown"].contains(status), "\(id): \(result.json)")
+            }
+            if atSimulator > 1 {
+                #expect(result.json["possible_duplicate"] as? Bool == true, "\(id) reached the SMSC \(atSimulator) times")
+            }
+            if status == "accepted" { #expect(atSimulator >= 1) }
+        }
+        try await harness.stop()
+    }
+
+    /// A restart on the same store: requests delivered again are answered from the store, byte for byte, with the
+    /// same event ids, and nothing is submitted twice.
+    @Test func aRestartedBridgeRepublishesStoredResultsWithoutSubmittingAgain() async throws {
+        let harness = try await BridgeHarness.start(bridge: { $0.outbound.registeredDelivery = false })
+        let count = 50
+        for index in 0..<count {
+            try await harness.send(#"{"id":"r-\#(index)","to":"+5732\#(index)","text":"restart \#(index)"}"#)
+        }
+        let first = try await harness.collect(timeout: .seconds(60)) { $0.count >= count }
+        #expect(first.count == count)
+        try await harness.restartBridge()
+        for index in 0..<count {
+            try await harness.send(#"{"id":"r-\#(index)","to":"+5732\#(index)","text":"restart \#(index)"}"#)
+        }
+        let second = try await harness.collect(timeout: .seconds(60)) { $0.count >= count }
+        #expect(second.count == count)
+        let before = Dictionary(uniqueKeysWithValues: first.map { ($0.requestID ?? "", $0.json as NSDictionary) })
+        for event in second {
+            #expect(before[event.requestID ?? ""] == event.json as NSDictionary)
+        }
+        #expect(harness.simulator.records().count == count)
+        try await harness.stop()
+    }
+}
