@@ -199,10 +199,14 @@ struct PipelineFixture {
         #expect((json["segments"] as? [[String: Any]])?.count == expected)
         #expect((json["message_ids"] as? [String])?.count == expected)
         #expect(submitter.sent.withLockedValue { $0.count } == expected)
-        for index in 1...expected {
-            let correlation = try await fixture.store.correlation(keys: ["\(index)"])
-            #expect(correlation?.segment == index && correlation?.segments == expected)
+        // Segments go out concurrently, so ids 1…n map to the segments in any order; each segment once.
+        var segments: [Int] = []
+        for id in 1...expected {
+            let correlation = try await fixture.store.correlation(keys: ["\(id)"])
+            #expect(correlation?.segments == expected && correlation?.requestID == "long-\(concat)")
+            if let segment = correlation?.segment { segments.append(segment) }
         }
+        #expect(segments.sorted() == Array(1...expected))
     }
 
     @Test func aLongMessageWithOneRefusedSegmentFailsWithEachSegmentsStatus() async throws {

@@ -42,9 +42,7 @@ extension OutboundProcessor {
         }
         var event = base
         event.status = SubmitResultEvent.Status(rawValue: outcome.status.rawValue) ?? .failed
-        event.segments = outcome.segments.map {
-            .init(index: $0.index, messageID: $0.messageID, commandStatus: $0.commandStatus, attempts: $0.attempts)
-        }
+        event.segments = outcome.segments
         event.attempts = outcome.attempts
         event.possibleDuplicate = outcome.possibleDuplicate
         event.error = outcome.failure.map {

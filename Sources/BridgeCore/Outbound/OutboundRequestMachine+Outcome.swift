@@ -7,26 +7,6 @@ public struct RequestOutcome: Sendable, Hashable {
         case accepted, failed, expired, unknown
     }
 
-    /// One segment in the result.
-    public struct SegmentReport: Sendable, Hashable {
-        /// 1-based index.
-        public var index: Int
-        /// The SMSC's message_id when accepted.
-        public var messageID: String?
-        /// The last command_status the SMSC gave (nil when it never answered).
-        public var commandStatus: UInt32?
-        /// Sends of this segment.
-        public var attempts: Int
-
-        /// Creates a report.
-        public init(index: Int, messageID: String?, commandStatus: UInt32?, attempts: Int) {
-            self.index = index
-            self.messageID = messageID
-            self.commandStatus = commandStatus
-            self.attempts = attempts
-        }
-    }
-
     /// Why a request did not end `accepted`.
     public struct Failure: Sendable, Hashable {
         /// The SMPP status name (e.g. `ESME_RINVDSTADR`) or a bridge code (`EXPIRED`, `OUTCOME_UNKNOWN`).
@@ -39,8 +19,8 @@ public struct RequestOutcome: Sendable, Hashable {
 
     /// The status.
     public var status: Status
-    /// Every segment, in order.
-    public var segments: [SegmentReport]
+    /// Every segment, in order (as the result event lists them).
+    public var segments: [SubmitResultEvent.Segment]
     /// The most sends any segment needed.
     public var attempts: Int
     /// True when the SMSC may hold more than one copy of some segment.
@@ -63,7 +43,7 @@ extension OutboundRequestMachine {
         let reports = segments.enumerated().map { offset, segment in
             var messageID: String?
             if case .accepted(let id) = segment.state { messageID = id }
-            return RequestOutcome.SegmentReport(
+            return SubmitResultEvent.Segment(
                 index: offset + 1, messageID: messageID, commandStatus: segment.lastStatus?.rawValue,
                 attempts: segment.attempts)
         }
