@@ -12,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the bridge: consume send requests, submit them over SMPP, publish results, receipts and MO.",
         discussion: """
             Configuration as for check-config. SIGTERM or SIGINT stops it gracefully (no new deliveries, requests \
-            in flight finished or handed back, sessions unbound, confirms awaited); a second signal stops at once. \
+            in flight finished or handed back, sessions unbound, confirms awaited); after 60 s it is cancelled. \
             Exits non-zero with a one-line reason when the configuration is bad or the store or broker cannot be \
             used at start.
             """
@@ -35,10 +35,13 @@ struct RunCommand: AsyncParsableCommand {
         let bridge = Bridge(
             configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             metricsSetup: metrics, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: bridge)], gracefulShutdownSignals: [.sigterm, .sigint],
-            // A second signal during the graceful shutdown cancels: requests in flight are handed back at once.
-            cancellationSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: bridge)], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
+            logger: logger)
+        // ServiceGroup refuses a signal in both lists, so a second signal cannot escalate; instead a graceful
+        // shutdown that takes longer than this is cancelled (requests still in flight are handed back at once).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(60)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch let error as BridgeStartError {

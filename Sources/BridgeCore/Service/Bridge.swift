@@ -11,7 +11,7 @@ public import ServiceLifecycle
 ///
 /// Graceful shutdown follows DESIGN §3: stop taking deliveries, let requests in flight finish (bounded by
 /// ``drainTimeout``; what is left is handed back to the queue), then shut the SMPP sessions down (held inbound
-/// messages answered, unbind), wait for the last confirms, close the store. A second signal cancels everything.
+/// messages answered, unbind), wait for the last confirms, close the store. Cancellation hands everything back.
 public final class Bridge: Service, Sendable {
     /// The configuration it runs with.
     public let configuration: BridgeConfiguration
