@@ -54,7 +54,9 @@ import Testing
     @Test func querySMReportsTheCurrentState() async throws {
         try await withSimulator({
             $0.dlrOutcomes = try! OutcomeMix(parsing: "REJECTD=1")
-            $0.dlrDelayMilliseconds = 500
+            // Long enough that the first query_sm lands before the receipt even on a starved machine (500 ms was
+            // overtaken once while the whole suite ran on 2 cores); nextPDU waits up to 10 s for the receipt.
+            $0.dlrDelayMilliseconds = 4_000
         }) { simulator, address in
             let client = try await TestSMPPClient.connect(to: address, tls: false)
             _ = try await client.bind()
