@@ -1,5 +1,7 @@
 import struct Foundation.Date
 import Logging
+import Metrics
+import NIOConcurrencyHelpers
 import NIOCore
 import RabbitMQ
 import SMPP
@@ -17,16 +19,19 @@ extension OutboundProcessor {
         let submission = OutboundSubmission(pdus: built.pdus, tags: tags, expiresAt: expiry, now: now)
         let count = built.pdus.count
         let started = ContinuousClock.now
+        // Built once, when the segment is accepted: the correlator uses it at once, the store at completion.
+        let accepted = NIOLockedValueBox<[ReceiptCorrelation]>([])
         let action = await submission.run(&machine, submitter: submitter) { [self] index, answer in
             switch answer {
             case .response(let status, let messageID):
-                metrics.segment(status: status.name)
+                metrics.segment(status: status)
                 if status == .ok {
-                    correlator.segmentAccepted(correlation(
-                        send, from: built.from, segment: index + 1, of: count, messageID: messageID))
+                    let correlation = correlation(send, from: built.from, segment: index + 1, of: count, messageID: messageID)
+                    accepted.withLockedValue { $0.append(correlation) }
+                    correlator.segmentAccepted(correlation)
                 }
             case .unknown:
-                metrics.segment(status: "unknown")
+                metrics.segmentUnknown.increment()
                 lateOutcomes.remember(tags[index], .init(
                     requestID: send.id, segment: index + 1, segments: count, to: send.to, from: built.from,
                     metadata: send.metadata, registeredAt: now()))
@@ -34,7 +39,7 @@ extension OutboundProcessor {
                 break
             }
         }
-        metrics.submitLatency.recordNanoseconds((ContinuousClock.now - started).nanosecondsClamped)
+        metrics.submitLatency.record(duration: ContinuousClock.now - started)
         guard case .finish(let outcome) = action else {
             metrics.request("requeued")
             logger.info("request handed back to the queue (shutdown)", metadata: ["request_id": "\(send.id)"])
@@ -49,10 +54,7 @@ extension OutboundProcessor {
             .init(code: $0.code, commandStatus: $0.commandStatus, message: $0.message)
         }
         event.completedAt = now()
-        let correlations = outcome.segments.compactMap { report -> ReceiptCorrelation? in
-            guard let messageID = report.messageID else { return nil }
-            return correlation(send, from: built.from, segment: report.index, of: count, messageID: messageID)
-        }
+        let correlations = accepted.withLockedValue { $0 }.sorted { $0.segment < $1.segment }
         return await complete(event, correlations: correlations, request: request)
     }
 
@@ -69,7 +71,7 @@ extension OutboundProcessor {
             eventID: EventID.make(), status: event.status.rawValue, routingKey: event.routingKey,
             body: event.jsonBytes(), completedAt: event.completedAt)
         do {
-            try await timed("complete") { () async throws(BridgeStoreError) in
+            try await timed(.complete) { () async throws(BridgeStoreError) in
                 try await self.store.complete(RequestCompletion(
                     requestID: event.requestID, result: stored, correlations: correlations))
             }
@@ -126,6 +128,9 @@ extension OutboundProcessor {
     }
 
     func log(_ event: SubmitResultEvent) {
+        // Accepted results are the bulk and go to debug: build nothing for them unless debug is on.
+        let level: Logger.Level = event.status == .accepted ? .debug : .info
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             "request_id": "\(event.requestID)", "status": "\(event.status.rawValue)",
             "segments": "\(event.segments.count)", "attempts": "\(event.attempts)",
@@ -138,22 +143,12 @@ extension OutboundProcessor {
             metadata["error_message"] = "\(error.message)"
             if let field = error.field { metadata["field"] = "\(field)" }
         }
-        // Accepted results are the bulk: debug. Everything else an operator wants to see at info.
-        logger.log(level: event.status == .accepted ? .debug : .info, "submit result", metadata: metadata)
+        logger.log(level: level, "submit result", metadata: metadata)
     }
 
-    func timed<T>(_ operation: String, _ body: () async throws(BridgeStoreError) -> T) async throws(BridgeStoreError) -> T {
+    func timed<T>(_ operation: StoreOperation, _ body: () async throws(BridgeStoreError) -> T) async throws(BridgeStoreError) -> T {
         let started = ContinuousClock.now
-        defer { metrics.store(operation, nanoseconds: (ContinuousClock.now - started).nanosecondsClamped) }
+        defer { metrics.store(operation, took: ContinuousClock.now - started) }
         return try await body()
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, clamped to Int64.
-    var nanosecondsClamped: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? Int64.max : product &+ attoseconds / 1_000_000_000
     }
 }

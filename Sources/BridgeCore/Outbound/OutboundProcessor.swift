@@ -55,34 +55,29 @@ public final class OutboundProcessor: Sendable {
         return await body()
     }
 
-    /// Looks the id up; a completed request is republished as it was first (same bytes, same event id).
-    /// Returns nil to go on, with whether the request was found in flight.
-    private func dedup(_ id: String, _ request: IncomingRequest) async -> (settlement: Settlement?, inFlight: Bool) {
-        let state: StoredRequestState?
-        do {
-            state = try await timed("lookup") { () async throws(BridgeStoreError) in try await self.store.requestState(id: id) }
-        } catch {
-            logger.error("store lookup failed; request requeued", metadata: ["request_id": "\(id)", "error": "\(error)"])
-            metrics.request("requeued")
-            return (.requeue, false)
-        }
-        switch state {
-        case .completed(let stored)?:
-            metrics.request("duplicate")
-            logger.info("duplicate request: result republished", metadata: [
-                "request_id": "\(id)", "status": "\(stored.status)", "event_id": "\(stored.eventID)",
-            ])
-            return (await publishResult(stored, requestID: id, receivedAt: request.receivedAt), false)
-        case .inFlight?:
-            return (nil, true)
-        case nil:
-            return (nil, false)
-        }
+    /// A request the store already completed is republished as it was first (same bytes, same event id).
+    private func republish(_ stored: StoredResult, id: String, _ request: IncomingRequest) async -> Settlement {
+        metrics.request("duplicate")
+        logger.info("duplicate request: result republished", metadata: [
+            "request_id": "\(id)", "status": "\(stored.status)", "event_id": "\(stored.eventID)",
+        ])
+        return await publishResult(stored, requestID: id, receivedAt: request.receivedAt)
+    }
+
+    private func storeFailed(_ id: String, _ error: BridgeStoreError) -> Settlement {
+        logger.error("store failed; request requeued", metadata: ["request_id": "\(id)", "error": "\(error)"])
+        metrics.request("requeued")
+        return .requeue
     }
 
     private func reject(_ rejection: RequestRejection, _ request: IncomingRequest) async -> Settlement {
-        let found = await dedup(rejection.requestID, request)
-        if let settlement = found.settlement { return settlement }
+        let id = rejection.requestID
+        do {
+            let state = try await timed(.lookup) { () async throws(BridgeStoreError) in try await self.store.requestState(id: id) }
+            if case .completed(let stored)? = state { return await republish(stored, id: id, request) }
+        } catch {
+            return storeFailed(id, error)
+        }
         let event = SubmitResultEvent(
             requestID: rejection.requestID, status: .rejected, to: rejection.to, from: rejection.from,
             error: .rejected(rejection), receivedAt: request.receivedAt, completedAt: now(),
@@ -91,10 +86,18 @@ public final class OutboundProcessor: Sendable {
     }
 
     private func submit(_ send: SendRequest, _ request: IncomingRequest) async -> Settlement {
-        let found = await dedup(send.id, request)
-        if let settlement = found.settlement { return settlement }
-        let recovered = found.inFlight
         let started = now()
+        // Dedup and the in-flight mark in one store round trip (DESIGN §3 steps 2 and 4).
+        let previous: StoredRequestState?
+        do {
+            previous = try await timed(.begin) { () async throws(BridgeStoreError) in
+                try await self.store.beginRequest(id: send.id, at: started)
+            }
+        } catch {
+            return storeFailed(send.id, error)
+        }
+        if case .completed(let stored)? = previous { return await republish(stored, id: send.id, request) }
+        let recovered = previous != nil
         var base = SubmitResultEvent(
             requestID: send.id, status: .accepted, to: send.to, from: send.from ?? settings.sourceAddress,
             receivedAt: request.receivedAt, completedAt: started, metadata: send.metadata)
@@ -113,30 +116,16 @@ public final class OutboundProcessor: Sendable {
                 message: "the bridge stopped while submitting; the SMSC may or may not have it")
             return await complete(base, correlations: [], request: request)
         }
-        let builder = SubmitPDUBuilder(settings: settings)
-        let attempt = references.withLockedValue { references in
-            Result { () throws(SubmitPDUBuilder.Refusal) in try builder.build(send, references: &references) }
-        }
         let built: SubmitPDUBuilder.Built
-        switch attempt {
-        case .success(let value):
-            built = value
-        case .failure(let error):
+        do {
+            built = try SubmitPDUBuilder(settings: settings).build(send, references: references)
+        } catch {
             base.status = .rejected
             base.error = .init(code: SubmitResultEvent.ErrorInfo.invalidRequest, message: error.reason, field: error.field)
             return await complete(base, correlations: [], request: request)
         }
         base.from = built.from
         base.encoding = built.encoding
-        do {
-            try await timed("mark_in_flight") { () async throws(BridgeStoreError) in
-                try await self.store.markInFlight(id: send.id, at: started)
-            }
-        } catch {
-            logger.error("store write failed; request requeued", metadata: ["request_id": "\(send.id)", "error": "\(error)"])
-            metrics.request("requeued")
-            return .requeue
-        }
         return await run(send, built: built, base: base, recovered: recovered, expiry: expiry, request: request)
     }
 }

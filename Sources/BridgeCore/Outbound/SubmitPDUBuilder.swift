@@ -1,4 +1,5 @@
 import struct Foundation.Date
+import NIOConcurrencyHelpers
 import SMPP
 
 /// Turns a validated request into its submit_sm PDUs (DESIGN §3 step 4): text encoding, segmentation in the
@@ -21,7 +22,9 @@ struct SubmitPDUBuilder: Sendable {
 
     var settings: OutboundPipelineSettings
 
-    func build(_ request: SendRequest, references: inout ConcatenationReferences) throws(Refusal) -> Built {
+    /// `references` is shared by every request; it is locked only to draw a reference for a long message, never
+    /// while text is encoded or split.
+    func build(_ request: SendRequest, references: NIOLockedValueBox<ConcatenationReferences>) throws(Refusal) -> Built {
         guard let from = request.from ?? settings.sourceAddress, !from.isEmpty else {
             throw Refusal(field: "from", reason: "is required: the request has none and smpp.source.addr is not set")
         }
@@ -38,7 +41,7 @@ struct SubmitPDUBuilder: Sendable {
             }
             encodingName = (encoded.encoding ?? .gsm7).rawValue
             do {
-                segmented = try segmenter.segment(encoded, destination: request.to, references: &references)
+                segmented = try segment(encoded, header: nil, with: segmenter, to: request.to, references: references)
             } catch {
                 throw Refusal(field: "text", reason: "\(error)")
             }
@@ -53,9 +56,9 @@ struct SubmitPDUBuilder: Sendable {
                 }
             }
             do {
-                segmented = try segmenter.segment(
-                    .binary(payload, dataCoding: dataCoding), destination: request.to, references: &references,
-                    header: header)
+                segmented = try segment(
+                    .binary(payload, dataCoding: dataCoding), header: header, with: segmenter, to: request.to,
+                    references: references)
             } catch {
                 throw Refusal(field: "binary", reason: "\(error)")
             }
@@ -76,5 +79,19 @@ struct SubmitPDUBuilder: Sendable {
                 tlvs: part.tlvs + request.tlvs)
         }
         return Built(pdus: pdus, encoding: encodingName, from: from)
+    }
+
+    /// Splits without a reference first; only a message of several parts draws one (as
+    /// `MessageSegmenter.segment(_:destination:references:header:)` does) and is split again with it.
+    private func segment(
+        _ text: EncodedText, header: UserDataHeader?, with segmenter: MessageSegmenter, to destination: String,
+        references: NIOLockedValueBox<ConcatenationReferences>
+    ) throws(SegmentationError) -> SegmentedMessage {
+        let unreferenced = try segmenter.segment(text, reference: 0, header: header)
+        guard unreferenced.parts.count > 1 else { return unreferenced }
+        let reference = references.withLockedValue {
+            $0.next(for: destination, sixteenBit: segmenter.method != .udh8)
+        }
+        return try segmenter.segment(text, reference: reference, header: header)
     }
 }

@@ -15,6 +15,10 @@ public protocol BridgeStore: Sendable {
     /// Overwrites an earlier in-flight mark; never overwrites a completed request.
     func markInFlight(id: String, at: Date) async throws(BridgeStoreError)
 
+    /// Where request `id` stood before this call; unless it was completed, the request is marked in flight at `at`
+    /// (``requestState(id:)`` and ``markInFlight(id:at:)`` as one step: one round trip on the per-request path).
+    func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState?
+
     /// Records the final outcome of a request and the receipt correlation of its accepted segments, in one
     /// transaction. A request already completed keeps its first outcome (the call then does nothing).
     func complete(_ completion: RequestCompletion) async throws(BridgeStoreError)

@@ -1,14 +1,20 @@
 public import CoreMetrics
+import Metrics
 import NIOConcurrencyHelpers
+import SMPP
 
 /// The bridge's own metrics (SMPP session and AMQP metrics come from their layers). Names follow Prometheus
 /// conventions; every name is always used with the same dimension keys (the registry traps otherwise).
 public final class BridgeMetrics: Sendable {
     let factory: any MetricsFactory
     private let requestCounters: [String: Counter]
-    private let segmentCounters = NIOLockedValueBox<[String: Counter]>([:])
+    /// ESME_ROK, the status nearly every segment gets: made up front, so counting it takes no lock.
+    private let segmentsAccepted: Counter
+    /// Segments whose send ended without a knowable outcome.
+    let segmentUnknown: Counter
+    private let segmentCounters = NIOLockedValueBox<[UInt32: Counter]>([:])
     private let receiptCounters = NIOLockedValueBox<[String: Counter]>([:])
-    private let storeTimers = NIOLockedValueBox<[String: Timer]>([:])
+    private let storeTimers: [StoreOperation: Timer]
     /// Received → result confirmed by the broker.
     let resultLatency: Timer
     /// Request submission: first send → last segment settled.
@@ -33,6 +39,17 @@ public final class BridgeMetrics: Sendable {
             counters[outcome] = Counter(label: "smpp_bridge_requests_total", dimensions: [("outcome", outcome)], factory: factory)
         }
         requestCounters = counters
+        segmentsAccepted = Counter(
+            label: "smpp_bridge_segments_total", dimensions: [("command_status", CommandStatus.ok.name)], factory: factory)
+        segmentUnknown = Counter(
+            label: "smpp_bridge_segments_total", dimensions: [("command_status", "unknown")], factory: factory)
+        var timers: [StoreOperation: Timer] = [:]
+        for operation in StoreOperation.allCases {
+            timers[operation] = Timer(
+                label: "smpp_bridge_store_latency_seconds", dimensions: [("operation", operation.rawValue)],
+                factory: factory)
+        }
+        storeTimers = timers
         resultLatency = Timer(label: "smpp_bridge_result_latency_seconds", dimensions: [], factory: factory)
         submitLatency = Timer(label: "smpp_bridge_submit_latency_seconds", dimensions: [], factory: factory)
         requestsInFlight = Gauge(label: "smpp_bridge_requests_in_flight", dimensions: [], factory: factory)
@@ -49,9 +66,10 @@ public final class BridgeMetrics: Sendable {
     }
 
     /// Counts one segment answer by command_status name.
-    func segment(status: String) {
-        counter(in: segmentCounters, key: status) {
-            Counter(label: "smpp_bridge_segments_total", dimensions: [("command_status", status)], factory: factory)
+    func segment(status: CommandStatus) {
+        if status == .ok { return segmentsAccepted.increment() }
+        counter(in: segmentCounters, key: status.rawValue) {
+            Counter(label: "smpp_bridge_segments_total", dimensions: [("command_status", status.name)], factory: factory)
         }.increment()
     }
 
@@ -65,17 +83,11 @@ public final class BridgeMetrics: Sendable {
     }
 
     /// Records how long one store operation took.
-    func store(_ operation: String, nanoseconds: Int64) {
-        let timer = storeTimers.withLockedValue { timers in
-            if let timer = timers[operation] { return timer }
-            let timer = Timer(label: "smpp_bridge_store_latency_seconds", dimensions: [("operation", operation)], factory: factory)
-            timers[operation] = timer
-            return timer
-        }
-        timer.recordNanoseconds(nanoseconds)
+    func store(_ operation: StoreOperation, took duration: Duration) {
+        storeTimers[operation]?.record(duration: duration)
     }
 
-    private func counter(in box: NIOLockedValueBox<[String: Counter]>, key: String, make: () -> Counter) -> Counter {
+    private func counter<Key: Hashable>(in box: NIOLockedValueBox<[Key: Counter]>, key: Key, make: () -> Counter) -> Counter {
         box.withLockedValue { counters in
             if let counter = counters[key] { return counter }
             let counter = make()
@@ -83,4 +95,14 @@ public final class BridgeMetrics: Sendable {
             return counter
         }
     }
+}
+
+/// The store calls the pipelines time (`smpp_bridge_store_latency_seconds{operation}`).
+enum StoreOperation: String, CaseIterable, Sendable {
+    /// Dedup and in-flight mark of a request about to be submitted.
+    case begin
+    /// Dedup of a rejected request.
+    case lookup
+    /// The outcome with its correlations.
+    case complete
 }

@@ -9,8 +9,9 @@ final class InFlightRequests: Sendable {
     }
     private let state = NIOLockedValueBox(State())
 
-    /// Starts `work` as a tracked task.
-    func start(_ work: @escaping @Sendable () async -> Void) {
+    /// Starts `work` as a tracked task; returns how many are in flight with it.
+    @discardableResult
+    func start(_ work: @escaping @Sendable () async -> Void) -> Int {
         state.withLockedValue { state in
             state.next += 1
             let id = state.next
@@ -18,6 +19,7 @@ final class InFlightRequests: Sendable {
                 await work()
                 self.finished(id)
             }
+            return state.tasks.count
         }
     }
 

@@ -29,6 +29,16 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
+    /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at`.
+    public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
+        try withOpenState { state in
+            let previous = state.requests[id]
+            if case .completed = previous { return previous }
+            state.requests[id] = .inFlight(since: at)
+            return previous
+        }
+    }
+
     /// Records the outcome and the correlations; a completed request keeps its first outcome.
     public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
         try withOpenState { state in

@@ -4,30 +4,44 @@ import GRDB
 extension SQLiteBridgeStore {
     /// Where request `id` stands, or nil when the store has never seen it (or its record expired).
     public func requestState(id: String) async throws(BridgeStoreError) -> StoredRequestState? {
-        try await read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM request WHERE id = ?"), arguments: [id])
-            else { return nil }
-            let at = Date(timeIntervalSinceReferenceDate: row["at"])
-            guard row["completed"] as Bool else { return .inFlight(since: at) }
-            return .completed(
-                StoredResult(
-                    eventID: row["event_id"], status: row["status"], routingKey: row["routing_key"],
-                    body: [UInt8](row["body"] as Data? ?? Data()), completedAt: at))
+        try await read { db in try Self.requestState(id: id, in: db) }
+    }
+
+    /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at` — one
+    /// grouped write instead of a read on a reader connection and a write.
+    public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
+        try await write { db in
+            let previous = try Self.requestState(id: id, in: db)
+            if case .completed = previous { return previous }
+            try Self.markInFlight(id: id, at: at, in: db)
+            return previous
         }
+    }
+
+    static func requestState(id: String, in db: Database) throws -> StoredRequestState? {
+        guard
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM request WHERE id = ?"), arguments: [id])
+        else { return nil }
+        let at = Date(timeIntervalSinceReferenceDate: row["at"])
+        guard row["completed"] as Bool else { return .inFlight(since: at) }
+        return .completed(
+            StoredResult(
+                eventID: row["event_id"], status: row["status"], routingKey: row["routing_key"],
+                body: [UInt8](row["body"] as Data? ?? Data()), completedAt: at))
+    }
+
+    static func markInFlight(id: String, at: Date, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO request (id, completed, at) VALUES (?, 0, ?)
+                ON CONFLICT (id) DO UPDATE SET at = excluded.at WHERE completed = 0
+                """
+        ).execute(arguments: [id, at.timeIntervalSinceReferenceDate])
     }
 
     /// Records that submission of request `id` starts now; never overwrites a completed request.
     public func markInFlight(id: String, at: Date) async throws(BridgeStoreError) {
-        try await write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO request (id, completed, at) VALUES (?, 0, ?)
-                    ON CONFLICT (id) DO UPDATE SET at = excluded.at WHERE completed = 0
-                    """
-            ).execute(arguments: [id, at.timeIntervalSinceReferenceDate])
-        }
+        try await write { db in try Self.markInFlight(id: id, at: at, in: db) }
     }
 
     /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome.

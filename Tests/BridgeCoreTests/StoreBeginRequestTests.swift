@@ -1,0 +1,37 @@
+import BridgeCore
+import Foundation
+import Testing
+
+/// `beginRequest` (dedup and in-flight mark in one step), against both stores.
+@Suite struct StoreBeginRequestTests {
+    typealias F = StoreFixtures
+
+    @Test(arguments: StoreKind.allCases)
+    func aNewRequestIsMarkedInFlightAndReportedUnknownBefore(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let before = try await store.beginRequest(id: "b1", at: F.t0)
+            #expect(before == nil)
+            #expect(try await store.requestState(id: "b1") == .inFlight(since: F.t0))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRequestInFlightIsReportedAndItsMarkRefreshed(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            try await store.markInFlight(id: "b2", at: F.t0)
+            let later = F.t0.addingTimeInterval(3)
+            #expect(try await store.beginRequest(id: "b2", at: later) == .inFlight(since: F.t0))
+            #expect(try await store.requestState(id: "b2") == .inFlight(since: later))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aCompletedRequestIsReportedAndLeftAsItWas(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let result = F.result(7)
+            try await store.complete(RequestCompletion(requestID: "b3", result: result, correlations: []))
+            #expect(try await store.beginRequest(id: "b3", at: F.t0.addingTimeInterval(9)) == .completed(result))
+            #expect(try await store.requestState(id: "b3") == .completed(result))
+        }
+    }
+}
