@@ -34,6 +34,7 @@ extension Bridge {
             logger.info("shutdown: no new deliveries; finishing requests in flight", metadata: [
                 "in_flight": "\(requests.count)",
             ])
+            status.withLockedValue { $0.consuming = false }
             do { try await parts.consumer.cancel() } catch {
                 logger.warning("basic.cancel failed (deliveries not yet handed out return to the queue at close)",
                                metadata: ["error": "\(error)"])
@@ -62,13 +63,13 @@ extension Bridge {
         let consumer = parts.consumer
         for await delivery in consumer.deliveries {
             guard consumer.isCurrent(delivery) else { continue }  // its connection is gone; the broker redelivers it
-            parts.metrics.requestsInFlight.record(requests.count + 1)
-            requests.start {
+            let inFlight = requests.start {
                 let settlement = await parts.outbound.process(IncomingRequest(
                     body: delivery.body, properties: delivery.properties, redelivered: delivery.redelivered,
                     receivedAt: parts.outbound.now()))
                 await self.settle(delivery, settlement, consumer: consumer)
             }
+            parts.metrics.requestsInFlight.record(inFlight)
         }
     }
 
@@ -123,16 +124,11 @@ extension Bridge {
         }
     }
 
-    /// Readiness, the long-MO timeout sweep, and the store's TTL purge.
+    /// The long-MO timeout sweep and the store's TTL purge.
     func housekeepingLoop(_ parts: BridgeParts) async {
         var lastPurge = ContinuousClock.now - .seconds(3600)
         var lastSweep = ContinuousClock.now
         while !Task.isCancelled {
-            status.withLockedValue {
-                $0.publisherConnected = parts.publisher.isConnected
-                $0.consumerConnected = parts.consumer.isConnected
-                $0.boundSessions = parts.client.boundSessionCount
-            }
             let now = ContinuousClock.now
             if now - lastSweep >= .seconds(5) {
                 lastSweep = now

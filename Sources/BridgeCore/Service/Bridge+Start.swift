@@ -61,7 +61,6 @@ extension Bridge {
         } catch {
             throw BridgeStartError(description: "store.path: \(error)")
         }
-        status.withLockedValue { $0.storeOpen = true }
         let publisher = AMQPPublisher(configuration: configuration.amqp, logger: logger)
         do {
             try await publisher.connect()
@@ -77,9 +76,13 @@ extension Bridge {
             configuration: configuration.amqp, queue: configuration.broker.queue, prefetch: prefetch,
             topology: topology, logger: logger)
         let metrics = BridgeMetrics(factory: metricsSetup.factory)
+        // The bridge answers a deliver_sm only after the broker confirmed its event, so each session may hold as
+        // many unanswered as it keeps submits pipelined toward the broker (window × 2, like the prefetch);
+        // fewer, and a burst of receipts is refused with ESME_RX_T_APPN while the broker is merely slow.
+        var smpp = configuration.smpp
+        smpp.maxInboundInFlight = max(smpp.maxInboundInFlight, smpp.window * 2)
         let client = SMPPClient(
-            configuration: configuration.smpp, eventLoopGroup: eventLoopGroup, logger: logger,
-            metricsFactory: metricsSetup.factory)
+            configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory)
         let correlator = ReceiptCorrelator(hold: configuration.outbound.receiptHold)
         let lateOutcomes = LateOutcomeBook()
         let outbound = OutboundProcessor(
@@ -102,14 +105,11 @@ extension Bridge {
             await store.close()
             throw BridgeStartError(description: "amqp.queue \(configuration.broker.queue): \(error)")
         }
-        status.withLockedValue {
-            $0.consuming = true
-            $0.publisherConnected = publisher.isConnected
-            $0.consumerConnected = consumer.isConnected
-        }
-        return BridgeParts(
+        let parts = BridgeParts(
             store: store, publisher: publisher, consumer: consumer, client: client, http: http, outbound: outbound,
             inbound: inbound, lateOutcomes: lateOutcomes, correlator: correlator, metrics: metrics, prefetch: prefetch)
+        status.withLockedValue { $0 = BridgeStatus(parts: parts, consuming: true) }
+        return parts
     }
 
     var outboundSettings: OutboundPipelineSettings {

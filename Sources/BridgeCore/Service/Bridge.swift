@@ -66,16 +66,18 @@ public final class Bridge: Service, Sendable {
     }
 }
 
-/// Readiness facts, updated by the loops.
+/// What readiness is computed from: the running parts (their connections and sessions are read live on each
+/// `/readyz`) and whether the bridge still consumes.
 struct BridgeStatus: Sendable {
-    var publisherConnected = false
-    var consumerConnected = false
+    var parts: BridgeParts?
     var consuming = false
-    var boundSessions = 0
-    var storeOpen = false
 
     func checks() -> [ReadinessCheck] {
-        [
+        let storeOpen = parts != nil
+        let publisherConnected = parts?.publisher.isConnected ?? false
+        let consumerConnected = parts?.consumer.isConnected ?? false
+        let boundSessions = parts?.client.boundSessionCount ?? 0
+        return [
             ReadinessCheck(name: "store", ok: storeOpen, detail: storeOpen ? "open" : "closed"),
             ReadinessCheck(name: "broker_publisher", ok: publisherConnected,
                            detail: publisherConnected ? "connected" : "not connected"),
