@@ -29,8 +29,11 @@ final class ScriptedSubmitter: SegmentSubmitter {
         }
         let answers = script[key] ?? []
         if attempt <= answers.count, let answer = answers[attempt - 1] { return answer }
-        // Never answered: wait for cancellation, as a submit queued while no session is bound does.
-        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+        // Never answered: wait for cancellation, as a submit queued while no session is bound does (an AsyncStream
+        // that never yields ends its iteration when the task is cancelled).
+        let (never, continuation) = AsyncStream<Never>.makeStream()
+        for await _ in never {}
+        continuation.finish()
         return .failure(SMPPClientError(code: .cancelled))
     }
 }
