@@ -69,7 +69,7 @@ extension BrokerTests {
                 throw DeadlineExceeded(what: "events ended")
             }
             try await TestBroker.eventually(.seconds(10), "the large message dead-lettered") {
-                try await publisher.declareQueue(AMQPQueue(name: deadLetters, durable: false), passive: true).messageCount == 1
+                try await TestBroker.queueInfo(deadLetters, publisher).messageCount == 1
             }
             await consumer.close()
             try await publisher.deleteQueue(queue)
@@ -80,19 +80,14 @@ extension BrokerTests {
 
         /// Issue 11 item 7. cancel() stops the broker's deliveries; what was received can still be acked.
         @Test func cancelStopsDeliveriesAndKeepsAcksWorking() async throws {
-            let queue = TestBroker.uniqueName("cancel")
-            let publisher = try await TestBroker.publisher()
-            try await publisher.declareQueue(AMQPQueue(name: queue, durable: false))
-            try await publishAll(publisher, count: 10, window: 10, routingKey: queue) { Array(String($0).utf8) }
-            let consumer = try await TestBroker.consumer(
-                queue: queue, prefetch: 4, topology: AMQPTopology(queues: [AMQPQueue(name: queue, durable: false)]))
+            let (queue, publisher, consumer) = try await TestBroker.filledQueue("cancel", count: 10, prefetch: 4)
             var iterator = consumer.deliveries.makeAsyncIterator()
             var received: [AMQPDelivery] = []
             while received.count < 4, let delivery = await iterator.next() { received.append(delivery) }
             try await consumer.cancel()
             for delivery in received { try consumer.ack(delivery) }
             try await TestBroker.eventually(.seconds(10), "4 acked, 6 left, no consumer") {
-                let info = try await publisher.declareQueue(AMQPQueue(name: queue, durable: false), passive: true)
+                let info = try await TestBroker.queueInfo(queue, publisher)
                 return info.messageCount == 6 && info.consumerCount == 0
             }
             #expect(consumer.deliveries.buffer.count == 0)
@@ -104,12 +99,7 @@ extension BrokerTests {
         /// Issue 11 item 7. After close() nothing more is handed out (buffered deliveries are dropped; the broker
         /// redelivers them) and acks fail with `closed` instead of being dropped silently.
         @Test func closeStopsHandingOutAndLateAcksFail() async throws {
-            let queue = TestBroker.uniqueName("closed")
-            let publisher = try await TestBroker.publisher()
-            try await publisher.declareQueue(AMQPQueue(name: queue, durable: false))
-            try await publishAll(publisher, count: 5, window: 5, routingKey: queue) { Array(String($0).utf8) }
-            let consumer = try await TestBroker.consumer(
-                queue: queue, prefetch: 5, topology: AMQPTopology(queues: [AMQPQueue(name: queue, durable: false)]))
+            let (queue, publisher, consumer) = try await TestBroker.filledQueue("closed", count: 5, prefetch: 5)
             var iterator = consumer.deliveries.makeAsyncIterator()
             let first = try #require(await iterator.next())
             try await TestBroker.eventually(.seconds(10), "4 buffered") { consumer.deliveries.buffer.count == 4 }
@@ -118,7 +108,7 @@ extension BrokerTests {
             let error = #expect(throws: AMQPError.self) { try consumer.ack(first) }
             #expect(error?.code == .closed)
             try await TestBroker.eventually(.seconds(10), "all 5 back in the queue") {
-                try await publisher.declareQueue(AMQPQueue(name: queue, durable: false), passive: true).messageCount == 5
+                try await TestBroker.queueInfo(queue, publisher).messageCount == 5
             }
             try await publisher.deleteQueue(queue)
             await publisher.close()
@@ -127,12 +117,8 @@ extension BrokerTests {
         /// Issue 11 item 8. Single acks are coalesced into `multiple` acks inside the layer; the broker must see
         /// exactly the acks given (no channel error, every message gone, none requeued).
         @Test func coalescedAcksSettleExactlyWhatWasAcked() async throws {
-            let queue = TestBroker.uniqueName("coalesce")
-            let publisher = try await TestBroker.publisher()
-            try await publisher.declareQueue(AMQPQueue(name: queue, durable: false))
-            try await publishAll(publisher, count: 1_000, window: 200, routingKey: queue) { Array(String($0).utf8) }
-            let consumer = try await TestBroker.consumer(
-                queue: queue, prefetch: 100, topology: AMQPTopology(queues: [AMQPQueue(name: queue, durable: false)]))
+            let (queue, publisher, consumer) = try await TestBroker.filledQueue(
+                "coalesce", count: 1_000, window: 200, prefetch: 100)
             var iterator = consumer.deliveries.makeAsyncIterator()
             var held: [AMQPDelivery] = []
             var seen = 0
@@ -153,14 +139,14 @@ extension BrokerTests {
             }
             for delivery in held { try consumer.ack(delivery) }
             try await TestBroker.eventually(.seconds(10), "the queue empty") {
-                try await publisher.declareQueue(AMQPQueue(name: queue, durable: false), passive: true).messageCount == 0
+                try await TestBroker.queueInfo(queue, publisher).messageCount == 0
             }
             let events = consumer.events
             await consumer.close()
             var disconnections = 0
             for await event in events where event.isDisconnected { disconnections += 1 }
             #expect(disconnections == 0)
-            #expect(try await publisher.declareQueue(AMQPQueue(name: queue, durable: false), passive: true).messageCount == 0)
+            #expect(try await TestBroker.queueInfo(queue, publisher).messageCount == 0)
             try await publisher.deleteQueue(queue)
             await publisher.close()
         }

@@ -58,6 +58,27 @@ extension TestBroker {
         return bodies
     }
 
+    /// A fresh non-durable queue holding `count` messages ("0", "1", …, published `window` at a time), the
+    /// publisher that filled it, and a consumer of it with `prefetch`.
+    static func filledQueue(
+        _ prefix: String, count: Int, window: Int? = nil, prefetch: UInt16
+    ) async throws -> (queue: String, publisher: AMQPPublisher, consumer: AMQPConsumer) {
+        let queue = uniqueName(prefix)
+        let publisher = try await publisher()
+        try await publisher.declareQueue(AMQPQueue(name: queue, durable: false))
+        try await publishAll(publisher, count: count, window: window ?? count, routingKey: queue) {
+            Array(String($0).utf8)
+        }
+        let consumer = try await consumer(
+            queue: queue, prefetch: prefetch, topology: AMQPTopology(queues: [AMQPQueue(name: queue, durable: false)]))
+        return (queue, publisher, consumer)
+    }
+
+    /// The message and consumer counts of the non-durable `queue` (a passive declare through `publisher`).
+    static func queueInfo(_ queue: String, _ publisher: AMQPPublisher) async throws -> AMQPQueueInfo {
+        try await publisher.declareQueue(AMQPQueue(name: queue, durable: false), passive: true)
+    }
+
     /// Polls `condition` (a broker state that settles asynchronously) until it holds, failing after `limit`.
     static func eventually(
         _ limit: Duration, _ what: String, _ condition: @escaping @Sendable () async throws -> Bool
