@@ -21,6 +21,8 @@ final class PublishGate: Sendable {
 
     /// Publishes holding a place now (for tests).
     var inUse: Int { state.withLock { limit - $0.available } }
+    /// Publishes waiting for a place now (for tests).
+    var waiting: Int { state.withLock { $0.waiters.count - $0.head } }
 
     /// Takes a place, waiting for one if none is free.
     func enter() async {
