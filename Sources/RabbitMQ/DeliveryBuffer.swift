@@ -10,6 +10,22 @@ final class DeliveryBuffer: Sendable {
         var nextWaiterID: UInt64 = 0
         var finished = false
         var count: Int { items.count - head }
+
+        /// Takes the oldest delivery, if any; `wake` when that makes room below `highWater` again.
+        mutating func take(highWater: Int) -> (item: AMQPDelivery, wake: Bool)? {
+            guard head < items.count else { return nil }
+            let item = items[head]
+            head += 1
+            let wake = count == highWater - 1
+            if head == items.count {
+                items.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 1024 {
+                items.removeFirst(head)
+                head = 0
+            }
+            return (item, wake)
+        }
     }
 
     private let state = Mutex(State())
@@ -58,27 +74,21 @@ final class DeliveryBuffer: Sendable {
 
     /// The next delivery; nil when finished or when the calling task is cancelled.
     func next() async -> AMQPDelivery? {
-        let id = state.withLock { state -> UInt64 in
+        // A buffered delivery is handed out at once, without a continuation: the common case under load.
+        let (taken, id) = state.withLock { state -> ((item: AMQPDelivery, wake: Bool)?, UInt64) in
+            if let taken = state.take(highWater: highWater) { return (taken, 0) }
             state.nextWaiterID &+= 1
-            return state.nextWaiterID
+            return (nil, state.nextWaiterID)
+        }
+        if let taken {
+            if taken.wake { onRoom() }
+            return taken.item
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<AMQPDelivery?, Never>) in
                 enum Outcome { case item(AMQPDelivery, wake: Bool), end, wait }
                 let outcome = state.withLock { state -> Outcome in
-                    if state.head < state.items.count {
-                        let item = state.items[state.head]
-                        state.head += 1
-                        let wake = state.count == highWater - 1
-                        if state.head == state.items.count {
-                            state.items.removeAll(keepingCapacity: true)
-                            state.head = 0
-                        } else if state.head >= 1024 {
-                            state.items.removeFirst(state.head)
-                            state.head = 0
-                        }
-                        return .item(item, wake: wake)
-                    }
+                    if let taken = state.take(highWater: highWater) { return .item(taken.item, wake: taken.wake) }
                     if state.finished || Task.isCancelled { return .end }
                     state.waiters.append((id, continuation))
                     return .wait
