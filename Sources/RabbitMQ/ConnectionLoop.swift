@@ -30,7 +30,6 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private var link: RawConnection?
     private var generation: UInt64 = 0
     private var lastHeartbeatSent: Instant
-    private var lastReceived: Instant
     private var stopDeadline: Instant?
     private var isFinished = false
     private var batch: [Driver.Command] = []
@@ -47,7 +46,6 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         self.machine = ConnectionStateMachine(
             initialDelay: configuration.reconnectInitialDelay, maxDelay: configuration.reconnectMaxDelay)
         self.lastHeartbeatSent = clock.now
-        self.lastReceived = clock.now
     }
 
     /// Whether the connection is up and set up right now (for readiness checks).
@@ -195,8 +193,8 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
                 }
                 timeout = min(timeout, max(lastHeartbeatSent + interval / 2 - now, .milliseconds(10)))
                 if !driver.readsFrames {
-                    lastReceived = now  // not reading: silence proves nothing
-                } else if now - max(lastReceived, link.lastReceivedAt) > interval * 2,
+                    link.noteReceived()  // not reading: silence proves nothing
+                } else if now - link.lastReceivedAt > interval * 2,
                     !link.hasPendingInput, !Mailbox<Driver.Command>.hasInput(link.socketDescriptor)
                 {
                     // Input waiting to be read (after a long stretch away from reading) is not silence.
@@ -218,7 +216,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             if ready.readable {
                 try drain(link, now: clock.now)
                 // Stamped after reading: heartbeat frames, which the library swallows, count as hearing the broker.
-                lastReceived = clock.now
+                link.noteReceived()
             }
             if ready.writable, self.link != nil { try driver.writable(link, now: clock.now) }
         } catch {
@@ -256,7 +254,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             }
             link = newLink
             lastHeartbeatSent = clock.now
-            lastReceived = clock.now
+            newLink.noteReceived()
             logger.info(
                 "connected to the broker",
                 metadata: ["amqp.heartbeat_s": "\(newLink.heartbeatSeconds)", "amqp.generation": "\(generation)"])

@@ -15,7 +15,8 @@ final class RawConnection {
     let stallLimit: Duration
     /// Below this many unsent bytes the socket counts as writable (``canWrite``).
     var notSentLowWater = 64 * 1024
-    /// When the broker was last heard from inside a call (an RPC reply): the loop's silence check counts it.
+    /// When the broker was last heard from (a frame, an RPC reply; the loop also stamps it after reading, which
+    /// covers the heartbeats the library swallows): the one clock of the loop's silence check.
     private(set) var lastReceivedAt = ContinuousClock.now
     /// Events read in the middle of a message, handed out by `nextEvent` first.
     var deferredEvents: [RawEvent] = []
