@@ -61,38 +61,32 @@ final class StallGuard: Sendable {
 }
 
 /// One thread for the process that checks every registered guard (one per open connection) ten times a second,
-/// and sleeps while there is none. A call that stalls is cut within its limit plus 100 ms.
+/// and sleeps while there is none. A call that stalls is cut within its limit plus 100 ms. The thread starts with
+/// the shared instance, i.e. when the first connection is opened.
 final class StallWatchdog: Sendable {
     static let shared = StallWatchdog()
 
-    private struct State {
-        var guards: [ObjectIdentifier: StallGuard] = [:]
-        var running = false
-    }
+    private let guards = Mutex<[ObjectIdentifier: StallGuard]>([:])
 
-    private let state = Mutex(State())
-
-    /// Watches `stallGuard` until ``forget(_:)``.
-    func watch(_ stallGuard: StallGuard) {
-        let start = state.withLock { state -> Bool in
-            state.guards[ObjectIdentifier(stallGuard)] = stallGuard
-            defer { state.running = true }
-            return !state.running
-        }
-        guard start else { return }
+    private init() {
         let thread = Thread { [self] in loop() }
         thread.name = "amqp-watchdog"
         thread.start()
     }
 
+    /// Watches `stallGuard` until ``forget(_:)``.
+    func watch(_ stallGuard: StallGuard) {
+        guards.withLock { $0[ObjectIdentifier(stallGuard)] = stallGuard }
+    }
+
     /// Stops watching `stallGuard` (its connection is being destroyed).
     func forget(_ stallGuard: StallGuard) {
-        state.withLock { _ = $0.guards.removeValue(forKey: ObjectIdentifier(stallGuard)) }
+        guards.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(stallGuard)) }
     }
 
     private func loop() {
         while true {
-            let guards = state.withLock { Array($0.guards.values) }
+            let guards = self.guards.withLock { Array($0.values) }
             let now = ContinuousClock.now
             for stallGuard in guards { stallGuard.check(now: now) }
             usleep(guards.isEmpty ? 500_000 : 100_000)
