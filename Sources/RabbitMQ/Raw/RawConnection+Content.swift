@@ -40,11 +40,9 @@ extension RawConnection {
             case AMQP_FRAME_METHOD:
                 guard let decoded = frame.payload.method.decoded else { continue }
                 let id = frame.payload.method.id
-                if id == AMQP_CHANNEL_CLOSE_METHOD, frame.channel == channel {
-                    let event = try interruption(decoded, channel: channel)
-                    return .interrupted(event)
-                }
-                deferredEvents.append(try interruption(decoded, id: id, channel: frame.channel))
+                let method = try event(forMethod: id, decoded, channel: frame.channel)
+                if id == AMQP_CHANNEL_CLOSE_METHOD, frame.channel == channel { return .interrupted(method) }
+                deferredEvents.append(method)
             case AMQP_FRAME_HEADER where frame.channel == channel && properties == nil:
                 guard let decoded = frame.payload.properties.decoded else {
                     broken = true
@@ -69,15 +67,5 @@ extension RawConnection {
         }
         guard let properties, size <= maxBodySize else { return .oversized(size: size) }
         return .message(properties, body)
-    }
-
-    private func interruption(_ decoded: UnsafeMutableRawPointer, channel: UInt16) throws(AMQPError) -> RawEvent {
-        try interruption(decoded, id: AMQP_CHANNEL_CLOSE_METHOD, channel: channel)
-    }
-
-    private func interruption(_ decoded: UnsafeMutableRawPointer, id: amqp_method_number_t, channel: UInt16)
-        throws(AMQPError) -> RawEvent
-    {
-        try event(forMethod: id, decoded, channel: channel)
     }
 }
