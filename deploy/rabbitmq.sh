@@ -90,6 +90,9 @@ start() {
     fi
   done
   write_config
+  # A pid file left by a broker that did not stop cleanly (killed, machine restarted) would be read as ours before
+  # the new one writes its own, and its dead pid taken for a failed start.
+  rm -f "$RABBITMQ_PID_FILE" "$RABBITMQ_PID_FILE.launcher"
   # The server script writes the pid file itself; setsid detaches it from our terminal and signals.
   setsid "$rmq_bin/rabbitmq-server" >"$state/log/console.out" 2>&1 < /dev/null &
   echo $! > "$RABBITMQ_PID_FILE.launcher"
