@@ -1,11 +1,11 @@
 extension PublisherDriver {
-    /// Sends waiting publishes in order while the socket takes them without waiting (``RawConnection/canWrite``):
+    /// Sends waiting publishes in order while the socket takes them without waiting (``RawConnection/canPublish``):
     /// when it does not (the broker stopped reading), the rest stay pending and the loop waits for `POLLOUT`, so the
     /// thread never blocks in a send and timeouts keep running. A send failure breaks the connection; the publish
     /// is already tracked, so it fails as `connectionLost` with the rest.
     func flush(_ link: RawConnection, now: Instant) throws(AMQPError) {
         while pendingHead < pending.count {
-            guard link.canWrite else {
+            guard link.canPublish else {
                 heldForSpace = true
                 break
             }

@@ -33,4 +33,14 @@ extension RawConnection {
     /// are waiting to be sent. A publisher keeps its publishes pending (and waits in `poll` for `POLLOUT`, which
     /// `TCP_NOTSENT_LOWAT` makes mean the same) instead of blocking inside librabbitmq's send.
     var canWrite: Bool { unsentBytes < notSentLowWater }
+
+    /// ``canWrite`` for the next publish, asking the kernel only once the publishes written since the last ask may
+    /// have used up the room it showed (``publish`` counts at least what each one writes). Unsent bytes only shrink
+    /// between two asks, so a publish is admitted only when asking right before it would have admitted it too; the
+    /// ioctl is paid once per `notSentLowWater` bytes instead of once per publish.
+    var canPublish: Bool {
+        if publishRoom > 0 { return true }
+        publishRoom = notSentLowWater - unsentBytes
+        return publishRoom > 0
+    }
 }

@@ -15,6 +15,8 @@ final class RawConnection {
     let stallLimit: Duration
     /// Below this many unsent bytes the socket counts as writable (``canWrite``).
     var notSentLowWater = 64 * 1024
+    /// Bytes publishes may still write before the kernel is asked again how many are unsent (``canPublish``).
+    var publishRoom = 0
     /// When the broker was last heard from (a frame, an RPC reply; the loop also stamps it after reading, which
     /// covers the heartbeats the library swallows): the one clock of the loop's silence check.
     private(set) var lastReceivedAt = ContinuousClock.now
@@ -196,6 +198,10 @@ final class RawConnection {
             }
         }
         try sent(status, "publishing")
+        // At least the bytes written: the arena holds the names, property strings and (larger than encoded) header
+        // tables; 64 covers the fixed fields and frame envelopes of the method and header frames; each body frame
+        // (at least 4088 payload bytes, frame_max >= 4096) adds 8.
+        publishRoom -= body.count + 8 * (body.count / 4088 + 1) + arena.byteCount + 64
     }
 
     /// basic.ack for a delivery.
