@@ -1,3 +1,5 @@
+import BridgeCore
+
 /// A JSON value that keeps its object keys in insertion order, so the tools print fields in wire order.
 enum JSONValue: Equatable {
     case null
@@ -53,22 +55,11 @@ enum JSONValue: Equatable {
         }
     }
 
+    /// Escapes as the bridge's events do (BridgeCore's `JSONWriter`), so there is one JSON string escaper.
     private static func writeString(_ value: String, into output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let digits = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        var writer = JSONWriter(capacity: value.utf8.count + 8)
+        writer.string(value)
+        output += String(decoding: writer.bytes, as: UTF8.self)
     }
 }
 

@@ -52,7 +52,8 @@ struct SendCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (text == nil) != (binary == nil) else { throw ValidationError("give exactly one of --text and --binary") }
-        if let binary, Data(base64Encoded: binary) == nil { throw ValidationError("--binary is not valid base64") }
+        // The bridge's own decoder, so the tool refuses exactly what the bridge would reject.
+        if let binary, Base64.decode(binary) == nil { throw ValidationError("--binary is not valid base64") }
         if let id, id.isEmpty || id.count > 64 { throw ValidationError("--id must be 1–64 characters") }
         if let concat, ConcatenationMethod(rawValue: concat) == nil {
             throw ValidationError("--concat must be one of \(ConcatenationMethod.allCases.map(\.rawValue).joined(separator: ", "))")

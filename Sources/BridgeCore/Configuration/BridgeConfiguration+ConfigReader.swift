@@ -1,5 +1,4 @@
 public import Configuration
-import ConfigKeys
 import RabbitMQ
 import SMPP
 import SMPPNIO
@@ -23,9 +22,14 @@ extension BridgeConfiguration {
         } catch {
             problems.append(error.detail ?? "smpp: \(error.code)")
         }
-        var smppKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "smpp"), prefix: "smpp"))
-        let outbound = OutboundSettings(reading: &smppKeys)
-        problems += smppKeys.problems
+        /// Reads one scope's bridge keys, adding its problems to the others.
+        func read<Settings>(_ scope: String, _ reading: (inout ConfigKeyCollector) -> Settings) -> Settings {
+            var keys = ConfigKeyCollector(scope: scope, of: configReader)
+            let settings = reading(&keys)
+            problems += keys.problems
+            return settings
+        }
+        let outbound = read("smpp", OutboundSettings.init(reading:))
 
         var amqp: AMQPConfiguration?
         do {
@@ -33,26 +37,11 @@ extension BridgeConfiguration {
         } catch {
             problems.append(error.message)
         }
-        var amqpKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "amqp"), prefix: "amqp"))
-        let broker = BrokerSettings(reading: &amqpKeys)
-        problems += amqpKeys.problems
-
-        var storeKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "store"), prefix: "store"))
-        let store = StoreSettings(reading: &storeKeys)
-        problems += storeKeys.problems
-
-        var clusterKeys = ConfigKeyCollector(
-            keys: StrictConfigReader(reader: configReader.scoped(to: "cluster"), prefix: "cluster"))
-        let cluster = ClusterSettings(reading: &clusterKeys)
-        problems += clusterKeys.problems
-
-        var httpKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "http"), prefix: "http"))
-        let http = HTTPSettings(reading: &httpKeys)
-        problems += httpKeys.problems
-
-        var logKeys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "log"), prefix: "log"))
-        let log = LogSettings(reading: &logKeys)
-        problems += logKeys.problems
+        let broker = read("amqp", BrokerSettings.init(reading:))
+        let store = read("store", StoreSettings.init(reading:))
+        let cluster = read("cluster", ClusterSettings.init(reading:))
+        let http = read("http", HTTPSettings.init(reading:))
+        let log = read("log", LogSettings.init(reading:))
 
         guard problems.isEmpty, let smpp, let amqp else { throw BridgeConfigurationError(problems: problems) }
         self.init(
@@ -141,7 +130,7 @@ extension OutboundSettings {
     /// Reads only the bridge's `smpp.*` keys (not the session keys) from an unscoped reader, for tools.
     /// - Throws: ``BridgeConfigurationError`` with every problem, one line each naming its key.
     public init(configReader: ConfigReader) throws(BridgeConfigurationError) {
-        var keys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "smpp"), prefix: "smpp"))
+        var keys = ConfigKeyCollector(scope: "smpp", of: configReader)
         self.init(reading: &keys)
         guard keys.problems.isEmpty else { throw BridgeConfigurationError(problems: keys.problems) }
     }
@@ -151,7 +140,7 @@ extension BrokerSettings {
     /// Reads only the bridge's `amqp.*` keys (names, prefetch, declare) from an unscoped reader, for tools.
     /// - Throws: ``BridgeConfigurationError`` with every problem, one line each naming its key.
     public init(configReader: ConfigReader) throws(BridgeConfigurationError) {
-        var keys = ConfigKeyCollector(keys: StrictConfigReader(reader: configReader.scoped(to: "amqp"), prefix: "amqp"))
+        var keys = ConfigKeyCollector(scope: "amqp", of: configReader)
         self.init(reading: &keys)
         guard keys.problems.isEmpty else { throw BridgeConfigurationError(problems: keys.problems) }
     }

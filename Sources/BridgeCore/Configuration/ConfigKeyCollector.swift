@@ -1,4 +1,5 @@
 import ConfigKeys
+import Configuration
 
 /// Reads the keys of one scope (`smpp`, `amqp`, …) through ``StrictConfigReader`` and keeps every problem, so that
 /// ``BridgeConfiguration/init(configReader:)`` reports them all at once instead of stopping at the first. A key
@@ -11,6 +12,11 @@ struct ConfigKeyCollector {
 
     init(keys: StrictConfigReader) {
         self.keys = keys
+    }
+
+    /// A collector for the keys under `scope` (`smpp`, `amqp`, …) of an unscoped reader.
+    init(scope: String, of reader: ConfigReader) {
+        self.init(keys: StrictConfigReader(reader: reader.scoped(to: ConfigKey(scope)), prefix: scope))
     }
 
     /// Records a problem with `key` (relative to the scope).

@@ -1,4 +1,5 @@
 public import struct Foundation.Date
+import SMPP
 
 /// RFC 3339 timestamps without Foundation's formatters (they cost microseconds per call).
 public enum RFC3339 {
@@ -55,7 +56,7 @@ public enum RFC3339 {
             return nil
         }
         guard index == chars.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = Int(SMPPTime.days(fromCivil: year, month, day))
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1e9)
     }
@@ -77,9 +78,9 @@ public enum RFC3339 {
         let millis = floorDivide(micros, 1000)
         let seconds = floorDivide(millis, 1000)
         let millisecond = Int(millis - seconds * 1000)
-        let days = Int(floorDivide(seconds, 86_400))
-        let secondOfDay = Int(seconds - Int64(days) * 86_400)
-        let (year, month, day) = civilFromDays(days)
+        let days = floorDivide(seconds, 86_400)
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = SMPPTime.civil(fromDays: days)
         appendDigits(year, count: 4, to: &output)
         output.append(UInt8(ascii: "-"))
         appendDigits(month, count: 2, to: &output)
@@ -116,29 +117,5 @@ public enum RFC3339 {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (eras of 400 years, March-based years).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let marchYear = month <= 2 ? year - 1 : year
-        let era = (marchYear >= 0 ? marchYear : marchYear - 399) / 400
-        let yearOfEra = marchYear - era * 400
-        let monthFromMarch = (month + 9) % 12
-        let dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The inverse of ``daysFromCivil(year:month:day:)``.
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,4 +1,5 @@
 public import Logging
+import struct Foundation.Date
 
 #if canImport(Glibc)
 import Glibc
@@ -60,37 +61,54 @@ public struct JSONLogHandler: LogHandler {
         timestamp: String, level: Logger.Level, label: String, message: String, error: String?,
         metadata: Logger.Metadata
     ) -> String {
-        var fields: [(String, JSONText)] = [
-            ("ts", .string(timestamp)), ("level", .string(level.rawValue)), ("label", .string(label)),
-            ("message", .string(message)),
-        ]
-        if let error { fields.append(("error", .string(error))) }
-        let fixed = Set(fields.map(\.0))
-        var flat: [(String, JSONText)] = []
+        var fixed = [("ts", timestamp), ("level", level.rawValue), ("label", label), ("message", message)]
+        if let error { fixed.append(("error", error)) }
+        var flat: [(String, Logger.Metadata.Value)] = []
         flatten(metadata, prefix: "", into: &flat)
-        for (key, value) in flat.sorted(by: { $0.0 < $1.0 }) {
-            fields.append((fixed.contains(key) ? "metadata." + key : key, value))
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        for (key, value) in fixed {
+            writer.key(key)
+            writer.string(value)
         }
-        return JSONText.object(fields).rendered
+        for (key, value) in flat.sorted(by: { $0.0 < $1.0 }) {
+            writer.key(fixed.contains { $0.0 == key } ? "metadata." + key : key)
+            writeValue(value, into: &writer)
+        }
+        writer.endObject()
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    private static func flatten(_ metadata: Logger.Metadata, prefix: String, into fields: inout [(String, JSONText)]) {
+    private static func flatten(
+        _ metadata: Logger.Metadata, prefix: String, into fields: inout [(String, Logger.Metadata.Value)]
+    ) {
         for (key, value) in metadata {
             if case .dictionary(let nested) = value {
                 flatten(nested, prefix: prefix + key + ".", into: &fields)
             } else {
-                fields.append((prefix + key, json(value)))
+                fields.append((prefix + key, value))
             }
         }
     }
 
-    private static func json(_ value: Logger.Metadata.Value) -> JSONText {
+    /// A value as JSON: strings, arrays, and (inside arrays) objects with sorted keys.
+    private static func writeValue(_ value: Logger.Metadata.Value, into writer: inout JSONWriter) {
         switch value {
-        case .string(let text): .string(text)
-        case .stringConvertible(let convertible): .string(convertible.description)
-        case .array(let values): .array(values.map(json))
+        case .string(let text):
+            writer.string(text)
+        case .stringConvertible(let convertible):
+            writer.string(convertible.description)
+        case .array(let values):
+            writer.beginArray()
+            for element in values { writeValue(element, into: &writer) }
+            writer.endArray()
         case .dictionary(let nested):
-            .object(nested.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) })
+            writer.beginObject()
+            for (key, element) in nested.sorted(by: { $0.key < $1.key }) {
+                writer.key(key)
+                writeValue(element, into: &writer)
+            }
+            writer.endObject()
         }
     }
 }
@@ -112,80 +130,15 @@ private func writeToStandardError(_ text: String) {
     }
 }
 
-/// The little JSON the log handler needs: strings, arrays and objects, escaped per RFC 8259.
-enum JSONText {
-    case string(String)
-    case array([JSONText])
-    case object([(String, JSONText)])
-
-    var rendered: String {
-        var output = ""
-        write(into: &output)
-        return output
-    }
-
-    private func write(into output: inout String) {
-        switch self {
-        case .string(let text):
-            Self.escape(text, into: &output)
-        case .array(let values):
-            output += "["
-            for (index, value) in values.enumerated() {
-                if index > 0 { output += "," }
-                value.write(into: &output)
-            }
-            output += "]"
-        case .object(let fields):
-            output += "{"
-            for (index, (key, value)) in fields.enumerated() {
-                if index > 0 { output += "," }
-                Self.escape(key, into: &output)
-                output += ":"
-                value.write(into: &output)
-            }
-            output += "}"
-        }
-    }
-
-    private static func escape(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let digits = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-            default:
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
-    }
-}
-
-/// Wall-clock timestamps for log lines.
+/// Wall-clock timestamps for log lines: RFC 3339 UTC with milliseconds, written as the events write theirs.
 enum LogTimestamp {
-    /// Now as RFC 3339 UTC with milliseconds, `2026-12-01T10:49:23.123Z`.
+    /// Now, e.g. `2026-12-01T10:49:23.123Z`.
     static func now() -> String {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return format(seconds: Int(spec.tv_sec), milliseconds: Int(spec.tv_nsec) / 1_000_000)
+        RFC3339.format(Date())
     }
 
-    /// `seconds` since 1970 plus `milliseconds`, as RFC 3339 UTC.
+    /// `seconds` since 1970 plus `milliseconds`.
     static func format(seconds: Int, milliseconds: Int) -> String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
+        RFC3339.format(Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1000))
     }
 }

@@ -99,8 +99,9 @@ public enum SMPPTime: Hashable, Sendable {
         return local - Int64(offset) * 900
     }
 
-    /// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
+    /// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm). Package-wide: BridgeCore's
+    /// RFC 3339 reader and writer use the same calendar arithmetic.
+    package static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -111,7 +112,7 @@ public enum SMPPTime: Hashable, Sendable {
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01.
-    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+    package static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
