@@ -10,7 +10,7 @@ import Testing
     }
 
     @Test func anAcceptedSegmentMatchesBeforeItsCommitAndTheStoreAfter() async throws {
-        let correlator = ReceiptCorrelator(hold: .seconds(5))
+        let correlator = ReceiptCorrelator(hold: .seconds(5), recentCapacity: 0)
         correlator.segmentAccepted(correlation("A"))
         let early = try await correlator.correlate(keys: ["A"]) { Issue.record("store asked"); return nil }
         #expect(early?.requestID == "r1")
@@ -50,6 +50,43 @@ import Testing
         struct Boom: Error {}
         let correlator = ReceiptCorrelator(hold: .seconds(60))
         await #expect(throws: Boom.self) { try await correlator.correlate(keys: ["k"]) { throw Boom() } }
+        #expect(correlator.heldCount == 0)
+    }
+
+    @Test func recentlyCommittedSegmentsMatchWithoutTheStoreUntilPushedOut() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(5), recentCapacity: 3)
+        for id in ["A", "B", "C", "D"] {
+            correlator.segmentAccepted(correlation(id, request: "r-\(id)"))
+            correlator.committed([correlation(id, request: "r-\(id)")])
+        }
+        #expect(correlator.pendingCount == 0)
+        #expect(correlator.recentCount == 3)
+        for id in ["B", "C", "D"] {
+            let found = try await correlator.correlate(keys: [id]) { Issue.record("store asked for \(id)"); return nil }
+            #expect(found?.requestID == "r-\(id)")
+        }
+        var asked = false
+        let oldest = try await correlator.correlate(keys: ["A"]) {
+            asked = true
+            return correlation("A", request: "from-store")
+        }
+        #expect(asked)
+        #expect(oldest?.requestID == "from-store")
+        // Thousands more: the memory stays bounded.
+        for index in 0..<5_000 { correlator.committed([correlation("k\(index)")]) }
+        #expect(correlator.recentCount == 3)
+    }
+
+    @Test func anAcceptedSegmentReleasesOnlyTheReceiptsHeldUnderItsKeys() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(60))
+        let first = Task { try await correlator.correlate(keys: ["P"]) { nil } }
+        let second = Task { try await correlator.correlate(keys: ["Q"]) { nil } }
+        while correlator.heldCount < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        correlator.segmentAccepted(correlation("Q", request: "q"))
+        #expect(try await second.value?.requestID == "q")
+        #expect(correlator.heldCount == 1)
+        correlator.segmentAccepted(correlation("P", request: "p"))
+        #expect(try await first.value?.requestID == "p")
         #expect(correlator.heldCount == 0)
     }
 }

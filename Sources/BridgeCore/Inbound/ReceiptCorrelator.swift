@@ -4,50 +4,103 @@ import NIOConcurrencyHelpers
 /// submit_sm_resp or their request's commit.
 ///
 /// Accepted segments are known here from the moment their submit_sm_resp arrives (``segmentAccepted(_:)``) until
-/// the store has committed them (``committed(_:)``); after that the store answers. A receipt found in neither is held
-/// for up to `hold` for a segment to be accepted under one of its keys, then reported unmatched — never dropped.
+/// the store has committed them (``committed(_:)``); after that the last ``recentCapacity`` committed ones stay in
+/// memory and the store answers for the rest. A receipt found nowhere is held for up to `hold` for a segment to be
+/// accepted under one of its keys, then reported unmatched — never dropped.
 public final class ReceiptCorrelator: Sendable {
     private enum Slot {
         /// Registered, store lookup under way.
         case reserved(keys: [String])
         /// A segment was accepted under one of the keys before the receipt started waiting.
-        case resolved(ReceiptCorrelation)
+        case resolved(keys: [String], ReceiptCorrelation)
         /// Waiting for a segment or the end of the hold.
         case waiting(keys: [String], CheckedContinuation<ReceiptCorrelation?, Never>)
 
         var keys: [String] {
             switch self {
-            case .reserved(let keys), .waiting(let keys, _): keys
-            case .resolved: []
+            case .reserved(let keys), .waiting(let keys, _), .resolved(let keys, _): keys
             }
         }
     }
 
     private struct State {
+        /// Accepted segments not yet committed, by key: never evicted (the store does not know them yet).
         var pending: [String: ReceiptCorrelation] = [:]
+        /// Recently committed segments, by key: most receipts arrive within seconds of their submit and are matched
+        /// here without a store query. Bounded (``recentCapacity``); the oldest go first, the store still has them.
+        var recent: [String: ReceiptCorrelation] = [:]
+        /// The keys of ``recent`` in the order they were added (a key added again appears twice; evicting the
+        /// older copy then drops the newer entry early, which only costs a store query).
+        var recentOrder: [String] = []
+        var recentHead = 0
         var slots: [UInt64: Slot] = [:]
+        /// The slots registered under each key, so an accepted segment finds its held receipts without a scan.
+        var slotsByKey: [String: [UInt64]] = [:]
         var nextSlot: UInt64 = 0
+
+        func known(_ keys: [String]) -> ReceiptCorrelation? {
+            for key in keys { if let found = pending[key] ?? recent[key] { return found } }
+            return nil
+        }
+
+        mutating func register(_ keys: [String]) -> UInt64 {
+            nextSlot += 1
+            slots[nextSlot] = .reserved(keys: keys)
+            for key in keys { slotsByKey[key, default: []].append(nextSlot) }
+            return nextSlot
+        }
+
+        mutating func remove(_ slot: UInt64) {
+            guard let removed = slots.removeValue(forKey: slot) else { return }
+            for key in removed.keys {
+                slotsByKey[key]?.removeAll { $0 == slot }
+                if slotsByKey[key]?.isEmpty == true { slotsByKey[key] = nil }
+            }
+        }
+
+        mutating func remember(_ correlation: ReceiptCorrelation, capacity: Int) {
+            for key in correlation.keys {
+                recent[key] = correlation
+                recentOrder.append(key)
+            }
+            while recentOrder.count - recentHead > capacity {
+                recent[recentOrder[recentHead]] = nil
+                recentHead += 1
+            }
+            if recentHead > capacity {  // compact now and then, so the array does not grow forever
+                recentOrder.removeFirst(recentHead)
+                recentHead = 0
+            }
+        }
     }
 
     private let state = NIOLockedValueBox(State())
     /// How long a receipt waits for its submit.
     public let hold: Duration
+    /// How many committed keys are kept in memory for receipts (each about 300 bytes).
+    public let recentCapacity: Int
 
-    /// Creates a correlator.
-    public init(hold: Duration) { self.hold = hold }
+    /// Creates a correlator that remembers the last `recentCapacity` committed keys (default 20 000: about 6 MB,
+    /// ten seconds of traffic at 2 000 segments/s), so receipts that follow their submit closely skip the store.
+    public init(hold: Duration, recentCapacity: Int = 20_000) {
+        self.hold = hold
+        self.recentCapacity = max(0, recentCapacity)
+    }
 
     /// A segment was accepted: receipts for it match from now on, and held ones are released.
     public func segmentAccepted(_ correlation: ReceiptCorrelation) {
         let released = state.withLockedValue { state -> [CheckedContinuation<ReceiptCorrelation?, Never>] in
-            for key in correlation.keys { state.pending[key] = correlation }
             var released: [CheckedContinuation<ReceiptCorrelation?, Never>] = []
-            for (id, slot) in state.slots where slot.keys.contains(where: correlation.keys.contains) {
-                switch slot {
-                case .reserved: state.slots[id] = .resolved(correlation)
-                case .waiting(_, let continuation):
-                    state.slots[id] = nil
-                    released.append(continuation)
-                case .resolved: break
+            for key in correlation.keys {
+                state.pending[key] = correlation
+                for id in state.slotsByKey[key] ?? [] {
+                    switch state.slots[id] {
+                    case .reserved(let keys)?: state.slots[id] = .resolved(keys: keys, correlation)
+                    case .waiting(_, let continuation)?:
+                        state.remove(id)
+                        released.append(continuation)
+                    case .resolved?, nil: break
+                    }
                 }
             }
             return released
@@ -64,9 +117,13 @@ public final class ReceiptCorrelator: Sendable {
                           held.segment == correlation.segment, held.messageID == correlation.messageID else { continue }
                     state.pending[key] = nil
                 }
+                state.remember(correlation, capacity: recentCapacity)
             }
         }
     }
+
+    /// How many committed keys are remembered (for tests).
+    public var recentCount: Int { state.withLockedValue { $0.recent.count } }
 
     /// How many keys wait for their commit (for tests and metrics).
     public var pendingCount: Int { state.withLockedValue { $0.pending.count } }
@@ -74,17 +131,15 @@ public final class ReceiptCorrelator: Sendable {
     /// How many receipts are held right now.
     public var heldCount: Int { state.withLockedValue { $0.slots.count } }
 
-    /// The correlation for a receipt with these keys: from accepted-but-uncommitted segments, else `lookup` (the
-    /// store), else whatever is accepted within the hold; nil when nothing turns up.
+    /// The correlation for a receipt with these keys: from accepted-but-uncommitted or recently committed segments,
+    /// else `lookup` (the store), else whatever is accepted within the hold; nil when nothing turns up.
     public func correlate(
         keys: [String], lookup: () async throws -> ReceiptCorrelation?
     ) async throws -> ReceiptCorrelation? {
         // Registered before the store is asked, so a segment accepted in between is not missed.
         let registration = state.withLockedValue { state -> (found: ReceiptCorrelation?, slot: UInt64) in
-            for key in keys { if let found = state.pending[key] { return (found, 0) } }
-            state.nextSlot += 1
-            state.slots[state.nextSlot] = .reserved(keys: keys)
-            return (nil, state.nextSlot)
+            if let found = state.known(keys) { return (found, 0) }
+            return (nil, state.register(keys))
         }
         if let found = registration.found { return found }
         let slot = registration.slot
@@ -92,18 +147,18 @@ public final class ReceiptCorrelator: Sendable {
         do {
             stored = try await lookup()
         } catch {
-            state.withLockedValue { $0.slots[slot] = nil }
+            state.withLockedValue { $0.remove(slot) }
             throw error
         }
         if let stored {
-            state.withLockedValue { $0.slots[slot] = nil }
+            state.withLockedValue { $0.remove(slot) }
             return stored
         }
         return await withCheckedContinuation { continuation in
             let early = state.withLockedValue { state -> ReceiptCorrelation?? in
                 switch state.slots[slot] {
-                case .resolved(let correlation)?:
-                    state.slots[slot] = nil
+                case .resolved(_, let correlation)?:
+                    state.remove(slot)
                     return .some(correlation)
                 case .reserved(let keys)?:
                     state.slots[slot] = .waiting(keys: keys, continuation)
@@ -127,7 +182,7 @@ public final class ReceiptCorrelator: Sendable {
     private func endHold(_ slot: UInt64) {
         let continuation = state.withLockedValue { state -> CheckedContinuation<ReceiptCorrelation?, Never>? in
             guard case .waiting(_, let continuation)? = state.slots[slot] else { return nil }
-            state.slots[slot] = nil
+            state.remove(slot)
             return continuation
         }
         continuation?.resume(returning: nil)
