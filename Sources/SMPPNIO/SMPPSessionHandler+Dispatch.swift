@@ -110,8 +110,7 @@ extension SMPPSessionHandler {
         guard case .deliverInbound = action else {
             if case .write(.inboundResponse) = action {
                 inboundIsDataSM[sequenceNumber] = isDataSM
-                logger.warning("inbound request refused with ESME_RX_T_APPN (held maximum reached or shutting down)",
-                               metadata: [SMPPLogKey.sequenceNumber: "\(sequenceNumber)"])
+                inboundRefused(sequenceNumber: sequenceNumber, now: now)
             }
             run(action, now: now)
             return
@@ -197,5 +196,23 @@ extension SMPPSessionHandler {
         default:
             logger.warning("bind response does not match the bind sent", metadata: metadata)
         }
+    }
+
+    /// Counts a refusal and says so: a warning for the first one and then at most one per
+    /// ``refusalWarningInterval`` with how many there were meanwhile (an SMSC retrying a flood would otherwise get a
+    /// warning line per PDU), the rest at debug.
+    private func inboundRefused(sequenceNumber: UInt32, now: NIODeadline) {
+        metrics.inboundRefused.increment()
+        refusalsSinceWarning += 1
+        let metadata: Logger.Metadata = [SMPPLogKey.sequenceNumber: "\(sequenceNumber)"]
+        if let last = lastRefusalWarning, now - last < Self.refusalWarningInterval {
+            logger.debug("inbound request refused with ESME_RX_T_APPN", metadata: metadata)
+            return
+        }
+        logger.warning(
+            "inbound request refused with ESME_RX_T_APPN (held maximum reached or shutting down); the SMSC retries it",
+            metadata: metadata.merging(["refused_since_last_warning": "\(refusalsSinceWarning)"]) { $1 })
+        refusalsSinceWarning = 0
+        lastRefusalWarning = now
     }
 }

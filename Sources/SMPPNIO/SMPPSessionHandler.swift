@@ -59,6 +59,11 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
     var submitCounters: [UInt32: Counter] = [:]
     /// Whether each inbound request in flight was data_sm (true) or deliver_sm (false): its response differs.
     var inboundIsDataSM: [UInt32: Bool] = [:]
+    /// Inbound requests refused since the last warning about it, and when that warning was logged.
+    var refusalsSinceWarning = 0
+    var lastRefusalWarning: NIODeadline?
+    /// At most one refusal warning per session per interval.
+    static let refusalWarningInterval: TimeAmount = .seconds(10)
     /// The responder of each inbound request the application holds: it decides whether the application's answer
     /// or ours (at the deadline) goes out.
     var inboundResponders: [UInt32: InboundResponder] = [:]

@@ -51,7 +51,7 @@ struct HandlerHarness {
     var loop: EmbeddedEventLoop { channel.embeddedEventLoop }
 
     init(kind: SessionBindKind = .transceiver, window: Int = 2, maxInbound: Int = 4,
-         metrics: SMPPClientMetrics = SMPPClientMetrics()) throws {
+         metrics: SMPPClientMetrics = SMPPClientMetrics(), logger: Logger = Logger(label: "test")) throws {
         var machine = SessionStateMachine<OutboundSubmit>.Configuration()
         machine.window = window
         machine.responseTimeout = .seconds(5)
@@ -64,7 +64,7 @@ struct HandlerHarness {
             slot: 0, kind: kind, bind: BindRequest(systemID: "acme", password: "secret"), host: "127.0.0.1",
             port: 2775, machine: machine)
         endPromise = channel.eventLoop.makePromise(of: SessionEnd.self)
-        handler = SMPPSessionHandler(settings: settings, logger: Logger(label: "test"), metrics: metrics,
+        handler = SMPPSessionHandler(settings: settings, logger: logger, metrics: metrics,
                                      delegate: delegate, endPromise: endPromise, now: channel.embeddedEventLoop.now)
         handle = SessionHandle(slot: 0, canSubmit: kind.canSubmit, handler: handler, eventLoop: channel.eventLoop)
         handler.handle = handle

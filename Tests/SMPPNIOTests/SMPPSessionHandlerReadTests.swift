@@ -1,4 +1,5 @@
 import Logging
+import MetricsTestKit
 import NIOCore
 import NIOEmbedded
 import SMPP
@@ -107,5 +108,32 @@ final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
         harness.loop.run()
         let answer = try #require(try harness.written())
         #expect(answer.sequenceNumber == 9 && answer.commandStatus == .ok)
+    }
+}
+
+@Suite struct InboundRefusalReportTests {
+    /// A flood of refused deliver_sm is counted one by one but logged as one warning per interval, with the count.
+    @Test func refusalsAreCountedAndWarnedAboutOncePerInterval() throws {
+        let metrics = TestMetrics()
+        let log = CapturedLog()
+        let harness = try HandlerHarness(
+            maxInbound: 1, metrics: SMPPClientMetrics(factory: metrics), logger: log.logger(level: .info))
+        try harness.bind()
+        try harness.receive(.deliverSM(DeliverSM(destination: Address(address: "held"))), sequenceNumber: 100)
+        for sequence in UInt32(101)...150 {
+            try harness.receive(.deliverSM(DeliverSM(destination: Address(address: "x"))), sequenceNumber: sequence)
+        }
+        #expect(metrics.counterTotal(label: SMPPClientMetrics.inboundRefusedName) == 50)
+        var warnings = log.all.filter { $0.level == .warning && $0.text.contains("refused") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.text.contains("refused_since_last_warning=1") == true)
+        // The held one times out meanwhile (answered by the session, not a refusal): 151 is held, 152 refused.
+        harness.loop.advanceTime(by: SMPPSessionHandler.refusalWarningInterval)
+        try harness.receive(.deliverSM(DeliverSM(destination: Address(address: "y"))), sequenceNumber: 151)
+        try harness.receive(.deliverSM(DeliverSM(destination: Address(address: "z"))), sequenceNumber: 152)
+        warnings = log.all.filter { $0.level == .warning && $0.text.contains("refused") }
+        #expect(warnings.count == 2)
+        #expect(warnings.last?.text.contains("refused_since_last_warning=50") == true)
+        #expect(metrics.counterTotal(label: SMPPClientMetrics.inboundRefusedName) == 51)
     }
 }

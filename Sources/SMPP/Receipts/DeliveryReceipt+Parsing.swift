@@ -1,13 +1,10 @@
 extension DeliveryReceipt {
     /// Spellings of each label, lower-case, longest first where one is a prefix of another.
-    private static let labels: [(canonical: String, spelling: [Unicode.Scalar])] = [
-        ("submit date", Array("submit date".unicodeScalars)), ("submit date", Array("submit_date".unicodeScalars)),
-        ("submit date", Array("submitdate".unicodeScalars)), ("done date", Array("done date".unicodeScalars)),
-        ("done date", Array("done_date".unicodeScalars)), ("done date", Array("donedate".unicodeScalars)),
-        ("dlvrd", Array("dlvrd".unicodeScalars)), ("stat", Array("stat".unicodeScalars)),
-        ("sub", Array("sub".unicodeScalars)), ("err", Array("err".unicodeScalars)),
-        ("text", Array("text".unicodeScalars)), ("id", Array("id".unicodeScalars)),
-    ]
+    private static let labels: [(canonical: String, spelling: [UInt8])] = [
+        ("submit date", "submit date"), ("submit date", "submit_date"), ("submit date", "submitdate"),
+        ("done date", "done date"), ("done date", "done_date"), ("done date", "donedate"), ("dlvrd", "dlvrd"),
+        ("stat", "stat"), ("sub", "sub"), ("err", "err"), ("text", "text"), ("id", "id"),
+    ].map { ($0.0, Array($0.1.utf8)) }
 
     /// Reads a receipt from a PDU's parts: the text is short_message, or message_payload when short_message is
     /// empty; read as UCS2 for data_coding 8 (and 0xE0–0xEF) and as Latin-1 otherwise, because SMSCs write receipt
@@ -65,61 +62,70 @@ extension DeliveryReceipt {
     }
 
     /// Finds every label (case-insensitive, at a word start, optional spaces before its colon). A field's value is
-    /// its first word; `text` takes everything to the end, so labels after it are part of the text.
+    /// its first word; `text` takes everything to the end, so labels after it are part of the text. Works on the
+    /// UTF-8 bytes: labels, separators and colons are ASCII, and no byte of a multi-byte character is.
     static func fields(in text: String) -> [String: String] {
-        let scalars = Array(text.unicodeScalars)
-        var found = [(label: String, labelStart: Int, valueStart: Int)]()
-        var position = 0
-        while position < scalars.count {
-            let atWordStart = position == 0 || isSeparator(scalars[position - 1])
-            if atWordStart, let match = label(in: scalars, at: position) {
-                found.append((match.label, position, match.valueStart))
-                if match.label == "text" { break }
-                position = match.valueStart
-            } else {
-                position += 1
-            }
-        }
-        var fields = [String: String]()
-        for (offset, field) in found.enumerated() where fields[field.label] == nil {
-            let end = offset + 1 < found.count ? found[offset + 1].labelStart : scalars.count
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[field.valueStart..<max(field.valueStart, end)])
-            let value = String(view)
-            if field.label == "text" {
-                fields["text"] = String(value.unicodeScalars.reversed().drop { $0 == "\0" || $0 == "\r" || $0 == "\n" }.reversed().map(Character.init))
-            } else if let word = value.unicodeScalars.split(whereSeparator: isSeparator).first {
-                var wordView = String.UnicodeScalarView()
-                wordView.append(contentsOf: word)
-                fields[field.label] = String(wordView)
-            }
-        }
-        return fields
-    }
-
-    private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" || scalar == "\0" || scalar == ","
-            || scalar == ";"
-    }
-
-    private static func label(in scalars: [Unicode.Scalar], at position: Int) -> (label: String, valueStart: Int)? {
-        for candidate in labels {
-            let spelling = candidate.spelling
-            guard position + spelling.count <= scalars.count else { continue }
-            var matches = true
-            for (offset, expected) in spelling.enumerated() {
-                let actual = scalars[position + offset]
-                let lowered = ("A"..."Z").contains(actual) ? Unicode.Scalar(actual.value + 32) ?? actual : actual
-                if lowered != expected {
-                    matches = false
-                    break
+        var text = text
+        return text.withUTF8 { bytes in
+            var found = [(label: String, labelStart: Int, valueStart: Int)]()
+            var position = 0
+            while position < bytes.count {
+                let atWordStart = position == 0 || isSeparator(bytes[position - 1])
+                if atWordStart, let match = label(in: bytes, at: position) {
+                    found.append((match.label, position, match.valueStart))
+                    if match.label == "text" { break }
+                    position = match.valueStart
+                } else {
+                    position += 1
                 }
+            }
+            var fields = [String: String]()
+            for (offset, field) in found.enumerated() where fields[field.label] == nil {
+                let end = offset + 1 < found.count ? found[offset + 1].labelStart : bytes.count
+                var value = bytes[field.valueStart..<max(field.valueStart, end)]
+                if field.label == "text" {
+                    while let last = value.last, last == 0 || last == UInt8(ascii: "\r") || last == UInt8(ascii: "\n") {
+                        value = value.dropLast()
+                    }
+                    fields["text"] = String(decoding: value, as: UTF8.self)
+                } else if let word = value.split(whereSeparator: isSeparator).first {
+                    fields[field.label] = String(decoding: word, as: UTF8.self)
+                }
+            }
+            return fields
+        }
+    }
+
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), 0, UInt8(ascii: ","),
+             UInt8(ascii: ";"):
+            true
+        default:
+            false
+        }
+    }
+
+    private static func label(in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> (label: String, valueStart: Int)? {
+        let first = lowercased(bytes[position])
+        for candidate in labels where candidate.spelling[0] == first {
+            let spelling = candidate.spelling
+            guard position + spelling.count <= bytes.count else { continue }
+            var matches = true
+            for offset in 1..<spelling.count where lowercased(bytes[position + offset]) != spelling[offset] {
+                matches = false
+                break
             }
             guard matches else { continue }
             var colon = position + spelling.count
-            while colon < scalars.count, scalars[colon] == " " { colon += 1 }
-            if colon < scalars.count, scalars[colon] == ":" { return (candidate.canonical, colon + 1) }
+            while colon < bytes.count, bytes[colon] == UInt8(ascii: " ") { colon += 1 }
+            if colon < bytes.count, bytes[colon] == UInt8(ascii: ":") { return (candidate.canonical, colon + 1) }
         }
         return nil
+    }
+
+    /// ASCII lower case (A–Z only); every other byte as it is.
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 }

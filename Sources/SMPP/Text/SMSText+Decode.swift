@@ -43,21 +43,14 @@ extension SMSText {
             return decoded
         case .ucs2: return decodeUCS2(bytes)
         case .latin1:
-            var scalars = String.UnicodeScalarView()
-            for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
-            return DecodedText(text: String(scalars), substitutions: 0, alphabet: .latin1)
+            return DecodedText(text: decodeOctets(bytes, highOctet: { Unicode.Scalar($0) }), substitutions: 0, alphabet: .latin1)
         case .ascii:
-            var scalars = String.UnicodeScalarView()
             var substitutions = 0
-            for byte in bytes {
-                if byte < 0x80 {
-                    scalars.append(Unicode.Scalar(byte))
-                } else {
-                    scalars.append(replacement)
-                    substitutions += 1
-                }
+            let text = decodeOctets(bytes) { _ in
+                substitutions += 1
+                return replacement
             }
-            return DecodedText(text: String(scalars), substitutions: substitutions, alphabet: .ascii)
+            return DecodedText(text: text, substitutions: substitutions, alphabet: .ascii)
         case .binary: return DecodedText(text: "", substitutions: 0, alphabet: .binary)
         }
     }
@@ -159,5 +152,22 @@ extension SMSText {
             substitutions += 1
         }
         return DecodedText(text: String(scalars), substitutions: substitutions, alphabet: .ucs2)
+    }
+
+    /// One octet per character: octets below 0x80 are ASCII; `highOctet` maps the others (Latin-1: the octet is
+    /// the scalar). Builds UTF-8 directly, one allocation, instead of appending scalar by scalar.
+    private static func decodeOctets(
+        _ bytes: some Collection<UInt8>, highOctet: (UInt8) -> Unicode.Scalar
+    ) -> String {
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count)
+        for byte in bytes {
+            if byte < 0x80 {
+                utf8.append(byte)
+            } else if let encoded = UTF8.encode(highOctet(byte)) {
+                utf8.append(contentsOf: encoded)
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 }
