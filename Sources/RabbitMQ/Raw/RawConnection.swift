@@ -17,6 +17,8 @@ final class RawConnection {
     var notSentLowWater = 64 * 1024
     /// Bytes publishes may still write before the kernel is asked again how many are unsent (``canPublish``).
     var publishRoom = 0
+    /// The C structures of the publish being written, reused from one publish to the next (owner thread only).
+    private let publishArena = RawArena()
     /// When the broker was last heard from (a frame, an RPC reply; the loop also stamps it after reading, which
     /// covers the heartbeats the library swallows): the one clock of the loop's silence check.
     private(set) var lastReceivedAt = ContinuousClock.now
@@ -188,7 +190,8 @@ final class RawConnection {
         channel: UInt16, exchange: String, routingKey: String, mandatory: Bool, properties: AMQPProperties,
         body: [UInt8]
     ) throws(AMQPError) {
-        let arena = RawArena()
+        let arena = publishArena
+        arena.reset()
         var raw = arena.properties(properties)
         let status = try guarded("publishing") { () throws(AMQPError) in
             body.withUnsafeBytes { buffer in
