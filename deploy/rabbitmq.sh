@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A PRIVATE RabbitMQ instance for tests and benchmarks: start | stop | restart | status | env | ctl ARGS.
+# A PRIVATE RabbitMQ instance for tests and benchmarks: start | stop | restart | crash | status | env | ctl ARGS.
 #
 # Everything it listens on is bound to 127.0.0.1: AMQP (plain), AMQPS (with the committed TEST-ONLY certificates in
 # Tests/Certificates), its own epmd (ERL_EPMD_ADDRESS/ERL_EPMD_PORT) and Erlang distribution. Its data, logs, cookie
@@ -115,6 +115,20 @@ stop() {
   log "stopped"
 }
 
+# SIGKILLs the broker (what a power cut or the OOM killer does: no clean shutdown) and starts it again.
+crash() {
+  local p; p="$(pid)"
+  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+    kill -9 "$p"
+    while kill -0 "$p" 2>/dev/null; do sleep 0.1; done
+  fi
+  rm -f "$RABBITMQ_PID_FILE" "$RABBITMQ_PID_FILE.launcher"
+  # The node's listeners die with it, but its epmd registration may linger a moment.
+  local deadline=$((SECONDS + 30))
+  while port_open "$port" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  start
+}
+
 # Our epmd runs on its own port; stop it once no node is registered with it any more.
 stop_epmd() {
   command -v epmd >/dev/null || return 0
@@ -134,6 +148,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   restart) stop; start ;;
+  crash) crash ;;
   status) status ;;
   # Runs rabbitmqctl against this node, e.g. `ctl set_vm_memory_high_watermark 0` (tests use it for alarms).
   ctl) shift; exec "$rmq_bin/rabbitmqctl" -q "$@" ;;
@@ -142,7 +157,8 @@ case "${1:-}" in
     echo "export SMPP_BRIDGE_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$port/"
     echo "export SMPP_BRIDGE_TEST_AMQPS_URL=amqps://guest:guest@localhost:$tls_port/"
     echo "export SMPP_BRIDGE_TEST_AMQP_RESTART=\"$root/deploy/rabbitmq.sh restart\""
+    echo "export SMPP_BRIDGE_TEST_AMQP_CRASH=\"$root/deploy/rabbitmq.sh crash\""
     echo "export SMPP_BRIDGE_TEST_AMQP_CTL=\"$root/deploy/rabbitmq.sh ctl\""
     ;;
-  *) echo "usage: $0 start|stop|restart|status|env|ctl ARGS..." >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|crash|status|env|ctl ARGS..." >&2; exit 2 ;;
 esac

@@ -11,6 +11,8 @@ enum TestBroker {
     static let url = environment["SMPP_BRIDGE_TEST_AMQP_URL"]
     static let tlsURL = environment["SMPP_BRIDGE_TEST_AMQPS_URL"]
     static let restartCommand = environment["SMPP_BRIDGE_TEST_AMQP_RESTART"]
+    /// SIGKILLs the broker and starts it again (deploy/rabbitmq.sh crash).
+    static let crashCommand = environment["SMPP_BRIDGE_TEST_AMQP_CRASH"]
     static let ctlCommand = environment["SMPP_BRIDGE_TEST_AMQP_CTL"]
     static let available = url != nil
     static let skipReason: Comment = "needs the private RabbitMQ: run deploy/test.sh (sets SMPP_BRIDGE_TEST_AMQP_URL)"
