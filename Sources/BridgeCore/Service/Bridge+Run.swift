@@ -15,6 +15,8 @@ extension Bridge {
         let inner = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
         let requests = InFlightRequests()
+        // Outside the group below: the event streams end only when the connections are closed, after it.
+        let connectionWatch = Task { await self.watchConnections(parts) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
@@ -54,6 +56,8 @@ extension Bridge {
         }
         await parts.consumer.close()
         await parts.publisher.close()
+        connectionWatch.cancel()
+        await connectionWatch.value
         await parts.store.close()
         status.withLockedValue { $0 = BridgeStatus() }
     }
@@ -62,29 +66,46 @@ extension Bridge {
     func outboundLoop(_ parts: BridgeParts, requests: InFlightRequests) async {
         let consumer = parts.consumer
         for await delivery in consumer.deliveries {
+            parts.amqpMetrics.deliveries.increment()
             guard consumer.isCurrent(delivery) else { continue }  // its connection is gone; the broker redelivers it
             let inFlight = requests.start {
                 let settlement = await parts.outbound.process(IncomingRequest(
                     body: delivery.body, properties: delivery.properties, redelivered: delivery.redelivered,
                     receivedAt: parts.outbound.now()))
-                await self.settle(delivery, settlement, consumer: consumer)
+                await self.settle(delivery, settlement, consumer: consumer, metrics: parts.amqpMetrics)
             }
             parts.metrics.requestsInFlight.record(inFlight)
         }
     }
 
-    func settle(_ delivery: AMQPDelivery, _ settlement: Settlement, consumer: AMQPConsumer) async {
+    func settle(
+        _ delivery: AMQPDelivery, _ settlement: Settlement, consumer: AMQPConsumer, metrics: AMQPMetrics
+    ) async {
         do {
             switch settlement {
             case .ack:
                 try consumer.ack(delivery)
+                metrics.acks.increment()
             case .requeue:
                 // Not at once: a broker or store that is down would otherwise spin the request around.
                 if !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
                 try consumer.nack(delivery, requeue: true)
+                metrics.requeues.increment()
             }
         } catch {
             logger.debug("delivery not settled (the broker redelivers it)", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Keeps the AMQP connection metrics current until cancelled.
+    func watchConnections(_ parts: BridgeParts) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await event in parts.consumer.events { parts.amqpMetrics.record(event, connection: "consumer") }
+            }
+            group.addTask {
+                for await event in parts.publisher.events { parts.amqpMetrics.record(event, connection: "publisher") }
+            }
         }
     }
 

@@ -21,6 +21,7 @@ struct BridgeParts: Sendable {
     let lateOutcomes: LateOutcomeBook
     let correlator: ReceiptCorrelator
     let metrics: BridgeMetrics
+    let amqpMetrics: AMQPMetrics
     let prefetch: UInt16
 }
 
@@ -61,9 +62,11 @@ extension Bridge {
         } catch {
             throw BridgeStartError(description: "store.path: \(error)")
         }
+        let amqpMetrics = AMQPMetrics(factory: metricsSetup.factory)
         let publisher = AMQPPublisher(configuration: configuration.amqp, logger: logger)
         do {
             try await publisher.connect()
+            amqpMetrics.record(.connected, connection: "publisher")
             try await publisher.declare(topology)
         } catch {
             await publisher.close()
@@ -85,12 +88,13 @@ extension Bridge {
             configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory)
         let correlator = ReceiptCorrelator(hold: configuration.outbound.receiptHold)
         let lateOutcomes = LateOutcomeBook()
+        let meteredPublisher = MeteredPublisher(publisher: publisher, metrics: amqpMetrics)
         let outbound = OutboundProcessor(
-            settings: outboundSettings, store: store, publisher: publisher, submitter: client, correlator: correlator,
-            lateOutcomes: lateOutcomes, metrics: metrics, logger: logger)
+            settings: outboundSettings, store: store, publisher: meteredPublisher, submitter: client,
+            correlator: correlator, lateOutcomes: lateOutcomes, metrics: metrics, logger: logger)
         let inbound = InboundProcessor(
-            settings: inboundSettings, store: store, publisher: publisher, correlator: correlator, metrics: metrics,
-            logger: logger)
+            settings: inboundSettings, store: store, publisher: meteredPublisher, correlator: correlator,
+            metrics: metrics, logger: logger)
         var http: BridgeHTTPServer?
         if configuration.http.port > 0 {
             http = BridgeHTTPServer(
@@ -99,6 +103,7 @@ extension Bridge {
         }
         do {
             try await consumer.connect()
+            amqpMetrics.record(.connected, connection: "consumer")
         } catch {
             await consumer.close()
             await publisher.close()
@@ -107,7 +112,8 @@ extension Bridge {
         }
         let parts = BridgeParts(
             store: store, publisher: publisher, consumer: consumer, client: client, http: http, outbound: outbound,
-            inbound: inbound, lateOutcomes: lateOutcomes, correlator: correlator, metrics: metrics, prefetch: prefetch)
+            inbound: inbound, lateOutcomes: lateOutcomes, correlator: correlator, metrics: metrics,
+            amqpMetrics: amqpMetrics, prefetch: prefetch)
         status.withLockedValue { $0 = BridgeStatus(parts: parts, consuming: true) }
         return parts
     }

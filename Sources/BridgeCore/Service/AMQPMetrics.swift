@@ -1,0 +1,104 @@
+public import CoreMetrics
+import Metrics
+public import RabbitMQ
+
+/// The broker side of the bridge, as metrics (the RabbitMQ layer has none of its own):
+/// `amqp_connected{connection}` (1 while the consumer's or publisher's connection is up),
+/// `amqp_connection_losses_total{connection}`, `amqp_blocked` (1 while the broker blocks publishing: a resource
+/// alarm), `amqp_deliveries_total` (requests taken from the queue), `amqp_oversized_deliveries_total`,
+/// `amqp_publishes_total{type,outcome}` (`confirmed` or `failed`), `amqp_publish_confirm_seconds{type}` (publish
+/// call → broker confirm) and `amqp_settlements_total{settlement}` (`ack` or `requeue`).
+public final class AMQPMetrics: Sendable {
+    /// The event types the bridge publishes; anything else (dead letters) is counted as `other`.
+    static let publishTypes = ["submit_result", "delivery_receipt", "mo", "other"]
+
+    private let connected: [String: Gauge]
+    private let losses: [String: Counter]
+    private let blocked: Gauge
+    let deliveries: Counter
+    let oversizedDeliveries: Counter
+    private let confirmed: [String: Counter]
+    private let failed: [String: Counter]
+    private let confirmLatency: [String: Timer]
+    let acks: Counter
+    let requeues: Counter
+
+    /// Creates every series up front (a publish or an event then takes no lock).
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        let connections = ["consumer", "publisher"]
+        connected = Dictionary(uniqueKeysWithValues: connections.map {
+            ($0, Gauge(label: "amqp_connected", dimensions: [("connection", $0)], factory: factory))
+        })
+        losses = Dictionary(uniqueKeysWithValues: connections.map {
+            ($0, Counter(label: "amqp_connection_losses_total", dimensions: [("connection", $0)], factory: factory))
+        })
+        blocked = Gauge(label: "amqp_blocked", dimensions: [], factory: factory)
+        deliveries = Counter(label: "amqp_deliveries_total", dimensions: [], factory: factory)
+        oversizedDeliveries = Counter(label: "amqp_oversized_deliveries_total", dimensions: [], factory: factory)
+        func perType<M>(_ make: (String) -> M) -> [String: M] {
+            Dictionary(uniqueKeysWithValues: Self.publishTypes.map { ($0, make($0)) })
+        }
+        confirmed = perType {
+            Counter(label: "amqp_publishes_total", dimensions: [("type", $0), ("outcome", "confirmed")], factory: factory)
+        }
+        failed = perType {
+            Counter(label: "amqp_publishes_total", dimensions: [("type", $0), ("outcome", "failed")], factory: factory)
+        }
+        confirmLatency = perType {
+            Timer(label: "amqp_publish_confirm_seconds", dimensions: [("type", $0)], factory: factory)
+        }
+        acks = Counter(label: "amqp_settlements_total", dimensions: [("settlement", "ack")], factory: factory)
+        requeues = Counter(label: "amqp_settlements_total", dimensions: [("settlement", "requeue")], factory: factory)
+        for gauge in connected.values { gauge.record(0) }
+        blocked.record(0)
+    }
+
+    /// Records what a connection reported; `connection` is `consumer` or `publisher`.
+    public func record(_ event: AMQPConnectionEvent, connection: String) {
+        switch event {
+        case .connected:
+            connected[connection]?.record(1)
+        case .disconnected:
+            connected[connection]?.record(0)
+            losses[connection]?.increment()
+            if connection == "publisher" { blocked.record(0) }
+        case .blocked:
+            blocked.record(1)
+        case .unblocked:
+            blocked.record(0)
+        case .deliveryTooLarge:
+            oversizedDeliveries.increment()
+        case .consumerCancelled:
+            break
+        }
+    }
+
+    /// Records one publish: its type (the AMQP `type` property), whether the broker confirmed it, and how long that
+    /// took.
+    func published(type: String?, confirmed wasConfirmed: Bool, after duration: Duration) {
+        let key = type.flatMap { confirmed[$0] == nil ? nil : $0 } ?? "other"
+        if wasConfirmed {
+            confirmed[key]?.increment()
+            confirmLatency[key]?.record(duration: duration)
+        } else {
+            failed[key]?.increment()
+        }
+    }
+}
+
+/// An ``EventPublishing`` that counts and times every publish of the one it wraps.
+struct MeteredPublisher: EventPublishing {
+    let publisher: any EventPublishing
+    let metrics: AMQPMetrics
+
+    func publish(_ message: OutgoingMessage) async throws {
+        let start = ContinuousClock.now
+        do {
+            try await publisher.publish(message)
+        } catch {
+            metrics.published(type: message.properties.type, confirmed: false, after: ContinuousClock.now - start)
+            throw error
+        }
+        metrics.published(type: message.properties.type, confirmed: true, after: ContinuousClock.now - start)
+    }
+}
