@@ -20,7 +20,7 @@
 # SMPP_BRIDGE_RABBITMQ_STATE at the checkout whose broker runs (e.g. /work/main/deploy/.state/rabbitmq).
 # Ports: SMPP_BRIDGE_BENCH_SMSC_PORT (2779), SMPP_BRIDGE_BENCH_HTTP_PORT (18089); each run is bounded by
 # SMPP_BRIDGE_BENCH_TIMEOUT seconds (300). Needs the queues smpp.outbound/smpp.dead and exchanges smpp.results and
-# smpp.dlr of that broker to itself while it runs (it deletes the two queues between the runs).
+# smpp.dlr of that broker to itself while it runs (it deletes those queues between the runs and at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -60,7 +60,7 @@ cleanup() {
   if [ -n "$started_broker" ]; then
     deploy/rabbitmq.sh stop || true
   elif [ -n "${feed_queues:-}" ]; then
-    delete_queues "${request_queues[@]}" "${feed_queues[@]}" || true
+    delete_queues smpp.outbound smpp.dead "${feed_queues[@]}"
   fi
   rm -rf "$work"
 }
@@ -79,15 +79,19 @@ fi
 eval "$(deploy/rabbitmq.sh env)"
 amqp_url="$SMPP_BRIDGE_TEST_AMQP_URL"
 queue_exists() { deploy/rabbitmq.sh ctl list_queues name 2>/dev/null | grep -qx "$1"; }
+# In parallel: each rabbitmqctl starts an Erlang VM (seconds on a loaded machine). "Queue not found" is an error
+# to rabbitmqctl and the state wanted here.
 delete_queues() {
+  local queue pids=()
   for queue in "$@"; do
-    if queue_exists "$queue"; then deploy/rabbitmq.sh ctl delete_queue "$queue" >/dev/null; fi
+    deploy/rabbitmq.sh ctl delete_queue "$queue" >/dev/null 2>&1 &
+    pids+=($!)
   done
+  wait "${pids[@]}" || true
 }
 # A queue left by the bridge has x-dead-letter-exchange, which breaks the stand-in's declare, and vice versa. feed's
 # durable event queues stay bound after it exits: left alone, they would take a copy of every event of the next run
 # (extra broker work that only the bridge's runs would pay) and of later traffic on the shared broker.
-request_queues=(smpp.outbound smpp.dead)
 feed_queues=(pipeline.results pipeline.dlr)
 
 start_smsc_sim "$bin" "$sim_port" demo:demo1234:8 --log-level warning > "$work/smsc-sim.log" 2>&1
@@ -95,12 +99,18 @@ wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"
 
 status=0
 # --- 1. the stand-in and feed -------------------------------------------------------------------------------------
-delete_queues "${request_queues[@]}" "${feed_queues[@]}"
+delete_queues smpp.outbound
 run="r$RANDOM$RANDOM"
 "$ref" standin -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" > "$work/standin.out" 2>&1 &
 standin_pid=$!
 # feed publishes through the default exchange: the queue must exist first or the requests are dropped unroutable.
-wait_until 30 "the stand-in's queue smpp.outbound" queue_exists smpp.outbound
+# (rabbitmqctl can take 10 s and more on a loaded machine.)
+standin_up() { kill -0 "$standin_pid" 2>/dev/null && queue_exists smpp.outbound; }
+wait_until 120 "the stand-in's queue smpp.outbound" standin_up || true
+if ! kill -0 "$standin_pid" 2>/dev/null; then
+  say "the stand-in stopped: $(cat "$work/standin.out")"
+  exit 1
+fi
 standin_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" -B "$standin_pid")" || status=$?
 wait "$standin_pid" || status=$?
 standin_pid=""
@@ -108,7 +118,7 @@ echo "standin: $(cat "$work/standin.out")"
 echo "standin feed: $standin_feed"
 
 # --- 2. the bridge ------------------------------------------------------------------------------------------------
-delete_queues "${request_queues[@]}" "${feed_queues[@]}"
+delete_queues smpp.outbound "${feed_queues[@]}"
 export_bridge_env "$sim_port" demo demo1234 4 100 "$amqp_url" "$work/bridge.sqlite" "$http_port"
 export LOG_LEVEL=warning
 "$bin/smpp-bridge" run > "$work/bridge.log" 2>&1 &

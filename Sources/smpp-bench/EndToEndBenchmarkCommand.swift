@@ -20,7 +20,7 @@ struct EndToEndBenchmarkCommand: AsyncParsableCommand {
     @Option(help: "The bridge's request queue.") var queue = "smpp.outbound"
     @Option(help: "The bridge's results exchange.") var resultsExchange = "smpp.results"
     @Option(help: "The bridge's receipts exchange.") var dlrExchange = "smpp.dlr"
-    @Option(name: [.short, .long], help: "Requests to publish.") var requests = 10_000
+    @Option(name: [.customShort("n"), .long], help: "Requests to publish.") var requests = 10_000
     @Option(help: "Publishes awaiting their confirm at any time (no pacing).") var window = 1_000
     @Option(help: "Prefetch of each event consumer.") var prefetch: UInt16 = 2_000
     @Flag(inversion: .prefixedNo, help: "Ask for and await a receipt per accepted segment.") var receipts = true
