@@ -93,6 +93,23 @@ import Testing
         #expect(mixed.text(of: 9).count == 160)
     }
 
+    @Test func commandOptionsBecomeSettings() throws {
+        let defaults = try EndToEndBenchmarkCommand.parse([]).settings(environment: [:])
+        #expect(defaults.amqpURL == "amqp://guest:guest@127.0.0.1:5672/")
+        #expect(defaults.queue == "smpp.outbound" && defaults.resultsExchange == "smpp.results")
+        #expect(defaults.dlrExchange == "smpp.dlr" && defaults.requests == 10_000 && defaults.receipts)
+        #expect(!defaults.mix && defaults.bridgePID == nil && defaults.timeout == .seconds(300))
+        let command = try EndToEndBenchmarkCommand.parse([
+            "-n", "50", "--no-receipts", "--mix", "--queue", "q", "--bridge-pid", "42", "--run", "abc", "--timeout", "1.5",
+        ])
+        let settings = command.settings(environment: ["SMPP_BRIDGE_TEST_AMQP_URL": "amqp://u:p@127.0.0.1:1/"])
+        #expect(settings.amqpURL == "amqp://u:p@127.0.0.1:1/")
+        #expect(settings.requests == 50 && !settings.receipts && settings.mix && settings.queue == "q")
+        #expect(settings.bridgePID == 42 && settings.run == "abc" && settings.timeout == .milliseconds(1500))
+        #expect(throws: (any Error).self) { try EndToEndBenchmarkCommand.parse(["-n", "0"]) }
+        #expect(throws: (any Error).self) { try EndToEndBenchmarkCommand.parse(["--run", "a b"]) }
+    }
+
     @Test func percentileIsNearestRank() {
         let values = Array(1...100)
         #expect(percentile(values, 0.5) == 50)
