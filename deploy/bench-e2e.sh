@@ -43,12 +43,10 @@ say() { echo "bench-e2e: $*" >&2; }
 
 say "building release binaries and the stand-in"
 for product in smpp-bridge smsc-sim smpp-bench; do
-  swift build -c release --scratch-path .build-release --product "$product" 2>&1 | grep -E "error|warning: " >&2 || true
+  swift build -c release --scratch-path .build-release --product "$product" --quiet >&2 \
+    || { say "building $product failed"; exit 1; }
 done
 bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
-for product in smpp-bridge smsc-sim smpp-bench; do
-  [ -x "$bin/$product" ] || { say "$bin/$product was not built"; exit 1; }
-done
 ref="$("$reference/build.sh" "$PWD/.build-release/broker-reference")"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-e2e.XXXXXX")"
