@@ -190,10 +190,16 @@ let package = Package(
             dependencies: ["smpp-bridge", "SMPP", "BridgeCore", "RabbitMQ"],
             swiftSettings: swiftSettings
         ),
-        // Smoke tests of the benchmark commands (bounded tiny runs; they never assert speed).
+        // Smoke tests of the benchmark commands (bounded tiny runs; they never assert speed); the e2e one runs an
+        // in-process bridge and simulator against the private RabbitMQ.
         .testTarget(
             name: "SMPPBenchTests",
-            dependencies: ["smpp-bench", "SMPP", "SMPPNIO"],
+            dependencies: [
+                "smpp-bench", "SMPP", "SMPPNIO", "BridgeCore", "RabbitMQ", "SMSCSimulator",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

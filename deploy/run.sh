@@ -6,6 +6,7 @@
 # deploy/.state/bridge.sqlite, /metrics on http://127.0.0.1:8080. To go live, only the SMPP_* settings change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source deploy/lib.sh
 
 deploy/setup.sh
 swift build -c release --product smsc-sim
@@ -26,16 +27,12 @@ trap 'exit 130' INT TERM
 deploy/rabbitmq.sh start
 eval "$(deploy/rabbitmq.sh env)"
 
-"$bin/smsc-sim" --listen "127.0.0.1:$sim_port" \
-  --tls-cert Tests/Certificates/server.pem --tls-key Tests/Certificates/server.key \
-  --account demo:demo1234:4 --dlr-delay 500 --dlr-outcomes DELIVRD=90,UNDELIV=5,ENROUTE+DELIVRD=5 \
-  --mo-rate 0.2 --stats-interval 60 &
-sim_pid=$!
+start_smsc_sim "$bin" "$sim_port" demo:demo1234:4 \
+  --dlr-delay 500 --dlr-outcomes DELIVRD=90,UNDELIV=5,ENROUTE+DELIVRD=5 --mo-rate 0.2 --stats-interval 60
 
 # The bridge, configured the way a deployment is: environment variables (a key smpp.tls.ca_file is SMPP_TLS_CA_FILE).
-export SMPP_HOST=127.0.0.1 SMPP_PORT="$sim_port" SMPP_SYSTEM_ID=demo SMPP_PASSWORD=demo1234
-export SMPP_TLS_CA_FILE="$PWD/Tests/Certificates/ca.pem" SMPP_SOURCE_ADDR=ACME SMPP_SESSIONS=2 SMPP_WINDOW=50
-export AMQP_URL="$SMPP_BRIDGE_TEST_AMQP_URL" STORE_PATH="$PWD/deploy/.state/bridge.sqlite" HTTP_PORT="$http_port"
+export_bridge_env "$sim_port" demo demo1234 2 50 "$SMPP_BRIDGE_TEST_AMQP_URL" "$PWD/deploy/.state/bridge.sqlite" \
+  "$http_port"
 "$bin/smpp-bridge" run &
 bridge_pid=$!
 

@@ -17,9 +17,9 @@ deploy/rabbitmq.sh start
 eval "$(deploy/rabbitmq.sh env)"
 
 mkdir -p deploy/.state
-# Two passes: the bridge's end-to-end suites run alone, after the rest, because some RabbitMQ tests restart,
+# Two passes: the bridge's end-to-end suites (and the e2e benchmark's, which runs a bridge) run alone, after the rest, because some RabbitMQ tests restart,
 # SIGSTOP or memory-alarm the shared broker, which would make a whole-pipeline test fail for reasons of its own.
-e2e_suites='BridgeEndToEndTests|BridgeFaultTests'
+e2e_suites='BridgeEndToEndTests|BridgeFaultTests|EndToEndBenchmarkTests'
 status=0
 swift test --skip-build --skip "$e2e_suites" 2>&1 | tee deploy/.state/swift-test.log || status=$?
 if [ "$status" -eq 0 ]; then

@@ -48,6 +48,14 @@ func measure(
     return BenchmarkFigure(name: name, operations: done, seconds: seconds)
 }
 
+/// The nearest-rank percentile of `sorted` (ascending): the element at rank ⌈count × fraction⌉, nil when empty.
+/// The one percentile rule of every benchmark here, so their p50/p99 figures compare.
+func percentile<T>(_ sorted: [T], _ fraction: Double) -> T? {
+    guard !sorted.isEmpty else { return nil }
+    let rank = Int((Double(sorted.count) * fraction).rounded(.up))
+    return sorted[min(sorted.count - 1, max(0, rank - 1))]
+}
+
 /// Prints `value` as one line of JSON with sorted keys: the last line every benchmark prints.
 func printJSONLine(_ value: some Encodable) throws {
     let encoder = JSONEncoder()

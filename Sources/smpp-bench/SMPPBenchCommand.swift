@@ -8,7 +8,7 @@ struct SMPPBenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks for smpp-bridge; each prints its figures and stops by itself.",
         subcommands: [
             CodecBenchmarkCommand.self, SessionBenchmarkCommand.self, AMQPBenchmarkCommand.self,
-            StoreBenchmarkCommand.self, ContractBenchmarkCommand.self,
+            StoreBenchmarkCommand.self, ContractBenchmarkCommand.self, EndToEndBenchmarkCommand.self,
         ]
     )
 }

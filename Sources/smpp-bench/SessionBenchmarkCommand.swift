@@ -174,10 +174,8 @@ struct SessionBenchmarkCommand: AsyncParsableCommand {
         let simulatorCPU = Double(simulatorThreads.reduce(0) { $0 + CPUUsage.threadMicroseconds($1) } - simulatorStart)
         let messages = latencies.count + failed
         let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Double {
-            guard !sorted.isEmpty else { return 0 }
-            let index = min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)
-            return (Double(sorted[max(0, index)]) / 1e4).rounded() / 100
+        func milliseconds(_ fraction: Double) -> Double {
+            (Double(percentile(sorted, fraction) ?? 0) / 1e4).rounded() / 100
         }
         let perMessage = { (value: Double) in messages > 0 ? (value / Double(messages) * 10).rounded() / 10 : 0 }
         return Report(
@@ -186,8 +184,8 @@ struct SessionBenchmarkCommand: AsyncParsableCommand {
             messagesPerSecond: seconds > 0 ? (Double(messages) / seconds).rounded() : 0,
             clientCPUMicrosecondsPerMessage: perMessage(max(0, processCPU - simulatorCPU)),
             processCPUMicrosecondsPerMessage: perMessage(processCPU),
-            latencyMilliseconds: ["p50": percentile(0.5), "p90": percentile(0.9), "p99": percentile(0.99),
-                                  "max": percentile(1.0)])
+            latencyMilliseconds: ["p50": milliseconds(0.5), "p90": milliseconds(0.9), "p99": milliseconds(0.99),
+                                  "max": milliseconds(1.0)])
     }
 }
 

@@ -78,13 +78,11 @@ struct StoreBenchmarkCommand: AsyncParsableCommand {
                 count: count, callers: callers, seconds: (seconds * 1000).rounded() / 1000,
                 completesPerSecond: (Double(count) / seconds).rounded(), transactions: transactions,
                 writesPerTransaction: (Double(count) / Double(max(1, transactions)) * 10).rounded() / 10,
-                p50Microseconds: Self.percentile(latencies, 0.50), p99Microseconds: Self.percentile(latencies, 0.99)))
+                p50Microseconds: Self.microseconds(latencies, 0.50), p99Microseconds: Self.microseconds(latencies, 0.99)))
     }
 
-    private static func percentile(_ sorted: [Duration], _ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let index = min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)
-        return (sorted[max(0, index)].seconds * 1e7).rounded() / 10
+    private static func microseconds(_ sorted: [Duration], _ fraction: Double) -> Double {
+        ((percentile(sorted, fraction)?.seconds ?? 0) * 1e7).rounded() / 10
     }
 
     /// A typical accepted single-segment request.

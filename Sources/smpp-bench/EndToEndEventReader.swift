@@ -1,0 +1,65 @@
+import BridgeCore
+
+/// Reads the events of one `smpp-bench e2e` run: which request (`<run>-<index>`, index 1...requests) an event is
+/// for and what it says. Pure; safe to use from any thread.
+struct EndToEndEventReader: Sendable {
+    /// The run part of the request ids.
+    let run: String
+    /// How many requests the run publishes.
+    let requests: Int
+
+    /// The id of request `index`.
+    func requestID(_ index: Int) -> String { idPrefix + String(index) }
+
+    private var idPrefix: String { run + "-" }
+
+    /// What one event means to the run, read from its body without touching the tally (so a caller can parse
+    /// outside a lock and ``EndToEndTally/record(_:at:)`` under it).
+    enum Event: Sendable, Equatable {
+        /// The result of request `index`; `segments` of it were accepted when `accepted`.
+        case result(index: Int, body: [UInt8], accepted: Bool, segments: Int)
+        /// A final receipt of request `index`, identified by its message id and segment.
+        case receipt(index: Int, key: String)
+        /// A receipt that another one follows (`final: false`, e.g. `enroute`).
+        case interimReceipt
+        /// A receipt the bridge could not match to a request.
+        case unmatchedReceipt
+        /// An event for a request of another run.
+        case foreign
+        /// Not a JSON object.
+        case unreadable
+    }
+
+    /// Reads a `submit_result` body.
+    func result(from body: [UInt8]) -> Event {
+        guard case .object(let event)? = try? JSONReader.parse(body) else { return .unreadable }
+        guard let index = index(of: event["request_id"]) else { return .foreign }
+        guard case .string("accepted")? = event["status"] else {
+            return .result(index: index, body: body, accepted: false, segments: 0)
+        }
+        var segments = 1
+        if case .array(let list)? = event["segments"], !list.isEmpty { segments = list.count }
+        return .result(index: index, body: body, accepted: true, segments: segments)
+    }
+
+    /// Reads a `delivery_receipt` body.
+    func receipt(from body: [UInt8]) -> Event {
+        guard case .object(let event)? = try? JSONReader.parse(body) else { return .unreadable }
+        if case .bool(false)? = event["final"] { return .interimReceipt }
+        guard case .bool(true)? = event["matched"], case .string? = event["request_id"] else { return .unmatchedReceipt }
+        guard let index = index(of: event["request_id"]) else { return .foreign }
+        var key = ""
+        if case .string(let messageID)? = event["message_id"] { key = messageID }
+        if case .number(let segment)? = event["segment"] { key += "#" + segment.text }
+        return .receipt(index: index, key: key)
+    }
+
+    /// The request index of a `request_id` of this run, or nil.
+    private func index(of node: JSONNode?) -> Int? {
+        guard case .string(let id)? = node, id.hasPrefix(idPrefix) else { return nil }
+        let digits = id.utf8.dropFirst(idPrefix.utf8.count)
+        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        let index = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return index >= 1 && index <= requests ? index : nil
+    }
+}

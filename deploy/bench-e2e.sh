@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The end-to-end benchmark of issue 7, in one session against one private RabbitMQ (deploy/rabbitmq.sh):
+#
+#   1. the ceiling: the C stand-in of ../shared/tools/broker-reference (only the bridge's broker work) driven by its
+#      `feed` (N requests with receipts), which prints one `mode=feed … rate=…` line and the stand-in its own;
+#   2. the bridge: `smpp-bridge run` as its own process (4 sessions × window 100) against `smsc-sim` on 127.0.0.1
+#      over TLS with receipts, measured twice —
+#        - `smpp-bench e2e --bridge-pid`: our command (one JSON line: requests/s, result p50/p99, the bridge's CPU
+#          µs per request and peak RSS, and the checks: every result, a receipt per accepted segment);
+#        - the same C `feed -X -B pid` that measured the stand-in: the like-for-like comparison. Both load
+#          generators share the 2 cores with the bridge, and they are different programs (Swift RabbitMQ layer vs
+#          librabbitmq, JSON parser vs memmem), so only feed-vs-feed isolates the bridge; the e2e line is the
+#          richer figure and the check that nothing is lost (its rate close to feed's says the generator is not
+#          the limit);
+#   3. ratio = bridge rate / stand-in rate (issue 7's target: ≥ 0.8), for both bridge lines.
+#
+# Usage: deploy/bench-e2e.sh [-n REQUESTS (10000)] [-m] (-m: smpp-bench e2e sends the --mix of alphabets and long
+# messages; feed always sends short GSM). Everything listens on 127.0.0.1 and is stopped on exit; a broker that
+# was already running (`deploy/rabbitmq.sh status`) is reused and left running. From a worktree, point
+# SMPP_BRIDGE_RABBITMQ_STATE at the checkout whose broker runs (e.g. /work/main/deploy/.state/rabbitmq).
+# Ports: SMPP_BRIDGE_BENCH_SMSC_PORT (2779), SMPP_BRIDGE_BENCH_HTTP_PORT (18089); each run is bounded by
+# SMPP_BRIDGE_BENCH_TIMEOUT seconds (300). Needs the queues smpp.outbound/smpp.dead and exchanges smpp.results and
+# smpp.dlr of that broker to itself while it runs (it deletes those queues between the runs and at the end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+
+n=10000
+mix=()
+while getopts "n:m" option; do
+  case "$option" in
+    n) n="$OPTARG" ;;
+    m) mix=(--mix) ;;
+    *) echo "usage: $0 [-n REQUESTS] [-m]" >&2; exit 2 ;;
+  esac
+done
+limit="${SMPP_BRIDGE_BENCH_TIMEOUT:-300}"
+sim_port="${SMPP_BRIDGE_BENCH_SMSC_PORT:-2779}"
+http_port="${SMPP_BRIDGE_BENCH_HTTP_PORT:-18089}"
+amqp_port="${SMPP_BRIDGE_RABBITMQ_PORT:-35672}"
+reference="${BROKER_REFERENCE:-../shared/tools/broker-reference}"
+say() { echo "bench-e2e: $*" >&2; }
+
+say "building release binaries and the stand-in"
+for product in smpp-bridge smsc-sim smpp-bench; do
+  swift build -c release --scratch-path .build-release --product "$product" --quiet >&2 \
+    || { say "building $product failed"; exit 1; }
+done
+bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
+ref="$("$reference/build.sh" "$PWD/.build-release/broker-reference")"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/bench-e2e.XXXXXX")"
+started_broker=""
+cleanup() {
+  stop_pid "${standin_pid:-}"
+  stop_pid "${bridge_pid:-}"
+  stop_pid "${sim_pid:-}"
+  if [ -n "$started_broker" ]; then
+    deploy/rabbitmq.sh stop || true
+  elif [ -n "${feed_queues:-}" ]; then
+    delete_queues smpp.outbound smpp.dead "${feed_queues[@]}"
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if deploy/rabbitmq.sh status >/dev/null 2>&1; then
+  say "reusing the running broker ($(deploy/rabbitmq.sh status))"
+elif port_open "$amqp_port"; then
+  say "127.0.0.1:$amqp_port is in use by a broker this checkout did not start: set SMPP_BRIDGE_RABBITMQ_STATE to its state directory"
+  exit 1
+else
+  started_broker=1
+  deploy/rabbitmq.sh start
+fi
+eval "$(deploy/rabbitmq.sh env)"
+amqp_url="$SMPP_BRIDGE_TEST_AMQP_URL"
+queue_exists() { deploy/rabbitmq.sh ctl list_queues name 2>/dev/null | grep -qx "$1"; }
+# In parallel: each rabbitmqctl starts an Erlang VM (seconds on a loaded machine). "Queue not found" is an error
+# to rabbitmqctl and the state wanted here.
+delete_queues() {
+  local queue pids=()
+  for queue in "$@"; do
+    deploy/rabbitmq.sh ctl delete_queue "$queue" >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
+}
+# A queue left by the bridge has x-dead-letter-exchange, which breaks the stand-in's declare, and vice versa. feed's
+# durable event queues stay bound after it exits: left alone, they would take a copy of every event of the next run
+# (extra broker work that only the bridge's runs would pay) and of later traffic on the shared broker.
+feed_queues=(pipeline.results pipeline.dlr)
+
+start_smsc_sim "$bin" "$sim_port" demo:demo1234:8 --log-level warning > "$work/smsc-sim.log" 2>&1
+wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"
+
+status=0
+# --- 1. the stand-in and feed -------------------------------------------------------------------------------------
+delete_queues smpp.outbound
+run="r$RANDOM$RANDOM"
+"$ref" standin -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" > "$work/standin.out" 2>&1 &
+standin_pid=$!
+# feed publishes through the default exchange: the queue must exist first or the requests are dropped unroutable.
+# (rabbitmqctl can take 10 s and more on a loaded machine.)
+standin_up() { kill -0 "$standin_pid" 2>/dev/null && queue_exists smpp.outbound; }
+wait_until 120 "the stand-in's queue smpp.outbound" standin_up || true
+if ! kill -0 "$standin_pid" 2>/dev/null; then
+  say "the stand-in stopped: $(cat "$work/standin.out")"
+  exit 1
+fi
+standin_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" -B "$standin_pid")" || status=$?
+wait "$standin_pid" || status=$?
+standin_pid=""
+echo "standin: $(cat "$work/standin.out")"
+echo "standin feed: $standin_feed"
+
+# --- 2. the bridge ------------------------------------------------------------------------------------------------
+delete_queues smpp.outbound "${feed_queues[@]}"
+export_bridge_env "$sim_port" demo demo1234 4 100 "$amqp_url" "$work/bridge.sqlite" "$http_port"
+export LOG_LEVEL=warning
+"$bin/smpp-bridge" run > "$work/bridge.log" 2>&1 &
+bridge_pid=$!
+bridge_ready() { [ "$(http_status "$http_port" /readyz)" = 200 ]; }
+if ! wait_until 60 "the bridge's /readyz" bridge_ready; then tail -20 "$work/bridge.log" >&2; exit 1; fi
+
+e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit" --bridge-pid "$bridge_pid" \
+  "${mix[@]}")" || status=$?
+echo "bridge e2e: $e2e"
+bridge_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -X -T "$limit" -B "$bridge_pid")" || status=$?
+echo "bridge feed: $bridge_feed"
+if ! kill -0 "$bridge_pid" 2>/dev/null; then say "the bridge exited; its log:"; tail -20 "$work/bridge.log" >&2; fi
+
+# --- 3. ratios ----------------------------------------------------------------------------------------------------
+field() { sed -nE "s/.*[ \"]$1[\"]?[=:]([0-9.]+).*/\1/p" <<< "$2"; }
+standin_rate="$(field rate "$standin_feed")"
+ratio() { awk -v b="$1" -v s="$standin_rate" 'BEGIN { if (b > 0 && s > 0) printf "%.2f", b / s; else print "n/a" }'; }
+echo "ratio (bridge / stand-in requests/s): feed $(ratio "$(field rate "$bridge_feed")") e2e $(ratio "$(field requests_per_s "$e2e")")"
+exit "$status"

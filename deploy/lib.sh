@@ -1,0 +1,54 @@
+# Shared pieces of deploy/run.sh and deploy/bench-e2e.sh; source it from the repository root.
+
+# start_smsc_sim BIN_DIR PORT ACCOUNT [smsc-sim options…]: the bundled SMSC simulator on 127.0.0.1:PORT over TLS
+# with the TEST-ONLY certificates of Tests/Certificates, in the background; sets sim_pid.
+start_smsc_sim() {
+  local bin="$1" port="$2" account="$3"
+  shift 3
+  "$bin/smsc-sim" --listen "127.0.0.1:$port" \
+    --tls-cert Tests/Certificates/server.pem --tls-key Tests/Certificates/server.key \
+    --account "$account" "$@" &
+  sim_pid=$!
+}
+
+# export_bridge_env SMSC_PORT SYSTEM_ID PASSWORD SESSIONS WINDOW AMQP_URL STORE_PATH HTTP_PORT: configures
+# `smpp-bridge run` the way a deployment does, by environment variables (DESIGN §1.4: a key smpp.tls.ca_file is
+# SMPP_TLS_CA_FILE), against the simulator on 127.0.0.1 with the test CA and sender ACME.
+export_bridge_env() {
+  export SMPP_HOST=127.0.0.1 SMPP_PORT="$1" SMPP_SYSTEM_ID="$2" SMPP_PASSWORD="$3"
+  export SMPP_TLS_CA_FILE="$PWD/Tests/Certificates/ca.pem" SMPP_SOURCE_ADDR=ACME SMPP_SESSIONS="$4" SMPP_WINDOW="$5"
+  export AMQP_URL="$6" STORE_PATH="$7" HTTP_PORT="$8"
+}
+
+# stop_pid PID [SIGNAL]: stops a process this script started (SIGTERM by default) and waits for it, at most 30 s,
+# then SIGKILL.
+stop_pid() {
+  local pid="$1" signal="${2:-TERM}" deadline=$((SECONDS + 30))
+  [ -n "$pid" ] || return 0
+  kill -"$signal" "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# port_open PORT: whether something accepts connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# http_status PORT PATH: the status code of GET http://127.0.0.1:PORT/PATH (no curl needed), empty when refused.
+http_status() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
+    read -r _ code _ <&3 && echo "$code"
+  ) 2>/dev/null
+}
+
+# wait_until SECONDS WHAT COMMAND…: runs COMMAND every 0.2 s until it succeeds; fails naming WHAT after SECONDS.
+wait_until() {
+  local limit="$1" what="$2" deadline=$((SECONDS + $1))
+  shift 2
+  until "$@"; do
+    if [ $SECONDS -ge $deadline ]; then echo "$what: not after ${limit}s" >&2; return 1; fi
+    sleep 0.2
+  done
+}
