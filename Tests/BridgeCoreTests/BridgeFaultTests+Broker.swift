@@ -13,8 +13,8 @@ extension BridgeFaultTests {
         let restart = try #require(E2EBrokerControl.restart)
         let harness = try await BridgeHarness.start(bridge: { bridge in
             bridge.outbound.registeredDelivery = false
-            // 2 sessions × 50/s: the run lasts a few seconds, long enough for the restart to land in its middle.
-            bridge.smpp.throughput = 50
+            // 2 sessions × 25/s: the run lasts about 10 s, long enough for the restart to land in its middle.
+            bridge.smpp.throughput = 25
         }, durableSubscriber: true)
         let count = 500
         let ids = (0..<count).map { "q-\($0)" }
@@ -22,12 +22,18 @@ extension BridgeFaultTests {
             try await harness.send(#"{"id":"\#(id)","to":"+5735\#(index)","text":"restart \#(index)"}"#)
         }
         #expect(await harness.simulator.waitForCounters(timeout: .seconds(60)) { $0.submitsAccepted >= 40 })
-        try await E2EBrokerControl.shell(restart)
-        let acceptedAtRestart = harness.simulator.counters.submitsAccepted
+        let restarting = Task { try await E2EBrokerControl.shell(restart) }
+        // The moment the bridge sees the broker go: how far the run had got.
+        let down = try await eventually(timeout: .seconds(60)) {
+            harness.bridge.readiness().first { $0.name == "broker_publisher" }?.ok == false
+        }
+        let acceptedWhenDown = harness.simulator.counters.submitsAccepted
+        try await restarting.value
+        #expect(down, "the bridge saw the broker go")
+        #expect(acceptedWhenDown < UInt64(count), "the restart came before the run ended")
         let events = try await harness.collect(timeout: .seconds(100)) { events in
             Set(events.filter { $0.type == "submit_result" }.compactMap(\.requestID)).count >= count
         }
-        #expect(acceptedAtRestart < UInt64(count), "the restart came before the run ended")
         expectOneResultPerRequest(
             events, ids: ids, records: harness.simulator.records(), destination: { "5735\($0.dropFirst(2))" })
         try await harness.stop()
