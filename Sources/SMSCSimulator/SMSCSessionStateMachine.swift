@@ -198,11 +198,10 @@ struct SMSCSessionStateMachine {
             return [.close(.unbound)]
         case .deliverSMResp, .dataSMResp, .genericNack:
             guard let pending = pendingDeliveries.removeValue(forKey: pdu.sequenceNumber) else { return [] }
-            let finished = Action.deliveryFinished(deliveryID: pending.deliveryID, Self.deliveryResult(pdu))
-            if Self.deliveryResult(pdu) == .retry {
-                return [.count(\.deliveriesTemporaryAppError), finished]
-            }
-            return [finished]
+            let result = Self.deliveryResult(pdu)
+            let finished = Action.deliveryFinished(deliveryID: pending.deliveryID, result)
+            // .retry here can only be ESME_RX_T_APPN (an unanswered one times out in timerFired).
+            return result == .retry ? [.count(\.deliveriesTemporaryAppError), finished] : [finished]
         default:
             return []
         }
