@@ -198,6 +198,9 @@ final class BridgeHarness: @unchecked Sendable {
         await group.triggerGracefulShutdown()
         try await running.value
         await events.close()
+        // After a broker restart the producer may still be reconnecting; the deletes below need it.
+        let producer = self.producer
+        _ = try? await eventually(timeout: .seconds(15)) { producer.isConnected }
         _ = try? await producer.deleteQueue(subscriber)
         _ = try? await producer.deleteQueue(configuration.broker.queue)
         _ = try? await producer.deleteQueue(configuration.broker.deadQueue)
