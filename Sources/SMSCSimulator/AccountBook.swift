@@ -16,6 +16,8 @@ public enum BindVerdict: Sendable, Hashable {
     case wrongPassword
     /// The account already has `maxSessions` bound sessions.
     case tooManySessions
+    /// Refused by the `SimulatorFaults.refuseFirstBinds` fault, whatever the credentials (ESME_RBINDFAIL).
+    case refusedByFault
 }
 
 /// The accounts and how many sessions each has bound right now. A value type: the simulator keeps one behind

@@ -121,8 +121,15 @@ final class SMSCSessionHandler: ChannelInboundHandler {
                     limitResponse: core.configuration.sessionLimitResponse,
                     serverSystemID: core.configuration.systemID, peerInterfaceVersion: request.interfaceVersion,
                     now: .now()) ?? [])
-            case .accept(let submission, let sequence, let delay):
-                let id = core.accept(submission, account: boundSystemID ?? "", sessionID: sessionID, sequenceNumber: sequence)
+            case .accept(let submission, let sequence, let delay),
+                 .acceptReceiptFirst(let submission, let sequence, let delay):
+                var receiptFirst = false
+                if case .acceptReceiptFirst = action { receiptFirst = true }
+                let (id, early) = core.accept(
+                    submission, account: boundSystemID ?? "", sessionID: sessionID, sequenceNumber: sequence,
+                    receiptFirst: receiptFirst)
+                // Written before the response: the ESME reads the receipt first.
+                if let early { sendDelivery(early) }
                 let body: PDUBody
                 switch submission {
                 case .submitSM: body = .submitSMResp(SubmitSMResp(messageID: id.text))

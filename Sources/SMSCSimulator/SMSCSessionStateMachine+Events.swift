@@ -25,6 +25,7 @@ extension SMSCSessionStateMachine {
         case .unknownSystemID: status = .invalidSystemID
         case .wrongPassword: status = .invalidPassword
         case .tooManySessions: status = limitResponse == .alreadyBound ? .alreadyBound : .bindFailed
+        case .refusedByFault: status = .bindFailed
         }
         return [.count(\.bindsRejected), reply(kind.response(BindResponse()), sequenceNumber, status: status)]
     }

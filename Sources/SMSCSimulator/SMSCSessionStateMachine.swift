@@ -35,6 +35,9 @@ struct SMSCSessionStateMachine {
         /// Accept this message: assign an id, record it, schedule its receipts, and answer with the id after the
         /// delay.
         case accept(Submission, sequenceNumber: UInt32, delayMilliseconds: Int64)
+        /// Like `accept`, but the message's first delivery receipt goes out on this session before the response
+        /// (the `receiptBeforeResponseRate` fault).
+        case acceptReceiptFirst(Submission, sequenceNumber: UInt32, delayMilliseconds: Int64)
         /// Answer this query_sm from the message's current state after the delay.
         case query(QuerySM, sequenceNumber: UInt32, delayMilliseconds: Int64)
         /// A deliver_sm this session sent is finished: acknowledged, to be retried later, or dropped.
@@ -148,6 +151,11 @@ struct SMSCSessionStateMachine {
         let delay = faults.latency.sample(using: &random)
         switch faults.submitFault(using: &random) {
         case .accept:
+            // Drawn only when the fault is on, so seeded runs without it keep their sequence of draws.
+            if faults.receiptBeforeResponseRate > 0, canReceive, random.chance(faults.receiptBeforeResponseRate) {
+                return [.count(\.submitsReceived),
+                        .acceptReceiptFirst(submission, sequenceNumber: sequenceNumber, delayMilliseconds: delay)]
+            }
             return [.count(\.submitsReceived), .accept(submission, sequenceNumber: sequenceNumber, delayMilliseconds: delay)]
         case .throttle:
             return [.count(\.submitsReceived), .count(\.submitsThrottled),
@@ -190,7 +198,10 @@ struct SMSCSessionStateMachine {
             return [.close(.unbound)]
         case .deliverSMResp, .dataSMResp, .genericNack:
             guard let pending = pendingDeliveries.removeValue(forKey: pdu.sequenceNumber) else { return [] }
-            return [.deliveryFinished(deliveryID: pending.deliveryID, Self.deliveryResult(pdu))]
+            let result = Self.deliveryResult(pdu)
+            let finished = Action.deliveryFinished(deliveryID: pending.deliveryID, result)
+            // .retry here can only be ESME_RX_T_APPN (an unanswered one times out in timerFired).
+            return result == .retry ? [.count(\.deliveriesTemporaryAppError), finished] : [finished]
         default:
             return []
         }

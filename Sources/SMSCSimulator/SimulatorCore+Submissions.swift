@@ -3,9 +3,10 @@ import SMPP
 
 extension SimulatorCore {
     /// Accepts one message: a new unique id, a record (memory and `--record` file), and its receipts scheduled.
-    /// Returns the id for the response.
+    /// Returns the id for the response. With `receiptFirst`, the first receipt the message gets is not scheduled
+    /// but returned, already counted as in flight, for the caller to send on its own session before the response.
     func accept(_ submission: SMSCSessionStateMachine.Submission, account: String, sessionID: UInt64,
-                sequenceNumber: UInt32) -> MessageID {
+                sequenceNumber: UInt32, receiptFirst: Bool = false) -> (id: MessageID, earlyReceipt: OutboundDelivery?) {
         let now = wallClockMilliseconds()
         let (id, record, outcome) = state.withLockedValue { state in
             let id = state.ids.next()
@@ -20,9 +21,9 @@ extension SimulatorCore {
             return (id, record, outcome)
         }
         recordWriter?.write(record)
+        let early = scheduleReceipts(for: record, id: id, outcome: outcome, account: account, firstNow: receiptFirst)
         notifyWaiters()
-        scheduleReceipts(for: record, id: id, outcome: outcome, account: account)
-        return id
+        return (id, early)
     }
 
     static func record(_ submission: SMSCSessionStateMachine.Submission, id: String, account: String,
@@ -51,14 +52,34 @@ extension SimulatorCore {
 
     /// Schedules the outcome's receipts: the first after `dlrDelay`, a final one after an intermediate
     /// `dlrFinalDelay` later. Receipts the message did not ask for are skipped (unless configured otherwise);
-    /// query_sm works the state out from the same times without a timer.
-    private func scheduleReceipts(for record: SubmitRecord, id: MessageID, outcome: DeliveryOutcome, account: String) {
+    /// query_sm works the state out from the same times without a timer. With `firstNow`, the first receipt is
+    /// built now and returned as an in-flight delivery instead of being scheduled.
+    private func scheduleReceipts(for record: SubmitRecord, id: MessageID, outcome: DeliveryOutcome, account: String,
+                                  firstNow: Bool) -> OutboundDelivery? {
         let receiptID = (configuration.receiptIDFormat ?? configuration.messageIDFormat).render(id.value)
         var delay = configuration.dlrDelayMilliseconds
+        var early: OutboundDelivery?
+        var sendNow = firstNow
         for stat in outcome.receipts {
             defer { delay += configuration.dlrFinalDelayMilliseconds }
             if configuration.dlrOnlyWhenRequested,
                !DeliveryReceiptBuilder.isRequested(registeredDelivery: record.registeredDelivery, stat: stat) {
+                continue
+            }
+            if sendNow {
+                sendNow = false
+                let body = DeliveryReceiptBuilder.deliverSM(
+                    for: record, receiptID: receiptID, stat: stat, doneDate: wallClockMilliseconds() / 1000)
+                early = state.withLockedValue { state -> OutboundDelivery? in
+                    guard !state.stopped else { return nil }
+                    defer { state.nextDeliveryID += 1 }
+                    let delivery = OutboundDelivery(
+                        id: state.nextDeliveryID, account: account, body: body, attempts: 1, isReceipt: true)
+                    state.inFlight[delivery.id] = delivery
+                    state.counters.receiptsSent += 1
+                    state.counters.receiptsBeforeResponse += 1
+                    return delivery
+                }
                 continue
             }
             loop.scheduleTask(in: .milliseconds(delay)) { [self] in
@@ -67,6 +88,7 @@ extension SimulatorCore {
                 enqueue(body, account: account, isReceipt: true)
             }
         }
+        return early
     }
 
     /// What query_sm reports now for a message id (as returned in submit_sm_resp), nil when unknown or forgotten.

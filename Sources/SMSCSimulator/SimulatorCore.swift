@@ -24,6 +24,8 @@ final class SimulatorCore: Sendable {
         var mo: MOGenerator
         var statuses = MessageStatusBook()
         var stopped = false
+        /// Binds refused so far by `faults.refuseFirstBinds`.
+        var faultRefusals = 0
     }
 
     let configuration: SMSCSimulatorConfiguration
@@ -58,8 +60,19 @@ final class SimulatorCore: Sendable {
         return (id, random)
     }
 
+    /// Checks a bind: refused outright while `faults.refuseFirstBinds` is not used up, else by the accounts.
     func authenticate(systemID: String, password: String) -> BindVerdict {
-        state.withLockedValue { $0.book.bind(systemID: systemID, password: password) }
+        let limit = configuration.faults.refuseFirstBinds
+        let verdict = state.withLockedValue { state -> BindVerdict in
+            if state.faultRefusals < limit {
+                state.faultRefusals += 1
+                state.counters.bindsRefusedByFault += 1
+                return .refusedByFault
+            }
+            return state.book.bind(systemID: systemID, password: password)
+        }
+        if verdict == .refusedByFault { notifyWaiters() }
+        return verdict
     }
 
     /// A bind was accepted; a receiving session starts taking deliveries, first those that waited for it.

@@ -8,6 +8,8 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
     public var bindsAccepted: UInt64 = 0
     /// Binds refused (credentials, session limit, or already bound).
     public var bindsRejected: UInt64 = 0
+    /// Binds refused with ESME_RBINDFAIL by the `refuseFirstBinds` fault (also counted in `bindsRejected`).
+    public var bindsRefusedByFault: UInt64 = 0
     /// submit_sm received in a state that allows it.
     public var submitsReceived: UInt64 = 0
     /// submit_sm accepted (ESME_ROK, recorded).
@@ -44,12 +46,17 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
     public var sessionInitTimeouts: UInt64 = 0
     /// Delivery receipts sent (each attempt counts).
     public var receiptsSent: UInt64 = 0
+    /// Receipts sent on the submitting session before its submit_sm_resp (`receiptBeforeResponseRate`; also
+    /// counted in `receiptsSent`).
+    public var receiptsBeforeResponse: UInt64 = 0
     /// MO deliver_sm sent (each part and attempt counts).
     public var moSent: UInt64 = 0
     /// deliver_sm answered ESME_ROK.
     public var deliveriesAcknowledged: UInt64 = 0
     /// deliver_sm answered ESME_RX_T_APPN or unanswered, and scheduled again.
     public var deliveriesRetried: UInt64 = 0
+    /// deliver_sm (or data_sm) answered ESME_RX_T_APPN by the ESME (also counted in `deliveriesRetried`).
+    public var deliveriesTemporaryAppError: UInt64 = 0
     /// deliver_sm dropped after ESME_RX_P_APPN, ESME_RX_R_APPN, another error, or too many attempts.
     public var deliveriesDropped: UInt64 = 0
     /// Receipts or MO that found no bound RX/TRX session and were held for later.
@@ -63,6 +70,7 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
         let pairs: [(String, UInt64)] = [
             ("connections", connections), ("connections_closed", connectionsClosed),
             ("binds_accepted", bindsAccepted), ("binds_rejected", bindsRejected),
+            ("binds_refused_by_fault", bindsRefusedByFault),
             ("submits_received", submitsReceived), ("submits_accepted", submitsAccepted),
             ("submits_throttled", submitsThrottled), ("submits_queue_full", submitsQueueFull),
             ("submits_unanswered", submitsUnanswered), ("generic_nacks_injected", genericNacksInjected),
@@ -71,8 +79,10 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
             ("enquire_links_ignored", enquireLinksIgnored), ("enquire_links_sent", enquireLinksSent),
             ("enquire_link_responses_received", enquireLinkResponsesReceived), ("unbinds_received", unbindsReceived),
             ("unbinds_sent", unbindsSent), ("connections_dropped", connectionsDropped),
-            ("session_init_timeouts", sessionInitTimeouts), ("receipts_sent", receiptsSent), ("mo_sent", moSent),
+            ("session_init_timeouts", sessionInitTimeouts), ("receipts_sent", receiptsSent),
+            ("receipts_before_response", receiptsBeforeResponse), ("mo_sent", moSent),
             ("deliveries_acknowledged", deliveriesAcknowledged), ("deliveries_retried", deliveriesRetried),
+            ("deliveries_temporary_app_error", deliveriesTemporaryAppError),
             ("deliveries_dropped", deliveriesDropped), ("deliveries_waiting", deliveriesWaiting),
         ]
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: " ")

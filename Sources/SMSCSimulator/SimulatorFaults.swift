@@ -27,6 +27,15 @@ public struct SimulatorFaults: Sendable, Hashable {
     /// connections the simulator accepts; later ones accept every submit. nil = every connection. Lets a test make
     /// one session of a client throttled or stalled while its others work.
     public var submitFaultConnections: Int? = nil
+    /// Refuse the first N bind requests the simulator receives (counted across every connection and account) with
+    /// ESME_RBINDFAIL, before the credentials are checked (`--refuse-binds`); 0 = never. Lets a test keep a client
+    /// unbound for a while and then let it in.
+    public var refuseFirstBinds: Int = 0
+    /// Fraction of accepted submit_sm whose first delivery receipt is sent on the same session *before* the
+    /// submit_sm_resp (`--receipt-before-response-rate`). Applies only on a transceiver session and to a message
+    /// that gets a receipt; the receipt replaces the first scheduled one, so the message still gets one receipt per
+    /// state.
+    public var receiptBeforeResponseRate: Double = 0
 
     /// These faults as seen by connection number `connection` (1-based, in accept order): without the submit
     /// fractions when ``submitFaultConnections`` leaves it out.
@@ -50,6 +59,7 @@ public struct SimulatorFaults: Sendable, Hashable {
             ("--throttle-rate", throttleRate), ("--queue-full-rate", queueFullRate),
             ("--no-response-rate", noResponseRate), ("--generic-nack-rate", genericNackRate),
             ("--malformed-rate", malformedRate), ("--drop-rate", dropRate),
+            ("--receipt-before-response-rate", receiptBeforeResponseRate),
         ]
         for (option, value) in fractions where !(value >= 0 && value <= 1) {
             throw SimulatorConfigurationError(
@@ -64,6 +74,10 @@ public struct SimulatorFaults: Sendable, Hashable {
         if let dropAfterPDUs, dropAfterPDUs < 1 {
             throw SimulatorConfigurationError(
                 code: .invalidRate, option: "--drop-after", value: "\(dropAfterPDUs)", reason: "must be ≥ 1")
+        }
+        if refuseFirstBinds < 0 {
+            throw SimulatorConfigurationError(
+                code: .invalidRate, option: "--refuse-binds", value: "\(refuseFirstBinds)", reason: "must be ≥ 0")
         }
         if let sendUnbindAfterMilliseconds, !(0...86_400_000).contains(sendUnbindAfterMilliseconds) {
             throw SimulatorConfigurationError(

@@ -57,6 +57,8 @@ extension SMSCSimCommand {
         faults.dropAfterPDUs = dropAfter
         faults.dropRate = dropRate
         faults.ignoreEnquireLink = ignoreEnquireLink
+        faults.refuseFirstBinds = refuseBinds
+        faults.receiptBeforeResponseRate = receiptBeforeResponseRate
         faults.sendUnbindAfterMilliseconds = try sendUnbindAfter.map { seconds throws(SimulatorConfigurationError) in
             try Self.milliseconds(seconds, option: "--send-unbind-after")
         }

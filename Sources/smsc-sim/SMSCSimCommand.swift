@@ -90,6 +90,10 @@ struct SMSCSimCommand: AsyncParsableCommand {
     var dropAfter: Int?
     @Option(name: .customLong("drop-rate"), help: ArgumentHelp("Fraction of received PDUs on which the connection is closed instead of answered.", valueName: "F"))
     var dropRate: Double = 0
+    @Option(name: .customLong("refuse-binds"), help: ArgumentHelp("Refuse the first N bind requests (all connections together) with ESME_RBINDFAIL.", valueName: "N"))
+    var refuseBinds: Int = 0
+    @Option(name: .customLong("receipt-before-response-rate"), help: ArgumentHelp("Fraction of accepted submit_sm on a transceiver session whose first receipt is sent before the submit_sm_resp.", valueName: "F"))
+    var receiptBeforeResponseRate: Double = 0
     @Flag(name: .customLong("ignore-enquire-link"), help: "Never answer enquire_link.")
     var ignoreEnquireLink = false
     @Option(name: .customLong("send-unbind-after"), help: ArgumentHelp("Send unbind S seconds after each successful bind.", valueName: "S"))

@@ -28,6 +28,10 @@ enum E2EBroker {
 struct Event: @unchecked Sendable {
     var type: String
     var json: [String: Any]
+    /// The body as published, byte for byte.
+    var body: [UInt8] = []
+    /// The AMQP message-id property (the bridge's event id).
+    var messageID: String?
     var requestID: String? { json["request_id"] as? String }
 }
 
@@ -40,10 +44,15 @@ final class BridgeHarness: @unchecked Sendable {
     let events: AMQPConsumer
     let configuration: BridgeConfiguration
     let storeDirectory: URL
+    /// The test's own queue, bound to the results, dlr and mo exchanges.
+    private(set) var subscriber = ""
 
+    /// Starts the simulator, the bridge and the subscriber. `durableSubscriber` makes the subscriber queue durable
+    /// and not auto-deleted, so it survives a broker restart (``stop()`` deletes it).
     static func start(
         simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
-        bridge configureBridge: (inout BridgeConfiguration) -> Void = { _ in }
+        bridge configureBridge: (inout BridgeConfiguration) -> Void = { _ in },
+        durableSubscriber: Bool = false
     ) async throws -> BridgeHarness {
         var simulatorConfiguration = SMSCSimulatorConfiguration(
             accounts: [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: 8)])
@@ -110,7 +119,7 @@ final class BridgeHarness: @unchecked Sendable {
             }
         }
         let topology = AMQPTopology(
-            queues: [AMQPQueue(name: subscriber, durable: false, autoDelete: true)],
+            queues: [AMQPQueue(name: subscriber, durable: durableSubscriber, autoDelete: !durableSubscriber)],
             bindings: [
                 AMQPBinding(queue: subscriber, exchange: configuration.broker.resultsExchange, routingKey: "#"),
                 AMQPBinding(queue: subscriber, exchange: configuration.broker.dlrExchange, routingKey: "#"),
@@ -119,9 +128,11 @@ final class BridgeHarness: @unchecked Sendable {
         try await producer.declare(topology)
         let events = AMQPConsumer(configuration: amqp, queue: subscriber, prefetch: 2000, logger: quiet)
         try await events.connect()
-        return BridgeHarness(
+        let harness = BridgeHarness(
             simulator: simulator, bridge: bridge, group: group, running: running, producer: producer, events: events,
             configuration: configuration, storeDirectory: storeDirectory)
+        harness.subscriber = subscriber
+        return harness
     }
 
     init(simulator: SMSCSimulator, bridge: Bridge, group: ServiceGroup, running: Task<Void, any Error>,
@@ -167,7 +178,9 @@ final class BridgeHarness: @unchecked Sendable {
                 try? consumer.ack(delivery)
                 guard let json = try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any]
                 else { continue }
-                let event = Event(type: delivery.properties.type ?? "", json: json)
+                let event = Event(
+                    type: delivery.properties.type ?? "", json: json, body: delivery.body,
+                    messageID: delivery.properties.messageID)
                 box.withLockedValue { $0.append(event) }
             }
         }
@@ -185,6 +198,10 @@ final class BridgeHarness: @unchecked Sendable {
         await group.triggerGracefulShutdown()
         try await running.value
         await events.close()
+        // After a broker restart the producer may still be reconnecting; the deletes below need it.
+        let producer = self.producer
+        _ = try? await eventually(timeout: .seconds(15)) { producer.isConnected }
+        _ = try? await producer.deleteQueue(subscriber)
         _ = try? await producer.deleteQueue(configuration.broker.queue)
         _ = try? await producer.deleteQueue(configuration.broker.deadQueue)
         for exchange in [configuration.broker.resultsExchange, configuration.broker.dlrExchange,

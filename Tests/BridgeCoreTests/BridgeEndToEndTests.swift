@@ -4,7 +4,7 @@ import SMPP
 import SMSCSimulator
 import Testing
 
-@Suite(.serialized, .enabled(if: E2EBroker.available, E2EBroker.skipReason))
+@Suite(.serialized, .oneEndToEndSuiteAtATime, .enabled(if: E2EBroker.available, E2EBroker.skipReason))
 struct BridgeEndToEndTests {
     /// A mix of alphabets, long messages in every concat mode, invalid requests and one without any id, through
     /// RabbitMQ, the bridge and the TLS simulator: exactly one result per request, every accepted segment at the

@@ -4,7 +4,7 @@ import SMPP
 import SMSCSimulator
 import Testing
 
-@Suite(.serialized, .enabled(if: E2EBroker.available, E2EBroker.skipReason))
+@Suite(.serialized, .oneEndToEndSuiteAtATime, .enabled(if: E2EBroker.available, E2EBroker.skipReason))
 struct BridgeFaultTests {
     /// Throttling, full queues, lost responses and dropped connections at the SMSC: every request still ends with
     /// exactly one result, and a message reaches the simulator twice only where its result says possible_duplicate.

@@ -7,14 +7,20 @@ import SMPP
 import SMPPNIO
 import Testing
 
-/// Records what was published; fails while `failing` is set.
+/// Records what was published; fails while `failing` is set. While `connected` is false it behaves like the real
+/// publisher during a reconnect: the message is kept and goes out later (recorded), but the caller's wait ends in
+/// `publishTimedOut`.
 final class RecordingPublisher: EventPublishing {
     let messages = NIOLockedValueBox<[OutgoingMessage]>([])
     let failing = NIOLockedValueBox(false)
+    let connected = NIOLockedValueBox(true)
+
+    var isConnected: Bool { connected.withLockedValue { $0 } }
 
     func publish(_ message: OutgoingMessage) async throws {
         if failing.withLockedValue({ $0 }) { throw AMQPError(code: .connectionLost, message: "test: broker down") }
         messages.withLockedValue { $0.append(message) }
+        if !isConnected { throw AMQPError(code: .publishTimedOut, message: "test: sent after the reconnect") }
     }
 
     var all: [OutgoingMessage] { messages.withLockedValue { $0 } }

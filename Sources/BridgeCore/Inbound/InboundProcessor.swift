@@ -101,9 +101,16 @@ public final class InboundProcessor: Sendable {
         return published ? .ok : .receiverTemporaryAppError
     }
 
-    /// Publishes one event with a fresh event id; false when the broker did not confirm it.
+    /// Publishes one event with a fresh event id; false when the broker did not confirm it. While the broker is
+    /// disconnected nothing is published: a publish would wait for the reconnect and go out after the SMSC was
+    /// answered ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
     func publish(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
                  headers: AMQPTable = [:]) async -> Bool {
+        guard publisher.isConnected else {
+            logger.warning("broker not connected; the SMSC is answered ESME_RX_T_APPN and delivers again",
+                           metadata: ["type": "\(type)"])
+            return false
+        }
         let properties = AMQPProperties(
             contentType: "application/json", headers: headers, deliveryMode: .persistent,
             correlationID: correlationID, messageID: EventID.make(), timestamp: now(), type: type)

@@ -1,0 +1,22 @@
+import BridgeCore
+import Foundation
+import SMPP
+import Testing
+
+@Suite struct InboundProcessorBrokerDownTests {
+    /// While the broker is unreachable, a deliver_sm is answered ESME_RX_T_APPN at once and no publish is left
+    /// queued behind the answer: the SMSC delivers it again, and only that delivery is published (no copy with
+    /// another event id).
+    @Test func aDeliverSMWhileThePublisherIsDisconnectedIsRefusedWithoutAQueuedPublish() async throws {
+        let fixture = InboundFixture()
+        fixture.publisher.connected.withLockedValue { $0 = false }
+        let mo = InboundFixture.mo(Array("Hola".utf8))
+        #expect(await fixture.processor.process(mo) == .receiverTemporaryAppError)
+        #expect(await fixture.processor.process(InboundFixture.receipt("5F3A9C01")) == .receiverTemporaryAppError)
+        #expect(fixture.publisher.all.isEmpty, "nothing left to go out after the answer")
+        fixture.publisher.connected.withLockedValue { $0 = true }
+        #expect(await fixture.processor.process(mo) == .ok)
+        #expect(fixture.publisher.all.count == 1)
+        #expect(try fixture.publisher.json(0)["text"] as? String == "Hola")
+    }
+}
