@@ -15,15 +15,28 @@ extension SMPPClient {
     ///   `.noTransmitter` (receiver-only configuration), `.cancelled` (the calling task was cancelled before the
     ///   request was sent; once sent, cancellation no longer applies and its outcome is returned).
     public func submit(_ submit: SubmitSM, tag: UInt64 = 0) async throws(SMPPClientError) -> SubmitOutcome {
-        try await send(.submitSM(submit), tag: tag)
+        try await send(.submitSM(submit), tag: tag, observe: nil)
+    }
+
+    /// Submits one submit_sm like ``submit(_:tag:)`` and also hands its result to `observe` the moment it is known:
+    /// on the session's event loop as the response is read, before that session reads its next PDU (a delivery
+    /// receipt the SMSC sends right after the response, say), and before the caller resumes. `observe` must be quick
+    /// and must not block.
+    public func submit(
+        _ submit: SubmitSM, tag: UInt64 = 0,
+        observe: @escaping @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
+    ) async throws(SMPPClientError) -> SubmitOutcome {
+        try await send(.submitSM(submit), tag: tag, observe: observe)
     }
 
     /// Submits one data_sm, like ``submit(_:tag:)``.
     public func submit(dataSM: DataSM, tag: UInt64 = 0) async throws(SMPPClientError) -> SubmitOutcome {
-        try await send(.dataSM(dataSM), tag: tag)
+        try await send(.dataSM(dataSM), tag: tag, observe: nil)
     }
 
-    private func send(_ body: PDUBody, tag: UInt64) async throws(SMPPClientError) -> SubmitOutcome {
+    private func send(
+        _ body: PDUBody, tag: UInt64, observe: (@Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void)?
+    ) async throws(SMPPClientError) -> SubmitOutcome {
         guard configuration.bindType != .receiver else { throw SMPPClientError(code: .noTransmitter) }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(256)
@@ -39,7 +52,10 @@ extension SMPPClient {
         let promiseBox = NIOLockedValueBox<SubmitPromise?>(nil)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let promise = SubmitPromise(continuation)
+                let promise = SubmitPromise { result in
+                    observe?(result)
+                    continuation.resume(returning: result)
+                }
                 promiseBox.withLockedValue { $0 = promise }
                 pool.enqueue(OutboundSubmit(encoded: buffer, commandName: commandName, promise: promise, tag: tag))
                 if Task.isCancelled { pool.withdraw(promise) }

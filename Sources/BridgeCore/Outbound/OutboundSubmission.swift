@@ -28,8 +28,9 @@ public struct OutboundSubmission: Sendable {
         case expired
     }
 
-    /// Runs the machine to its end. `onAnswer` sees every answer as it arrives (the receipt hold uses accepted
-    /// message_ids before the request completes).
+    /// Runs the machine to its end. `onAnswer` sees every answer as it arrives — through
+    /// ``SegmentSubmitter/submit(_:tag:observe:)``, so before the machine does and, with ``SMPPClient``, before the
+    /// session reads its next PDU: a receipt right behind its submit_sm_resp finds the accepted message_id.
     public func run(
         _ machine: inout OutboundRequestMachine, submitter: some SegmentSubmitter,
         onAnswer: @escaping @Sendable (Int, SegmentAnswer) -> Void = { _, _ in }
@@ -51,7 +52,9 @@ public struct OutboundSubmission: Sendable {
                     case .send(let index, _):
                         let tag = index < tags.count ? tags[index] : 0
                         group.addTask {
-                            let result = await submitter.submit(pdus[index], tag: tag)
+                            let result = await submitter.submit(pdus[index], tag: tag) { result in
+                                onAnswer(index, SegmentAnswer(result))
+                            }
                             return .answer(index: index, SegmentAnswer(result))
                         }
                     case .scheduleRetry(let index, let at):
@@ -82,7 +85,6 @@ public struct OutboundSubmission: Sendable {
                 }
                 switch next {
                 case .answer(let index, let answer)?:
-                    onAnswer(index, answer)
                     pendingActions = machine.answerReceived(index: index, answer, now: now())
                 case .retryDue(let index)?:
                     pendingActions = machine.retryDue(index: index, now: now())

@@ -10,4 +10,15 @@ extension SMPPClient: SegmentSubmitter {
             return .failure(error)
         }
     }
+
+    /// Submits through the pool; `observe` runs on the session's event loop as the response is read.
+    public func submit(
+        _ pdu: SubmitSM, tag: UInt64, observe: @escaping @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
+    ) async -> Result<SubmitOutcome, SMPPClientError> {
+        do {
+            return .success(try await submit(pdu, tag: tag, observe: observe))
+        } catch {
+            return .failure(error)
+        }
+    }
 }

@@ -7,4 +7,23 @@ public protocol SegmentSubmitter: Sendable {
     /// Sends `pdu`. `tag` identifies the send in late outcomes (a response after the timeout). Cancelling the
     /// calling task withdraws the send if it was not written yet (the result is then `.cancelled`).
     func submit(_ pdu: SubmitSM, tag: UInt64) async -> Result<SubmitOutcome, SMPPClientError>
+
+    /// Sends `pdu` like ``submit(_:tag:)`` and hands the result to `observe` as soon as it is known, before
+    /// returning it. ``SMPPClient`` calls `observe` on the session's event loop as the response is read, so a
+    /// delivery receipt that follows the response on the same session always finds what `observe` registered —
+    /// however late the calling task gets to run. The default calls it when `submit` returns.
+    func submit(
+        _ pdu: SubmitSM, tag: UInt64, observe: @escaping @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
+    ) async -> Result<SubmitOutcome, SMPPClientError>
+}
+
+extension SegmentSubmitter {
+    /// Observes the result when ``submit(_:tag:)`` returns.
+    public func submit(
+        _ pdu: SubmitSM, tag: UInt64, observe: @escaping @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
+    ) async -> Result<SubmitOutcome, SMPPClientError> {
+        let result = await submit(pdu, tag: tag)
+        observe(result)
+        return result
+    }
 }
