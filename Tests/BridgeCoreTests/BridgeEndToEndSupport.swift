@@ -169,6 +169,22 @@ final class BridgeHarness: @unchecked Sendable {
             properties: AMQPProperties(contentType: "application/json", messageID: messageID))
     }
 
+    /// Publishes request bodies to the bridge's queue, up to 100 awaiting their confirm at a time.
+    func send(all bodies: [String]) async throws {
+        let producer = self.producer
+        let queue = configuration.broker.queue
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, body) in bodies.enumerated() {
+                if index >= 100 { try await group.next() }
+                group.addTask {
+                    try await producer.publish(
+                        Array(body.utf8), routingKey: queue, properties: AMQPProperties(contentType: "application/json"))
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     /// Collects events (type and JSON) until `done` says so or the timeout passes.
     func collect(timeout: Duration, until done: @escaping ([Event]) -> Bool) async throws -> [Event] {
         let box = NIOLockedValueBox<[Event]>([])

@@ -1,8 +1,8 @@
 import BridgeCore
 import Testing
 
-/// A seeded, reproducible generator (SplitMix64) for the mutation test.
-private struct SeededGenerator: RandomNumberGenerator {
+/// A seeded, reproducible generator (SplitMix64) for the mutation tests.
+struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
 
@@ -26,7 +26,7 @@ private struct SeededGenerator: RandomNumberGenerator {
     ]
 
     /// One random mutation of a valid body.
-    private static func mutate(_ seed: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ seed: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
         var bytes = seed
         switch random.int(0...7) {
         case 0:  // bit flips
