@@ -26,6 +26,9 @@ struct BridgeParts: Sendable {
 }
 
 extension Bridge {
+    /// Unanswered deliver_sm / data_sm each session may hold, at least (see `start`).
+    static let minimumInboundAllowance = 1_000
+
     /// The broker topology of DESIGN §1.1 under the configured names.
     var topology: AMQPTopology {
         let broker = configuration.broker
@@ -79,11 +82,13 @@ extension Bridge {
             configuration: configuration.amqp, queue: configuration.broker.queue, prefetch: prefetch,
             topology: topology, logger: logger)
         let metrics = BridgeMetrics(factory: metricsSetup.factory)
-        // The bridge answers a deliver_sm only after the broker confirmed its event, so each session may hold as
-        // many unanswered as it keeps submits pipelined toward the broker (window × 2, like the prefetch);
-        // fewer, and a burst of receipts is refused with ESME_RX_T_APPN while the broker is merely slow.
+        // The bridge answers a deliver_sm only after the broker confirmed its event (a confirm takes 100–200 ms when
+        // the broker is busy), so each session may hold at least as many unanswered as it keeps submits pipelined
+        // (window × 2, like the prefetch) and at least 1 000: with fewer, receipts arriving at full rate were refused
+        // with ESME_RX_T_APPN again and again while the broker was merely slow (10 000 requests at 4 × 50: 12 000 to
+        // 33 000 refusals), and an SMSC that gives up after a few attempts would drop them. About 1 KB each.
         var smpp = configuration.smpp
-        smpp.maxInboundInFlight = max(smpp.maxInboundInFlight, smpp.window * 2)
+        smpp.maxInboundInFlight = max(smpp.maxInboundInFlight, smpp.window * 2, Self.minimumInboundAllowance)
         let client = SMPPClient(
             configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory)
         let correlator = ReceiptCorrelator(hold: configuration.outbound.receiptHold)
