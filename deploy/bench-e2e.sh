@@ -37,7 +37,7 @@ done
 limit="${SMPP_BRIDGE_BENCH_TIMEOUT:-300}"
 sim_port="${SMPP_BRIDGE_BENCH_SMSC_PORT:-2779}"
 http_port="${SMPP_BRIDGE_BENCH_HTTP_PORT:-18089}"
-amqp_port="${SMPP_BRIDGE_RABBITMQ_PORT:-35672}"
+amqp_port="${SMPP_BRIDGE_RABBITMQ_PORT:-24672}"
 reference="${BROKER_REFERENCE:-../shared/tools/broker-reference}"
 say() { echo "bench-e2e: $*" >&2; }
 

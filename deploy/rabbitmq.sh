@@ -6,16 +6,18 @@
 # and configuration live in deploy/.state/rabbitmq (ignored by git), under its own node name, so it never touches a
 # system broker or its files. Works as root on a fresh machine once deploy/setup.sh has installed rabbitmq-server.
 #
-# Ports (override with the environment): SMPP_BRIDGE_RABBITMQ_PORT (35672), SMPP_BRIDGE_RABBITMQ_TLS_PORT (35671),
-# SMPP_BRIDGE_RABBITMQ_DIST_PORT (35673), SMPP_BRIDGE_RABBITMQ_EPMD_PORT (35674).
+# Ports (override with the environment): SMPP_BRIDGE_RABBITMQ_PORT (24672), SMPP_BRIDGE_RABBITMQ_TLS_PORT (24671),
+# SMPP_BRIDGE_RABBITMQ_DIST_PORT (24673), SMPP_BRIDGE_RABBITMQ_EPMD_PORT (24674). All below Linux's ephemeral range
+# (32768-60999): a port in it can be taken, while the broker is down for a test, by any outgoing connection or
+# port-0 listener of the suite (seen once: `start_app` failed with eaddrinuse on the old 35672).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 state="${SMPP_BRIDGE_RABBITMQ_STATE:-$root/deploy/.state/rabbitmq}"
-port="${SMPP_BRIDGE_RABBITMQ_PORT:-35672}"
-tls_port="${SMPP_BRIDGE_RABBITMQ_TLS_PORT:-35671}"
-dist_port="${SMPP_BRIDGE_RABBITMQ_DIST_PORT:-35673}"
-epmd_port="${SMPP_BRIDGE_RABBITMQ_EPMD_PORT:-35674}"
+port="${SMPP_BRIDGE_RABBITMQ_PORT:-24672}"
+tls_port="${SMPP_BRIDGE_RABBITMQ_TLS_PORT:-24671}"
+dist_port="${SMPP_BRIDGE_RABBITMQ_DIST_PORT:-24673}"
+epmd_port="${SMPP_BRIDGE_RABBITMQ_EPMD_PORT:-24674}"
 certs="$root/Tests/Certificates"
 rmq_bin=/usr/lib/rabbitmq/bin
 ready_timeout=90

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's run command: installs what is needed, builds in release mode, and runs the product on its embedded
-# default on 127.0.0.1 until Ctrl-C: a private RabbitMQ (deploy/rabbitmq.sh, AMQP on 35672), the bundled SMSC
+# default on 127.0.0.1 until Ctrl-C: a private RabbitMQ (deploy/rabbitmq.sh, AMQP on 24672), the bundled SMSC
 # simulator over TLS (smsc-sim on 2776, account demo/demo1234, TEST-ONLY certificates from Tests/Certificates), and
 # the bridge (`smpp-bridge run`) against both, configured by environment variables (DESIGN §1.4), its store in
 # deploy/.state/bridge.sqlite, /metrics on http://127.0.0.1:8080. To go live, only the SMPP_* settings change.
