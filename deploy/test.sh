@@ -10,6 +10,10 @@ deploy/python-env.sh
 swift build --build-tests
 # docker-compose.yml cannot be run here (no Docker engine): check its shape, ports, paths and flags instead.
 /usr/bin/python3 deploy/validate-compose.py
+# The example configuration: check-config accepts it; it names every key the bridge reads, each at its default.
+/usr/bin/python3 deploy/check-example-config.py .build/debug/smpp-bridge
+# The contract's JSON Schemas (docs/schemas/) against every ```json example in README.md and docs/*.md.
+deploy/.state/venv/bin/python deploy/validate-schemas.py
 
 # A private RabbitMQ on 127.0.0.1 for the RabbitMQ tests (deploy/rabbitmq.sh); stopped again however we exit.
 trap 'deploy/rabbitmq.sh stop || true' EXIT
