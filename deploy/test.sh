@@ -27,7 +27,14 @@ e2e_suites='BridgeEndToEndTests|BridgeFaultTests'
 status=0
 swift test --skip-build --skip "$e2e_suites" 2>&1 | tee deploy/.state/swift-test.log || status=$?
 if [ "$status" -eq 0 ]; then
-  swift test --skip-build --filter "$e2e_suites" 2>&1 | tee deploy/.state/swift-test-e2e.log || status=$?
+  # Every event the end-to-end tests receive is also written to deploy/.state/e2e-events/events.jsonl, then checked
+  # against the contract's schemas (docs/schemas/); an invalid event or an empty capture fails the run.
+  rm -rf deploy/.state/e2e-events && mkdir -p deploy/.state/e2e-events
+  SMPP_BRIDGE_TEST_EVENTS_DIR="$PWD/deploy/.state/e2e-events" swift test --skip-build --filter "$e2e_suites" 2>&1 \
+    | tee deploy/.state/swift-test-e2e.log || status=$?
+  if [ "$status" -eq 0 ]; then
+    deploy/.state/venv/bin/python deploy/validate-schemas.py --events deploy/.state/e2e-events/events.jsonl || status=$?
+  fi
 fi
 deploy/rabbitmq.sh stop || true
 trap - EXIT
