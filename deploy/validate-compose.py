@@ -10,8 +10,10 @@ every command that starts with one of our executables names a product Package.sw
 it passes is one the executable's --help lists (when the built executable is available). For a service running
 `smpp-bridge`: every environment variable is the variable of a configuration key the bridge reads (from
 `smpp-bridge check-config`'s output, with the built executable), and every compose secret is named as the bridge
-looks for it in /run/secrets (a secret key with `.` as `_`: smpp_password, amqp_url). docker-compose.yml must
-have a healthy-broker dependency for the bridge and a `monitoring` profile.
+looks for it in /run/secrets (a secret key with `.` as `_`: smpp_password, amqp_url); in docker-compose.yml,
+`smpp-bridge check-config` must accept the service's configuration as the container sees it (its environment, the
+mounted --config file, its secrets as a secrets directory). docker-compose.yml must have a healthy-broker
+dependency for the bridge and a `monitoring` profile.
 Then, when `docker-compose` (Debian package) is installed, `docker-compose -f FILE config` must accept each file
 (with and without the monitoring profile); it needs no engine. Exit 1 with one line per problem.
 """
@@ -111,6 +113,8 @@ def check_file(name, paths_must_exist, executables, keys):
         problems += check_command(where, command, executables)
         if isinstance(command, list) and command[:1] == ["smpp-bridge"]:
             problems += check_bridge_service(where, service, keys)
+            if paths_must_exist:
+                problems += check_bridge_configuration(where, service, command, secrets)
     if paths_must_exist:
         bridge = services.get("bridge") or {}
         if (bridge.get("depends_on") or {}).get("rabbitmq", {}).get("condition") != "service_healthy":
@@ -138,6 +142,39 @@ def check_bridge_service(where, service, keys):
         if variable in {env_name(key) for key in SECRET_KEYS}:
             problems.append(f"{where}: secret {variable} given as a plain environment variable; use a compose secret")
     return problems
+
+
+def check_bridge_configuration(where, service, command, secrets):
+    """`smpp-bridge check-config` with the service's configuration as the container would see it: its environment,
+    the mounted --config file (read from its host path) and its compose secrets as a secrets directory."""
+    if not os.access(BRIDGE, os.X_OK):
+        return []
+    mounts = {}
+    for volume in service.get("volumes", []):
+        parts = str(volume).split(":")
+        if len(parts) >= 2 and parts[0].startswith((".", "/")):
+            mounts[parts[1]] = os.path.join(ROOT, parts[0])
+    arguments = [BRIDGE, "check-config"]
+    if "--config" in command:
+        container_path = command[command.index("--config") + 1]
+        if container_path not in mounts:
+            return [f"{where}: --config {container_path} is not a mounted file"]
+        arguments += ["--config", mounts[container_path]]
+    environment = service.get("environment") or {}
+    if not isinstance(environment, dict):
+        environment = dict(e.split("=", 1) for e in environment)
+    with tempfile.TemporaryDirectory() as secrets_dir:
+        for secret in service.get("secrets", []):
+            name = secret if isinstance(secret, str) else secret.get("source")
+            source = (secrets.get(name) or {}).get("file")
+            if source:
+                shutil.copy(os.path.join(ROOT, source), os.path.join(secrets_dir, name))
+        result = subprocess.run([*arguments, "--secrets-dir", secrets_dir], capture_output=True, text=True,
+                                env={"PATH": "/usr/bin:/bin", **{k: str(v) for k, v in environment.items()}},
+                                check=False)
+    if result.returncode != 0:
+        return [f"{where}: check-config refuses its configuration: {result.stderr.strip()}"]
+    return []
 
 
 def check_command(where, command, executables):
