@@ -2,6 +2,8 @@
 # Regenerates the TEST-ONLY certificates in Tests/Certificates (committed; never use them outside tests):
 # a CA, a server certificate for localhost/127.0.0.1, a client certificate (its key also encrypted, password
 # "s3cret"), and an unrelated CA for "wrong CA" tests. Valid for 20 years.
+# TEST_CERT_EXTRA_SAN adds names to the server certificate, e.g. TEST_CERT_EXTRA_SAN=DNS:smsc-sim (the compose
+# demo's one-shot `certs` service makes its simulator certificate this way).
 set -euo pipefail
 out="${1:-$(dirname "$0")/../Tests/Certificates}"
 mkdir -p "$out"; cd "$out"
@@ -21,7 +23,7 @@ issue() { # name, CN, extensions
     -extfile "$1.ext" 2>/dev/null
   rm -f "$1.csr" "$1.ext"
 }
-issue server localhost "subjectAltName=DNS:localhost,IP:127.0.0.1
+issue server localhost "subjectAltName=DNS:localhost,IP:127.0.0.1${TEST_CERT_EXTRA_SAN:+,$TEST_CERT_EXTRA_SAN}
 extendedKeyUsage=serverAuth
 basicConstraints=CA:FALSE"
 issue client "smpp-bridge test client" "extendedKeyUsage=clientAuth

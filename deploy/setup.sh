@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs (Debian 12, as root or with sudo). Idempotent: packages already
 # present are not fetched again.
-#   deploy/setup.sh          everything: build, tests, benchmarks, the local demo (RabbitMQ server, Python peers)
+#   deploy/setup.sh          everything: build, tests, benchmarks, the local demo (RabbitMQ server, Python peers),
+#                            and docker-compose (CI runs `docker-compose config` on the compose files; no engine)
 #   deploy/setup.sh build    only what building needs (the Dockerfile's build stage uses this)
 set -euo pipefail
 
 build_packages=(pkg-config librabbitmq-dev libssl-dev libsqlite3-dev)
 case "${1:-all}" in
   build) packages=("${build_packages[@]}") ;;
-  all) packages=("${build_packages[@]}" rabbitmq-server openssl python3 python3-venv python3-yaml) ;;
+  all) packages=("${build_packages[@]}" rabbitmq-server openssl python3 python3-venv python3-yaml docker-compose) ;;
   *) echo "usage: deploy/setup.sh [build|all]" >&2; exit 2 ;;
 esac
 

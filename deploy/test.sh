@@ -8,8 +8,17 @@ deploy/setup.sh
 # The independent SMPP peers of the interop tests (smpplib and smpp34 from PyPI, in deploy/.state/venv).
 deploy/python-env.sh
 swift build --build-tests
-# docker-compose.yml cannot be run here (no Docker engine): check its shape, ports, paths and flags instead.
+# Deployment files, checked without a Docker engine (none runs here): the compose files' shape, ports, paths,
+# flags, environment variables and secrets, and `docker-compose config` (Debian's docker-compose, installed by
+# deploy/setup.sh; it needs no engine); the Dockerfile's steps against the scripts and its runtime packages against
+# ldd of the executables; the Grafana dashboard's queries against the metric names in the sources.
 /usr/bin/python3 deploy/validate-compose.py
+/usr/bin/python3 deploy/check-dockerfile.py
+/usr/bin/python3 deploy/check-dashboard-metrics.py
+# The example configuration: check-config accepts it; it names every key the bridge reads, each at its default.
+/usr/bin/python3 deploy/check-example-config.py .build/debug/smpp-bridge
+# The contract's JSON Schemas (docs/schemas/) against every ```json example in README.md and docs/*.md.
+deploy/.state/venv/bin/python deploy/validate-schemas.py
 
 # A private RabbitMQ on 127.0.0.1 for the RabbitMQ tests (deploy/rabbitmq.sh); stopped again however we exit.
 trap 'deploy/rabbitmq.sh stop || true' EXIT
@@ -23,7 +32,19 @@ e2e_suites='BridgeEndToEndTests|BridgeFaultTests|EndToEndBenchmarkTests'
 status=0
 swift test --skip-build --skip "$e2e_suites" 2>&1 | tee deploy/.state/swift-test.log || status=$?
 if [ "$status" -eq 0 ]; then
-  swift test --skip-build --filter "$e2e_suites" 2>&1 | tee deploy/.state/swift-test-e2e.log || status=$?
+  # Every event the end-to-end tests receive is also written to deploy/.state/e2e-events/events.jsonl, then checked
+  # against the contract's schemas (docs/schemas/); an invalid event or an empty capture fails the run.
+  rm -rf deploy/.state/e2e-events && mkdir -p deploy/.state/e2e-events
+  SMPP_BRIDGE_TEST_EVENTS_DIR="$PWD/deploy/.state/e2e-events" swift test --skip-build --filter "$e2e_suites" 2>&1 \
+    | tee deploy/.state/swift-test-e2e.log || status=$?
+  if [ "$status" -eq 0 ]; then
+    deploy/.state/venv/bin/python deploy/validate-schemas.py --events deploy/.state/e2e-events/events.jsonl || status=$?
+  fi
+fi
+# examples/producer.py and consumer.py against this broker and a real bridge + simulator (one message: its result
+# and receipt), the Dockerfile's HEALTHCHECK against that bridge, and its /metrics against the dashboard.
+if [ "$status" -eq 0 ]; then
+  deploy/examples-test.sh 2>&1 | tee deploy/.state/examples-test.log || status=$?
 fi
 deploy/rabbitmq.sh stop || true
 trap - EXIT

@@ -1,35 +1,80 @@
 #!/usr/bin/env python3
-"""Checks docker-compose.yml without a Docker engine (none runs on the build machines or in CI).
+"""Checks docker-compose.yml and docker-compose.live.yml without a Docker engine (none runs on the build machines
+or in CI).
 
-What it checks: the file is YAML with a `services` map; every service has an image or a build whose context and
-Dockerfile exist; every published port is bound to 127.0.0.1; every bind-mounted host path exists; every command
-that starts with one of our executables names a product Package.swift declares, and every `--flag` it passes is one
-the executable's --help lists (when the built executable is available). Exit 1 with one line per problem.
+What it checks, per file: the file is YAML with a `services` map; every service has an image or a build whose
+context, Dockerfile and target stage exist; every published port is bound to 127.0.0.1; every bind-mounted host
+path and secret file exists (in docker-compose.yml; the live file's ./bridge.yaml, ./certs and ./secrets are the
+operator's and only have to be relative paths); every named volume, secret and depends_on service is declared;
+every command that starts with one of our executables names a product Package.swift declares, and every `--flag`
+it passes is one the executable's --help lists (when the built executable is available). For a service running
+`smpp-bridge`: every environment variable is the variable of a configuration key the bridge reads (from
+`smpp-bridge check-config`'s output, with the built executable), and every compose secret is named as the bridge
+looks for it in /run/secrets (a secret key with `.` as `_`: smpp_password, amqp_url); in docker-compose.yml,
+`smpp-bridge check-config` must accept the service's configuration as the container sees it (its environment, the
+mounted --config file, its secrets as a secrets directory). docker-compose.yml must have a healthy-broker
+dependency for the bridge and a `monitoring` profile.
+Then, when `docker-compose` (Debian package) is installed, `docker-compose -f FILE config` must accept each file
+(with and without the monitoring profile); it needs no engine. Exit 1 with one line per problem.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FILES = {"docker-compose.yml": True, "docker-compose.live.yml": False}  # file -> host paths must exist here
+BRIDGE = os.path.join(ROOT, ".build", "debug", "smpp-bridge")
+SECRET_KEYS = ["smpp.password", "amqp.url", "amqp.tls.key_password", "store.url"]
 
 
-def main() -> int:
+def env_name(key):
+    return re.sub(r"[^A-Za-z0-9]", "_", key).upper()
+
+
+def bridge_keys():
+    """Configuration keys from check-config's output (None when the executable is not built)."""
+    if not os.access(BRIDGE, os.X_OK):
+        return None
+    environment = {"PATH": "/usr/bin:/bin", "SMPP_HOST": "h", "SMPP_SYSTEM_ID": "s", "SMPP_PASSWORD": "p",
+                   "AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/"}
+    with tempfile.TemporaryDirectory() as empty:
+        output = subprocess.run([BRIDGE, "check-config", "--secrets-dir", empty], capture_output=True, text=True,
+                                env=environment, check=False).stdout
+    keys = {line.split(" = ", 1)[0] for line in output.splitlines() if " = " in line}
+    return keys or None
+
+
+def dockerfile_stages(path):
+    with open(path, encoding="utf-8") as handle:
+        return set(re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", handle.read(), re.MULTILINE | re.IGNORECASE))
+
+
+def check_file(name, paths_must_exist, executables, keys):
     problems = []
-    with open(os.path.join(ROOT, "docker-compose.yml"), encoding="utf-8") as handle:
+    with open(os.path.join(ROOT, name), encoding="utf-8") as handle:
         compose = yaml.safe_load(handle)
     services = compose.get("services") if isinstance(compose, dict) else None
     if not isinstance(services, dict) or not services:
-        print("docker-compose.yml: no services map")
-        return 1
-    with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as handle:
-        executables = set(re.findall(r'\.executable\(name: "([^"]+)"', handle.read()))
+        return [f"{name}: no services map"], 0
     named_volumes = set((compose.get("volumes") or {}).keys())
+    secrets = compose.get("secrets") or {}
 
-    for name, service in services.items():
-        where = f"service {name}"
+    for secret, spec in secrets.items():
+        source = (spec or {}).get("file")
+        if not source:
+            problems.append(f"secret {secret}: no file")
+        elif paths_must_exist and not os.path.isfile(os.path.join(ROOT, source)):
+            problems.append(f"secret {secret}: file {source} does not exist")
+        elif not paths_must_exist and os.path.isabs(source):
+            problems.append(f"secret {secret}: file {source} should be relative to the compose file")
+
+    for service_name, service in services.items():
+        where = f"service {service_name}"
         if not isinstance(service, dict):
             problems.append(f"{where}: not a map")
             continue
@@ -39,26 +84,97 @@ def main() -> int:
         if build is not None:
             context = build if isinstance(build, str) else build.get("context", ".")
             dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
+            path = os.path.join(ROOT, context, dockerfile)
             if not os.path.isdir(os.path.join(ROOT, context)):
                 problems.append(f"{where}: build context {context} does not exist")
-            elif not os.path.isfile(os.path.join(ROOT, context, dockerfile)):
+            elif not os.path.isfile(path):
                 problems.append(f"{where}: Dockerfile {dockerfile} does not exist")
+            elif isinstance(build, dict) and build.get("target") and build["target"] not in dockerfile_stages(path):
+                problems.append(f"{where}: Dockerfile {dockerfile} has no stage {build['target']}")
         for port in service.get("ports", []):
             if not str(port).startswith("127.0.0.1:"):
                 problems.append(f"{where}: port {port} is not bound to 127.0.0.1")
         for volume in service.get("volumes", []):
             source = str(volume).split(":")[0]
             if source.startswith((".", "/")):
-                if not os.path.exists(os.path.join(ROOT, source)):
+                if paths_must_exist and not os.path.exists(os.path.join(ROOT, source)):
                     problems.append(f"{where}: bind mount source {source} does not exist")
             elif source not in named_volumes:
                 problems.append(f"{where}: volume {source} is not declared")
-        problems += check_command(where, service.get("command"), executables)
-    for problem in problems:
-        print(f"docker-compose.yml: {problem}")
-    if not problems:
-        print(f"docker-compose.yml: {len(services)} services valid")
-    return 1 if problems else 0
+        for secret in service.get("secrets", []):
+            secret_name = secret if isinstance(secret, str) else secret.get("source")
+            if secret_name not in secrets:
+                problems.append(f"{where}: secret {secret_name} is not declared")
+        depends = service.get("depends_on") or []
+        for dependency in (depends if isinstance(depends, list) else depends.keys()):
+            if dependency not in services:
+                problems.append(f"{where}: depends on {dependency}, which is not a service")
+        command = service.get("command")
+        problems += check_command(where, command, executables)
+        if isinstance(command, list) and command[:1] == ["smpp-bridge"]:
+            problems += check_bridge_service(where, service, keys)
+            if paths_must_exist:
+                problems += check_bridge_configuration(where, service, command, secrets)
+    if paths_must_exist:
+        bridge = services.get("bridge") or {}
+        if (bridge.get("depends_on") or {}).get("rabbitmq", {}).get("condition") != "service_healthy":
+            problems.append("service bridge: does not wait for a healthy rabbitmq")
+        if not any("monitoring" in (s.get("profiles") or []) for s in services.values() if isinstance(s, dict)):
+            problems.append("no service in the monitoring profile")
+    return [f"{name}: {problem}" for problem in problems], len(services)
+
+
+def check_bridge_service(where, service, keys):
+    problems = []
+    environment = service.get("environment") or {}
+    names = environment.keys() if isinstance(environment, dict) else [e.split("=", 1)[0] for e in environment]
+    if keys is not None:
+        known = {env_name(key) for key in keys}
+        for variable in names:
+            if variable not in known:
+                problems.append(f"{where}: environment variable {variable} is not a configuration key's variable")
+    allowed = {env_name(key).lower() for key in SECRET_KEYS}
+    for secret in service.get("secrets", []):
+        secret_name = secret if isinstance(secret, str) else secret.get("target", secret.get("source"))
+        if secret_name not in allowed:
+            problems.append(f"{where}: secret {secret_name} is not a name the bridge reads in /run/secrets")
+    for variable in names:
+        if variable in {env_name(key) for key in SECRET_KEYS}:
+            problems.append(f"{where}: secret {variable} given as a plain environment variable; use a compose secret")
+    return problems
+
+
+def check_bridge_configuration(where, service, command, secrets):
+    """`smpp-bridge check-config` with the service's configuration as the container would see it: its environment,
+    the mounted --config file (read from its host path) and its compose secrets as a secrets directory."""
+    if not os.access(BRIDGE, os.X_OK):
+        return []
+    mounts = {}
+    for volume in service.get("volumes", []):
+        parts = str(volume).split(":")
+        if len(parts) >= 2 and parts[0].startswith((".", "/")):
+            mounts[parts[1]] = os.path.join(ROOT, parts[0])
+    arguments = [BRIDGE, "check-config"]
+    if "--config" in command:
+        container_path = command[command.index("--config") + 1]
+        if container_path not in mounts:
+            return [f"{where}: --config {container_path} is not a mounted file"]
+        arguments += ["--config", mounts[container_path]]
+    environment = service.get("environment") or {}
+    if not isinstance(environment, dict):
+        environment = dict(e.split("=", 1) for e in environment)
+    with tempfile.TemporaryDirectory() as secrets_dir:
+        for secret in service.get("secrets", []):
+            name = secret if isinstance(secret, str) else secret.get("source")
+            source = (secrets.get(name) or {}).get("file")
+            if source:
+                shutil.copy(os.path.join(ROOT, source), os.path.join(secrets_dir, name))
+        result = subprocess.run([*arguments, "--secrets-dir", secrets_dir], capture_output=True, text=True,
+                                env={"PATH": "/usr/bin:/bin", **{k: str(v) for k, v in environment.items()}},
+                                check=False)
+    if result.returncode != 0:
+        return [f"{where}: check-config refuses its configuration: {result.stderr.strip()}"]
+    return []
 
 
 def check_command(where, command, executables):
@@ -71,10 +187,45 @@ def check_command(where, command, executables):
     binary = os.path.join(ROOT, ".build", "debug", command[0])
     if not os.access(binary, os.X_OK):
         return []
-    help_text = subprocess.run([binary, "--help"], capture_output=True, text=True, check=False).stdout
+    subcommand = [command[1]] if command[0] == "smpp-bridge" and len(command) > 1 else []
+    help_text = subprocess.run([binary, *subcommand, "--help"], capture_output=True, text=True, check=False).stdout
     known = set(re.findall(r"(--[a-z0-9-]+)", help_text))
     return [f"{where}: {command[0]} has no option {arg}" for arg in command[1:]
             if arg.startswith("--") and arg not in known]
+
+
+def docker_compose_config(name):
+    """`docker-compose config` on the file (both with and without the monitoring profile), if installed."""
+    tool = shutil.which("docker-compose")
+    if tool is None:
+        return [], False
+    problems = []
+    for extra in ([], ["--profile", "monitoring"]):
+        result = subprocess.run([tool, "-f", os.path.join(ROOT, name), *extra, "config", "--quiet"],
+                                capture_output=True, text=True, cwd=ROOT, check=False)
+        if result.returncode != 0:
+            problems.append(f"{name}: docker-compose {' '.join(extra)} config: {result.stderr.strip()}")
+    return problems, True
+
+
+def main() -> int:
+    with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as handle:
+        executables = set(re.findall(r'\.executable\(name: "([^"]+)"', handle.read()))
+    keys = bridge_keys()
+    problems, summary = [], []
+    for name, paths_must_exist in FILES.items():
+        found, count = check_file(name, paths_must_exist, executables, keys)
+        config_problems, ran = docker_compose_config(name)
+        problems += found + config_problems
+        summary.append(f"{name} {count} services" + (", docker-compose config ok" if ran and not config_problems else ""))
+    for problem in problems:
+        print(problem)
+    if not problems:
+        tail = "" if keys is not None else " (smpp-bridge not built: environment variables not checked)"
+        if shutil.which("docker-compose") is None:
+            tail += " (docker-compose not installed: `config` not run)"
+        print(f"compose files valid: {'; '.join(summary)}{tail}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

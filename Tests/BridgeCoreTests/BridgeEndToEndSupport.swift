@@ -192,6 +192,7 @@ final class BridgeHarness: @unchecked Sendable {
         let reader = Task {
             for await delivery in consumer.deliveries {
                 try? consumer.ack(delivery)
+                E2EEventDump.append(delivery.body)
                 guard let json = try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any]
                 else { continue }
                 let event = Event(
@@ -227,5 +228,24 @@ final class BridgeHarness: @unchecked Sendable {
         await producer.close()
         await simulator.stop()
         try? FileManager.default.removeItem(at: storeDirectory)
+    }
+}
+
+/// With `SMPP_BRIDGE_TEST_EVENTS_DIR` set (deploy/test.sh sets it for the end-to-end pass), every event body
+/// ``BridgeHarness/collect(timeout:until:)`` receives is appended as one line to `events.jsonl` in that directory;
+/// deploy/validate-schemas.py then checks each against docs/schemas/.
+enum E2EEventDump {
+    static let path = ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_EVENTS_DIR"].map { $0 + "/events.jsonl" }
+    static let lock = NIOLock()
+
+    static func append(_ body: [UInt8]) {
+        guard let path else { return }
+        lock.withLock {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            guard descriptor >= 0 else { return }
+            defer { close(descriptor) }
+            let line = body + [UInt8(ascii: "\n")]
+            _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        }
     }
 }
