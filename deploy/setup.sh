@@ -6,7 +6,7 @@
 #   deploy/setup.sh build    only what building needs (the Dockerfile's build stage uses this)
 set -euo pipefail
 
-build_packages=(pkg-config librabbitmq-dev libssl-dev libsqlite3-dev)
+build_packages=(pkg-config librabbitmq-dev libssl-dev libsqlite3-dev libjemalloc-dev)
 case "${1:-all}" in
   build) packages=("${build_packages[@]}") ;;
   all) packages=("${build_packages[@]}" rabbitmq-server openssl python3 python3-venv python3-yaml docker-compose) ;;
