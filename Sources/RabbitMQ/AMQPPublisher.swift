@@ -62,6 +62,10 @@ public final class AMQPPublisher: Sendable {
     ///   - routingKey: routing key.
     ///   - properties: properties and headers; persistent by default.
     ///   - mandatory: when true, a message no queue receives fails with `unroutable` (reply 312).
+    ///   - waitForConnection: when false, a publish that cannot be written now — no connection, or the broker blocks
+    ///     publishing (a resource alarm) — fails at once with `notConnected` instead of waiting for the reconnect or
+    ///     the unblock, also when that happens after the call but before it was written. For callers whose own
+    ///     sender retries (an SMSC redelivering a deliver_sm): a publish sent late would duplicate the retry.
     /// At most 8192 publishes are held at once (waiting to be sent or for their confirm); a publish beyond that
     /// waits for one of them to finish. The confirm timeout runs from the call, whatever it waited for.
     ///
@@ -76,7 +80,8 @@ public final class AMQPPublisher: Sendable {
         exchange: String = "",
         routingKey: String,
         properties: AMQPProperties = AMQPProperties(),
-        mandatory: Bool = false
+        mandatory: Bool = false,
+        waitForConnection: Bool = true
     ) async throws {
         let enqueuedAt = ContinuousClock.now
         await gate.enter()
@@ -86,7 +91,8 @@ public final class AMQPPublisher: Sendable {
                 .publish(
                     OutgoingPublish(
                         body: body, exchange: exchange, routingKey: routingKey, properties: properties,
-                        mandatory: mandatory, enqueuedAt: enqueuedAt, waiter: continuation)))
+                        mandatory: mandatory, enqueuedAt: enqueuedAt, waiter: continuation,
+                        waitsForConnection: waitForConnection)))
         }
     }
 

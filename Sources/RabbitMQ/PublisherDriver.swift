@@ -9,6 +9,9 @@ struct OutgoingPublish: Sendable {
     var mandatory: Bool
     var enqueuedAt: ContinuousClock.Instant
     var waiter: CheckedContinuation<Void, any Error>
+    /// False: fail at once (`notConnected`) rather than wait while there is no connection or the broker blocks
+    /// publishing, also when that happens before it was written.
+    var waitsForConnection = true
 }
 
 /// Identifies a mandatory publish in a basic.return, which carries no delivery tag.
@@ -92,6 +95,10 @@ final class PublisherDriver: ConnectionDriver {
     func execute(_ command: Command, link: RawConnection?, now: Instant) throws(AMQPError) {
         switch command {
         case .publish(let publish):
+            guard publish.waitsForConnection || (link != nil && connected && !blocked) else {
+                publish.waiter.resume(throwing: cannotWait(blocked: blocked && connected))
+                return
+            }
             pending.append(publish)
             if let link, connected, !blocked, !heldForSpace { try flush(link, now: now) }
         case .declare(let topology, let waiter):
@@ -147,6 +154,7 @@ final class PublisherDriver: ConnectionDriver {
             topologyChannelOpen = false
         case .blocked(let reason):
             blocked = true
+            failPublishesThatCannotWait(cannotWait(blocked: true))
             logger.warning("the broker blocked publishing", metadata: ["amqp.reason": "\(reason)"])
             events.yield(.blocked(reason: reason))
         case .unblocked:
@@ -164,6 +172,24 @@ final class PublisherDriver: ConnectionDriver {
         topologyChannelOpen = false
         heldForSpace = false
         failOutstanding("in flight when the connection was lost (\(error.code): \(error.message))")
+        failPublishesThatCannotWait(cannotWait(blocked: false))
+    }
+
+    /// Fails the waiting publishes whose callers would rather know now than wait for a connection or an unblock.
+    private func failPublishesThatCannotWait(_ error: AMQPError) {
+        guard pending[pendingHead...].contains(where: { !$0.waitsForConnection }) else { return }
+        var kept: [OutgoingPublish] = []
+        for publish in pending[pendingHead...] {
+            if publish.waitsForConnection { kept.append(publish) } else { publish.waiter.resume(throwing: error) }
+        }
+        pending = kept
+        pendingHead = 0
+    }
+
+    private func cannotWait(blocked: Bool) -> AMQPError {
+        AMQPError(
+            code: .notConnected,
+            message: blocked ? "the broker blocks publishing (not sent)" : "no connection to the broker (not sent)")
     }
 
     private func failOutstanding(_ why: String) {

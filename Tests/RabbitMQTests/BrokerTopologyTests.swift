@@ -89,6 +89,13 @@ extension BrokerTests {
                 let first = Task { try await publisher.publish(Array("during alarm".utf8), routingKey: queue) }
                 try await waitForEvent(events, within: .seconds(20), "connection.blocked") { $0.isBlocked }
                 let second = Task { try await publisher.publish(Array("while blocked".utf8), routingKey: queue) }
+                // A publish that may not wait fails at once and is never sent.
+                await #expect(throws: AMQPError.self) {
+                    try await withDeadline(.seconds(5), "a publish that may not wait") {
+                        try await publisher.publish(
+                            Array("must not wait".utf8), routingKey: queue, waitForConnection: false)
+                    }
+                }
                 try await TestBroker.shell("\(ctl) set_vm_memory_high_watermark 0.4")
                 try await withDeadline(.seconds(20), "publishes after unblock") {
                     try await first.value

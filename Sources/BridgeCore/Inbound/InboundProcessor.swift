@@ -102,13 +102,15 @@ public final class InboundProcessor: Sendable {
     }
 
     /// Publishes one event with a fresh event id; false when the broker did not confirm it. While the broker is
-    /// disconnected nothing is published: a publish would wait for the reconnect and go out after the SMSC was
-    /// answered ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
+    /// disconnected or blocks publishing nothing is published, and a publish still waiting to be written when that
+    /// happens is dropped (`waitsForConnection: false`): it would go out after the SMSC was answered
+    /// ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
     func publish(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
                  headers: AMQPTable = [:]) async -> Bool {
         guard publisher.isConnected else {
-            logger.warning("broker not connected; the SMSC is answered ESME_RX_T_APPN and delivers again",
-                           metadata: ["type": "\(type)"])
+            // Debug: during an outage this is every PDU; the broker layer logs the loss, amqp_connected shows it.
+            logger.debug("broker not connected; the SMSC is answered ESME_RX_T_APPN and delivers again",
+                         metadata: ["type": "\(type)"])
             return false
         }
         let properties = AMQPProperties(
@@ -116,7 +118,8 @@ public final class InboundProcessor: Sendable {
             correlationID: correlationID, messageID: EventID.make(), timestamp: now(), type: type)
         do {
             try await publisher.publish(OutgoingMessage(
-                exchange: exchange, routingKey: routingKey, body: body, properties: properties))
+                exchange: exchange, routingKey: routingKey, body: body, properties: properties,
+                waitsForConnection: false))
             return true
         } catch {
             logger.warning("event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
