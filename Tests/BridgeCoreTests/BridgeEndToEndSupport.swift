@@ -219,12 +219,9 @@ final class BridgeHarness: @unchecked Sendable {
         let producer = self.producer
         _ = try? await eventually(timeout: .seconds(15)) { producer.isConnected }
         _ = try? await producer.deleteQueue(subscriber)
-        _ = try? await producer.deleteQueue(configuration.broker.queue)
-        _ = try? await producer.deleteQueue(configuration.broker.deadQueue)
-        for exchange in [configuration.broker.resultsExchange, configuration.broker.dlrExchange,
-                         configuration.broker.moExchange, configuration.broker.deadExchange] {
-            try? await producer.deleteExchange(exchange)
-        }
+        let topology = configuration.broker.topology
+        for queue in topology.queues { _ = try? await producer.deleteQueue(queue.name) }
+        for exchange in topology.exchanges { try? await producer.deleteExchange(exchange.name) }
         await producer.close()
         await simulator.stop()
         try? FileManager.default.removeItem(at: storeDirectory)

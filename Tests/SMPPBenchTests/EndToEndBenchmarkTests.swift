@@ -88,12 +88,9 @@ struct EndToEndBenchmarkTests {
         try await running.value
         let cleanup = AMQPPublisher(configuration: try AMQPConfiguration(url: url), logger: logger)
         try await cleanup.connect()
-        _ = try? await cleanup.deleteQueue(configuration.broker.queue)
-        _ = try? await cleanup.deleteQueue(configuration.broker.deadQueue)
-        for exchange in [configuration.broker.resultsExchange, configuration.broker.dlrExchange,
-                         configuration.broker.moExchange, configuration.broker.deadExchange] {
-            try? await cleanup.deleteExchange(exchange)
-        }
+        let topology = configuration.broker.topology
+        for queue in topology.queues { _ = try? await cleanup.deleteQueue(queue.name) }
+        for exchange in topology.exchanges { try? await cleanup.deleteExchange(exchange.name) }
         await cleanup.close()
         await simulator.stop()
         try? FileManager.default.removeItem(at: storeDirectory)

@@ -1,3 +1,5 @@
+public import RabbitMQ
+
 /// The bridge's names and habits on the broker: the `amqp.*` keys that are not connection settings (those are
 /// `AMQPConfiguration`'s). DESIGN §1.1 and §1.4.
 public struct BrokerSettings: Sendable {
@@ -38,5 +40,25 @@ public struct BrokerSettings: Sendable {
         let (total, overflow2) = max(0, sessions).multipliedReportingOverflow(by: perSession)
         let derived = overflow1 || overflow2 ? Self.derivedPrefetchCap : min(total, Self.derivedPrefetchCap)
         return UInt16(max(1, derived))
+    }
+
+    /// What the bridge declares at start (DESIGN §1.1) under these names: the results, dlr and mo topic exchanges, the
+    /// dead fanout exchange, the request queue (dead-lettering to it) and the dead queue bound to it; passive when
+    /// ``declare`` is false.
+    public var topology: AMQPTopology {
+        let type = AMQPQueueType(rawValue: queueType) ?? .classic
+        return AMQPTopology(
+            exchanges: [
+                AMQPExchange(name: resultsExchange, type: .topic),
+                AMQPExchange(name: dlrExchange, type: .topic),
+                AMQPExchange(name: moExchange, type: .topic),
+                AMQPExchange(name: deadExchange, type: .fanout),
+            ],
+            queues: [
+                AMQPQueue(name: queue, type: type, deadLetterExchange: deadExchange),
+                AMQPQueue(name: deadQueue, type: type),
+            ],
+            bindings: [AMQPBinding(queue: deadQueue, exchange: deadExchange)],
+            passive: !declare)
     }
 }

@@ -29,25 +29,6 @@ extension Bridge {
     /// Unanswered deliver_sm / data_sm each session may hold, at least (see `start`).
     static let minimumInboundAllowance = 1_000
 
-    /// The broker topology of DESIGN §1.1 under the configured names.
-    var topology: AMQPTopology {
-        let broker = configuration.broker
-        return AMQPTopology(
-            exchanges: [
-                AMQPExchange(name: broker.resultsExchange, type: .topic),
-                AMQPExchange(name: broker.dlrExchange, type: .topic),
-                AMQPExchange(name: broker.moExchange, type: .topic),
-                AMQPExchange(name: broker.deadExchange, type: .fanout),
-            ],
-            queues: [
-                AMQPQueue(name: broker.queue, type: AMQPQueueType(rawValue: broker.queueType) ?? .classic,
-                          deadLetterExchange: broker.deadExchange),
-                AMQPQueue(name: broker.deadQueue, type: AMQPQueueType(rawValue: broker.queueType) ?? .classic),
-            ],
-            bindings: [AMQPBinding(queue: broker.deadQueue, exchange: broker.deadExchange)],
-            passive: !broker.declare)
-    }
-
     func start() async throws -> BridgeParts {
         let configuration = self.configuration
         if configuration.store.url != nil {
@@ -70,7 +51,7 @@ extension Bridge {
         do {
             try await publisher.connect()
             amqpMetrics.record(.connected, connection: "publisher")
-            try await publisher.declare(topology)
+            try await publisher.declare(configuration.broker.topology)
         } catch {
             await publisher.close()
             await store.close()
@@ -80,7 +61,7 @@ extension Bridge {
             sessions: configuration.smpp.sessions, window: configuration.smpp.window)
         let consumer = AMQPConsumer(
             configuration: configuration.amqp, queue: configuration.broker.queue, prefetch: prefetch,
-            topology: topology, logger: logger)
+            topology: configuration.broker.topology, logger: logger)
         let metrics = BridgeMetrics(factory: metricsSetup.factory)
         // The bridge answers a deliver_sm only after the broker confirmed its event (a confirm takes 100–200 ms when
         // the broker is busy), so each session may hold at least as many unanswered as it keeps submits pipelined
