@@ -20,6 +20,21 @@ enum E2EBroker {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Certificates").appendingPathComponent(name).path
     }
+
+    /// The simulator every end-to-end test talks to: TLS only on an ephemeral port with the test certificates,
+    /// account e2e/e2e-pass (8 sessions), receipts after 20 ms, a fixed random seed.
+    static func simulatorConfiguration(seed: UInt64) -> SMSCSimulatorConfiguration {
+        var configuration = SMSCSimulatorConfiguration(
+            accounts: [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: 8)])
+        configuration.plainListen = nil
+        configuration.tlsListen = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.tlsCertificatePath = certificate("server.pem")
+        configuration.tlsPrivateKeyPath = certificate("server.key")
+        configuration.dlrDelayMilliseconds = 20
+        configuration.dlrFinalDelayMilliseconds = 20
+        configuration.seed = seed
+        return configuration
+    }
 }
 
 /// A bridge running against the TLS simulator and the real broker, with its own queue and exchange names, plus a
@@ -54,15 +69,7 @@ final class BridgeHarness: @unchecked Sendable {
         bridge configureBridge: (inout BridgeConfiguration) -> Void = { _ in },
         durableSubscriber: Bool = false
     ) async throws -> BridgeHarness {
-        var simulatorConfiguration = SMSCSimulatorConfiguration(
-            accounts: [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: 8)])
-        simulatorConfiguration.plainListen = nil
-        simulatorConfiguration.tlsListen = ListenAddress(host: "127.0.0.1", port: 0)
-        simulatorConfiguration.tlsCertificatePath = E2EBroker.certificate("server.pem")
-        simulatorConfiguration.tlsPrivateKeyPath = E2EBroker.certificate("server.key")
-        simulatorConfiguration.dlrDelayMilliseconds = 20
-        simulatorConfiguration.dlrFinalDelayMilliseconds = 20
-        simulatorConfiguration.seed = 11
+        var simulatorConfiguration = E2EBroker.simulatorConfiguration(seed: 11)
         configureSimulator(&simulatorConfiguration)
         var quiet = Logger(label: "e2e")
         quiet.logLevel = ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_LOG"] != nil ? .debug : .error

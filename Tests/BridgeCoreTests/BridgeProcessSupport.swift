@@ -138,15 +138,7 @@ final class ProcessBridgeHarness: @unchecked Sendable {
 
     init(simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
          environment extra: [String: String] = [:]) async throws {
-        var configuration = SMSCSimulatorConfiguration(
-            accounts: [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: 8)])
-        configuration.plainListen = nil
-        configuration.tlsListen = ListenAddress(host: "127.0.0.1", port: 0)
-        configuration.tlsCertificatePath = E2EBroker.certificate("server.pem")
-        configuration.tlsPrivateKeyPath = E2EBroker.certificate("server.key")
-        configuration.dlrDelayMilliseconds = 20
-        configuration.dlrFinalDelayMilliseconds = 20
-        configuration.seed = 17
+        var configuration = E2EBroker.simulatorConfiguration(seed: 17)
         configureSimulator(&configuration)
         var quiet = Logger(label: "e2e-process")
         quiet.logLevel = .error
