@@ -43,27 +43,25 @@ struct AckCoalescer: Sendable {
 
     /// The application acked `tag` (and, with `multiple`, every unsettled tag below it).
     mutating func acked(_ tag: UInt64, multiple: Bool) {
-        if multiple {
-            var index = head
-            while index < order.count, order[index] <= tag {
-                mark(order[index])
-                index += 1
-            }
-        }
+        if multiple { forEachTag(upTo: tag) { $0.mark($1) } }
         mark(tag)
     }
 
     /// A nack or reject frame for `tag` (and, with `multiple`, every tag below it) was sent: forget them.
     mutating func settledOtherwise(_ tag: UInt64, multiple: Bool) {
-        if multiple {
-            var index = head
-            while index < order.count, order[index] <= tag {
-                forget(order[index])
-                index += 1
-            }
-        }
+        if multiple { forEachTag(upTo: tag) { $0.forget($1) } }
         forget(tag)
         compact()
+    }
+
+    /// Calls `body` for every delivered tag from the front up to `tag`, in delivery order.
+    private mutating func forEachTag(upTo tag: UInt64, _ body: (inout AckCoalescer, UInt64) -> Void) {
+        var index = head
+        while index < order.count, order[index] <= tag {
+            let current = order[index]
+            body(&self, current)
+            index += 1
+        }
     }
 
     /// The frames for every ack given since the last flush, in order: one (`multiple` when it covers more than one
