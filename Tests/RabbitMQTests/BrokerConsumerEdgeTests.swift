@@ -9,12 +9,7 @@ extension BrokerTests {
         @Test func deliveriesOfALostConnectionAreNotCurrent() async throws {
             let proxy = try TestBroker.proxy()
             defer { proxy.stop() }
-            let queue = TestBroker.uniqueName("generation")
-            let publisher = try await TestBroker.publisher()
-            try await publisher.declareQueue(AMQPQueue(name: queue, durable: false))
-            let consumer = try await TestBroker.consumer(
-                queue: queue, topology: AMQPTopology(queues: [AMQPQueue(name: queue, durable: false)]),
-                configuration: try TestBroker.configuration(through: proxy))
+            let (queue, publisher, consumer) = try await TestBroker.queueConsumed(through: proxy, prefix: "generation")
             let events = consumer.events
             try await publisher.publish(Array("one".utf8), routingKey: queue)
             var iterator = consumer.deliveries.makeAsyncIterator()
@@ -156,12 +151,7 @@ extension BrokerTests {
         @Test func aChannelCloseInsideADeliveryKeepsItsReply() async throws {
             let proxy = try TestBroker.proxy()
             defer { proxy.stop() }
-            let queue = TestBroker.uniqueName("interrupted")
-            let publisher = try await TestBroker.publisher()
-            try await publisher.declareQueue(AMQPQueue(name: queue, durable: false))
-            let consumer = try await TestBroker.consumer(
-                queue: queue, topology: AMQPTopology(queues: [AMQPQueue(name: queue, durable: false)]),
-                configuration: try TestBroker.configuration(through: proxy))
+            let (queue, publisher, consumer) = try await TestBroker.queueConsumed(through: proxy, prefix: "interrupted")
             let events = consumer.events
             proxy.setMode(.closeChannelInsideDelivery)
             try await publisher.publish(Array("cut".utf8), routingKey: queue)

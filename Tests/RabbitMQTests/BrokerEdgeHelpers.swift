@@ -12,6 +12,20 @@ extension TestBroker {
         return configuration
     }
 
+    /// A fresh non-durable queue (named after `prefix`), the publisher that declared it straight to the broker, and a
+    /// consumer of it connected through `proxy`.
+    static func queueConsumed(
+        through proxy: TCPProxy, prefix: String
+    ) async throws -> (queue: String, publisher: AMQPPublisher, consumer: AMQPConsumer) {
+        let queue = uniqueName(prefix)
+        let publisher = try await publisher()
+        try await publisher.declareQueue(AMQPQueue(name: queue, durable: false))
+        let consumer = try await consumer(
+            queue: queue, topology: AMQPTopology(queues: [AMQPQueue(name: queue, durable: false)]),
+            configuration: try configuration(through: proxy))
+        return (queue, publisher, consumer)
+    }
+
     /// A proxy in front of the private broker.
     static func proxy() throws -> TCPProxy {
         try TCPProxy(upstreamPort: configuration().port)
