@@ -15,23 +15,26 @@ enum EventID {
         return make(using: &generator)
     }
 
-    /// A version 4 UUID from `generator`'s bits (tests pass a seeded one).
+    /// A version 4 UUID from `generator`'s bits (tests pass a seeded one). Written straight into the string's
+    /// storage: no intermediate arrays (one id per published event).
     static func make(using generator: inout some RandomNumberGenerator) -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for half in 0..<2 {
-            let bits = generator.next()
-            for index in 0..<8 { bytes[half * 8 + index] = UInt8(truncatingIfNeeded: bits >> (index * 8)) }
+        let high = generator.next(), low = generator.next()
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var written = 0
+            for index in 0..<16 {
+                var byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> ((index % 8) * 8))
+                if index == 6 { byte = byte & 0x0F | 0x40 }  // version 4
+                if index == 8 { byte = byte & 0x3F | 0x80 }  // RFC 4122 variant
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[written] = UInt8(ascii: "-")
+                    written += 1
+                }
+                text[written] = hexDigits[Int(byte >> 4)]
+                text[written + 1] = hexDigits[Int(byte & 0x0F)]
+                written += 2
+            }
+            return written
         }
-        bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
-        bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
-        var text = [UInt8]()
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }
 
