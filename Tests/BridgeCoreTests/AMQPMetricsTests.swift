@@ -42,17 +42,6 @@ import Testing
         #expect(timer.values.count == 2)
     }
 
-    @Test func theWrappedPublishersConnectionStateShowsThrough() {
-        struct Down: EventPublishing {
-            var isConnected: Bool { false }
-            func publish(_ message: OutgoingMessage) async throws {}
-        }
-        // The inbound pipeline refuses a deliver_sm at once while the publisher is down: hiding that behind the
-        // wrapper would bring back duplicate events.
-        #expect(!MeteredPublisher(publisher: Down(), metrics: AMQPMetrics(factory: TestMetrics())).isConnected)
-        #expect(MeteredPublisher(publisher: FailingOnce(), metrics: AMQPMetrics(factory: TestMetrics())).isConnected)
-    }
-
     @Test func connectionEventsDriveTheGauges() throws {
         let test = TestMetrics()
         let metrics = AMQPMetrics(factory: test)

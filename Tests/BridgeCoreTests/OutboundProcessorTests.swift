@@ -8,19 +8,21 @@ import SMPPNIO
 import Testing
 
 /// Records what was published; fails while `failing` is set. While `connected` is false it behaves like the real
-/// publisher during a reconnect: the message is kept and goes out later (recorded), but the caller's wait ends in
-/// `publishTimedOut`.
+/// publisher during a reconnect: a message that may wait is kept and goes out later (recorded), but the caller's
+/// wait ends in `publishTimedOut`; one that may not (`waitsForConnection: false`) fails at once, never sent.
 final class RecordingPublisher: EventPublishing {
     let messages = NIOLockedValueBox<[OutgoingMessage]>([])
     let failing = NIOLockedValueBox(false)
     let connected = NIOLockedValueBox(true)
 
-    var isConnected: Bool { connected.withLockedValue { $0 } }
-
     func publish(_ message: OutgoingMessage) async throws {
         if failing.withLockedValue({ $0 }) { throw AMQPError(code: .connectionLost, message: "test: broker down") }
+        let connected = self.connected.withLockedValue { $0 }
+        if !connected, !message.waitsForConnection {
+            throw AMQPError(code: .notConnected, message: "test: no connection (not sent)")
+        }
         messages.withLockedValue { $0.append(message) }
-        if !isConnected { throw AMQPError(code: .publishTimedOut, message: "test: sent after the reconnect") }
+        if !connected { throw AMQPError(code: .publishTimedOut, message: "test: sent after the reconnect") }
     }
 
     var all: [OutgoingMessage] { messages.withLockedValue { $0 } }

@@ -102,17 +102,11 @@ public final class InboundProcessor: Sendable {
     }
 
     /// Publishes one event with a fresh event id; false when the broker did not confirm it. While the broker is
-    /// disconnected or blocks publishing nothing is published, and a publish still waiting to be written when that
-    /// happens is dropped (`waitsForConnection: false`): it would go out after the SMSC was answered
-    /// ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
+    /// disconnected or blocks publishing nothing is published — also a publish still waiting to be written when that
+    /// happens (`waitsForConnection: false`, the publisher fails it with `notConnected`): it would go out after the
+    /// SMSC was answered ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
     func publish(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
                  headers: AMQPTable = [:]) async -> Bool {
-        guard publisher.isConnected else {
-            // Debug: during an outage this is every PDU; the broker layer logs the loss, amqp_connected shows it.
-            logger.debug("broker not connected; the SMSC is answered ESME_RX_T_APPN and delivers again",
-                         metadata: ["type": "\(type)"])
-            return false
-        }
         let properties = AMQPProperties(
             contentType: "application/json", headers: headers, deliveryMode: .persistent,
             correlationID: correlationID, messageID: EventID.make(), timestamp: now(), type: type)
@@ -122,8 +116,13 @@ public final class InboundProcessor: Sendable {
                 waitsForConnection: false))
             return true
         } catch {
-            logger.warning("event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
-                           metadata: ["type": "\(type)", "error": "\(error)"])
+            // Not sent for want of a connection: debug, as during an outage this is every PDU (the broker layer logs
+            // the loss, amqp_connected shows it).
+            let unsent = (error as? AMQPError)?.code == .notConnected
+            logger.log(
+                level: unsent ? .debug : .warning,
+                "event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
+                metadata: ["type": "\(type)", "error": "\(error)"])
             return false
         }
     }

@@ -31,14 +31,6 @@ public struct OutgoingMessage: Sendable, Hashable {
 public protocol EventPublishing: Sendable {
     /// Publishes `message` and waits for the broker's confirm.
     func publish(_ message: OutgoingMessage) async throws
-    /// Whether the broker connection is up now. A publish made while it is down waits for the reconnect and may go
-    /// out long after the caller gave up; the inbound pipeline refuses a deliver_sm at once instead. Default true.
-    var isConnected: Bool { get }
-}
-
-extension EventPublishing {
-    /// Always connected (fakes that do not model the connection).
-    public var isConnected: Bool { true }
 }
 
 extension AMQPPublisher: EventPublishing {
