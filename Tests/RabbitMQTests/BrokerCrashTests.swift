@@ -31,7 +31,10 @@ extension BrokerTests {
                         let current = index
                         group.addTask {
                             do {
-                                try await publisher.publish(Array(String(current).utf8), routingKey: queue)
+                                // Mandatory: right after a crash the broker may still be recovering the queue, and
+                                // a plain publish it cannot route is confirmed and dropped; this one is returned.
+                                try await publisher.publish(
+                                    Array(String(current).utf8), routingKey: queue, mandatory: true)
                                 confirmed.withLock { _ = $0.insert(current) }
                             } catch {
                                 failed.withLock { $0 += 1 }
@@ -51,6 +54,9 @@ extension BrokerTests {
                     try await waitForEvent(events, within: .seconds(60), "reconnected before crash \(round)") {
                         $0.isConnected
                     }
+                    // And the queue is back: killed while it is still being recovered, a classic queue can come
+                    // back empty — a loss of the broker's own making, not a false confirm.
+                    try await BrokerTests.waitForQueue(queue)
                 }
                 try await TestBroker.shell(crash)
             }
@@ -86,6 +92,22 @@ extension BrokerTests {
             let cleanup = try await TestBroker.publisher()
             _ = try await cleanup.deleteQueue(queue)
             await cleanup.close()
+        }
+    }
+
+    /// Waits until `queue` answers a passive declare (the broker has recovered it after a restart).
+    fileprivate static func waitForQueue(_ queue: String) async throws {
+        try await withDeadline(.seconds(60), "queue \(queue) recovered") {
+            while true {
+                do {
+                    let probe = try await TestBroker.publisher()
+                    defer { Task { await probe.close() } }
+                    _ = try await probe.declareQueue(AMQPQueue(name: queue), passive: true)
+                    return
+                } catch {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
         }
     }
 }
