@@ -16,7 +16,7 @@ struct InteropTests {
     func submitsAndAnswersDeliverSMWithSmpp34Server() async throws {
         let python = try #require(PeerProcess.interopPython)
         let script = PeerProcess.repositoryRoot.appendingPathComponent("Tests/Interop/smpp34_server.py").path
-        let peer = try PeerProcess(executable: python, arguments: [script, "20"])
+        let peer = try PeerProcess(executable: python, arguments: [script, "50"])  // a safety limit below the test's
         defer { peer.stop() }
         var events = peer.events.makeAsyncIterator()
         let ready = try #require(await peer.next("ready", in: &events))
