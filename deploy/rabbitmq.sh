@@ -10,6 +10,9 @@
 # SMPP_BRIDGE_RABBITMQ_DIST_PORT (24673), SMPP_BRIDGE_RABBITMQ_EPMD_PORT (24674). All below Linux's ephemeral range
 # (32768-60999): a port in it can be taken, while the broker is down for a test, by any outgoing connection or
 # port-0 listener of the suite (seen once: `start_app` failed with eaddrinuse on the old 35672).
+# deploy/rabbitmq-cluster.sh runs three of these as one cluster, each with its own state directory, ports and node
+# name (SMPP_BRIDGE_RABBITMQ_NODENAME, default smppbridge@localhost) and one shared Erlang cookie
+# (SMPP_BRIDGE_RABBITMQ_COOKIE; default: the node makes its own).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -23,7 +26,7 @@ rmq_bin=/usr/lib/rabbitmq/bin
 ready_timeout=90
 
 export HOME="$state/home"                       # the Erlang cookie lives here, not in root's home
-export RABBITMQ_NODENAME="smppbridge@localhost"
+export RABBITMQ_NODENAME="${SMPP_BRIDGE_RABBITMQ_NODENAME:-smppbridge@localhost}"
 export RABBITMQ_BASE="$state"
 export RABBITMQ_MNESIA_BASE="$state/mnesia"
 export RABBITMQ_LOG_BASE="$state/log"
@@ -43,6 +46,12 @@ log() { echo "rabbitmq.sh: $*" >&2; }
 write_config() {
   mkdir -p "$state/home" "$state/mnesia" "$state/log"
   chmod 700 "$state/home"
+  if [ -n "${SMPP_BRIDGE_RABBITMQ_COOKIE:-}" ]; then
+    # Cluster members must share the cookie; Erlang refuses a cookie file others can read.
+    rm -f "$HOME/.erlang.cookie"
+    printf '%s' "$SMPP_BRIDGE_RABBITMQ_COOKIE" > "$HOME/.erlang.cookie"
+    chmod 400 "$HOME/.erlang.cookie"
+  fi
   : > "$RABBITMQ_CONF_ENV_FILE"
   echo "[]." > "$RABBITMQ_ENABLED_PLUGINS_FILE"
   echo "[]." > "$RABBITMQ_ADVANCED_CONFIG_FILE"

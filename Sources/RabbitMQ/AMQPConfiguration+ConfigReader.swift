@@ -5,7 +5,10 @@ extension AMQPConfiguration {
     /// Reads the `amqp.*` keys of DESIGN §1.4 from a reader **already scoped to `amqp`**
     /// (`AMQPConfiguration(configReader: config.scoped(to: "amqp"))`); errors name the keys with the `amqp.` prefix.
     ///
-    /// - `url` (required, secret): `amqp://` or `amqps://user:password@host:port/vhost`, as ``init(url:tls:)``.
+    /// - `url` (required, secret): `amqp://` or `amqps://user:password@host:port/vhost`, as ``init(url:tls:)``; a
+    ///   cluster is a comma-separated list of such URLs, one per node, sharing scheme, credentials and vhost.
+    /// - `address_order`: `shuffled` (default: each connection starts at a random node) or `in_order` (the first
+    ///   listed node is preferred); only matters with several addresses.
     /// - `heartbeat`: whole seconds, 1...65535 (0 is refused); default 30.
     /// - `max_message_size`: bytes, the largest delivery a consumer accepts; default 1048576 (1 MiB).
     /// - `connection_name`: shown in the broker's management tools; default none.
@@ -62,5 +65,11 @@ extension AMQPConfiguration {
             maxMessageSize = size
         }
         connectionName = try keys.string("connection_name")
+        if let order = try keys.string("address_order") {
+            guard let value = AMQPAddressOrder(rawValue: order) else {
+                throw keys.fail("address_order", "must be one of \(AMQPAddressOrder.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            addressOrder = value
+        }
     }
 }

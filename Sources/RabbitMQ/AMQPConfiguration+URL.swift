@@ -2,8 +2,56 @@ extension AMQPConfiguration {
     /// Parses `amqp://user:password@host:port/vhost` or `amqps://…` (percent-encoding allowed in user, password
     /// and vhost; `[::1]` for IPv6). A missing part takes its default; an empty path means vhost `/`, and `/%2F`
     /// is vhost `/` too. `amqps` uses `tls`, or default TLS settings (verification on) when `tls` is nil.
-    /// Errors never echo the password.
+    ///
+    /// A cluster is a comma-separated list of such URLs, one per node
+    /// (`amqps://u:p@node1:5671/prod,amqps://u:p@node2:5671/prod`): they must agree on scheme, user, password and
+    /// virtual host (one connection's settings, several places to find the broker) and name distinct nodes; each
+    /// becomes one of ``addresses``, in the order given. Errors never echo the password.
     public init(url: String, tls: AMQPTLSConfiguration? = nil) throws(AMQPError) {
+        let parts = url.split(separator: ",", omittingEmptySubsequences: false).map {
+            String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        }
+        guard parts.count > 1 else {
+            try self.init(singleURL: url, tls: tls)
+            return
+        }
+        var nodes: [AMQPConfiguration] = []
+        for (index, part) in parts.enumerated() {
+            let position = "address \(index + 1) of \(parts.count)"
+            guard !part.isEmpty else {
+                throw AMQPError(code: .invalidConfiguration, message: "amqp url: \(position) is empty")
+            }
+            let node: AMQPConfiguration
+            do {
+                node = try AMQPConfiguration(singleURL: part, tls: tls)
+            } catch {
+                throw AMQPError(
+                    code: .invalidConfiguration, message: error.message.replacingPrefix("amqp url: ", with: "amqp url: \(position): "))
+            }
+            if let first = nodes.first {
+                let differs: String? =
+                    (node.tls == nil) != (first.tls == nil) ? "scheme"
+                    : node.user != first.user ? "user"
+                    : node.password != first.password ? "password"
+                    : node.virtualHost != first.virtualHost ? "virtual host" : nil
+                if let differs {
+                    throw AMQPError(
+                        code: .invalidConfiguration,
+                        message: "amqp url: \(position) has another \(differs) than the first; every address of a "
+                            + "cluster must use the same scheme, user, password and virtual host")
+                }
+                if nodes.contains(where: { $0.addresses[0] == node.addresses[0] }) {
+                    throw AMQPError(
+                        code: .invalidConfiguration, message: "amqp url: \(position) repeats \(node.addresses[0])")
+                }
+            }
+            nodes.append(node)
+        }
+        self = nodes[0]
+        addresses = nodes.map { $0.addresses[0] }
+    }
+
+    private init(singleURL url: String, tls: AMQPTLSConfiguration?) throws(AMQPError) {
         func invalid(_ why: String) -> AMQPError {
             AMQPError(code: .invalidConfiguration, message: "amqp url: \(why)")
         }
@@ -75,6 +123,10 @@ extension AMQPConfiguration {
 }
 
 extension String {
+    func replacingPrefix(_ prefix: String, with replacement: String) -> String {
+        hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
+    }
+
     /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8.
     func percentDecoded() -> String? {
         var bytes: [UInt8] = []

@@ -1,11 +1,23 @@
 /// How to reach and talk to the broker. Build it from an `amqp://` / `amqps://` URL with
 /// ``init(url:tls:)`` or field by field. Its `description` never shows the password.
 public struct AMQPConfiguration: Sendable, CustomStringConvertible {
-    /// Broker host name or IP address. For TLS with hostname verification use a DNS name: librabbitmq 0.11 only
-    /// matches DNS names, never IP addresses. Default `localhost`.
-    public var host: String
-    /// Broker port. Default 5672, or 5671 with TLS.
-    public var port: Int
+    /// The broker's addresses: one node, or the nodes of a cluster. A connection uses one at a time, taken in
+    /// ``addressOrder``; after a failed attempt or a lost connection it tries the next. Never empty.
+    public var addresses: [AMQPAddress]
+    /// The order the addresses are tried in, starting with the first connection. Default `.shuffled`, so the
+    /// connections of one or many bridges spread across a cluster's nodes.
+    public var addressOrder: AMQPAddressOrder = .shuffled
+    /// The first address's host name or IP address. For TLS with hostname verification use a DNS name: librabbitmq
+    /// 0.11 only matches DNS names, never IP addresses. Default `localhost`.
+    public var host: String {
+        get { addresses[0].host }
+        set { addresses[0].host = newValue }
+    }
+    /// The first address's port. Default 5672, or 5671 with TLS.
+    public var port: Int {
+        get { addresses[0].port }
+        set { addresses[0].port = newValue }
+    }
     /// User name. Default `guest`.
     public var user: String
     /// Password (never logged). Default `guest`.
@@ -54,8 +66,7 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         reconnectMaxDelay: Duration = .seconds(15),
         maxMessageSize: Int = 1_048_576
     ) {
-        self.host = host
-        self.port = port ?? (tls == nil ? 5672 : 5671)
+        self.addresses = [AMQPAddress(host: host, port: port ?? (tls == nil ? 5672 : 5671))]
         self.user = user
         self.password = password
         self.virtualHost = virtualHost
@@ -71,12 +82,13 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         self.maxMessageSize = maxMessageSize
     }
 
-    /// The URL with the password masked, e.g. `amqps://bridge:***@broker:5671/prod`.
+    /// The URL with the password masked, e.g. `amqps://bridge:***@broker:5671/prod`; several addresses are listed
+    /// comma-separated (`amqps://bridge:***@node1:5671,node2:5671/prod`).
     public var description: String {
         let scheme = tls == nil ? "amqp" : "amqps"
-        let hostPart = host.contains(":") ? "[\(host)]" : host
         let vhost = virtualHost == "/" ? "" : virtualHost.percentEncodedForURL()
-        return "\(scheme)://\(user.percentEncodedForURL()):***@\(hostPart):\(port)/\(vhost)"
+        let nodes = addresses.map(\.description).joined(separator: ",")
+        return "\(scheme)://\(user.percentEncodedForURL()):***@\(nodes)/\(vhost)"
     }
 
     /// Heartbeat in whole seconds, as the protocol carries it.
@@ -93,8 +105,14 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
 
     func validated() throws(AMQPError) -> AMQPConfiguration {
         func invalid(_ what: String) -> AMQPError { AMQPError(code: .invalidConfiguration, message: what) }
-        guard !host.isEmpty else { throw invalid("amqp host is empty") }
-        guard (1...65_535).contains(port) else { throw invalid("amqp port \(port) is out of range") }
+        guard !addresses.isEmpty else { throw invalid("amqp has no address") }
+        for address in addresses {
+            guard !address.host.isEmpty else { throw invalid("amqp host is empty") }
+            guard (1...65_535).contains(address.port) else { throw invalid("amqp port \(address.port) is out of range") }
+        }
+        if let repeated = addresses.indices.first(where: { addresses[..<$0].contains(addresses[$0]) }) {
+            throw invalid("amqp address \(addresses[repeated]) is listed twice")
+        }
         guard (0...65_535).contains(heartbeatSeconds) else { throw invalid("amqp heartbeat is out of range") }
         guard heartbeatSeconds > 0 else {
             throw invalid("amqp heartbeat must be at least 1 second (0 would never notice a broker that stopped)")

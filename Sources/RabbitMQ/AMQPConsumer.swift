@@ -54,6 +54,9 @@ public final class AMQPConsumer: Sendable {
     /// reconnecting and after ``close()``. For readiness checks.
     public var isConnected: Bool { loop.isConnected }
 
+    /// The broker node the connection is up on (one of ``AMQPConfiguration/addresses``), or nil while there is none.
+    public var connectedNode: AMQPAddress? { loop.connectedNode }
+
     /// Connects, declares the topology and subscribes (once per consumer). Throws the reason when the first
     /// connection cannot be made or the queue cannot be consumed; later losses are repaired in the background.
     public func connect() async throws {

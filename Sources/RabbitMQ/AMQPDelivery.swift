@@ -55,8 +55,8 @@ public struct AMQPDelivery: Sendable {
 
 /// Something that happened to a publisher's or consumer's connection, for logs, metrics and readiness.
 public enum AMQPConnectionEvent: Sendable {
-    /// Connected (first time or after a reconnect) and ready: topology declared, consuming or confirming.
-    case connected
+    /// Connected (first time or after a reconnect) to `node` and ready: topology declared, consuming or confirming.
+    case connected(node: AMQPAddress)
     /// The connection was lost; a reconnect follows with backoff.
     case disconnected(AMQPError)
     /// The broker cancelled the consumer (queue deleted); it re-subscribes on the reconnect that follows.

@@ -46,6 +46,9 @@ public final class AMQPPublisher: Sendable {
     /// reconnecting and after ``close()``. For readiness checks.
     public var isConnected: Bool { loop.isConnected }
 
+    /// The broker node the connection is up on (one of ``AMQPConfiguration/addresses``), or nil while there is none.
+    public var connectedNode: AMQPAddress? { loop.connectedNode }
+
     /// Connects (once per publisher). Throws the reason when the first connection cannot be made: wrong
     /// credentials (`authenticationFailed`), nothing listening (`connectionFailed`), TLS (`tlsFailed`) or a bad
     /// configuration. After that, losses are repaired in the background.
@@ -66,6 +69,7 @@ public final class AMQPPublisher: Sendable {
     ///     publishing (a resource alarm) — fails at once with `notConnected` instead of waiting for the reconnect or
     ///     the unblock, also when that happens after the call but before it was written. For callers whose own
     ///     sender retries (an SMSC redelivering a deliver_sm): a publish sent late would duplicate the retry.
+    ///     ``publish(_:exchange:routingKey:properties:mandatory:connectionWait:)`` bounds the wait instead.
     /// At most 8192 publishes are held at once (waiting to be sent or for their confirm); a publish beyond that
     /// waits for one of them to finish. The confirm timeout runs from the call, whatever it waited for.
     ///
@@ -83,7 +87,30 @@ public final class AMQPPublisher: Sendable {
         mandatory: Bool = false,
         waitForConnection: Bool = true
     ) async throws {
+        try await publish(
+            body, exchange: exchange, routingKey: routingKey, properties: properties, mandatory: mandatory,
+            connectionWait: waitForConnection ? .untilConfirmTimeout : .never)
+    }
+
+    /// Publishes one message and returns when the broker confirms it, waiting for a connection (or an unblock) at
+    /// most as `connectionWait` says before it is written; a publish that could not be written in that time fails
+    /// with `notConnected` (never sent). Otherwise as
+    /// ``publish(_:exchange:routingKey:properties:mandatory:waitForConnection:)``.
+    public func publish(
+        _ body: [UInt8],
+        exchange: String = "",
+        routingKey: String,
+        properties: AMQPProperties = AMQPProperties(),
+        mandatory: Bool = false,
+        connectionWait: AMQPPublishWait
+    ) async throws {
         let enqueuedAt = ContinuousClock.now
+        let sendDeadline: ContinuousClock.Instant? =
+            switch connectionWait {
+            case .untilConfirmTimeout: nil
+            case .never: enqueuedAt
+            case .atMost(let duration): enqueuedAt + max(duration, .zero)
+            }
         await gate.enter()
         defer { gate.leave() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -92,7 +119,7 @@ public final class AMQPPublisher: Sendable {
                     OutgoingPublish(
                         body: body, exchange: exchange, routingKey: routingKey, properties: properties,
                         mandatory: mandatory, enqueuedAt: enqueuedAt, waiter: continuation,
-                        waitsForConnection: waitForConnection)))
+                        sendDeadline: sendDeadline)))
         }
     }
 
@@ -148,6 +175,16 @@ public final class AMQPPublisher: Sendable {
             loop.post(.topology(operation, continuation))
         }
     }
+}
+
+/// How long a publish may wait for a connection, or for the broker to unblock publishing, before it is written.
+public enum AMQPPublishWait: Sendable, Hashable {
+    /// As long as the confirm timeout allows (the default).
+    case untilConfirmTimeout
+    /// Not at all: without a connection now, or if it goes before the publish is written, fail with `notConnected`.
+    case never
+    /// Up to this long from the call; then fail with `notConnected` (never sent).
+    case atMost(Duration)
 }
 
 /// Carries a result out of a closure that runs on the connection thread; the continuation orders the accesses.

@@ -21,6 +21,8 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private let events: AsyncStream<AMQPConnectionEvent>.Continuation
     private let threadName: String
     private let connected = Mutex(false)
+    /// The node of the connection that is up (nil while there is none).
+    private let node = Mutex<AMQPAddress?>(nil)
     private let phase = Mutex<(phase: Phase, closeWaiters: [CheckedContinuation<Void, Never>])>((.notStarted, []))
 
     // Owned by the connection thread once it runs.
@@ -33,6 +35,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private var stopDeadline: Instant?
     private var isFinished = false
     private var batch: [Driver.Command] = []
+    private var rotation: AddressRotation
 
     init(
         configuration: AMQPConfiguration, driver: Driver, name: String, logger: Logger,
@@ -44,12 +47,19 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         self.logger = logger
         self.events = events
         self.machine = ConnectionStateMachine(
-            initialDelay: configuration.reconnectInitialDelay, maxDelay: configuration.reconnectMaxDelay)
+            initialDelay: configuration.reconnectInitialDelay, maxDelay: configuration.reconnectMaxDelay,
+            addressCount: configuration.addresses.count)
         self.lastHeartbeatSent = clock.now
+        self.rotation = AddressRotation(
+            addresses: configuration.addresses, order: configuration.addressOrder,
+            startIndex: Int.random(in: 0..<max(1, configuration.addresses.count)))
     }
 
     /// Whether the connection is up and set up right now (for readiness checks).
     var isConnected: Bool { connected.withLock { $0 } }
+
+    /// The node the connection is up on, or nil while there is no connection.
+    var connectedNode: AMQPAddress? { node.withLock { $0 } }
 
     /// Starts the thread and returns once the first connection is set up, or throws why it could not be.
     func start() async throws {
@@ -235,10 +245,12 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     }
 
     private func attemptConnect(now: Instant) {
+        let address = rotation.current
         do throws(AMQPError) {
             // The thread waits inside the handshake; a publish waiting for this connection must not miss its own
             // deadline by a whole connect timeout (a broker that accepts TCP but never answers: SIGSTOP, overload).
             var attempt = configuration
+            attempt.addresses = [address]
             if let deadline = driver.tick(now: now) {
                 attempt.connectTimeout = min(configuration.connectTimeout, max(deadline - now, .seconds(1)))
             }
@@ -253,14 +265,21 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
                 throw error
             }
             link = newLink
+            node.withLock { $0 = address }
             lastHeartbeatSent = clock.now
             newLink.noteReceived()
             logger.info(
                 "connected to the broker",
-                metadata: ["amqp.heartbeat_s": "\(newLink.heartbeatSeconds)", "amqp.generation": "\(generation)"])
+                metadata: [
+                    "amqp.node": "\(address)", "amqp.heartbeat_s": "\(newLink.heartbeatSeconds)",
+                    "amqp.generation": "\(generation)",
+                ])
             perform(machine.connectSucceeded(), now: now)
         } catch {
-            logger.warning("could not connect to the broker", metadata: ["amqp.error": "\(error)"])
+            logger.warning(
+                "could not connect to the broker", metadata: ["amqp.node": "\(address)", "amqp.error": "\(error)"])
+            // A cluster's next node is tried next (after the backoff delay).
+            rotation.advance()
             perform(machine.connectFailed(error, now: clock.now, jitter: Double.random(in: 0..<1)), now: now)
         }
     }
@@ -269,8 +288,13 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         guard let lost = link else { return }
         link = nil
         connected.withLock { $0 = false }
+        let lostNode = node.withLock { node in defer { node = nil }; return node }
         lost.destroy()
-        logger.warning("lost the broker connection", metadata: ["amqp.error": "\(error)"])
+        logger.warning(
+            "lost the broker connection",
+            metadata: ["amqp.node": "\(lostNode.map { "\($0)" } ?? "?")", "amqp.error": "\(error)"])
+        // The node may be gone for good (a cluster member stopped): the next attempt goes to the next address.
+        if configuration.addresses.count > 1 { rotation.advance() }
         driver.disconnected(error, now: now)
         events.yield(.disconnected(error))
         perform(machine.connectionLost(error, now: now, jitter: Double.random(in: 0..<1)), now: now)
@@ -284,7 +308,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             attemptConnect(now: now)
         case .reportConnected(let initial):
             connected.withLock { $0 = true }
-            events.yield(.connected)
+            events.yield(.connected(node: node.withLock { $0 } ?? rotation.current))
             if initial {
                 let continuation = phase.withLock { state -> CheckedContinuation<Void, any Error>? in
                     guard case .starting(let continuation) = state.phase else { return nil }
@@ -299,6 +323,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         case .failStart(let error):
             finish(error)
         case .close:
+            node.withLock { $0 = nil }
             if let link {
                 self.link = nil
                 link.destroy()

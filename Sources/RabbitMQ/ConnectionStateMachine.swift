@@ -1,7 +1,9 @@
 /// The lifecycle of one broker connection, as a pure value: events in, actions out, time and jitter passed in.
 ///
-/// The first connect reports its failure to the caller (wrong password, closed port, bad TLS); once connected, any
-/// loss leads to reconnect attempts with exponential backoff and jitter until ``closeRequested()``.
+/// The first connect tries each of the broker's addresses once and reports the last failure to the caller (wrong
+/// password, closed port, bad TLS); once connected, any loss leads to reconnect attempts with exponential backoff and
+/// jitter until ``closeRequested()``. With several addresses (a cluster) the owner moves to the next address after
+/// every failed attempt, and the delay grows once per round over all of them, not per address.
 struct ConnectionStateMachine {
     typealias Instant = ContinuousClock.Instant
 
@@ -30,10 +32,13 @@ struct ConnectionStateMachine {
     private(set) var state: State = .idle
     let initialDelay: Duration
     let maxDelay: Duration
+    /// How many broker addresses the owner rotates over (at least 1).
+    let addressCount: Int
 
-    init(initialDelay: Duration, maxDelay: Duration) {
+    init(initialDelay: Duration, maxDelay: Duration, addressCount: Int = 1) {
         self.initialDelay = initialDelay
         self.maxDelay = maxDelay
+        self.addressCount = max(1, addressCount)
     }
 
     /// The delay before reconnect attempt `attempt` (1, 2, …): initial × 2^(attempt-1), capped at the maximum,
@@ -68,10 +73,15 @@ struct ConnectionStateMachine {
     mutating func connectFailed(_ error: AMQPError, now: Instant, jitter: Double) -> Action {
         guard case .connecting(let attempt, let initial) = state else { return .none }
         if initial {
-            state = .closed
-            return .failStart(error)
+            guard attempt < addressCount else {
+                state = .closed
+                return .failStart(error)
+            }
+            state = .connecting(attempt: attempt + 1, initial: true)
+            return .connect
         }
-        let until = now + delay(attempt: attempt, jitter: jitter)
+        let round = (attempt - 1) / addressCount + 1
+        let until = now + delay(attempt: round, jitter: jitter)
         state = .waitingToReconnect(until: until, attempt: attempt + 1)
         return .reconnect(at: until, after: error)
     }

@@ -9,9 +9,13 @@ struct OutgoingPublish: Sendable {
     var mandatory: Bool
     var enqueuedAt: ContinuousClock.Instant
     var waiter: CheckedContinuation<Void, any Error>
-    /// False: fail at once (`notConnected`) rather than wait while there is no connection or the broker blocks
-    /// publishing, also when that happens before it was written.
-    var waitsForConnection = true
+    /// Until when it may wait for a connection (or an unblock) before it is written: nil = as long as the confirm
+    /// timeout allows; else it fails (`notConnected`, never sent) once this passes without a connection, also
+    /// when the connection goes after it was queued but before it was written.
+    var sendDeadline: ContinuousClock.Instant?
+
+    /// Whether it may still wait for a connection at `now`.
+    func mayWait(at now: ContinuousClock.Instant) -> Bool { sendDeadline.map { now < $0 } ?? true }
 }
 
 /// Identifies a mandatory publish in a basic.return, which carries no delivery tag.
@@ -95,7 +99,7 @@ final class PublisherDriver: ConnectionDriver {
     func execute(_ command: Command, link: RawConnection?, now: Instant) throws(AMQPError) {
         switch command {
         case .publish(let publish):
-            guard publish.waitsForConnection || (link != nil && connected && !blocked) else {
+            guard publish.mayWait(at: now) || (link != nil && connected && !blocked) else {
                 publish.waiter.resume(throwing: cannotWait(blocked: blocked && connected))
                 return
             }
@@ -154,7 +158,7 @@ final class PublisherDriver: ConnectionDriver {
             topologyChannelOpen = false
         case .blocked(let reason):
             blocked = true
-            failPublishesThatCannotWait(cannotWait(blocked: true))
+            failPublishesThatCannotWait(cannotWait(blocked: true), now: now)
             logger.warning("the broker blocked publishing", metadata: ["amqp.reason": "\(reason)"])
             events.yield(.blocked(reason: reason))
         case .unblocked:
@@ -172,18 +176,27 @@ final class PublisherDriver: ConnectionDriver {
         topologyChannelOpen = false
         heldForSpace = false
         failOutstanding("in flight when the connection was lost (\(error.code): \(error.message))")
-        failPublishesThatCannotWait(cannotWait(blocked: false))
+        failPublishesThatCannotWait(cannotWait(blocked: false), now: now)
     }
 
-    /// Fails the waiting publishes whose callers would rather know now than wait for a connection or an unblock.
-    private func failPublishesThatCannotWait(_ error: AMQPError) {
-        guard pending[pendingHead...].contains(where: { !$0.waitsForConnection }) else { return }
+    /// Fails the waiting publishes whose callers would rather know now than wait (any longer) for a connection or an
+    /// unblock. Returns the earliest send deadline of those that may still wait, for the thread's next wake-up.
+    @discardableResult
+    private func failPublishesThatCannotWait(_ error: AMQPError, now: Instant) -> Instant? {
+        guard pending[pendingHead...].contains(where: { $0.sendDeadline != nil }) else { return nil }
         var kept: [OutgoingPublish] = []
+        var next: Instant?
         for publish in pending[pendingHead...] {
-            if publish.waitsForConnection { kept.append(publish) } else { publish.waiter.resume(throwing: error) }
+            if publish.mayWait(at: now) {
+                kept.append(publish)
+                if let deadline = publish.sendDeadline { next = min(next ?? deadline, deadline) }
+            } else {
+                publish.waiter.resume(throwing: error)
+            }
         }
         pending = kept
         pendingHead = 0
+        return next
     }
 
     private func cannotWait(blocked: Bool) -> AMQPError {
@@ -198,6 +211,10 @@ final class PublisherDriver: ConnectionDriver {
 
     func tick(now: Instant) -> Instant? {
         resolve(tracker.expire(now: now))
+        var sendDeadline: Instant?
+        if !connected || blocked {
+            sendDeadline = failPublishesThatCannotWait(cannotWait(blocked: blocked && connected), now: now)
+        }
         while pendingHead < pending.count, now - pending[pendingHead].enqueuedAt >= confirmTimeout {
             let why = connected ? "the broker blocked publishing" : "no connection to the broker"
             pending[pendingHead].waiter.resume(
@@ -206,10 +223,7 @@ final class PublisherDriver: ConnectionDriver {
         }
         compactPending()
         let pendingDeadline = pendingHead < pending.count ? pending[pendingHead].enqueuedAt + confirmTimeout : nil
-        switch (tracker.nextDeadline, pendingDeadline) {
-        case (let a?, let b?): return min(a, b)
-        case (let a, let b): return a ?? b
-        }
+        return [tracker.nextDeadline, pendingDeadline, sendDeadline].compactMap { $0 }.min()
     }
 
     func finished(_ error: AMQPError) {

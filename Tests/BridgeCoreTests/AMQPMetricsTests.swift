@@ -45,12 +45,14 @@ import Testing
     @Test func connectionEventsDriveTheGauges() throws {
         let test = TestMetrics()
         let metrics = AMQPMetrics(factory: test)
-        func connected(_ connection: String) throws -> Double? {
-            try test.expectGauge("amqp_connected", [("connection", connection)]).lastValue
+        func connected(_ connection: String, _ node: String = "node1:5672") throws -> Double? {
+            try test.expectGauge("amqp_connected", [("connection", connection), ("node", node)]).lastValue
         }
-        #expect(try connected("publisher") == 0)
-        metrics.record(.connected, connection: "publisher")
-        metrics.record(.connected, connection: "consumer")
+        let node1 = AMQPAddress(host: "node1", port: 5672)
+        let node2 = AMQPAddress(host: "node2", port: 5672)
+        #expect(try connected("publisher", "") == 0)
+        metrics.record(.connected(node: node1), connection: "publisher")
+        metrics.record(.connected(node: node1), connection: "consumer")
         #expect(try connected("publisher") == 1)
         metrics.record(.blocked(reason: "memory"), connection: "publisher")
         #expect(try test.expectGauge("amqp_blocked").lastValue == 1)
@@ -58,7 +60,15 @@ import Testing
         #expect(try connected("publisher") == 0)
         #expect(try connected("consumer") == 1)
         #expect(try test.expectGauge("amqp_blocked").lastValue == 0, "a lost connection is no longer blocked")
-        #expect(test.counterTotal(label: "amqp_connection_losses_total", dimensions: [("connection", "publisher")]) == 1)
+        #expect(test.counterTotal(
+            label: "amqp_connection_losses_total", dimensions: [("connection", "publisher"), ("node", "node1:5672")]) == 1)
+        // Reconnected to another node of the cluster: that node's series is 1, the old one stays 0.
+        metrics.record(.connected(node: node2), connection: "publisher")
+        #expect(try connected("publisher", "node2:5672") == 1)
+        #expect(try connected("publisher") == 0)
+        metrics.record(.connected(node: node2), connection: "consumer")
+        #expect(try connected("consumer", "node2:5672") == 1)
+        #expect(try connected("consumer") == 0, "the consumer moved without a loss event: its old node reads 0")
         metrics.record(.deliveryTooLarge(size: 2_000_000, limit: 1_048_576), connection: "consumer")
         #expect(test.counterTotal(label: "amqp_oversized_deliveries_total") == 1)
     }

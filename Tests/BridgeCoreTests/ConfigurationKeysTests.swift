@@ -158,6 +158,8 @@ struct KeyCase: CustomTestStringConvertible, Sendable {
         KeyCase(key: "amqp.prefetch", value: "500", other: "1"),
         KeyCase(key: "amqp.declare", value: "false", other: "true"),
         KeyCase(key: "amqp.queue_type", value: "quorum", other: "classic"),
+        KeyCase(key: "amqp.delivery_limit", value: "5", other: "0"),
+        KeyCase(key: "amqp.address_order", value: "in_order", other: "shuffled"),
         KeyCase(key: "store.path", value: "/var/lib/bridge/store.sqlite", other: "/tmp/s.sqlite"),
         KeyCase(key: "store.ttl", value: "3600", other: "7200"),
         KeyCase(key: "cluster.instance_id", value: "node-7", other: "node-8"),
@@ -219,7 +221,8 @@ struct KeyCase: CustomTestStringConvertible, Sendable {
         #expect(broker.queue == "smpp.outbound" && broker.resultsExchange == "smpp.results")
         #expect(broker.dlrExchange == "smpp.dlr" && broker.moExchange == "smpp.mo")
         #expect(broker.deadExchange == "smpp.dead" && broker.deadQueue == "smpp.dead")
-        #expect(broker.prefetch == nil && broker.declare && broker.queueType == "classic")
+        #expect(broker.prefetch == nil && broker.declare && broker.queueType == "classic" && broker.deliveryLimit == 20)
+        #expect(configuration.amqp.addressOrder == .shuffled && configuration.amqp.addresses.count == 1)
         #expect(configuration.store.path == "smpp-bridge.sqlite" && configuration.store.url == nil)
         #expect(configuration.store.ttl == .seconds(72 * 3600))
         #expect(!configuration.cluster.instanceID.isEmpty && configuration.cluster.takeoverAfter == .seconds(30))

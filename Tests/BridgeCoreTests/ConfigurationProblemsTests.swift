@@ -37,6 +37,7 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         BadValue(key: "amqp.prefetch", value: "65536"),
         BadValue(key: "amqp.declare", value: "sometimes"),
         BadValue(key: "amqp.queue_type", value: "stream"),
+        BadValue(key: "amqp.delivery_limit", value: "10001"),
         BadValue(key: "store.path", value: ""),
         BadValue(key: "store.ttl", value: "forever"),
         BadValue(key: "cluster.instance_id", value: ""),
@@ -56,6 +57,8 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         BadValue(key: "smpp.response_timeout", value: "-1"),
         BadValue(key: "amqp.heartbeat", value: "1.5"),
         BadValue(key: "amqp.url", value: "http://127.0.0.1/"),
+        BadValue(key: "amqp.url", value: "amqp://u:p@a/,amqp://u:p@a/"),
+        BadValue(key: "amqp.address_order", value: "random"),
     ]
 
     @Test(arguments: bridgeKeys + sessionKeys) func aMalformedValueIsOneLineNamingItsKey(_ bad: BadValue) async {

@@ -37,7 +37,10 @@ extension BridgeConfiguration {
         } catch {
             problems.append(error.message)
         }
-        let broker = read("amqp", BrokerSettings.init(reading:))
+        var broker = read("amqp", BrokerSettings.init(reading:))
+        if let amqp, broker.queueType == nil {
+            broker.queueType = amqp.addresses.count > 1 ? QueueTypeChoice.quorum.rawValue : QueueTypeChoice.classic.rawValue
+        }
         let store = read("store", StoreSettings.init(reading:))
         let cluster = read("cluster", ClusterSettings.init(reading:))
         let http = read("http", HTTPSettings.init(reading:))
@@ -107,6 +110,7 @@ extension BrokerSettings {
         prefetch = keys.int("prefetch", in: 1...65_535)
         if let value = keys.bool("declare") { declare = value }
         if let value = keys.choice("queue_type", as: QueueTypeChoice.self) { queueType = value.rawValue }
+        if let value = keys.int("delivery_limit", in: 0...10_000) { deliveryLimit = value }
     }
 
     /// A queue or exchange name: 1–255 octets (an AMQP short string), not in the broker's reserved `amq.` space.

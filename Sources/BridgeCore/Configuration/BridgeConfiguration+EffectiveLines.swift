@@ -61,6 +61,7 @@ extension BridgeConfiguration {
         seconds("smpp.mo_reassembly_timeout", outbound.moReassemblyTimeout)
 
         secret("amqp.url", isSet: true)
+        add("amqp.address_order", amqp.addressOrder.rawValue)
         seconds("amqp.heartbeat", amqp.heartbeat)
         add("amqp.connection_name", amqp.connectionName)
         add("amqp.tls.ca_file", amqp.tls?.caFile)
@@ -78,7 +79,8 @@ extension BridgeConfiguration {
         let prefetch = broker.effectivePrefetch(sessions: smpp.sessions, window: smpp.window)
         add("amqp.prefetch", broker.prefetch.map(String.init) ?? "(auto: \(prefetch))")
         flag("amqp.declare", broker.declare)
-        add("amqp.queue_type", broker.queueType)
+        add("amqp.queue_type", broker.queueType ?? "classic")
+        number("amqp.delivery_limit", broker.deliveryLimit)
 
         add("store.path", store.path)
         secret("store.url", isSet: store.url != nil)

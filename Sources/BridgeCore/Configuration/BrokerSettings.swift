@@ -22,8 +22,17 @@ public struct BrokerSettings: Sendable {
     /// Declare the topology at start (`amqp.declare`); false only checks that it exists (passive declares, for
     /// brokers where the bridge may not configure). Default true.
     public var declare: Bool = true
-    /// The type of ``queue`` when the bridge declares it (`amqp.queue_type`: classic or quorum); default classic.
-    public var queueType: String = "classic"
+    /// The type of ``queue`` and ``deadQueue`` when the bridge declares them (`amqp.queue_type`: classic or
+    /// quorum). Default nil: `BridgeConfiguration` sets quorum when `amqp.url` lists several nodes (a cluster: a
+    /// quorum queue is replicated and survives the loss of a node; a classic queue lives on one node and is
+    /// unavailable while that node is down), else classic (one node: nothing to replicate to). ``topology`` treats
+    /// nil as classic.
+    public var queueType: String?
+    /// How many times a request may be redelivered before it is dead-lettered (`amqp.delivery_limit`, 0–10000;
+    /// 0 = no limit); default 20. Quorum queues only: they count redeliveries (`x-delivery-count`) and enforce it
+    /// (`x-delivery-limit`), and the bridge dead-letters a request that reaches it with the reason in a header
+    /// before trying it once more. Classic queues do not count, so the key does nothing for them.
+    public var deliveryLimit: Int = 20
 
     /// The defaults.
     public init() {}
@@ -46,7 +55,15 @@ public struct BrokerSettings: Sendable {
     /// dead fanout exchange, the request queue (dead-lettering to it) and the dead queue bound to it; passive when
     /// ``declare`` is false.
     public var topology: AMQPTopology {
-        let type = AMQPQueueType(rawValue: queueType) ?? .classic
+        let type = queueType.flatMap(AMQPQueueType.init(rawValue:)) ?? .classic
+        var requestArguments: AMQPTable = [:]
+        if type == .quorum {
+            if deliveryLimit > 0 { requestArguments["x-delivery-limit"] = .int64(Int64(deliveryLimit)) }
+            // Dead-lettering from a quorum queue is at-most-once unless it is at-least-once, which RabbitMQ allows
+            // only with overflow reject-publish (the queue has no length limit, so it never rejects for that).
+            requestArguments["x-dead-letter-strategy"] = .string("at-least-once")
+            requestArguments["x-overflow"] = .string("reject-publish")
+        }
         return AMQPTopology(
             exchanges: [
                 AMQPExchange(name: resultsExchange, type: .topic),
@@ -55,7 +72,7 @@ public struct BrokerSettings: Sendable {
                 AMQPExchange(name: deadExchange, type: .fanout),
             ],
             queues: [
-                AMQPQueue(name: queue, type: type, deadLetterExchange: deadExchange),
+                AMQPQueue(name: queue, type: type, deadLetterExchange: deadExchange, arguments: requestArguments),
                 AMQPQueue(name: deadQueue, type: type),
             ],
             bindings: [AMQPBinding(queue: deadQueue, exchange: deadExchange)],

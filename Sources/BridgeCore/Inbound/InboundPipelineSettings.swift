@@ -14,12 +14,16 @@ public struct InboundPipelineSettings: Sendable {
     public var deadExchange: String
     /// How long parts of a long MO wait for the rest, in seconds (`smpp.mo_reassembly_timeout`).
     public var moReassemblyTimeout: Double
+    /// How long, in seconds from the first try, an event sent but not confirmed when the broker connection was lost
+    /// may be published again (same event id) on the next connection before the SMSC is answered ESME_RX_T_APPN.
+    /// The bridge uses half the session's inbound answer timeout; 0 = never republish.
+    public var republishWindow: Double
 
     /// Creates settings; defaults match DESIGN §1.4.
     public init(
         messageIDFormat: MessageIDFormat = .raw, defaultAlphabet: DefaultAlphabet = .gsm7,
         dlrExchange: String = "smpp.dlr", moExchange: String = "smpp.mo", deadExchange: String = "smpp.dead",
-        moReassemblyTimeout: Double = 120
+        moReassemblyTimeout: Double = 120, republishWindow: Double = 5
     ) {
         self.messageIDFormat = messageIDFormat
         self.defaultAlphabet = defaultAlphabet
@@ -27,6 +31,7 @@ public struct InboundPipelineSettings: Sendable {
         self.moExchange = moExchange
         self.deadExchange = deadExchange
         self.moReassemblyTimeout = moReassemblyTimeout
+        self.republishWindow = republishWindow
     }
 }
 

@@ -103,27 +103,52 @@ public final class InboundProcessor: Sendable {
 
     /// Publishes one event with a fresh event id; false when the broker did not confirm it. While the broker is
     /// disconnected or blocks publishing nothing is published — also a publish still waiting to be written when that
-    /// happens (`waitsForConnection: false`, the publisher fails it with `notConnected`): it would go out after the
+    /// happens (`connectionWait: .never`, the publisher fails it with `notConnected`): it would go out after the
     /// SMSC was answered ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
+    /// An event that was sent but not confirmed when the connection was lost (a cluster node stopped, say) may or
+    /// may not be on the broker: it is published again, with the same event id so consumers can drop a copy, on the
+    /// next connection (another node) if that comes within ``InboundPipelineSettings/republishWindow``.
     func publish(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
                  headers: AMQPTable = [:]) async -> Bool {
         let properties = AMQPProperties(
             contentType: "application/json", headers: headers, deliveryMode: .persistent,
             correlationID: correlationID, messageID: EventID.make(), timestamp: now(), type: type)
-        do {
-            try await publisher.publish(OutgoingMessage(
-                exchange: exchange, routingKey: routingKey, body: body, properties: properties,
-                waitsForConnection: false))
-            return true
-        } catch {
-            // Not sent for want of a connection: debug, as during an outage this is every PDU (the broker layer logs
-            // the loss, amqp_connected shows it).
-            let unsent = (error as? AMQPError)?.code == .notConnected
-            logger.log(
-                level: unsent ? .debug : .warning,
-                "event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
-                metadata: ["type": "\(type)", "error": "\(error)"])
-            return false
+        let started = ContinuousClock.now
+        let window = Duration.milliseconds(Int64(max(0, settings.republishWindow) * 1000))
+        var wait = AMQPPublishWait.never
+        for attempt in 1...Self.maximumPublishAttempts {
+            do {
+                try await publisher.publish(OutgoingMessage(
+                    exchange: exchange, routingKey: routingKey, body: body, properties: properties,
+                    connectionWait: wait))
+                if attempt > 1 {
+                    logger.info("event republished after a lost connection", metadata: [
+                        "type": "\(type)", "event_id": "\(properties.messageID ?? "")", "attempt": "\(attempt)",
+                    ])
+                }
+                return true
+            } catch {
+                let code = (error as? AMQPError)?.code
+                let left = window - (ContinuousClock.now - started)
+                let lostInFlight = code == .connectionLost || code == .channelClosed
+                let mayRetry = attempt < Self.maximumPublishAttempts && left > .zero
+                if lostInFlight && mayRetry {
+                    wait = .atMost(left)
+                    continue
+                }
+                // Not sent for want of a connection: debug, as during an outage this is every PDU (the broker layer
+                // logs the loss, amqp_connected shows it).
+                let unsent = code == .notConnected && attempt == 1
+                logger.log(
+                    level: unsent ? .debug : .warning,
+                    "event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
+                    metadata: ["type": "\(type)", "error": "\(error)", "attempts": "\(attempt)"])
+                return false
+            }
         }
+        return false
     }
+
+    /// A first try and at most two republishes after lost connections (each only within the republish window).
+    public static let maximumPublishAttempts = 3
 }

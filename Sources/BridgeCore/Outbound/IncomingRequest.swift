@@ -20,6 +20,21 @@ public struct IncomingRequest: Sendable {
         self.receivedAt = receivedAt
     }
 
+    /// How many times the broker delivered it before and got it back (requeued, or its consumer's connection
+    /// lost): a quorum queue's `x-delivery-count` header; nil from a classic queue, which does not count.
+    public var deliveryCount: Int? {
+        switch properties.headers["x-delivery-count"] {
+        case .int64(let value)?: return Int(value)
+        case .int32(let value)?: return Int(value)
+        case .int16(let value)?: return Int(value)
+        case .int8(let value)?: return Int(value)
+        case .uint32(let value)?: return Int(value)
+        case .uint16(let value)?: return Int(value)
+        case .uint8(let value)?: return Int(value)
+        default: return nil
+        }
+    }
+
     /// When the AMQP `expiration` (a per-message TTL in milliseconds) runs out, counted from the `timestamp`
     /// property when the producer set one, else from receipt. nil without a valid expiration.
     public var amqpExpiry: Date? {

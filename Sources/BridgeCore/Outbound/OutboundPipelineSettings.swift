@@ -22,13 +22,16 @@ public struct OutboundPipelineSettings: Sendable {
     public var resultsExchange: String
     /// Exchange of requests that cannot be handled at all (`amqp.exchanges.dead`).
     public var deadExchange: String
+    /// Redeliveries after which a request not yet completed is dead-lettered instead of tried again
+    /// (`amqp.delivery_limit` with a quorum queue, which counts them); nil = no limit.
+    public var deliveryLimit: Int?
 
     /// Creates settings; defaults match DESIGN §1.4.
     public init(
         sourceAddress: String? = nil, addressPlan: AddressPlan = AddressPlan(), registeredDelivery: Bool = true,
         defaultAlphabet: DefaultAlphabet = .gsm7, concat: ConcatenationMethod = .udh8,
         messageIDFormat: MessageIDFormat = .raw, retry: RetryPolicy = RetryPolicy(), serviceType: String = "",
-        resultsExchange: String = "smpp.results", deadExchange: String = "smpp.dead"
+        resultsExchange: String = "smpp.results", deadExchange: String = "smpp.dead", deliveryLimit: Int? = nil
     ) {
         self.sourceAddress = sourceAddress
         self.addressPlan = addressPlan
@@ -40,5 +43,6 @@ public struct OutboundPipelineSettings: Sendable {
         self.serviceType = serviceType
         self.resultsExchange = resultsExchange
         self.deadExchange = deadExchange
+        self.deliveryLimit = deliveryLimit
     }
 }

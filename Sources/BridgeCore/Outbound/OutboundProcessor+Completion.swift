@@ -107,10 +107,12 @@ extension OutboundProcessor {
         return .ack
     }
 
-    /// A body with no usable id goes to the dead-letter exchange unchanged, the reason in a header.
-    func deadLetter(_ request: IncomingRequest, reason: String) async -> Settlement {
+    /// A body with no usable id (or a poison request, `requestID` then its id) goes to the dead-letter exchange
+    /// unchanged, the reason in a header.
+    func deadLetter(_ request: IncomingRequest, reason: String, requestID: String? = nil) async -> Settlement {
         var properties = request.properties
         properties.headers["x-smpp-bridge-reason"] = .string(reason)
+        if let requestID { properties.headers["x-smpp-bridge-request-id"] = .string(requestID) }
         properties.headers["x-smpp-bridge-received-at"] = .string(RFC3339.format(request.receivedAt))
         properties.deliveryMode = .persistent
         do {
@@ -121,9 +123,9 @@ extension OutboundProcessor {
             return .requeue
         }
         metrics.request("dead")
-        logger.warning("request without a usable id dead-lettered", metadata: [
-            "reason": "\(reason)", "bytes": "\(request.body.count)",
-        ])
+        logger.warning(
+            requestID == nil ? "request without a usable id dead-lettered" : "request dead-lettered",
+            metadata: ["reason": "\(reason)", "bytes": "\(request.body.count)", "request_id": "\(requestID ?? "")"])
         return .ack
     }
 

@@ -17,14 +17,29 @@ public final class OutboundProcessor: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let gate = RequestGate()
+    /// Tests only: runs before a request is processed; a settlement it returns ends the delivery there (a request
+    /// that fails every time, to exercise the delivery limit).
+    let faultHook: (@Sendable (IncomingRequest) async -> Settlement?)?
     let references = NIOLockedValueBox(ConcatenationReferences(seed: UInt16.random(in: 0...UInt16.max)))
 
     /// Creates the pipeline over its ports.
-    public init(
+    public convenience init(
         settings: OutboundPipelineSettings, store: any BridgeStore, publisher: any EventPublishing,
         submitter: any SegmentSubmitter, correlator: ReceiptCorrelator, lateOutcomes: LateOutcomeBook,
         metrics: BridgeMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.init(
+            settings: settings, store: store, publisher: publisher, submitter: submitter, correlator: correlator,
+            lateOutcomes: lateOutcomes, metrics: metrics, logger: logger, now: now, faultHook: nil)
+    }
+
+    init(
+        settings: OutboundPipelineSettings, store: any BridgeStore, publisher: any EventPublishing,
+        submitter: any SegmentSubmitter, correlator: ReceiptCorrelator, lateOutcomes: LateOutcomeBook,
+        metrics: BridgeMetrics, logger: Logger, now: @escaping @Sendable () -> Date,
+        faultHook: (@Sendable (IncomingRequest) async -> Settlement?)?
+    ) {
+        self.faultHook = faultHook
         self.settings = settings
         self.store = store
         self.publisher = publisher
@@ -39,13 +54,47 @@ public final class OutboundProcessor: Sendable {
     /// Handles one delivery to its end and says how to settle it. Never throws: every failure is a result, a dead
     /// letter, or a requeue (when the broker or the store cannot take the outcome now).
     public func process(_ request: IncomingRequest) async -> Settlement {
-        switch SendRequestDecoder.decode(body: request.body, messageID: request.properties.messageID, now: now()) {
+        let decoded = SendRequestDecoder.decode(body: request.body, messageID: request.properties.messageID, now: now())
+        if let limit = settings.deliveryLimit, let count = request.deliveryCount, count >= limit {
+            return await overDeliveryLimit(request, decoded, count: count, limit: limit)
+        }
+        if let faultHook, let settlement = await faultHook(request) { return settlement }
+        switch decoded {
         case .unidentifiable(let reason):
             return await deadLetter(request, reason: reason)
         case .rejected(let rejection):
             return await gated(rejection.requestID) { await self.reject(rejection, request) }
         case .valid(let send):
             return await gated(send.id) { await self.submit(send, request) }
+        }
+    }
+
+    /// A request the broker gave back `limit` times or more: whatever happens to it fails or stops the bridge
+    /// every time (a poison request). One already completed is republished as usual; any other is dead-lettered
+    /// with the reason, so it stops cycling (the quorum queue's own `x-delivery-limit` catches one that never
+    /// gets this far). It gets no submit result: its outcome is for an operator to decide (DESIGN §3).
+    private func overDeliveryLimit(
+        _ request: IncomingRequest, _ decoded: RequestDecoding, count: Int, limit: Int
+    ) async -> Settlement {
+        let reason = "redelivered \(count) times (amqp.delivery_limit \(limit)): it failed or stopped the bridge every time"
+        let id: String?
+        switch decoded {
+        case .unidentifiable: id = nil
+        case .rejected(let rejection): id = rejection.requestID
+        case .valid(let send): id = send.id
+        }
+        guard let id else { return await deadLetter(request, reason: reason, requestID: nil) }
+        return await gated(id) {
+            let state: StoredRequestState?
+            do throws(BridgeStoreError) {
+                state = try await self.timed(.lookup) { () async throws(BridgeStoreError) in
+                    try await self.store.requestState(id: id)
+                }
+            } catch {
+                return self.storeFailed(id, error)
+            }
+            if case .completed(let stored)? = state { return await self.republish(stored, id: id, request) }
+            return await self.deadLetter(request, reason: reason, requestID: id)
         }
     }
 

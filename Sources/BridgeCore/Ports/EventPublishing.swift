@@ -10,19 +10,32 @@ public struct OutgoingMessage: Sendable, Hashable {
     public var body: [UInt8]
     /// Properties (persistent, JSON, ids, type, timestamp).
     public var properties: AMQPProperties
-    /// False: fail at once when the broker cannot take it now (no connection, publishing blocked) instead of
-    /// waiting — for events whose SMSC retries the deliver_sm, where a late publish would duplicate the retry.
-    public var waitsForConnection: Bool
+    /// How long it may wait for a connection (or an unblock) before it is written. `.never` fails at once when
+    /// the broker cannot take it now — for events whose SMSC retries the deliver_sm, where a late publish would
+    /// duplicate the retry; `.atMost(…)` for the republish of such an event after a lost connection, bounded by the
+    /// time left before the SMSC is answered.
+    public var connectionWait: AMQPPublishWait
+    /// False when the message may not wait at all for a connection (``connectionWait`` `.never`).
+    public var waitsForConnection: Bool { connectionWait != .never }
 
     /// Creates a message.
     public init(
         exchange: String, routingKey: String, body: [UInt8], properties: AMQPProperties, waitsForConnection: Bool = true
     ) {
+        self.init(
+            exchange: exchange, routingKey: routingKey, body: body, properties: properties,
+            connectionWait: waitsForConnection ? .untilConfirmTimeout : .never)
+    }
+
+    /// Creates a message with a bounded wait for a connection.
+    public init(
+        exchange: String, routingKey: String, body: [UInt8], properties: AMQPProperties, connectionWait: AMQPPublishWait
+    ) {
         self.exchange = exchange
         self.routingKey = routingKey
         self.body = body
         self.properties = properties
-        self.waitsForConnection = waitsForConnection
+        self.connectionWait = connectionWait
     }
 }
 
@@ -37,6 +50,6 @@ extension AMQPPublisher: EventPublishing {
     /// Publishes `message` (not mandatory: an event nobody subscribed to is the subscribers' choice).
     public func publish(_ message: OutgoingMessage) async throws {
         try await publish(message.body, exchange: message.exchange, routingKey: message.routingKey,
-                          properties: message.properties, waitForConnection: message.waitsForConnection)
+                          properties: message.properties, connectionWait: message.connectionWait)
     }
 }

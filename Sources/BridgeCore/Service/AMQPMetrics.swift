@@ -1,10 +1,12 @@
 public import CoreMetrics
 import Metrics
+import NIOConcurrencyHelpers
 public import RabbitMQ
 
 /// The broker side of the bridge, as metrics (the RabbitMQ layer has none of its own):
-/// `amqp_connected{connection}` (1 while the consumer's or publisher's connection is up),
-/// `amqp_connection_losses_total{connection}`, `amqp_blocked` (1 while the broker blocks publishing: a resource
+/// `amqp_connected{connection,node}` (1 while the consumer's or publisher's connection is up on that broker node,
+/// `host:port`; 0 for the nodes it used before; before the first connection the series has `node=""`),
+/// `amqp_connection_losses_total{connection,node}` (the node the lost connection was on), `amqp_blocked` (1 while the broker blocks publishing: a resource
 /// alarm), `amqp_deliveries_total` (requests taken from the queue), `amqp_oversized_deliveries_total`,
 /// `amqp_publishes_total{type,outcome}` (`confirmed` or `failed`), `amqp_publish_confirm_seconds{type}` (publish
 /// call → broker confirm) and `amqp_settlements_total{settlement}` (`ack` or `requeue`).
@@ -12,8 +14,9 @@ public final class AMQPMetrics: Sendable {
     /// The event types the bridge publishes; anything else (dead letters) is counted as `other`.
     static let publishTypes = ["submit_result", "delivery_receipt", "mo", "other"]
 
-    private let connected: [String: Gauge]
-    private let losses: [String: Counter]
+    private let factory: any MetricsFactory
+    /// Per connection: its gauges by node, its losses by node, and the node it is (or was last) connected to.
+    private let connections: NIOLockedValueBox<[String: ConnectionSeries]>
     private let blocked: Gauge
     let deliveries: Counter
     let oversizedDeliveries: Counter
@@ -25,13 +28,14 @@ public final class AMQPMetrics: Sendable {
 
     /// Creates every series up front (a publish or an event then takes no lock).
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
-        let connections = ["consumer", "publisher"]
-        connected = Dictionary(uniqueKeysWithValues: connections.map {
-            ($0, Gauge(label: "amqp_connected", dimensions: [("connection", $0)], factory: factory))
-        })
-        losses = Dictionary(uniqueKeysWithValues: connections.map {
-            ($0, Counter(label: "amqp_connection_losses_total", dimensions: [("connection", $0)], factory: factory))
-        })
+        self.factory = factory
+        var series: [String: ConnectionSeries] = [:]
+        for connection in ["consumer", "publisher"] {
+            let gauge = Gauge(label: "amqp_connected", dimensions: [("connection", connection), ("node", "")], factory: factory)
+            gauge.record(0)
+            series[connection] = ConnectionSeries(gauges: ["": gauge], losses: [:], node: "")
+        }
+        connections = NIOLockedValueBox(series)
         blocked = Gauge(label: "amqp_blocked", dimensions: [], factory: factory)
         deliveries = Counter(label: "amqp_deliveries_total", dimensions: [], factory: factory)
         oversizedDeliveries = Counter(label: "amqp_oversized_deliveries_total", dimensions: [], factory: factory)
@@ -49,18 +53,16 @@ public final class AMQPMetrics: Sendable {
         }
         acks = Counter(label: "amqp_settlements_total", dimensions: [("settlement", "ack")], factory: factory)
         requeues = Counter(label: "amqp_settlements_total", dimensions: [("settlement", "requeue")], factory: factory)
-        for gauge in connected.values { gauge.record(0) }
         blocked.record(0)
     }
 
     /// Records what a connection reported; `connection` is `consumer` or `publisher`.
     public func record(_ event: AMQPConnectionEvent, connection: String) {
         switch event {
-        case .connected:
-            connected[connection]?.record(1)
+        case .connected(let node):
+            connectionChanged(connection, node: "\(node)", up: true)
         case .disconnected:
-            connected[connection]?.record(0)
-            losses[connection]?.increment()
+            connectionChanged(connection, node: nil, up: false)
             if connection == "publisher" { blocked.record(0) }
         case .blocked:
             blocked.record(1)
@@ -70,6 +72,30 @@ public final class AMQPMetrics: Sendable {
             oversizedDeliveries.increment()
         case .consumerCancelled:
             break
+        }
+    }
+
+    /// Up on `node`: that node's gauge 1 and every other 0. Down (`node` nil): the current node's gauge 0 and one
+    /// more loss counted on it.
+    private func connectionChanged(_ connection: String, node: String?, up: Bool) {
+        connections.withLockedValue { all in
+            var series = all[connection] ?? ConnectionSeries(gauges: [:], losses: [:], node: "")
+            let node = node ?? series.node
+            if up {
+                for (other, gauge) in series.gauges where other != node { gauge.record(0) }
+            } else {
+                let losses = series.losses[node] ?? Counter(
+                    label: "amqp_connection_losses_total", dimensions: [("connection", connection), ("node", node)],
+                    factory: factory)
+                series.losses[node] = losses
+                losses.increment()
+            }
+            let gauge = series.gauges[node] ?? Gauge(
+                label: "amqp_connected", dimensions: [("connection", connection), ("node", node)], factory: factory)
+            series.gauges[node] = gauge
+            gauge.record(up ? 1 : 0)
+            series.node = node
+            all[connection] = series
         }
     }
 
@@ -84,6 +110,13 @@ public final class AMQPMetrics: Sendable {
             failed[key]?.increment()
         }
     }
+}
+
+/// One connection's series.
+private struct ConnectionSeries {
+    var gauges: [String: Gauge]
+    var losses: [String: Counter]
+    var node: String
 }
 
 /// An ``EventPublishing`` that counts and times every publish of the one it wraps.

@@ -1,3 +1,4 @@
+import struct Foundation.Date
 import Logging
 import RabbitMQ
 import SMPP
@@ -50,7 +51,7 @@ extension Bridge {
         let publisher = AMQPPublisher(configuration: configuration.amqp, logger: logger)
         do {
             try await publisher.connect()
-            amqpMetrics.record(.connected, connection: "publisher")
+            if let node = publisher.connectedNode { amqpMetrics.record(.connected(node: node), connection: "publisher") }
             try await publisher.declare(configuration.broker.topology)
         } catch {
             await publisher.close()
@@ -77,7 +78,8 @@ extension Bridge {
         let meteredPublisher = MeteredPublisher(publisher: publisher, metrics: amqpMetrics)
         let outbound = OutboundProcessor(
             settings: outboundSettings, store: store, publisher: meteredPublisher, submitter: client,
-            correlator: correlator, lateOutcomes: lateOutcomes, metrics: metrics, logger: logger)
+            correlator: correlator, lateOutcomes: lateOutcomes, metrics: metrics, logger: logger, now: { Date() },
+            faultHook: outboundFaultHook)
         let inbound = InboundProcessor(
             settings: inboundSettings, store: store, publisher: meteredPublisher, correlator: correlator,
             metrics: metrics, logger: logger)
@@ -89,7 +91,7 @@ extension Bridge {
         }
         do {
             try await consumer.connect()
-            amqpMetrics.record(.connected, connection: "consumer")
+            if let node = consumer.connectedNode { amqpMetrics.record(.connected(node: node), connection: "consumer") }
         } catch {
             await consumer.close()
             await publisher.close()
@@ -118,7 +120,9 @@ extension Bridge {
                 maxDelay: outbound.retryMaxDelay.seconds, maxAge: outbound.retryMaxAge.seconds,
                 resubmitUnknown: outbound.onTimeout == .resubmit),
             serviceType: outbound.serviceType, resultsExchange: configuration.broker.resultsExchange,
-            deadExchange: configuration.broker.deadExchange)
+            deadExchange: configuration.broker.deadExchange,
+            deliveryLimit: configuration.broker.queueType == "quorum" && configuration.broker.deliveryLimit > 0
+                ? configuration.broker.deliveryLimit : nil)
     }
 
     var inboundSettings: InboundPipelineSettings {
@@ -127,7 +131,8 @@ extension Bridge {
             defaultAlphabet: configuration.outbound.defaultAlphabet,
             dlrExchange: configuration.broker.dlrExchange, moExchange: configuration.broker.moExchange,
             deadExchange: configuration.broker.deadExchange,
-            moReassemblyTimeout: configuration.outbound.moReassemblyTimeout.seconds)
+            moReassemblyTimeout: configuration.outbound.moReassemblyTimeout.seconds,
+            republishWindow: Double(configuration.smpp.inboundTimeout.nanoseconds) / 2e9)
     }
 }
 

@@ -1,7 +1,7 @@
 public import Logging
 public import NIOCore
 import NIOConcurrencyHelpers
-import RabbitMQ
+public import RabbitMQ
 import SMPP
 import SMPPNIO
 public import ServiceLifecycle
@@ -21,12 +21,24 @@ public final class Bridge: Service, Sendable {
     /// How long in-flight requests may take to finish at shutdown before they are handed back.
     public let drainTimeout: Duration
     let status = NIOLockedValueBox(BridgeStatus())
+    /// Tests only: see `OutboundProcessor.faultHook`.
+    let outboundFaultHook: (@Sendable (IncomingRequest) async -> Settlement?)?
 
     /// Creates the service; nothing connects until `run()`.
-    public init(
+    public convenience init(
         configuration: BridgeConfiguration, eventLoopGroup: any EventLoopGroup, metricsSetup: BridgeMetricsSetup,
         logger: Logger, drainTimeout: Duration = .seconds(20)
     ) {
+        self.init(
+            configuration: configuration, eventLoopGroup: eventLoopGroup, metricsSetup: metricsSetup, logger: logger,
+            drainTimeout: drainTimeout, outboundFaultHook: nil)
+    }
+
+    init(
+        configuration: BridgeConfiguration, eventLoopGroup: any EventLoopGroup, metricsSetup: BridgeMetricsSetup,
+        logger: Logger, drainTimeout: Duration, outboundFaultHook: (@Sendable (IncomingRequest) async -> Settlement?)?
+    ) {
+        self.outboundFaultHook = outboundFaultHook
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.metricsSetup = metricsSetup
@@ -37,6 +49,12 @@ public final class Bridge: Service, Sendable {
     /// What `/readyz` reports: broker connected and consuming, at least one session bound, store open.
     public func readiness() -> [ReadinessCheck] {
         status.withLockedValue { $0.checks() }
+    }
+
+    /// The broker nodes the consumer and the publisher are connected to right now (nil while not connected, or
+    /// before start).
+    public var brokerNodes: (consumer: AMQPAddress?, publisher: AMQPAddress?) {
+        status.withLockedValue { ($0.parts?.consumer.connectedNode, $0.parts?.publisher.connectedNode) }
     }
 
     /// Runs until graceful shutdown or cancellation. Throws when the store cannot be opened, the broker cannot be
@@ -77,12 +95,15 @@ struct BridgeStatus: Sendable {
         let publisherConnected = parts?.publisher.isConnected ?? false
         let consumerConnected = parts?.consumer.isConnected ?? false
         let boundSessions = parts?.client.boundSessionCount ?? 0
+        // The node each connection is on: with a cluster, which one to look at when something is wrong.
+        let publisherNode = parts?.publisher.connectedNode.map { " to \($0)" } ?? ""
+        let consumerNode = parts?.consumer.connectedNode.map { " from \($0)" } ?? ""
         return [
             ReadinessCheck(name: "store", ok: storeOpen, detail: storeOpen ? "open" : "closed"),
             ReadinessCheck(name: "broker_publisher", ok: publisherConnected,
-                           detail: publisherConnected ? "connected" : "not connected"),
+                           detail: publisherConnected ? "connected\(publisherNode)" : "not connected"),
             ReadinessCheck(name: "broker_consumer", ok: consumerConnected && consuming,
-                           detail: consuming ? (consumerConnected ? "consuming" : "reconnecting") : "not consuming"),
+                           detail: consuming ? (consumerConnected ? "consuming\(consumerNode)" : "reconnecting") : "not consuming"),
             ReadinessCheck(name: "smpp_sessions", ok: boundSessions > 0, detail: "\(boundSessions) bound"),
         ]
     }
