@@ -14,8 +14,12 @@
 #          the limit);
 #   3. ratio = bridge rate / stand-in rate (issue 7's target: ≥ 0.8), for both bridge lines.
 #
-# Usage: deploy/bench-e2e.sh [-n REQUESTS (10000)] [-m] (-m: smpp-bench e2e sends the --mix of alphabets and long
-# messages; feed always sends short GSM). Everything listens on 127.0.0.1 and is stopped on exit; a broker that
+# Usage: deploy/bench-e2e.sh [-n REQUESTS (10000)] [-m] [-c] (-m: smpp-bench e2e sends the --mix of alphabets and
+# long messages; feed always sends short GSM). -c: on the three-node cluster of deploy/rabbitmq-cluster.sh (started
+# and stopped here unless it runs) with quorum queues: vhost `/` is recreated with default queue type quorum for the
+# run (the C tools declare their durable queues without a type and cannot pick a vhost), so the stand-in's and feed's
+# durable queues are quorum like the bridge's, and restored (classic default) at the end — do not run it while tests
+# use the cluster. The C tools connect to node 1; the bridge is given all three nodes (shuffled). Everything listens on 127.0.0.1 and is stopped on exit; a broker that
 # was already running (`deploy/rabbitmq.sh status`) is reused and left running. From a worktree, point
 # SMPP_BRIDGE_RABBITMQ_STATE at the checkout whose broker runs (e.g. /work/main/deploy/.state/rabbitmq).
 # Ports: SMPP_BRIDGE_BENCH_SMSC_PORT (2779), SMPP_BRIDGE_BENCH_HTTP_PORT (18089); each run is bounded by
@@ -27,17 +31,26 @@ source deploy/lib.sh
 
 n=10000
 mix=()
-while getopts "n:m" option; do
+cluster=""
+while getopts "n:mc" option; do
   case "$option" in
     n) n="$OPTARG" ;;
     m) mix=(--mix) ;;
-    *) echo "usage: $0 [-n REQUESTS] [-m]" >&2; exit 2 ;;
+    c) cluster=1 ;;
+    *) echo "usage: $0 [-n REQUESTS] [-m] [-c]" >&2; exit 2 ;;
   esac
 done
 limit="${SMPP_BRIDGE_BENCH_TIMEOUT:-300}"
 sim_port="${SMPP_BRIDGE_BENCH_SMSC_PORT:-2779}"
 http_port="${SMPP_BRIDGE_BENCH_HTTP_PORT:-18089}"
 amqp_port="${SMPP_BRIDGE_RABBITMQ_PORT:-24672}"
+broker=(deploy/rabbitmq.sh)
+ctl=(deploy/rabbitmq.sh ctl)
+if [ -n "$cluster" ]; then
+  amqp_port=$(( ${SMPP_BRIDGE_RABBITMQ_CLUSTER_BASE:-24700} + 11 ))
+  broker=(deploy/rabbitmq-cluster.sh)
+  ctl=(deploy/rabbitmq-cluster.sh ctl 1)
+fi
 reference="${BROKER_REFERENCE:-../shared/tools/broker-reference}"
 say() { echo "bench-e2e: $*" >&2; }
 
@@ -55,8 +68,9 @@ cleanup() {
   stop_pid "${standin_pid:-}"
   stop_pid "${bridge_pid:-}"
   stop_pid "${sim_pid:-}"
+  if [ -n "$cluster" ] && [ -z "$started_broker" ]; then reset_vhost "" || true; fi
   if [ -n "$started_broker" ]; then
-    deploy/rabbitmq.sh stop || true
+    "${broker[@]}" stop || true
   elif [ -n "${feed_queues:-}" ]; then
     delete_queues smpp.outbound smpp.dead "${feed_queues[@]}"
   fi
@@ -65,24 +79,37 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if deploy/rabbitmq.sh status >/dev/null 2>&1; then
-  say "reusing the running broker ($(deploy/rabbitmq.sh status))"
+# Recreates vhost / with the given default queue type ("" = the broker's default, classic) and guest's permissions.
+reset_vhost() {
+  "${ctl[@]}" delete_vhost / >/dev/null 2>&1 || true
+  if [ -n "$1" ]; then "${ctl[@]}" add_vhost / --default-queue-type "$1"; else "${ctl[@]}" add_vhost /; fi
+  "${ctl[@]}" set_permissions -p / guest ".*" ".*" ".*"
+}
+if "${broker[@]}" status >/dev/null 2>&1; then
+  say "reusing the running broker ($("${broker[@]}" status | tr '\n' ' '))"
 elif port_open "$amqp_port"; then
   say "127.0.0.1:$amqp_port is in use by a broker this checkout did not start: set SMPP_BRIDGE_RABBITMQ_STATE to its state directory"
   exit 1
 else
   started_broker=1
-  deploy/rabbitmq.sh start
+  "${broker[@]}" start
 fi
-eval "$(deploy/rabbitmq.sh env)"
-amqp_url="$SMPP_BRIDGE_TEST_AMQP_URL"
-queue_exists() { deploy/rabbitmq.sh ctl list_queues name 2>/dev/null | grep -qx "$1"; }
+if [ -n "$cluster" ]; then
+  eval "$(deploy/rabbitmq-cluster.sh env)"
+  amqp_url="$SMPP_BRIDGE_TEST_AMQP_CLUSTER_URL"
+  say "vhost / with default queue type quorum for this run"
+  reset_vhost quorum
+else
+  eval "$(deploy/rabbitmq.sh env)"
+  amqp_url="$SMPP_BRIDGE_TEST_AMQP_URL"
+fi
+queue_exists() { "${ctl[@]}" list_queues name 2>/dev/null | grep -qx "$1"; }
 # In parallel: each rabbitmqctl starts an Erlang VM (seconds on a loaded machine). "Queue not found" is an error
 # to rabbitmqctl and the state wanted here.
 delete_queues() {
   local queue pids=()
   for queue in "$@"; do
-    deploy/rabbitmq.sh ctl delete_queue "$queue" >/dev/null 2>&1 &
+    "${ctl[@]}" delete_queue "$queue" >/dev/null 2>&1 &
     pids+=($!)
   done
   wait "${pids[@]}" || true

@@ -20,27 +20,32 @@ swift build --build-tests
 # The contract's JSON Schemas (docs/schemas/) against every ```json example in README.md and docs/*.md.
 deploy/.state/venv/bin/python deploy/validate-schemas.py
 
-# A private RabbitMQ on 127.0.0.1 for the RabbitMQ tests (deploy/rabbitmq.sh); stopped again however we exit.
-trap 'deploy/rabbitmq.sh stop || true' EXIT
+# A private RabbitMQ on 127.0.0.1 for the RabbitMQ tests (deploy/rabbitmq.sh); stopped again however we exit, with
+# the three-node cluster of the end-to-end pass (deploy/rabbitmq-cluster.sh).
+trap 'deploy/rabbitmq.sh stop || true; deploy/rabbitmq-cluster.sh stop || true' EXIT
 deploy/rabbitmq.sh start
 eval "$(deploy/rabbitmq.sh env)"
 
 mkdir -p deploy/.state
 # Two passes: the bridge's end-to-end suites (and the e2e benchmark's, which runs a bridge) run alone, after the rest, because some RabbitMQ tests restart,
 # SIGSTOP or memory-alarm the shared broker, which would make a whole-pipeline test fail for reasons of its own.
-e2e_suites='BridgeEndToEndTests|BridgeFaultTests|EndToEndBenchmarkTests'
+e2e_suites='BridgeEndToEndTests|BridgeFaultTests|BridgeClusterTests|EndToEndBenchmarkTests'
 status=0
 swift test --skip-build --skip "$e2e_suites" 2>&1 | tee deploy/.state/swift-test.log || status=$?
 if [ "$status" -eq 0 ]; then
   # Every event the end-to-end tests receive is also written to deploy/.state/e2e-events/events.jsonl, then checked
   # against the contract's schemas (docs/schemas/); an invalid event or an empty capture fails the run.
   rm -rf deploy/.state/e2e-events && mkdir -p deploy/.state/e2e-events
+  # BridgeClusterTests run the bridge on three RabbitMQ nodes joined into one cluster (started only for this pass).
+  deploy/rabbitmq-cluster.sh start
+  eval "$(deploy/rabbitmq-cluster.sh env)"
   SMPP_BRIDGE_TEST_EVENTS_DIR="$PWD/deploy/.state/e2e-events" swift test --skip-build --filter "$e2e_suites" 2>&1 \
     | tee deploy/.state/swift-test-e2e.log || status=$?
   if [ "$status" -eq 0 ]; then
     deploy/.state/venv/bin/python deploy/validate-schemas.py --events deploy/.state/e2e-events/events.jsonl || status=$?
   fi
 fi
+deploy/rabbitmq-cluster.sh stop || true
 # examples/producer.py and consumer.py against this broker and a real bridge + simulator (one message: its result
 # and receipt), the Dockerfile's HEALTHCHECK against that bridge, and its /metrics against the dashboard.
 if [ "$status" -eq 0 ]; then

@@ -27,7 +27,8 @@ import tempfile
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FILES = {"docker-compose.yml": True, "docker-compose.live.yml": False}  # file -> host paths must exist here
+# file -> host paths must exist here
+FILES = {"docker-compose.yml": True, "docker-compose.live.yml": False, "docker-compose.rabbitmq-cluster.yml": True}
 BRIDGE = os.path.join(ROOT, ".build", "debug", "smpp-bridge")
 SECRET_KEYS = ["smpp.password", "amqp.url", "amqp.tls.key_password", "store.url"]
 
@@ -115,13 +116,54 @@ def check_file(name, paths_must_exist, executables, keys):
             problems += check_bridge_service(where, service, keys)
             if paths_must_exist:
                 problems += check_bridge_configuration(where, service, command, secrets)
-    if paths_must_exist:
+    if name == "docker-compose.rabbitmq-cluster.yml":
+        problems += check_rabbitmq_cluster(services, secrets)
+    elif paths_must_exist:
         bridge = services.get("bridge") or {}
         if (bridge.get("depends_on") or {}).get("rabbitmq", {}).get("condition") != "service_healthy":
             problems.append("service bridge: does not wait for a healthy rabbitmq")
         if not any("monitoring" in (s.get("profiles") or []) for s in services.values() if isinstance(s, dict)):
             problems.append("no service in the monitoring profile")
     return [f"{name}: {problem}" for problem in problems], len(services)
+
+
+def check_rabbitmq_cluster(services, secrets):
+    """The three-node file: nodes rabbitmq-1..3 with their own host name, the cluster configuration mounted and one
+    cookie; the later nodes wait for the first; the bridge waits for all three and its amqp_url lists all three."""
+    problems = []
+    nodes = [f"rabbitmq-{n}" for n in (1, 2, 3)]
+    cookies = set()
+    for node in nodes:
+        service = services.get(node)
+        if not isinstance(service, dict):
+            problems.append(f"no service {node}")
+            continue
+        if service.get("hostname") != node:
+            problems.append(f"service {node}: hostname is not {node} (the cluster configuration names rabbit@{node})")
+        if not any(str(v).endswith(":/etc/rabbitmq/conf.d/20-cluster.conf:ro") for v in service.get("volumes", [])):
+            problems.append(f"service {node}: the cluster configuration is not mounted")
+        cookies.add((service.get("environment") or {}).get("RABBITMQ_ERLANG_COOKIE"))
+        if node != "rabbitmq-1" and (service.get("depends_on") or {}).get("rabbitmq-1", {}).get("condition") != "service_healthy":
+            problems.append(f"service {node}: does not wait for a healthy rabbitmq-1 to join")
+    if len(cookies) != 1 or None in cookies:
+        problems.append("the rabbitmq nodes do not share one RABBITMQ_ERLANG_COOKIE")
+    with open(os.path.join(ROOT, "deploy/config/rabbitmq-cluster.conf"), encoding="utf-8") as handle:
+        conf = handle.read()
+    for node in nodes:
+        if f"= rabbit@{node}" not in conf:
+            problems.append(f"deploy/config/rabbitmq-cluster.conf does not list rabbit@{node}")
+    depends = (services.get("bridge") or {}).get("depends_on") or {}
+    for node in nodes:
+        if (depends.get(node) or {}).get("condition") != "service_healthy":
+            problems.append(f"service bridge: does not wait for a healthy {node}")
+    source = (secrets.get("amqp_url") or {}).get("file")
+    if source:
+        with open(os.path.join(ROOT, source), encoding="utf-8") as handle:
+            urls = handle.read().strip().split(",")
+        hosts = [re.sub(r"^amqps?://([^@/]*@)?([^:/]+).*$", r"\2", url.strip()) for url in urls]
+        if sorted(hosts) != nodes:
+            problems.append(f"secret amqp_url: lists {hosts}, not the three nodes")
+    return problems
 
 
 def check_bridge_service(where, service, keys):

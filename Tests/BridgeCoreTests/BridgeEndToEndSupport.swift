@@ -1,4 +1,4 @@
-import BridgeCore
+@testable import BridgeCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -63,11 +63,16 @@ final class BridgeHarness: @unchecked Sendable {
     private(set) var subscriber = ""
 
     /// Starts the simulator, the bridge and the subscriber. `durableSubscriber` makes the subscriber queue durable
-    /// and not auto-deleted, so it survives a broker restart (``stop()`` deletes it).
+    /// and not auto-deleted, so it survives a broker restart (``stop()`` deletes it); `subscriberType` quorum makes
+    /// it survive the loss of a cluster node too. `amqpURL` replaces the private broker (a cluster's URL list);
+    /// `outboundFaultHook` is the bridge's test hook (see `OutboundProcessor.faultHook`).
     static func start(
         simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
         bridge configureBridge: (inout BridgeConfiguration) -> Void = { _ in },
-        durableSubscriber: Bool = false
+        durableSubscriber: Bool = false,
+        subscriberType: AMQPQueueType = .classic,
+        amqpURL: String? = nil,
+        outboundFaultHook: (@Sendable (IncomingRequest) async -> Settlement?)? = nil
     ) async throws -> BridgeHarness {
         var simulatorConfiguration = E2EBroker.simulatorConfiguration(seed: 11)
         configureSimulator(&simulatorConfiguration)
@@ -84,13 +89,15 @@ final class BridgeHarness: @unchecked Sendable {
         smpp.window = 20
         smpp.reconnectInitialDelay = .milliseconds(50)
         smpp.reconnectMaxDelay = .milliseconds(300)
-        var amqp = try AMQPConfiguration(url: try #require(E2EBroker.url))
+        var amqp = try AMQPConfiguration(url: try #require(amqpURL ?? E2EBroker.url))
         amqp.reconnectInitialDelay = .milliseconds(100)
         amqp.reconnectMaxDelay = .seconds(1)
         let unique = "e2e-\(UUID().uuidString.prefix(8))"
         let storeDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(unique)
         try FileManager.default.createDirectory(at: storeDirectory, withIntermediateDirectories: true)
         var configuration = BridgeConfiguration(smpp: smpp, amqp: amqp)
+        // As BridgeConfiguration(configReader:) derives it from the addresses.
+        configuration.broker.queueType = amqp.addresses.count > 1 ? "quorum" : "classic"
         configuration.broker.queue = "\(unique).outbound"
         configuration.broker.resultsExchange = "\(unique).results"
         configuration.broker.dlrExchange = "\(unique).dlr"
@@ -105,7 +112,8 @@ final class BridgeHarness: @unchecked Sendable {
 
         let bridge = Bridge(
             configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            metricsSetup: BridgeMetricsSetup(), logger: quiet, drainTimeout: .seconds(10))
+            metricsSetup: BridgeMetricsSetup(), logger: quiet, drainTimeout: .seconds(10),
+            outboundFaultHook: outboundFaultHook)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: bridge)], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet))
         let running = Task { try await group.run() }
@@ -126,7 +134,9 @@ final class BridgeHarness: @unchecked Sendable {
             }
         }
         let topology = AMQPTopology(
-            queues: [AMQPQueue(name: subscriber, durable: durableSubscriber, autoDelete: !durableSubscriber)],
+            queues: [subscriberType == .quorum
+                ? AMQPQueue(name: subscriber, type: .quorum)
+                : AMQPQueue(name: subscriber, durable: durableSubscriber, autoDelete: !durableSubscriber)],
             bindings: [
                 AMQPBinding(queue: subscriber, exchange: configuration.broker.resultsExchange, routingKey: "#"),
                 AMQPBinding(queue: subscriber, exchange: configuration.broker.dlrExchange, routingKey: "#"),
