@@ -1,5 +1,6 @@
 @testable import BridgeCore
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 import RabbitMQ
 import SMSCSimulator
@@ -124,7 +125,8 @@ struct BridgeClusterTests {
         #expect(events.filter { $0.type == "submit_result" }.compactMap(\.requestID) == ["healthy"])
         let dead = AMQPConsumer(
             configuration: try AMQPConfiguration(url: try #require(E2ECluster.url)),
-            queue: harness.configuration.broker.deadQueue, prefetch: 10)
+            queue: harness.configuration.broker.deadQueue, prefetch: 10,
+            logger: Logger(label: "e2e", factory: { _ in SwiftLogNoOpLogHandler() }))
         try await dead.connect()
         var deliveries = dead.deliveries.makeAsyncIterator()
         let letter = try #require(await deliveries.next())
