@@ -31,21 +31,12 @@ extension Bridge {
 
     func start() async throws -> BridgeParts {
         let configuration = self.configuration
-        if configuration.store.url != nil {
-            throw BridgeStartError(description:
-                "store.url: a shared PostgreSQL store is not available in this version; unset it and use store.path")
-        }
         do {
             try configuration.smpp.validate()
         } catch {
             throw BridgeStartError(description: "\(error)")
         }
-        let store: SQLiteBridgeStore
-        do {
-            store = try SQLiteBridgeStore(path: configuration.store.path, logger: logger)
-        } catch {
-            throw BridgeStartError(description: "store.path: \(error)")
-        }
+        let store = try await openStore(configuration.store)
         let amqpMetrics = AMQPMetrics(factory: metricsSetup.factory)
         let publisher = AMQPPublisher(configuration: configuration.amqp, logger: logger)
         do {
@@ -102,6 +93,23 @@ extension Bridge {
             amqpMetrics: amqpMetrics, prefetch: prefetch)
         status.withLockedValue { $0 = BridgeStatus(parts: parts, consuming: true) }
         return parts
+    }
+
+    /// The shared PostgreSQL store when `store.url` is set, else the SQLite file at `store.path`. An error names the
+    /// key; the store's errors never hold the URL's password.
+    func openStore(_ settings: StoreSettings) async throws -> any BridgeStore {
+        if let url = settings.url {
+            do {
+                return try await PostgresBridgeStore(url: url, logger: logger)
+            } catch {
+                throw BridgeStartError(description: "store.url: \(error)")
+            }
+        }
+        do {
+            return try SQLiteBridgeStore(path: settings.path, logger: logger)
+        } catch {
+            throw BridgeStartError(description: "store.path: \(error)")
+        }
     }
 
     var outboundSettings: OutboundPipelineSettings {
