@@ -54,8 +54,9 @@ public final class SessionSlotLease: Sendable {
         return true
     }
 
-    /// Calls `observer` once when the lease is revoked, at once (on this thread) if it already is.
-    func onRevoke(_ observer: @escaping @Sendable (Duration) -> Void) {
+    /// Calls `observer` once when the lease is revoked (with its `closeWithin`), at once on this thread if it
+    /// already is.
+    public func onRevoke(_ observer: @escaping @Sendable (Duration) -> Void) {
         let already: Duration? = state.withLockedValue { state in
             if let within = state.revokedWithin { return within }
             state.observers.append(observer)
