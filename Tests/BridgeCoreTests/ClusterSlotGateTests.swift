@@ -162,3 +162,57 @@ struct ClusterSlotGateTests {
         await b.stop()
     }
 }
+
+/// Two SMPP clients, each with its gate (as two bridge instances), on one simulator account whose session limit
+/// is the budget: they split it, carry traffic, and the simulator never refuses a bind for too many sessions.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct ClusterSlotGateSimulatorTests {
+    @Test func twoInstancesShareOneAccountWithoutARefusedBind() async throws {
+        let schema = PostgresTestDatabase.uniqueSchema("slots")
+        defer { Task { await PostgresTestDatabase.dropSchema(schema) } }
+        var simulatorConfiguration = E2EBroker.simulatorConfiguration(seed: 11)
+        simulatorConfiguration.accounts = [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: 2)]
+        let simulator = SMSCSimulator(configuration: simulatorConfiguration, group: MultiThreadedEventLoopGroup.singleton,
+                                      logger: ClusterSlotGateTests.logger)
+        let port = try #require(try await simulator.start().tls?.port)
+        var configuration = SMPPClientConfiguration(host: "127.0.0.1", port: port, systemID: "e2e", password: "e2e-pass")
+        configuration.tls.caFile = E2EBroker.certificate("ca.pem")
+        configuration.sessions = 2
+        configuration.reconnectInitialDelay = .milliseconds(50)
+        configuration.reconnectMaxDelay = .milliseconds(500)
+        var groups: [ServiceGroup] = []
+        var runs: [Task<Void, any Error>] = []
+        var clients: [SMPPClient] = []
+        for instance in ["x", "y"] {
+            let gate = try ClusterSlotGateTests.gate(instance, schema: schema, total: 2, takeoverAfter: .seconds(6))
+            let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                    logger: ClusterSlotGateTests.logger, slotGate: gate)
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: gate), .init(service: client)], gracefulShutdownSignals: [],
+                cancellationSignals: [], logger: ClusterSlotGateTests.logger))
+            groups.append(group)
+            runs.append(Task { try await group.run() })
+            clients.append(client)
+        }
+        let split = await ClusterSlotGateTests.eventually(within: .seconds(30)) {
+            clients.allSatisfy { $0.boundSessionCount == 1 }
+        }
+        #expect(split, "each instance binds one of the two sessions")
+        for client in clients {
+            for index in 0..<20 {
+                let submit = SubmitSM(source: Address(ton: 5, npi: 0, address: "ACME"),
+                                      destination: Address(ton: 1, npi: 1, address: "5730000\(index)"),
+                                      shortMessage: Array("budget \(index)".utf8))
+                let outcome = try await client.submit(submit)
+                #expect(outcome.commandStatus == .ok)
+            }
+        }
+        for group in groups.reversed() { await group.triggerGracefulShutdown() }
+        for run in runs { try await run.value }
+        let counters = simulator.counters
+        #expect(counters.bindsRefusedSessionLimit == 0)
+        #expect(counters.peakBoundSessions <= 2)
+        #expect(counters.submitsAccepted == 40)
+        await simulator.stop()
+    }
+}
