@@ -139,6 +139,7 @@ struct ClusterSlotGateTests {
         let died = clock.now
         #expect(await Self.eventually(within: .seconds(15)) { b.gate.status.heldSlots.count == 4 })
         let took = clock.now - died
+        print("cluster takeover: a killed gate's slots taken over \(took) after it died (takeover_after \(takeover))")
         #expect(took <= takeover + .seconds(1) + .seconds(2), "taken over after \(took)")
         claimB.cancel()
         await b.stop()
