@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // SMPP 3.4 codec, text encodings, segmenter, reassembler, receipts. NIOCore only.
@@ -95,6 +96,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -228,6 +231,8 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 // The SQLite store's tests hold locks and write foreign files through their own connection.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The PostgreSQL store's tests make a schema per test and write foreign schema versions.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs (Debian 12, as root or with sudo). Idempotent: packages already
 # present are not fetched again.
-#   deploy/setup.sh          everything: build, tests, benchmarks, the local demo (RabbitMQ server, Python peers),
+#   deploy/setup.sh          everything: build, tests, benchmarks, the local demo (RabbitMQ and PostgreSQL servers,
+#                            Python peers),
 #                            and docker-compose (CI runs `docker-compose config` on the compose files; no engine)
 #   deploy/setup.sh build    only what building needs (the Dockerfile's build stage uses this)
 set -euo pipefail
@@ -9,7 +10,7 @@ set -euo pipefail
 build_packages=(pkg-config librabbitmq-dev libssl-dev libsqlite3-dev libjemalloc-dev)
 case "${1:-all}" in
   build) packages=("${build_packages[@]}") ;;
-  all) packages=("${build_packages[@]}" rabbitmq-server openssl python3 python3-venv python3-yaml docker-compose) ;;
+  all) packages=("${build_packages[@]}" rabbitmq-server postgresql openssl python3 python3-venv python3-yaml docker-compose) ;;
   *) echo "usage: deploy/setup.sh [build|all]" >&2; exit 2 ;;
 esac
 
@@ -22,7 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   echo "setup: installing ${missing[*]}"
   $sudo_cmd apt-get update -qq
-  # RabbitMQ's package would start a system-wide broker; we run our own private instance instead.
+  # RabbitMQ's and PostgreSQL's packages would start system-wide servers; we run our own private instances instead
+  # (deploy/rabbitmq.sh, deploy/postgres.sh).
   printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
   $sudo_cmd chmod +x /usr/sbin/policy-rc.d
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -20,16 +20,21 @@ swift build --build-tests
 # The contract's JSON Schemas (docs/schemas/) against every ```json example in README.md and docs/*.md.
 deploy/.state/venv/bin/python deploy/validate-schemas.py
 
-# A private RabbitMQ on 127.0.0.1 for the RabbitMQ tests (deploy/rabbitmq.sh); stopped again however we exit, with
-# the three-node cluster of the end-to-end pass (deploy/rabbitmq-cluster.sh).
-trap 'deploy/rabbitmq.sh stop || true; deploy/rabbitmq-cluster.sh stop || true' EXIT
+# A private RabbitMQ on 127.0.0.1 for the RabbitMQ tests (deploy/rabbitmq.sh) and a private PostgreSQL for the
+# shared store's tests (deploy/postgres.sh); stopped again however we exit, with the three-node RabbitMQ cluster of
+# the end-to-end pass (deploy/rabbitmq-cluster.sh).
+trap 'deploy/rabbitmq.sh stop || true; deploy/postgres.sh stop || true; deploy/rabbitmq-cluster.sh stop || true' EXIT
 deploy/rabbitmq.sh start
 eval "$(deploy/rabbitmq.sh env)"
+deploy/postgres.sh start
+eval "$(deploy/postgres.sh env)"
 
 mkdir -p deploy/.state
 # Two passes: the bridge's end-to-end suites (and the e2e benchmark's, which runs a bridge) run alone, after the rest, because some RabbitMQ tests restart,
 # SIGSTOP or memory-alarm the shared broker, which would make a whole-pipeline test fail for reasons of its own.
-e2e_suites='BridgeEndToEndTests|BridgeFaultTests|BridgeClusterTests|EndToEndBenchmarkTests'
+# PostgresStoreRestartTests restarts the shared PostgreSQL, so it too waits for the second pass, as does
+# BridgeClusterBudgetTests, which runs bridges on it.
+e2e_suites='BridgeEndToEndTests|BridgeFaultTests|BridgeClusterTests|BridgeClusterBudgetTests|EndToEndBenchmarkTests|PostgresStoreRestartTests'
 status=0
 swift test --skip-build --skip "$e2e_suites" 2>&1 | tee deploy/.state/swift-test.log || status=$?
 if [ "$status" -eq 0 ]; then
@@ -52,6 +57,7 @@ if [ "$status" -eq 0 ]; then
   deploy/examples-test.sh 2>&1 | tee deploy/.state/examples-test.log || status=$?
 fi
 deploy/rabbitmq.sh stop || true
+deploy/postgres.sh stop || true
 trap - EXIT
 # One plain closing line for CI, from Swift Testing's own summaries of both passes.
 count() { sed -nE 's/^.* Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*$/\1/p' "$1" 2>/dev/null | tail -1; }

@@ -13,9 +13,10 @@ it passes is one the executable's --help lists (when the built executable is ava
 looks for it in /run/secrets (a secret key with `.` as `_`: smpp_password, amqp_url); in docker-compose.yml,
 `smpp-bridge check-config` must accept the service's configuration as the container sees it (its environment, the
 mounted --config file, its secrets as a secrets directory). docker-compose.yml must have a healthy-broker
-dependency for the bridge and a `monitoring` profile.
+dependency for the bridge, a `monitoring` profile and a `cluster` profile (postgres and at least two bridges with
+distinct CLUSTER_INSTANCE_ID and ports, the store_url secret, each waiting for a healthy postgres).
 Then, when `docker-compose` (Debian package) is installed, `docker-compose -f FILE config` must accept each file
-(with and without the monitoring profile); it needs no engine. Exit 1 with one line per problem.
+(without a profile, with monitoring, with cluster); it needs no engine. Exit 1 with one line per problem.
 """
 import os
 import re
@@ -124,6 +125,7 @@ def check_file(name, paths_must_exist, executables, keys):
             problems.append("service bridge: does not wait for a healthy rabbitmq")
         if not any("monitoring" in (s.get("profiles") or []) for s in services.values() if isinstance(s, dict)):
             problems.append("no service in the monitoring profile")
+        problems += check_cluster_profile(services)
     return [f"{name}: {problem}" for problem in problems], len(services)
 
 
@@ -163,6 +165,38 @@ def check_rabbitmq_cluster(services, secrets):
         hosts = [re.sub(r"^amqps?://([^@/]*@)?([^:/]+).*$", r"\2", url.strip()) for url in urls]
         if sorted(hosts) != nodes:
             problems.append(f"secret amqp_url: lists {hosts}, not the three nodes")
+    return problems
+
+
+def check_cluster_profile(services):
+    """The `cluster` profile: PostgreSQL and two bridges on the shared store, with distinct instance ids and
+    ports, the store URL as a secret, each waiting for a healthy postgres."""
+    problems = []
+    cluster = {name: s for name, s in services.items()
+               if isinstance(s, dict) and "cluster" in (s.get("profiles") or [])}
+    if "postgres" not in cluster:
+        problems.append("no postgres service in the cluster profile")
+    bridges = {name: s for name, s in cluster.items() if (s.get("command") or [None])[:1] == ["smpp-bridge"]}
+    if len(bridges) < 2:
+        problems.append("the cluster profile has fewer than two bridge services")
+    instance_ids, ports = set(), set()
+    for name, bridge in bridges.items():
+        environment = bridge.get("environment") or {}
+        instance = environment.get("CLUSTER_INSTANCE_ID")
+        if not instance:
+            problems.append(f"service {name}: no CLUSTER_INSTANCE_ID")
+        elif instance in instance_ids:
+            problems.append(f"service {name}: CLUSTER_INSTANCE_ID {instance} is not distinct")
+        instance_ids.add(instance)
+        for port in bridge.get("ports", []):
+            if str(port) in ports:
+                problems.append(f"service {name}: port {port} published twice")
+            ports.add(str(port))
+        names = [s if isinstance(s, str) else s.get("target", s.get("source")) for s in bridge.get("secrets", [])]
+        if "store_url" not in names:
+            problems.append(f"service {name}: no store_url secret (the shared store)")
+        if (bridge.get("depends_on") or {}).get("postgres", {}).get("condition") != "service_healthy":
+            problems.append(f"service {name}: does not wait for a healthy postgres")
     return problems
 
 
@@ -237,12 +271,12 @@ def check_command(where, command, executables):
 
 
 def docker_compose_config(name):
-    """`docker-compose config` on the file (both with and without the monitoring profile), if installed."""
+    """`docker-compose config` on the file (without a profile, with monitoring, with cluster), if installed."""
     tool = shutil.which("docker-compose")
     if tool is None:
         return [], False
     problems = []
-    for extra in ([], ["--profile", "monitoring"]):
+    for extra in ([], ["--profile", "monitoring"], ["--profile", "cluster"]):
         result = subprocess.run([tool, "-f", os.path.join(ROOT, name), *extra, "config", "--quiet"],
                                 capture_output=True, text=True, cwd=ROOT, check=False)
         if result.returncode != 0:

@@ -140,10 +140,8 @@ extension SMPPClient {
         }
         var end = SessionEnd(reason: .connectionClosed, boundFor: nil)
         if let winner {
-            if !pool.connectionOpened(winner.handle) {
-                // Shutdown began while we connected: the handler unbinds (or closes) at once.
-                winner.handle.shutdown()
-            }
+            // Shutdown began or the slot's lease was revoked while we connected: the session winds down at once.
+            pool.connectionOpened(winner.handle)
             end = (try? await winner.end.get()) ?? end
         }
         channel.close(promise: nil)

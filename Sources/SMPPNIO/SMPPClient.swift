@@ -20,6 +20,8 @@ public final class SMPPClient: Service, Sendable {
     let logger: Logger
     let metrics: SMPPClientMetrics
     let pool: SessionPool
+    /// Decides which slots may connect (several clients sharing one account's session limit); nil = all of them.
+    let slotGate: (any SessionSlotGate)?
     /// Tests only: resolves `host` instead of getaddrinfo (to give a name several addresses).
     let resolverOverride = NIOLockedValueBox<(@Sendable (any EventLoop) -> any Resolver & Sendable)?>(nil)
 
@@ -42,9 +44,12 @@ public final class SMPPClient: Service, Sendable {
     ///   - eventLoopGroup: where the connections live (e.g. `MultiThreadedEventLoopGroup.singleton`).
     ///   - logger: bind attempts, reconnects, throttling; submit responses at debug; PDUs at trace.
     ///   - metricsFactory: where the metrics go; default the process-wide `MetricsSystem.factory`.
+    ///   - slotGate: when set, each connection slot connects only while it holds the gate's lease (a cluster-wide
+    ///     session budget); default nil: every slot connects.
     public init(configuration: SMPPClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger,
-                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+                metricsFactory: any MetricsFactory = MetricsSystem.factory, slotGate: (any SessionSlotGate)? = nil) {
         self.configuration = configuration
+        self.slotGate = slotGate
         self.metrics = SMPPClientMetrics(factory: metricsFactory)
         self.eventLoopGroup = eventLoopGroup
         var logger = logger
@@ -138,17 +143,39 @@ public final class SMPPClient: Service, Sendable {
         }
     }
 
-    /// Connects, runs the session until it ends, waits the backoff, and again, until shutdown.
+    /// Connects, runs the session until it ends, waits the backoff, and again, until shutdown. With a gate, the
+    /// slot first claims its lease and connects only while it holds it; a revoked lease ends the session and the
+    /// slot claims again.
     func runSlot(_ slot: Slot, tlsContext: NIOSSLContext?) async {
         var backoff = ReconnectBackoff(initialDelay: configuration.reconnectInitialDelay,
                                        maximumDelay: configuration.reconnectMaxDelay,
                                        resetAfter: configuration.reconnectResetAfter)
-        var random = SystemRandomNumberGenerator()
         var logger = self.logger
         logger[metadataKey: SMPPLogKey.session] = "\(slot.index)"
+        guard let slotGate else {
+            await runConnections(slot, tlsContext: tlsContext, backoff: &backoff, logger: logger)
+            return
+        }
         while !pool.isShuttingDown {
+            guard let lease = await claim(slot.index, from: slotGate) else { break }
+            pool.leaseGranted(lease)
+            if !pool.isShuttingDown {
+                logger.debug("session slot lease granted")
+                await runConnections(slot, tlsContext: tlsContext, backoff: &backoff, logger: logger)
+                if pool.isRevoked(slot: slot.index) { logger.info("session slot lease revoked: session closed") }
+            }
+            pool.leaseEnded(lease)
+            slotGate.release(lease)
+        }
+    }
+
+    /// Sessions of one slot, one after the other with the backoff between, until shutdown or a revoked lease.
+    private func runConnections(_ slot: Slot, tlsContext: NIOSSLContext?, backoff: inout ReconnectBackoff,
+                                logger: Logger) async {
+        var random = SystemRandomNumberGenerator()
+        while !pool.isShuttingDown, !pool.isRevoked(slot: slot.index) {
             let end = await runConnection(slot, tlsContext: tlsContext, logger: logger)
-            if pool.isShuttingDown { break }
+            if pool.isShuttingDown || pool.isRevoked(slot: slot.index) { break }
             let delay = backoff.delay(after: end.reason, boundFor: end.boundFor, using: &random)
             metrics.reconnects.increment()
             let metadata: Logger.Metadata = [
@@ -162,5 +189,23 @@ public final class SMPPClient: Service, Sendable {
             }
             await pool.sleep(slot: slot.index, for: delay, on: eventLoopGroup.next())
         }
+    }
+
+    /// Waits in the gate for the lease of `slot`; shutdown (or cancellation of `run()`) ends the wait with nil.
+    private func claim(_ slot: Int, from gate: any SessionSlotGate) async -> SessionSlotLease? {
+        let claim = Task { await gate.claim(slot: slot) }
+        if !pool.claimStarted(slot: slot, cancel: { claim.cancel() }) { claim.cancel() }
+        let lease = await withTaskCancellationHandler {
+            await claim.value
+        } onCancel: {
+            claim.cancel()
+        }
+        pool.claimEnded(slot: slot)
+        guard let lease else { return nil }
+        if pool.isShuttingDown {
+            gate.release(lease)
+            return nil
+        }
+        return lease
     }
 }

@@ -24,6 +24,12 @@ final class SessionPool: SessionDelegate, Sendable {
         /// Sessions that asked for a request and found none: woken, one per new request.
         var idle: [SessionHandle] = []
         var sleepers: [Int: Scheduled<Void>] = [:]
+        /// The lease each slot holds now (with a gate).
+        var leases: [Int: SessionSlotLease] = [:]
+        /// Slots whose lease the gate revoked, with how long their session may take to close.
+        var revoked: [Int: Duration] = [:]
+        /// Slots waiting in `SessionSlotGate.claim`: cancels the wait (shutdown).
+        var claims: [Int: @Sendable () -> Void] = [:]
         var running = false
         var shuttingDown = false
         var finished = false
@@ -132,24 +138,92 @@ final class SessionPool: SessionDelegate, Sendable {
 
     // MARK: Slots
 
-    /// Registers the live connection of `slot`, so that shutdown reaches it. Returns false when shutting down
-    /// (the caller then closes it at once).
-    func connectionOpened(_ handle: SessionHandle) -> Bool {
-        state.withLockedValue { state in
+    /// Registers the live connection of `slot`, so that shutdown and a lease revocation reach it. When shutdown
+    /// began or the slot's lease was revoked while it connected, the session is wound down at once.
+    func connectionOpened(_ handle: SessionHandle) {
+        let (shuttingDown, revokedWithin) = state.withLockedValue { state in
             state.connected[handle.slot] = handle
-            return !state.shuttingDown
+            return (state.shuttingDown, state.revoked[handle.slot])
         }
+        if let revokedWithin {
+            Self.windDown(handle, closeWithin: revokedWithin)
+        } else if shuttingDown {
+            handle.shutdown()
+        }
+    }
+
+    // MARK: Leases
+
+    /// `lease` is the fresh lease of its slot: the slot may connect again; its revocation winds the slot down.
+    func leaseGranted(_ lease: SessionSlotLease) {
+        state.withLockedValue { state in
+            state.leases[lease.slot] = lease
+            state.revoked.removeValue(forKey: lease.slot)
+        }
+        lease.onRevoke { [weak self, weak lease] closeWithin in
+            guard let self, let lease else { return }
+            self.leaseRevoked(lease, closeWithin: closeWithin)
+        }
+    }
+
+    /// The slot no longer uses `lease` (it is about to be released).
+    func leaseEnded(_ lease: SessionSlotLease) {
+        state.withLockedValue { state in
+            if state.leases[lease.slot] === lease { state.leases.removeValue(forKey: lease.slot) }
+        }
+    }
+
+    /// The gate revoked `lease`: its slot's session (if any) unbinds now and is closed within `closeWithin`; a
+    /// reconnect backoff it sleeps ends at once, so the slot goes back to claiming. A lease the slot no longer
+    /// holds changes nothing.
+    private func leaseRevoked(_ lease: SessionSlotLease, closeWithin: Duration) {
+        let slot = lease.slot
+        let (handle, sleeper): (SessionHandle?, Scheduled<Void>?) = state.withLockedValue { state in
+            guard state.leases[slot] === lease else { return (nil, nil) }
+            state.revoked[slot] = closeWithin
+            return (state.connected[slot], state.sleepers.removeValue(forKey: slot))
+        }
+        sleeper?.cancel()
+        if let handle { Self.windDown(handle, closeWithin: closeWithin) }
+    }
+
+    /// Whether the lease of `slot` was revoked since it was granted.
+    func isRevoked(slot: Int) -> Bool {
+        state.withLockedValue { $0.revoked[slot] != nil }
+    }
+
+    /// Registers the cancellation of `slot`'s claim; false (and nothing registered) when shutting down.
+    func claimStarted(slot: Int, cancel: @escaping @Sendable () -> Void) -> Bool {
+        state.withLockedValue { state in
+            guard !state.shuttingDown else { return false }
+            state.claims[slot] = cancel
+            return true
+        }
+    }
+
+    func claimEnded(slot: Int) {
+        state.withLockedValue { _ = $0.claims.removeValue(forKey: slot) }
+    }
+
+    /// Graceful unbind now, closed at `closeWithin` whatever is outstanding: the slot's session must be gone
+    /// before anyone else may hold the slot.
+    private static func windDown(_ handle: SessionHandle, closeWithin: Duration) {
+        handle.shutdown()
+        let (seconds, attoseconds) = closeWithin.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let delay = nanoseconds.overflow ? Int64.max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000
+        handle.eventLoop.scheduleTask(in: .nanoseconds(max(0, delay))) { handle.close() }
     }
 
     func connectionClosed(slot: Int) {
         state.withLockedValue { _ = $0.connected.removeValue(forKey: slot) }
     }
 
-    /// Waits `delay` before `slot` reconnects; shutdown ends the wait early.
+    /// Waits `delay` before `slot` reconnects; shutdown or a revoked lease ends the wait early.
     func sleep(slot: Int, for delay: TimeAmount, on eventLoop: any EventLoop) async {
         let promise = eventLoop.makePromise(of: Void.self)
         let scheduled: Scheduled<Void>? = state.withLockedValue { state in
-            guard !state.shuttingDown else { return nil }
+            guard !state.shuttingDown, state.revoked[slot] == nil else { return nil }
             let task = eventLoop.scheduleTask(in: delay) { promise.succeed() }
             state.sleepers[slot] = task
             return task
@@ -166,17 +240,20 @@ final class SessionPool: SessionDelegate, Sendable {
     /// Stops intake: fails what waits (never written: `shuttingDown`), wakes sleeping slots, and asks every live
     /// session to drain and unbind.
     func beginShutdown() {
-        let (waiting, sleepers, connected) = state.withLockedValue { state in
+        let (waiting, sleepers, connected, claims) = state.withLockedValue { state in
             state.shuttingDown = true
             state.idle.removeAll()
             let waiting = Array(state.waiting)
             state.waiting.removeAll()
             let sleepers = Array(state.sleepers.values)
             state.sleepers.removeAll()
-            return (waiting, sleepers, Array(state.connected.values))
+            let claims = Array(state.claims.values)
+            state.claims.removeAll()
+            return (waiting, sleepers, Array(state.connected.values), claims)
         }
         for request in waiting { request.promise.complete(.failure(SMPPClientError(code: .shuttingDown))) }
         for sleeper in sleepers { sleeper.cancel() }
+        for cancel in claims { cancel() }
         for handle in connected { handle.shutdown() }
     }
 

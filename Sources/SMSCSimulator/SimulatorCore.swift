@@ -69,9 +69,19 @@ final class SimulatorCore: Sendable {
                 state.counters.bindsRefusedByFault += 1
                 return .refusedByFault
             }
-            return state.book.bind(systemID: systemID, password: password)
+            let verdict = state.book.bind(systemID: systemID, password: password)
+            switch verdict {
+            case .accepted:
+                let bound = UInt64(state.book.boundSessions(of: systemID))
+                state.counters.peakBoundSessions = max(state.counters.peakBoundSessions, bound)
+            case .tooManySessions:
+                state.counters.bindsRefusedSessionLimit += 1
+            default:
+                break
+            }
+            return verdict
         }
-        if verdict == .refusedByFault { notifyWaiters() }
+        if verdict == .refusedByFault || verdict == .tooManySessions { notifyWaiters() }
         return verdict
     }
 

@@ -10,6 +10,10 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
     public var bindsRejected: UInt64 = 0
     /// Binds refused with ESME_RBINDFAIL by the `refuseFirstBinds` fault (also counted in `bindsRejected`).
     public var bindsRefusedByFault: UInt64 = 0
+    /// Binds refused because the account already had `maxSessions` bound (also counted in `bindsRejected`).
+    public var bindsRefusedSessionLimit: UInt64 = 0
+    /// The most sessions one account had bound at the same time so far.
+    public var peakBoundSessions: UInt64 = 0
     /// submit_sm received in a state that allows it.
     public var submitsReceived: UInt64 = 0
     /// submit_sm accepted (ESME_ROK, recorded).
@@ -71,6 +75,7 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
             ("connections", connections), ("connections_closed", connectionsClosed),
             ("binds_accepted", bindsAccepted), ("binds_rejected", bindsRejected),
             ("binds_refused_by_fault", bindsRefusedByFault),
+            ("binds_refused_session_limit", bindsRefusedSessionLimit), ("peak_bound_sessions", peakBoundSessions),
             ("submits_received", submitsReceived), ("submits_accepted", submitsAccepted),
             ("submits_throttled", submitsThrottled), ("submits_queue_full", submitsQueueFull),
             ("submits_unanswered", submitsUnanswered), ("generic_nacks_injected", genericNacksInjected),

@@ -119,11 +119,11 @@ import Testing
         let directory = try ConfigFixture.directory()
         let secrets = try ConfigFixture.directory()
         let yaml = try ConfigFixture.yamlFile(
-            ["smpp.password": "fromyaml", "amqp.tls.key_password": "fromyaml", "store.url": "postgres://yaml"],
+            ["smpp.password": "fromyaml", "amqp.tls.key_password": "fromyaml", "store.url": "postgres://u@yaml/db"],
             in: directory)
         try Self.write("fromdir", to: secrets + "/smpp_password")
         try Self.write("fromdir", to: secrets + "/amqp_tls_key_password")
-        try Self.write("postgres://dir", to: secrets + "/store_url")
+        try Self.write("postgres://u@dir/db", to: secrets + "/store_url")
         try Self.write("fromfile", to: directory + "/pw")
         var environment = Self.base
         environment["AMQP_URL"] = "amqps://localhost/"
@@ -132,12 +132,12 @@ import Testing
         let configuration = try await Self.load(environment: environment, secretsDirectory: secrets, configFile: yaml)
         #expect(configuration.smpp.password == "fromenv")
         #expect(configuration.amqp.tls?.keyPassword == "fromfile")
-        #expect(configuration.store.url == "postgres://dir")
+        #expect(configuration.store.url == "postgres://u@dir/db")
         let onlyYAML = try await Self.load(
             environment: Self.base.merging(["AMQP_URL": "amqps://localhost/"]) { $1 },
             secretsDirectory: try ConfigFixture.directory(), configFile: yaml)
         #expect(onlyYAML.smpp.password == "fromyaml")
         #expect(onlyYAML.amqp.tls?.keyPassword == "fromyaml")
-        #expect(onlyYAML.store.url == "postgres://yaml")
+        #expect(onlyYAML.store.url == "postgres://u@yaml/db")
     }
 }

@@ -46,6 +46,19 @@ import Testing
         #expect(correlator.heldCount == 0)
     }
 
+    /// Another instance sharing the store may commit the segment during the hold: the store is asked again.
+    @Test func aReceiptHeldInVainAsksTheStoreAgainAtTheEndOfTheHold() async throws {
+        let correlator = ReceiptCorrelator(hold: .milliseconds(20))
+        var asked = 0
+        let found = try await correlator.correlate(keys: ["elsewhere"]) {
+            asked += 1
+            return asked == 1 ? nil : correlation("elsewhere", request: "other-instance")
+        }
+        #expect(found?.requestID == "other-instance")
+        #expect(asked == 2)
+        #expect(correlator.heldCount == 0)
+    }
+
     @Test func aStoreFailureIsThrownAndLeavesNothingHeld() async {
         struct Boom: Error {}
         let correlator = ReceiptCorrelator(hold: .seconds(60))

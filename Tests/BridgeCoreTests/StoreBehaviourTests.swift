@@ -2,7 +2,7 @@ import BridgeCore
 import Foundation
 import Testing
 
-/// Every `BridgeStore` behaviour, run against both stores.
+/// Every `BridgeStore` behaviour, run against every store (memory, SQLite, PostgreSQL).
 @Suite struct StoreBehaviourTests {
     typealias F = StoreFixtures
 
@@ -115,6 +115,30 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func sweepClaimsDueGroupsOnceUntilTheClaimExpires(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            _ = try await store.addMOPart(F.part("late", index: 1, at: F.t0.addingTimeInterval(100)))
+            _ = try await store.addMOPart(F.part("early", index: 2, at: F.t0.addingTimeInterval(10)))
+            _ = try await store.addMOPart(F.part("early", index: 1, at: F.t0))
+            let cutoff = F.t0.addingTimeInterval(50), now = F.t0.addingTimeInterval(50)
+            let until = now.addingTimeInterval(60)
+            let claimed = try await store.claimMOGroups(firstReceivedBefore: cutoff, claimedUntil: until, now: now)
+            #expect(claimed.map { $0.map(\.index) } == [[1, 2]])
+            #expect(claimed.first?.first?.groupKey == "early")
+            #expect(try await store.claimMOGroups(firstReceivedBefore: cutoff, claimedUntil: until, now: now).isEmpty)
+            // Still listed: a claim hides a group from other sweeps only.
+            #expect(try await store.moGroups(firstReceivedBefore: cutoff).count == 1)
+            let expired = try await store.claimMOGroups(
+                firstReceivedBefore: F.t0.addingTimeInterval(200), claimedUntil: until.addingTimeInterval(60), now: until)
+            #expect(expired.map { $0[0].groupKey } == ["early", "late"])
+            try await store.removeMOGroup(key: "early")
+            _ = try await store.addMOPart(F.part("early", index: 1, at: F.t0))
+            let fresh = try await store.claimMOGroups(firstReceivedBefore: cutoff, claimedUntil: until, now: now)
+            #expect(fresh.map { $0[0].groupKey } == ["early"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func purgeRemovesOnlyOlderRecords(kind: StoreKind) async throws {
         try await F.withStore(kind) { store in
             let new = F.t0.addingTimeInterval(1_000)
@@ -170,6 +194,9 @@ import Testing
             await F.expectError(.closed) { _ = try await store.correlation(keys: ["x"]) }
             await F.expectError(.closed) { _ = try await store.addMOPart(F.part("g", index: 1)) }
             await F.expectError(.closed) { _ = try await store.moGroups(firstReceivedBefore: F.t0) }
+            await F.expectError(.closed) {
+                _ = try await store.claimMOGroups(firstReceivedBefore: F.t0, claimedUntil: F.t0, now: F.t0)
+            }
             await F.expectError(.closed) { _ = try await store.purge(olderThan: F.t0) }
         }
     }

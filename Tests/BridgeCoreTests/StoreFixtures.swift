@@ -7,6 +7,9 @@ import Testing
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case sqlite
+    /// The PostgreSQL store on the private test cluster (`SMPP_BRIDGE_TEST_POSTGRES_URL`), a schema per test; the
+    /// case fails, saying how to start the cluster, when the variable is missing.
+    case postgres
 
     var testDescription: String { rawValue }
 }
@@ -36,17 +39,24 @@ enum StoreFixtures {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store: any BridgeStore
+        var schema: String?
         switch kind {
         case .memory: store = InMemoryBridgeStore()
         case .sqlite: store = try SQLiteBridgeStore(path: directory.file("bridge.sqlite"), logger: logger)
+        case .postgres:
+            let name = PostgresTestDatabase.uniqueSchema()
+            store = try await PostgresTestDatabase.openStore(schema: name)
+            schema = name
         }
         do {
             try await body(store)
         } catch {
             await store.close()
+            if let schema { await PostgresTestDatabase.dropSchema(schema) }
             throw error
         }
         await store.close()
+        if let schema { await PostgresTestDatabase.dropSchema(schema) }
     }
 
     /// Expects `body` to fail with a store error of `code`; returns the error.

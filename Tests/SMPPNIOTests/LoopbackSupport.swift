@@ -34,6 +34,7 @@ struct Loopback {
         logger clientLogger: Logger? = nil,
         simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
         client configureClient: (inout SMPPClientConfiguration) -> Void = { _ in },
+        slotGate: (any SessionSlotGate)? = nil,
         beforeRun: (SMPPClient) -> Void = { _ in }
     ) async throws -> Loopback {
         var simulatorConfiguration = SMSCSimulatorConfiguration(
@@ -63,11 +64,26 @@ struct Loopback {
         var logger = clientLogger ?? Logger(label: "client")
         if clientLogger == nil { logger.logLevel = .warning }
         let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-                                logger: logger, metricsFactory: metrics ?? MetricsSystem.factory)
+                                logger: logger, metricsFactory: metrics ?? MetricsSystem.factory, slotGate: slotGate)
         beforeRun(client)
         let group = ServiceGroup(services: [client], logger: logger)
         let running = Task { try await group.run() }
         return Loopback(simulator: simulator, client: client, group: group, running: running)
+    }
+
+    /// Another client on the same simulator and account, with this one's configuration, running in its own group
+    /// (stop it with ``stopClient()`` of the returned value; its `simulator` is this one's).
+    func addClient(slotGate: (any SessionSlotGate)?,
+                   client configureClient: (inout SMPPClientConfiguration) -> Void = { _ in }) -> Loopback {
+        var configuration = client.configuration
+        configureClient(&configuration)
+        var logger = Logger(label: "client2")
+        logger.logLevel = .warning
+        let other = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                               logger: logger, slotGate: slotGate)
+        let group = ServiceGroup(services: [other], logger: logger)
+        let running = Task { try await group.run() }
+        return Loopback(simulator: simulator, client: other, group: group, running: running)
     }
 
     /// Graceful shutdown of the client, then the simulator.

@@ -1,16 +1,19 @@
 import Logging
 
 extension StoreSettings {
-    /// Reads `store.*`; problems go to `keys`. `store.url` is read as a secret and only its scheme is checked.
+    /// Reads `store.*`; problems go to `keys`. `store.url` is read as a secret and parsed
+    /// (`PostgresStoreURL`).
     init(reading keys: inout ConfigKeyCollector) {
         self.init()
         if let value = keys.string("path", maxLength: 4_096, allowEmpty: false) { path = value }
         if let value = keys.string("url", maxLength: 4_096, isSecret: true) {
-            // The value is a secret: the reason must not quote it.
-            if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+            // The value is a secret: the reason must not quote it (PostgresStoreURL's reasons never do).
+            do {
+                _ = try PostgresStoreURL(parsing: value)
                 url = value
-            } else {
-                keys.fail("url", "must be a postgres:// or postgresql:// URL")
+            } catch {
+                keys.fail("url", "must be a postgres:// or postgresql:// URL (postgres://user:password@host:port/"
+                    + "database[?sslmode=disable|prefer|require]): it \(error.description)")
             }
         }
         if let value = keys.duration("ttl", maximum: .seconds(3_650 * 86_400)) { ttl = value }

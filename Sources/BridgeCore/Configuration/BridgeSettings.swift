@@ -22,8 +22,9 @@ public struct StoreSettings: Sendable {
     /// The SQLite file (`store.path`), relative to the working directory unless absolute; default
     /// `smpp-bridge.sqlite`.
     public var path: String = "smpp-bridge.sqlite"
-    /// A shared store for several instances (`store.url`, `postgres://…` or `postgresql://…`; secret). Only
-    /// checked for its scheme for now; default none (the embedded store).
+    /// A shared PostgreSQL store for several instances (`store.url`,
+    /// `postgres://user:password@host:port/database[?sslmode=disable|prefer|require]`, or `postgresql://`; secret):
+    /// when set, it replaces the SQLite file. Default none (the embedded store).
     public var url: String?
     /// How long receipt correlations and request outcomes are kept (`store.ttl`); default 72 h.
     public var ttl: Duration = .seconds(72 * 3600)

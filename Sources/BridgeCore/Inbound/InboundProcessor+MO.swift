@@ -1,7 +1,11 @@
+import Foundation
 import Logging
 import SMPP
 
 extension InboundProcessor {
+    /// How long the timeout sweep holds the groups it took (seconds): another instance's sweep skips them meanwhile.
+    static let sweepClaim: TimeInterval = 60
+
     /// An MO message: one part is published at once; a part of a long message is stored until every part is
     /// there (in any order, across restarts), then published once, complete.
     func mobileOriginated(_ message: InboundShortMessage) async -> CommandStatus {
@@ -45,11 +49,15 @@ extension InboundProcessor {
     }
 
     /// Publishes every group whose first part is older than the reassembly timeout as `complete: false`.
+    /// Groups are claimed in the store first, so instances sharing a store never both publish one; a group whose
+    /// publish failed is offered again once its claim (``sweepClaim``) has expired.
     public func sweepIncompleteMO() async {
-        let cutoff = now().addingTimeInterval(-settings.moReassemblyTimeout)
+        let sweptAt = now()
+        let cutoff = sweptAt.addingTimeInterval(-settings.moReassemblyTimeout)
         let groupsDue: [[StoredMOPart]]
         do {
-            groupsDue = try await store.moGroups(firstReceivedBefore: cutoff)
+            groupsDue = try await store.claimMOGroups(
+                firstReceivedBefore: cutoff, claimedUntil: sweptAt.addingTimeInterval(Self.sweepClaim), now: sweptAt)
         } catch {
             logger.error("store read of MO groups failed", metadata: ["error": "\(error)"])
             return

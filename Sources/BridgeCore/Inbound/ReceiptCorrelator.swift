@@ -6,7 +6,9 @@ import NIOConcurrencyHelpers
 /// Accepted segments are known here from the moment their submit_sm_resp arrives (``segmentAccepted(_:)``) until
 /// the store has committed them (``committed(_:)``); after that the last ``recentCapacity`` committed ones stay in
 /// memory and the store answers for the rest. A receipt found nowhere is held for up to `hold` for a segment to be
-/// accepted under one of its keys, then reported unmatched — never dropped.
+/// accepted under one of its keys, then the store is asked again (another instance sharing the store may have
+/// committed it meanwhile), then it is reported unmatched — never dropped. Pending and recent segments are this
+/// instance's own; across instances only the store is shared.
 public final class ReceiptCorrelator: Sendable {
     private enum Slot {
         /// Registered, store lookup under way.
@@ -132,7 +134,8 @@ public final class ReceiptCorrelator: Sendable {
     public var heldCount: Int { state.withLockedValue { $0.slots.count } }
 
     /// The correlation for a receipt with these keys: from accepted-but-uncommitted or recently committed segments,
-    /// else `lookup` (the store), else whatever is accepted within the hold; nil when nothing turns up.
+    /// else `lookup` (the store), else whatever is accepted here within the hold, else `lookup` once more at the end
+    /// of the hold; nil when nothing turns up.
     public func correlate(
         keys: [String], lookup: () async throws -> ReceiptCorrelation?
     ) async throws -> ReceiptCorrelation? {
@@ -154,7 +157,7 @@ public final class ReceiptCorrelator: Sendable {
             state.withLockedValue { $0.remove(slot) }
             return stored
         }
-        return await withCheckedContinuation { continuation in
+        let held = await withCheckedContinuation { continuation in
             let early = state.withLockedValue { state -> ReceiptCorrelation?? in
                 switch state.slots[slot] {
                 case .resolved(_, let correlation)?:
@@ -177,6 +180,11 @@ public final class ReceiptCorrelator: Sendable {
                 self.endHold(slot)
             }
         }
+        if let held { return held }
+        // With a shared store the segment may have been accepted and committed by another instance during the hold
+        // (its submit_sm_resp arrived there, so nothing here resolves the slot): ask the store once more before
+        // reporting the receipt unmatched.
+        return try await lookup()
     }
 
     private func endHold(_ slot: UInt64) {

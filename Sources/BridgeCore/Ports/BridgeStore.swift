@@ -41,6 +41,14 @@ public protocol BridgeStore: Sendable {
     /// Every group whose first part arrived before `cutoff`, each with its parts in part order.
     func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]]
 
+    /// The timeout sweep's share of ``moGroups(firstReceivedBefore:)``: every group whose first part arrived before
+    /// `cutoff` and that no sweep holds at `now`, each claimed until `claimedUntil` in the same step, so sweeps of
+    /// several instances sharing one store never both publish one group. The caller publishes each and removes it
+    /// with ``removeMOGroup(key:)``; a group it could not publish is offered again once its claim has expired.
+    func claimMOGroups(
+        firstReceivedBefore cutoff: Date, claimedUntil: Date, now: Date
+    ) async throws(BridgeStoreError) -> [[StoredMOPart]]
+
     /// Deletes request records and correlations older than `cutoff`; returns how many rows went.
     @discardableResult
     func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int

@@ -9,7 +9,10 @@ extension Bridge {
     func runParts(
         _ parts: BridgeParts, shutdownSignal: AsyncStream<Void>, requestShutdown: @escaping @Sendable () -> Void
     ) async {
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: parts.client)]
+        // The slot gate before the client: the group stops services in reverse order, so the gate outlives the
+        // sessions and releases their slots once they are closed.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = parts.gate.map { [.init(service: $0)] } ?? []
+        services.append(.init(service: parts.client))
         if let http = parts.http { services.append(.init(service: http)) }
         // Their own group, without signals: the SMPP sessions must outlive the drain of in-flight requests.
         let inner = ServiceGroup(configuration: .init(

@@ -16,6 +16,8 @@ struct BridgeParts: Sendable {
     let publisher: AMQPPublisher
     let consumer: AMQPConsumer
     let client: SMPPClient
+    /// The cluster-wide session budget (with `store.url`); nil: every slot connects.
+    let gate: ClusterSlotGate?
     let http: BridgeHTTPServer?
     let outbound: OutboundProcessor
     let inbound: InboundProcessor
@@ -32,21 +34,12 @@ extension Bridge {
 
     func start() async throws -> BridgeParts {
         let configuration = self.configuration
-        if configuration.store.url != nil {
-            throw BridgeStartError(description:
-                "store.url: a shared PostgreSQL store is not available in this version; unset it and use store.path")
-        }
         do {
             try configuration.smpp.validate()
         } catch {
             throw BridgeStartError(description: "\(error)")
         }
-        let store: SQLiteBridgeStore
-        do {
-            store = try SQLiteBridgeStore(path: configuration.store.path, logger: logger)
-        } catch {
-            throw BridgeStartError(description: "store.path: \(error)")
-        }
+        let store = try await openStore(configuration.store)
         let amqpMetrics = AMQPMetrics(factory: metricsSetup.factory)
         let publisher = AMQPPublisher(configuration: configuration.amqp, logger: logger)
         do {
@@ -71,8 +64,10 @@ extension Bridge {
         // 33 000 refusals), and an SMSC that gives up after a few attempts would drop them. About 1 KB each.
         var smpp = configuration.smpp
         smpp.maxInboundInFlight = max(smpp.maxInboundInFlight, smpp.window * 2, Self.minimumInboundAllowance)
+        let gate = try makeSlotGate(smpp)
         let client = SMPPClient(
-            configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory)
+            configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory,
+            slotGate: gate)
         let correlator = ReceiptCorrelator(hold: configuration.outbound.receiptHold)
         let lateOutcomes = LateOutcomeBook()
         let meteredPublisher = MeteredPublisher(publisher: publisher, metrics: amqpMetrics)
@@ -99,11 +94,44 @@ extension Bridge {
             throw BridgeStartError(description: "amqp.queue \(configuration.broker.queue): \(error)")
         }
         let parts = BridgeParts(
-            store: store, publisher: publisher, consumer: consumer, client: client, http: http, outbound: outbound,
+            store: store, publisher: publisher, consumer: consumer, client: client, gate: gate, http: http, outbound: outbound,
             inbound: inbound, lateOutcomes: lateOutcomes, correlator: correlator, metrics: metrics,
             amqpMetrics: amqpMetrics, prefetch: prefetch)
         status.withLockedValue { $0 = BridgeStatus(parts: parts, consuming: true) }
         return parts
+    }
+
+    /// The shared PostgreSQL store when `store.url` is set, else the SQLite file at `store.path`. An error names the
+    /// key; the store's errors never hold the URL's password.
+    func openStore(_ settings: StoreSettings) async throws -> any BridgeStore {
+        if let url = settings.url {
+            do {
+                return try await PostgresBridgeStore(url: url, logger: logger)
+            } catch {
+                throw BridgeStartError(description: "store.url: \(error)")
+            }
+        }
+        do {
+            return try SQLiteBridgeStore(path: settings.path, logger: logger)
+        } catch {
+            throw BridgeStartError(description: "store.path: \(error)")
+        }
+    }
+
+    /// With the shared store (`store.url`), `smpp.sessions` is the account's total across instances: slots are
+    /// leased through the database (issue 9 item 2). Without it, nil.
+    func makeSlotGate(_ smpp: SMPPClientConfiguration) throws -> ClusterSlotGate? {
+        guard let url = configuration.store.url else { return nil }
+        do {
+            var settings = ClusterSlotGate.Settings(
+                account: "\(smpp.host):\(smpp.port)/\(smpp.systemID)", total: smpp.connectionCount,
+                instanceID: configuration.cluster.instanceID)
+            settings.takeoverAfter = configuration.cluster.takeoverAfter
+            return try ClusterSlotGate(settings: settings, url: try PostgresStoreURL(parsing: url), logger: logger,
+                                       metricsFactory: metricsSetup.factory)
+        } catch {
+            throw BridgeStartError(description: "store.url: \(error)")
+        }
     }
 
     var outboundSettings: OutboundPipelineSettings {

@@ -105,6 +105,37 @@ struct BridgeStatus: Sendable {
             ReadinessCheck(name: "broker_consumer", ok: consumerConnected && consuming,
                            detail: consuming ? (consumerConnected ? "consuming\(consumerNode)" : "reconnecting") : "not consuming"),
             ReadinessCheck(name: "smpp_sessions", ok: boundSessions > 0, detail: "\(boundSessions) bound"),
-        ]
+        ] + clusterChecks()
+    }
+
+    /// With the session budget: ready only while this instance holds a slot able to submit.
+    func clusterChecks() -> [ReadinessCheck] {
+        guard let parts, let gate = parts.gate else { return [] }
+        return [Self.clusterCheck(gate.status, configuration: parts.client.configuration)]
+    }
+
+    /// The `cluster_slots` check: which slots this instance holds, or why it holds none that can submit.
+    static func clusterCheck(_ status: ClusterSlotGate.Status, configuration: SMPPClientConfiguration) -> ReadinessCheck {
+        let submitting = status.heldSlots.filter { slot in
+            switch configuration.bindType {
+            case .receiver: true
+            case .transmitter, .transceiver: true
+            case .transmitterAndReceiver: slot % 2 == 0
+            }
+        }
+        let held = "holds \(status.heldSlots.count) of \(status.total) session slots"
+            + (status.heldSlots.isEmpty ? "" : " (\(status.heldSlots.map(String.init).joined(separator: ", ")))")
+        if !submitting.isEmpty {
+            return ReadinessCheck(name: "cluster_slots", ok: true, detail: held)
+        }
+        let why: String
+        if let error = status.lastError {
+            why = error
+        } else if let live = status.liveInstances {
+            why = "every slot able to submit is held by the other instances (\(live) live)"
+        } else {
+            why = "no lease round has completed yet"
+        }
+        return ReadinessCheck(name: "cluster_slots", ok: false, detail: held + ": " + why)
     }
 }

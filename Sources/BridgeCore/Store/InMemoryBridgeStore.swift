@@ -8,6 +8,7 @@ public final class InMemoryBridgeStore: BridgeStore {
         var requests: [String: StoredRequestState] = [:]
         var correlations: [String: ReceiptCorrelation] = [:]
         var moParts: [String: [Int: StoredMOPart]] = [:]
+        var moClaims: [String: Date] = [:]
         var closed = false
     }
 
@@ -73,7 +74,23 @@ public final class InMemoryBridgeStore: BridgeStore {
 
     /// Forgets a group of MO parts.
     public func removeMOGroup(key: String) async throws(BridgeStoreError) {
-        try withOpenState { $0.moParts[key] = nil }
+        try withOpenState { state in
+            state.moParts[key] = nil
+            state.moClaims[key] = nil
+        }
+    }
+
+    /// The due groups no sweep holds at `now`, each claimed until `claimedUntil`.
+    public func claimMOGroups(
+        firstReceivedBefore cutoff: Date, claimedUntil: Date, now: Date
+    ) async throws(BridgeStoreError) -> [[StoredMOPart]] {
+        try withOpenState { state in
+            let due = state.moParts.filter { key, group in
+                group.values.contains { $0.receivedAt < cutoff } && (state.moClaims[key].map { $0 <= now } ?? true)
+            }
+            for key in due.keys { state.moClaims[key] = claimedUntil }
+            return MOGroups.grouped(due.values.flatMap(\.values))
+        }
     }
 
     /// Every group whose first part arrived before `cutoff`, oldest group first, each in part order.
@@ -99,7 +116,10 @@ public final class InMemoryBridgeStore: BridgeStore {
             let groups = state.moParts.filter { _, parts in parts.values.contains { $0.receivedAt < cutoff } }
             for id in requests.keys { state.requests[id] = nil }
             for key in keys.keys { state.correlations[key] = nil }
-            for group in groups.keys { state.moParts[group] = nil }
+            for group in groups.keys {
+                state.moParts[group] = nil
+                state.moClaims[group] = nil
+            }
             return requests.count + keys.count + groups.values.reduce(0) { $0 + $1.count }
         }
     }

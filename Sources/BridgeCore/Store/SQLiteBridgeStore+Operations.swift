@@ -108,6 +108,23 @@ extension SQLiteBridgeStore {
         try await write { db in
             try db.cachedStatement(sql: "DELETE FROM mo_part WHERE group_key = ?").execute(arguments: [key])
         }
+        state.withLock { _ = $0.moClaims.removeValue(forKey: key) }
+    }
+
+    /// The due groups no sweep holds at `now`, each claimed until `claimedUntil`. One instance owns the file, so the
+    /// claims live in this process (a restart forgets them, as if they had expired).
+    public func claimMOGroups(
+        firstReceivedBefore cutoff: Date, claimedUntil: Date, now: Date
+    ) async throws(BridgeStoreError) -> [[StoredMOPart]] {
+        let due = try await moGroups(firstReceivedBefore: cutoff)
+        return state.withLock { state in
+            due.filter { group in
+                guard let key = group.first?.groupKey else { return false }
+                if let held = state.moClaims[key], held > now { return false }
+                state.moClaims[key] = claimedUntil
+                return true
+            }
+        }
     }
 
     /// Every group whose first part arrived before `cutoff`, oldest group first, each in part order.

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 public import Logging
 import Synchronization
@@ -22,6 +23,8 @@ public final class SQLiteBridgeStore: BridgeStore {
         var queue = Queue(maximumBatch: SQLiteBridgeStore.maximumBatch)
         var committedTransactions = 0
         var committedWrites = 0
+        /// The timeout sweep's claims on MO groups (``claimMOGroups(firstReceivedBefore:claimedUntil:now:)``).
+        var moClaims: [String: Date] = [:]
     }
 
     /// The store file.

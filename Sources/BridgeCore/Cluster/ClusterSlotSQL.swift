@@ -1,0 +1,126 @@
+import Logging
+import PostgresNIO
+
+/// The statements of the session budget, on two tables of their own in `schema` (independent of the store's
+/// tables and their version): `smpp_bridge_session_slots` (one lease row per account and slot; its expiry in
+/// database time) and `smpp_bridge_cluster_instances` (one heartbeat row per live instance and account).
+struct ClusterSlotSQL: Sendable {
+    let slots: String
+    let instances: String
+    let createSchema: String?
+
+    init(schema: String, location: String) throws(BridgeStoreError) {
+        let allowed = schema.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+        guard !schema.isEmpty, schema.utf8.count <= 63, allowed else {
+            throw BridgeStoreError(code: .cannotOpen, location: location,
+                                   detail: "schema \(schema): lower-case letters, digits and _ only")
+        }
+        slots = "\"\(schema)\".smpp_bridge_session_slots"
+        instances = "\"\(schema)\".smpp_bridge_cluster_instances"
+        createSchema = schema == "public" ? nil : "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""
+    }
+
+    /// Creates what is missing, under a transaction-scoped advisory lock (instances start at once).
+    func prepare(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("BEGIN", logger: logger)
+        do {
+            try await connection.run("SELECT pg_advisory_xact_lock(hashtext('smpp_bridge_cluster_schema'))",
+                                     logger: logger)
+            if let createSchema { try await connection.run(PostgresQuery(unsafeSQL: createSchema), logger: logger) }
+            try await connection.run(PostgresQuery(unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS \(slots) (
+                    account text NOT NULL, slot integer NOT NULL, holder text NOT NULL,
+                    expires_at timestamptz NOT NULL, claimed_at timestamptz NOT NULL,
+                    PRIMARY KEY (account, slot))
+                """), logger: logger)
+            try await connection.run(PostgresQuery(unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS \(instances) (
+                    account text NOT NULL, instance text NOT NULL, expires_at timestamptz NOT NULL,
+                    PRIMARY KEY (account, instance))
+                """), logger: logger)
+            try await connection.run("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.run("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// The heartbeat of `instance`, living `ttl` seconds of database time.
+    func heartbeat(account: String, instance: String, ttl: Double) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(account)
+        binds.append(instance)
+        binds.append(ttl)
+        return PostgresQuery(unsafeSQL: """
+            INSERT INTO \(instances) (account, instance, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
+            ON CONFLICT (account, instance) DO UPDATE SET expires_at = EXCLUDED.expires_at
+            """, binds: binds)
+    }
+
+    /// Renews the rows of `slots` this instance holds; returns the renewed slots.
+    func renew(account: String, instance: String, slots renewed: [Int32], ttl: Double) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(account)
+        binds.append(instance)
+        binds.append(renewed)
+        binds.append(ttl)
+        return PostgresQuery(unsafeSQL: """
+            UPDATE \(slots) SET expires_at = now() + make_interval(secs => $4)
+            WHERE account = $1 AND holder = $2 AND slot = ANY($3) RETURNING slot
+            """, binds: binds)
+    }
+
+    /// Deletes this instance's rows except `keep`.
+    func deleteExcept(account: String, instance: String, keep: [Int32]) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(account)
+        binds.append(instance)
+        binds.append(keep)
+        return PostgresQuery(unsafeSQL: """
+            DELETE FROM \(slots) WHERE account = $1 AND holder = $2 AND NOT (slot = ANY($3))
+            """, binds: binds)
+    }
+
+    /// The number of instances of `account` with a live heartbeat.
+    func liveInstances(account: String) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(account)
+        return PostgresQuery(unsafeSQL: """
+            SELECT count(*) FROM \(instances) WHERE account = $1 AND expires_at > now()
+            """, binds: binds)
+    }
+
+    /// Every lease row of `account`: slot, holder, not yet expired.
+    func rows(account: String) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(account)
+        return PostgresQuery(unsafeSQL: """
+            SELECT slot, holder, expires_at > now() FROM \(slots) WHERE account = $1
+            """, binds: binds)
+    }
+
+    /// Claims `slot` if it has no row or its row expired; returns the slot when it did.
+    func claim(account: String, slot: Int32, instance: String, ttl: Double) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(account)
+        binds.append(slot)
+        binds.append(instance)
+        binds.append(ttl)
+        return PostgresQuery(unsafeSQL: """
+            INSERT INTO \(slots) AS s (account, slot, holder, expires_at, claimed_at)
+            VALUES ($1, $2, $3, now() + make_interval(secs => $4), now())
+            ON CONFLICT (account, slot) DO UPDATE
+            SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, claimed_at = EXCLUDED.claimed_at
+            WHERE s.expires_at <= now()
+            RETURNING slot
+            """, binds: binds)
+    }
+
+    /// Ends this instance's heartbeat (graceful stop).
+    func deleteHeartbeat(account: String, instance: String) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(account)
+        binds.append(instance)
+        return PostgresQuery(unsafeSQL: "DELETE FROM \(instances) WHERE account = $1 AND instance = $2", binds: binds)
+    }
+}

@@ -1,0 +1,91 @@
+public import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+extension PostgresBridgeStore {
+    /// Stores one MO part (replacing a part with the same index) and returns the group's parts in part order. The
+    /// group's advisory lock is held until the transaction ends, so when two instances add the last two parts at
+    /// once, the second waits, then sees both: exactly one of them gets the complete list.
+    public func addMOPart(_ part: StoredMOPart) async throws(BridgeStoreError) -> [StoredMOPart] {
+        let sql = self.sql
+        return try await write(lockKey: "m" + part.groupKey) { connection, logger in
+            var lock = PostgresBindings()
+            lock.append(sql.schema + "|" + part.groupKey)
+            try await connection.run(PostgresQuery(unsafeSQL: sql.lockMOGroup, binds: lock), logger: logger)
+            var binds = PostgresBindings()
+            binds.append(part.groupKey)
+            binds.append(part.index)
+            binds.append(part.total)
+            binds.append(ByteBuffer(bytes: part.payload))
+            binds.append(Int(part.dataCoding))
+            binds.append(part.from)
+            binds.append(part.to)
+            binds.append(part.receivedAt.timeIntervalSinceReferenceDate)
+            return try await Self.parts(PostgresQuery(unsafeSQL: sql.addMOPart, binds: binds), connection, logger)
+        }
+    }
+
+    /// Forgets a group of MO parts (and its sweep claim).
+    public func removeMOGroup(key: String) async throws(BridgeStoreError) {
+        let sql = self.sql
+        try await write(lockKey: "m" + key) { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(key)
+            try await connection.run(PostgresQuery(unsafeSQL: sql.removeMOGroup, binds: binds), logger: logger)
+        }
+    }
+
+    /// Every group whose first part arrived before `cutoff`, oldest group first, each in part order.
+    public func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]] {
+        let sql = self.sql
+        return try await read { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(cutoff.timeIntervalSinceReferenceDate)
+            let parts = try await Self.parts(PostgresQuery(unsafeSQL: sql.moGroups, binds: binds), connection, logger)
+            return MOGroups.grouped(parts)
+        }
+    }
+
+    /// The due groups that no other sweep holds, each now claimed until `claimedUntil` (a claim row per group, so
+    /// two instances sweeping at once never both get one group).
+    public func claimMOGroups(
+        firstReceivedBefore cutoff: Date, claimedUntil: Date, now: Date
+    ) async throws(BridgeStoreError) -> [[StoredMOPart]] {
+        let sql = self.sql
+        return try await write(lockKey: "~claim") { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(cutoff.timeIntervalSinceReferenceDate)
+            binds.append(claimedUntil.timeIntervalSinceReferenceDate)
+            binds.append(now.timeIntervalSinceReferenceDate)
+            let parts = try await Self.parts(PostgresQuery(unsafeSQL: sql.claimMOGroups, binds: binds), connection, logger)
+            return MOGroups.grouped(parts)
+        }
+    }
+
+    /// Deletes request records, correlation rows (one per key) and whole MO groups older than `cutoff`; returns the
+    /// number of rows deleted.
+    @discardableResult
+    public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
+        let sql = self.sql
+        return try await write(lockKey: "~purge") { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(cutoff.timeIntervalSinceReferenceDate)
+            let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.purge, binds: binds), logger: logger)
+            return try rows.first?.decode(Int.self) ?? 0
+        }
+    }
+
+    private static func parts(
+        _ query: PostgresQuery, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> [StoredMOPart] {
+        try await connection.run(query, logger: logger).map { row in
+            let (groupKey, index, total, payload, dataCoding, from, to, receivedAt) = try row.decode(
+                (String, Int, Int, ByteBuffer, Int, String, String, Double).self)
+            return StoredMOPart(
+                groupKey: groupKey, index: index, total: total, payload: Array(payload.readableBytesView),
+                dataCoding: UInt8(truncatingIfNeeded: dataCoding), from: from, to: to,
+                receivedAt: Date(timeIntervalSinceReferenceDate: receivedAt))
+        }
+    }
+}

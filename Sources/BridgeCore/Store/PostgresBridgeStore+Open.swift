@@ -1,0 +1,212 @@
+public import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+
+extension PostgresBridgeStore {
+    /// What opening did to the schema (logged at start).
+    enum SchemaOutcome: CustomStringConvertible, Sendable {
+        case created
+        case current
+        case migrated(from: Int)
+
+        var description: String {
+            switch self {
+            case .created: "created"
+            case .current: "current"
+            case .migrated(let from): "migrated from version \(from)"
+            }
+        }
+    }
+
+    /// Connects once outside the pool (the pool would retry an unreachable server for a minute; here the first
+    /// failure, with the server's own words, is the answer) and creates or migrates the schema in one transaction.
+    static func prepareSchema(
+        url: PostgresStoreURL, sql: PostgresStoreSQL, timeout: Duration, logger: Logger
+    ) async throws(BridgeStoreError) -> SchemaOutcome {
+        let location = url.description
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: connectionConfiguration(url: url, connectTimeout: timeout), id: 0, logger: logger)
+        } catch {
+            throw storeError(error, code: .cannotOpen, location: location)
+        }
+        do {
+            let outcome = try await migrate(connection, sql: sql, location: location, logger: logger)
+            try? await connection.close()
+            return outcome
+        } catch {
+            try? await connection.close()
+            throw storeError(error, code: .migrationFailed, location: location)
+        }
+    }
+
+    /// Under `pg_advisory_xact_lock` (per schema), so instances starting together create the schema once: creates
+    /// the schema and version table when missing, refuses a newer version or foreign tables, runs the steps.
+    private static func migrate(
+        _ connection: PostgresConnection, sql: PostgresStoreSQL, location: String, logger: Logger
+    ) async throws -> SchemaOutcome {
+        func run(_ text: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
+            try await connection.run(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger)
+        }
+        let known = schemaVersion
+        var schemaBinds = PostgresBindings()
+        schemaBinds.append("schema:" + sql.schema)
+        _ = try await run("BEGIN")
+        _ = try await run("SELECT pg_advisory_xact_lock(\(PostgresStoreSQL.lockClassSchema), hashtext($1))", schemaBinds)
+        _ = try await run("CREATE SCHEMA IF NOT EXISTS \"\(sql.schema)\"")
+        var nameBinds = PostgresBindings()
+        nameBinds.append(sql.schema)
+        let tables = try await run(
+            "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", nameBinds
+        ).map { try $0.decode(String.self) }
+        var version = 0
+        if tables.contains("smpp_bridge_schema") {
+            let rows = try await run("SELECT coalesce(max(version), 0) FROM \(sql.versionTable)")
+            version = try rows.first?.decode(Int.self) ?? 0
+        }
+        if version > known {
+            throw BridgeStoreError(
+                code: .migrationFailed, location: location,
+                detail: "the database has store schema version \(version), newer than the \(known) this smpp-bridge "
+                    + "knows: run a newer smpp-bridge, or point store.url at another database")
+        }
+        let ours: Set<String> = ["smpp_bridge_schema", "request", "correlation", "mo_part", "mo_claim"]
+        if version == 0, !tables.isEmpty {
+            let foreign = tables.filter { !ours.contains($0) }
+            let reason = foreign.isEmpty ? "store tables without a schema version" : "other tables"
+            throw BridgeStoreError(
+                code: .migrationFailed, location: location,
+                detail: "not a smpp-bridge store: schema \(sql.schema) has \(reason) "
+                    + "(\((foreign.isEmpty ? tables : foreign).joined(separator: ", ")))")
+        }
+        if version == 0 {
+            _ = try await run("CREATE TABLE \(sql.versionTable) (version integer NOT NULL)")
+        }
+        for step in sql.steps where step.version > version {
+            for statement in step.statements { _ = try await run(statement) }
+        }
+        if version == 0 {
+            _ = try await run("INSERT INTO \(sql.versionTable) (version) VALUES (\(known))")
+        } else if version < known {
+            _ = try await run("UPDATE \(sql.versionTable) SET version = \(known)")
+        }
+        _ = try await run("COMMIT")
+        if version == 0 { return .created }
+        return version < known ? .migrated(from: version) : .current
+    }
+
+    /// Drops `schema` and every table in it (benchmarks and tests that worked in a schema of their own). Refuses
+    /// `public` and any name ``init(url:schema:logger:maximumConnections:connectionTimeout:)`` would refuse.
+    public static func dropSchema(_ schema: String, url text: String, logger: Logger) async throws(BridgeStoreError) {
+        let url: PostgresStoreURL
+        do {
+            url = try PostgresStoreURL(parsing: text)
+        } catch {
+            throw BridgeStoreError(code: .cannotOpen, location: "store.url", detail: "the URL \(error.description)")
+        }
+        let sql = try PostgresStoreSQL(schema: schema, location: url.description)
+        guard schema != "public" else {
+            throw BridgeStoreError(code: .writeFailed, location: url.description, detail: "will not drop schema public")
+        }
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: connectionConfiguration(url: url, connectTimeout: .seconds(5)), id: 0, logger: logger)
+        } catch {
+            throw storeError(error, code: .cannotOpen, location: url.description)
+        }
+        do {
+            try await connection.run(
+                PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(sql.schema)\" CASCADE"), logger: logger)
+            try? await connection.close()
+        } catch {
+            try? await connection.close()
+            throw storeError(error, code: .writeFailed, location: url.description)
+        }
+    }
+
+    static func connectionConfiguration(
+        url: PostgresStoreURL, connectTimeout: Duration
+    ) throws(BridgeStoreError) -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch url.tlsMode {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: tlsConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: tlsConfiguration()))
+            }
+        } catch {
+            throw BridgeStoreError(code: .cannotOpen, location: url.description, detail: "TLS setup failed: \(error)")
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: tls)
+        configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.nanoseconds))
+        return configuration
+    }
+
+    static func clientConfiguration(
+        url: PostgresStoreURL, maximumConnections: Int, connectTimeout: Duration
+    ) throws(BridgeStoreError) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch url.tlsMode {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(tlsConfiguration())
+        case .require: tls = .require(tlsConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: tls)
+        configuration.options.maximumConnections = max(2, maximumConnections)
+        configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = connectTimeout
+        return configuration
+    }
+
+    /// libpq's `prefer` and `require` encrypt without checking the server's certificate; so do we.
+    private static func tlsConfiguration() -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        return configuration
+    }
+
+    /// A store error for anything postgres-nio throws: the server's SQLSTATE and message when it answered, the
+    /// connection's error otherwise; never the password (PSQLError's own text is generic on purpose, so the parts
+    /// are taken one by one).
+    static func storeError(_ error: any Error, code: BridgeStoreError.Code, location: String) -> BridgeStoreError {
+        if let error = error as? BridgeStoreError { return error }
+        return BridgeStoreError(code: code, location: location, detail: errorDetail(error))
+    }
+
+    static func errorDetail(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo {
+                let message = info[.message] ?? "server error"
+                let state = info[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                let detail = info[.detail].map { ": \($0)" } ?? ""
+                return message + detail + state
+            }
+            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            return "\(error.code)"
+        }
+        if error is CancellationError { return "cancelled" }
+        return "\(error)"
+    }
+
+    /// The SQLSTATE of a server error, if the error is one.
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (saturating).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return product.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+    }
+}

@@ -1,0 +1,143 @@
+public import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+extension PostgresBridgeStore {
+    /// Where request `id` stands, or nil when the store has never seen it (or its record expired).
+    public func requestState(id: String) async throws(BridgeStoreError) -> StoredRequestState? {
+        let sql = self.sql
+        return try await read { connection, logger in try await Self.requestState(id: id, sql: sql, connection, logger) }
+    }
+
+    static func requestState(
+        id: String, sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> StoredRequestState? {
+        var binds = PostgresBindings()
+        binds.append(id)
+        let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.requestState, binds: binds), logger: logger)
+        guard let row = rows.first else { return nil }
+        let (completed, at, eventID, status, routingKey, body) = try row.decode(
+            (Bool, Double, String?, String?, String?, ByteBuffer?).self)
+        let date = Date(timeIntervalSinceReferenceDate: at)
+        guard completed else { return .inFlight(since: date) }
+        return .completed(
+            StoredResult(
+                eventID: eventID ?? "", status: status ?? "", routingKey: routingKey ?? "",
+                body: body.map { Array($0.readableBytesView) } ?? [], completedAt: date))
+    }
+
+    /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at` — one
+    /// statement that takes the row's lock, so of two instances beginning one request at once the second waits for
+    /// the first's commit and is told `.inFlight(since:)` the first's time (it never also believes it is first).
+    public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
+        let sql = self.sql
+        return try await write(lockKey: "r" + id) { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(id)
+            binds.append(at.timeIntervalSinceReferenceDate)
+            let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.beginRequest, binds: binds), logger: logger)
+            guard let row = rows.first else {
+                // Completed: that row never changes again, so reading it now gives the first outcome.
+                return try await Self.requestState(id: id, sql: sql, connection, logger)
+            }
+            guard let previous = try row.decode(Double?.self) else { return nil }
+            return .inFlight(since: Date(timeIntervalSinceReferenceDate: previous))
+        }
+    }
+
+    /// Records that submission of request `id` starts now; never overwrites a completed request.
+    public func markInFlight(id: String, at: Date) async throws(BridgeStoreError) {
+        let sql = self.sql
+        try await write(lockKey: "r" + id) { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(id)
+            binds.append(at.timeIntervalSinceReferenceDate)
+            try await connection.run(PostgresQuery(unsafeSQL: sql.markInFlight, binds: binds), logger: logger)
+        }
+    }
+
+    /// Records the outcome and the correlations in one statement; a completed request keeps its first outcome, even
+    /// when two instances complete it at once (the second's upsert finds the row completed and changes nothing).
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+        let sql = self.sql
+        try await write(lockKey: "r" + completion.requestID) { connection, logger in
+            let result = completion.result
+            var binds = PostgresBindings()
+            binds.append(completion.requestID)
+            binds.append(result.completedAt.timeIntervalSinceReferenceDate)
+            binds.append(result.eventID)
+            binds.append(result.status)
+            binds.append(result.routingKey)
+            binds.append(ByteBuffer(bytes: result.body))
+            Self.appendCorrelations(completion.correlations, to: &binds)
+            try await connection.run(PostgresQuery(unsafeSQL: sql.complete, binds: binds), logger: logger)
+        }
+    }
+
+    /// Adds correlations outside a completion; existing keys are overwritten.
+    public func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
+        guard !correlations.isEmpty else { return }
+        let sql = self.sql
+        try await write(lockKey: "c" + (correlations[0].keys.first ?? "")) { connection, logger in
+            var binds = PostgresBindings()
+            Self.appendCorrelations(correlations, to: &binds)
+            try await connection.run(
+                PostgresQuery(unsafeSQL: sql.insertCorrelations(from: 1), binds: binds), logger: logger)
+        }
+    }
+
+    /// The correlation recorded under the first of `keys` that has one, or nil (one query for all the keys).
+    public func correlation(keys: [String]) async throws(BridgeStoreError) -> ReceiptCorrelation? {
+        guard !keys.isEmpty else { return nil }
+        let sql = self.sql
+        return try await read { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(keys)
+            let rows = try await connection.run(
+                PostgresQuery(unsafeSQL: sql.correlationByKeys, binds: binds), logger: logger)
+            var found: [String: ReceiptCorrelation] = [:]
+            for row in rows {
+                let (key, encodedKeys, messageID, requestID, segment, segments, to, from, metadata, submittedAt) =
+                    try row.decode((String, String, String, String, Int, Int, String, String, ByteBuffer?, Double).self)
+                found[key] = ReceiptCorrelation(
+                    keys: CorrelationKeys.decode(encodedKeys) ?? [key], messageID: messageID, requestID: requestID,
+                    segment: segment, segments: segments, to: to, from: from,
+                    metadata: metadata.map { Array($0.readableBytesView) },
+                    submittedAt: Date(timeIntervalSinceReferenceDate: submittedAt))
+            }
+            for key in keys {
+                if let correlation = found[key] { return correlation }
+            }
+            return nil
+        }
+    }
+
+    /// The correlations' rows (one per key) as eleven parallel arrays; a key given twice keeps its last correlation,
+    /// as the SQLite store's `INSERT OR REPLACE` does (one statement may not upsert a row twice).
+    private static func appendCorrelations(_ correlations: [ReceiptCorrelation], to binds: inout PostgresBindings) {
+        var rows: [(key: String, correlation: ReceiptCorrelation)] = []
+        var position: [String: Int] = [:]
+        for correlation in correlations {
+            for key in correlation.keys {
+                if let index = position[key] {
+                    rows[index].correlation = correlation
+                } else {
+                    position[key] = rows.count
+                    rows.append((key, correlation))
+                }
+            }
+        }
+        binds.append(rows.map(\.key))
+        binds.append(rows.map { CorrelationKeys.encode($0.correlation.keys) })
+        binds.append(rows.map(\.correlation.messageID))
+        binds.append(rows.map(\.correlation.requestID))
+        binds.append(rows.map(\.correlation.segment))
+        binds.append(rows.map(\.correlation.segments))
+        binds.append(rows.map(\.correlation.to))
+        binds.append(rows.map(\.correlation.from))
+        binds.append(rows.map { $0.correlation.metadata != nil })
+        binds.append(rows.map { ByteBuffer(bytes: $0.correlation.metadata ?? []) })
+        binds.append(rows.map(\.correlation.submittedAt.timeIntervalSinceReferenceDate))
+    }
+}

@@ -1,0 +1,247 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+extension PostgresBridgeStore {
+    /// Deadlocks and serialization failures between instances' transactions: the whole batch is rolled back by the
+    /// server and is written again (at most this many times in all).
+    static let maximumBatchAttempts = 5
+
+    /// Queues `body` for the next transaction and returns its value once that transaction committed. `lockKey`
+    /// orders the writes of one transaction (rows of one kind are locked in key order in every instance, so their
+    /// transactions do not deadlock on each other); writes from one task never share a transaction, so reordering
+    /// them cannot change what a caller sees.
+    func write<Value: Sendable>(
+        lockKey: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
+    ) async throws(BridgeStoreError) -> Value {
+        let result = await withCheckedContinuation { (continuation: PostgresPendingWrite<Value>.Continuation) in
+            let write = PostgresPendingWrite(
+                lockKey: lockKey, location: location, body: body, continuation: continuation)
+            switch state.withLock({ $0.queue.writeRequested(write) }) {
+            case .startWriter: Task { await runWriter() }
+            case .queued: break
+            case .refuse(let refused): refused.finish(failure: closedError())
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs `body` on a pooled connection outside any transaction (it sees every committed write).
+    func read<Value: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
+    ) async throws(BridgeStoreError) -> Value {
+        guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
+        do {
+            return try await withConnection(body)
+        } catch {
+            if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
+            throw Self.storeError(error, code: .readFailed, location: location)
+        }
+    }
+
+    /// Leases a pooled connection for `body`, or fails when none is had within ``connectionTimeout`` (the pool
+    /// itself would wait for a server that is down until its circuit breaker trips, a minute later). Exactly one of
+    /// the lease and the timeout wins: once `body` started, it runs to its end.
+    func withConnection<Value: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
+    ) async throws -> Value {
+        let race = LeaseRace()
+        let client = self.client, logger = self.logger, timeout = connectionTimeout, location = url.endpoint
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    guard race.leased() else { throw CancellationError() }
+                    return try await body(connection, logger)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                guard race.timedOut() else { return nil }
+                throw NoConnection(timeout: timeout, location: location)
+            }
+            while let next = try await group.next() {
+                if let value = next {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// The writer: one transaction per batch until nothing is queued.
+    func runWriter() async {
+        while true {
+            switch state.withLock({ $0.queue.nextBatch() }) {
+            case .write(let batch): await commit(batch.sorted { $0.lockKey < $1.lockKey })
+            case .idle: return
+            case .release(let waiters):
+                release(resuming: waiters)
+                return
+            }
+        }
+    }
+
+    /// One transaction for `batch`: every write straight in it; when a write fails on its data, the transaction is
+    /// rolled back and written again with each write in its own savepoint, so a failing write does not undo the
+    /// others. A deadlock with another instance's transaction writes the whole batch again.
+    private func commit(_ batch: [any PostgresGroupedWrite]) async {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await withConnection { connection, logger in
+                    try await Self.transaction(batch, on: connection, logger: logger)
+                }
+                break
+            } catch {
+                if let state = Self.sqlState(error), Self.isConflict(state), attempt < Self.maximumBatchAttempts {
+                    logger.debug("store transaction conflict; writing the batch again", metadata: ["sqlstate": "\(state)"])
+                    continue
+                }
+                var failure = Self.storeError(error, code: .writeFailed, location: location)
+                failure.code = .writeFailed
+                logger.error("store transaction failed", metadata: ["store.url": "\(url)", "error": "\(failure)"])
+                for write in batch { write.finish(failure: failure) }
+                return
+            }
+        }
+        state.withLock {
+            $0.committedTransactions += 1
+            $0.committedWrites += batch.count
+        }
+        for write in batch { write.finish(failure: nil) }
+    }
+
+    private static func transaction(
+        _ batch: [any PostgresGroupedWrite], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        do {
+            try await connection.run("BEGIN", logger: logger)
+            do {
+                for write in batch { try await write.apply(connection, logger: logger) }
+            } catch where isDataError(error) {
+                try await connection.run("ROLLBACK", logger: logger)
+                try await connection.run("BEGIN", logger: logger)
+                for write in batch { try await write.applyIsolated(connection, logger: logger) }
+            }
+            try await connection.run("COMMIT", logger: logger)
+        } catch {
+            // A connection given back to the pool must not be inside a transaction.
+            _ = try? await connection.run("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// 40001 serialization failure, 40P01 deadlock.
+    static func isConflict(_ state: String) -> Bool { state == "40001" || state == "40P01" }
+
+    /// A failure of one write's data (classes 22 data exception, 23 integrity constraint): the others may commit.
+    static func isDataError(_ error: any Error) -> Bool {
+        guard let state = sqlState(error) else { return false }
+        return state.hasPrefix("22") || state.hasPrefix("23")
+    }
+}
+
+/// No pooled connection within the timeout (the server is down, unreachable, or every connection is busy).
+struct NoConnection: Error, CustomStringConvertible {
+    let timeout: Duration
+    let location: String
+
+    var description: String {
+        "no connection to the database \(location) within \(timeout) (server down or unreachable?)"
+    }
+}
+
+/// Which of a lease and its timeout came first.
+final class LeaseRace: Sendable {
+    private enum Phase { case waiting, leased, timedOut }
+    private let phase = Mutex(Phase.waiting)
+
+    /// The connection came first: true, and the timeout will not fire.
+    func leased() -> Bool {
+        phase.withLock { phase in
+            guard phase == .waiting else { return false }
+            phase = .leased
+            return true
+        }
+    }
+
+    /// The timeout came first: true, and a connection that arrives later is not used.
+    func timedOut() -> Bool {
+        phase.withLock { phase in
+            guard phase == .waiting else { return false }
+            phase = .timedOut
+            return true
+        }
+    }
+}
+
+/// A write waiting for its transaction, type-erased so one queue holds writes of every result type.
+protocol PostgresGroupedWrite: Sendable {
+    /// Orders the writes of one transaction.
+    var lockKey: String { get }
+    /// Runs the write inside the open transaction and keeps its value; throws its failure.
+    func apply(_ connection: PostgresConnection, logger: Logger) async throws
+    /// Runs the write in a savepoint and keeps its outcome; throws only what ends the whole transaction.
+    func applyIsolated(_ connection: PostgresConnection, logger: Logger) async throws
+    /// Resumes the caller: with `failure` when the transaction did not commit, else with the kept outcome.
+    func finish(failure: BridgeStoreError?)
+}
+
+/// One caller's write and its continuation.
+final class PostgresPendingWrite<Value: Sendable>: PostgresGroupedWrite, @unchecked Sendable {
+    typealias Continuation = CheckedContinuation<Result<Value, BridgeStoreError>, Never>
+
+    let lockKey: String
+    private let location: String
+    private let body: @Sendable (PostgresConnection, Logger) async throws -> Value
+    private let continuation: Continuation
+    // Only touched by the writer task: `apply` and/or `applyIsolated`, then `finish`, one after the other.
+    private var outcome: Result<Value, BridgeStoreError>?
+
+    init(
+        lockKey: String, location: String, body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value,
+        continuation: Continuation
+    ) {
+        self.lockKey = lockKey
+        self.location = location
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func apply(_ connection: PostgresConnection, logger: Logger) async throws {
+        outcome = .success(try await body(connection, logger))
+    }
+
+    func applyIsolated(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("SAVEPOINT w", logger: logger)
+        do {
+            outcome = .success(try await body(connection, logger))
+            try await connection.run("RELEASE SAVEPOINT w", logger: logger)
+        } catch where PostgresBridgeStore.isDataError(error) {
+            outcome = .failure(PostgresBridgeStore.storeError(error, code: .writeFailed, location: location))
+            try await connection.run("ROLLBACK TO SAVEPOINT w", logger: logger)
+        }
+    }
+
+    func finish(failure: BridgeStoreError?) {
+        if let failure {
+            continuation.resume(returning: .failure(failure))
+        } else {
+            continuation.resume(
+                returning: outcome
+                    ?? .failure(BridgeStoreError(code: .writeFailed, location: location, detail: "write did not run")))
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `query` to its end and returns its rows. Every statement of the store goes through here: a row stream
+    /// left unread would drop the statement's error, and a transaction aborted by it would then "commit" (the
+    /// server answers COMMIT of an aborted transaction with ROLLBACK, not an error).
+    @discardableResult
+    func run(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+}

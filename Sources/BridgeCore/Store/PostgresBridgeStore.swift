@@ -1,0 +1,134 @@
+public import Logging
+import PostgresNIO
+import Synchronization
+
+/// The shared store: one PostgreSQL database that serves several bridge instances at once (DESIGN §scale-out,
+/// docs/store.md), on postgres-nio's `PostgresClient` (a connection pool run by a task this store owns).
+///
+/// Writes are group-committed as in ``SQLiteBridgeStore``: every write is queued and one writer puts everything
+/// queued into one transaction (at most ``maximumBatch`` writes) on one pooled connection, starting the next as soon
+/// as the previous commit finished; each caller resumes only after its transaction committed. Reads run on other
+/// pooled connections and see every write that already returned, from this instance or any other.
+///
+/// Across instances every write is decided by the database, never by what one instance last read: `beginRequest`
+/// is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` (two instances beginning one request at once: the second
+/// waits for the first's commit and then sees its in-flight mark), `complete` only changes a row that is not
+/// completed (the first outcome stays), and the parts of one MO group are added under a transaction-scoped advisory
+/// lock on the group, so exactly one caller sees the group complete.
+public final class PostgresBridgeStore: BridgeStore {
+    /// The schema version this smpp-bridge creates and reads (the row of `smpp_bridge_schema`).
+    public static let schemaVersion = 1
+    /// Most writes one transaction carries.
+    public static let maximumBatch = 256
+
+    typealias Queue = GroupCommitQueue<any PostgresGroupedWrite, CheckedContinuation<Void, Never>>
+
+    struct State {
+        var queue = Queue(maximumBatch: PostgresBridgeStore.maximumBatch)
+        var committedTransactions = 0
+        var committedWrites = 0
+    }
+
+    /// The database (its description has no password).
+    public let url: PostgresStoreURL
+    /// The PostgreSQL schema holding the store's tables.
+    public let schema: String
+    /// How long a call waits for a pooled connection before failing (`.writeFailed` or `.readFailed`).
+    public let connectionTimeout: Duration
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let sql: PostgresStoreSQL
+    let logger: Logger
+    let state = Mutex(State())
+
+    /// Opens the store: connects once (so a wrong password or an unreachable server fails here with the server's
+    /// words), creates or migrates the schema under an advisory lock (several instances may start at once), then
+    /// starts the connection pool.
+    ///
+    /// - Parameters:
+    ///   - url: The database.
+    ///   - schema: The PostgreSQL schema for the tables (default `public`): lower-case letters, digits and `_`,
+    ///     created when missing. Several stores on one database with different schemas do not see each other.
+    ///   - logger: Where opening, migration and commit failures are logged.
+    ///   - maximumConnections: The pool's size (default 8): one for the writer, the rest for reads.
+    ///   - connectionTimeout: How long opening waits for the server, and each later call for a connection
+    ///     (default 5 s).
+    /// - Throws: `.cannotOpen` (unreachable server, refused login, missing database, a bad schema name) with
+    ///   `host:port` and the server's message, never the password; `.migrationFailed` (a newer schema version than
+    ///   ``schemaVersion``, or tables of something else in the schema).
+    public init(
+        url: PostgresStoreURL, schema: String = "public", logger: Logger, maximumConnections: Int = 8,
+        connectionTimeout: Duration = .seconds(5)
+    ) async throws(BridgeStoreError) {
+        self.url = url
+        self.schema = schema
+        self.logger = logger
+        self.connectionTimeout = connectionTimeout
+        let sql = try PostgresStoreSQL(schema: schema, location: url.description)
+        self.sql = sql
+        let outcome = try await Self.prepareSchema(url: url, sql: sql, timeout: connectionTimeout, logger: logger)
+        let client = PostgresClient(
+            configuration: try Self.clientConfiguration(
+                url: url, maximumConnections: maximumConnections, connectTimeout: connectionTimeout),
+            backgroundLogger: logger)
+        self.client = client
+        self.runner = Task { await client.run() }
+        logger.info(
+            "store opened",
+            metadata: [
+                "store.url": "\(url)", "store.schema": "\(schema)", "store.version": "\(Self.schemaVersion)",
+                "store.migration": "\(outcome)",
+            ])
+    }
+
+    /// Opens the store at a `store.url` text (see ``init(url:schema:logger:maximumConnections:connectionTimeout:)``);
+    /// a malformed URL is `.cannotOpen` with the reason, never the text.
+    public convenience init(
+        url text: String, schema: String = "public", logger: Logger, maximumConnections: Int = 8,
+        connectionTimeout: Duration = .seconds(5)
+    ) async throws(BridgeStoreError) {
+        let url: PostgresStoreURL
+        do {
+            url = try PostgresStoreURL(parsing: text)
+        } catch {
+            throw BridgeStoreError(code: .cannotOpen, location: "store.url", detail: "the URL \(error.description)")
+        }
+        try await self.init(
+            url: url, schema: schema, logger: logger, maximumConnections: maximumConnections,
+            connectionTimeout: connectionTimeout)
+    }
+
+    /// Transactions committed since the store was opened (each holds one or more writes).
+    public var committedTransactions: Int { state.withLock { $0.committedTransactions } }
+
+    /// Writes committed since the store was opened.
+    public var committedWrites: Int { state.withLock { $0.committedWrites } }
+
+    /// Where errors say they happened: `host:port/database` (schema), never the password.
+    var location: String { "\(url.endpoint)/\(url.database) schema \(schema)" }
+
+    /// Commits everything queued, then stops the pool. Later calls fail with `.closed`.
+    public func close() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            switch state.withLock({ $0.queue.closeRequested(waiter) }) {
+            case .release(let waiters): release(resuming: waiters)
+            case .wait: break
+            case .alreadyClosed(let waiter): waiter.resume()
+            }
+        }
+    }
+
+    /// Stops the pool (cancelling `run()` closes its connections), waits for it, then resumes the closers.
+    func release(resuming waiters: [CheckedContinuation<Void, Never>]) {
+        runner.cancel()
+        Task { [runner, logger, url, schema] in
+            await runner.value
+            logger.info("store closed", metadata: ["store.url": "\(url)", "store.schema": "\(schema)"])
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    func closedError() -> BridgeStoreError {
+        BridgeStoreError(code: .closed, location: location, detail: "the store was closed")
+    }
+}

@@ -1,0 +1,234 @@
+/// The PostgreSQL store's statements, with its schema's name built in once (table names cannot be bind
+/// parameters). Times are `double precision` seconds since 2001-01-01 UTC, as in the SQLite store, so a `Date`
+/// comes back exactly as it was stored.
+struct PostgresStoreSQL: Sendable {
+    /// The first key of every advisory lock this store takes ("SMPB"); the second is a hash of what is locked.
+    static let lockClassSchema: Int32 = 0x534D_5042
+    static let lockClassMOGroup: Int32 = 0x534D_5043
+
+    let schema: String
+    let versionTable: String
+    let request: String
+    let correlation: String
+    let moPart: String
+    let moClaim: String
+
+    /// Refuses a schema name that is not plain lower-case (`[a-z_][a-z0-9_]*`, at most 63 octets), so quoting it is
+    /// trivial and it means the same to every tool.
+    init(schema: String, location: String) throws(BridgeStoreError) {
+        let utf8 = Array(schema.utf8)
+        let valid = !utf8.isEmpty && utf8.count <= 63
+            && utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+            && !(utf8[0] >= 0x30 && utf8[0] <= 0x39)
+        guard valid else {
+            throw BridgeStoreError(
+                code: .cannotOpen, location: location,
+                detail: "schema name \(schema) is not lower-case letters, digits and _ (at most 63)")
+        }
+        self.schema = schema
+        let prefix = "\"\(schema)\"."
+        versionTable = prefix + "smpp_bridge_schema"
+        request = prefix + "request"
+        correlation = prefix + "correlation"
+        moPart = prefix + "mo_part"
+        moClaim = prefix + "mo_claim"
+    }
+
+    /// Every schema step: the version it produces and its statements (one per query: the extended protocol takes
+    /// one statement at a time).
+    var steps: [(version: Int, statements: [String])] {
+        [
+            (
+                1,
+                [
+                    """
+                    CREATE TABLE \(request) (
+                        id text PRIMARY KEY,
+                        completed boolean NOT NULL,
+                        at double precision NOT NULL,
+                        prev_at double precision,
+                        event_id text,
+                        status text,
+                        routing_key text,
+                        body bytea
+                    )
+                    """,
+                    "CREATE INDEX request_at ON \(request) (at)",
+                    """
+                    CREATE TABLE \(correlation) (
+                        match_key text PRIMARY KEY,
+                        keys text NOT NULL,
+                        message_id text NOT NULL,
+                        request_id text NOT NULL,
+                        segment integer NOT NULL,
+                        segments integer NOT NULL,
+                        to_address text NOT NULL,
+                        from_address text NOT NULL,
+                        metadata bytea,
+                        submitted_at double precision NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX correlation_submitted_at ON \(correlation) (submitted_at)",
+                    """
+                    CREATE TABLE \(moPart) (
+                        group_key text NOT NULL,
+                        part_index integer NOT NULL,
+                        total integer NOT NULL,
+                        payload bytea NOT NULL,
+                        data_coding integer NOT NULL,
+                        from_address text NOT NULL,
+                        to_address text NOT NULL,
+                        received_at double precision NOT NULL,
+                        PRIMARY KEY (group_key, part_index)
+                    )
+                    """,
+                    "CREATE INDEX mo_part_received_at ON \(moPart) (received_at)",
+                    """
+                    CREATE TABLE \(moClaim) (
+                        group_key text PRIMARY KEY,
+                        claimed_until double precision NOT NULL
+                    )
+                    """,
+                ]
+            )
+        ]
+    }
+
+    // MARK: - Requests
+
+    var requestState: String {
+        "SELECT completed, at, event_id, status, routing_key, body FROM \(request) WHERE id = $1"
+    }
+
+    /// Returns `prev_at`: NULL when the row was inserted (no earlier state), the earlier in-flight time when an
+    /// in-flight row was refreshed, and no row at all when the request is completed (then read it).
+    var beginRequest: String {
+        """
+        INSERT INTO \(request) AS r (id, completed, at) VALUES ($1, false, $2)
+        ON CONFLICT (id) DO UPDATE SET prev_at = r.at, at = excluded.at WHERE NOT r.completed
+        RETURNING prev_at
+        """
+    }
+
+    var markInFlight: String {
+        """
+        INSERT INTO \(request) AS r (id, completed, at) VALUES ($1, false, $2)
+        ON CONFLICT (id) DO UPDATE SET at = excluded.at WHERE NOT r.completed
+        """
+    }
+
+    /// The outcome only lands on a row that is not completed; the correlations only when it landed.
+    var complete: String {
+        """
+        WITH done AS (
+            INSERT INTO \(request) AS r (id, completed, at, event_id, status, routing_key, body)
+            VALUES ($1, true, $2, $3, $4, $5, $6)
+            ON CONFLICT (id) DO UPDATE SET completed = true, at = excluded.at, prev_at = NULL,
+                event_id = excluded.event_id, status = excluded.status, routing_key = excluded.routing_key,
+                body = excluded.body
+            WHERE NOT r.completed
+            RETURNING 1
+        )
+        \(insertCorrelations(from: 7, when: "EXISTS (SELECT 1 FROM done)"))
+        """
+    }
+
+    // MARK: - Correlations
+
+    /// One row per key from ten parallel arrays starting at parameter `first`.
+    func insertCorrelations(from first: Int, when condition: String = "true") -> String {
+        let p = (0..<11).map { "$\(first + $0)" }
+        return """
+            INSERT INTO \(correlation) AS c
+                (match_key, keys, message_id, request_id, segment, segments, to_address, from_address, metadata,
+                 submitted_at)
+            SELECT k, ks, m, r, s::integer, n::integer, t, f, CASE WHEN hm THEN md END, at
+            FROM unnest(\(p[0])::text[], \(p[1])::text[], \(p[2])::text[], \(p[3])::text[], \(p[4])::int8[],
+                        \(p[5])::int8[], \(p[6])::text[], \(p[7])::text[], \(p[8])::bool[], \(p[9])::bytea[],
+                        \(p[10])::float8[]) AS u(k, ks, m, r, s, n, t, f, hm, md, at)
+            WHERE \(condition)
+            ON CONFLICT (match_key) DO UPDATE SET keys = excluded.keys, message_id = excluded.message_id,
+                request_id = excluded.request_id, segment = excluded.segment, segments = excluded.segments,
+                to_address = excluded.to_address, from_address = excluded.from_address, metadata = excluded.metadata,
+                submitted_at = excluded.submitted_at
+            """
+    }
+
+    var correlationByKeys: String {
+        """
+        SELECT match_key, keys, message_id, request_id, segment, segments, to_address, from_address, metadata,
+               submitted_at
+        FROM \(correlation) WHERE match_key = ANY($1::text[])
+        """
+    }
+
+    // MARK: - MO parts
+
+    static let partColumns = "group_key, part_index, total, payload, data_coding, from_address, to_address, received_at"
+
+    /// Serializes the writers of one group across instances until their transaction ends.
+    var lockMOGroup: String {
+        "SELECT pg_advisory_xact_lock(\(Self.lockClassMOGroup), hashtext($1))"
+    }
+
+    /// Adds (or replaces) the part and returns the whole group; the statement's snapshot is taken after the group
+    /// lock, so it holds every part another instance committed before.
+    var addMOPart: String {
+        """
+        WITH ins AS (
+            INSERT INTO \(moPart) AS p (\(Self.partColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (group_key, part_index) DO UPDATE SET total = excluded.total, payload = excluded.payload,
+                data_coding = excluded.data_coding, from_address = excluded.from_address,
+                to_address = excluded.to_address, received_at = excluded.received_at
+            RETURNING \(Self.partColumns)
+        )
+        SELECT \(Self.partColumns) FROM ins
+        UNION ALL
+        SELECT \(Self.partColumns) FROM \(moPart) WHERE group_key = $1 AND part_index <> $2
+        ORDER BY part_index
+        """
+    }
+
+    var removeMOGroup: String {
+        """
+        WITH claim AS (DELETE FROM \(moClaim) WHERE group_key = $1)
+        DELETE FROM \(moPart) WHERE group_key = $1
+        """
+    }
+
+    var moGroups: String {
+        """
+        SELECT \(Self.partColumns) FROM \(moPart)
+        WHERE group_key IN (SELECT group_key FROM \(moPart) WHERE received_at < $1)
+        ORDER BY group_key, part_index
+        """
+    }
+
+    /// Claims the due groups nobody holds ($1 cutoff, $2 claimed until, $3 now). A concurrent claim of the same group
+    /// waits on its claim row and then finds it held: each group goes to exactly one caller.
+    var claimMOGroups: String {
+        """
+        WITH due AS (SELECT DISTINCT group_key FROM \(moPart) WHERE received_at < $1),
+        claimed AS (
+            INSERT INTO \(moClaim) AS c (group_key, claimed_until)
+            SELECT group_key, $2 FROM due
+            ON CONFLICT (group_key) DO UPDATE SET claimed_until = excluded.claimed_until WHERE c.claimed_until <= $3
+            RETURNING group_key
+        )
+        SELECT \(Self.partColumns) FROM \(moPart) WHERE group_key IN (SELECT group_key FROM claimed)
+        ORDER BY group_key, part_index
+        """
+    }
+
+    /// Request rows, correlation rows and the parts of whole MO groups older than $1, counted as SQLite counts.
+    var purge: String {
+        """
+        WITH r AS (DELETE FROM \(request) WHERE at < $1 RETURNING 1),
+        c AS (DELETE FROM \(correlation) WHERE submitted_at < $1 RETURNING 1),
+        g AS (SELECT DISTINCT group_key FROM \(moPart) WHERE received_at < $1),
+        m AS (DELETE FROM \(moPart) WHERE group_key IN (SELECT group_key FROM g) RETURNING 1),
+        k AS (DELETE FROM \(moClaim) WHERE group_key IN (SELECT group_key FROM g))
+        SELECT ((SELECT count(*) FROM r) + (SELECT count(*) FROM c) + (SELECT count(*) FROM m))::int8
+        """
+    }
+}

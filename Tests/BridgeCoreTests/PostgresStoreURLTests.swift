@@ -1,0 +1,44 @@
+import BridgeCore
+import Testing
+
+/// `store.url` parsing: pure, no database.
+@Suite struct PostgresStoreURLTests {
+    @Test func everyPartIsRead() throws {
+        let url = try PostgresStoreURL(parsing: "postgres://bridge:s3cr%40t%2Fx@db.example:6543/smpp?sslmode=require")
+        #expect(url.user == "bridge")
+        #expect(url.password == "s3cr@t/x")
+        #expect(url.host == "db.example")
+        #expect(url.port == 6543)
+        #expect(url.database == "smpp")
+        #expect(url.tlsMode == .require)
+        #expect(url.description == "postgres://bridge@db.example:6543/smpp?sslmode=require")
+    }
+
+    @Test func defaultsAreLibpqs() throws {
+        let url = try PostgresStoreURL(parsing: "postgresql://bridge@localhost")
+        #expect(url.port == 5432)
+        #expect(url.database == "bridge")
+        #expect(url.password == nil)
+        #expect(url.tlsMode == .prefer)
+        let ipv6 = try PostgresStoreURL(parsing: "postgres://u:p@[::1]:7000/d?sslmode=disable")
+        #expect(ipv6.host == "::1" && ipv6.port == 7000 && ipv6.tlsMode == .disable)
+        #expect(ipv6.endpoint == "[::1]:7000")
+        let at = try PostgresStoreURL(parsing: "postgres://u:p@ss@h/d")
+        #expect(at.password == "p@ss" && at.host == "h")
+    }
+
+    @Test(arguments: [
+        "mysql://u:Secret-99@h/d", "postgres://Secret-99@/d", "postgres://:Secret-99@h/d", "postgres://u:Secret-99@h:0/d",
+        "postgres://u:Secret-99@h:x/d", "postgres://u:Secret-99@h/d?sslmode=verify-full", "postgres://u:Secret-99@h/d?a=b",
+        "postgres://u:Secret-99%zz@h/d", "postgres://h/d",
+    ])
+    func malformedURLsAreRefusedWithoutQuotingThem(text: String) {
+        do {
+            _ = try PostgresStoreURL(parsing: text)
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(!error.description.contains("Secret-99"), "\(error)")
+            #expect(!error.description.isEmpty)
+        }
+    }
+}
