@@ -145,6 +145,11 @@ public final class SMSCSimulator: Sendable {
         lastCore.withLockedValue { $0?.counters } ?? SimulatorCounters()
     }
 
+    /// How many sessions of account `systemID` are bound right now (0 before `start()`).
+    public func boundSessions(systemID: String) -> Int {
+        lastCore.withLockedValue { $0?.boundSessions(of: systemID) } ?? 0
+    }
+
     /// Every accepted submit_sm/data_sm so far, in acceptance order (still readable after `stop()`).
     public func records() -> [SubmitRecord] {
         lastCore.withLockedValue { $0?.records } ?? []

@@ -117,6 +117,9 @@ final class SimulatorCore: Sendable {
 
     var counters: SimulatorCounters { state.withLockedValue { $0.counters } }
 
+    /// How many sessions of `systemID` are bound now.
+    func boundSessions(of systemID: String) -> Int { state.withLockedValue { $0.book.boundSessions(of: systemID) } }
+
     var records: [SubmitRecord] { state.withLockedValue { $0.records } }
 
     /// Completes with true once `predicate` holds for the counters, or false at the deadline. Whichever comes
