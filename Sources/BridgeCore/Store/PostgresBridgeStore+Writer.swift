@@ -90,8 +90,9 @@ extension PostgresBridgeStore {
         while true {
             attempt += 1
             do {
+                let sql = self.sql
                 try await withConnection { connection, logger in
-                    try await Self.transaction(batch, on: connection, logger: logger)
+                    try await Self.transaction(batch, sql: sql, on: connection, logger: logger)
                 }
                 break
             } catch {
@@ -114,12 +115,15 @@ extension PostgresBridgeStore {
     }
 
     private static func transaction(
-        _ batch: [any PostgresGroupedWrite], on connection: PostgresConnection, logger: Logger
+        _ batch: [any PostgresGroupedWrite], sql: PostgresStoreSQL, on connection: PostgresConnection, logger: Logger
     ) async throws {
         do {
             try await connection.run("BEGIN", logger: logger)
             do {
-                for write in batch { try await write.apply(connection, logger: logger) }
+                // The per-request writes together in multi-row statements, the rest one by one.
+                let requests = batch.compactMap { $0 as? PostgresRequestWrite }
+                if !requests.isEmpty { try await PostgresRequestWrite.apply(requests, sql: sql, connection, logger) }
+                for write in batch where !(write is PostgresRequestWrite) { try await write.apply(connection, logger: logger) }
             } catch where isDataError(error) {
                 try await connection.run("ROLLBACK", logger: logger)
                 try await connection.run("BEGIN", logger: logger)
