@@ -1,5 +1,6 @@
 import BridgeCore
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 import Testing
 
@@ -17,7 +18,11 @@ import Testing
             throw DB.Unavailable(description: "SMPP_BRIDGE_TEST_POSTGRES_RESTART is not set: \(DB.howToRun)")
         }
         let schema = DB.uniqueSchema("restart")
-        let store = try await DB.openStore(schema: schema, connectionTimeout: .milliseconds(500))
+        var debugLogger = Logger(label: "restart-debug")
+        debugLogger.logLevel = ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_POSTGRES_TRACE"] != nil ? .trace : .critical
+        let store = try await PostgresBridgeStore(
+            url: try DB.url(), schema: schema, logger: debugLogger, maximumConnections: 4,
+            connectionTimeout: .milliseconds(500))
         let acknowledged = NIOLockedValueBox([String]())
         let failures = NIOLockedValueBox([String: Int]())
         let slowest = NIOLockedValueBox(Duration.zero)
@@ -77,21 +82,27 @@ import Testing
         await DB.dropSchema(schema)
     }
 
-    /// Runs a shell command and waits for it (the restart script) without blocking a cooperative thread.
+    /// Runs a shell command and waits for it (the restart script) on a thread of its own. Not with Foundation's
+    /// Process: its termination was never reported here, as the server that `pg_ctl start` leaves running inherits
+    /// what Process watches; `waitpid` waits for the shell alone.
     static func run(_ command: String) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.standardOutput = FileHandle.nullDevice
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
+        var pid: pid_t = 0
+        let words: [String] = ["/bin/sh", "-c", command]
+        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
+        defer { arguments.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, arguments + [nil], environ)
+        guard spawned == 0 else { throw DB.Unavailable(description: "\(command): posix_spawn failed (\(spawned))") }
+        let child = pid
+        let status: Int32 = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
             }
         }
-        if status != 0 { throw DB.Unavailable(description: "\(command) exited with \(status)") }
+        let exitCode = (status >> 8) & 0xFF
+        if status & 0x7F != 0 || exitCode != 0 {
+            throw DB.Unavailable(description: "\(command) ended with status \(status)")
+        }
     }
 }

@@ -28,51 +28,21 @@ extension PostgresBridgeStore {
     }
 
     /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at` — one
-    /// statement that takes the row's lock, so of two instances beginning one request at once the second waits for
-    /// the first's commit and is told `.inFlight(since:)` the first's time (it never also believes it is first).
+    /// upsert that takes the row's lock, so of two instances beginning one request at once the second waits for the
+    /// first's commit and is told `.inFlight(since:)` the first's time (it never also believes it is first).
     public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
-        let sql = self.sql
-        return try await write(lockKey: "r" + id) { connection, logger in
-            var binds = PostgresBindings()
-            binds.append(id)
-            binds.append(at.timeIntervalSinceReferenceDate)
-            let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.beginRequest, binds: binds), logger: logger)
-            guard let row = rows.first else {
-                // Completed: that row never changes again, so reading it now gives the first outcome.
-                return try await Self.requestState(id: id, sql: sql, connection, logger)
-            }
-            guard let previous = try row.decode(Double?.self) else { return nil }
-            return .inFlight(since: Date(timeIntervalSinceReferenceDate: previous))
-        }
+        try await writeRequest(.begin(id: id, at: at))
     }
 
     /// Records that submission of request `id` starts now; never overwrites a completed request.
     public func markInFlight(id: String, at: Date) async throws(BridgeStoreError) {
-        let sql = self.sql
-        try await write(lockKey: "r" + id) { connection, logger in
-            var binds = PostgresBindings()
-            binds.append(id)
-            binds.append(at.timeIntervalSinceReferenceDate)
-            try await connection.run(PostgresQuery(unsafeSQL: sql.markInFlight, binds: binds), logger: logger)
-        }
+        _ = try await writeRequest(.mark(id: id, at: at))
     }
 
     /// Records the outcome and the correlations in one statement; a completed request keeps its first outcome, even
     /// when two instances complete it at once (the second's upsert finds the row completed and changes nothing).
     public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
-        let sql = self.sql
-        try await write(lockKey: "r" + completion.requestID) { connection, logger in
-            let result = completion.result
-            var binds = PostgresBindings()
-            binds.append(completion.requestID)
-            binds.append(result.completedAt.timeIntervalSinceReferenceDate)
-            binds.append(result.eventID)
-            binds.append(result.status)
-            binds.append(result.routingKey)
-            binds.append(ByteBuffer(bytes: result.body))
-            Self.appendCorrelations(completion.correlations, to: &binds)
-            try await connection.run(PostgresQuery(unsafeSQL: sql.complete, binds: binds), logger: logger)
-        }
+        _ = try await writeRequest(.complete(completion))
     }
 
     /// Adds correlations outside a completion; existing keys are overwritten.
@@ -81,7 +51,7 @@ extension PostgresBridgeStore {
         let sql = self.sql
         try await write(lockKey: "c" + (correlations[0].keys.first ?? "")) { connection, logger in
             var binds = PostgresBindings()
-            Self.appendCorrelations(correlations, to: &binds)
+            Self.appendCorrelations(correlations, owners: nil, to: &binds)
             try await connection.run(
                 PostgresQuery(unsafeSQL: sql.insertCorrelations(from: 1), binds: binds), logger: logger)
         }
@@ -113,18 +83,23 @@ extension PostgresBridgeStore {
         }
     }
 
-    /// The correlations' rows (one per key) as eleven parallel arrays; a key given twice keeps its last correlation,
-    /// as the SQLite store's `INSERT OR REPLACE` does (one statement may not upsert a row twice).
-    private static func appendCorrelations(_ correlations: [ReceiptCorrelation], to binds: inout PostgresBindings) {
-        var rows: [(key: String, correlation: ReceiptCorrelation)] = []
+    /// The correlations' rows (one per key) as eleven parallel arrays, and a twelfth with each row's owning request
+    /// when `owners` is given (one per correlation); a key given twice keeps its last correlation, as the SQLite
+    /// store's `INSERT OR REPLACE` does (one statement may not upsert a row twice).
+    static func appendCorrelations(
+        _ correlations: [ReceiptCorrelation], owners: [String]?, to binds: inout PostgresBindings
+    ) {
+        var rows: [(key: String, correlation: ReceiptCorrelation, owner: String)] = []
         var position: [String: Int] = [:]
-        for correlation in correlations {
+        for (index, correlation) in correlations.enumerated() {
+            let owner = owners?[index] ?? ""
             for key in correlation.keys {
-                if let index = position[key] {
-                    rows[index].correlation = correlation
+                if let existing = position[key] {
+                    rows[existing].correlation = correlation
+                    rows[existing].owner = owner
                 } else {
                     position[key] = rows.count
-                    rows.append((key, correlation))
+                    rows.append((key, correlation, owner))
                 }
             }
         }
@@ -139,5 +114,6 @@ extension PostgresBridgeStore {
         binds.append(rows.map { $0.correlation.metadata != nil })
         binds.append(rows.map { ByteBuffer(bytes: $0.correlation.metadata ?? []) })
         binds.append(rows.map(\.correlation.submittedAt.timeIntervalSinceReferenceDate))
+        if owners != nil { binds.append(rows.map(\.owner)) }
     }
 }

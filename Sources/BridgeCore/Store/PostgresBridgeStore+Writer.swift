@@ -90,8 +90,9 @@ extension PostgresBridgeStore {
         while true {
             attempt += 1
             do {
+                let sql = self.sql
                 try await withConnection { connection, logger in
-                    try await Self.transaction(batch, on: connection, logger: logger)
+                    try await Self.transaction(batch, sql: sql, on: connection, logger: logger)
                 }
                 break
             } catch {
@@ -114,12 +115,15 @@ extension PostgresBridgeStore {
     }
 
     private static func transaction(
-        _ batch: [any PostgresGroupedWrite], on connection: PostgresConnection, logger: Logger
+        _ batch: [any PostgresGroupedWrite], sql: PostgresStoreSQL, on connection: PostgresConnection, logger: Logger
     ) async throws {
         do {
             try await connection.run("BEGIN", logger: logger)
             do {
-                for write in batch { try await write.apply(connection, logger: logger) }
+                // The per-request writes together in multi-row statements, the rest one by one.
+                let requests = batch.compactMap { $0 as? PostgresRequestWrite }
+                if !requests.isEmpty { try await PostgresRequestWrite.apply(requests, sql: sql, connection, logger) }
+                for write in batch where !(write is PostgresRequestWrite) { try await write.apply(connection, logger: logger) }
             } catch where isDataError(error) {
                 try await connection.run("ROLLBACK", logger: logger)
                 try await connection.run("BEGIN", logger: logger)
@@ -237,11 +241,44 @@ final class PostgresPendingWrite<Value: Sendable>: PostgresGroupedWrite, @unchec
 }
 
 extension PostgresConnection {
+    /// Longest a statement may take before its caller gets ``StatementTimeout`` (lock waits behind another
+    /// instance's batch included).
+    static let storeStatementTimeout: Duration = .seconds(30)
+
     /// Runs `query` to its end and returns its rows. Every statement of the store goes through here: a row stream
     /// left unread would drop the statement's error, and a transaction aborted by it would then "commit" (the
     /// server answers COMMIT of an aborted transaction with ROLLBACK, not an error).
+    ///
+    /// A query sent on a connection the server has just closed (seen when PostgreSQL restarts between two statements
+    /// of a batch) is never answered by postgres-nio 1.33: hence the check first and the deadline as a backstop.
     @discardableResult
     func run(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        try await self.query(query, logger: logger).collect()
+        guard !isClosed else { throw ConnectionLost() }
+        let once = LeaseRace()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[PostgresRow], any Error>) in
+            let timer = Task {
+                try? await Task.sleep(for: Self.storeStatementTimeout)
+                if once.timedOut() { continuation.resume(throwing: StatementTimeout()) }
+            }
+            Task {
+                do {
+                    let rows = try await self.query(query, logger: logger).collect()
+                    if once.leased() { continuation.resume(returning: rows) }
+                } catch {
+                    if once.leased() { continuation.resume(throwing: error) }
+                }
+                timer.cancel()
+            }
+        }
     }
+}
+
+/// The connection was closed (by the server or the network) before the statement could be sent.
+struct ConnectionLost: Error, CustomStringConvertible {
+    var description: String { "the connection to the database was closed" }
+}
+
+/// A statement got no answer within `PostgresConnection.storeStatementTimeout`.
+struct StatementTimeout: Error, CustomStringConvertible {
+    var description: String { "no answer from the database within \(PostgresConnection.storeStatementTimeout)" }
 }

@@ -118,13 +118,33 @@ public final class PostgresBridgeStore: BridgeStore {
         }
     }
 
-    /// Stops the pool (cancelling `run()` closes its connections), waits for it, then resumes the closers.
+    /// How long `close()` waits for the pool to close its connections.
+    static let closeTimeout: Duration = .seconds(5)
+
+    /// Stops the pool (cancelling `run()` closes its connections), waits for it — at most ``closeTimeout``: after the
+    /// server restarted under it the pool was seen never to finish — then resumes the closers.
     func release(resuming waiters: [CheckedContinuation<Void, Never>]) {
         runner.cancel()
-        Task { [runner, logger, url, schema] in
-            await runner.value
-            logger.info("store closed", metadata: ["store.url": "\(url)", "store.schema": "\(schema)"])
+        let once = LeaseRace()
+        let (runner, logger, url, schema) = (self.runner, self.logger, self.url, self.schema)
+        let resume: @Sendable (Bool) -> Void = { stopped in
+            guard once.leased() else { return }
+            if stopped {
+                logger.info("store closed", metadata: ["store.url": "\(url)", "store.schema": "\(schema)"])
+            } else {
+                logger.warning(
+                    "store closed without waiting longer for its connection pool to stop",
+                    metadata: ["store.url": "\(url)", "timeout": "\(Self.closeTimeout)"])
+            }
             for waiter in waiters { waiter.resume() }
+        }
+        Task {
+            await runner.value
+            resume(true)
+        }
+        Task {
+            try? await Task.sleep(for: Self.closeTimeout)
+            resume(false)
         }
     }
 

@@ -100,44 +100,52 @@ struct PostgresStoreSQL: Sendable {
         "SELECT completed, at, event_id, status, routing_key, body FROM \(request) WHERE id = $1"
     }
 
-    /// Returns `prev_at`: NULL when the row was inserted (no earlier state), the earlier in-flight time when an
-    /// in-flight row was refreshed, and no row at all when the request is completed (then read it).
-    var beginRequest: String {
+    /// The states of several requests ($1 ids).
+    var requestStates: String {
+        "SELECT id, completed, at, event_id, status, routing_key, body FROM \(request) WHERE id = ANY($1::text[])"
+    }
+
+    /// Begins several requests at once ($1 ids, distinct, $2 times). Returns `(id, prev_at)` for each row it inserted
+    /// (prev_at NULL: no earlier state) or refreshed (prev_at: the earlier in-flight time); an id with no row back is
+    /// completed (then read it). The row lock makes a concurrent begin of the same id in another instance wait for
+    /// this one's commit and then see its mark.
+    var beginRequests: String {
         """
-        INSERT INTO \(request) AS r (id, completed, at) VALUES ($1, false, $2)
+        INSERT INTO \(request) AS r (id, completed, at)
+        SELECT id, false, at FROM unnest($1::text[], $2::float8[]) AS u(id, at)
         ON CONFLICT (id) DO UPDATE SET prev_at = r.at, at = excluded.at WHERE NOT r.completed
-        RETURNING prev_at
+        RETURNING id, prev_at
         """
     }
 
-    var markInFlight: String {
-        """
-        INSERT INTO \(request) AS r (id, completed, at) VALUES ($1, false, $2)
-        ON CONFLICT (id) DO UPDATE SET at = excluded.at WHERE NOT r.completed
-        """
-    }
-
-    /// The outcome only lands on a row that is not completed; the correlations only when it landed.
-    var complete: String {
+    /// Completes several requests at once ($1–$6: ids (distinct), times, event ids, statuses, routing keys, bodies):
+    /// an outcome only lands on a row that is not completed, and a completion's correlations ($7–$18, the last
+    /// array naming each row's request) only when its outcome landed.
+    var completeRequests: String {
         """
         WITH done AS (
             INSERT INTO \(request) AS r (id, completed, at, event_id, status, routing_key, body)
-            VALUES ($1, true, $2, $3, $4, $5, $6)
+            SELECT id, true, at, e, s, k, b
+            FROM unnest($1::text[], $2::float8[], $3::text[], $4::text[], $5::text[], $6::bytea[]) AS u(id, at, e, s, k, b)
             ON CONFLICT (id) DO UPDATE SET completed = true, at = excluded.at, prev_at = NULL,
                 event_id = excluded.event_id, status = excluded.status, routing_key = excluded.routing_key,
                 body = excluded.body
             WHERE NOT r.completed
-            RETURNING 1
+            RETURNING id
         )
-        \(insertCorrelations(from: 7, when: "EXISTS (SELECT 1 FROM done)"))
+        \(insertCorrelations(from: 7, ownedBy: "done"))
         """
     }
 
     // MARK: - Correlations
 
-    /// One row per key from ten parallel arrays starting at parameter `first`.
-    func insertCorrelations(from first: Int, when condition: String = "true") -> String {
-        let p = (0..<11).map { "$\(first + $0)" }
+    /// One row per key from parallel arrays starting at parameter `first` (eleven, and a twelfth naming the owning
+    /// request when `owner` names a CTE of landed request ids: rows of other requests are skipped).
+    func insertCorrelations(from first: Int, ownedBy owner: String? = nil) -> String {
+        let p = (0..<12).map { "$\(first + $0)" }
+        let ownerArray = owner == nil ? "" : ", \(p[11])::text[]"
+        let ownerColumn = owner == nil ? "" : ", o"
+        let condition = owner.map { "WHERE o IN (SELECT id FROM \($0))" } ?? ""
         return """
             INSERT INTO \(correlation) AS c
                 (match_key, keys, message_id, request_id, segment, segments, to_address, from_address, metadata,
@@ -145,8 +153,8 @@ struct PostgresStoreSQL: Sendable {
             SELECT k, ks, m, r, s::integer, n::integer, t, f, CASE WHEN hm THEN md END, at
             FROM unnest(\(p[0])::text[], \(p[1])::text[], \(p[2])::text[], \(p[3])::text[], \(p[4])::int8[],
                         \(p[5])::int8[], \(p[6])::text[], \(p[7])::text[], \(p[8])::bool[], \(p[9])::bytea[],
-                        \(p[10])::float8[]) AS u(k, ks, m, r, s, n, t, f, hm, md, at)
-            WHERE \(condition)
+                        \(p[10])::float8[]\(ownerArray)) AS u(k, ks, m, r, s, n, t, f, hm, md, at\(ownerColumn))
+            \(condition)
             ON CONFLICT (match_key) DO UPDATE SET keys = excluded.keys, message_id = excluded.message_id,
                 request_id = excluded.request_id, segment = excluded.segment, segments = excluded.segments,
                 to_address = excluded.to_address, from_address = excluded.from_address, metadata = excluded.metadata,

@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The per-request writes (`beginRequest`, `markInFlight`, `complete`): the hot path, so a batch writes all of them
+/// in a few multi-row statements (one per round) instead of one statement each — one round trip per statement is
+/// what bounds a group commit on PostgreSQL.
+final class PostgresRequestWrite: PostgresGroupedWrite, @unchecked Sendable {
+    enum Kind {
+        case begin(id: String, at: Date)
+        case mark(id: String, at: Date)
+        case complete(RequestCompletion)
+    }
+
+    typealias Continuation = CheckedContinuation<Result<StoredRequestState?, BridgeStoreError>, Never>
+
+    let kind: Kind
+    let lockKey: String
+    private let sql: PostgresStoreSQL
+    private let location: String
+    private let continuation: Continuation
+    // Only touched by the writer task, one step after the other.
+    var outcome: Result<StoredRequestState?, BridgeStoreError>?
+
+    init(kind: Kind, sql: PostgresStoreSQL, location: String, continuation: Continuation) {
+        self.kind = kind
+        self.sql = sql
+        self.location = location
+        self.continuation = continuation
+        lockKey = "r" + Self.requestID(kind)
+    }
+
+    var requestID: String { PostgresRequestWrite.requestID(kind) }
+
+    private static func requestID(_ kind: Kind) -> String {
+        switch kind {
+        case .begin(let id, _), .mark(let id, _): id
+        case .complete(let completion): completion.requestID
+        }
+    }
+
+    func apply(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await Self.apply([self], sql: sql, connection, logger)
+    }
+
+    func applyIsolated(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("SAVEPOINT w", logger: logger)
+        do {
+            try await apply(connection, logger: logger)
+            try await connection.run("RELEASE SAVEPOINT w", logger: logger)
+        } catch where PostgresBridgeStore.isDataError(error) {
+            outcome = .failure(PostgresBridgeStore.storeError(error, code: .writeFailed, location: location))
+            try await connection.run("ROLLBACK TO SAVEPOINT w", logger: logger)
+        }
+    }
+
+    func finish(failure: BridgeStoreError?) {
+        if let failure {
+            continuation.resume(returning: .failure(failure))
+        } else {
+            continuation.resume(
+                returning: outcome
+                    ?? .failure(BridgeStoreError(code: .writeFailed, location: location, detail: "write did not run")))
+        }
+    }
+
+    // MARK: - Batches
+
+    /// Writes `writes` in the open transaction: begins and marks first, then completions (writes in one batch come
+    /// from different tasks, so this order is as good as any), each kind in rounds of distinct rows (one statement
+    /// may not upsert a row twice), each round sorted by id (every instance then locks rows in the same order).
+    static func apply(
+        _ writes: [PostgresRequestWrite], sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        var starts: [PostgresRequestWrite] = []
+        var completions: [PostgresRequestWrite] = []
+        for write in writes {
+            if case .complete = write.kind { completions.append(write) } else { starts.append(write) }
+        }
+        for round in rounds(starts, keys: { [$0.requestID] }) {
+            try await begin(round, sql: sql, connection, logger)
+        }
+        let completionKeys: (PostgresRequestWrite) -> [String] = { write in
+            guard case .complete(let completion) = write.kind else { return [] }
+            return ["r" + completion.requestID] + completion.correlations.flatMap(\.keys).map { "k" + $0 }
+        }
+        for round in rounds(completions, keys: completionKeys) {
+            try await complete(round, sql: sql, connection, logger)
+        }
+    }
+
+    /// Splits `writes` into rounds in which no key occurs twice, each sorted by request id.
+    static func rounds(
+        _ writes: [PostgresRequestWrite], keys: (PostgresRequestWrite) -> [String]
+    ) -> [[PostgresRequestWrite]] {
+        var rounds: [[PostgresRequestWrite]] = []
+        var taken: [Set<String>] = []
+        for write in writes {
+            let own = keys(write)
+            if let index = taken.firstIndex(where: { $0.isDisjoint(with: own) }) {
+                rounds[index].append(write)
+                taken[index].formUnion(own)
+            } else {
+                rounds.append([write])
+                taken.append(Set(own))
+            }
+        }
+        return rounds.map { $0.sorted { $0.requestID < $1.requestID } }
+    }
+
+    private static func begin(
+        _ round: [PostgresRequestWrite], sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        var binds = PostgresBindings()
+        binds.append(round.map(\.requestID))
+        binds.append(round.map { write -> Double in
+            switch write.kind {
+            case .begin(_, let at), .mark(_, let at): at.timeIntervalSinceReferenceDate
+            case .complete(let completion): completion.result.completedAt.timeIntervalSinceReferenceDate
+            }
+        })
+        let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.beginRequests, binds: binds), logger: logger)
+        var previous: [String: Double?] = [:]
+        for row in rows {
+            let (id, prev) = try row.decode((String, Double?).self)
+            previous[id] = prev
+        }
+        var completed: [PostgresRequestWrite] = []
+        for write in round {
+            if let prev = previous[write.requestID] {
+                write.outcome = .success(prev.map { .inFlight(since: Date(timeIntervalSinceReferenceDate: $0)) })
+            } else {
+                completed.append(write)
+            }
+        }
+        guard !completed.isEmpty else { return }
+        // Completed rows never change again: reading them now gives the first outcome.
+        let states = try await PostgresBridgeStore.requestStates(ids: completed.map(\.requestID), sql: sql, connection, logger)
+        for write in completed { write.outcome = .success(states[write.requestID]) }
+    }
+
+    private static func complete(
+        _ round: [PostgresRequestWrite], sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        let completions = round.compactMap { write -> RequestCompletion? in
+            guard case .complete(let completion) = write.kind else { return nil }
+            return completion
+        }
+        var binds = PostgresBindings()
+        binds.append(completions.map(\.requestID))
+        binds.append(completions.map(\.result.completedAt.timeIntervalSinceReferenceDate))
+        binds.append(completions.map(\.result.eventID))
+        binds.append(completions.map(\.result.status))
+        binds.append(completions.map(\.result.routingKey))
+        binds.append(completions.map { ByteBuffer(bytes: $0.result.body) })
+        let owned = completions.flatMap { completion in completion.correlations.map { (completion.requestID, $0) } }
+        PostgresBridgeStore.appendCorrelations(owned.map(\.1), owners: owned.map(\.0), to: &binds)
+        try await connection.run(PostgresQuery(unsafeSQL: sql.completeRequests, binds: binds), logger: logger)
+        for write in round { write.outcome = .success(nil) }
+    }
+}
+
+extension PostgresBridgeStore {
+    /// Queues a per-request write; its value is the request's earlier state for a begin, nil otherwise.
+    func writeRequest(_ kind: PostgresRequestWrite.Kind) async throws(BridgeStoreError) -> StoredRequestState? {
+        let result = await withCheckedContinuation { (continuation: PostgresRequestWrite.Continuation) in
+            let write = PostgresRequestWrite(kind: kind, sql: sql, location: location, continuation: continuation)
+            switch state.withLock({ $0.queue.writeRequested(write) }) {
+            case .startWriter: Task { await runWriter() }
+            case .queued: break
+            case .refuse(let refused): refused.finish(failure: closedError())
+            }
+        }
+        return try result.get()
+    }
+
+    /// The states of `ids` that have a row.
+    static func requestStates(
+        ids: [String], sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> [String: StoredRequestState] {
+        var binds = PostgresBindings()
+        binds.append(ids)
+        let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.requestStates, binds: binds), logger: logger)
+        var states: [String: StoredRequestState] = [:]
+        for row in rows {
+            let (id, completed, at, eventID, status, routingKey, body) = try row.decode(
+                (String, Bool, Double, String?, String?, String?, ByteBuffer?).self)
+            let date = Date(timeIntervalSinceReferenceDate: at)
+            states[id] = completed
+                ? .completed(
+                    StoredResult(
+                        eventID: eventID ?? "", status: status ?? "", routingKey: routingKey ?? "",
+                        body: body.map { Array($0.readableBytesView) } ?? [], completedAt: date))
+                : .inFlight(since: date)
+        }
+        return states
+    }
+}
