@@ -159,6 +159,8 @@ case "${1:-}" in
   stop) stop ;;
   restart) stop; start ;;
   status) status ;;
+  # The postmaster's pid (benchmarks add up its CPU and its backends'); nothing when not running.
+  pid) alive && pid ;;
   # psql as the cluster's superuser over the private socket, e.g. `psql -d smpp_bridge -c 'select 1'`.
   psql) shift; admin_psql "$@" ;;
   # Prints the variables the test suite reads, for `eval "$(deploy/postgres.sh env)"`.
@@ -166,5 +168,5 @@ case "${1:-}" in
     echo "export SMPP_BRIDGE_TEST_POSTGRES_URL=postgres://bridge:$(password)@127.0.0.1:$port/smpp_bridge"
     echo "export SMPP_BRIDGE_TEST_POSTGRES_RESTART=\"$root/deploy/postgres.sh restart\""
     ;;
-  *) echo "usage: $0 start|stop|restart|status|env|psql ARGS..." >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status|pid|env|psql ARGS..." >&2; exit 2 ;;
 esac

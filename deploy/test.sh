@@ -34,7 +34,7 @@ mkdir -p deploy/.state
 # SIGSTOP or memory-alarm the shared broker, which would make a whole-pipeline test fail for reasons of its own.
 # PostgresStoreRestartTests restarts the shared PostgreSQL, so it too waits for the second pass, as does
 # BridgeClusterBudgetTests, which runs bridges on it.
-e2e_suites='BridgeEndToEndTests|BridgeFaultTests|BridgeClusterTests|BridgeClusterBudgetTests|EndToEndBenchmarkTests|PostgresStoreRestartTests'
+e2e_suites='BridgeEndToEndTests|BridgeFaultTests|BridgeClusterTests|BridgeClusterBudgetTests|BridgeScaleOutTests|EndToEndBenchmarkTests|PostgresStoreRestartTests'
 status=0
 swift test --skip-build --skip "$e2e_suites" 2>&1 | tee deploy/.state/swift-test.log || status=$?
 if [ "$status" -eq 0 ]; then

@@ -9,7 +9,7 @@ import Testing
 /// Two in-process bridges on the shared PostgreSQL store, one queue and one simulator account whose session limit is
 /// `smpp.sessions` (issue 9 item 2, with the real broker): they split the budget, every request gets one accepted
 /// result, and the simulator never refuses a bind for too many sessions.
-@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: E2EBroker.available, E2EBroker.skipReason))
+@Suite(.serialized, .oneEndToEndSuiteAtATime, .timeLimit(.minutes(3)), .enabled(if: E2EBroker.available, E2EBroker.skipReason))
 struct BridgeClusterBudgetTests {
     @Test func twoBridgesShareTheAccountsSessions() async throws {
         let url = try #require(PostgresTestDatabase.urlText, Comment(rawValue: PostgresTestDatabase.howToRun))

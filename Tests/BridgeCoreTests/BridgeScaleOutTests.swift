@@ -35,7 +35,7 @@ struct BridgeScaleOutTests {
             try await fleet.send(Self.bodies(ids, prefix: "5739"))
             let done = try await fleet.recorder.wait(timeout: .seconds(600), until: Self.finished(fleet, count: count))
             let events = fleet.recorder.events
-            #expect(done, "results \(Self.resultIDs(events).count)/\(count)\n\(fleet.logTails())")
+            if !done { Issue.record("not finished: results \(Self.resultIDs(events).count)/\(count)\n\(fleet.logTails())") }
             let outcome = expectScaleOutOutcome(
                 events, ids: ids, records: fleet.simulator.records(), destination: { "5739\($0.dropFirst(2))" })
             let counters = fleet.simulator.counters
@@ -74,7 +74,7 @@ struct BridgeScaleOutTests {
             #expect(after < .seconds(30), "taken over after \(after) (takeover_after 6 s)")
             let done = try await fleet.recorder.wait(timeout: .seconds(300), until: Self.finished(fleet, count: count))
             let events = fleet.recorder.events
-            #expect(done, "results \(Self.resultIDs(events).count)/\(count)\n\(fleet.logTails())")
+            if !done { Issue.record("not finished: results \(Self.resultIDs(events).count)/\(count)\n\(fleet.logTails())") }
             let outcome = expectScaleOutOutcome(
                 events, ids: ids, records: fleet.simulator.records(), destination: { "5738\($0.dropFirst(2))" })
             let counters = fleet.simulator.counters
@@ -103,7 +103,7 @@ struct BridgeScaleOutTests {
             try await E2EBrokerControl.shell(restart)
             let done = try await fleet.recorder.wait(timeout: .seconds(300), until: Self.finished(fleet, count: count))
             let events = fleet.recorder.events
-            #expect(done, "results \(Self.resultIDs(events).count)/\(count)\n\(fleet.logTails())")
+            if !done { Issue.record("not finished: results \(Self.resultIDs(events).count)/\(count)\n\(fleet.logTails())") }
             #expect(before < count, "the restart came before the run ended")
             let outcome = expectScaleOutOutcome(
                 events, ids: ids, records: fleet.simulator.records(), destination: { "5736\($0.dropFirst(2))" })

@@ -154,7 +154,8 @@ struct ClusterSlotGateTests {
         #expect(await Self.eventually(within: .seconds(10)) { a.gate.status.heldSlots.count == 2 })
         let b = RunningGate(try Self.gate("b", schema: schema, total: 2, takeoverAfter: .seconds(60)))
         let claimB = Self.claimAll(b.gate, total: 2)
-        #expect(await Self.eventually(within: .seconds(25)) { b.gate.status.heldSlots.count == 1 })
+        // a sees b at its next renew round (every takeover_after / 3 = 20 s here) and yields one slot.
+        #expect(await Self.eventually(within: .seconds(50)) { b.gate.status.heldSlots.count == 1 })
         claimA.cancel()
         await claimA.value
         await a.stop()

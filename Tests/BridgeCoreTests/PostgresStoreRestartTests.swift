@@ -6,7 +6,7 @@ import Testing
 
 /// PostgreSQL restarted under a stream of writes. It restarts the shared test cluster, so deploy/test.sh runs it in
 /// its second pass, where no other test uses PostgreSQL.
-@Suite(.timeLimit(.minutes(3))) struct PostgresStoreRestartTests {
+@Suite(.oneEndToEndSuiteAtATime, .timeLimit(.minutes(3))) struct PostgresStoreRestartTests {
     typealias F = StoreFixtures
     typealias DB = PostgresTestDatabase
 

@@ -38,6 +38,10 @@ struct SlotLeaseMachineTests {
         #expect(Machine.share(total: 4, live: 2) == 2)
         #expect(Machine.share(total: 5, live: 2) == 3)
         #expect(Machine.share(total: 4, live: 0) == 4)
+        // By rank: the shares add up to the total and every instance gets one when there are enough.
+        #expect((0..<3).map { Machine.share(total: 4, live: 3, rank: $0) } == [2, 1, 1])
+        #expect((0..<4).map { Machine.share(total: 2, live: 4, rank: $0) } == [1, 1, 0, 0])
+        #expect((0..<2).map { Machine.share(total: 4, live: 2, rank: $0) } == [2, 2])
     }
 
     @Test func aClaimIsGrantedByTheNextRoundAndRenewedFromItsStart() throws {

@@ -101,15 +101,21 @@ extension ClusterSlotGate {
                     let renewed = Set(try renewRows.map { Int(try $0.decode(Int32.self)) })
                     try await connection.run(self.sql.deleteExcept(
                         account: account, instance: instance, keep: plan.keep.map { Int32($0) }), logger: logger)
-                    let liveRows = try await connection.run(self.sql.liveInstances(account: account), logger: logger)
-                    let live = Int(try liveRows.first?.decode(Int64.self) ?? 1)
+                    let liveRows = try await connection.run(
+                        self.sql.liveInstances(account: account, instance: instance), logger: logger)
+                    var live = 1, rank = 0
+                    if let row = liveRows.first {
+                        let (count, before) = try row.decode((Int64, Int64).self)
+                        live = Int(count)
+                        rank = Int(before)
+                    }
                     var rows: [Int: SlotLeaseMachine.Row] = [:]
                     for row in try await connection.run(self.sql.rows(account: account), logger: logger) {
                         let (slot, holder, alive) = try row.decode((Int32, String, Bool).self)
                         rows[Int(slot)] = SlotLeaseMachine.Row(holder: holder, live: alive)
                     }
                     let wanted = self.state.withLockedValue {
-                        $0.machine.claims(for: plan, renewed: renewed, rows: rows, live: live)
+                        $0.machine.claims(for: plan, renewed: renewed, rows: rows, live: live, rank: rank)
                     }
                     var claimed: [Int: String?] = [:]
                     var contended = 0
@@ -119,7 +125,7 @@ extension ClusterSlotGate {
                         if won.isEmpty { contended += 1 } else { claimed.updateValue(rows[slot]?.holder, forKey: slot) }
                     }
                     try await connection.run("COMMIT", logger: logger)
-                    return (SlotLeaseMachine.RoundResult(renewed: renewed, claimed: claimed, live: live), contended)
+                    return (SlotLeaseMachine.RoundResult(renewed: renewed, claimed: claimed, live: live, rank: rank), contended)
                 } catch {
                     _ = try? await connection.run("ROLLBACK", logger: logger)
                     throw error

@@ -81,12 +81,15 @@ struct ClusterSlotSQL: Sendable {
             """, binds: binds)
     }
 
-    /// The number of instances of `account` with a live heartbeat.
-    func liveInstances(account: String) -> PostgresQuery {
+    /// The number of instances of `account` with a live heartbeat, and how many of them sort before `instance`
+    /// (its rank: the shares are handed out in instance-id order).
+    func liveInstances(account: String, instance: String) -> PostgresQuery {
         var binds = PostgresBindings()
         binds.append(account)
+        binds.append(instance)
         return PostgresQuery(unsafeSQL: """
-            SELECT count(*) FROM \(instances) WHERE account = $1 AND expires_at > now()
+            SELECT count(*), count(*) FILTER (WHERE instance COLLATE "C" < $2 COLLATE "C")
+            FROM \(instances) WHERE account = $1 AND expires_at > now()
             """, binds: binds)
     }
 

@@ -7,6 +7,8 @@ extension SlotLeaseMachine {
         var renewed: Set<Int>
         var claimed: [Int: String?]
         var live: Int
+        /// This instance's place among the live instances, by instance id (0-based).
+        var rank: Int = 0
     }
 
     /// A round committed. Renewed leases count from the round's start; a lease the round could not renew is lost at
@@ -14,6 +16,7 @@ extension SlotLeaseMachine {
     mutating func roundSucceeded(_ plan: RoundPlan, result: RoundResult, now: NIODeadline) -> [Action] {
         roundInFlight = nil
         liveInstances = max(1, result.live)
+        liveRank = result.rank
         var actions: [Action] = []
         var strayRows = false
         for slot in plan.renew.sorted() {
@@ -58,7 +61,7 @@ extension SlotLeaseMachine {
     /// Over the share (another instance joined): revoke the highest held slots until at the share; they are
     /// renewed until released, so their sessions may drain gracefully for up to `giveUpAfter`.
     private mutating func yieldOverShare() -> [Action] {
-        let share = Self.share(total: total, live: liveInstances ?? 1)
+        let share = Self.share(total: total, live: liveInstances ?? 1, rank: liveRank)
         let held = heldSlots
         guard held.count > share else { return [] }
         return held.suffix(held.count - share).map { slot in

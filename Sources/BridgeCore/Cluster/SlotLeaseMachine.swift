@@ -97,6 +97,8 @@ struct SlotLeaseMachine {
     var nextRoundAt: NIODeadline
     /// Live instances the last successful round counted (this one included), nil before the first.
     var liveInstances: Int?
+    /// This instance's place among the live instances (by instance id), from the last round.
+    var liveRank = 0
 
     /// A machine for `total` slots; the first round is due at `now`.
     init(total: Int, timing: Timing, instanceID: String, now: NIODeadline) {
@@ -111,10 +113,15 @@ struct SlotLeaseMachine {
         slots.compactMap { if case .held = $0.value { $0.key } else { nil } }.sorted()
     }
 
-    /// ceil(total / live); the total until a round counted the live instances.
-    static func share(total: Int, live: Int) -> Int {
+    /// This instance's share of `total` slots among `live` instances when it is the `rank`-th of them (0-based,
+    /// by instance id): total / live, plus one for the first total % live instances — so the shares add up to the
+    /// total and every live instance gets one when there are enough (ceil(total / live) for every instance would let
+    /// the first ones take everything: 2 + 2 + 0 of 4 slots over 3 instances, the third idle while it holds
+    /// deliveries). The total until a round counted the live instances.
+    static func share(total: Int, live: Int, rank: Int = 0) -> Int {
         let live = max(1, live)
-        return (total + live - 1) / live
+        let rank = min(max(0, rank), live - 1)
+        return total / live + (rank < total % live ? 1 : 0)
     }
 
     // MARK: Events from the client
@@ -191,8 +198,8 @@ struct SlotLeaseMachine {
 
     /// Which of the plan's wanted slots to claim, given what the round renewed and read: free or expired rows, up
     /// to the share.
-    func claims(for plan: RoundPlan, renewed: Set<Int>, rows: [Int: Row], live: Int) -> [Int] {
-        let room = Self.share(total: total, live: live) - renewed.count
+    func claims(for plan: RoundPlan, renewed: Set<Int>, rows: [Int: Row], live: Int, rank: Int = 0) -> [Int] {
+        let room = Self.share(total: total, live: live, rank: rank) - renewed.count
         guard room > 0 else { return [] }
         let free = plan.wanted.filter { slot in
             guard let row = rows[slot] else { return true }

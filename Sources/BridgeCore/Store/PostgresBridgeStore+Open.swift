@@ -73,13 +73,16 @@ extension PostgresBridgeStore {
                     + "knows: run a newer smpp-bridge, or point store.url at another database")
         }
         let ours: Set<String> = ["smpp_bridge_schema", "request", "correlation", "mo_part", "mo_claim"]
-        if version == 0, !tables.isEmpty {
-            let foreign = tables.filter { !ours.contains($0) }
+        // The session budget's tables (ClusterSlotSQL) share the schema and may be created first.
+        let sessionBudget: Set<String> = ["smpp_bridge_session_slots", "smpp_bridge_cluster_instances"]
+        let storeTables = tables.filter { !sessionBudget.contains($0) }
+        if version == 0, !storeTables.isEmpty {
+            let foreign = storeTables.filter { !ours.contains($0) }
             let reason = foreign.isEmpty ? "store tables without a schema version" : "other tables"
             throw BridgeStoreError(
                 code: .migrationFailed, location: location,
                 detail: "not a smpp-bridge store: schema \(sql.schema) has \(reason) "
-                    + "(\((foreign.isEmpty ? tables : foreign).joined(separator: ", ")))")
+                    + "(\((foreign.isEmpty ? storeTables : foreign).joined(separator: ", ")))")
         }
         if version == 0 {
             _ = try await run("CREATE TABLE \(sql.versionTable) (version integer NOT NULL)")

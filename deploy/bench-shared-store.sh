@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The shared-store benchmark of issue 9, in one session against one private RabbitMQ (deploy/rabbitmq.sh) and one
+# private PostgreSQL (deploy/postgres.sh):
+#
+#   1. the ceiling: the C stand-in of ../shared/tools/broker-reference driven by its `feed` (as bench-e2e.sh);
+#   2. one `smpp-bridge run` on the embedded SQLite store, measured by `smpp-bench e2e --bridge-pid`;
+#   3. two `smpp-bridge run` instances on the PostgreSQL store (store.url), sharing the account's sessions through
+#      the cluster session budget (smpp.sessions is then the total), measured by `smpp-bench e2e`; the CPU of each
+#      instance and of PostgreSQL (the postmaster and its backends) is read from /proc before and after the run.
+#
+# All three against the same `smsc-sim` (4 sessions × window 100 in total, TLS, receipts), N requests each.
+# Usage: deploy/bench-shared-store.sh [-n REQUESTS (20000)]. Everything listens on 127.0.0.1 and what this script
+# started is stopped on exit (running brokers and databases are reused and left running).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+
+n=20000
+while getopts "n:" option; do
+  case "$option" in
+    n) n="$OPTARG" ;;
+    *) echo "usage: $0 [-n REQUESTS]" >&2; exit 2 ;;
+  esac
+done
+limit="${SMPP_BRIDGE_BENCH_TIMEOUT:-300}"
+sim_port="${SMPP_BRIDGE_BENCH_SMSC_PORT:-2779}"
+http_port="${SMPP_BRIDGE_BENCH_HTTP_PORT:-18089}"
+amqp_port="${SMPP_BRIDGE_RABBITMQ_PORT:-24672}"
+reference="${BROKER_REFERENCE:-../shared/tools/broker-reference}"
+say() { echo "bench-shared-store: $*" >&2; }
+
+say "building release binaries and the stand-in"
+for product in smpp-bridge smsc-sim smpp-bench; do
+  swift build -c release --scratch-path .build-release --product "$product" --quiet >&2 \
+    || { say "building $product failed"; exit 1; }
+done
+bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
+ref="$("$reference/build.sh" "$PWD/.build-release/broker-reference")"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/bench-shared-store.XXXXXX")"
+started_broker="" started_postgres=""
+bridge_pids=()
+cleanup() {
+  stop_pid "${standin_pid:-}"
+  for pid in "${bridge_pids[@]}"; do stop_pid "$pid"; done
+  stop_pid "${sim_pid:-}"
+  if [ -n "$started_broker" ]; then deploy/rabbitmq.sh stop || true; fi
+  if [ -n "$started_postgres" ]; then deploy/postgres.sh stop || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! deploy/rabbitmq.sh status >/dev/null 2>&1; then started_broker=1; deploy/rabbitmq.sh start; fi
+if ! deploy/postgres.sh status >/dev/null 2>&1; then started_postgres=1; deploy/postgres.sh start; fi
+eval "$(deploy/rabbitmq.sh env)"
+eval "$(deploy/postgres.sh env)"
+amqp_url="$SMPP_BRIDGE_TEST_AMQP_URL"
+delete_queues() {
+  local queue pids=()
+  for queue in "$@"; do deploy/rabbitmq.sh ctl delete_queue "$queue" >/dev/null 2>&1 & pids+=($!); done
+  wait "${pids[@]}" || true
+}
+queue_exists() { deploy/rabbitmq.sh ctl list_queues name 2>/dev/null | grep -qx "$1"; }
+
+# CPU seconds so far of a process (utime + stime; with `children`, also its reaped children's).
+cpu_of() {
+  awk -v hz="$(getconf CLK_TCK)" -v kids="${2:-}" '{
+    sub(/^.*\) /, ""); t = $12 + $13; if (kids != "") t += $14 + $15; printf "%.3f", t / hz }' "/proc/$1/stat"
+}
+# CPU seconds so far of PostgreSQL: the postmaster with its reaped children, plus every live backend.
+postgres_cpu() {
+  local master total
+  master="$(deploy/postgres.sh pid)"
+  total="$(cpu_of "$master" children)"
+  for child in $(pgrep -P "$master"); do total="$(awk -v a="$total" -v b="$(cpu_of "$child" 2>/dev/null || echo 0)" 'BEGIN { printf "%.3f", a + b }')"; done
+  echo "$total"
+}
+
+start_smsc_sim "$bin" "$sim_port" demo:demo1234:4 --log-level warning > "$work/smsc-sim.log" 2>&1
+wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"
+status=0
+
+# --- 1. the stand-in and feed -------------------------------------------------------------------------------------
+delete_queues smpp.outbound
+run="r$RANDOM$RANDOM"
+"$ref" standin -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" > "$work/standin.out" 2>&1 &
+standin_pid=$!
+standin_up() { kill -0 "$standin_pid" 2>/dev/null && queue_exists smpp.outbound; }
+wait_until 120 "the stand-in's queue smpp.outbound" standin_up || true
+standin_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" -B "$standin_pid")" || status=$?
+wait "$standin_pid" || status=$?
+standin_pid=""
+echo "standin feed: $standin_feed"
+delete_queues smpp.outbound pipeline.results pipeline.dlr
+
+# start_bridge NAME HTTP_PORT [VAR=VALUE…]: one `smpp-bridge run` in the background, ready; appends its pid.
+start_bridge() {
+  local name="$1" port="$2"
+  shift 2
+  (
+    export_bridge_env "$sim_port" demo demo1234 4 100 "$amqp_url" "$work/$name.sqlite" "$port"
+    export LOG_LEVEL=warning CLUSTER_INSTANCE_ID="$name"
+    for assignment in "$@"; do export "${assignment?}"; done
+    exec "$bin/smpp-bridge" run
+  ) > "$work/$name.log" 2>&1 &
+  bridge_pids+=($!)
+  local ready; ready() { [ "$(http_status "$port" /readyz)" = 200 ]; }
+  if ! wait_until 90 "$name's /readyz" ready; then tail -20 "$work/$name.log" >&2; exit 1; fi
+}
+
+# --- 2. one bridge on SQLite --------------------------------------------------------------------------------------
+start_bridge sqlite "$http_port"
+sqlite_e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit" --bridge-pid "${bridge_pids[0]}")" || status=$?
+echo "one bridge, SQLite: $sqlite_e2e"
+stop_pid "${bridge_pids[0]}"
+bridge_pids=()
+delete_queues smpp.outbound
+
+# --- 3. two bridges on PostgreSQL ---------------------------------------------------------------------------------
+deploy/postgres.sh psql -d smpp_bridge -c 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; GRANT ALL ON SCHEMA public TO bridge;' >/dev/null
+start_bridge pg-a "$((http_port + 1))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
+start_bridge pg-b "$((http_port + 2))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
+before_a="$(cpu_of "${bridge_pids[0]}")" before_b="$(cpu_of "${bridge_pids[1]}")" before_pg="$(postgres_cpu)"
+pg_e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit")" || status=$?
+after_a="$(cpu_of "${bridge_pids[0]}")" after_b="$(cpu_of "${bridge_pids[1]}")" after_pg="$(postgres_cpu)"
+per() { awk -v a="$1" -v b="$2" -v n="$n" 'BEGIN { printf "%.1f", (b - a) * 1e6 / n }'; }
+echo "two bridges, PostgreSQL: $pg_e2e"
+echo "two bridges, PostgreSQL: CPU µs per request (of all $n): pg-a $(per "$before_a" "$after_a") pg-b $(per "$before_b" "$after_b") postgres $(per "$before_pg" "$after_pg")"
+
+field() { sed -nE "s/.*[ \"]$1[\"]?[=:]([0-9.]+).*/\1/p" <<< "$2"; }
+standin_rate="$(field rate "$standin_feed")"
+ratio() { awk -v b="$1" -v s="$standin_rate" 'BEGIN { if (b > 0 && s > 0) printf "%.2f", b / s; else print "n/a" }'; }
+echo "ratio (bridge / stand-in requests/s): SQLite $(ratio "$(field requests_per_s "$sqlite_e2e")") PostgreSQL x2 $(ratio "$(field requests_per_s "$pg_e2e")")"
+exit "$status"
