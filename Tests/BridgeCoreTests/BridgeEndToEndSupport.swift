@@ -188,18 +188,7 @@ final class BridgeHarness: @unchecked Sendable {
 
     /// Publishes request bodies to the bridge's queue, up to 100 awaiting their confirm at a time.
     func send(all bodies: [String]) async throws {
-        let producer = self.producer
-        let queue = configuration.broker.queue
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, body) in bodies.enumerated() {
-                if index >= 100 { try await group.next() }
-                group.addTask {
-                    try await producer.publish(
-                        Array(body.utf8), routingKey: queue, properties: AMQPProperties(contentType: "application/json"))
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await publishRequests(producer, queue: configuration.broker.queue, bodies: bodies)
     }
 
     /// Collects events (type and JSON) until `done` says so or the timeout passes.

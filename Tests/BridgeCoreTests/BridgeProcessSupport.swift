@@ -172,41 +172,15 @@ final class ProcessBridgeHarness: @unchecked Sendable {
         bridge = try BridgeProcess(environment: environment, log: directory.appendingPathComponent("bridge.log"))
         starts = 1
         try await producer.connect()
-        // The bridge declares its queue and exchanges at start; wait for them (passive declare) before binding.
-        let deadline = ContinuousClock.now + .seconds(60)
-        while true {
-            do {
-                try await producer.declare(AMQPTopology(
-                    exchanges: [AMQPExchange(name: names[0])], queues: [AMQPQueue(name: queue)], passive: true))
-                break
-            } catch {
-                if ContinuousClock.now > deadline { throw error }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        let subscriber = "\(unique).subscriber"
-        try await producer.declare(AMQPTopology(
-            queues: [AMQPQueue(name: subscriber, durable: false, autoDelete: true)],
-            bindings: names.prefix(3).map { AMQPBinding(queue: subscriber, exchange: $0, routingKey: "#") }))
-        let events = AMQPConsumer(configuration: amqp, queue: subscriber, prefetch: 2000, logger: quiet)
-        try await events.connect()
-        recorder = EventRecorder(consumer: events)
+        // The bridge declares its queue and exchanges at start; wait for them before binding.
+        try await waitForBridgeTopology(producer, exchange: names[0], queue: queue)
+        recorder = try await recordEvents(
+            producer, configuration: amqp, queue: "\(unique).subscriber", exchanges: Array(names.prefix(3)), logger: quiet)
     }
 
     /// Publishes request bodies to the bridge's queue, up to 100 unconfirmed at a time.
     func send(_ bodies: [String]) async throws {
-        let producer = self.producer
-        let queue = self.queue
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, body) in bodies.enumerated() {
-                if index >= 100 { try await group.next() }
-                group.addTask {
-                    try await producer.publish(
-                        Array(body.utf8), routingKey: queue, properties: AMQPProperties(contentType: "application/json"))
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await publishRequests(producer, queue: queue, bodies: bodies)
     }
 
     /// SIGKILLs the bridge, waits for it to be gone, and starts it again on the same store and names.
@@ -237,5 +211,51 @@ final class ProcessBridgeHarness: @unchecked Sendable {
         await simulator.stop()
         if ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_KEEP"] == nil { try? FileManager.default.removeItem(at: directory) }
         return status
+    }
+}
+
+/// Waits (polling a passive declare every 100 ms, up to `timeout`) until a bridge has declared `exchange` and
+/// `queue` (if given).
+func waitForBridgeTopology(
+    _ producer: AMQPPublisher, exchange: String, queue: String?, timeout: Duration = .seconds(60)
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        do {
+            try await producer.declare(AMQPTopology(
+                exchanges: [AMQPExchange(name: exchange)], queues: queue.map { [AMQPQueue(name: $0)] } ?? [],
+                passive: true))
+            return
+        } catch {
+            if ContinuousClock.now > deadline { throw error }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
+
+/// A new auto-deleted queue `name` bound to every exchange of `exchanges` (`#`), read by a new recorder.
+func recordEvents(
+    _ producer: AMQPPublisher, configuration: AMQPConfiguration, queue name: String, exchanges: [String],
+    logger: Logger
+) async throws -> EventRecorder {
+    try await producer.declare(AMQPTopology(
+        queues: [AMQPQueue(name: name, durable: false, autoDelete: true)],
+        bindings: exchanges.map { AMQPBinding(queue: name, exchange: $0, routingKey: "#") }))
+    let consumer = AMQPConsumer(configuration: configuration, queue: name, prefetch: 2000, logger: logger)
+    try await consumer.connect()
+    return EventRecorder(consumer: consumer)
+}
+
+/// Publishes request bodies (JSON) to `queue`, up to 100 awaiting their confirm at a time.
+func publishRequests(_ producer: AMQPPublisher, queue: String, bodies: [String]) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for (index, body) in bodies.enumerated() {
+            if index >= 100 { try await group.next() }
+            group.addTask {
+                try await producer.publish(
+                    Array(body.utf8), routingKey: queue, properties: AMQPProperties(contentType: "application/json"))
+            }
+        }
+        try await group.waitForAll()
     }
 }

@@ -59,24 +59,9 @@ final class BridgeFleet: @unchecked Sendable {
             bridges[instance] = try Self.launch(instance, environment: environment, directory: directory)
         }
         // The first bridge declares the queue and exchanges at start; wait for them before binding.
-        let deadline = ContinuousClock.now + .seconds(90)
-        while true {
-            do {
-                try await producer.declare(AMQPTopology(
-                    exchanges: [AMQPExchange(name: names[0])], queues: [AMQPQueue(name: queue)], passive: true))
-                break
-            } catch {
-                if ContinuousClock.now > deadline { throw error }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        let subscriber = "\(unique).subscriber"
-        try await producer.declare(AMQPTopology(
-            queues: [AMQPQueue(name: subscriber, durable: false, autoDelete: true)],
-            bindings: names.prefix(3).map { AMQPBinding(queue: subscriber, exchange: $0, routingKey: "#") }))
-        let events = AMQPConsumer(configuration: amqp, queue: subscriber, prefetch: 2000, logger: quiet)
-        try await events.connect()
-        recorder = EventRecorder(consumer: events)
+        try await waitForBridgeTopology(producer, exchange: names[0], queue: queue, timeout: .seconds(90))
+        recorder = try await recordEvents(
+            producer, configuration: amqp, queue: "\(unique).subscriber", exchanges: Array(names.prefix(3)), logger: quiet)
         self.bridges = bridges
     }
 
@@ -103,18 +88,7 @@ final class BridgeFleet: @unchecked Sendable {
 
     /// Publishes request bodies to the queue, up to 100 unconfirmed at a time.
     func send(_ bodies: [String]) async throws {
-        let producer = self.producer
-        let queue = self.queue
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, body) in bodies.enumerated() {
-                if index >= 100 { try await group.next() }
-                group.addTask {
-                    try await producer.publish(
-                        Array(body.utf8), routingKey: queue, properties: AMQPProperties(contentType: "application/json"))
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await publishRequests(producer, queue: queue, bodies: bodies)
     }
 
     /// The last lines of every bridge's log (for failure messages).
