@@ -118,7 +118,8 @@ bridge_pids=()
 delete_queues smpp.outbound
 
 # --- 3. two bridges on PostgreSQL ---------------------------------------------------------------------------------
-deploy/postgres.sh psql -d smpp_bridge -c 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; GRANT ALL ON SCHEMA public TO bridge;' >/dev/null
+# An empty schema public, owned by the database owner again (as a fresh database has it), for the two bridges.
+deploy/postgres.sh psql -d smpp_bridge -c 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION pg_database_owner;' >/dev/null
 start_bridge pg-a "$((http_port + 1))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
 start_bridge pg-b "$((http_port + 2))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
 before_a="$(cpu_of "${bridge_pids[0]}")" before_b="$(cpu_of "${bridge_pids[1]}")" before_pg="$(postgres_cpu)"

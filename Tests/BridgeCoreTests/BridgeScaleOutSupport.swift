@@ -21,9 +21,12 @@ final class BridgeFleet: @unchecked Sendable {
 
     init(instances: [String], sessions: Int, takeoverAfter: Int = 6) async throws {
         let databaseURL = try #require(PostgresTestDatabase.urlText, Comment(rawValue: PostgresTestDatabase.howToRun))
-        // The bridges use schema public: start from an empty one (the end-to-end suites run one at a time).
-        try await PostgresTestDatabase.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        try await PostgresTestDatabase.execute("CREATE SCHEMA public")
+        // The bridges use schema public: start without the tables an earlier run left there (the end-to-end suites
+        // run one at a time). By name: the test role owns its tables, not necessarily the schema.
+        try await PostgresTestDatabase.execute("""
+            DROP TABLE IF EXISTS public.smpp_bridge_schema, public.request, public.correlation, public.mo_part,
+                public.mo_claim, public.smpp_bridge_session_slots, public.smpp_bridge_cluster_instances CASCADE
+            """)
         var configuration = E2EBroker.simulatorConfiguration(seed: 23)
         configuration.accounts = [SimulatorAccount(systemID: Self.systemID, password: "e2e-pass", maxSessions: sessions)]
         // A receipt refused while its bridge died is delivered again, as a real SMSC does for hours.
