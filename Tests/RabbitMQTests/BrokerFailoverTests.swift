@@ -127,7 +127,12 @@ extension BrokerTests {
             let waiting = Task {
                 try await publisher.publish(Array("waits".utf8), routingKey: queue, connectionWait: .atMost(.seconds(20)))
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // A reconnect attempt refused while the publish waits, then the node comes back.
+            let refusedBefore = only.refused
+            try await withDeadline(.seconds(10), "a refused reconnect while the publish waits") {
+                while only.refused == refusedBefore { try await Task.sleep(for: .milliseconds(20)) }
+                return true
+            }
             only.setMode(.pass)
             try await withDeadline(.seconds(20), "the bounded publish after the reconnect") { try await waiting.value }
             #expect(try await admin.declareQueue(AMQPQueue(name: queue, durable: false), passive: true).messageCount == 1)

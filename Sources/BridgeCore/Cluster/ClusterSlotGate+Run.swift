@@ -183,34 +183,8 @@ extension ClusterSlotGate {
     private func withConnection<Value: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
     ) async throws -> Value {
-        let race = LeaseRace()
-        let client = self.client, logger = self.logger
-        let timeout = Duration.nanoseconds(timing.pollInterval.nanoseconds * 5)
-        return try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    guard race.leased() else { throw CancellationError() }
-                    return try await body(connection, logger)
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                guard race.timedOut() else { return nil }
-                throw ClusterConnectionTimeout(timeout: timeout)
-            }
-            while let next = try await group.next() {
-                if let value = next {
-                    group.cancelAll()
-                    return value
-                }
-            }
-            throw CancellationError()
-        }
+        try await leaseConnection(
+            from: client, within: .nanoseconds(timing.pollInterval.nanoseconds * 5), location: url.endpoint,
+            logger: logger, body)
     }
-}
-
-/// No database connection within the gate's limit.
-struct ClusterConnectionTimeout: Error, CustomStringConvertible {
-    var timeout: Duration
-    var description: String { "no database connection within \(timeout)" }
 }

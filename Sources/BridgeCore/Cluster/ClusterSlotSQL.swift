@@ -7,6 +7,9 @@ import PostgresNIO
 struct ClusterSlotSQL: Sendable {
     let slots: String
     let instances: String
+    /// The session budget's tables: lease rows, then heartbeat rows (the store's schema check allows them beside
+    /// its own).
+    static let tableNames = ["smpp_bridge_session_slots", "smpp_bridge_cluster_instances"]
     let createSchema: String?
 
     init(schema: String, location: String) throws(BridgeStoreError) {
@@ -15,8 +18,8 @@ struct ClusterSlotSQL: Sendable {
             throw BridgeStoreError(code: .cannotOpen, location: location,
                                    detail: "schema \(schema): lower-case letters, digits and _ only")
         }
-        slots = "\"\(schema)\".smpp_bridge_session_slots"
-        instances = "\"\(schema)\".smpp_bridge_cluster_instances"
+        slots = "\"\(schema)\".\(Self.tableNames[0])"
+        instances = "\"\(schema)\".\(Self.tableNames[1])"
         createSchema = schema == "public" ? nil : "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""
     }
 

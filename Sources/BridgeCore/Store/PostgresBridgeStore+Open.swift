@@ -74,8 +74,7 @@ extension PostgresBridgeStore {
         }
         let ours: Set<String> = ["smpp_bridge_schema", "request", "correlation", "mo_part", "mo_claim"]
         // The session budget's tables (ClusterSlotSQL) share the schema and may be created first.
-        let sessionBudget: Set<String> = ["smpp_bridge_session_slots", "smpp_bridge_cluster_instances"]
-        let storeTables = tables.filter { !sessionBudget.contains($0) }
+        let storeTables = tables.filter { !ClusterSlotSQL.tableNames.contains($0) }
         if version == 0, !storeTables.isEmpty {
             let foreign = storeTables.filter { !ours.contains($0) }
             let reason = foreign.isEmpty ? "store tables without a schema version" : "other tables"

@@ -6,7 +6,7 @@ import PostgresNIO
 /// The per-request writes (`beginRequest`, `markInFlight`, `complete`): the hot path, so a batch writes all of them
 /// in a few multi-row statements (one per round) instead of one statement each — one round trip per statement is
 /// what bounds a group commit on PostgreSQL.
-final class PostgresRequestWrite: PostgresGroupedWrite, @unchecked Sendable {
+final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
     enum Kind {
         case begin(id: String, at: Date)
         case mark(id: String, at: Date)
@@ -18,8 +18,8 @@ final class PostgresRequestWrite: PostgresGroupedWrite, @unchecked Sendable {
     let kind: Kind
     let lockKey: String
     private let sql: PostgresStoreSQL
-    private let location: String
-    private let continuation: Continuation
+    let location: String
+    let continuation: Continuation
     // Only touched by the writer task, one step after the other.
     var outcome: Result<StoredRequestState?, BridgeStoreError>?
 
@@ -42,27 +42,6 @@ final class PostgresRequestWrite: PostgresGroupedWrite, @unchecked Sendable {
 
     func apply(_ connection: PostgresConnection, logger: Logger) async throws {
         try await Self.apply([self], sql: sql, connection, logger)
-    }
-
-    func applyIsolated(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.run("SAVEPOINT w", logger: logger)
-        do {
-            try await apply(connection, logger: logger)
-            try await connection.run("RELEASE SAVEPOINT w", logger: logger)
-        } catch where PostgresBridgeStore.isDataError(error) {
-            outcome = .failure(PostgresBridgeStore.storeError(error, code: .writeFailed, location: location))
-            try await connection.run("ROLLBACK TO SAVEPOINT w", logger: logger)
-        }
-    }
-
-    func finish(failure: BridgeStoreError?) {
-        if let failure {
-            continuation.resume(returning: .failure(failure))
-        } else {
-            continuation.resume(
-                returning: outcome
-                    ?? .failure(BridgeStoreError(code: .writeFailed, location: location, detail: "write did not run")))
-        }
     }
 
     // MARK: - Batches

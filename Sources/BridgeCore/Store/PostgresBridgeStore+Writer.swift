@@ -45,28 +45,8 @@ extension PostgresBridgeStore {
     func withConnection<Value: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
     ) async throws -> Value {
-        let race = LeaseRace()
-        let client = self.client, logger = self.logger, timeout = connectionTimeout, location = url.endpoint
-        return try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    guard race.leased() else { throw CancellationError() }
-                    return try await body(connection, logger)
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                guard race.timedOut() else { return nil }
-                throw NoConnection(timeout: timeout, location: location)
-            }
-            while let next = try await group.next() {
-                if let value = next {
-                    group.cancelAll()
-                    return value
-                }
-            }
-            throw CancellationError()
-        }
+        try await leaseConnection(
+            from: client, within: connectionTimeout, location: url.endpoint, logger: logger, body)
     }
 
     /// The writer: one transaction per batch until nothing is queued.
@@ -147,40 +127,6 @@ extension PostgresBridgeStore {
     }
 }
 
-/// No pooled connection within the timeout (the server is down, unreachable, or every connection is busy).
-struct NoConnection: Error, CustomStringConvertible {
-    let timeout: Duration
-    let location: String
-
-    var description: String {
-        "no connection to the database \(location) within \(timeout) (server down or unreachable?)"
-    }
-}
-
-/// Which of a lease and its timeout came first.
-final class LeaseRace: Sendable {
-    private enum Phase { case waiting, leased, timedOut }
-    private let phase = Mutex(Phase.waiting)
-
-    /// The connection came first: true, and the timeout will not fire.
-    func leased() -> Bool {
-        phase.withLock { phase in
-            guard phase == .waiting else { return false }
-            phase = .leased
-            return true
-        }
-    }
-
-    /// The timeout came first: true, and a connection that arrives later is not used.
-    func timedOut() -> Bool {
-        phase.withLock { phase in
-            guard phase == .waiting else { return false }
-            phase = .timedOut
-            return true
-        }
-    }
-}
-
 /// A write waiting for its transaction, type-erased so one queue holds writes of every result type.
 protocol PostgresGroupedWrite: Sendable {
     /// Orders the writes of one transaction.
@@ -193,35 +139,23 @@ protocol PostgresGroupedWrite: Sendable {
     func finish(failure: BridgeStoreError?)
 }
 
-/// One caller's write and its continuation.
-final class PostgresPendingWrite<Value: Sendable>: PostgresGroupedWrite, @unchecked Sendable {
-    typealias Continuation = CheckedContinuation<Result<Value, BridgeStoreError>, Never>
+/// A grouped write that keeps its outcome until its transaction ends, then resumes its caller with it.
+protocol PostgresOutcomeWrite: PostgresGroupedWrite, AnyObject {
+    associatedtype Value: Sendable
+    /// Where, for errors (host:port/database, never a password).
+    var location: String { get }
+    /// The caller waiting for the outcome.
+    var continuation: CheckedContinuation<Result<Value, BridgeStoreError>, Never> { get }
+    /// Set by `apply` (the value) or `applyIsolated` (a data error); only touched by the writer task.
+    var outcome: Result<Value, BridgeStoreError>? { get set }
+}
 
-    let lockKey: String
-    private let location: String
-    private let body: @Sendable (PostgresConnection, Logger) async throws -> Value
-    private let continuation: Continuation
-    // Only touched by the writer task: `apply` and/or `applyIsolated`, then `finish`, one after the other.
-    private var outcome: Result<Value, BridgeStoreError>?
-
-    init(
-        lockKey: String, location: String, body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value,
-        continuation: Continuation
-    ) {
-        self.lockKey = lockKey
-        self.location = location
-        self.body = body
-        self.continuation = continuation
-    }
-
-    func apply(_ connection: PostgresConnection, logger: Logger) async throws {
-        outcome = .success(try await body(connection, logger))
-    }
-
+extension PostgresOutcomeWrite {
+    /// `apply` in a savepoint: a data error fails this write alone; anything else ends the transaction.
     func applyIsolated(_ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.run("SAVEPOINT w", logger: logger)
         do {
-            outcome = .success(try await body(connection, logger))
+            try await apply(connection, logger: logger)
             try await connection.run("RELEASE SAVEPOINT w", logger: logger)
         } catch where PostgresBridgeStore.isDataError(error) {
             outcome = .failure(PostgresBridgeStore.storeError(error, code: .writeFailed, location: location))
@@ -238,6 +172,33 @@ final class PostgresPendingWrite<Value: Sendable>: PostgresGroupedWrite, @unchec
                     ?? .failure(BridgeStoreError(code: .writeFailed, location: location, detail: "write did not run")))
         }
     }
+}
+
+/// One caller's write and its continuation.
+final class PostgresPendingWrite<Value: Sendable>: PostgresOutcomeWrite, @unchecked Sendable {
+    typealias Continuation = CheckedContinuation<Result<Value, BridgeStoreError>, Never>
+
+    let lockKey: String
+    let location: String
+    private let body: @Sendable (PostgresConnection, Logger) async throws -> Value
+    let continuation: Continuation
+    // Only touched by the writer task: `apply` and/or `applyIsolated`, then `finish`, one after the other.
+    var outcome: Result<Value, BridgeStoreError>?
+
+    init(
+        lockKey: String, location: String, body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value,
+        continuation: Continuation
+    ) {
+        self.lockKey = lockKey
+        self.location = location
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func apply(_ connection: PostgresConnection, logger: Logger) async throws {
+        outcome = .success(try await body(connection, logger))
+    }
+
 }
 
 extension PostgresConnection {
