@@ -22,12 +22,14 @@ public final class AMQPConsumer: Sendable {
     ///   - prefetch: most unacknowledged deliveries at a time (1...65535; default 64); also the local buffer size.
     ///   - topology: declared (or checked) on every connect, before subscribing. Default: nothing.
     ///   - logger: where connection events are logged (never credentials).
+    ///   - consuming: false: ``connect()`` declares the topology but subscribes only at ``resume()``.
     public init(
         configuration: AMQPConfiguration,
         queue: String,
         prefetch: UInt16 = 64,
         topology: AMQPTopology = AMQPTopology(),
-        logger: Logger = Logger(label: "smpp-bridge.amqp.consumer")
+        logger: Logger = Logger(label: "smpp-bridge.amqp.consumer"),
+        consuming: Bool = true
     ) {
         var logger = logger
         logger[metadataKey: "amqp.broker"] = "\(configuration)"
@@ -39,7 +41,7 @@ public final class AMQPConsumer: Sendable {
         self.deliveries = AMQPDeliveries(buffer: buffer)
         let driver = ConsumerDriver(
             queue: queue, prefetch: prefetch, topology: topology, maxBodySize: configuration.maxMessageSize,
-            buffer: buffer, tags: tags, logger: logger, events: continuation)
+            buffer: buffer, tags: tags, logger: logger, events: continuation, consuming: consuming)
         loop = ConnectionLoop(
             configuration: configuration, driver: driver, name: "amqp-consumer", logger: logger, events: continuation)
         wake.loop = loop
@@ -107,6 +109,27 @@ public final class AMQPConsumer: Sendable {
     public func cancel() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             loop.post(.cancel(continuation))
+        }
+    }
+
+    /// Consumes again after ``cancel()`` (basic.consume on the open channel, and on every later connection).
+    /// Does nothing while consuming already.
+    /// - Throws: ``AMQPError`` (`closed` after ``close()``, or why the broker refused).
+    public func resume() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            loop.post(.resume(continuation))
+        }
+    }
+
+    /// Changes how many unacknowledged deliveries the broker may hand out at once, clamped to 1 ... the prefetch
+    /// given at creation (the local buffer's size), on the open channel and every later connection. While
+    /// consuming, it subscribes again (basic.cancel, basic.qos, basic.consume): RabbitMQ applies a per-consumer
+    /// prefetch only to consumers started after it. Nothing already delivered is taken back; until those are
+    /// settled the channel may hold them beside the new subscription's prefetch.
+    /// - Throws: ``AMQPError`` (`closed` after ``close()``, or why the broker refused).
+    public func setPrefetch(_ prefetch: UInt16) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            loop.post(.setPrefetch(prefetch, continuation))
         }
     }
 

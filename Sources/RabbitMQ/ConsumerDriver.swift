@@ -12,6 +12,10 @@ final class ConsumerDriver: ConnectionDriver {
         case reject(deliveryTag: UInt64, requeue: Bool, generation: UInt64)
         /// basic.cancel: stop consuming (also after reconnects), keep the channel for acks.
         case cancel(CheckedContinuation<Void, any Error>)
+        /// basic.consume again after a cancel (also after reconnects).
+        case resume(CheckedContinuation<Void, any Error>)
+        /// basic.qos with a new prefetch count on this channel and every later one.
+        case setPrefetch(UInt16, CheckedContinuation<Void, any Error>)
     }
 
     static let channel: UInt16 = 1
@@ -21,7 +25,9 @@ final class ConsumerDriver: ConnectionDriver {
     let tags: DeliveryTags
     let maxBodySize: Int
     private let queue: String
-    private let prefetch: UInt16
+    private var prefetch: UInt16
+    /// The prefetch given at creation: the local buffer's size, so the most ``Command/setPrefetch(_:_:)`` sets.
+    private let maxPrefetch: UInt16
     private let topology: AMQPTopology
     private let logger: Logger
     private let events: AsyncStream<AMQPConnectionEvent>.Continuation
@@ -32,11 +38,13 @@ final class ConsumerDriver: ConnectionDriver {
 
     init(
         queue: String, prefetch: UInt16, topology: AMQPTopology, maxBodySize: Int, buffer: DeliveryBuffer,
-        tags: DeliveryTags, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation
+        tags: DeliveryTags, logger: Logger, events: AsyncStream<AMQPConnectionEvent>.Continuation, consuming: Bool = true
     ) {
+        self.cancelled = !consuming
         self.tags = tags
         self.queue = queue
         self.prefetch = max(prefetch, 1)
+        self.maxPrefetch = max(prefetch, 1)
         self.topology = topology
         self.maxBodySize = maxBodySize
         self.buffer = buffer
@@ -60,7 +68,7 @@ final class ConsumerDriver: ConnectionDriver {
         self.generation = generation
         tags.tracker.withLock { $0.reset(generation: generation) }
         logger.info(
-            "\(cancelled ? "connected; not consuming (cancelled)" : "consuming")",
+            "\(cancelled ? "connected; not consuming (cancelled, or waiting for resume())" : "consuming")",
             metadata: ["amqp.queue": "\(queue)", "amqp.consumer_tag": "\(consumerTag ?? "")",
                        "amqp.generation": "\(generation)"])
     }
@@ -90,6 +98,48 @@ final class ConsumerDriver: ConnectionDriver {
                 try link.cancel(consumerTag: consumerTag, channel: Self.channel)
                 self.consumerTag = nil
                 logger.info("stopped consuming (basic.cancel)", metadata: ["amqp.queue": "\(queue)"])
+                waiter.resume()
+            } catch {
+                waiter.resume(throwing: error)
+                throw error
+            }
+        case .resume(let waiter):
+            cancelled = false
+            guard let link, consumerTag == nil else {
+                waiter.resume()  // consuming already, or the next connect subscribes
+                return
+            }
+            do throws(AMQPError) {
+                try link.qos(prefetch: prefetch, channel: Self.channel)
+                consumerTag = try link.consume(queue: queue, channel: Self.channel)
+                logger.info("consuming again (basic.consume)", metadata: [
+                    "amqp.queue": "\(queue)", "amqp.consumer_tag": "\(consumerTag ?? "")",
+                    "amqp.prefetch": "\(prefetch)",
+                ])
+                waiter.resume()
+            } catch {
+                waiter.resume(throwing: error)
+                throw error
+            }
+        case .setPrefetch(let wanted, let waiter):
+            let clamped = min(max(wanted, 1), maxPrefetch)
+            guard clamped != prefetch else { return waiter.resume() }
+            prefetch = clamped
+            guard let link, let current = consumerTag else {
+                waiter.resume()  // applied with the next basic.consume
+                return
+            }
+            // RabbitMQ applies a per-consumer prefetch (basic.qos, global false) to consumers started after it:
+            // subscribe again. Deliveries of the old subscription stay unacknowledged on the channel as they were.
+            do throws(AMQPError) {
+                try link.cancel(consumerTag: current, channel: Self.channel)
+                consumerTag = nil
+                try link.qos(prefetch: clamped, channel: Self.channel)
+                consumerTag = try link.consume(queue: queue, channel: Self.channel)
+                logger.info("prefetch changed (basic.qos, subscribed again)", metadata: [
+                    "amqp.queue": "\(queue)", "amqp.prefetch": "\(clamped)",
+                    "amqp.consumer_tag": "\(consumerTag ?? "")",
+                ])
                 waiter.resume()
             } catch {
                 waiter.resume(throwing: error)
@@ -167,7 +217,10 @@ final class ConsumerDriver: ConnectionDriver {
     }
 
     static func reject(_ command: Command, _ error: AMQPError) {
-        if case .cancel(let waiter) = command { waiter.resume(throwing: error) }
+        switch command {
+        case .cancel(let waiter), .resume(let waiter), .setPrefetch(_, let waiter): waiter.resume(throwing: error)
+        case .ack, .nack, .reject: break
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import BridgeCore
 import Foundation
 import Logging
 import NIOPosix
+import RabbitMQ
 import SMSCSimulator
 import ServiceLifecycle
 import Testing
@@ -12,24 +13,8 @@ import Testing
 @Suite(.serialized, .oneEndToEndSuiteAtATime, .timeLimit(.minutes(3)), .enabled(if: E2EBroker.available, E2EBroker.skipReason))
 struct BridgeClusterBudgetTests {
     @Test func twoBridgesShareTheAccountsSessions() async throws {
-        let url = try #require(PostgresTestDatabase.urlText, Comment(rawValue: PostgresTestDatabase.howToRun))
-        let harness = try await BridgeHarness.start(simulator: { simulator in
-            simulator.accounts = [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: 2)]
-        }, bridge: { bridge in
-            bridge.smpp.sessions = 2
-            bridge.store.url = url
-            bridge.cluster.instanceID = "bridge-a"
-            bridge.cluster.takeoverAfter = .seconds(6)
-        })
-        var second = harness.configuration
-        second.cluster.instanceID = "bridge-b"
-        var quiet = Logger(label: "e2e-b")
-        quiet.logLevel = .error
-        let bridgeB = Bridge(configuration: second, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-                             metricsSetup: BridgeMetricsSetup(), logger: quiet, drainTimeout: .seconds(10))
-        let groupB = ServiceGroup(configuration: .init(
-            services: [.init(service: bridgeB)], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet))
-        let runningB = Task { try await groupB.run() }
+        let harness = try await Self.startFirst(sessions: 2, instanceID: "bridge-a")
+        let (bridgeB, groupB, runningB) = Self.startSecond(harness, instanceID: "bridge-b")
 
         func clusterReady(_ bridge: Bridge) -> Bool {
             bridge.readiness().first { $0.name == "cluster_slots" }?.ok ?? false
@@ -55,5 +40,87 @@ struct BridgeClusterBudgetTests {
         await groupB.triggerGracefulShutdown()
         try await runningB.value
         try await harness.stop()
+    }
+
+    /// An instance that holds no session slot (more instances than the account's sessions) does not consume: it
+    /// would hold its prefetch of requests with no session to send them. Once the slot is free it claims it and
+    /// consumes.
+    @Test func aStandbyInstanceConsumesOnlyOnceItHoldsASlot() async throws {
+        let harness = try await Self.startFirst(sessions: 1, instanceID: "active-a")
+        func check(_ bridge: Bridge, _ name: String) -> ReadinessCheck? {
+            bridge.readiness().first { $0.name == name }
+        }
+        let aHolds = await ClusterSlotGateTests.eventually(within: .seconds(40)) {
+            check(harness.bridge, "cluster_slots")?.ok == true && check(harness.bridge, "broker_consumer")?.ok == true
+        }
+        #expect(aHolds, "the first bridge holds the only slot and consumes")
+
+        let (bridgeB, groupB, runningB) = Self.startSecond(harness, instanceID: "standby-b")
+        let bWaits = await ClusterSlotGateTests.eventually(within: .seconds(40)) {
+            check(bridgeB, "cluster_slots")?.detail.contains("held by the other instances") == true
+        }
+        #expect(bWaits, "the second bridge finds the slot taken")
+        #expect(check(bridgeB, "broker_consumer")?.detail == "not consuming")
+        let queue = AMQPQueue(name: harness.configuration.broker.queue, durable: true)
+        #expect(try await harness.producer.declareQueue(queue, passive: true).consumerCount == 1)
+
+        // All through A, the only instance consuming.
+        let first = 60
+        try await harness.send(all: (0..<first).map { #"{"id":"standby-\#($0)","to":"+57301\#($0)","text":"s \#($0)"}"# })
+        let before = try await harness.collect(timeout: .seconds(60)) { events in
+            events.filter { $0.type == "submit_result" }.count >= first
+        }
+        let firstResults = before.filter { $0.type == "submit_result" }
+        #expect(Set(firstResults.compactMap(\.requestID)).count == first)
+        #expect(firstResults.allSatisfy { ($0.json["status"] as? String) == "accepted" })
+
+        // A stops and gives its slot back: B claims it and consumes.
+        try await harness.stopBridge()
+        let bTakesOver = await ClusterSlotGateTests.eventually(within: .seconds(40)) {
+            check(bridgeB, "cluster_slots")?.ok == true && check(bridgeB, "broker_consumer")?.ok == true
+        }
+        #expect(bTakesOver, "the standby holds the slot and consumes")
+        let later = 20
+        try await harness.send(all: (0..<later).map { #"{"id":"after-\#($0)","to":"+57302\#($0)","text":"a \#($0)"}"# })
+        let after = try await harness.collect(timeout: .seconds(60)) { events in
+            events.filter { $0.type == "submit_result" && ($0.requestID ?? "").hasPrefix("after-") }.count >= later
+        }
+        let results = after.filter { $0.type == "submit_result" && ($0.requestID ?? "").hasPrefix("after-") }
+        #expect(Set(results.compactMap(\.requestID)).count == later)
+        #expect(results.allSatisfy { ($0.json["status"] as? String) == "accepted" })
+        #expect(harness.simulator.counters.bindsRefusedSessionLimit == 0)
+
+        await groupB.triggerGracefulShutdown()
+        try await runningB.value
+        try await harness.stop()
+    }
+
+    /// The first bridge, on the shared store, with a simulator account whose session limit is the budget.
+    static func startFirst(sessions: Int, instanceID: String) async throws -> BridgeHarness {
+        let url = try #require(PostgresTestDatabase.urlText, Comment(rawValue: PostgresTestDatabase.howToRun))
+        return try await BridgeHarness.start(simulator: { simulator in
+            simulator.accounts = [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: sessions)]
+        }, bridge: { bridge in
+            bridge.smpp.sessions = sessions
+            bridge.store.url = url
+            bridge.cluster.instanceID = instanceID
+            bridge.cluster.takeoverAfter = .seconds(6)
+        })
+    }
+
+    /// A second bridge with the first one's configuration under another instance id, running until its group is
+    /// shut down.
+    static func startSecond(
+        _ harness: BridgeHarness, instanceID: String
+    ) -> (Bridge, ServiceGroup, Task<Void, any Error>) {
+        var second = harness.configuration
+        second.cluster.instanceID = instanceID
+        var quiet = Logger(label: "e2e-\(instanceID)")
+        quiet.logLevel = .error
+        let bridge = Bridge(configuration: second, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                            metricsSetup: BridgeMetricsSetup(), logger: quiet, drainTimeout: .seconds(10))
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: bridge)], gracefulShutdownSignals: [], cancellationSignals: [], logger: quiet))
+        return (bridge, group, Task { try await group.run() })
     }
 }

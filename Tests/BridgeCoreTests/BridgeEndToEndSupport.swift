@@ -216,10 +216,15 @@ final class BridgeHarness: @unchecked Sendable {
         return box.withLockedValue { $0 }
     }
 
-    /// Graceful shutdown of the bridge, then everything else.
-    func stop() async throws {
+    /// Graceful shutdown of the bridge only (the simulator, queues and event consumer stay); ``stop()`` after it.
+    func stopBridge() async throws {
         await group.triggerGracefulShutdown()
         try await running.value
+    }
+
+    /// Graceful shutdown of the bridge, then everything else.
+    func stop() async throws {
+        try await stopBridge()
         await events.close()
         // After a broker restart the producer may still be reconnecting; the deletes below need it.
         let producer = self.producer

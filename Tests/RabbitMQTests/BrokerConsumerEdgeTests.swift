@@ -91,6 +91,40 @@ extension BrokerTests {
             await publisher.close()
         }
 
+        /// Issue 9 (a standby instance). resume() consumes again after cancel(); setPrefetch(_:) changes how many
+        /// unacknowledged deliveries the broker hands out, at most the prefetch given at creation.
+        @Test func resumeAfterCancelAndPrefetchChanges() async throws {
+            let (queue, publisher, consumer) = try await TestBroker.filledQueue("resume", count: 20, prefetch: 8)
+            var iterator = consumer.deliveries.makeAsyncIterator()
+            var received: [AMQPDelivery] = []
+            while received.count < 8, let delivery = await iterator.next() { received.append(delivery) }
+            try await consumer.cancel()
+            try await consumer.setPrefetch(2)  // applied with the next basic.consume
+            for delivery in received { try consumer.ack(delivery) }
+            try await TestBroker.eventually(.seconds(10), "8 acked, 12 ready, no consumer") {
+                let info = try await TestBroker.queueInfo(queue, publisher)
+                return info.messageCount == 12 && info.consumerCount == 0
+            }
+            try await consumer.resume()
+            try await consumer.resume()  // consuming already: nothing happens
+            try await TestBroker.eventually(.seconds(10), "one consumer holding 2") {
+                let info = try await TestBroker.queueInfo(queue, publisher)
+                return info.messageCount == 10 && info.consumerCount == 1 && consumer.deliveries.buffer.count == 2
+            }
+            // Clamped to 8, for a new subscription: 8 more beside the 2 of the old one, 2 left ready.
+            try await consumer.setPrefetch(1_000)
+            try await TestBroker.eventually(.seconds(10), "8 more delivered, 2 ready") {
+                try await TestBroker.queueInfo(queue, publisher).messageCount == 2
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await TestBroker.queueInfo(queue, publisher).messageCount == 2, "no more than 8")
+            await consumer.close()
+            let error = await #expect(throws: AMQPError.self) { try await consumer.resume() }
+            #expect(error?.code == .closed)
+            try await publisher.deleteQueue(queue)
+            await publisher.close()
+        }
+
         /// Issue 11 item 7. After close() nothing more is handed out (buffered deliveries are dropped; the broker
         /// redelivers them) and acks fail with `closed` instead of being dropped silently.
         @Test func closeStopsHandingOutAndLateAcksFail() async throws {

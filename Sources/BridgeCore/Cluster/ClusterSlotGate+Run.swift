@@ -23,6 +23,7 @@ extension ClusterSlotGate {
         }
         pool.cancel()
         await pool.value
+        heldSlotContinuation.finish()
     }
 
     /// Stops granting: waiting claims return nil and the run loop ends after its final round.

@@ -68,6 +68,9 @@ public final class ClusterSlotGate: SessionSlotGate, Service {
     let eventLoop: any EventLoop
     let state: NIOLockedValueBox<State>
     let sql: ClusterSlotSQL
+    /// The held slots after every change (the newest only; iterate from one task); ends when ``run()`` returns.
+    public let heldSlotUpdates: AsyncStream<[Int]>
+    let heldSlotContinuation: AsyncStream<[Int]>.Continuation
 
     /// Creates the gate; nothing connects until `run()`.
     /// - Parameters:
@@ -92,6 +95,7 @@ public final class ClusterSlotGate: SessionSlotGate, Service {
         self.logger = logger
         self.metrics = ClusterMetrics(instanceID: settings.instanceID, factory: metricsFactory)
         self.eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        (heldSlotUpdates, heldSlotContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.state = NIOLockedValueBox(State(machine: SlotLeaseMachine(
             total: settings.total, timing: timing, instanceID: settings.instanceID, now: .now())))
     }
@@ -196,8 +200,15 @@ public final class ClusterSlotGate: SessionSlotGate, Service {
         updateHeldGauge()
     }
 
+    /// Records the held slots in the gauge and ``heldSlotUpdates`` (under the lock, so the newest count is the
+    /// last one yielded).
     func updateHeldGauge() {
-        metrics.slotsHeld.record(state.withLockedValue { $0.machine.heldSlots.count })
+        let held = state.withLockedValue { state in
+            let held = state.machine.heldSlots
+            heldSlotContinuation.yield(held)
+            return held.count
+        }
+        metrics.slotsHeld.record(held)
     }
 
     // MARK: Timer

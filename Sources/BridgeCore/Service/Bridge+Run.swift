@@ -34,11 +34,15 @@ extension Bridge {
             group.addTask { await self.inboundLoop(parts) }
             group.addTask { await self.lateOutcomeLoop(parts) }
             let reader = Task { await self.outboundLoop(parts, requests: requests) }
+            let slotShare = parts.gate.map { gate in Task { await self.followSlotShare(parts, gate: gate) } }
             let housekeeping = Task { await self.housekeepingLoop(parts) }
             for await _ in shutdownSignal {}
             logger.info("shutdown: no new deliveries; finishing requests in flight", metadata: [
                 "in_flight": "\(requests.count)",
             ])
+            // Before the cancel below, so that it cannot subscribe again after it.
+            slotShare?.cancel()
+            await slotShare?.value
             status.withLockedValue { $0.consuming = false }
             do { try await parts.consumer.cancel() } catch {
                 logger.warning("basic.cancel failed (deliveries not yet handed out return to the queue at close)",

@@ -53,9 +53,6 @@ extension Bridge {
         }
         let prefetch = configuration.broker.effectivePrefetch(
             sessions: configuration.smpp.sessions, window: configuration.smpp.window)
-        let consumer = AMQPConsumer(
-            configuration: configuration.amqp, queue: configuration.broker.queue, prefetch: prefetch,
-            topology: configuration.broker.topology, logger: logger)
         let metrics = BridgeMetrics(factory: metricsSetup.factory)
         // The bridge answers a deliver_sm only after the broker confirmed its event (a confirm takes 100–200 ms when
         // the broker is busy), so each session may hold at least as many unanswered as it keeps submits pipelined
@@ -65,6 +62,11 @@ extension Bridge {
         var smpp = configuration.smpp
         smpp.maxInboundInFlight = max(smpp.maxInboundInFlight, smpp.window * 2, Self.minimumInboundAllowance)
         let gate = try makeSlotGate(smpp)
+        // With the session budget the consumer subscribes once a slot is held (followSlotShare); the prefetch given
+        // here, from the account's total, is the most it is ever set to.
+        let consumer = AMQPConsumer(
+            configuration: configuration.amqp, queue: configuration.broker.queue, prefetch: prefetch,
+            topology: configuration.broker.topology, logger: logger, consuming: gate == nil)
         let client = SMPPClient(
             configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory,
             slotGate: gate)
@@ -97,7 +99,7 @@ extension Bridge {
             store: store, publisher: publisher, consumer: consumer, client: client, gate: gate, http: http, outbound: outbound,
             inbound: inbound, lateOutcomes: lateOutcomes, correlator: correlator, metrics: metrics,
             amqpMetrics: amqpMetrics, prefetch: prefetch)
-        status.withLockedValue { $0 = BridgeStatus(parts: parts, consuming: true) }
+        status.withLockedValue { $0 = BridgeStatus(parts: parts, consuming: gate == nil) }
         return parts
     }
 

@@ -108,6 +108,11 @@ struct BridgeStatus: Sendable {
         ] + clusterChecks()
     }
 
+    /// The held slots whose sessions submit: every one, except the receiver halves (odd slots) of tx+rx pairs.
+    static func submittingSlots(_ held: [Int], bindType: SMPPClientConfiguration.BindType) -> [Int] {
+        held.filter { slot in bindType != .transmitterAndReceiver || slot % 2 == 0 }
+    }
+
     /// With the session budget: ready only while this instance holds a slot able to submit.
     func clusterChecks() -> [ReadinessCheck] {
         guard let parts, let gate = parts.gate else { return [] }
@@ -116,13 +121,7 @@ struct BridgeStatus: Sendable {
 
     /// The `cluster_slots` check: which slots this instance holds, or why it holds none that can submit.
     static func clusterCheck(_ status: ClusterSlotGate.Status, configuration: SMPPClientConfiguration) -> ReadinessCheck {
-        let submitting = status.heldSlots.filter { slot in
-            switch configuration.bindType {
-            case .receiver: true
-            case .transmitter, .transceiver: true
-            case .transmitterAndReceiver: slot % 2 == 0
-            }
-        }
+        let submitting = submittingSlots(status.heldSlots, bindType: configuration.bindType)
         let held = "holds \(status.heldSlots.count) of \(status.total) session slots"
             + (status.heldSlots.isEmpty ? "" : " (\(status.heldSlots.map(String.init).joined(separator: ", ")))")
         if !submitting.isEmpty {
