@@ -54,36 +54,60 @@ public struct ReceiptDate: Sendable, Hashable {
 
     /// Parses 10, 12 or 14 digits; nil for any other length, non-digits or out-of-range components.
     public init?(_ text: String) {
-        let digits = text.unicodeScalars.compactMap { $0.properties.numericType == .decimal && $0.isASCII ? Int($0.value - 48) : nil }
-        guard digits.count == text.unicodeScalars.count else { return nil }
-        func number(_ range: Range<Int>) -> Int { digits[range].reduce(0) { $0 * 10 + $1 } }
-        switch digits.count {
-        case 10, 12:
-            year = 2000 + number(0..<2)
-            month = number(2..<4)
-            day = number(4..<6)
-            hour = number(6..<8)
-            minute = number(8..<10)
-            second = digits.count == 12 ? number(10..<12) : 0
-        case 14:
-            year = number(0..<4)
-            month = number(4..<6)
-            day = number(6..<8)
-            hour = number(8..<10)
-            minute = number(10..<12)
-            second = number(12..<14)
-        default:
-            return nil
+        var text = text
+        // ASCII digits only: any other byte (a multi-byte character's included) fails.
+        let parsed = text.withUTF8 { bytes -> (Int, Int, Int, Int, Int, Int)? in
+            guard bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+            func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
+            switch bytes.count {
+            case 10, 12:
+                return (2000 + number(0..<2), number(2..<4), number(4..<6), number(6..<8), number(8..<10),
+                        bytes.count == 12 ? number(10..<12) : 0)
+            case 14:
+                return (number(0..<4), number(4..<6), number(6..<8), number(8..<10), number(10..<12), number(12..<14))
+            default:
+                return nil
+            }
         }
+        guard let parsed else { return nil }
+        (year, month, day, hour, minute, second) = parsed
         guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
     }
 
     /// RFC 3339 with milliseconds, reading the SMSC's time as UTC (receipts carry no zone), e.g.
     /// `2023-01-01T12:00:00.000Z`.
     public var rfc3339: String {
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
-        return "\(yearText)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second)).000Z"
+        let twoDigits = 0...99
+        guard (0...9999).contains(year), twoDigits.contains(month), twoDigits.contains(day), twoDigits.contains(hour),
+              twoDigits.contains(minute), twoDigits.contains(second) else {
+            // Only a value set by hand can get here (parsing yields four-digit years and two-digit fields).
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
+            return "\(yearText)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second)).000Z"
+        }
+        // The common case, written straight into the string's storage (one per receipt date).
+        return String(unsafeUninitializedCapacity: 24) { text in
+            func put(_ value: Int, width: Int, at offset: Int) {
+                var value = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, width: 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            put(month, width: 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            put(day, width: 2, at: 8)
+            text[10] = UInt8(ascii: "T")
+            put(hour, width: 2, at: 11)
+            text[13] = UInt8(ascii: ":")
+            put(minute, width: 2, at: 14)
+            text[16] = UInt8(ascii: ":")
+            put(second, width: 2, at: 17)
+            for (offset, byte) in ".000Z".utf8.enumerated() { text[19 + offset] = byte }
+            return 24
+        }
     }
 }
 

@@ -151,3 +151,31 @@ import Testing
         #expect(receipt.delivered == (state == .delivered ? "001" : "000"))
     }
 }
+
+@Suite struct ReceiptDateTests {
+    @Test(arguments: [
+        ("2301011200", "2023-01-01T12:00:00.000Z"),
+        ("230101120059", "2023-01-01T12:00:59.000Z"),
+        ("20230101120059", "2023-01-01T12:00:59.000Z"),
+        ("09991231235959", "0999-12-31T23:59:59.000Z"),
+    ])
+    func parsesTheThreeLengths(text: String, expected: String) {
+        #expect(ReceiptDate(text)?.rfc3339 == expected)
+    }
+
+    /// Wrong lengths, non-digits (also digits of other scripts and full-width ones), out-of-range fields.
+    @Test(arguments: [
+        "", "230101120", "23010112000", "2301011200590", "230101120A", "2301011200 ", " 2301011200",
+        "٢٣٠١٠١١٢٠٠", "２３０１０１１２００", "2313011200", "2300011200", "2301321200", "2301012400", "2301011260",
+        "230101120060", "2301011200½",
+    ])
+    func refusesAnythingElse(text: String) {
+        #expect(ReceiptDate(text) == nil)
+    }
+
+    /// Values no parse produces still format (wider fields as they are).
+    @Test func formatsValuesSetByHand() {
+        #expect(ReceiptDate(year: 12345, month: 1, day: 2, hour: 3, minute: 4).rfc3339 == "12345-01-02T03:04:00.000Z")
+        #expect(ReceiptDate(year: 7, month: 1, day: 2, hour: 3, minute: 4, second: 5).rfc3339 == "0007-01-02T03:04:05.000Z")
+    }
+}
