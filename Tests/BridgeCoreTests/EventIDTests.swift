@@ -30,4 +30,31 @@ import Testing
         // Bytes little-endian per 64-bit draw, then version and variant bits set.
         #expect(EventID.make(using: &generator) == "EFCDAB89-6745-4301-9032-547698BADCFE")
     }
+
+    /// The FNV reference's 128-bit FNV-1a values (the empty input is the offset basis).
+    @Test func fnv1a128MatchesTheReference() {
+        var empty = FNV1a128()
+        empty.add(UnsafeRawBufferPointer(start: nil, count: 0))
+        #expect(empty.value == 0x6C62_272E_07BB_0142_62B8_2175_6295_C58D)
+        var a = FNV1a128()
+        Array("a".utf8).withUnsafeBytes { a.add($0) }
+        #expect(a.value == 0xD228_CB69_6F1A_8CAF_7891_2B70_4E4A_8964)
+    }
+
+    @Test func derivedIdsAreStableVersion8UUIDsThatDependOnEveryField() throws {
+        let fields: [[UInt8]] = [Array("delivery_receipt".utf8), Array("acme".utf8), [1, 1], Array("573001".utf8)]
+        let id = EventID.derived(from: fields)
+        #expect(EventID.derived(from: fields) == id, "the same fields, the same id")
+        let parsed = try #require(UUID(uuidString: id), "\(id)")
+        #expect(parsed.uuidString == id)
+        let bytes = withUnsafeBytes(of: parsed.uuid) { Array($0) }
+        #expect(bytes[6] >> 4 == 8, "version 8")
+        #expect(bytes[8] >> 6 == 0b10, "RFC 4122 variant")
+        var changed = fields
+        changed[3] = Array("573002".utf8)
+        #expect(EventID.derived(from: changed) != id)
+        // The length prefix keeps field boundaries apart: "ab","c" is not "a","bc".
+        #expect(EventID.derived(from: [Array("ab".utf8), Array("c".utf8)])
+            != EventID.derived(from: [Array("a".utf8), Array("bc".utf8)]))
+    }
 }

@@ -66,6 +66,28 @@ struct InboundFixture {
         #expect(try fixture.publisher.json(0)["matched"] as? Bool == true)
     }
 
+    /// A receipt the SMSC delivers again (refused with ESME_RX_T_APPN, or its answer lost) is published under the
+    /// event id of the first copy, so consumers drop it; another receipt, or the same one for another account,
+    /// gets another id; MO events keep fresh ids (two identical MO texts are two messages).
+    @Test func aReceiptDeliveredAgainKeepsItsEventID() async throws {
+        let fixture = InboundFixture(settings: InboundPipelineSettings(account: "acme"))
+        let other = InboundFixture(settings: InboundPipelineSettings(account: "globex"))
+        let tlvs = [TLV(tag: TLVTag.messageState, value: [2])]
+        for _ in 0..<2 {
+            #expect(await fixture.processor.process(InboundFixture.receipt("R1", tlvs: tlvs)) == .ok)
+        }
+        #expect(await fixture.processor.process(InboundFixture.receipt("R1", stat: "ENROUTE")) == .ok)
+        #expect(await fixture.processor.process(InboundFixture.receipt("R1")) == .ok)
+        #expect(await other.processor.process(InboundFixture.receipt("R1", tlvs: tlvs)) == .ok)
+        for _ in 0..<2 { #expect(await fixture.processor.process(InboundFixture.mo(Array("YES".utf8))) == .ok) }
+        let ids = fixture.publisher.all.map { $0.properties.messageID ?? "" }
+        #expect(ids.count == 6 && ids.allSatisfy { !$0.isEmpty })
+        #expect(ids[0] == ids[1], "the same receipt twice: one id")
+        #expect(Set(ids[1...3]).count == 3, "another stat, another TLV set: other ids")
+        #expect(other.publisher.all.first?.properties.messageID != ids[0], "another account: another id")
+        #expect(ids[4] != ids[5], "MO: fresh ids")
+    }
+
     @Test func anUnmatchedReceiptIsStillPublished() async throws {
         let fixture = InboundFixture()
         #expect(await fixture.processor.process(InboundFixture.receipt("NOPE", stat: "REJECTD")) == .ok)

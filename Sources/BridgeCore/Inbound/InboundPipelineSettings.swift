@@ -18,13 +18,17 @@ public struct InboundPipelineSettings: Sendable {
     /// may be published again (same event id) on the next connection before the SMSC is answered ESME_RX_T_APPN.
     /// The bridge uses half the session's inbound answer timeout; 0 = never republish.
     public var republishWindow: Double
+    /// The SMPP account (`smpp.system_id`): part of what a receipt's event id is derived from, so every instance
+    /// serving the account gives the same receipt the same id.
+    public var account: String
 
     /// Creates settings; defaults match DESIGN §1.4.
     public init(
         messageIDFormat: MessageIDFormat = .raw, defaultAlphabet: DefaultAlphabet = .gsm7,
         dlrExchange: String = "smpp.dlr", moExchange: String = "smpp.mo", deadExchange: String = "smpp.dead",
-        moReassemblyTimeout: Double = 120, republishWindow: Double = 5
+        moReassemblyTimeout: Double = 120, republishWindow: Double = 5, account: String = ""
     ) {
+        self.account = account
         self.messageIDFormat = messageIDFormat
         self.defaultAlphabet = defaultAlphabet
         self.dlrExchange = dlrExchange
@@ -79,5 +83,25 @@ public struct InboundShortMessage: Sendable, Hashable {
             return payload.value
         }
         return shortMessage
+    }
+}
+
+extension InboundShortMessage {
+    /// The fields a receipt's event id is derived from: everything the SMSC sends that is the same when it
+    /// delivers the receipt again (addresses, esm_class, data_coding, short_message, every TLV in order), under the
+    /// account. Not the sequence number, nor anything the bridge adds (received_at, the correlation).
+    func receiptIdentity(account: String) -> [[UInt8]] {
+        var fields: [[UInt8]] = [
+            Array("delivery_receipt".utf8), Array(account.utf8),
+            [source.ton, source.npi], Array(source.address.utf8),
+            [destination.ton, destination.npi], Array(destination.address.utf8),
+            [esmClass.rawValue, dataCoding], shortMessage,
+        ]
+        for tlv in tlvs {
+            let tag = tlv.tag.rawValue
+            fields.append([UInt8(truncatingIfNeeded: tag >> 8), UInt8(truncatingIfNeeded: tag)])
+            fields.append(tlv.value)
+        }
+        return fields
     }
 }

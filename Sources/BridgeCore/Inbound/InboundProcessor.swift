@@ -77,9 +77,12 @@ public final class InboundProcessor: Sendable {
             submitDate: parsed.submitDate?.rfc3339, doneDate: parsed.doneDate?.rfc3339,
             to: correlation?.to ?? message.source.address, from: correlation?.from ?? message.destination.address,
             receivedAt: now(), matched: correlation != nil, metadata: correlation?.metadata, receipt: parsed.rawText)
+        // Derived from the PDU, not fresh: when the SMSC delivers this receipt again (it was refused, or its answer
+        // was lost), the copy carries the same id and consumers drop it.
         let published = await publish(
             exchange: settings.dlrExchange, routingKey: event.routingKey, body: event.jsonBytes(),
-            correlationID: event.requestID, type: "delivery_receipt")
+            correlationID: event.requestID, type: "delivery_receipt",
+            eventID: EventID.derived(from: message.receiptIdentity(account: settings.account)))
         guard published else { return .receiverTemporaryAppError }
         metrics.receipt(state: state.rawValue, matched: correlation != nil)
         logger.log(level: correlation == nil ? .info : .debug, "delivery receipt", metadata: [
@@ -101,18 +104,18 @@ public final class InboundProcessor: Sendable {
         return published ? .ok : .receiverTemporaryAppError
     }
 
-    /// Publishes one event with a fresh event id; false when the broker did not confirm it. While the broker is
-    /// disconnected or blocks publishing nothing is published — also a publish still waiting to be written when that
-    /// happens (`connectionWait: .never`, the publisher fails it with `notConnected`): it would go out after the
-    /// SMSC was answered ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
-    /// An event that was sent but not confirmed when the connection was lost (a cluster node stopped, say) may or
-    /// may not be on the broker: it is published again, with the same event id so consumers can drop a copy, on the
-    /// next connection (another node) if that comes within ``InboundPipelineSettings/republishWindow``.
+    /// Publishes one event with `eventID` (default a fresh one); false when the broker did not confirm it. While the
+    /// broker is disconnected or blocks publishing nothing is published — also a publish still waiting to be written
+    /// when that happens (`connectionWait: .never`, the publisher fails it with `notConnected`): it would go out after
+    /// the SMSC was answered ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
+    /// An event that was sent but not confirmed when the connection was lost (a cluster node stopped, say) may or may
+    /// not be on the broker: it is published again, with the same event id so consumers can drop a copy, on the next
+    /// connection (another node) if that comes within ``InboundPipelineSettings/republishWindow``.
     func publish(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
-                 headers: AMQPTable = [:]) async -> Bool {
+                 headers: AMQPTable = [:], eventID: String? = nil) async -> Bool {
         let properties = AMQPProperties(
             contentType: "application/json", headers: headers, deliveryMode: .persistent,
-            correlationID: correlationID, messageID: EventID.make(), timestamp: now(), type: type)
+            correlationID: correlationID, messageID: eventID ?? EventID.make(), timestamp: now(), type: type)
         let started = ContinuousClock.now
         let window = Duration.milliseconds(Int64(max(0, settings.republishWindow) * 1000))
         var wait = AMQPPublishWait.never

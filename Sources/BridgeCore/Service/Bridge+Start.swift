@@ -162,7 +162,8 @@ extension Bridge {
             dlrExchange: configuration.broker.dlrExchange, moExchange: configuration.broker.moExchange,
             deadExchange: configuration.broker.deadExchange,
             moReassemblyTimeout: configuration.outbound.moReassemblyTimeout.seconds,
-            republishWindow: Double(configuration.smpp.inboundTimeout.nanoseconds) / 2e9)
+            republishWindow: Double(configuration.smpp.inboundTimeout.nanoseconds) / 2e9,
+            account: configuration.smpp.systemID)
     }
 }
 
