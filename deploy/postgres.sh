@@ -5,7 +5,8 @@
 # never touches a system cluster or its files. It listens on 127.0.0.1 only, on SMPP_BRIDGE_POSTGRES_PORT (24681;
 # below Linux's ephemeral range, see deploy/rabbitmq.sh for why), and on a unix socket inside the state directory.
 # The cluster's superuser is `postgres` (trusted on that private socket only); the bridge's tests connect over TCP
-# as role `bridge` (password authentication, scram-sha-256) to database `smpp_bridge`.
+# as role `bridge` (password authentication, scram-sha-256) to database `smpp_bridge`; TLS is on with the test
+# certificates (see install_tls).
 # As root (CI, the containers here) the server runs as the `postgres` OS user, which owns the state directory; as
 # any other user it runs as that user. Works on a fresh machine once deploy/setup.sh has installed `postgresql`.
 set -euo pipefail
@@ -96,6 +97,15 @@ log_min_messages = warning
 EOF
 }
 
+# TLS with the test certificates (Tests/Certificates/server.*: CN localhost, IP 127.0.0.1, signed by the test CA
+# ca.pem) for the store's sslmode tests. Copied into the data directory on every start, owned by the server's user
+# with mode 600 (PostgreSQL refuses a key others can read); the server is started with ssl on and these files.
+install_tls() {
+  install -m 600 "$root/Tests/Certificates/server.pem" "$data/server.crt"
+  install -m 600 "$root/Tests/Certificates/server.key" "$data/server.key"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data/server.crt" "$data/server.key"; fi
+}
+
 pid() { [ -s "$data/postmaster.pid" ] && head -1 "$data/postmaster.pid" || true; }
 alive() { local p; p="$(pid)"; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -126,9 +136,11 @@ start() {
   local bin; bin="$(bin_dir)"
   prepare_state
   init_cluster
+  install_tls
   password >/dev/null
   # -w waits until the server accepts connections (or the timeout passes).
-  if ! as_owner "$bin/pg_ctl" -D "$data" -l "$logfile" -w -t "$ready_timeout" start >/dev/null; then
+  if ! as_owner "$bin/pg_ctl" -D "$data" -l "$logfile" -w -t "$ready_timeout" \
+      -o "-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key" start >/dev/null; then
     log "the server did not start; last log lines:"
     tail -n 30 "$logfile" >&2 || true
     exit 1
@@ -165,7 +177,8 @@ case "${1:-}" in
   psql) shift; admin_psql "$@" ;;
   # Prints the variables the test suite reads, for `eval "$(deploy/postgres.sh env)"`.
   env)
-    echo "export SMPP_BRIDGE_TEST_POSTGRES_URL=postgres://bridge:$(password)@127.0.0.1:$port/smpp_bridge"
+    # sslmode=disable: the suite talks plain TCP as before the server had TLS; the TLS tests choose their own mode.
+    echo "export SMPP_BRIDGE_TEST_POSTGRES_URL=postgres://bridge:$(password)@127.0.0.1:$port/smpp_bridge?sslmode=disable"
     echo "export SMPP_BRIDGE_TEST_POSTGRES_RESTART=\"$root/deploy/postgres.sh restart\""
     ;;
   *) echo "usage: $0 start|stop|restart|status|pid|env|psql ARGS..." >&2; exit 2 ;;

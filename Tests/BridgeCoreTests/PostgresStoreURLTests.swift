@@ -27,9 +27,21 @@ import Testing
         #expect(at.password == "p@ss" && at.host == "h")
     }
 
+    @Test func verifyModesAndTheirRootCertificate() throws {
+        let full = try PostgresStoreURL(
+            parsing: "postgres://u:p@db.example/d?sslmode=verify-full&sslrootcert=/etc/ssl/our%20ca.pem")
+        #expect(full.tlsMode == .verifyFull && full.tlsMode.verifiesCertificate)
+        #expect(full.sslRootCertificate == "/etc/ssl/our ca.pem")
+        #expect(full.description == "postgres://u@db.example:5432/d?sslmode=verify-full&sslrootcert=/etc/ssl/our ca.pem")
+        let ca = try PostgresStoreURL(parsing: "postgres://u:p@db.example/d?sslmode=verify-ca")
+        #expect(ca.tlsMode == .verifyCA && ca.sslRootCertificate == nil)
+        #expect(!(try PostgresStoreURL(parsing: "postgres://u:p@h/d?sslmode=require")).tlsMode.verifiesCertificate)
+    }
+
     @Test(arguments: [
         "mysql://u:Secret-99@h/d", "postgres://Secret-99@/d", "postgres://:Secret-99@h/d", "postgres://u:Secret-99@h:0/d",
-        "postgres://u:Secret-99@h:x/d", "postgres://u:Secret-99@h/d?sslmode=verify-full", "postgres://u:Secret-99@h/d?a=b",
+        "postgres://u:Secret-99@h:x/d", "postgres://u:Secret-99@h/d?sslmode=verify", "postgres://u:Secret-99@h/d?a=b",
+        "postgres://u:Secret-99@h/d?sslrootcert=",
         "postgres://u:Secret-99%zz@h/d", "postgres://h/d",
     ])
     func malformedURLsAreRefusedWithoutQuotingThem(text: String) {

@@ -13,7 +13,7 @@ extension StoreSettings {
                 url = value
             } catch {
                 keys.fail("url", "must be a postgres:// or postgresql:// URL (postgres://user:password@host:port/"
-                    + "database[?sslmode=disable|prefer|require]): it \(error.description)")
+                    + "database[?sslmode=…&sslrootcert=FILE]): it \(error.description)")
             }
         }
         if let value = keys.duration("ttl", maximum: .seconds(3_650 * 86_400)) { ttl = value }

@@ -23,7 +23,8 @@ public struct StoreSettings: Sendable {
     /// `smpp-bridge.sqlite`.
     public var path: String = "smpp-bridge.sqlite"
     /// A shared PostgreSQL store for several instances (`store.url`,
-    /// `postgres://user:password@host:port/database[?sslmode=disable|prefer|require]`, or `postgresql://`; secret):
+    /// `postgres://user:password@host:port/database[?sslmode=disable|prefer|require|verify-ca|verify-full]`
+    /// `[&sslrootcert=FILE]`, or `postgresql://`; secret):
     /// when set, it replaces the SQLite file. Default none (the embedded store).
     public var url: String?
     /// How long receipt correlations and request outcomes are kept (`store.ttl`); default 72 h.

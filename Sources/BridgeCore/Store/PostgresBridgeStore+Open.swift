@@ -133,14 +133,10 @@ extension PostgresBridgeStore {
         url: PostgresStoreURL, connectTimeout: Duration
     ) throws(BridgeStoreError) -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
-        do {
-            switch url.tlsMode {
-            case .disable: tls = .disable
-            case .prefer: tls = .prefer(try NIOSSLContext(configuration: tlsConfiguration()))
-            case .require: tls = .require(try NIOSSLContext(configuration: tlsConfiguration()))
-            }
-        } catch {
-            throw BridgeStoreError(code: .cannotOpen, location: url.description, detail: "TLS setup failed: \(error)")
+        switch url.tlsMode {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try sslContext(url))
+        case .require, .verifyCA, .verifyFull: tls = .require(try sslContext(url))
         }
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
@@ -155,8 +151,10 @@ extension PostgresBridgeStore {
         let tls: PostgresClient.Configuration.TLS
         switch url.tlsMode {
         case .disable: tls = .disable
-        case .prefer: tls = .prefer(tlsConfiguration())
-        case .require: tls = .require(tlsConfiguration())
+        case .prefer: tls = .prefer(tlsConfiguration(url))
+        case .require, .verifyCA, .verifyFull:
+            _ = try sslContext(url)  // an unreadable sslrootcert is an error now, not at the first connect
+            tls = .require(tlsConfiguration(url))
         }
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
@@ -167,11 +165,31 @@ extension PostgresBridgeStore {
         return configuration
     }
 
-    /// libpq's `prefer` and `require` encrypt without checking the server's certificate; so do we.
-    private static func tlsConfiguration() -> TLSConfiguration {
+    /// libpq's `prefer` and `require` encrypt without checking the server's certificate; so do we. `verify-ca`
+    /// checks the chain against `sslrootcert` (or the system's trust store), `verify-full` also the name: the URL's
+    /// host, as a DNS name or an IP address.
+    private static func tlsConfiguration(_ url: PostgresStoreURL) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .none
+        switch url.tlsMode {
+        case .disable, .prefer, .require: configuration.certificateVerification = .none
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull: configuration.certificateVerification = .fullVerification
+        }
+        if url.tlsMode.verifiesCertificate, let path = url.sslRootCertificate {
+            configuration.trustRoots = .file(path)
+        }
         return configuration
+    }
+
+    /// The TLS context for `url`; an `sslrootcert` that cannot be read is a `.cannotOpen` naming it.
+    private static func sslContext(_ url: PostgresStoreURL) throws(BridgeStoreError) -> NIOSSLContext {
+        do {
+            return try NIOSSLContext(configuration: tlsConfiguration(url))
+        } catch {
+            let what = url.tlsMode.verifiesCertificate && url.sslRootCertificate != nil
+                ? "sslrootcert \(url.sslRootCertificate ?? "") cannot be used" : "TLS setup failed"
+            throw BridgeStoreError(code: .cannotOpen, location: url.description, detail: "\(what): \(error)")
+        }
     }
 
     /// A store error for anything postgres-nio throws: the server's SQLSTATE and message when it answered, the

@@ -10,6 +10,14 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
         case prefer
         /// TLS or no connection; the server's certificate is not verified (as libpq's `require`).
         case require
+        /// TLS, and the server's certificate must chain to a trusted root (``sslRootCertificate``, else the system's
+        /// trust store); its name is not checked (libpq's `verify-ca`).
+        case verifyCA = "verify-ca"
+        /// As ``verifyCA``, and the certificate must name ``host`` (DNS name or IP address; libpq's `verify-full`).
+        case verifyFull = "verify-full"
+
+        /// Whether the server's certificate is checked.
+        public var verifiesCertificate: Bool { self == .verifyCA || self == .verifyFull }
     }
 
     /// The host name or address (brackets of an IPv6 literal removed).
@@ -24,12 +32,18 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
     public var database: String
     /// `sslmode`; default ``TLSMode/prefer``.
     public var tlsMode: TLSMode
+    /// `sslrootcert`: a PEM file of the certificate authorities trusted for `verify-ca` / `verify-full`; nil: the
+    /// system's trust store. Ignored by the other modes (as libpq).
+    public var sslRootCertificate: String?
 
     /// `host:port`, for errors and logs.
     public var endpoint: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// The URL without its password: `postgres://user@host:port/database?sslmode=…`.
-    public var description: String { "postgres://\(user)@\(endpoint)/\(database)?sslmode=\(tlsMode.rawValue)" }
+    public var description: String {
+        "postgres://\(user)@\(endpoint)/\(database)?sslmode=\(tlsMode.rawValue)"
+            + (sslRootCertificate.map { "&sslrootcert=\($0)" } ?? "")
+    }
 
     /// Why a `store.url` was refused; the reason never quotes the URL (it may hold a password).
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -39,7 +53,8 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `text`.
     /// - Throws: ``ParseError`` naming what is wrong (scheme, missing user or host, port, database, a query
-    ///   parameter other than `sslmode`, or an `sslmode` other than disable, prefer, require).
+    ///   parameter other than `sslmode` and `sslrootcert`, or an `sslmode` other than disable, prefer, require,
+    ///   verify-ca, verify-full).
     public init(parsing text: String) throws(ParseError) {
         var rest = Substring(text)
         if rest.hasPrefix("postgres://") {
@@ -81,11 +96,18 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
         tlsMode = .prefer
         for parameter in query.split(separator: "&") where !parameter.isEmpty {
             let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair.count == 2, pair[0] == "sslmode" else {
-                throw ParseError(description: "has an unknown query parameter (only sslmode is read)")
+            guard pair.count == 2, pair[0] == "sslmode" || pair[0] == "sslrootcert" else {
+                throw ParseError(description: "has an unknown query parameter (only sslmode and sslrootcert are read)")
+            }
+            if pair[0] == "sslrootcert" {
+                let path = try Self.decode(pair[1], what: "sslrootcert")
+                guard !path.isEmpty else { throw ParseError(description: "has an empty sslrootcert") }
+                sslRootCertificate = path
+                continue
             }
             guard let mode = TLSMode(rawValue: String(pair[1])) else {
-                throw ParseError(description: "has sslmode \(pair[1]); use disable, prefer or require")
+                throw ParseError(
+                    description: "has sslmode \(pair[1]); use disable, prefer, require, verify-ca or verify-full")
             }
             tlsMode = mode
         }
