@@ -54,6 +54,36 @@ struct BridgeFaultTests {
         try await harness.stop()
     }
 
+    /// A graceful restart while requests wait for the throughput cap: those never sent are handed back with their
+    /// in-flight mark forgotten, so after the restart they are submitted as new — no result flagged
+    /// `possible_duplicate`, every request at the SMSC once.
+    @Test func requestsHandedBackUnsentAreNotFlaggedAfterARestart() async throws {
+        let harness = try await BridgeHarness.start(bridge: { bridge in
+            bridge.outbound.registeredDelivery = false
+            bridge.smpp.sessions = 1
+            bridge.smpp.window = 5
+            bridge.smpp.throughput = 10
+            bridge.broker.prefetch = 150
+        })
+        let count = 150
+        try await harness.send(all: (0..<count).map { #"{"id":"hb-\#($0)","to":"+5733\#($0)","text":"hand back \#($0)"}"# })
+        // 10 per second and a 10 s drain: about half are still waiting when the session closes.
+        let before = try await harness.collect(timeout: .seconds(30)) { $0.count >= 10 }
+        try await harness.restartBridge()
+        let seen = Set(before.compactMap(\.requestID))
+        let after = try await harness.collect(timeout: .seconds(60)) { events in
+            seen.union(events.compactMap(\.requestID)).count >= count
+        }
+        let results = (before + after).filter { $0.type == "submit_result" }
+        #expect(Set(results.compactMap(\.requestID)).count == count, "one result per request")
+        #expect(results.allSatisfy { ($0.json["status"] as? String) == "accepted" })
+        #expect(results.allSatisfy { ($0.json["possible_duplicate"] as? Bool) == false },
+                "flagged: \(results.filter { ($0.json["possible_duplicate"] as? Bool) == true }.count)")
+        let records = harness.simulator.records()
+        #expect(records.count == count, "each request at the SMSC once (\(records.count) submits)")
+        try await harness.stop()
+    }
+
     /// A restart on the same store: requests delivered again are answered from the store, byte for byte, with the
     /// same event ids, and nothing is submitted twice.
     @Test func aRestartedBridgeRepublishesStoredResultsWithoutSubmittingAgain() async throws {

@@ -34,4 +34,28 @@ import Testing
             #expect(try await store.requestState(id: "b3") == .completed(result))
         }
     }
+
+    /// A request handed back unsent forgets its own mark; a mark set again since (another instance, a later
+    /// attempt) or a completed request stays as it is.
+    @Test(arguments: StoreKind.allCases)
+    func releasingAMarkForgetsOnlyThatMark(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let mark = F.t0.addingTimeInterval(0.123456)
+            #expect(try await store.beginRequest(id: "r1", at: mark) == nil)
+            try await store.releaseInFlight(id: "r1", markedAt: mark)
+            #expect(try await store.requestState(id: "r1") == nil)
+            #expect(try await store.beginRequest(id: "r1", at: F.t0) == nil, "redelivered: new, not recovered")
+
+            let later = F.t0.addingTimeInterval(5)
+            _ = try await store.beginRequest(id: "r2", at: F.t0)
+            _ = try await store.beginRequest(id: "r2", at: later)
+            try await store.releaseInFlight(id: "r2", markedAt: F.t0)
+            #expect(try await store.requestState(id: "r2") == .inFlight(since: later))
+
+            let result = F.result(3)
+            try await store.complete(RequestCompletion(requestID: "r3", result: result, correlations: []))
+            try await store.releaseInFlight(id: "r3", markedAt: result.completedAt)
+            #expect(try await store.requestState(id: "r3") == .completed(result))
+        }
+    }
 }

@@ -9,8 +9,8 @@ import SMPP
 extension OutboundProcessor {
     /// Submits every segment through the machine and turns its end into the result.
     func run(
-        _ send: SendRequest, built: SubmitPDUBuilder.Built, base: SubmitResultEvent, recovered: Bool, expiry: Date?,
-        request: IncomingRequest
+        _ send: SendRequest, built: SubmitPDUBuilder.Built, base: SubmitResultEvent, recovered: Bool, markedAt: Date,
+        expiry: Date?, request: IncomingRequest
     ) async -> Settlement {
         let tags = lateOutcomes.allocate(built.pdus.count)
         var machine = OutboundRequestMachine(
@@ -42,7 +42,12 @@ extension OutboundProcessor {
         metrics.submitLatency.record(duration: ContinuousClock.now - started)
         guard case .finish(let outcome) = action else {
             metrics.request("requeued")
-            logger.info("request handed back to the queue (shutdown)", metadata: ["request_id": "\(send.id)"])
+            // Nothing reached the SMSC and the mark is this delivery's own: without it the redelivery is submitted
+            // as new, not flagged possible_duplicate. A mark found at begin (an earlier attempt) stays.
+            if !recovered && !machine.sentAnySegment { await releaseMark(send.id, markedAt: markedAt) }
+            logger.info("request handed back to the queue (shutdown)", metadata: [
+                "request_id": "\(send.id)", "sent": "\(machine.sentAnySegment)",
+            ])
             return .requeue
         }
         var event = base
@@ -146,6 +151,20 @@ extension OutboundProcessor {
             if let field = error.field { metadata["field"] = "\(field)" }
         }
         logger.log(level: level, "submit result", metadata: metadata)
+    }
+
+    /// Forgets the in-flight mark of a request handed back unsent; if that fails, the mark stays and the
+    /// redelivery is flagged (conservative).
+    func releaseMark(_ id: String, markedAt: Date) async {
+        do {
+            try await timed(.release) { () async throws(BridgeStoreError) in
+                try await self.store.releaseInFlight(id: id, markedAt: markedAt)
+            }
+        } catch {
+            logger.warning(
+                "could not forget the in-flight mark of a request handed back unsent; its redelivery is flagged",
+                metadata: ["request_id": "\(id)", "error": "\(error)"])
+        }
     }
 
     func timed<T>(_ operation: StoreOperation, _ body: () async throws(BridgeStoreError) -> T) async throws(BridgeStoreError) -> T {

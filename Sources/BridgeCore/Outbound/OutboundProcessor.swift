@@ -175,6 +175,7 @@ public final class OutboundProcessor: Sendable {
         }
         base.from = built.from
         base.encoding = built.encoding
-        return await run(send, built: built, base: base, recovered: recovered, expiry: expiry, request: request)
+        return await run(
+            send, built: built, base: base, recovered: recovered, markedAt: started, expiry: expiry, request: request)
     }
 }

@@ -119,6 +119,10 @@ public struct OutboundRequestMachine: Sendable {
         return [.send(index: index, attempt: segments[index].attempts + 1)]
     }
 
+    /// Whether any send of any segment reached (or may have reached) the SMSC: false when every send was withdrawn
+    /// before it was written.
+    public var sentAnySegment: Bool { segments.contains { $0.attempts > 0 } }
+
     /// `expires_at` passed: nothing more is sent; what was not yet written is withdrawn.
     public mutating func expired(now: Date) -> [Action] { stop(.expired) }
 

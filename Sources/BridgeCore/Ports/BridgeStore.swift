@@ -19,6 +19,11 @@ public protocol BridgeStore: Sendable {
     /// (``requestState(id:)`` and ``markInFlight(id:at:)`` as one step: one round trip on the per-request path).
     func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState?
 
+    /// Forgets the in-flight mark that ``beginRequest(id:at:)`` set at `markedAt`, for a request handed back before
+    /// any of its segments was sent (so its redelivery is not taken for a crash mid-submit). Does nothing when the
+    /// request was completed or marked again since (another instance, a later attempt).
+    func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError)
+
     /// Records the final outcome of a request and the receipt correlation of its accepted segments, in one
     /// transaction. A request already completed keeps its first outcome (the call then does nothing).
     func complete(_ completion: RequestCompletion) async throws(BridgeStoreError)

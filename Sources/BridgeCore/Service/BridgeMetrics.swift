@@ -105,4 +105,6 @@ enum StoreOperation: String, CaseIterable, Sendable {
     case lookup
     /// The outcome with its correlations.
     case complete
+    /// Forgetting the in-flight mark of a request handed back before anything was sent.
+    case release
 }

@@ -30,6 +30,13 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
+    /// Forgets the in-flight mark set at `markedAt`; nothing when completed or marked again since.
+    public func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
+        try withOpenState { state in
+            if case .inFlight(let since)? = state.requests[id], since == markedAt { state.requests[id] = nil }
+        }
+    }
+
     /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at`.
     public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
         try withOpenState { state in

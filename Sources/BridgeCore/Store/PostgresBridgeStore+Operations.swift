@@ -45,6 +45,18 @@ extension PostgresBridgeStore {
         _ = try await writeRequest(.complete(completion))
     }
 
+    /// Forgets the in-flight mark set at `markedAt`; nothing when completed or marked again since (by this
+    /// instance or another: a mark set again has another `at`).
+    public func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
+        let sql = self.sql
+        try await write(lockKey: "r" + id) { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(id)
+            binds.append(markedAt.timeIntervalSinceReferenceDate)
+            try await connection.run(PostgresQuery(unsafeSQL: sql.releaseInFlight, binds: binds), logger: logger)
+        }
+    }
+
     /// Adds correlations outside a completion; existing keys are overwritten.
     public func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
         guard !correlations.isEmpty else { return }

@@ -197,6 +197,10 @@ struct PostgresStoreSQL: Sendable {
         """
     }
 
+    var releaseInFlight: String {
+        "DELETE FROM \(request) WHERE id = $1 AND NOT completed AND at = $2"
+    }
+
     var removeMOGroup: String {
         """
         WITH claim AS (DELETE FROM \(moClaim) WHERE group_key = $1)

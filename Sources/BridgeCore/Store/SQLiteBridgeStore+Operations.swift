@@ -44,6 +44,14 @@ extension SQLiteBridgeStore {
         try await write { db in try Self.markInFlight(id: id, at: at, in: db) }
     }
 
+    /// Forgets the in-flight mark set at `markedAt`; nothing when completed or marked again since.
+    public func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
+        try await write { db in
+            try db.cachedStatement(sql: "DELETE FROM request WHERE id = ? AND completed = 0 AND at = ?")
+                .execute(arguments: [id, markedAt.timeIntervalSinceReferenceDate])
+        }
+    }
+
     /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome.
     public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
         try await write { db in
