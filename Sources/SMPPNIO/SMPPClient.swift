@@ -77,6 +77,16 @@ public final class SMPPClient: Service, Sendable {
     /// How many sessions are bound right now (for readiness checks).
     public var boundSessionCount: Int { pool.boundSessions }
 
+    /// While `on`, a submit that would wait for a session fails at once with `.handedBack` (it was never sent), and
+    /// so do the submits waiting now; `off` lets them wait again (the default). For an application that gives its
+    /// work to someone else while it has no session to send it on — an instance whose session slots (see
+    /// ``SessionSlotGate``) all went elsewhere. Submits a session has already taken finish as usual.
+    /// - Returns: how many waiting submits were handed back now.
+    @discardableResult
+    public func setHandingBack(_ on: Bool) -> Int {
+        pool.setHandingBack(on)
+    }
+
     /// Runs the sessions until graceful shutdown or cancellation. Throws only for a configuration that cannot work
     /// (`.invalidConfiguration`, or `.tlsConfiguration` for TLS files that do not load); connection and bind
     /// failures are retried, never thrown.

@@ -14,6 +14,7 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
             case malformedResponse = "malformed_response"
             case invalidConfiguration = "invalid_configuration"
             case cancelled = "cancelled"
+            case handedBack = "handed_back"
         }
 
         private let base: Base
@@ -41,6 +42,9 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let malformedResponse = Code(.malformedResponse)
         /// The configured bind type has no transmitter (receiver only), so nothing can be submitted.
         public static let noTransmitter = Code(.noTransmitter)
+        /// The client hands requests back instead of letting them wait for a session (``SMPPClient/setHandingBack(_:)``):
+        /// it was never sent.
+        public static let handedBack = Code(.handedBack)
 
         /// The code's snake_case name.
         public var description: String { base.rawValue }

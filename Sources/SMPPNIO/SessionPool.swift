@@ -31,6 +31,8 @@ final class SessionPool: SessionDelegate, Sendable {
         /// Slots waiting in `SessionSlotGate.claim`: cancels the wait (shutdown).
         var claims: [Int: @Sendable () -> Void] = [:]
         var running = false
+        /// Requests are handed back instead of waiting (``SMPPClient/setHandingBack(_:)``).
+        var handingBack = false
         var shuttingDown = false
         var finished = false
 
@@ -75,6 +77,7 @@ final class SessionPool: SessionDelegate, Sendable {
         let decision: Decision = state.withLockedValue { state in
             if state.finished { return .refused(.notRunning) }
             if state.shuttingDown { return .refused(.shuttingDown) }
+            if state.handingBack { return .refused(.handedBack) }
             state.waiting.append(request)
             return .queued(state.popIdle())
         }
@@ -82,6 +85,19 @@ final class SessionPool: SessionDelegate, Sendable {
         case .queued(let idle): idle?.wake()
         case .refused(let code): request.promise.complete(.failure(SMPPClientError(code: code)))
         }
+    }
+
+    /// While `on`, new requests are refused with `.handedBack` instead of waiting, and the ones waiting now are
+    /// completed so; returns how many were waiting. Requests a session already took are not affected.
+    func setHandingBack(_ on: Bool) -> Int {
+        let waiting: [OutboundSubmit] = state.withLockedValue { state in
+            state.handingBack = on
+            guard on else { return [] }
+            defer { state.waiting.removeAll() }
+            return Array(state.waiting)
+        }
+        for request in waiting { request.promise.complete(.failure(SMPPClientError(code: .handedBack))) }
+        return waiting.count
     }
 
     /// The caller of a submit was cancelled: if no session has written it yet it completes as cancelled now and

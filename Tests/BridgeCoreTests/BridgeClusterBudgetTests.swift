@@ -25,7 +25,8 @@ struct BridgeClusterBudgetTests {
         #expect(split, "both bridges hold one of the two session slots")
 
         let count = 200
-        try await harness.send(all: (0..<count).map { #"{"id":"budget-\#($0)","to":"+57300\#($0)","text":"budget \#($0)"}"# })
+        let run = UUID().uuidString.prefix(8)  // the shared store outlives a run
+        try await harness.send(all: (0..<count).map { #"{"id":"budget-\#(run)-\#($0)","to":"+57300\#($0)","text":"budget \#($0)"}"# })
         let events = try await harness.collect(timeout: .seconds(90)) { events in
             events.filter { $0.type == "submit_result" }.count >= count
         }
@@ -64,9 +65,10 @@ struct BridgeClusterBudgetTests {
         let queue = AMQPQueue(name: harness.configuration.broker.queue, durable: true)
         #expect(try await harness.producer.declareQueue(queue, passive: true).consumerCount == 1)
 
-        // All through A, the only instance consuming.
+        // All through A, the only instance consuming. Ids of this run only (the shared store outlives a run).
+        let run = UUID().uuidString.prefix(8)
         let first = 60
-        try await harness.send(all: (0..<first).map { #"{"id":"standby-\#($0)","to":"+57301\#($0)","text":"s \#($0)"}"# })
+        try await harness.send(all: (0..<first).map { #"{"id":"standby-\#(run)-\#($0)","to":"+57301\#($0)","text":"s \#($0)"}"# })
         let before = try await harness.collect(timeout: .seconds(60)) { events in
             events.filter { $0.type == "submit_result" }.count >= first
         }
@@ -81,7 +83,7 @@ struct BridgeClusterBudgetTests {
         }
         #expect(bTakesOver, "the standby holds the slot and consumes")
         let later = 20
-        try await harness.send(all: (0..<later).map { #"{"id":"after-\#($0)","to":"+57302\#($0)","text":"a \#($0)"}"# })
+        try await harness.send(all: (0..<later).map { #"{"id":"after-\#(run)-\#($0)","to":"+57302\#($0)","text":"a \#($0)"}"# })
         let after = try await harness.collect(timeout: .seconds(60)) { events in
             events.filter { $0.type == "submit_result" && ($0.requestID ?? "").hasPrefix("after-") }.count >= later
         }
@@ -95,8 +97,40 @@ struct BridgeClusterBudgetTests {
         try await harness.stop()
     }
 
+    /// An instance that yields its only slot to a newcomer (shares by rank: the newcomer's id sorts first) hands the
+    /// requests waiting for a session back to the queue, unsent and with their marks forgotten: the newcomer
+    /// submits them, none flagged, each once at the SMSC. Without the hand-back they would wait in the first
+    /// instance for a slot that never comes back.
+    @Test func aYieldedSlotsWaitingRequestsGoToTheNewHolder() async throws {
+        let harness = try await Self.startFirst(sessions: 1, instanceID: "z-first") { bridge in
+            bridge.outbound.registeredDelivery = false
+            bridge.smpp.window = 5
+            bridge.smpp.throughput = 10
+            bridge.broker.prefetch = 150
+        }
+        let consuming = await ClusterSlotGateTests.eventually(within: .seconds(40)) {
+            harness.bridge.readiness().first { $0.name == "broker_consumer" }?.ok == true
+        }
+        #expect(consuming)
+        // Ids of this run only: the shared store outlives a run, and a stored outcome would be republished unsent.
+        var second: (Bridge, ServiceGroup, Task<Void, any Error>)?
+        try await harness.expectEveryRequestOnceAcrossInterruption(
+            count: 150, idPrefix: "yield-\(UUID().uuidString.prefix(8))", timeout: .seconds(90)
+        ) {
+            second = Self.startSecond(harness, instanceID: "a-second")
+        }
+        let (bridgeB, groupB, runningB) = try #require(second)
+        #expect(harness.simulator.counters.peakBoundSessions <= 1)
+        #expect(bridgeB.readiness().first { $0.name == "cluster_slots" }?.ok == true, "the newcomer holds the slot")
+        await groupB.triggerGracefulShutdown()
+        try await runningB.value
+        try await harness.stop()
+    }
+
     /// The first bridge, on the shared store, with a simulator account whose session limit is the budget.
-    static func startFirst(sessions: Int, instanceID: String) async throws -> BridgeHarness {
+    static func startFirst(
+        sessions: Int, instanceID: String, configure: (inout BridgeConfiguration) -> Void = { _ in }
+    ) async throws -> BridgeHarness {
         let url = try #require(PostgresTestDatabase.urlText, Comment(rawValue: PostgresTestDatabase.howToRun))
         return try await BridgeHarness.start(simulator: { simulator in
             simulator.accounts = [SimulatorAccount(systemID: "e2e", password: "e2e-pass", maxSessions: sessions)]
@@ -105,6 +139,7 @@ struct BridgeClusterBudgetTests {
             bridge.store.url = url
             bridge.cluster.instanceID = instanceID
             bridge.cluster.takeoverAfter = .seconds(6)
+            configure(&bridge)
         })
     }
 

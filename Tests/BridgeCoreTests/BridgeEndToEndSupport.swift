@@ -216,6 +216,26 @@ final class BridgeHarness: @unchecked Sendable {
         return box.withLockedValue { $0 }
     }
 
+    /// Publishes `count` requests, collects until 10 results came, runs `interrupt` (a restart, a second instance),
+    /// then collects until every request has a result, and expects each one accepted, unflagged and submitted once
+    /// at the simulator: requests handed back unsent must come back as new.
+    func expectEveryRequestOnceAcrossInterruption(
+        count: Int, idPrefix: String, timeout: Duration, interrupt: () async throws -> Void
+    ) async throws {
+        try await send(all: (0..<count).map { #"{"id":"\#(idPrefix)-\#($0)","to":"+5733\#($0)","text":"n \#($0)"}"# })
+        let before = try await collect(timeout: .seconds(30)) { $0.count >= 10 }
+        try await interrupt()
+        let seen = Set(before.compactMap(\.requestID))
+        let after = try await collect(timeout: timeout) { events in seen.union(events.compactMap(\.requestID)).count >= count }
+        let results = (before + after).filter { $0.type == "submit_result" }
+        #expect(Set(results.compactMap(\.requestID)).count == count, "one result per request")
+        #expect(results.allSatisfy { ($0.json["status"] as? String) == "accepted" })
+        #expect(results.allSatisfy { ($0.json["possible_duplicate"] as? Bool) == false },
+                "flagged: \(results.filter { ($0.json["possible_duplicate"] as? Bool) == true }.count)")
+        let records = simulator.records()
+        #expect(records.count == count, "each request at the SMSC once (\(records.count) submits)")
+    }
+
     /// Graceful shutdown of the bridge only (the simulator, queues and event consumer stay); ``stop()`` after it.
     func stopBridge() async throws {
         await group.triggerGracefulShutdown()

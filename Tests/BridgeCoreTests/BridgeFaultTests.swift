@@ -65,22 +65,10 @@ struct BridgeFaultTests {
             bridge.smpp.throughput = 10
             bridge.broker.prefetch = 150
         })
-        let count = 150
-        try await harness.send(all: (0..<count).map { #"{"id":"hb-\#($0)","to":"+5733\#($0)","text":"hand back \#($0)"}"# })
         // 10 per second and a 10 s drain: about half are still waiting when the session closes.
-        let before = try await harness.collect(timeout: .seconds(30)) { $0.count >= 10 }
-        try await harness.restartBridge()
-        let seen = Set(before.compactMap(\.requestID))
-        let after = try await harness.collect(timeout: .seconds(60)) { events in
-            seen.union(events.compactMap(\.requestID)).count >= count
+        try await harness.expectEveryRequestOnceAcrossInterruption(count: 150, idPrefix: "hb", timeout: .seconds(60)) {
+            try await harness.restartBridge()
         }
-        let results = (before + after).filter { $0.type == "submit_result" }
-        #expect(Set(results.compactMap(\.requestID)).count == count, "one result per request")
-        #expect(results.allSatisfy { ($0.json["status"] as? String) == "accepted" })
-        #expect(results.allSatisfy { ($0.json["possible_duplicate"] as? Bool) == false },
-                "flagged: \(results.filter { ($0.json["possible_duplicate"] as? Bool) == true }.count)")
-        let records = harness.simulator.records()
-        #expect(records.count == count, "each request at the SMSC once (\(records.count) submits)")
         try await harness.stop()
     }
 

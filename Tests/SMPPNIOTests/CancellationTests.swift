@@ -40,4 +40,24 @@ struct CancellationTests {
         #expect(loopback.simulator.records().count == accepted)
         try await loopback.stop()
     }
+
+    /// setHandingBack(true): submits waiting for a session (none can bind here) fail at once with `.handedBack`,
+    /// and so does every new one; off again, a submit waits as before. Nothing reaches the SMSC.
+    @Test func handingBackFailsWaitingAndNewSubmitsUntilTurnedOff() async throws {
+        let loopback = try await Loopback.start(client: { $0.password = "wrong"; $0.sessions = 1 })
+        let client = loopback.client
+        let waiting = (0..<3).map { index in Task { await submitResult(client, Loopback.message(index)) } }
+        _ = await loopback.waitForEvent { if case .ended = $0 { true } else { false } }
+        while client.pool.waitingCount < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(client.setHandingBack(true) == 3)
+        for task in waiting { #expect(await task.value.errorCode == .handedBack) }
+        #expect(await submitResult(client, Loopback.message(3)).errorCode == .handedBack)
+        #expect(client.setHandingBack(false) == 0)
+        let later = Task { await submitResult(client, Loopback.message(4)) }
+        while client.pool.waitingCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        later.cancel()
+        #expect(await later.value.errorCode == .cancelled, "waited again, until cancelled")
+        try await loopback.stop()
+        #expect(loopback.simulator.records().isEmpty)
+    }
 }

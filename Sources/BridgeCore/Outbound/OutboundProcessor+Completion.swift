@@ -45,7 +45,7 @@ extension OutboundProcessor {
             // Nothing reached the SMSC and the mark is this delivery's own: without it the redelivery is submitted
             // as new, not flagged possible_duplicate. A mark found at begin (an earlier attempt) stays.
             if !recovered && !machine.sentAnySegment { await releaseMark(send.id, markedAt: markedAt) }
-            logger.info("request handed back to the queue (shutdown)", metadata: [
+            logger.info("request handed back to the queue (shutdown, or no session slot)", metadata: [
                 "request_id": "\(send.id)", "sent": "\(machine.sentAnySegment)",
             ])
             return .requeue

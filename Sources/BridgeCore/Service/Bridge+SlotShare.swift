@@ -5,8 +5,9 @@ extension Bridge {
     /// With the session budget (issue 9): the consumer subscribes only while this instance holds a session slot able
     /// to submit, and its prefetch follows those slots (sessions × window × 2, unless `amqp.prefetch` is set). A
     /// standby instance then holds no requests, and the broker hands each instance work in proportion to its
-    /// sessions. Requests received before the last slot went stay with this instance until they finish (a slot
-    /// comes back), expire or are handed back at shutdown. Ends when cancelled or when the gate stops.
+    /// sessions. When the last slot goes, the requests waiting for a session (never sent) are handed back to the
+    /// queue with their in-flight marks forgotten, and so is every one still arriving, until a slot is held again:
+    /// another instance submits them, unflagged. Ends when cancelled or when the gate stops.
     func followSlotShare(_ parts: BridgeParts, gate: ClusterSlotGate) async {
         let bindType = parts.client.configuration.bindType
         var subscribed = false
@@ -17,14 +18,18 @@ extension Bridge {
             do {
                 if submitting == 0 {
                     guard subscribed else { continue }
+                    // Hand back first: deliveries the broker sends before the cancel takes effect come back too.
+                    let handedBack = parts.client.setHandingBack(true)
                     try await parts.consumer.cancel()
                     subscribed = false
                     status.withLockedValue { $0.consuming = false }
-                    logger.notice("no session slot able to submit: stopped consuming (basic.cancel)", metadata: [
-                        "cluster.held_slots": "\(held.count)",
+                    logger.notice(
+                        "no session slot able to submit: stopped consuming; waiting requests handed back", metadata: [
+                        "cluster.held_slots": "\(held.count)", "handed_back": "\(handedBack)",
                     ])
                     continue
                 }
+                parts.client.setHandingBack(false)
                 let wanted = configuration.broker.effectivePrefetch(
                     sessions: submitting, window: configuration.smpp.window)
                 if wanted != prefetch {
