@@ -169,7 +169,9 @@ status() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  restart) stop; start ;;
+  # Down for a second (SMPP_BRIDGE_POSTGRES_RESTART_PAUSE), as a real restart is: a fast stop and start can be
+  # over between two writes, and the restart tests must see the outage.
+  restart) stop; sleep "${SMPP_BRIDGE_POSTGRES_RESTART_PAUSE:-1}"; start ;;
   status) status ;;
   # The postmaster's pid (benchmarks add up its CPU and its backends'); nothing when not running.
   pid) alive && pid ;;

@@ -205,20 +205,34 @@ extension PostgresConnection {
     /// Longest a statement may take before its caller gets ``StatementTimeout`` (lock waits behind another
     /// instance's batch included).
     static let storeStatementTimeout: Duration = .seconds(30)
+    /// How often a statement awaiting its answer checks whether its connection was closed meanwhile.
+    static let closedCheckInterval: Duration = .seconds(1)
 
     /// Runs `query` to its end and returns its rows. Every statement of the store goes through here: a row stream
     /// left unread would drop the statement's error, and a transaction aborted by it would then "commit" (the
     /// server answers COMMIT of an aborted transaction with ROLLBACK, not an error).
     ///
     /// A query sent on a connection the server has just closed (seen when PostgreSQL restarts between two statements
-    /// of a batch) is never answered by postgres-nio 1.33: hence the check first and the deadline as a backstop.
+    /// of a batch) is never answered by postgres-nio 1.33: hence the check first; then, while the answer is awaited,
+    /// a check every second that ends the wait once the connection is closed (`ConnectionLost`: a statement whose
+    /// answer had not arrived may or may not have taken effect, as with any connection lost mid-statement — never
+    /// reported as a success; before, such a write hung until the deadline); and the deadline as a backstop. (Not a
+    /// callback on the connection's close: a pooled connection would collect one per statement until it closes.)
     @discardableResult
     func run(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         guard !isClosed else { throw ConnectionLost() }
         let once = LeaseRace()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[PostgresRow], any Error>) in
             let timer = Task {
-                try? await Task.sleep(for: Self.storeStatementTimeout)
+                let deadline = ContinuousClock.now + Self.storeStatementTimeout
+                while ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: Self.closedCheckInterval)
+                    if Task.isCancelled { return }
+                    if self.isClosed {
+                        if once.timedOut() { continuation.resume(throwing: ConnectionLost()) }
+                        return
+                    }
+                }
                 if once.timedOut() { continuation.resume(throwing: StatementTimeout()) }
             }
             Task {

@@ -72,7 +72,10 @@ public final class PostgresBridgeStore: BridgeStore {
                 url: url, maximumConnections: maximumConnections, connectTimeout: connectionTimeout),
             backgroundLogger: logger)
         self.client = client
-        self.runner = Task { await client.run() }
+        // Detached: PostgresClient.run() ends at its caller's graceful shutdown (it is a Service), and a plain Task
+        // would inherit the bridge's — the pool would close as the bridge begins its shutdown, while requests still
+        // draining and receipts still arriving need it. close() ends it.
+        self.runner = Task.detached { await client.run() }
         logger.info(
             "store opened",
             metadata: [
