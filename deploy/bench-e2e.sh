@@ -127,22 +127,7 @@ wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"
 status=0
 # --- 1. the stand-in and feed -------------------------------------------------------------------------------------
 delete_queues smpp.outbound
-run="r$RANDOM$RANDOM"
-"$ref" standin -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" > "$work/standin.out" 2>&1 &
-standin_pid=$!
-# feed publishes through the default exchange: the queue must exist first or the requests are dropped unroutable.
-# (rabbitmqctl can take 10 s and more on a loaded machine.)
-standin_up() { kill -0 "$standin_pid" 2>/dev/null && queue_exists smpp.outbound; }
-wait_until 120 "the stand-in's queue smpp.outbound" standin_up || true
-if ! kill -0 "$standin_pid" 2>/dev/null; then
-  say "the stand-in stopped: $(cat "$work/standin.out")"
-  exit 1
-fi
-standin_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" -B "$standin_pid")" || status=$?
-wait "$standin_pid" || status=$?
-standin_pid=""
-echo "standin: $(cat "$work/standin.out")"
-echo "standin feed: $standin_feed"
+run_standin "$ref" "$amqp_port" "$n" "$limit" "$work"
 
 # --- 2. the bridge ------------------------------------------------------------------------------------------------
 delete_queues smpp.outbound "${feed_queues[@]}"
@@ -167,8 +152,6 @@ echo "bridge feed: $bridge_feed"
 if ! kill -0 "$bridge_pid" 2>/dev/null; then say "the bridge exited; its log:"; tail -20 "$work/bridge.log" >&2; fi
 
 # --- 3. ratios ----------------------------------------------------------------------------------------------------
-field() { sed -nE "s/.*[ \"]$1[\"]?[=:]([0-9.]+).*/\1/p" <<< "$2"; }
 standin_rate="$(field rate "$standin_feed")"
-ratio() { awk -v b="$1" -v s="$standin_rate" 'BEGIN { if (b > 0 && s > 0) printf "%.2f", b / s; else print "n/a" }'; }
 echo "ratio (bridge / stand-in requests/s): feed $(ratio "$(field rate "$bridge_feed")") e2e $(ratio "$(field requests_per_s "$e2e")")"
 exit "$status"

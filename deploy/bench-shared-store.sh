@@ -83,15 +83,7 @@ status=0
 
 # --- 1. the stand-in and feed -------------------------------------------------------------------------------------
 delete_queues smpp.outbound
-run="r$RANDOM$RANDOM"
-"$ref" standin -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" > "$work/standin.out" 2>&1 &
-standin_pid=$!
-standin_up() { kill -0 "$standin_pid" 2>/dev/null && queue_exists smpp.outbound; }
-wait_until 120 "the stand-in's queue smpp.outbound" standin_up || true
-standin_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" -B "$standin_pid")" || status=$?
-wait "$standin_pid" || status=$?
-standin_pid=""
-echo "standin feed: $standin_feed"
+run_standin "$ref" "$amqp_port" "$n" "$limit" "$work"
 delete_queues smpp.outbound pipeline.results pipeline.dlr
 
 # start_bridge NAME HTTP_PORT [VAR=VALUE…]: one `smpp-bridge run` in the background, ready; appends its pid.
@@ -129,8 +121,6 @@ per() { awk -v a="$1" -v b="$2" -v n="$n" 'BEGIN { printf "%.1f", (b - a) * 1e6 
 echo "two bridges, PostgreSQL: $pg_e2e"
 echo "two bridges, PostgreSQL: CPU µs per request (of all $n): pg-a $(per "$before_a" "$after_a") pg-b $(per "$before_b" "$after_b") postgres $(per "$before_pg" "$after_pg")"
 
-field() { sed -nE "s/.*[ \"]$1[\"]?[=:]([0-9.]+).*/\1/p" <<< "$2"; }
 standin_rate="$(field rate "$standin_feed")"
-ratio() { awk -v b="$1" -v s="$standin_rate" 'BEGIN { if (b > 0 && s > 0) printf "%.2f", b / s; else print "n/a" }'; }
 echo "ratio (bridge / stand-in requests/s): SQLite $(ratio "$(field requests_per_s "$sqlite_e2e")") PostgreSQL x2 $(ratio "$(field requests_per_s "$pg_e2e")")"
 exit "$status"

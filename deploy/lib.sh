@@ -52,3 +52,33 @@ wait_until() {
     sleep 0.2
   done
 }
+
+# run_standin REF AMQP_PORT N LIMIT WORK: the ceiling of the benchmarks — the C stand-in of
+# ../shared/tools/broker-reference (REF: its binary) against the broker on AMQP_PORT, driven by its `feed` with N
+# requests with receipts, each bounded by LIMIT seconds. Prints the `standin:` and `standin feed:` lines and leaves
+# the feed line in $standin_feed. Uses the caller's queue_exists and say; sets $standin_pid while the stand-in runs
+# (for the caller's cleanup) and $status to a failing exit code. Exits when the stand-in stops before its queue exists.
+run_standin() {
+  local ref="$1" amqp_port="$2" n="$3" limit="$4" work="$5"
+  local run="r$RANDOM$RANDOM"
+  "$ref" standin -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" > "$work/standin.out" 2>&1 &
+  standin_pid=$!
+  # feed publishes through the default exchange: the queue must exist first or the requests are dropped unroutable.
+  # (rabbitmqctl can take 10 s and more on a loaded machine.)
+  standin_up() { kill -0 "$standin_pid" 2>/dev/null && queue_exists smpp.outbound; }
+  wait_until 120 "the stand-in's queue smpp.outbound" standin_up || true
+  if ! kill -0 "$standin_pid" 2>/dev/null; then
+    say "the stand-in stopped: $(cat "$work/standin.out")"
+    exit 1
+  fi
+  standin_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -R "$run" -T "$limit" -B "$standin_pid")" || status=$?
+  wait "$standin_pid" || status=$?
+  standin_pid=""
+  echo "standin: $(cat "$work/standin.out")"
+  echo "standin feed: $standin_feed"
+}
+
+# The first number after KEY= or "KEY": in LINE (feed's key=value lines and smpp-bench's JSON).
+field() { sed -nE "s/.*[ \"]$1[\"]?[=:]([0-9.]+).*/\1/p" <<< "$2"; }
+# A bridge rate over the stand-in's ($standin_rate), two decimals; n/a when either is missing.
+ratio() { awk -v b="$1" -v s="$standin_rate" 'BEGIN { if (b > 0 && s > 0) printf "%.2f", b / s; else print "n/a" }'; }

@@ -140,32 +140,14 @@ final class ProcessBridgeHarness: @unchecked Sendable {
          environment extra: [String: String] = [:]) async throws {
         var configuration = E2EBroker.simulatorConfiguration(seed: 17)
         configureSimulator(&configuration)
-        var quiet = Logger(label: "e2e-process")
-        quiet.logLevel = .error
-        simulator = SMSCSimulator(configuration: configuration, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
-        let port = try #require(try await simulator.start().tls?.port)
-
-        let unique = "e2e-kill-\(UUID().uuidString.prefix(8))"
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent(unique)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        queue = "\(unique).outbound"
-        let url = try #require(E2EBroker.url)
-        var environment = [
-            "SMPP_HOST": "127.0.0.1", "SMPP_PORT": "\(port)", "SMPP_SYSTEM_ID": "e2e", "SMPP_PASSWORD": "e2e-pass",
-            "SMPP_TLS_CA_FILE": E2EBroker.certificate("ca.pem"), "SMPP_SESSIONS": "2", "SMPP_WINDOW": "20",
-            "SMPP_RECONNECT_INITIAL_DELAY": "0.05", "SMPP_RECONNECT_MAX_DELAY": "0.3", "SMPP_SOURCE_ADDR": "ACME",
-            "SMPP_RECEIPT_HOLD": "5",
-            "AMQP_URL": url, "AMQP_QUEUE": queue,
-            "AMQP_EXCHANGES_RESULTS": "\(unique).results", "AMQP_EXCHANGES_DLR": "\(unique).dlr",
-            "AMQP_EXCHANGES_MO": "\(unique).mo", "AMQP_EXCHANGES_DEAD": "\(unique).dead",
-            "AMQP_DEAD_QUEUE": "\(unique).dead",
-            "STORE_PATH": directory.appendingPathComponent("bridge.sqlite").path,
-            "HTTP_PORT": "0", "LOG_FORMAT": "text",
-            "LOG_LEVEL": ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_LOG"] != nil ? "info" : "warning",
-        ]
-        environment.merge(extra) { _, new in new }
+        var setup = try await ProcessBridgeSetup.start(
+            prefix: "e2e-kill", simulator: configuration, systemID: "e2e", sessions: 2, logLevel: "warning")
+        let (unique, url, quiet) = (setup.unique, setup.amqpURL, setup.logger)
+        (simulator, directory, queue, names) = (setup.simulator, setup.directory, setup.queue, setup.names)
+        setup.environment["STORE_PATH"] = directory.appendingPathComponent("bridge.sqlite").path
+        setup.environment.merge(extra) { _, new in new }
+        let environment = setup.environment
         self.environment = environment
-        names = ["\(unique).results", "\(unique).dlr", "\(unique).mo", "\(unique).dead"]
 
         let amqp = try AMQPConfiguration(url: url)
         producer = AMQPPublisher(configuration: amqp, logger: quiet)
@@ -259,3 +241,47 @@ func publishRequests(_ producer: AMQPPublisher, queue: String, bodies: [String])
         try await group.waitForAll()
     }
 }
+
+/// What both process harnesses set up: the TLS simulator in this process (quiet), a temporary directory, unique
+/// queue and exchange names, and the `smpp-bridge run` environment for them (the harness adds its store keys).
+struct ProcessBridgeSetup {
+    let simulator: SMSCSimulator
+    let unique: String
+    let directory: URL
+    let queue: String
+    /// Results, dlr, mo and dead exchanges (the dead one also names the dead queue).
+    let names: [String]
+    let amqpURL: String
+    let logger: Logger
+    var environment: [String: String]
+
+    static func start(
+        prefix: String, simulator configuration: SMSCSimulatorConfiguration, systemID: String, sessions: Int,
+        logLevel: String
+    ) async throws -> ProcessBridgeSetup {
+        var quiet = Logger(label: prefix)
+        quiet.logLevel = .error
+        let simulator = SMSCSimulator(configuration: configuration, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
+        let port = try #require(try await simulator.start().tls?.port)
+        let unique = "\(prefix)-\(UUID().uuidString.prefix(8))"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(unique)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let queue = "\(unique).outbound"
+        let names = ["\(unique).results", "\(unique).dlr", "\(unique).mo", "\(unique).dead"]
+        let url = try #require(E2EBroker.url)
+        let environment = [
+            "SMPP_HOST": "127.0.0.1", "SMPP_PORT": "\(port)", "SMPP_SYSTEM_ID": systemID, "SMPP_PASSWORD": "e2e-pass",
+            "SMPP_TLS_CA_FILE": E2EBroker.certificate("ca.pem"), "SMPP_SESSIONS": "\(sessions)", "SMPP_WINDOW": "20",
+            "SMPP_RECONNECT_INITIAL_DELAY": "0.05", "SMPP_RECONNECT_MAX_DELAY": "0.3", "SMPP_SOURCE_ADDR": "ACME",
+            "SMPP_RECEIPT_HOLD": "5", "AMQP_URL": url, "AMQP_QUEUE": queue,
+            "AMQP_EXCHANGES_RESULTS": names[0], "AMQP_EXCHANGES_DLR": names[1], "AMQP_EXCHANGES_MO": names[2],
+            "AMQP_EXCHANGES_DEAD": names[3], "AMQP_DEAD_QUEUE": names[3],
+            "HTTP_PORT": "0", "LOG_FORMAT": "text",
+            "LOG_LEVEL": ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_LOG"] != nil ? "info" : logLevel,
+        ]
+        return ProcessBridgeSetup(
+            simulator: simulator, unique: unique, directory: directory, queue: queue, names: names, amqpURL: url,
+            logger: quiet, environment: environment)
+    }
+}
+

@@ -32,28 +32,13 @@ final class BridgeFleet: @unchecked Sendable {
         // A receipt refused while its bridge died is delivered again, as a real SMSC does for hours.
         configuration.redeliveryDelayMilliseconds = 200
         configuration.maxDeliveryAttempts = 200
-        var quiet = Logger(label: "e2e-fleet")
-        quiet.logLevel = .error
-        simulator = SMSCSimulator(configuration: configuration, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
-        let port = try #require(try await simulator.start().tls?.port)
-
-        let unique = "e2e-fleet-\(UUID().uuidString.prefix(8))"
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent(unique)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        queue = "\(unique).outbound"
-        names = ["\(unique).results", "\(unique).dlr", "\(unique).mo", "\(unique).dead"]
-        let url = try #require(E2EBroker.url)
-        environment = [
-            "SMPP_HOST": "127.0.0.1", "SMPP_PORT": "\(port)", "SMPP_SYSTEM_ID": Self.systemID, "SMPP_PASSWORD": "e2e-pass",
-            "SMPP_TLS_CA_FILE": E2EBroker.certificate("ca.pem"), "SMPP_SESSIONS": "\(sessions)", "SMPP_WINDOW": "20",
-            "SMPP_RECONNECT_INITIAL_DELAY": "0.05", "SMPP_RECONNECT_MAX_DELAY": "0.3", "SMPP_SOURCE_ADDR": "ACME",
-            "SMPP_RECEIPT_HOLD": "5", "AMQP_URL": url, "AMQP_QUEUE": queue,
-            "AMQP_EXCHANGES_RESULTS": names[0], "AMQP_EXCHANGES_DLR": names[1], "AMQP_EXCHANGES_MO": names[2],
-            "AMQP_EXCHANGES_DEAD": names[3], "AMQP_DEAD_QUEUE": names[3],
-            "STORE_URL": databaseURL, "CLUSTER_TAKEOVER_AFTER": "\(takeoverAfter)",
-            "HTTP_PORT": "0", "LOG_FORMAT": "text",
-            "LOG_LEVEL": ProcessInfo.processInfo.environment["SMPP_BRIDGE_TEST_LOG"] != nil ? "info" : "notice",
-        ]
+        var setup = try await ProcessBridgeSetup.start(
+            prefix: "e2e-fleet", simulator: configuration, systemID: Self.systemID, sessions: sessions, logLevel: "notice")
+        let (unique, url, quiet) = (setup.unique, setup.amqpURL, setup.logger)
+        (simulator, directory, queue, names) = (setup.simulator, setup.directory, setup.queue, setup.names)
+        setup.environment["STORE_URL"] = databaseURL
+        setup.environment["CLUSTER_TAKEOVER_AFTER"] = "\(takeoverAfter)"
+        environment = setup.environment
         let amqp = try AMQPConfiguration(url: url)
         producer = AMQPPublisher(configuration: amqp, logger: quiet)
         try await producer.connect()

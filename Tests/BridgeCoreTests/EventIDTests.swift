@@ -1,4 +1,5 @@
 import Foundation
+import SMPP
 import Testing
 
 @testable import BridgeCore
@@ -56,5 +57,19 @@ import Testing
         // The length prefix keeps field boundaries apart: "ab","c" is not "a","bc".
         #expect(EventID.derived(from: [Array("ab".utf8), Array("c".utf8)])
             != EventID.derived(from: [Array("a".utf8), Array("bc".utf8)]))
+    }
+
+    /// A receipt's id hashes its fields where they lie; it equals the id of the same fields as arrays.
+    @Test func aReceiptsIDIsItsFieldsDerivedID() {
+        let message = InboundShortMessage(
+            source: Address(ton: 1, npi: 1, address: "573001234567"), destination: Address(ton: 5, address: "ACME"),
+            esmClass: .deliveryReceipt, dataCoding: 3, shortMessage: Array("id:R1 stat:DELIVRD".utf8),
+            tlvs: [TLV(tag: TLVTag.messageState, value: [2]), TLV(tag: TLVTag.receiptedMessageID, value: Array("R1\0".utf8))])
+        let fields: [[UInt8]] = [
+            Array("delivery_receipt".utf8), Array("acme".utf8), [1, 1], Array("573001234567".utf8), [5, 0],
+            Array("ACME".utf8), [message.esmClass.rawValue, 3], message.shortMessage,
+            [0x04, 0x27], [2], [0x00, 0x1E], Array("R1\0".utf8),
+        ]
+        #expect(message.receiptEventID(account: "acme") == EventID.derived(from: fields))
     }
 }

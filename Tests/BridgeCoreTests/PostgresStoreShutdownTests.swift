@@ -18,8 +18,10 @@ import Testing
         let schema = PostgresTestDatabase.uniqueSchema("shut")
         let url = try PostgresTestDatabase.url()
         let stateAfterShutdown = NIOLockedValueBox<StoredRequestState?>(nil)
+        let (opened, storeOpened) = AsyncStream<Void>.makeStream()
         let user = StoreUser {
             let store = try await PostgresBridgeStore(url: url, schema: schema, logger: StoreFixtures.logger)
+            storeOpened.yield()
             try? await gracefulShutdown()  // returns once the group's graceful shutdown began
             try await Task.sleep(for: .milliseconds(200))  // time for a pool that followed it to close
             _ = try await store.beginRequest(id: "late", at: StoreFixtures.t0)
@@ -31,7 +33,7 @@ import Testing
             services: [.init(service: user)], gracefulShutdownSignals: [], cancellationSignals: [],
             logger: StoreFixtures.logger))
         let running = Task { try await group.run() }
-        try await Task.sleep(for: .milliseconds(300))
+        for await _ in opened { break }  // the store is open (and its pool running) inside the service
         await group.triggerGracefulShutdown()
         try await running.value
         #expect(stateAfterShutdown.withLockedValue { $0 } == .inFlight(since: StoreFixtures.t0))

@@ -22,13 +22,14 @@ enum EventID {
     /// who gains by making two receipts collide.
     static func derived(from fields: [[UInt8]]) -> String {
         var hash = FNV1a128()
-        for field in fields {
-            var length = UInt32(truncatingIfNeeded: field.count).bigEndian
-            withUnsafeBytes(of: &length) { hash.add($0) }
-            field.withUnsafeBytes { hash.add($0) }
-        }
-        return format(high: UInt64(truncatingIfNeeded: hash.value >> 64), low: UInt64(truncatingIfNeeded: hash.value),
-                      version: 8)
+        for field in fields { hash.addField(field) }
+        return derived(from: hash)
+    }
+
+    /// The version 8 UUID of a hash its caller fed field by field with ``FNV1a128/addField(_:)`` (no arrays built
+    /// for the fields: one per receipt on the inbound path).
+    static func derived(from hash: FNV1a128) -> String {
+        format(high: UInt64(truncatingIfNeeded: hash.value >> 64), low: UInt64(truncatingIfNeeded: hash.value), version: 8)
     }
 
     /// A version 4 UUID from `generator`'s bits (tests pass a seeded one).
@@ -93,9 +94,28 @@ struct FNV1a128 {
     private(set) var value: UInt128 = 0x6C62_272E_07BB_0142_62B8_2175_6295_C58D
 
     mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        for byte in bytes {
-            value ^= UInt128(byte)
-            value &*= Self.prime
-        }
+        for byte in bytes { add(byte) }
+    }
+
+    mutating func add(_ byte: UInt8) {
+        value ^= UInt128(byte)
+        value &*= Self.prime
+    }
+
+    /// A two-octet field, as ``addField(_:)`` would add `[first, second]` (without building the array).
+    mutating func addField(_ first: UInt8, _ second: UInt8) {
+        add(0)
+        add(0)
+        add(0)
+        add(2)
+        add(first)
+        add(second)
+    }
+
+    /// One field: its length (4 octets, big-endian) then its octets, so field boundaries cannot shift.
+    mutating func addField(_ bytes: some Collection<UInt8>) {
+        let length = UInt32(truncatingIfNeeded: bytes.count)
+        for shift in stride(from: 24, through: 0, by: -8) { add(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        for byte in bytes { add(byte) }
     }
 }

@@ -87,21 +87,25 @@ public struct InboundShortMessage: Sendable, Hashable {
 }
 
 extension InboundShortMessage {
-    /// The fields a receipt's event id is derived from: everything the SMSC sends that is the same when it
-    /// delivers the receipt again (addresses, esm_class, data_coding, short_message, every TLV in order), under the
-    /// account. Not the sequence number, nor anything the bridge adds (received_at, the correlation).
-    func receiptIdentity(account: String) -> [[UInt8]] {
-        var fields: [[UInt8]] = [
-            Array("delivery_receipt".utf8), Array(account.utf8),
-            [source.ton, source.npi], Array(source.address.utf8),
-            [destination.ton, destination.npi], Array(destination.address.utf8),
-            [esmClass.rawValue, dataCoding], shortMessage,
-        ]
+    /// A receipt's event id (``EventID/derived(from:)-(FNV1a128)``), from everything the SMSC sends that is the
+    /// same when it delivers the receipt again (addresses, esm_class, data_coding, short_message, every TLV in
+    /// order), under the account. Not the sequence number, nor anything the bridge adds (received_at, the
+    /// correlation). The fields are hashed where they lie: no array is built per receipt.
+    func receiptEventID(account: String) -> String {
+        var hash = FNV1a128()
+        hash.addField("delivery_receipt".utf8)
+        hash.addField(account.utf8)
+        hash.addField(source.ton, source.npi)
+        hash.addField(source.address.utf8)
+        hash.addField(destination.ton, destination.npi)
+        hash.addField(destination.address.utf8)
+        hash.addField(esmClass.rawValue, dataCoding)
+        hash.addField(shortMessage)
         for tlv in tlvs {
             let tag = tlv.tag.rawValue
-            fields.append([UInt8(truncatingIfNeeded: tag >> 8), UInt8(truncatingIfNeeded: tag)])
-            fields.append(tlv.value)
+            hash.addField(UInt8(truncatingIfNeeded: tag >> 8), UInt8(truncatingIfNeeded: tag))
+            hash.addField(tlv.value)
         }
-        return fields
+        return EventID.derived(from: hash)
     }
 }

@@ -82,7 +82,7 @@ public final class InboundProcessor: Sendable {
         let published = await publish(
             exchange: settings.dlrExchange, routingKey: event.routingKey, body: event.jsonBytes(),
             correlationID: event.requestID, type: "delivery_receipt",
-            eventID: EventID.derived(from: message.receiptIdentity(account: settings.account)))
+            eventID: message.receiptEventID(account: settings.account))
         guard published else { return .receiverTemporaryAppError }
         metrics.receipt(state: state.rawValue, matched: correlation != nil)
         logger.log(level: correlation == nil ? .info : .debug, "delivery receipt", metadata: [
@@ -117,7 +117,6 @@ public final class InboundProcessor: Sendable {
             contentType: "application/json", headers: headers, deliveryMode: .persistent,
             correlationID: correlationID, messageID: eventID ?? EventID.make(), timestamp: now(), type: type)
         let started = ContinuousClock.now
-        let window = Duration.milliseconds(Int64(max(0, settings.republishWindow) * 1000))
         var wait = AMQPPublishWait.never
         for attempt in 1...Self.maximumPublishAttempts {
             do {
@@ -132,6 +131,7 @@ public final class InboundProcessor: Sendable {
                 return true
             } catch {
                 let code = (error as? AMQPError)?.code
+                let window = Duration.milliseconds(Int64(max(0, settings.republishWindow) * 1000))
                 let left = window - (ContinuousClock.now - started)
                 let lostInFlight = code == .connectionLost || code == .channelClosed
                 let mayRetry = attempt < Self.maximumPublishAttempts && left > .zero

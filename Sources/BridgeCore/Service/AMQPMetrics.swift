@@ -60,9 +60,9 @@ public final class AMQPMetrics: Sendable {
     public func record(_ event: AMQPConnectionEvent, connection: String) {
         switch event {
         case .connected(let node):
-            connectionChanged(connection, node: "\(node)", up: true)
+            connectionChanged(connection, upOn: "\(node)")
         case .disconnected:
-            connectionChanged(connection, node: nil, up: false)
+            connectionChanged(connection, upOn: nil)
             if connection == "publisher" { blocked.record(0) }
         case .blocked:
             blocked.record(1)
@@ -75,12 +75,13 @@ public final class AMQPMetrics: Sendable {
         }
     }
 
-    /// Up on `node`: that node's gauge 1 and every other 0. Down (`node` nil): the current node's gauge 0 and one
-    /// more loss counted on it.
-    private func connectionChanged(_ connection: String, node: String?, up: Bool) {
+    /// Up on `upOn`: that node's gauge 1 and every other 0. Down (nil): the current node's gauge 0 and one more
+    /// loss counted on it.
+    private func connectionChanged(_ connection: String, upOn: String?) {
+        let up = upOn != nil
         connections.withLockedValue { all in
             var series = all[connection] ?? ConnectionSeries(gauges: [:], losses: [:], node: "")
-            let node = node ?? series.node
+            let node = upOn ?? series.node
             if up {
                 for (other, gauge) in series.gauges where other != node { gauge.record(0) }
             } else {

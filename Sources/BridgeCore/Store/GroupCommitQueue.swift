@@ -118,3 +118,12 @@ extension GroupCommitQueue.WriteAction: Sendable where Write: Sendable, Waiter: 
 extension GroupCommitQueue.NextAction: Sendable where Write: Sendable, Waiter: Sendable {}
 extension GroupCommitQueue.CloseAction: Sendable where Write: Sendable, Waiter: Sendable {}
 extension GroupCommitQueue.Phase: Sendable where Write: Sendable, Waiter: Sendable {}
+
+extension Result where Failure == BridgeStoreError {
+    /// How one write of a grouped transaction ends (both stores): the batch's failure when the transaction did not
+    /// commit, else the write's own outcome — "write did not run" when it has none.
+    static func groupedWrite(_ outcome: Result?, batchFailure: BridgeStoreError?, location: String) -> Result {
+        if let batchFailure { return .failure(batchFailure) }
+        return outcome ?? .failure(BridgeStoreError(code: .writeFailed, location: location, detail: "write did not run"))
+    }
+}

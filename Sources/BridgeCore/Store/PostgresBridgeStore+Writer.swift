@@ -164,13 +164,7 @@ extension PostgresOutcomeWrite {
     }
 
     func finish(failure: BridgeStoreError?) {
-        if let failure {
-            continuation.resume(returning: .failure(failure))
-        } else {
-            continuation.resume(
-                returning: outcome
-                    ?? .failure(BridgeStoreError(code: .writeFailed, location: location, detail: "write did not run")))
-        }
+        continuation.resume(returning: .groupedWrite(outcome, batchFailure: failure, location: location))
     }
 }
 

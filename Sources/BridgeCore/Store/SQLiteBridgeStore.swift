@@ -212,12 +212,6 @@ final class PendingWrite<Value: Sendable>: GroupedWrite, @unchecked Sendable {
     }
 
     func finish(failure: BridgeStoreError?) {
-        if let failure {
-            continuation.resume(returning: .failure(failure))
-        } else {
-            continuation.resume(
-                returning: outcome
-                    ?? .failure(BridgeStoreError(code: .writeFailed, location: location, detail: "write did not run")))
-        }
+        continuation.resume(returning: .groupedWrite(outcome, batchFailure: failure, location: location))
     }
 }
