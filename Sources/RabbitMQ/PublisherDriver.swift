@@ -223,7 +223,8 @@ final class PublisherDriver: ConnectionDriver {
         }
         compactPending()
         let pendingDeadline = pendingHead < pending.count ? pending[pendingHead].enqueuedAt + confirmTimeout : nil
-        return [tracker.nextDeadline, pendingDeadline, sendDeadline].compactMap { $0 }.min()
+        // Called every I/O round of the publisher thread: the earliest of three optionals, no array built.
+        return earliestOf(earliestOf(tracker.nextDeadline, pendingDeadline), sendDeadline)
     }
 
     func finished(_ error: AMQPError) {
@@ -263,4 +264,11 @@ final class PublisherDriver: ConnectionDriver {
     func fail(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)], _ error: AMQPError) {
         for (waiter, _) in outcomes { waiter.resume(throwing: error) }
     }
+}
+
+/// The earlier of two optional instants (nil when both are).
+private func earliestOf(_ a: ContinuousClock.Instant?, _ b: ContinuousClock.Instant?) -> ContinuousClock.Instant? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return min(a, b)
 }
