@@ -22,7 +22,8 @@
 # use the cluster. The C tools connect to node 1; the bridge is given all three nodes (shuffled). Everything listens on 127.0.0.1 and is stopped on exit; a broker that
 # was already running (`deploy/rabbitmq.sh status`) is reused and left running. From a worktree, point
 # SMPP_BRIDGE_RABBITMQ_STATE at the checkout whose broker runs (e.g. /work/main/deploy/.state/rabbitmq).
-# SMPP_BRIDGE_BENCH_PERF=FILE records a perf call-graph profile of the bridge during its feed run.
+# SMPP_BRIDGE_BENCH_PERF=FILE records a perf call-graph profile of the bridge during its feed run
+# (SMPP_BRIDGE_BENCH_PERF_CALLGRAPH=dwarf for unwinding through the Swift runtime).
 # Ports: SMPP_BRIDGE_BENCH_SMSC_PORT (2779), SMPP_BRIDGE_BENCH_HTTP_PORT (18089); each run is bounded by
 # SMPP_BRIDGE_BENCH_TIMEOUT seconds (300). Needs the queues smpp.outbound/smpp.dead and exchanges smpp.results and
 # smpp.dlr of that broker to itself while it runs (it deletes those queues between the runs and at the end).
@@ -141,9 +142,10 @@ if ! wait_until 60 "the bridge's /readyz" bridge_ready; then tail -20 "$work/bri
 e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit" --bridge-pid "$bridge_pid" \
   "${mix[@]}")" || status=$?
 echo "bridge e2e: $e2e"
-# SMPP_BRIDGE_BENCH_PERF=FILE: a call-graph profile of the bridge during the feed run (`perf report -i FILE`).
+# SMPP_BRIDGE_BENCH_PERF=FILE: a call-graph profile of the bridge during the feed run (`perf report -i FILE`);
+# SMPP_BRIDGE_BENCH_PERF_CALLGRAPH=dwarf unwinds through Swift's runtime (no frame pointers there; larger files).
 if [ -n "${SMPP_BRIDGE_BENCH_PERF:-}" ]; then
-  perf record -q -F 499 -g -p "$bridge_pid" -o "$SMPP_BRIDGE_BENCH_PERF" > "$work/perf.log" 2>&1 &
+  perf record -q -F 499 --call-graph "${SMPP_BRIDGE_BENCH_PERF_CALLGRAPH:-fp}" -p "$bridge_pid" -o "$SMPP_BRIDGE_BENCH_PERF" > "$work/perf.log" 2>&1 &
   perf_pid=$!
 fi
 bridge_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -X -T "$limit" -B "$bridge_pid")" || status=$?
