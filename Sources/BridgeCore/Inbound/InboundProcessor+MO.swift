@@ -74,6 +74,25 @@ extension InboundProcessor {
         }
     }
 
+    /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding, the
+    /// joined payload, the part count and completeness (not the arrival time).
+    static func moContentKey(_ parts: [StoredMOPart], total: Int, complete: Bool, account: String) -> String {
+        var hash = FNV1a128()
+        hash.addField("mo".utf8)
+        hash.addField(account.utf8)
+        if let first = parts.first {
+            hash.addField(first.from.utf8)
+            hash.addField(first.to.utf8)
+            hash.addField(first.dataCoding, complete ? 1 : 0)
+        }
+        hash.addField(UInt8(truncatingIfNeeded: total >> 8), UInt8(truncatingIfNeeded: total))
+        for part in parts.sorted(by: { $0.index < $1.index }) {
+            hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
+            hash.addField(part.payload)
+        }
+        return EventID.derived(from: hash)
+    }
+
     /// Packed GSM is unpacked before storing (its fill bits depend on each part's UDH), so stored payloads decode
     /// as plain septets and join across parts.
     func normalizedPayload(_ payload: [UInt8], dataCoding: UInt8, udhOctets: Int) -> [UInt8] {
@@ -99,9 +118,16 @@ extension InboundProcessor {
         let event = MOEvent(
             from: first.from, to: first.to, text: text, encoding: encoding, dataCoding: first.dataCoding,
             segments: total, complete: complete, receivedAt: parts.map(\.receivedAt).max() ?? now(), binary: binary)
-        guard await publish(exchange: settings.moExchange, routingKey: event.routingKey, body: event.jsonBytes(),
-                            correlationID: nil, type: "mo")
-        else { return false }
+        // A fresh id, unless this is the SMSC's redelivery of an MO the broker may already have (UnconfirmedMOBook).
+        let contentKey = Self.moContentKey(parts, total: total, complete: complete, account: settings.account)
+        let eventID = unconfirmedMO.take(contentKey, now: now()) ?? EventID.make()
+        let outcome = await publish(
+            exchange: settings.moExchange, routingKey: event.routingKey, body: event.jsonBytes(), correlationID: nil,
+            type: "mo", eventID: eventID)
+        guard outcome == .confirmed else {
+            if outcome == .unconfirmed { unconfirmedMO.remember(contentKey, eventID: eventID, now: now()) }
+            return false
+        }
         (complete ? metrics.moComplete : metrics.moIncomplete).increment()
         logger.info("MO message", metadata: [
             "from": "\(first.from)", "to": "\(first.to)", "segments": "\(total)", "complete": "\(complete)",

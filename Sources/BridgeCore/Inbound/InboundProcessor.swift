@@ -16,6 +16,8 @@ public final class InboundProcessor: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let groups = RequestGate()
+    /// Ids of MO events the broker may have without having confirmed them, for the SMSC's redelivery.
+    let unconfirmedMO = UnconfirmedMOBook()
 
     /// Creates the pipeline over its ports.
     public init(
@@ -83,7 +85,7 @@ public final class InboundProcessor: Sendable {
             exchange: settings.dlrExchange, routingKey: event.routingKey, body: event.jsonBytes(),
             correlationID: event.requestID, type: "delivery_receipt",
             eventID: message.receiptEventID(account: settings.account))
-        guard published else { return .receiverTemporaryAppError }
+        guard published == .confirmed else { return .receiverTemporaryAppError }
         metrics.receipt(state: state.rawValue, matched: correlation != nil)
         logger.log(level: correlation == nil ? .info : .debug, "delivery receipt", metadata: [
             "message_id": "\(messageID)", "stat": "\(event.stat)", "matched": "\(correlation != nil)",
@@ -101,10 +103,20 @@ public final class InboundProcessor: Sendable {
         let published = await publish(
             exchange: settings.deadExchange, routingKey: "", body: raw, correlationID: nil, type: "undecodable_pdu",
             headers: ["x-smpp-bridge-reason": .string(error), "x-smpp-command-id": .string(commandID.name)])
-        return published ? .ok : .receiverTemporaryAppError
+        return published == .confirmed ? .ok : .receiverTemporaryAppError
     }
 
-    /// Publishes one event with `eventID` (default a fresh one); false when the broker did not confirm it. While the
+    /// How a publish ended.
+    enum PublishOutcome: Equatable {
+        /// The broker confirmed it.
+        case confirmed
+        /// Nothing was written: the broker was disconnected or blocked publishing.
+        case notSent
+        /// Written (at least once) but not confirmed: the broker may or may not have it.
+        case unconfirmed
+    }
+
+    /// Publishes one event with `eventID` (default a fresh one) and says whether the broker confirmed it. While the
     /// broker is disconnected or blocks publishing nothing is published — also a publish still waiting to be written
     /// when that happens (`connectionWait: .never`, the publisher fails it with `notConnected`): it would go out after
     /// the SMSC was answered ESME_RX_T_APPN, so its redelivery would be published a second time under another event id.
@@ -112,7 +124,7 @@ public final class InboundProcessor: Sendable {
     /// not be on the broker: it is published again, with the same event id so consumers can drop a copy, on the next
     /// connection (another node) if that comes within ``InboundPipelineSettings/republishWindow``.
     func publish(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
-                 headers: AMQPTable = [:], eventID: String? = nil) async -> Bool {
+                 headers: AMQPTable = [:], eventID: String? = nil) async -> PublishOutcome {
         let properties = AMQPProperties(
             contentType: "application/json", headers: headers, deliveryMode: .persistent,
             correlationID: correlationID, messageID: eventID ?? EventID.make(), timestamp: now(), type: type)
@@ -128,7 +140,7 @@ public final class InboundProcessor: Sendable {
                         "type": "\(type)", "event_id": "\(properties.messageID ?? "")", "attempt": "\(attempt)",
                     ])
                 }
-                return true
+                return .confirmed
             } catch {
                 let code = (error as? AMQPError)?.code
                 let window = Duration.milliseconds(Int64(max(0, settings.republishWindow) * 1000))
@@ -146,10 +158,10 @@ public final class InboundProcessor: Sendable {
                     level: unsent ? .debug : .warning,
                     "event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
                     metadata: ["type": "\(type)", "error": "\(error)", "attempts": "\(attempt)"])
-                return false
+                return unsent ? .notSent : .unconfirmed
             }
         }
-        return false
+        return .unconfirmed
     }
 
     /// A first try and at most two republishes after lost connections (each only within the republish window).
