@@ -111,4 +111,30 @@ final class ScriptedSubmitter: SegmentSubmitter {
         #expect(outcome.status == .failed && outcome.failure?.commandStatus == 11)
         #expect(submitter.sent.withLockedValue { $0.count } == 2)
     }
+
+    /// A single segment without expiry runs in the request's own task (no task group); with an expiry (far off, never
+    /// reached) it runs in the group. Cancelled while waiting for a session, or in an hour's backoff, both paths end
+    /// at once and the same way.
+    @Test(.timeLimit(.minutes(3)), arguments: [false, true])
+    func aSingleSegmentCancelledEndsAsInTheGroup(inBackoff: Bool) async {
+        let slow = RetryPolicy(maxAttempts: 3, initialDelay: 3600, maxDelay: 3600, maxAge: 86_400)
+        func run(expiresAt: Date?) async -> (OutboundRequestMachine.Action, sent: Int) {
+            let submitter = ScriptedSubmitter([0: inBackoff ? [ScriptedSubmitter.status(.throttled)] : [nil]])
+            let task = Task {
+                var machine = OutboundRequestMachine(segmentCount: 1, policy: slow, receivedAt: Date())
+                return await OutboundSubmission(pdus: pdus(1), tags: [1], expiresAt: expiresAt, now: { Date() })
+                    .run(&machine, submitter: submitter)
+            }
+            while submitter.sent.withLockedValue({ $0.count }) < 1 { try? await Task.sleep(for: .milliseconds(1)) }
+            try? await Task.sleep(for: .milliseconds(20))
+            task.cancel()
+            return (await task.value, submitter.sent.withLockedValue { $0.count })
+        }
+        let inline = await run(expiresAt: nil)
+        let grouped = await run(expiresAt: Date().addingTimeInterval(86_400))
+        #expect(inline.0 == grouped.0)
+        #expect(inline.sent == grouped.sent)
+        // Never written, or only refused (throttled): handed back for another delivery.
+        #expect(inline.0 == .requeue)
+    }
 }

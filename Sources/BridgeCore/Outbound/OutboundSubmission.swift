@@ -35,7 +35,10 @@ public struct OutboundSubmission: Sendable {
         _ machine: inout OutboundRequestMachine, submitter: some SegmentSubmitter,
         onAnswer: @escaping @Sendable (Int, SegmentAnswer) -> Void = { _, _ in }
     ) async -> OutboundRequestMachine.Action {
-        let pdus = self.pdus, tags = self.tags, now = self.now
+        if pdus.count == 1 && expiresAt == nil {
+            return await runSingle(&machine, submitter: submitter, onAnswer: onAnswer)
+        }
+        let now = self.now
         return await withTaskGroup(of: Event?.self, returning: OutboundRequestMachine.Action.self) { group in
             var pendingActions = machine.start()
             if let expiresAt {
@@ -50,19 +53,9 @@ public struct OutboundSubmission: Sendable {
                 for action in pendingActions {
                     switch action {
                     case .send(let index, _):
-                        let tag = index < tags.count ? tags[index] : 0
-                        group.addTask {
-                            let result = await submitter.submit(pdus[index], tag: tag) { result in
-                                onAnswer(index, SegmentAnswer(result))
-                            }
-                            return .answer(index: index, SegmentAnswer(result))
-                        }
+                        group.addTask { await self.send(index, submitter: submitter, onAnswer: onAnswer) }
                     case .scheduleRetry(let index, let at):
-                        group.addTask {
-                            let wait = at.timeIntervalSince(now())
-                            if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
-                            return .retryDue(index: index)
-                        }
+                        group.addTask { await self.backoff(index, until: at) }
                     case .withdrawOutstanding:
                         // Cancels every child: unsent submits are withdrawn (answers come back as withdrawn),
                         // written ones still return their real outcome, backoff sleeps end early.
@@ -73,27 +66,80 @@ public struct OutboundSubmission: Sendable {
                         return action
                     }
                 }
-                pendingActions = []
-                if Task.isCancelled && !stopped {
-                    stopped = true
-                    pendingActions = machine.shutdownRequested()
-                    continue
-                }
+                pendingActions = Self.shutdownIfCancelled(&machine, stopped: &stopped)
+                if !pendingActions.isEmpty { continue }
                 guard let next = await group.next() else {
                     // Cannot happen while the machine has unsettled segments; treat as a shutdown to stay safe.
                     return .requeue
                 }
-                switch next {
-                case .answer(let index, let answer)?:
-                    pendingActions = machine.answerReceived(index: index, answer, now: now())
-                case .retryDue(let index)?:
-                    pendingActions = machine.retryDue(index: index, now: now())
-                case .expired?:
-                    pendingActions = machine.expired(now: now())
-                case nil:
-                    continue
+                if let next { pendingActions = Self.feed(next, to: &machine, now: now()) }
+            }
+        }
+    }
+
+    /// One segment and no expiry (most requests): the machine has at most one send or backoff under way, so it runs
+    /// in the calling task — no task group, no child task and no hop between them per request. Cancellation acts as
+    /// in the group: a send not yet written is withdrawn (the submitter sees the cancelled task), a backoff ends
+    /// early, then the machine hears of the shutdown.
+    private func runSingle(
+        _ machine: inout OutboundRequestMachine, submitter: some SegmentSubmitter,
+        onAnswer: @escaping @Sendable (Int, SegmentAnswer) -> Void
+    ) async -> OutboundRequestMachine.Action {
+        var pendingActions = machine.start()
+        var next: Event?
+        var stopped = false
+        while true {
+            for action in pendingActions {
+                switch action {
+                case .send(let index, _):
+                    next = await send(index, submitter: submitter, onAnswer: onAnswer)
+                case .scheduleRetry(let index, let at):
+                    next = await backoff(index, until: at)
+                case .withdrawOutstanding:
+                    break  // nothing runs beside this task: whatever it started has already ended
+                case .finish, .requeue:
+                    return action
                 }
             }
+            pendingActions = Self.shutdownIfCancelled(&machine, stopped: &stopped)
+            if !pendingActions.isEmpty { continue }
+            guard let event = next else { return .requeue }  // cannot happen while the segment is unsettled
+            next = nil
+            pendingActions = Self.feed(event, to: &machine, now: now())
+        }
+    }
+
+    /// Sends segment `index` once; its answer.
+    private func send(
+        _ index: Int, submitter: some SegmentSubmitter, onAnswer: @escaping @Sendable (Int, SegmentAnswer) -> Void
+    ) async -> Event {
+        let tag = index < tags.count ? tags[index] : 0
+        let result = await submitter.submit(pdus[index], tag: tag) { result in onAnswer(index, SegmentAnswer(result)) }
+        return .answer(index: index, SegmentAnswer(result))
+    }
+
+    /// Sleeps until `at` (less when the task is cancelled); then the retry of segment `index` is due.
+    private func backoff(_ index: Int, until at: Date) async -> Event {
+        let wait = at.timeIntervalSince(now())
+        if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+        return .retryDue(index: index)
+    }
+
+    /// The machine's actions for a shutdown when the task is cancelled, once (`stopped` remembers); else none.
+    private static func shutdownIfCancelled(
+        _ machine: inout OutboundRequestMachine, stopped: inout Bool
+    ) -> [OutboundRequestMachine.Action] {
+        guard Task.isCancelled && !stopped else { return [] }
+        stopped = true
+        return machine.shutdownRequested()
+    }
+
+    /// Hands one event to the machine; returns what it wants done next.
+    private static func feed(_ event: Event, to machine: inout OutboundRequestMachine, now: Date) -> [OutboundRequestMachine.Action] {
+        switch event {
+        case .answer(let index, let answer): machine.answerReceived(index: index, answer, now: now)
+        case .retryDue(let index): machine.retryDue(index: index, now: now)
+        case .expired: machine.expired(now: now)
         }
     }
 }
