@@ -11,6 +11,10 @@ extension SQLiteBridgeStore {
     /// grouped write instead of a read on a reader connection and a write.
     public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
         try await write { db in
+            // Most requests are new: one insert says so, without a lookup first.
+            try db.cachedStatement(sql: "INSERT INTO request (id, completed, at) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING")
+                .execute(arguments: [id, at.timeIntervalSinceReferenceDate])
+            if db.changesCount > 0 { return nil }
             let previous = try Self.requestState(id: id, in: db)
             if case .completed = previous { return previous }
             try Self.markInFlight(id: id, at: at, in: db)
