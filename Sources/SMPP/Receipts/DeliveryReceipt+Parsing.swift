@@ -1,9 +1,27 @@
 extension DeliveryReceipt {
+    /// The labelled fields of the receipt text (Appendix B), each with its canonical label.
+    enum Field: Int, CaseIterable {
+        case id, sub, dlvrd, submitDate, doneDate, stat, err, text
+
+        var canonical: String {
+            switch self {
+            case .id: "id"
+            case .sub: "sub"
+            case .dlvrd: "dlvrd"
+            case .submitDate: "submit date"
+            case .doneDate: "done date"
+            case .stat: "stat"
+            case .err: "err"
+            case .text: "text"
+            }
+        }
+    }
+
     /// Spellings of each label, lower-case, longest first where one is a prefix of another.
-    private static let labels: [(canonical: String, spelling: [UInt8])] = [
-        ("submit date", "submit date"), ("submit date", "submit_date"), ("submit date", "submitdate"),
-        ("done date", "done date"), ("done date", "done_date"), ("done date", "donedate"), ("dlvrd", "dlvrd"),
-        ("stat", "stat"), ("sub", "sub"), ("err", "err"), ("text", "text"), ("id", "id"),
+    private static let labels: [(field: Field, spelling: [UInt8])] = [
+        (Field.submitDate, "submit date"), (.submitDate, "submit_date"), (.submitDate, "submitdate"),
+        (.doneDate, "done date"), (.doneDate, "done_date"), (.doneDate, "donedate"), (.dlvrd, "dlvrd"),
+        (.stat, "stat"), (.sub, "sub"), (.err, "err"), (.text, "text"), (.id, "id"),
     ].map { ($0.0, Array($0.1.utf8)) }
 
     /// Reads a receipt from a PDU's parts: the text is short_message, or message_payload when short_message is
@@ -40,16 +58,16 @@ extension DeliveryReceipt {
         networkErrorCode: ReceiptNetworkError?
     ) -> DeliveryReceipt {
         var receipt = DeliveryReceipt(rawText: text)
-        receipt.fields = fields(in: text)
-        let textStat = receipt.fields["stat"].map { $0.uppercased() }
+        let values = fieldValues(in: text)
+        let textStat = values[Field.stat.rawValue].map { $0.uppercased() }
         let textState = textStat.flatMap { ReceiptState(stat: $0) }
-        receipt.messageID = receiptedMessageID ?? receipt.fields["id"]
-        receipt.submitted = receipt.fields["sub"]
-        receipt.delivered = receipt.fields["dlvrd"]
-        receipt.submitDate = receipt.fields["submit date"].flatMap { ReceiptDate($0) }
-        receipt.doneDate = receipt.fields["done date"].flatMap { ReceiptDate($0) }
-        receipt.error = receipt.fields["err"]
-        receipt.text = receipt.fields["text"]
+        receipt.messageID = receiptedMessageID ?? values[Field.id.rawValue]
+        receipt.submitted = values[Field.sub.rawValue]
+        receipt.delivered = values[Field.dlvrd.rawValue]
+        receipt.submitDate = values[Field.submitDate.rawValue].flatMap { ReceiptDate($0) }
+        receipt.doneDate = values[Field.doneDate.rawValue].flatMap { ReceiptDate($0) }
+        receipt.error = values[Field.err.rawValue]
+        receipt.text = values[Field.text.rawValue]
         receipt.networkErrorCode = networkErrorCode
         if let messageState {
             receipt.state = messageState
@@ -61,38 +79,51 @@ extension DeliveryReceipt {
         return receipt
     }
 
-    /// Finds every label (case-insensitive, at a word start, optional spaces before its colon). A field's value is
-    /// its first word; `text` takes everything to the end, so labels after it are part of the text. Works on the
-    /// UTF-8 bytes: labels, separators and colons are ASCII, and no byte of a multi-byte character is.
+    /// Every labelled field found in `text`, keyed by canonical label (see ``fieldValues(in:)``).
     static func fields(in text: String) -> [String: String] {
+        var fields = [String: String]()
+        for (index, value) in fieldValues(in: text).enumerated() {
+            if let value, let field = Field(rawValue: index) { fields[field.canonical] = value }
+        }
+        return fields
+    }
+
+    /// The value of each field (indexed by ``Field``'s raw value; nil when absent), the first occurrence of a label
+    /// winning. Finds every label (case-insensitive, at a word start, optional spaces before its colon). A field's
+    /// value is its first word; `text` takes everything to the end, so labels after it are part of the text. Works
+    /// on the UTF-8 bytes: labels, separators and colons are ASCII, and no byte of a multi-byte character is.
+    static func fieldValues(in text: String) -> [String?] {
         var text = text
         return text.withUTF8 { bytes in
-            var found = [(label: String, labelStart: Int, valueStart: Int)]()
+            // Where each field's label starts and its value starts, in the order found (at most a few dozen).
+            var found: [(field: Field, labelStart: Int, valueStart: Int)] = []
+            found.reserveCapacity(Field.allCases.count)
             var position = 0
             while position < bytes.count {
                 let atWordStart = position == 0 || isSeparator(bytes[position - 1])
                 if atWordStart, let match = label(in: bytes, at: position) {
-                    found.append((match.label, position, match.valueStart))
-                    if match.label == "text" { break }
+                    found.append((match.field, position, match.valueStart))
+                    if match.field == .text { break }
                     position = match.valueStart
                 } else {
                     position += 1
                 }
             }
-            var fields = [String: String]()
-            for (offset, field) in found.enumerated() where fields[field.label] == nil {
+            var values = [String?](repeating: nil, count: Field.allCases.count)
+            for (offset, entry) in found.enumerated() where values[entry.field.rawValue] == nil {
                 let end = offset + 1 < found.count ? found[offset + 1].labelStart : bytes.count
-                var value = bytes[field.valueStart..<max(field.valueStart, end)]
-                if field.label == "text" {
+                var value = bytes[entry.valueStart..<max(entry.valueStart, end)]
+                if entry.field == .text {
                     while let last = value.last, last == 0 || last == UInt8(ascii: "\r") || last == UInt8(ascii: "\n") {
                         value = value.dropLast()
                     }
-                    fields["text"] = String(decoding: value, as: UTF8.self)
-                } else if let word = value.split(whereSeparator: isSeparator).first {
-                    fields[field.label] = String(decoding: word, as: UTF8.self)
+                    values[entry.field.rawValue] = String(decoding: value, as: UTF8.self)
+                } else if let start = value.firstIndex(where: { !isSeparator($0) }) {
+                    let end = value[start...].firstIndex(where: isSeparator) ?? value.endIndex
+                    values[entry.field.rawValue] = String(decoding: value[start..<end], as: UTF8.self)
                 }
             }
-            return fields
+            return values
         }
     }
 
@@ -106,7 +137,7 @@ extension DeliveryReceipt {
         }
     }
 
-    private static func label(in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> (label: String, valueStart: Int)? {
+    private static func label(in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> (field: Field, valueStart: Int)? {
         let first = lowercased(bytes[position])
         for candidate in labels where candidate.spelling[0] == first {
             let spelling = candidate.spelling
@@ -119,7 +150,7 @@ extension DeliveryReceipt {
             guard matches else { continue }
             var colon = position + spelling.count
             while colon < bytes.count, bytes[colon] == UInt8(ascii: " ") { colon += 1 }
-            if colon < bytes.count, bytes[colon] == UInt8(ascii: ":") { return (candidate.canonical, colon + 1) }
+            if colon < bytes.count, bytes[colon] == UInt8(ascii: ":") { return (candidate.field, colon + 1) }
         }
         return nil
     }

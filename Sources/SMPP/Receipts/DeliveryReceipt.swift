@@ -22,8 +22,9 @@ public struct DeliveryReceipt: Sendable, Hashable {
     /// The network_error_code TLV.
     public var networkErrorCode: ReceiptNetworkError?
     /// Every labelled field found in the text, keyed by canonical label (`id`, `sub`, `dlvrd`, `submit date`,
-    /// `done date`, `stat`, `err`, `text`), values as sent.
-    public var fields: [String: String]
+    /// `done date`, `stat`, `err`, `text`), values as sent. Read from ``rawText`` when asked for (parsing fills the
+    /// named properties without building it).
+    public var fields: [String: String] { Self.fields(in: rawText) }
     /// The receipt text as received.
     public var rawText: String
 
@@ -33,7 +34,6 @@ public struct DeliveryReceipt: Sendable, Hashable {
     /// Creates an empty receipt for `rawText`; `parse` is the usual way.
     public init(rawText: String = "") {
         self.rawText = rawText
-        self.fields = [:]
     }
 }
 
