@@ -113,12 +113,14 @@ final class ScriptedSubmitter: SegmentSubmitter {
     }
 
     /// A single segment without expiry runs in the request's own task (no task group); with an expiry (far off, never
-    /// reached) it runs in the group. Cancelled while waiting for a session, or in an hour's backoff, both paths end
-    /// at once and the same way.
+    /// reached) it runs in the group. Cancelled while waiting for a session, or around an hour's backoff, both paths
+    /// end at once and the same way. (How many sends the submitter saw depends on whether the cancel came before or
+    /// after the throttled answer was read — a second send in a cancelled task is withdrawn unwritten — so it is not
+    /// compared.)
     @Test(.timeLimit(.minutes(3)), arguments: [false, true])
     func aSingleSegmentCancelledEndsAsInTheGroup(inBackoff: Bool) async {
         let slow = RetryPolicy(maxAttempts: 3, initialDelay: 3600, maxDelay: 3600, maxAge: 86_400)
-        func run(expiresAt: Date?) async -> (OutboundRequestMachine.Action, sent: Int) {
+        func run(expiresAt: Date?) async -> OutboundRequestMachine.Action {
             let submitter = ScriptedSubmitter([0: inBackoff ? [ScriptedSubmitter.status(.throttled)] : [nil]])
             let task = Task {
                 var machine = OutboundRequestMachine(segmentCount: 1, policy: slow, receivedAt: Date())
@@ -128,13 +130,12 @@ final class ScriptedSubmitter: SegmentSubmitter {
             while submitter.sent.withLockedValue({ $0.count }) < 1 { try? await Task.sleep(for: .milliseconds(1)) }
             try? await Task.sleep(for: .milliseconds(20))
             task.cancel()
-            return (await task.value, submitter.sent.withLockedValue { $0.count })
+            return await task.value
         }
         let inline = await run(expiresAt: nil)
         let grouped = await run(expiresAt: Date().addingTimeInterval(86_400))
-        #expect(inline.0 == grouped.0)
-        #expect(inline.sent == grouped.sent)
+        #expect(inline == grouped)
         // Never written, or only refused (throttled): handed back for another delivery.
-        #expect(inline.0 == .requeue)
+        #expect(inline == .requeue)
     }
 }

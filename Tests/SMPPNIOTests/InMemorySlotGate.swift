@@ -27,6 +27,9 @@ final class InMemorySlotBudget: Sendable {
     /// Which member holds `slot`, if any.
     func holder(of slot: Int) -> Int? { state.withLockedValue { $0.holders[slot]?.member } }
 
+    /// How many claims wait for `slot`.
+    func waiting(for slot: Int) -> Int { state.withLockedValue { $0.waiters[slot]?.count ?? 0 } }
+
     /// The leases granted so far and the releases seen.
     var counts: (claims: Int, releases: Int) { state.withLockedValue { ($0.claims, $0.releases) } }
 

@@ -47,6 +47,9 @@ struct SessionSlotGateTests {
             maxSessions: 1, client: { $0.sessions = 1 }, slotGate: budget.member(0))
         await first.waitForBound(1)
         let second = first.addClient(slotGate: budget.member(1))
+        // Only once the second client waits for the slot: revoked before that, the slot is free when the first
+        // client claims it again, and it may get it back (seen on a loaded machine).
+        while budget.waiting(for: 0) < 1 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(budget.revoke(slot: 0, closeWithin: .seconds(30)))
         let ended = await first.waitForEvent { if case .ended(0, .unbound) = $0 { true } else { false } }
         #expect(ended != nil)
@@ -59,6 +62,7 @@ struct SessionSlotGateTests {
         let moved = await second.submitAll(10)
         #expect(moved.values.allSatisfy { (try? $0.get().commandStatus) == .ok })
         #expect(first.simulator.counters.submitsReceived == 10, "the first client sent nothing without its slot")
+        while budget.waiting(for: 0) < 1 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(budget.revoke(slot: 0, closeWithin: .seconds(30)))
         let outcome = await waiting.value
         #expect((try? outcome.get().commandStatus) == .ok)
