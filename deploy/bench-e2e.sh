@@ -128,7 +128,9 @@ wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"
 status=0
 # --- 1. the stand-in and feed -------------------------------------------------------------------------------------
 delete_queues smpp.outbound
+broker_before=$(cpu_ticks $(broker_pids))
 run_standin "$ref" "$amqp_port" "$n" "$limit" "$work"
+standin_broker_us=$(per_request_us $(( $(cpu_ticks $(broker_pids)) - broker_before )) "$n")
 
 # --- 2. the bridge ------------------------------------------------------------------------------------------------
 delete_queues smpp.outbound "${feed_queues[@]}"
@@ -148,9 +150,16 @@ if [ -n "${SMPP_BRIDGE_BENCH_PERF:-}" ]; then
   perf record -q -F 499 --call-graph "${SMPP_BRIDGE_BENCH_PERF_CALLGRAPH:-fp}" -p "$bridge_pid" -o "$SMPP_BRIDGE_BENCH_PERF" > "$work/perf.log" 2>&1 &
   perf_pid=$!
 fi
+broker_before=$(cpu_ticks $(broker_pids))
+sim_before=$(cpu_ticks "$sim_pid")
 bridge_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -X -T "$limit" -B "$bridge_pid")" || status=$?
+bridge_broker_us=$(per_request_us $(( $(cpu_ticks $(broker_pids)) - broker_before )) "$n")
+sim_us=$(per_request_us $(( $(cpu_ticks "$sim_pid") - sim_before )) "$n")
 if [ -n "${perf_pid:-}" ]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" || true; perf_pid=""; fi
 echo "bridge feed: $bridge_feed"
+# Where the two cores went (everything shares them): the broker's CPU per request in each feed run, and the
+# simulated SMSC's, which the stand-in run does not have.
+echo "cpu µs/request: stand-in run broker $standin_broker_us; bridge feed run broker $bridge_broker_us, smsc-sim $sim_us, bridge $(field pid_us_per_msg "$bridge_feed")"
 if ! kill -0 "$bridge_pid" 2>/dev/null; then say "the bridge exited; its log:"; tail -20 "$work/bridge.log" >&2; fi
 
 # --- 3. ratios ----------------------------------------------------------------------------------------------------

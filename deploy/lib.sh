@@ -78,6 +78,19 @@ run_standin() {
   echo "standin feed: $standin_feed"
 }
 
+# cpu_ticks PID…: the processes' user + system CPU so far, in clock ticks (a process that is gone counts 0).
+cpu_ticks() {
+  local pid total=0
+  for pid in "$@"; do total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  echo "$total"
+}
+# broker_pids: every RabbitMQ node's Erlang VM on this machine (the benchmarks' brokers are the only ones).
+broker_pids() { pgrep -x beam.smp || true; }
+# per_request_us TICKS N: CPU microseconds per request, one decimal.
+per_request_us() {
+  awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "n/a" }'
+}
+
 # The first number after KEY= or "KEY": in LINE (feed's key=value lines and smpp-bench's JSON).
 field() { sed -nE "s/.*[ \"]$1[\"]?[=:]([0-9.]+).*/\1/p" <<< "$2"; }
 # A bridge rate over the stand-in's ($standin_rate), two decimals; n/a when either is missing.

@@ -196,11 +196,15 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         afterEvent(now: now)
     }
 
-    func answerInbound(sequenceNumber: UInt32, status: UInt32, token: UInt64) {
+    /// The application's answers to inbound requests, in order; written together, flushed once.
+    func answerInbound(_ answers: [InboundAnswer]) {
         let now = currentTime
-        let action = machine.inboundAnswered(sequenceNumber: sequenceNumber, status: status, token: token, now: now)
-        if case .write = action { inboundResponders.removeValue(forKey: sequenceNumber) }
-        run(action, now: now)
+        for answer in answers {
+            let action = machine.inboundAnswered(
+                sequenceNumber: answer.sequenceNumber, status: answer.status, token: answer.token, now: now)
+            if case .write = action { inboundResponders.removeValue(forKey: answer.sequenceNumber) }
+            run(action, now: now)
+        }
         afterEvent(now: now)
     }
 

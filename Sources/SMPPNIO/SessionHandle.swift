@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// What a session reports to the pool that owns it, and where it pulls requests from. Called on the session's
@@ -26,6 +27,9 @@ final class SessionHandle: Sendable {
     let canSubmit: Bool
     let eventLoop: any EventLoop
     private let handler: NIOLoopBound<SMPPSessionHandler>
+    /// Answers given but not yet handed to the event loop, and whether a hand-over is scheduled: answers that come
+    /// close together (a burst of receipts confirmed by the broker at once) share one task on the loop and one flush.
+    private let answers = NIOLockedValueBox<(pending: [InboundAnswer], scheduled: Bool)>(([], false))
 
     init(slot: Int, canSubmit: Bool, handler: SMPPSessionHandler, eventLoop: any EventLoop) {
         self.slot = slot
@@ -49,10 +53,28 @@ final class SessionHandle: Sendable {
         eventLoop.execute { self.handler.value.closeNow() }
     }
 
-    /// Delivers an application's answer to an inbound request.
+    /// Delivers an application's answer to an inbound request (in the order answers are given).
     func answerInbound(sequenceNumber: UInt32, status: UInt32, token: UInt64) {
+        let schedule = answers.withLockedValue { answers in
+            answers.pending.append(InboundAnswer(sequenceNumber: sequenceNumber, status: status, token: token))
+            defer { answers.scheduled = true }
+            return !answers.scheduled
+        }
+        guard schedule else { return }
         eventLoop.execute {
-            self.handler.value.answerInbound(sequenceNumber: sequenceNumber, status: status, token: token)
+            let batch = self.answers.withLockedValue { answers in
+                answers.scheduled = false
+                defer { answers.pending = [] }
+                return answers.pending
+            }
+            self.handler.value.answerInbound(batch)
         }
     }
+}
+
+/// An application's answer to one inbound deliver_sm / data_sm.
+struct InboundAnswer: Sendable {
+    var sequenceNumber: UInt32
+    var status: UInt32
+    var token: UInt64
 }

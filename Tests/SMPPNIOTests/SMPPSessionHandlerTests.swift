@@ -150,6 +150,27 @@ import Testing
         #expect(response.first?.sequenceNumber == 50)
     }
 
+    /// Answers given together (before the event loop runs) reach the loop as one batch: each is written, in the order
+    /// the application gave them, a second answer to one PDU is ignored, and the status is each one's own.
+    @Test func answersGivenTogetherAreWrittenInTheOrderGiven() throws {
+        let harness = try HandlerHarness(maxInbound: 8)
+        try harness.bind()
+        for sequence in UInt32(60)..<65 {
+            let deliver = DeliverSM(destination: Address(address: "12345"), shortMessage: Array("m\(sequence)".utf8))
+            try harness.receive(.deliverSM(deliver), sequenceNumber: sequence)
+        }
+        let messages = harness.delegate.inbound
+        #expect(messages.count == 5)
+        for index in [3, 0, 4, 1, 2] {
+            messages[index].respond(status: index == 4 ? .receiverTemporaryAppError : .ok)
+        }
+        messages[3].respond(status: .systemError)
+        harness.loop.run()
+        let responses = try harness.allWritten()
+        #expect(responses.map(\.sequenceNumber) == [63, 60, 64, 61, 62])
+        #expect(responses.map(\.commandStatus) == [.ok, .ok, .receiverTemporaryAppError, .ok, .ok])
+    }
+
     @Test func unansweredInboundGetsTemporaryAppError() throws {
         let harness = try HandlerHarness()
         try harness.bind()
