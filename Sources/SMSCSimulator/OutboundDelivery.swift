@@ -27,9 +27,9 @@ struct OutboundDelivery: Sendable {
 protocol DeliveryEndpoint: Sendable {
     /// The simulator's number for the session.
     var sessionID: UInt64 { get }
-    /// Sends the delivery on the session's event loop; if the session can no longer take it, it hands it back
-    /// to the core as a retry.
-    func deliver(_ delivery: OutboundDelivery)
+    /// Sends the deliveries, in order, on the session's event loop and flushes once; any the session can no longer
+    /// take it hands back to the core as retries.
+    func deliver(_ deliveries: [OutboundDelivery])
 }
 
 /// The wall clock in milliseconds since 1970-01-01 UTC, for receipt dates and record timestamps only; every

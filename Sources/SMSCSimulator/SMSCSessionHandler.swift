@@ -88,6 +88,18 @@ final class SMSCSessionHandler: ChannelInboundHandler {
     }
 
     /// Sends one delivery (called on this channel's event loop by the endpoint).
+    /// Sends deliveries handed over together: written one by one, flushed once.
+    func sendDeliveries(_ deliveries: [OutboundDelivery]) {
+        let wasInReadBurst = inReadBurst
+        inReadBurst = true  // writes now wait for the flush below
+        for delivery in deliveries { sendDelivery(delivery) }
+        inReadBurst = wasInReadBurst
+        if !wasInReadBurst, needsFlush, let context {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
     func sendDelivery(_ delivery: OutboundDelivery) {
         guard !isClosed, var machine,
               let sequence = machine.deliverySent(deliveryID: delivery.id, now: .now()) else {
@@ -237,7 +249,7 @@ struct HandlerEndpoint: DeliveryEndpoint {
     let sessionID: UInt64
     let handler: NIOLoopBound<SMSCSessionHandler>
 
-    func deliver(_ delivery: OutboundDelivery) {
-        handler.eventLoop.execute { handler.value.sendDelivery(delivery) }
+    func deliver(_ deliveries: [OutboundDelivery]) {
+        handler.eventLoop.execute { handler.value.sendDeliveries(deliveries) }
     }
 }

@@ -9,35 +9,63 @@ extension SimulatorCore {
             defer { state.nextDeliveryID += 1 }
             return OutboundDelivery(id: state.nextDeliveryID, account: account, body: body, attempts: 0, isReceipt: isReceipt)
         }
-        if let delivery { dispatch(delivery) }
+        if let delivery { dispatch([delivery]) }
     }
 
-    /// Hands a delivery to a receiving session of its account (round robin), or parks it until one binds.
-    func dispatch(_ delivery: OutboundDelivery) {
-        var delivery = delivery
-        let endpoint = state.withLockedValue { state -> (any DeliveryEndpoint)? in
-            guard !state.stopped else { return nil }
-            let candidates = state.receivers
-                .filter { delivery.account == nil || $0.value.account == delivery.account }
-                .sorted { $0.key < $1.key }
-            guard !candidates.isEmpty else {
-                state.waiting.append(delivery)
-                state.counters.deliveriesWaiting += 1
-                if state.waiting.count > max(0, configuration.maxWaitingDeliveries) {
-                    state.waiting.removeFirst()
-                    state.counters.deliveriesDropped += 1
-                }
-                return nil
+    /// Queues receipts (body and account each) that are due together, and hands them out as one batch.
+    func enqueue(_ receipts: [(body: DeliverSM, account: String)]) {
+        let deliveries = state.withLockedValue { state -> [OutboundDelivery] in
+            guard !state.stopped else { return [] }
+            return receipts.map { receipt in
+                defer { state.nextDeliveryID += 1 }
+                return OutboundDelivery(
+                    id: state.nextDeliveryID, account: receipt.account, body: receipt.body, attempts: 0, isReceipt: true)
             }
-            state.roundRobin &+= 1
-            let chosen = candidates[Int(state.roundRobin % UInt64(candidates.count))].value.endpoint
-            delivery.attempts += 1
-            state.inFlight[delivery.id] = delivery
-            if delivery.isReceipt { state.counters.receiptsSent += 1 } else { state.counters.moSent += 1 }
-            return chosen
+        }
+        dispatch(deliveries)
+    }
+
+    /// Hands each delivery to a receiving session of its account (round robin), or parks it until one binds. The
+    /// deliveries a session gets here reach it as one batch (one task on its event loop, one flush).
+    func dispatch(_ deliveries: [OutboundDelivery]) {
+        guard !deliveries.isEmpty else { return }
+        let batches = state.withLockedValue { state -> [(endpoint: any DeliveryEndpoint, deliveries: [OutboundDelivery])] in
+            guard !state.stopped else { return [] }
+            var batches: [UInt64: (endpoint: any DeliveryEndpoint, deliveries: [OutboundDelivery])] = [:]
+            var order: [UInt64] = []
+            var candidatesByAccount: [String?: [(key: UInt64, value: (account: String, endpoint: any DeliveryEndpoint))]] = [:]
+            for var delivery in deliveries {
+                let candidates = candidatesByAccount[delivery.account] ?? {
+                    let found = state.receivers
+                        .filter { delivery.account == nil || $0.value.account == delivery.account }
+                        .sorted { $0.key < $1.key }
+                    candidatesByAccount[delivery.account] = found
+                    return found
+                }()
+                guard !candidates.isEmpty else {
+                    state.waiting.append(delivery)
+                    state.counters.deliveriesWaiting += 1
+                    if state.waiting.count > max(0, configuration.maxWaitingDeliveries) {
+                        state.waiting.removeFirst()
+                        state.counters.deliveriesDropped += 1
+                    }
+                    continue
+                }
+                state.roundRobin &+= 1
+                let chosen = candidates[Int(state.roundRobin % UInt64(candidates.count))]
+                delivery.attempts += 1
+                state.inFlight[delivery.id] = delivery
+                if delivery.isReceipt { state.counters.receiptsSent += 1 } else { state.counters.moSent += 1 }
+                if batches[chosen.key] == nil {
+                    order.append(chosen.key)
+                    batches[chosen.key] = (chosen.value.endpoint, [])
+                }
+                batches[chosen.key]?.deliveries.append(delivery)
+            }
+            return order.compactMap { batches[$0] }
         }
         notifyWaiters()
-        endpoint?.deliver(delivery)
+        for batch in batches { batch.endpoint.deliver(batch.deliveries) }
     }
 
     /// A session reports what became of a deliver_sm: acknowledged, retry later (ESME_RX_T_APPN, no answer,
@@ -64,7 +92,7 @@ extension SimulatorCore {
         notifyWaiters()
         guard let retry else { return }
         loop.scheduleTask(in: .milliseconds(configuration.redeliveryDelayMilliseconds)) { [self] in
-            dispatch(retry)
+            dispatch([retry])
         }
     }
 

@@ -60,7 +60,7 @@ extension SimulatorCore {
         var delay = configuration.dlrDelayMilliseconds
         var early: OutboundDelivery?
         var sendNow = firstNow
-        for stat in outcome.receipts {
+        for (step, stat) in outcome.receipts.enumerated() {
             defer { delay += configuration.dlrFinalDelayMilliseconds }
             if configuration.dlrOnlyWhenRequested,
                !DeliveryReceiptBuilder.isRequested(registeredDelivery: record.registeredDelivery, stat: stat) {
@@ -82,11 +82,10 @@ extension SimulatorCore {
                 }
                 continue
             }
-            loop.scheduleTask(in: .milliseconds(delay)) { [self] in
-                let body = DeliveryReceiptBuilder.deliverSM(
-                    for: record, receiptID: receiptID, stat: stat, doneDate: wallClockMilliseconds() / 1000)
-                enqueue(body, account: account, isReceipt: true)
-            }
+            addDueReceipt(
+                DueReceipt(due: .now() + .milliseconds(delay), record: record, receiptID: receiptID, stat: stat,
+                           account: account),
+                step: step)
         }
         return early
     }

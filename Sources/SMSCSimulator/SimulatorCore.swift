@@ -26,6 +26,8 @@ final class SimulatorCore: Sendable {
         var stopped = false
         /// Binds refused so far by `faults.refuseFirstBinds`.
         var faultRefusals = 0
+        /// Receipts scheduled and not yet due.
+        var dueReceipts = DueReceiptQueue()
     }
 
     let configuration: SMSCSimulatorConfiguration
@@ -94,7 +96,7 @@ final class SimulatorCore: Sendable {
             state.waiting = others
             return mine
         }
-        for delivery in flushed { dispatch(delivery) }
+        dispatch(flushed)
     }
 
     /// A connection closed: its account slot is released and its unanswered deliveries are retried later.
