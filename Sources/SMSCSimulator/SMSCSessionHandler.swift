@@ -87,8 +87,8 @@ final class SMSCSessionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    /// Sends one delivery (called on this channel's event loop by the endpoint).
-    /// Sends deliveries handed over together: written one by one, flushed once.
+    /// Sends deliveries handed over together (called on this channel's event loop by the endpoint): written one by
+    /// one, flushed once.
     func sendDeliveries(_ deliveries: [OutboundDelivery]) {
         let wasInReadBurst = inReadBurst
         inReadBurst = true  // writes now wait for the flush below
@@ -100,6 +100,7 @@ final class SMSCSessionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Sends one delivery; one the session cannot take goes back to the core as a retry.
     func sendDelivery(_ delivery: OutboundDelivery) {
         guard !isClosed, var machine,
               let sequence = machine.deliverySent(deliveryID: delivery.id, now: .now()) else {
