@@ -1,5 +1,7 @@
 @testable import BridgeCore
 import Foundation
+import Logging
+import NIOConcurrencyHelpers
 import RabbitMQ
 import SMPP
 import Testing
@@ -30,6 +32,21 @@ import Testing
         #expect(await processor.process(Self.hola) == .ok)
         let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
         #expect(ids.count == 2 && ids[0] != ids[1])
+    }
+
+    /// Unconfirmed, then delivered again while the broker is down (never sent), then again: the id survives.
+    @Test func theIDSurvivesARedeliveryRefusedWhileTheBrokerIsDown() async throws {
+        let publisher = ScriptedFailurePublisher([.connectionLost, .notConnected])
+        let processor = InboundProcessor(
+            settings: InboundPipelineSettings(republishWindow: 0), store: InMemoryBridgeStore(), publisher: publisher,
+            correlator: ReceiptCorrelator(hold: .milliseconds(10)), metrics: BridgeMetrics(),
+            logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        #expect(await processor.process(Self.hola) == .receiverTemporaryAppError, "sent, not confirmed")
+        #expect(await processor.process(Self.hola) == .receiverTemporaryAppError, "broker down: not sent")
+        #expect(await processor.process(Self.hola) == .ok)
+        let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
+        #expect(ids.count == 3 && ids[0] != nil)
+        #expect(Set(ids).count == 1, "the id of the copy that may be on the broker, every time")
     }
 
     @Test func anotherMOIsNotGivenTheUnconfirmedID() async throws {
@@ -113,5 +130,21 @@ import Testing
             _ = book.take("t\(index)", now: start)
         }
         #expect(book.take("b", now: start) == "e3", "entries taken in between never evicted a live one")
+    }
+}
+
+/// Fails its first publishes with the given codes, in order, then confirms.
+final class ScriptedFailurePublisher: EventPublishing {
+    let attempts = NIOLockedValueBox<[OutgoingMessage]>([])
+    let failures: [AMQPError.Code]
+
+    init(_ failures: [AMQPError.Code]) { self.failures = failures }
+
+    func publish(_ message: OutgoingMessage) async throws {
+        let attempt = attempts.withLockedValue { attempts in
+            attempts.append(message)
+            return attempts.count
+        }
+        if attempt <= failures.count { throw AMQPError(code: failures[attempt - 1], message: "test: scripted failure") }
     }
 }

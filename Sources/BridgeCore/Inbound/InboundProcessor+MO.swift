@@ -120,12 +120,17 @@ extension InboundProcessor {
             segments: total, complete: complete, receivedAt: parts.map(\.receivedAt).max() ?? now(), binary: binary)
         // A fresh id, unless this is the SMSC's redelivery of an MO the broker may already have (UnconfirmedMOBook).
         let contentKey = Self.moContentKey(parts, total: total, complete: complete, account: settings.account)
-        let eventID = unconfirmedMO.take(contentKey, now: now()) ?? EventID.make()
+        let remembered = unconfirmedMO.take(contentKey, now: now())
+        let eventID = remembered ?? EventID.make()
         let outcome = await publish(
             exchange: settings.moExchange, routingKey: event.routingKey, body: event.jsonBytes(), correlationID: nil,
             type: "mo", eventID: eventID)
         guard outcome == .confirmed else {
-            if outcome == .unconfirmed { unconfirmedMO.remember(contentKey, eventID: eventID, now: now()) }
+            // Kept for the next delivery when this copy may be on the broker, or an earlier one may (a redelivery
+            // refused again while the broker is down must not lose the id).
+            if outcome == .unconfirmed || remembered != nil {
+                unconfirmedMO.remember(contentKey, eventID: eventID, now: now())
+            }
             return false
         }
         (complete ? metrics.moComplete : metrics.moIncomplete).increment()
