@@ -11,9 +11,26 @@ import Testing
 @Suite struct InboundMORedeliveryTests {
     static let hola = InboundFixture.mo(Array("Hola".utf8))
 
+    /// A processor without republishing, over `store` (shared by several to play several instances).
+    static func processor(_ publisher: some EventPublishing, store: any BridgeStore = InMemoryBridgeStore()) -> InboundProcessor {
+        InboundProcessor(
+            settings: InboundPipelineSettings(republishWindow: 0), store: store, publisher: publisher,
+            correlator: ReceiptCorrelator(hold: .milliseconds(10)), metrics: BridgeMetrics(),
+            logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// The id remembered for the MO "Hola" from the fixture's addresses, taken (so it is gone afterwards).
+    static func rememberedHola(in store: any BridgeStore) async throws -> String? {
+        let part = StoredMOPart(groupKey: "", index: 1, total: 1, payload: Array("Hola".utf8), dataCoding: 0,
+                                from: "573001234567", to: "12345", receivedAt: Date())
+        let key = InboundProcessor.moContentKey([part], total: 1, complete: true, account: "")
+        return try await store.takeUnconfirmedMO(key: key, notBefore: .distantPast)
+    }
+
     @Test func anMOSentButNotConfirmedKeepsItsIDOnRedelivery() async throws {
         let publisher = LosingPublisher(losses: 1)
-        let processor = InboundRepublishTests.processor(publisher, window: 0)
+        let store = InMemoryBridgeStore()
+        let processor = Self.processor(publisher, store: store)
         #expect(await processor.process(Self.hola) == .receiverTemporaryAppError)
         #expect(await processor.process(Self.hola) == .ok, "the SMSC's redelivery")
         #expect(await processor.process(Self.hola) == .ok, "a later identical MO: a new message")
@@ -21,14 +38,15 @@ import Testing
         #expect(ids.count == 3)
         #expect(ids[0] != nil && ids[0] == ids[1], "the redelivery carries the unconfirmed copy's id")
         #expect(ids[2] != ids[1], "the id is used once: the next identical MO is another message")
-        #expect(processor.unconfirmedMO.count == 0)
+        #expect(try await Self.rememberedHola(in: store) == nil)
     }
 
     @Test func anMONeverSentGetsAFreshIDOnRedelivery() async throws {
         let publisher = LosingPublisher(losses: 1, code: .notConnected)
-        let processor = InboundRepublishTests.processor(publisher, window: 0)
+        let store = InMemoryBridgeStore()
+        let processor = Self.processor(publisher, store: store)
         #expect(await processor.process(Self.hola) == .receiverTemporaryAppError)
-        #expect(processor.unconfirmedMO.count == 0, "nothing reached the broker: nothing to remember")
+        #expect(try await Self.rememberedHola(in: store) == nil, "nothing reached the broker: nothing to remember")
         #expect(await processor.process(Self.hola) == .ok)
         let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
         #expect(ids.count == 2 && ids[0] != ids[1])
@@ -37,10 +55,7 @@ import Testing
     /// Unconfirmed, then delivered again while the broker is down (never sent), then again: the id survives.
     @Test func theIDSurvivesARedeliveryRefusedWhileTheBrokerIsDown() async throws {
         let publisher = ScriptedFailurePublisher([.connectionLost, .notConnected])
-        let processor = InboundProcessor(
-            settings: InboundPipelineSettings(republishWindow: 0), store: InMemoryBridgeStore(), publisher: publisher,
-            correlator: ReceiptCorrelator(hold: .milliseconds(10)), metrics: BridgeMetrics(),
-            logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let processor = Self.processor(publisher)
         #expect(await processor.process(Self.hola) == .receiverTemporaryAppError, "sent, not confirmed")
         #expect(await processor.process(Self.hola) == .receiverTemporaryAppError, "broker down: not sent")
         #expect(await processor.process(Self.hola) == .ok)
@@ -49,19 +64,32 @@ import Testing
         #expect(Set(ids).count == 1, "the id of the copy that may be on the broker, every time")
     }
 
+    /// Two instances sharing a store: the copy instance A could not confirm is delivered again to instance B, which
+    /// publishes it under A's id.
+    @Test func theRedeliveryKeepsTheIDOnAnotherInstance() async throws {
+        let store = InMemoryBridgeStore()
+        let lost = LosingPublisher(losses: 1)
+        let confirming = LosingPublisher(losses: 0)
+        #expect(await Self.processor(lost, store: store).process(Self.hola) == .receiverTemporaryAppError)
+        #expect(await Self.processor(confirming, store: store).process(Self.hola) == .ok)
+        let first = lost.attempts.withLockedValue { $0.first?.properties.messageID }
+        #expect(first != nil && confirming.attempts.withLockedValue { $0.first?.properties.messageID } == first)
+    }
+
     @Test func anotherMOIsNotGivenTheUnconfirmedID() async throws {
         let publisher = LosingPublisher(losses: 1)
-        let processor = InboundRepublishTests.processor(publisher, window: 0)
+        let store = InMemoryBridgeStore()
+        let processor = Self.processor(publisher, store: store)
         #expect(await processor.process(Self.hola) == .receiverTemporaryAppError)
         #expect(await processor.process(InboundFixture.mo(Array("Hola!".utf8))) == .ok)
         let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
         #expect(ids[0] != ids[1])
-        #expect(processor.unconfirmedMO.count == 1, "still waiting for its own redelivery")
+        #expect(try await Self.rememberedHola(in: store) == ids[0], "still waiting for its own redelivery")
     }
 
     @Test func aLongMOWhoseLastPartIsRedeliveredKeepsItsID() async throws {
         let publisher = LosingPublisher(losses: 1)
-        let processor = InboundRepublishTests.processor(publisher, window: 0)
+        let processor = Self.processor(publisher)
         let first: [UInt8] = [0x05, 0x00, 0x03, 0x2A, 0x02, 0x01] + Array("Hello, ".utf8)
         let second: [UInt8] = [0x05, 0x00, 0x03, 0x2A, 0x02, 0x02] + Array("world".utf8)
         #expect(await processor.process(InboundFixture.mo(first, esm: .udhIndicator)) == .ok, "stored")
@@ -88,48 +116,6 @@ import Testing
         #expect(base != key([part("Hola")], true, "other"))
         #expect(key([part("a", index: 1), part("b", index: 2)], true, "acme")
             == key([part("b", index: 2), part("a", index: 1)], true, "acme"), "parts in any order")
-    }
-}
-
-@Suite struct UnconfirmedMOBookTests {
-    let start = Date(timeIntervalSinceReferenceDate: 800_000_000)
-
-    @Test func anIDIsTakenOnce() {
-        let book = UnconfirmedMOBook()
-        book.remember("k", eventID: "e1", now: start)
-        #expect(book.take("k", now: start) == "e1")
-        #expect(book.take("k", now: start) == nil)
-    }
-
-    @Test func anIDExpiresAfterTheRetention() {
-        let book = UnconfirmedMOBook()
-        book.remember("k", eventID: "e1", now: start)
-        #expect(book.take("k", now: start.addingTimeInterval(UnconfirmedMOBook.retention + 1)) == nil)
-        book.remember("old", eventID: "e2", now: start)
-        book.remember("new", eventID: "e3", now: start.addingTimeInterval(UnconfirmedMOBook.retention + 1))
-        #expect(book.count == 1, "expired entries go when another is remembered")
-    }
-
-    @Test func theOldestGoFirstBeyondTheCapacity() {
-        let book = UnconfirmedMOBook(capacity: 3)
-        for index in 1...5 { book.remember("k\(index)", eventID: "e\(index)", now: start) }
-        #expect(book.count == 3)
-        #expect(book.take("k1", now: start) == nil && book.take("k2", now: start) == nil)
-        #expect(book.take("k5", now: start) == "e5")
-    }
-
-    @Test func aKeyRememberedAgainKeepsItsNewestIDAndTakenKeysDoNotCount() {
-        let book = UnconfirmedMOBook(capacity: 2)
-        book.remember("a", eventID: "e1", now: start)
-        book.remember("a", eventID: "e2", now: start)
-        book.remember("b", eventID: "e3", now: start)
-        #expect(book.count == 2)
-        #expect(book.take("a", now: start) == "e2")
-        for index in 1...50 {
-            book.remember("t\(index)", eventID: "x", now: start)
-            _ = book.take("t\(index)", now: start)
-        }
-        #expect(book.take("b", now: start) == "e3", "entries taken in between never evicted a live one")
     }
 }
 

@@ -168,6 +168,26 @@ import Testing
         }
     }
 
+    /// The id of an MO the broker may hold unconfirmed: taken once, replaced by a later one, too old is not given.
+    @Test(arguments: StoreKind.allCases)
+    func unconfirmedMOIDsAreTakenOnce(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            #expect(try await store.takeUnconfirmedMO(key: "k1", notBefore: F.t0) == nil)
+            try await store.rememberUnconfirmedMO(key: "k1", eventID: "e1", at: F.t0)
+            try await store.rememberUnconfirmedMO(key: "k1", eventID: "e2", at: F.t0.addingTimeInterval(1))
+            try await store.rememberUnconfirmedMO(key: "k2", eventID: "e3", at: F.t0)
+            #expect(try await store.takeUnconfirmedMO(key: "k1", notBefore: F.t0) == "e2", "the newest")
+            #expect(try await store.takeUnconfirmedMO(key: "k1", notBefore: F.t0) == nil, "used once")
+            #expect(try await store.takeUnconfirmedMO(key: "k2", notBefore: F.t0.addingTimeInterval(1)) == nil, "too old")
+            #expect(try await store.takeUnconfirmedMO(key: "k2", notBefore: F.t0) == nil, "a too old one is gone too")
+            try await store.rememberUnconfirmedMO(key: "k3", eventID: "e4", at: F.t0)
+            try await store.rememberUnconfirmedMO(key: "k4", eventID: "e5", at: F.t0.addingTimeInterval(1_000))
+            #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500)) == 1)
+            #expect(try await store.takeUnconfirmedMO(key: "k3", notBefore: .distantPast) == nil)
+            #expect(try await store.takeUnconfirmedMO(key: "k4", notBefore: F.t0) == "e5")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func callsFromOneTaskApplyInOrder(kind: StoreKind) async throws {
         try await F.withStore(kind) { store in

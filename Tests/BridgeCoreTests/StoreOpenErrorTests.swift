@@ -177,6 +177,30 @@ import Testing
         #expect(error?.detail.contains("invoices") == true)
     }
 
+    /// A format-1 file (before the unconfirmed MO ids) is migrated to the current format, keeping its rows.
+    @Test func formatOneFileIsMigrated() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        let store = try openStore(path)
+        try await store.markInFlight(id: "stuck", at: Date(timeIntervalSinceReferenceDate: 1))
+        await store.close()
+        let old = try DatabaseQueue(path: path)
+        try await old.write { db in
+            try db.execute(sql: "DROP TABLE mo_unconfirmed")
+            try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        try old.close()
+        let migrated = try openStore(path)
+        #expect(try await migrated.requestState(id: "stuck") == .inFlight(since: Date(timeIntervalSinceReferenceDate: 1)))
+        try await migrated.rememberUnconfirmedMO(key: "k", eventID: "e", at: Date(timeIntervalSinceReferenceDate: 2))
+        #expect(try await migrated.takeUnconfirmedMO(key: "k", notBefore: .distantPast) == "e")
+        await migrated.close()
+        let check = try DatabaseQueue(path: path)
+        #expect(try await check.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == SQLiteBridgeStore.formatVersion)
+        try check.close()
+    }
+
     @Test func newFileIsCreatedAtCurrentFormat() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -74,6 +74,28 @@ extension InboundProcessor {
         }
     }
 
+    /// The id remembered for an MO with this content, if any (taken: used once). A store that fails costs only the
+    /// dedup: the MO is published under a fresh id.
+    private func takeUnconfirmedID(_ key: String) async -> String? {
+        do {
+            return try await store.takeUnconfirmedMO(
+                key: key, notBefore: now().addingTimeInterval(-Self.unconfirmedMORetention))
+        } catch {
+            logger.warning("store read of unconfirmed MO ids failed; the MO gets a fresh event id",
+                           metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func rememberUnconfirmedID(_ key: String, eventID: String) async {
+        do {
+            try await store.rememberUnconfirmedMO(key: key, eventID: eventID, at: now())
+        } catch {
+            logger.warning("unconfirmed MO id not stored; its redelivery gets a fresh event id",
+                           metadata: ["event_id": "\(eventID)", "error": "\(error)"])
+        }
+    }
+
     /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding, the
     /// joined payload, the part count and completeness (not the arrival time).
     static func moContentKey(_ parts: [StoredMOPart], total: Int, complete: Bool, account: String) -> String {
@@ -118,9 +140,10 @@ extension InboundProcessor {
         let event = MOEvent(
             from: first.from, to: first.to, text: text, encoding: encoding, dataCoding: first.dataCoding,
             segments: total, complete: complete, receivedAt: parts.map(\.receivedAt).max() ?? now(), binary: binary)
-        // A fresh id, unless this is the SMSC's redelivery of an MO the broker may already have (UnconfirmedMOBook).
+        // A fresh id, unless this is the SMSC's redelivery of an MO the broker may already have (DESIGN §3 "MO event
+        // ids"): its id is in the store, whichever instance published that copy.
         let contentKey = Self.moContentKey(parts, total: total, complete: complete, account: settings.account)
-        let remembered = unconfirmedMO.take(contentKey, now: now())
+        let remembered = await takeUnconfirmedID(contentKey)
         let eventID = remembered ?? EventID.make()
         let outcome = await publish(
             exchange: settings.moExchange, routingKey: event.routingKey, body: event.jsonBytes(), correlationID: nil,
@@ -128,9 +151,7 @@ extension InboundProcessor {
         guard outcome == .confirmed else {
             // Kept for the next delivery when this copy may be on the broker, or an earlier one may (a redelivery
             // refused again while the broker is down must not lose the id).
-            if outcome == .unconfirmed || remembered != nil {
-                unconfirmedMO.remember(contentKey, eventID: eventID, now: now())
-            }
+            if outcome == .unconfirmed || remembered != nil { await rememberUnconfirmedID(contentKey, eventID: eventID) }
             return false
         }
         (complete ? metrics.moComplete : metrics.moIncomplete).increment()

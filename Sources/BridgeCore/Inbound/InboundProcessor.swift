@@ -16,8 +16,6 @@ public final class InboundProcessor: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let groups = RequestGate()
-    /// Ids of MO events the broker may have without having confirmed them, for the SMSC's redelivery.
-    let unconfirmedMO = UnconfirmedMOBook()
 
     /// Creates the pipeline over its ports.
     public init(
@@ -163,6 +161,11 @@ public final class InboundProcessor: Sendable {
         }
         return .unconfirmed
     }
+
+    /// How long the id of an MO the broker may hold unconfirmed waits for the SMSC's redelivery, in seconds (SMSC
+    /// retry schedules run from seconds to hours; an hour covers the usual ones without holding an id for a message
+    /// that is not coming again).
+    public static let unconfirmedMORetention: Double = 3600
 
     /// A first try and at most two republishes after lost connections (each only within the republish window).
     public static let maximumPublishAttempts = 3

@@ -54,7 +54,16 @@ public protocol BridgeStore: Sendable {
         firstReceivedBefore cutoff: Date, claimedUntil: Date, now: Date
     ) async throws(BridgeStoreError) -> [[StoredMOPart]]
 
-    /// Deletes request records and correlations older than `cutoff`; returns how many rows went.
+    /// Remembers `eventID` under `key` (a hash of an MO's content, see `InboundProcessor.moContentKey`): the id of
+    /// an MO the broker may hold without having confirmed it, so the SMSC's redelivery of it — to any instance
+    /// sharing the store — is published under the same id. Replaces an id remembered earlier under `key`.
+    func rememberUnconfirmedMO(key: String, eventID: String, at: Date) async throws(BridgeStoreError)
+
+    /// The id remembered under `key` at `notBefore` or later, forgotten now (each is used once, by one caller);
+    /// nil when there is none.
+    func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String?
+
+    /// Deletes request records, correlations and remembered MO ids older than `cutoff`; returns how many rows went.
     @discardableResult
     func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int
 

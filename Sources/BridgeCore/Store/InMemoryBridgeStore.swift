@@ -9,6 +9,7 @@ public final class InMemoryBridgeStore: BridgeStore {
         var correlations: [String: ReceiptCorrelation] = [:]
         var moParts: [String: [Int: StoredMOPart]] = [:]
         var moClaims: [String: Date] = [:]
+        var unconfirmedMO: [String: (eventID: String, at: Date)] = [:]
         var closed = false
     }
 
@@ -108,6 +109,19 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
+    /// Remembers the id of an MO the broker may hold unconfirmed; replaces an earlier one under `key`.
+    public func rememberUnconfirmedMO(key: String, eventID: String, at: Date) async throws(BridgeStoreError) {
+        try withOpenState { $0.unconfirmedMO[key] = (eventID, at) }
+    }
+
+    /// The id remembered under `key` at `notBefore` or later, forgotten now; nil when there is none.
+    public func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String? {
+        try withOpenState { state in
+            guard let entry = state.unconfirmedMO.removeValue(forKey: key), entry.at >= notBefore else { return nil }
+            return entry.eventID
+        }
+    }
+
     /// Deletes request records, correlation entries (one per key) and whole MO groups older than `cutoff`; returns
     /// how many went, counted as the SQLite store counts rows.
     @discardableResult
@@ -121,13 +135,15 @@ public final class InMemoryBridgeStore: BridgeStore {
             }
             let keys = state.correlations.filter { $0.value.submittedAt < cutoff }
             let groups = state.moParts.filter { _, parts in parts.values.contains { $0.receivedAt < cutoff } }
+            let unconfirmed = state.unconfirmedMO.filter { $0.value.at < cutoff }
+            for key in unconfirmed.keys { state.unconfirmedMO[key] = nil }
             for id in requests.keys { state.requests[id] = nil }
             for key in keys.keys { state.correlations[key] = nil }
             for group in groups.keys {
                 state.moParts[group] = nil
                 state.moClaims[group] = nil
             }
-            return requests.count + keys.count + groups.values.reduce(0) { $0 + $1.count }
+            return requests.count + keys.count + groups.values.reduce(0) { $0 + $1.count } + unconfirmed.count
         }
     }
 

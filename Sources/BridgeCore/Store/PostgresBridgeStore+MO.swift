@@ -63,8 +63,34 @@ extension PostgresBridgeStore {
         }
     }
 
-    /// Deletes request records, correlation rows (one per key) and whole MO groups older than `cutoff`; returns the
-    /// number of rows deleted.
+    /// Remembers the id of an MO the broker may hold unconfirmed; replaces an earlier one under `key`.
+    public func rememberUnconfirmedMO(key: String, eventID: String, at: Date) async throws(BridgeStoreError) {
+        let sql = self.sql
+        try await write(lockKey: "u" + key) { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(key)
+            binds.append(eventID)
+            binds.append(at.timeIntervalSinceReferenceDate)
+            try await connection.run(PostgresQuery(unsafeSQL: sql.rememberUnconfirmedMO, binds: binds), logger: logger)
+        }
+    }
+
+    /// The id remembered under `key` at `notBefore` or later, forgotten now; nil when there is none. One statement
+    /// on a pooled connection (no batch to wait for): an MO with nothing remembered deletes nothing.
+    public func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String? {
+        let sql = self.sql
+        let taken = try await read { connection, logger -> (String, Double)? in
+            var binds = PostgresBindings()
+            binds.append(key)
+            let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.takeUnconfirmedMO, binds: binds), logger: logger)
+            return try rows.first?.decode((String, Double).self)
+        }
+        guard let (eventID, at) = taken, at >= notBefore.timeIntervalSinceReferenceDate else { return nil }
+        return eventID
+    }
+
+    /// Deletes request records, correlation rows (one per key), remembered MO ids and whole MO groups older than
+    /// `cutoff`; returns the number of rows deleted.
     @discardableResult
     public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
         let sql = self.sql

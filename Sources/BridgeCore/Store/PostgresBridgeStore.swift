@@ -17,7 +17,7 @@ import Synchronization
 /// lock on the group, so exactly one caller sees the group complete.
 public final class PostgresBridgeStore: BridgeStore {
     /// The schema version this smpp-bridge creates and reads (the row of `smpp_bridge_schema`).
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     /// Most writes one transaction carries.
     public static let maximumBatch = 256
 

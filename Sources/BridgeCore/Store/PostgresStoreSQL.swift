@@ -12,6 +12,7 @@ struct PostgresStoreSQL: Sendable {
     let correlation: String
     let moPart: String
     let moClaim: String
+    let moUnconfirmed: String
 
     /// Refuses a schema name that is not plain lower-case (`[a-z_][a-z0-9_]*`, at most 63 octets), so quoting it is
     /// trivial and it means the same to every tool.
@@ -32,6 +33,7 @@ struct PostgresStoreSQL: Sendable {
         correlation = prefix + "correlation"
         moPart = prefix + "mo_part"
         moClaim = prefix + "mo_claim"
+        moUnconfirmed = prefix + "mo_unconfirmed"
     }
 
     /// Every schema step: the version it produces and its statements (one per query: the extended protocol takes
@@ -90,7 +92,20 @@ struct PostgresStoreSQL: Sendable {
                     )
                     """,
                 ]
-            )
+            ),
+            (
+                2,
+                [
+                    """
+                    CREATE TABLE \(moUnconfirmed) (
+                        key text PRIMARY KEY,
+                        event_id text NOT NULL,
+                        at double precision NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX mo_unconfirmed_at ON \(moUnconfirmed) (at)",
+                ]
+            ),
         ]
     }
 
@@ -233,14 +248,27 @@ struct PostgresStoreSQL: Sendable {
     }
 
     /// Request rows, correlation rows and the parts of whole MO groups older than $1, counted as SQLite counts.
+    /// Remembers an unconfirmed MO's id ($1 key, $2 event id, $3 time), replacing an earlier one.
+    var rememberUnconfirmedMO: String {
+        """
+        INSERT INTO \(moUnconfirmed) (key, event_id, at) VALUES ($1, $2, $3)
+        ON CONFLICT (key) DO UPDATE SET event_id = excluded.event_id, at = excluded.at
+        """
+    }
+
+    /// Takes the id remembered under $1: one statement, so of instances taking at once exactly one gets it.
+    var takeUnconfirmedMO: String { "DELETE FROM \(moUnconfirmed) WHERE key = $1 RETURNING event_id, at" }
+
     var purge: String {
         """
         WITH r AS (DELETE FROM \(request) WHERE at < $1 RETURNING 1),
         c AS (DELETE FROM \(correlation) WHERE submitted_at < $1 RETURNING 1),
         g AS (SELECT DISTINCT group_key FROM \(moPart) WHERE received_at < $1),
         m AS (DELETE FROM \(moPart) WHERE group_key IN (SELECT group_key FROM g) RETURNING 1),
-        k AS (DELETE FROM \(moClaim) WHERE group_key IN (SELECT group_key FROM g))
-        SELECT ((SELECT count(*) FROM r) + (SELECT count(*) FROM c) + (SELECT count(*) FROM m))::int8
+        k AS (DELETE FROM \(moClaim) WHERE group_key IN (SELECT group_key FROM g)),
+        u AS (DELETE FROM \(moUnconfirmed) WHERE at < $1 RETURNING 1)
+        SELECT ((SELECT count(*) FROM r) + (SELECT count(*) FROM c) + (SELECT count(*) FROM m)
+            + (SELECT count(*) FROM u))::int8
         """
     }
 }

@@ -155,8 +155,33 @@ extension SQLiteBridgeStore {
         }
     }
 
-    /// Deletes request records, correlation rows (one per key) and whole MO groups older than `cutoff`; returns the
-    /// number of rows deleted.
+    /// Remembers the id of an MO the broker may hold unconfirmed; replaces an earlier one under `key`.
+    public func rememberUnconfirmedMO(key: String, eventID: String, at: Date) async throws(BridgeStoreError) {
+        try await write { db in
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO mo_unconfirmed (key, event_id, at) VALUES (?, ?, ?)")
+                .execute(arguments: [key, eventID, at.timeIntervalSinceReferenceDate])
+        }
+    }
+
+    /// The id remembered under `key` at `notBefore` or later, forgotten now; nil when there is none. A read first,
+    /// so an MO with nothing remembered (nearly all) costs no write.
+    public func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String? {
+        let found = try await read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT event_id, at FROM mo_unconfirmed WHERE key = ?"), arguments: [key]
+            ).map { (eventID: $0[0] as String, at: $0[1] as Double) }
+        }
+        guard let found else { return nil }
+        let taken = try await write { db -> Bool in
+            try db.cachedStatement(sql: "DELETE FROM mo_unconfirmed WHERE key = ? AND event_id = ?")
+                .execute(arguments: [key, found.eventID])
+            return db.changesCount > 0
+        }
+        return taken && found.at >= notBefore.timeIntervalSinceReferenceDate ? found.eventID : nil
+    }
+
+    /// Deletes request records, correlation rows (one per key), remembered MO ids and whole MO groups older than
+    /// `cutoff`; returns the number of rows deleted.
     @discardableResult
     public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
         try await write { db in
@@ -165,6 +190,7 @@ extension SQLiteBridgeStore {
             for sql in [
                 "DELETE FROM request WHERE at < ?",
                 "DELETE FROM correlation WHERE submitted_at < ?",
+                "DELETE FROM mo_unconfirmed WHERE at < ?",
                 "DELETE FROM mo_part WHERE group_key IN (SELECT DISTINCT group_key FROM mo_part WHERE received_at < ?)",
             ] {
                 try db.execute(sql: sql, arguments: [cutoff])

@@ -13,7 +13,7 @@ import Synchronization
 /// write that already returned.
 public final class SQLiteBridgeStore: BridgeStore {
     /// The store file format this version writes and reads (`PRAGMA user_version`).
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     /// Most writes one transaction carries.
     public static let maximumBatch = 256
 

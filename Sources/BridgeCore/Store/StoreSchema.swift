@@ -63,7 +63,18 @@ enum StoreSchema {
             ) WITHOUT ROWID;
             CREATE INDEX mo_part_received_at ON mo_part (received_at);
             """
-        )
+        ),
+        (
+            2,
+            """
+            CREATE TABLE mo_unconfirmed (
+                key TEXT PRIMARY KEY NOT NULL,
+                event_id TEXT NOT NULL,
+                at REAL NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX mo_unconfirmed_at ON mo_unconfirmed (at);
+            """
+        ),
     ]
 
     /// Creates or migrates the schema in one IMMEDIATE transaction (which also proves the write lock can be taken).
