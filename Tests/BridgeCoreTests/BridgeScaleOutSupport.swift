@@ -1,3 +1,4 @@
+import BridgeCore
 import Foundation
 import Logging
 import NIOPosix
@@ -23,10 +24,9 @@ final class BridgeFleet: @unchecked Sendable {
         let databaseURL = try #require(PostgresTestDatabase.urlText, Comment(rawValue: PostgresTestDatabase.howToRun))
         // The bridges use schema public: start without the tables an earlier run left there (the end-to-end suites
         // run one at a time). By name: the test role owns its tables, not necessarily the schema.
-        try await PostgresTestDatabase.execute("""
-            DROP TABLE IF EXISTS public.smpp_bridge_schema, public.request, public.correlation, public.mo_part,
-                public.mo_claim, public.smpp_bridge_session_slots, public.smpp_bridge_cluster_instances CASCADE
-            """)
+        let tables = (PostgresBridgeStore.tableNames + ["smpp_bridge_session_slots", "smpp_bridge_cluster_instances"])
+            .map { "public.\($0)" }.joined(separator: ", ")
+        try await PostgresTestDatabase.execute("DROP TABLE IF EXISTS \(tables) CASCADE")
         var configuration = E2EBroker.simulatorConfiguration(seed: 23)
         configuration.accounts = [SimulatorAccount(systemID: Self.systemID, password: "e2e-pass", maxSessions: sessions)]
         // A receipt refused while its bridge died is delivered again, as a real SMSC does for hours.

@@ -72,7 +72,7 @@ extension PostgresBridgeStore {
                 detail: "the database has store schema version \(version), newer than the \(known) this smpp-bridge "
                     + "knows: run a newer smpp-bridge, or point store.url at another database")
         }
-        let ours: Set<String> = ["smpp_bridge_schema", "request", "correlation", "mo_part", "mo_claim", "mo_unconfirmed"]
+        let ours = Set(tableNames)
         // The session budget's tables (ClusterSlotSQL) share the schema and may be created first.
         let storeTables = tables.filter { !ClusterSlotSQL.tableNames.contains($0) }
         if version == 0, !storeTables.isEmpty {
