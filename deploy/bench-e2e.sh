@@ -128,9 +128,9 @@ wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"
 status=0
 # --- 1. the stand-in and feed -------------------------------------------------------------------------------------
 delete_queues smpp.outbound
-broker_before=$(cpu_ticks $(broker_pids))
+broker_before=$(cpu_sum $(broker_pids))
 run_standin "$ref" "$amqp_port" "$n" "$limit" "$work"
-standin_broker_us=$(per_request_us $(( $(cpu_ticks $(broker_pids)) - broker_before )) "$n")
+standin_broker_us=$(per_request_us "$broker_before" "$(cpu_sum $(broker_pids))" "$n")
 
 # --- 2. the bridge ------------------------------------------------------------------------------------------------
 delete_queues smpp.outbound "${feed_queues[@]}"
@@ -150,11 +150,11 @@ if [ -n "${SMPP_BRIDGE_BENCH_PERF:-}" ]; then
   perf record -q -F 499 --call-graph "${SMPP_BRIDGE_BENCH_PERF_CALLGRAPH:-fp}" -p "$bridge_pid" -o "$SMPP_BRIDGE_BENCH_PERF" > "$work/perf.log" 2>&1 &
   perf_pid=$!
 fi
-broker_before=$(cpu_ticks $(broker_pids))
-sim_before=$(cpu_ticks "$sim_pid")
+broker_before=$(cpu_sum $(broker_pids))
+sim_before=$(cpu_of "$sim_pid")
 bridge_feed="$("$ref" feed -p "$amqp_port" -n "$n" -d -X -T "$limit" -B "$bridge_pid")" || status=$?
-bridge_broker_us=$(per_request_us $(( $(cpu_ticks $(broker_pids)) - broker_before )) "$n")
-sim_us=$(per_request_us $(( $(cpu_ticks "$sim_pid") - sim_before )) "$n")
+bridge_broker_us=$(per_request_us "$broker_before" "$(cpu_sum $(broker_pids))" "$n")
+sim_us=$(per_request_us "$sim_before" "$(cpu_of "$sim_pid")" "$n")
 if [ -n "${perf_pid:-}" ]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" || true; perf_pid=""; fi
 echo "bridge feed: $bridge_feed"
 # Where the two cores went (everything shares them): the broker's CPU per request in each feed run, and the

@@ -63,18 +63,11 @@ delete_queues() {
 }
 queue_exists() { deploy/rabbitmq.sh ctl list_queues name 2>/dev/null | grep -qx "$1"; }
 
-# CPU seconds so far of a process (utime + stime; with `children`, also its reaped children's).
-cpu_of() {
-  awk -v hz="$(getconf CLK_TCK)" -v kids="${2:-}" '{
-    sub(/^.*\) /, ""); t = $12 + $13; if (kids != "") t += $14 + $15; printf "%.3f", t / hz }' "/proc/$1/stat"
-}
 # CPU seconds so far of PostgreSQL: the postmaster with its reaped children, plus every live backend.
 postgres_cpu() {
-  local master total
+  local master
   master="$(deploy/postgres.sh pid)"
-  total="$(cpu_of "$master" children)"
-  for child in $(pgrep -P "$master"); do total="$(awk -v a="$total" -v b="$(cpu_of "$child" 2>/dev/null || echo 0)" 'BEGIN { printf "%.3f", a + b }')"; done
-  echo "$total"
+  awk -v a="$(cpu_of "$master" children)" -v b="$(cpu_sum $(pgrep -P "$master"))" 'BEGIN { printf "%.3f", a + b }'
 }
 
 start_smsc_sim "$bin" "$sim_port" demo:demo1234:4 --log-level warning > "$work/smsc-sim.log" 2>&1

@@ -78,17 +78,24 @@ run_standin() {
   echo "standin feed: $standin_feed"
 }
 
-# cpu_ticks PID…: the processes' user + system CPU so far, in clock ticks (a process that is gone counts 0).
-cpu_ticks() {
+# cpu_of PID [children]: CPU seconds so far of a process (utime + stime; with `children`, also its reaped
+# children's); 0 for a process that is gone. The fields are counted after the command name, which may hold spaces.
+cpu_of() {
+  awk -v hz="$(getconf CLK_TCK)" -v kids="${2:-}" '{
+    sub(/^.*\) /, ""); t = $12 + $13; if (kids != "") t += $14 + $15; printf "%.3f", t / hz }' "/proc/$1/stat" \
+    2>/dev/null || echo 0
+}
+# cpu_sum PID…: the CPU seconds of several processes together.
+cpu_sum() {
   local pid total=0
-  for pid in "$@"; do total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  for pid in "$@"; do total="$(awk -v a="$total" -v b="$(cpu_of "$pid")" 'BEGIN { printf "%.3f", a + b }')"; done
   echo "$total"
 }
 # broker_pids: every RabbitMQ node's Erlang VM on this machine (the benchmarks' brokers are the only ones).
 broker_pids() { pgrep -x beam.smp || true; }
-# per_request_us TICKS N: CPU microseconds per request, one decimal.
+# per_request_us BEFORE AFTER N: CPU microseconds per request between two cpu_of / cpu_sum readings, one decimal.
 per_request_us() {
-  awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "n/a" }'
+  awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1e6 / n; else print "n/a" }'
 }
 
 # The first number after KEY= or "KEY": in LINE (feed's key=value lines and smpp-bench's JSON).

@@ -4,22 +4,17 @@ import SMPP
 extension SimulatorCore {
     /// Queues a new deliver_sm for `account` (nil = any receiving session).
     func enqueue(_ body: DeliverSM, account: String?, isReceipt: Bool) {
-        let delivery = state.withLockedValue { state -> OutboundDelivery? in
-            guard !state.stopped else { return nil }
-            defer { state.nextDeliveryID += 1 }
-            return OutboundDelivery(id: state.nextDeliveryID, account: account, body: body, attempts: 0, isReceipt: isReceipt)
-        }
-        if let delivery { dispatch([delivery]) }
+        enqueue([(body, account)], isReceipt: isReceipt)
     }
 
-    /// Queues receipts (body and account each) that are due together, and hands them out as one batch.
-    func enqueue(_ receipts: [(body: DeliverSM, account: String)]) {
+    /// Queues deliver_sm PDUs (each with its account) that are due together, and hands them out as one batch.
+    func enqueue(_ bodies: [(body: DeliverSM, account: String?)], isReceipt: Bool) {
         let deliveries = state.withLockedValue { state -> [OutboundDelivery] in
             guard !state.stopped else { return [] }
-            return receipts.map { receipt in
+            return bodies.map { item in
                 defer { state.nextDeliveryID += 1 }
                 return OutboundDelivery(
-                    id: state.nextDeliveryID, account: receipt.account, body: receipt.body, attempts: 0, isReceipt: true)
+                    id: state.nextDeliveryID, account: item.account, body: item.body, attempts: 0, isReceipt: isReceipt)
             }
         }
         dispatch(deliveries)
@@ -31,8 +26,9 @@ extension SimulatorCore {
         guard !deliveries.isEmpty else { return }
         let batches = state.withLockedValue { state -> [(endpoint: any DeliveryEndpoint, deliveries: [OutboundDelivery])] in
             guard !state.stopped else { return [] }
-            var batches: [UInt64: (endpoint: any DeliveryEndpoint, deliveries: [OutboundDelivery])] = [:]
-            var order: [UInt64] = []
+            // One batch per session, in the order the sessions were first chosen.
+            var batches: [(endpoint: any DeliveryEndpoint, deliveries: [OutboundDelivery])] = []
+            var batchOfSession: [UInt64: Int] = [:]
             var candidatesByAccount: [String?: [(key: UInt64, value: (account: String, endpoint: any DeliveryEndpoint))]] = [:]
             for var delivery in deliveries {
                 let candidates = candidatesByAccount[delivery.account] ?? {
@@ -56,13 +52,14 @@ extension SimulatorCore {
                 delivery.attempts += 1
                 state.inFlight[delivery.id] = delivery
                 if delivery.isReceipt { state.counters.receiptsSent += 1 } else { state.counters.moSent += 1 }
-                if batches[chosen.key] == nil {
-                    order.append(chosen.key)
-                    batches[chosen.key] = (chosen.value.endpoint, [])
+                if let batch = batchOfSession[chosen.key] {
+                    batches[batch].deliveries.append(delivery)
+                } else {
+                    batchOfSession[chosen.key] = batches.count
+                    batches.append((chosen.value.endpoint, [delivery]))
                 }
-                batches[chosen.key]?.deliveries.append(delivery)
             }
-            return order.compactMap { batches[$0] }
+            return batches
         }
         notifyWaiters()
         for batch in batches { batch.endpoint.deliver(batch.deliveries) }

@@ -23,7 +23,7 @@ struct DueReceiptQueue: Sendable {
     /// When the tick that releases the next receipts is scheduled, if one is.
     var tickAt: NIODeadline?
 
-    var isEmpty: Bool { zip(steps, heads).allSatisfy { $0.count == $1 } }
+    var isEmpty: Bool { nextDue == nil }
 
     mutating func add(_ receipt: DueReceipt, step: Int) {
         while steps.count <= step {
@@ -82,8 +82,8 @@ extension SimulatorCore {
         let (due, next) = state.withLockedValue { state -> ([DueReceipt], NIODeadline?) in
             guard !state.stopped else { return ([], nil) }
             let due = state.dueReceipts.takeDue(now: now)
-            // An earlier tick superseded by a later one (or the other way round) leaves the scheduling to the
-            // one whose time is the queue's.
+            // Only the tick the queue waits for schedules the next one: a tick superseded by an earlier one (a
+            // receipt due sooner was added) just releases what is due.
             guard state.dueReceipts.tickAt == tick else { return (due, nil) }
             guard let nextDue = state.dueReceipts.nextDue else {
                 state.dueReceipts.tickAt = nil
@@ -100,6 +100,6 @@ extension SimulatorCore {
             (DeliveryReceiptBuilder.deliverSM(
                 for: receipt.record, receiptID: receipt.receiptID, stat: receipt.stat, doneDate: doneDate),
              receipt.account)
-        })
+        }, isReceipt: true)
     }
 }

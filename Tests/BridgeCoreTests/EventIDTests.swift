@@ -73,3 +73,13 @@ import Testing
         #expect(message.receiptEventID(account: "acme") == EventID.derived(from: fields))
     }
 }
+
+extension EventID {
+    /// The derived id of whole fields given as arrays: the reference the hash-where-they-lie callers are checked
+    /// against (the bridge itself never builds the arrays).
+    static func derived(from fields: [[UInt8]]) -> String {
+        var hash = FNV1a128()
+        for field in fields { hash.addField(field) }
+        return derived(from: hash)
+    }
+}

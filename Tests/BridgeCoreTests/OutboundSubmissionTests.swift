@@ -113,22 +113,30 @@ final class ScriptedSubmitter: SegmentSubmitter {
     }
 
     /// A single segment without expiry runs in the request's own task (no task group); with an expiry (far off, never
-    /// reached) it runs in the group. Cancelled while waiting for a session, or around an hour's backoff, both paths
-    /// end at once and the same way. (How many sends the submitter saw depends on whether the cancel came before or
-    /// after the throttled answer was read — a second send in a cancelled task is withdrawn unwritten — so it is not
-    /// compared.)
+    /// reached) it runs in the group. Cancelled while waiting for a session, or in an hour's backoff, both paths end
+    /// at once and the same way.
     @Test(.timeLimit(.minutes(3)), arguments: [false, true])
     func aSingleSegmentCancelledEndsAsInTheGroup(inBackoff: Bool) async {
         let slow = RetryPolicy(maxAttempts: 3, initialDelay: 3600, maxDelay: 3600, maxAge: 86_400)
         func run(expiresAt: Date?) async -> OutboundRequestMachine.Action {
             let submitter = ScriptedSubmitter([0: inBackoff ? [ScriptedSubmitter.status(.throttled)] : [nil]])
+            // The clock is read by the expiry timer (group only), for the answer and for the backoff's wait: once it
+            // was read that often, the backoff has begun.
+            let clockReads = NIOLockedValueBox(0)
+            let backoffBegun = (expiresAt == nil ? 0 : 1) + 2
             let task = Task {
                 var machine = OutboundRequestMachine(segmentCount: 1, policy: slow, receivedAt: Date())
-                return await OutboundSubmission(pdus: pdus(1), tags: [1], expiresAt: expiresAt, now: { Date() })
+                let now: @Sendable () -> Date = {
+                    clockReads.withLockedValue { $0 += 1 }
+                    return Date()
+                }
+                return await OutboundSubmission(pdus: pdus(1), tags: [1], expiresAt: expiresAt, now: now)
                     .run(&machine, submitter: submitter)
             }
-            while submitter.sent.withLockedValue({ $0.count }) < 1 { try? await Task.sleep(for: .milliseconds(1)) }
-            try? await Task.sleep(for: .milliseconds(20))
+            while submitter.sent.withLockedValue({ $0.count }) < 1
+                || (inBackoff && clockReads.withLockedValue({ $0 }) < backoffBegun) {
+                try? await Task.sleep(for: .milliseconds(1))
+            }
             task.cancel()
             return await task.value
         }

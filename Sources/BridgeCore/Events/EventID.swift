@@ -16,18 +16,11 @@ enum EventID {
         return make(using: &generator)
     }
 
-    /// A version 8 (RFC 9562 "custom") UUID from the 128-bit FNV-1a hash of `fields`, each one prefixed with its
-    /// length: the same fields give the same id in any process at any time (a receipt the SMSC delivers again gets
-    /// the id of its first publication). Not a cryptographic hash: the fields come from the SMSC, not from anyone
-    /// who gains by making two receipts collide.
-    static func derived(from fields: [[UInt8]]) -> String {
-        var hash = FNV1a128()
-        for field in fields { hash.addField(field) }
-        return derived(from: hash)
-    }
-
-    /// The version 8 UUID of a hash its caller fed field by field with ``FNV1a128/addField(_:)`` (no arrays built
-    /// for the fields: one per receipt on the inbound path).
+    /// A version 8 (RFC 9562 "custom") UUID from a 128-bit FNV-1a hash its caller fed field by field with
+    /// ``FNV1a128/addField(_:)`` (each field prefixed with its length; no arrays built for the fields): the same
+    /// fields give the same id in any process at any time (a receipt the SMSC delivers again gets the id of its first
+    /// publication). Not a cryptographic hash: the fields come from the SMSC, not from anyone who gains by making two
+    /// receipts collide.
     static func derived(from hash: FNV1a128) -> String {
         format(high: UInt64(truncatingIfNeeded: hash.value >> 64), low: UInt64(truncatingIfNeeded: hash.value), version: 8)
     }
