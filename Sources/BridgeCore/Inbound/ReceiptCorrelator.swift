@@ -15,7 +15,7 @@ public final class ReceiptCorrelator: Sendable {
         case reserved(keys: [String])
         /// A segment was accepted under one of the keys before the receipt started waiting.
         case resolved(keys: [String], ReceiptCorrelation)
-        /// Waiting for a segment or the end of the hold.
+        /// Waiting for a segment, the next recheck or the end of the hold.
         case waiting(keys: [String], CheckedContinuation<ReceiptCorrelation?, Never>)
 
         var keys: [String] {
@@ -82,11 +82,17 @@ public final class ReceiptCorrelator: Sendable {
     /// How many committed keys are kept in memory for receipts (each about 300 bytes).
     public let recentCapacity: Int
 
+    /// How often a held receipt asks the store again during its hold; nil: only at its end.
+    public let recheck: Duration?
+
     /// Creates a correlator that remembers the last `recentCapacity` committed keys (default 20 000: about 6 MB,
     /// ten seconds of traffic at 2 000 segments/s), so receipts that follow their submit closely skip the store.
-    public init(hold: Duration, recentCapacity: Int = 20_000) {
+    /// With a store shared by several instances, `recheck` makes a held receipt ask the store again at that interval
+    /// during its hold: its segment was most likely submitted by another instance, whose commit ends the wait.
+    public init(hold: Duration, recentCapacity: Int = 20_000, recheck: Duration? = nil) {
         self.hold = hold
         self.recentCapacity = max(0, recentCapacity)
+        self.recheck = recheck.flatMap { $0 > .zero ? $0 : nil }
     }
 
     /// A segment was accepted: receipts for it match from now on, and held ones are released.
@@ -134,8 +140,8 @@ public final class ReceiptCorrelator: Sendable {
     public var heldCount: Int { state.withLockedValue { $0.slots.count } }
 
     /// The correlation for a receipt with these keys: from accepted-but-uncommitted or recently committed segments,
-    /// else `lookup` (the store), else whatever is accepted here within the hold, else `lookup` once more at the end
-    /// of the hold; nil when nothing turns up.
+    /// else `lookup` (the store), else whatever is accepted here within the hold (or found by `lookup` every
+    /// ``recheck`` during it), else `lookup` once more at the end of the hold; nil when nothing turns up.
     public func correlate(
         keys: [String], lookup: () async throws -> ReceiptCorrelation?
     ) async throws -> ReceiptCorrelation? {
@@ -146,18 +152,37 @@ public final class ReceiptCorrelator: Sendable {
         }
         if let found = registration.found { return found }
         let slot = registration.slot
-        let stored: ReceiptCorrelation?
-        do {
-            stored = try await lookup()
-        } catch {
-            state.withLockedValue { $0.remove(slot) }
-            throw error
+        var deadline: ContinuousClock.Instant?
+        var ended = false
+        while true {
+            let found: ReceiptCorrelation?
+            do {
+                found = try await lookup()
+            } catch {
+                state.withLockedValue { $0.remove(slot) }
+                throw error
+            }
+            if found != nil || ended {
+                state.withLockedValue { $0.remove(slot) }
+                return found
+            }
+            // Held: a segment accepted here ends the wait. With a shared store the segment may instead be accepted
+            // and committed by another instance (its submit_sm_resp arrived there, so nothing here resolves the
+            // slot): the store is asked again every `recheck`, and once more at the end of the hold before the
+            // receipt is reported unmatched.
+            let end = deadline ?? ContinuousClock.now + hold
+            deadline = end
+            let left = end - ContinuousClock.now
+            if let held = await wait(slot, for: min(recheck ?? left, left)) { return held }
+            ended = ContinuousClock.now >= end
+            if ended { state.withLockedValue { $0.remove(slot) } }
         }
-        if let stored {
-            state.withLockedValue { $0.remove(slot) }
-            return stored
-        }
-        let held = await withCheckedContinuation { continuation in
+    }
+
+    /// Waits up to `duration` for a segment accepted under the slot's keys; nil when none came (the slot stays
+    /// registered).
+    private func wait(_ slot: UInt64, for duration: Duration) async -> ReceiptCorrelation? {
+        await withCheckedContinuation { continuation in
             let early = state.withLockedValue { state -> ReceiptCorrelation?? in
                 switch state.slots[slot] {
                 case .resolved(_, let correlation)?:
@@ -174,23 +199,18 @@ public final class ReceiptCorrelator: Sendable {
                 continuation.resume(returning: early)
                 return
             }
-            let hold = self.hold
             Task {
-                try? await Task.sleep(for: hold)
-                self.endHold(slot)
+                if duration > .zero { try? await Task.sleep(for: duration) }
+                self.endWait(slot)
             }
         }
-        if let held { return held }
-        // With a shared store the segment may have been accepted and committed by another instance during the hold
-        // (its submit_sm_resp arrived there, so nothing here resolves the slot): ask the store once more before
-        // reporting the receipt unmatched.
-        return try await lookup()
     }
 
-    private func endHold(_ slot: UInt64) {
+    /// The wait of `slot` is over without a segment: it is registered again (not waiting) until removed.
+    private func endWait(_ slot: UInt64) {
         let continuation = state.withLockedValue { state -> CheckedContinuation<ReceiptCorrelation?, Never>? in
-            guard case .waiting(_, let continuation)? = state.slots[slot] else { return nil }
-            state.remove(slot)
+            guard case .waiting(let keys, let continuation)? = state.slots[slot] else { return nil }
+            state.slots[slot] = .reserved(keys: keys)
             return continuation
         }
         continuation?.resume(returning: nil)

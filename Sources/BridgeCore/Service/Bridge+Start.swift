@@ -31,6 +31,9 @@ struct BridgeParts: Sendable {
 extension Bridge {
     /// Unanswered deliver_sm / data_sm each session may hold, at least (see `start`).
     static let minimumInboundAllowance = 1_000
+    /// How often a held receipt asks the shared store again (another instance's commit usually lands within
+    /// a few hundred milliseconds of its submit_sm_resp; the lookups of all held receipts share one query).
+    static let sharedStoreReceiptRecheck: Duration = .milliseconds(250)
 
     func start() async throws -> BridgeParts {
         let configuration = self.configuration
@@ -70,7 +73,11 @@ extension Bridge {
         let client = SMPPClient(
             configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory,
             slotGate: gate)
-        let correlator = ReceiptCorrelator(hold: configuration.outbound.receiptHold)
+        // On the shared store a receipt found nowhere was most likely submitted by another instance: it asks the
+        // store again while held instead of waiting out the whole hold for the other's commit.
+        let correlator = ReceiptCorrelator(
+            hold: configuration.outbound.receiptHold,
+            recheck: configuration.store.url == nil ? nil : Self.sharedStoreReceiptRecheck)
         let lateOutcomes = LateOutcomeBook()
         let meteredPublisher = MeteredPublisher(publisher: publisher, metrics: amqpMetrics)
         let outbound = OutboundProcessor(

@@ -69,32 +69,6 @@ extension PostgresBridgeStore {
         }
     }
 
-    /// The correlation recorded under the first of `keys` that has one, or nil (one query for all the keys).
-    public func correlation(keys: [String]) async throws(BridgeStoreError) -> ReceiptCorrelation? {
-        guard !keys.isEmpty else { return nil }
-        let sql = self.sql
-        return try await read { connection, logger in
-            var binds = PostgresBindings()
-            binds.append(keys)
-            let rows = try await connection.run(
-                PostgresQuery(unsafeSQL: sql.correlationByKeys, binds: binds), logger: logger)
-            var found: [String: ReceiptCorrelation] = [:]
-            for row in rows {
-                let (key, encodedKeys, messageID, requestID, segment, segments, to, from, metadata, submittedAt) =
-                    try row.decode((String, String, String, String, Int, Int, String, String, ByteBuffer?, Double).self)
-                found[key] = ReceiptCorrelation(
-                    keys: CorrelationKeys.decode(encodedKeys) ?? [key], messageID: messageID, requestID: requestID,
-                    segment: segment, segments: segments, to: to, from: from,
-                    metadata: metadata.map { Array($0.readableBytesView) },
-                    submittedAt: Date(timeIntervalSinceReferenceDate: submittedAt))
-            }
-            for key in keys {
-                if let correlation = found[key] { return correlation }
-            }
-            return nil
-        }
-    }
-
     /// The correlations' rows (one per key) as eleven parallel arrays, and a twelfth with each row's owning request
     /// when `owners` is given (one per correlation); a key given twice keeps its last correlation, as the SQLite
     /// store's `INSERT OR REPLACE` does (one statement may not upsert a row twice).

@@ -92,6 +92,79 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
         _ round: [PostgresRequestWrite], sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
     ) async throws {
         var binds = PostgresBindings()
+        appendBegins(round, to: &binds)
+        let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.beginRequests, binds: binds), logger: logger)
+        let completed = try settleBegins(round, rows: rows)
+        guard !completed.isEmpty else { return }
+        // Completed rows never change again: reading them now gives the first outcome.
+        let states = try await PostgresBridgeStore.requestStates(ids: completed.map(\.requestID), sql: sql, connection, logger)
+        for write in completed { write.outcome = .success(states[write.requestID]) }
+    }
+
+    private static func complete(
+        _ round: [PostgresRequestWrite], sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        var binds = PostgresBindings()
+        appendCompletions(round, to: &binds)
+        try await connection.run(PostgresQuery(unsafeSQL: sql.completeRequests, binds: binds), logger: logger)
+        for write in round { write.outcome = .success(nil) }
+    }
+
+    // MARK: - One statement
+
+    /// The batch split for ``applyInOneStatement(_:sql:_:_:)``: its begins (and marks) and its completions, or nil
+    /// when they do not fit one statement (an id or a correlation key twice, or an id both begun and completed).
+    static func oneStatement(
+        _ writes: [PostgresRequestWrite]
+    ) -> (starts: [PostgresRequestWrite], completions: [PostgresRequestWrite])? {
+        var starts: [PostgresRequestWrite] = []
+        var completions: [PostgresRequestWrite] = []
+        var ids = Set<String>()
+        var keys = Set<String>()
+        for write in writes {
+            guard ids.insert(write.requestID).inserted else { return nil }
+            guard case .complete(let completion) = write.kind else {
+                starts.append(write)
+                continue
+            }
+            for key in completion.correlations.lazy.flatMap(\.keys) {
+                guard keys.insert(key).inserted else { return nil }
+            }
+            completions.append(write)
+        }
+        return (starts.sorted { $0.requestID < $1.requestID }, completions.sorted { $0.requestID < $1.requestID })
+    }
+
+    /// Writes a batch split by ``oneStatement(_:)`` in one statement outside a transaction (its own commit): one
+    /// round trip instead of four. Rows are locked in id order, begins before completions, as in the transaction.
+    /// A begin that finds its request completed reads the outcome after the commit (completed rows never change);
+    /// should that read fail, only those begins fail.
+    static func applyInOneStatement(
+        _ split: (starts: [PostgresRequestWrite], completions: [PostgresRequestWrite]), sql: PostgresStoreSQL,
+        location: String, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        var binds = PostgresBindings()
+        appendBegins(split.starts, to: &binds)
+        appendCompletions(split.completions, to: &binds)
+        let rows = try await connection.run(
+            PostgresQuery(unsafeSQL: sql.beginAndCompleteRequests, binds: binds), logger: logger)
+        for write in split.completions { write.outcome = .success(nil) }
+        let completed = try settleBegins(split.starts, rows: rows)
+        guard !completed.isEmpty else { return }
+        do {
+            let states = try await PostgresBridgeStore.requestStates(
+                ids: completed.map(\.requestID), sql: sql, connection, logger)
+            for write in completed { write.outcome = .success(states[write.requestID]) }
+        } catch {
+            let failure = PostgresBridgeStore.storeError(error, code: .readFailed, location: location)
+            for write in completed { write.outcome = .failure(failure) }
+        }
+    }
+
+    // MARK: - Parameters and rows
+
+    /// Two arrays: the begins' ids and times.
+    private static func appendBegins(_ round: [PostgresRequestWrite], to binds: inout PostgresBindings) {
         binds.append(round.map(\.requestID))
         binds.append(round.map { write -> Double in
             switch write.kind {
@@ -99,7 +172,27 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
             case .complete(let completion): completion.result.completedAt.timeIntervalSinceReferenceDate
             }
         })
-        let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.beginRequests, binds: binds), logger: logger)
+    }
+
+    /// Six arrays of outcomes, then the correlations' twelve (the last naming each row's request).
+    private static func appendCompletions(_ round: [PostgresRequestWrite], to binds: inout PostgresBindings) {
+        let completions = round.compactMap { write -> RequestCompletion? in
+            guard case .complete(let completion) = write.kind else { return nil }
+            return completion
+        }
+        binds.append(completions.map(\.requestID))
+        binds.append(completions.map(\.result.completedAt.timeIntervalSinceReferenceDate))
+        binds.append(completions.map(\.result.eventID))
+        binds.append(completions.map(\.result.status))
+        binds.append(completions.map(\.result.routingKey))
+        binds.append(completions.map { ByteBuffer(bytes: $0.result.body) })
+        let owned = completions.flatMap { completion in completion.correlations.map { (completion.requestID, $0) } }
+        PostgresBridgeStore.appendCorrelations(owned.map(\.1), owners: owned.map(\.0), to: &binds)
+    }
+
+    /// Gives each begin whose row came back (inserted, or marked again) its outcome; returns those whose request
+    /// was completed (no row back: the upsert left it alone).
+    private static func settleBegins(_ round: [PostgresRequestWrite], rows: [PostgresRow]) throws -> [PostgresRequestWrite] {
         var previous: [String: Double?] = [:]
         for row in rows {
             let (id, prev) = try row.decode((String, Double?).self)
@@ -113,30 +206,7 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
                 completed.append(write)
             }
         }
-        guard !completed.isEmpty else { return }
-        // Completed rows never change again: reading them now gives the first outcome.
-        let states = try await PostgresBridgeStore.requestStates(ids: completed.map(\.requestID), sql: sql, connection, logger)
-        for write in completed { write.outcome = .success(states[write.requestID]) }
-    }
-
-    private static func complete(
-        _ round: [PostgresRequestWrite], sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
-    ) async throws {
-        let completions = round.compactMap { write -> RequestCompletion? in
-            guard case .complete(let completion) = write.kind else { return nil }
-            return completion
-        }
-        var binds = PostgresBindings()
-        binds.append(completions.map(\.requestID))
-        binds.append(completions.map(\.result.completedAt.timeIntervalSinceReferenceDate))
-        binds.append(completions.map(\.result.eventID))
-        binds.append(completions.map(\.result.status))
-        binds.append(completions.map(\.result.routingKey))
-        binds.append(completions.map { ByteBuffer(bytes: $0.result.body) })
-        let owned = completions.flatMap { completion in completion.correlations.map { (completion.requestID, $0) } }
-        PostgresBridgeStore.appendCorrelations(owned.map(\.1), owners: owned.map(\.0), to: &binds)
-        try await connection.run(PostgresQuery(unsafeSQL: sql.completeRequests, binds: binds), logger: logger)
-        for write in round { write.outcome = .success(nil) }
+        return completed
     }
 }
 

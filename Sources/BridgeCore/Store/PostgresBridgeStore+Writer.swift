@@ -62,17 +62,18 @@ extension PostgresBridgeStore {
         }
     }
 
-    /// One transaction for `batch`: every write straight in it; when a write fails on its data, the transaction is
-    /// rolled back and written again with each write in its own savepoint, so a failing write does not undo the
-    /// others. A deadlock with another instance's transaction writes the whole batch again.
+    /// One transaction for `batch` (one statement when it holds only begins and completions, each request once):
+    /// every write straight in it; when a write fails on its data, the transaction is rolled back and written again
+    /// with each write in its own savepoint, so a failing write does not undo the others. A deadlock with another
+    /// instance's transaction writes the whole batch again.
     private func commit(_ batch: [any PostgresGroupedWrite]) async {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                let sql = self.sql
+                let (sql, location) = (self.sql, self.location)
                 try await withConnection { connection, logger in
-                    try await Self.transaction(batch, sql: sql, on: connection, logger: logger)
+                    try await Self.transaction(batch, sql: sql, location: location, on: connection, logger: logger)
                 }
                 break
             } catch {
@@ -95,19 +96,37 @@ extension PostgresBridgeStore {
     }
 
     private static func transaction(
-        _ batch: [any PostgresGroupedWrite], sql: PostgresStoreSQL, on connection: PostgresConnection, logger: Logger
+        _ batch: [any PostgresGroupedWrite], sql: PostgresStoreSQL, location: String, on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
+        // The hot path: a batch of begins and completions only, each row once, is one statement (its own commit).
+        // When it fails on its data nothing was written, and the transaction below isolates the failing write.
+        let requests = batch.compactMap { $0 as? PostgresRequestWrite }
+        var isolated = false
+        if requests.count == batch.count, let split = PostgresRequestWrite.oneStatement(requests) {
+            do {
+                try await PostgresRequestWrite.applyInOneStatement(split, sql: sql, location: location, connection, logger)
+                return
+            } catch where isDataError(error) {
+                isolated = true
+            }
+        }
         do {
             try await connection.run("BEGIN", logger: logger)
-            do {
-                // The per-request writes together in multi-row statements, the rest one by one.
-                let requests = batch.compactMap { $0 as? PostgresRequestWrite }
-                if !requests.isEmpty { try await PostgresRequestWrite.apply(requests, sql: sql, connection, logger) }
-                for write in batch where !(write is PostgresRequestWrite) { try await write.apply(connection, logger: logger) }
-            } catch where isDataError(error) {
-                try await connection.run("ROLLBACK", logger: logger)
-                try await connection.run("BEGIN", logger: logger)
+            if isolated {
                 for write in batch { try await write.applyIsolated(connection, logger: logger) }
+            } else {
+                do {
+                    // The per-request writes together in multi-row statements, the rest one by one.
+                    if !requests.isEmpty { try await PostgresRequestWrite.apply(requests, sql: sql, connection, logger) }
+                    for write in batch where !(write is PostgresRequestWrite) {
+                        try await write.apply(connection, logger: logger)
+                    }
+                } catch where isDataError(error) {
+                    try await connection.run("ROLLBACK", logger: logger)
+                    try await connection.run("BEGIN", logger: logger)
+                    for write in batch { try await write.applyIsolated(connection, logger: logger) }
+                }
             }
             try await connection.run("COMMIT", logger: logger)
         } catch {

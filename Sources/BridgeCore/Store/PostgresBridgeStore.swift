@@ -29,6 +29,9 @@ public final class PostgresBridgeStore: BridgeStore {
         var queue = Queue(maximumBatch: PostgresBridgeStore.maximumBatch)
         var committedTransactions = 0
         var committedWrites = 0
+        /// Receipt lookups waiting for the next query, and whether one runs.
+        var lookups: [PostgresCorrelationLookup] = []
+        var lookingUp = false
     }
 
     /// The database (its description has no password).

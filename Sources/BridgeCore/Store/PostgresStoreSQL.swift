@@ -124,14 +124,7 @@ struct PostgresStoreSQL: Sendable {
     /// (prev_at NULL: no earlier state) or refreshed (prev_at: the earlier in-flight time); an id with no row back is
     /// completed (then read it). The row lock makes a concurrent begin of the same id in another instance wait for
     /// this one's commit and then see its mark.
-    var beginRequests: String {
-        """
-        INSERT INTO \(request) AS r (id, completed, at)
-        SELECT id, false, at FROM unnest($1::text[], $2::float8[]) AS u(id, at)
-        ON CONFLICT (id) DO UPDATE SET prev_at = r.at, at = excluded.at WHERE NOT r.completed
-        RETURNING id, prev_at
-        """
-    }
+    var beginRequests: String { beginUpsert(from: 1) }
 
     /// Completes several requests at once ($1–$6: ids (distinct), times, event ids, statuses, routing keys, bodies):
     /// an outcome only lands on a row that is not completed, and a completion's correlations ($7–$18, the last
@@ -139,17 +132,55 @@ struct PostgresStoreSQL: Sendable {
     var completeRequests: String {
         """
         WITH done AS (
+            \(completionUpsert(from: 1))
+        )
+        \(insertCorrelations(from: 7, ownedBy: "done"))
+        """
+    }
+
+    /// Begins ($1 ids, $2 times, as ``beginRequests``) and completes ($3–$8 and correlations $9–$20, as
+    /// ``completeRequests``) several requests in one statement — one round trip and its own commit, where a
+    /// transaction around the two statements takes four. The ids begun and completed must be distinct from each
+    /// other (a statement may not change a row twice). Returns the begins' `(id, prev_at)` rows.
+    var beginAndCompleteRequests: String {
+        """
+        WITH b AS (
+            \(beginUpsert(from: 1))
+        ),
+        done AS (
+            \(completionUpsert(from: 3))
+        ),
+        c AS (
+            \(insertCorrelations(from: 9, ownedBy: "done"))
+        )
+        SELECT id, prev_at FROM b
+        """
+    }
+
+    /// The begins' upsert from two arrays at parameter `first` (ids, times), returning `(id, prev_at)`.
+    private func beginUpsert(from first: Int) -> String {
+        """
+        INSERT INTO \(request) AS r (id, completed, at)
+        SELECT id, false, at FROM unnest($\(first)::text[], $\(first + 1)::float8[]) AS u(id, at)
+        ON CONFLICT (id) DO UPDATE SET prev_at = r.at, at = excluded.at WHERE NOT r.completed
+        RETURNING id, prev_at
+        """
+    }
+
+    /// The outcomes' upsert from six arrays at parameter `first`, returning the ids whose outcome landed.
+    private func completionUpsert(from first: Int) -> String {
+        let p = (0..<6).map { "$\(first + $0)" }
+        return """
             INSERT INTO \(request) AS r (id, completed, at, event_id, status, routing_key, body)
             SELECT id, true, at, e, s, k, b
-            FROM unnest($1::text[], $2::float8[], $3::text[], $4::text[], $5::text[], $6::bytea[]) AS u(id, at, e, s, k, b)
+            FROM unnest(\(p[0])::text[], \(p[1])::float8[], \(p[2])::text[], \(p[3])::text[], \(p[4])::text[],
+                        \(p[5])::bytea[]) AS u(id, at, e, s, k, b)
             ON CONFLICT (id) DO UPDATE SET completed = true, at = excluded.at, prev_at = NULL,
                 event_id = excluded.event_id, status = excluded.status, routing_key = excluded.routing_key,
                 body = excluded.body
             WHERE NOT r.completed
             RETURNING id
-        )
-        \(insertCorrelations(from: 7, ownedBy: "done"))
-        """
+            """
     }
 
     // MARK: - Correlations

@@ -1,0 +1,80 @@
+import BridgeCore
+import Foundation
+import Testing
+
+/// On a store shared by several instances a held receipt asks the store again every `recheck` (its segment was most
+/// likely committed by another instance); it still ends at a segment accepted here or at the end of the hold.
+@Suite(.timeLimit(.minutes(1))) struct ReceiptCorrelatorRecheckTests {
+    func correlation(_ id: String, request: String) -> ReceiptCorrelation {
+        ReceiptCorrelation(
+            keys: [id], messageID: id, requestID: request, segment: 1, segments: 1, to: "+1", from: "ACME",
+            metadata: nil, submittedAt: Date())
+    }
+
+    /// The hold is ten minutes: only the rechecks can end this within the suite's time limit.
+    @Test func aHeldReceiptFindsWhatAnotherInstanceCommittedLongBeforeTheHoldEnds() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(600), recheck: .milliseconds(5))
+        var asked = 0
+        let found = try await correlator.correlate(keys: ["elsewhere"]) {
+            asked += 1
+            return asked < 4 ? nil : correlation("elsewhere", request: "other-instance")
+        }
+        #expect(found?.requestID == "other-instance")
+        #expect(asked == 4, "the first lookup, then one per recheck until the store had it")
+        #expect(correlator.heldCount == 0)
+    }
+
+    @Test func aSegmentAcceptedHereStillEndsTheWaitBetweenRechecks() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(600), recheck: .seconds(300))
+        let receipt = Task { try await correlator.correlate(keys: ["local"]) { nil } }
+        while correlator.heldCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        correlator.segmentAccepted(correlation("local", request: "here"))
+        #expect(try await receipt.value?.requestID == "here")
+        #expect(correlator.heldCount == 0)
+    }
+
+    /// Accepted while a recheck's lookup runs (the receipt is not waiting then): the next wait returns it at once.
+    @Test func aSegmentAcceptedDuringARecheckIsNotMissed() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(600), recheck: .milliseconds(5))
+        var asked = 0
+        let found = try await correlator.correlate(keys: ["raced"]) {
+            asked += 1
+            if asked == 2 { correlator.segmentAccepted(correlation("raced", request: "during-recheck")) }
+            return nil
+        }
+        #expect(found?.requestID == "during-recheck")
+        #expect(asked == 2)
+        #expect(correlator.heldCount == 0)
+    }
+
+    @Test func aReceiptFoundNowhereIsReleasedAtTheEndOfTheHold() async throws {
+        let correlator = ReceiptCorrelator(hold: .milliseconds(60), recheck: .milliseconds(10))
+        var asked = 0
+        let found = try await correlator.correlate(keys: ["nowhere"]) {
+            asked += 1
+            return nil
+        }
+        #expect(found == nil)
+        #expect(asked >= 2, "the first lookup and the one at the end of the hold, rechecks between")
+        #expect(correlator.heldCount == 0)
+    }
+
+    @Test func aFailingRecheckEndsTheHoldWithItsError() async throws {
+        struct Down: Error {}
+        let correlator = ReceiptCorrelator(hold: .seconds(600), recheck: .milliseconds(5))
+        var asked = 0
+        await #expect(throws: Down.self) {
+            _ = try await correlator.correlate(keys: ["down"]) {
+                asked += 1
+                if asked == 2 { throw Down() }
+                return nil
+            }
+        }
+        #expect(correlator.heldCount == 0)
+    }
+
+    @Test func aRecheckOfZeroMeansOnlyAtTheEnd() {
+        #expect(ReceiptCorrelator(hold: .seconds(1), recheck: .zero).recheck == nil)
+        #expect(ReceiptCorrelator(hold: .seconds(1)).recheck == nil)
+    }
+}
