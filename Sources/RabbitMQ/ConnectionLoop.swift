@@ -1,3 +1,4 @@
+import CRabbitMQ
 import Foundation
 import Logging
 import Synchronization
@@ -149,6 +150,9 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     // MARK: - The thread
 
     private func run() {
+        // Foundation's `Thread.name` does not reach the OS thread on Linux: without this the thread keeps the name of
+        // the one that started it, and `top -H` or /proc cannot tell the broker threads' CPU from the task pool's.
+        crmq_name_current_thread(threadName)
         perform(machine.startRequested(), now: clock.now)
         while !isFinished {
             let now = clock.now

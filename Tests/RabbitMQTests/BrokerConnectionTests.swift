@@ -26,6 +26,16 @@ extension BrokerTests {
             await #expect(throws: AMQPError.self) { try await publisher.publish([1], routingKey: "x") }
         }
 
+        /// The connection threads carry their names to the OS, so `top -H` and /proc tell their CPU apart.
+        @Test func connectionThreadsAreNamedForTheOS() async throws {
+            let publisher = AMQPPublisher(configuration: try TestBroker.configuration(), logger: TestBroker.logger)
+            try await publisher.connect()
+            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+            let names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+            #expect(names.contains("amqp-publisher\n"), "\(Set(names))")
+            await publisher.close()
+        }
+
         @Test func unreachablePortFailsFast() async throws {
             var configuration = try TestBroker.configuration()
             configuration.host = "127.0.0.1"
