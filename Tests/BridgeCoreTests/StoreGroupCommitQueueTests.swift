@@ -60,4 +60,39 @@ import Testing
         guard case .release(let waiters) = queue.nextBatch() else { Issue.record("not released"); return }
         #expect(waiters == ["a", "b"])
     }
+
+    @Test func aBacklogStartsAnotherWriterUpToTheMaximum() {
+        var queue = Queue(maximumBatch: 8, maximumWriters: 2, backlogForAnotherWriter: 3)
+        guard case .startWriter = queue.writeRequested(1) else { Issue.record("writer not started"); return }
+        #expect(batch(queue.nextBatch()) == [1])
+        // Writer 1 is busy: below the backlog the writes wait for it.
+        guard case .queued = queue.writeRequested(2), case .queued = queue.writeRequested(3) else {
+            Issue.record("a second writer started below the backlog")
+            return
+        }
+        guard case .startWriter = queue.writeRequested(4) else { Issue.record("no second writer for the backlog"); return }
+        #expect(queue.writerCount == 2)
+        #expect(batch(queue.nextBatch()) == [2, 3, 4], "writer 2 takes the backlog")
+        for n in 5...8 {
+            guard case .queued = queue.writeRequested(n) else { Issue.record("a third writer started"); return }
+        }
+        #expect(batch(queue.nextBatch()) == [5, 6, 7, 8], "whichever writer finishes first takes the rest")
+        #expect(isIdle(queue.nextBatch()))
+        #expect(queue.writerCount == 1)
+        #expect(isIdle(queue.nextBatch()))
+        #expect(queue.writerCount == 0)
+        guard case .startWriter = queue.writeRequested(9) else { Issue.record("idle queue did not start a writer"); return }
+    }
+
+    @Test func closeWaitsForTheLastOfSeveralWriters() {
+        var queue = Queue(maximumBatch: 8, maximumWriters: 2, backlogForAnotherWriter: 1)
+        _ = queue.writeRequested(1)
+        #expect(batch(queue.nextBatch()) == [1])
+        guard case .startWriter = queue.writeRequested(2) else { Issue.record("no second writer"); return }
+        #expect(batch(queue.nextBatch()) == [2])
+        guard case .wait = queue.closeRequested("a") else { Issue.record("close did not wait"); return }
+        #expect(isIdle(queue.nextBatch()), "one writer stops; the other still commits")
+        guard case .release(let waiters) = queue.nextBatch() else { Issue.record("not released by the last"); return }
+        #expect(waiters == ["a"])
+    }
 }

@@ -3,7 +3,11 @@
 /// Writes queue while a transaction is being written. When the writer is idle, the first write starts it; the writer
 /// then asks for the next batch each time its previous commit finished and gets everything queued meanwhile (at most
 /// `maximumBatch`), so there is no timer: one write alone is committed at once, and under load each commit carries
-/// the writes that arrived during the previous one. `close` lets the writer finish what is queued, then releases.
+/// the writes that arrived during the previous one. `close` lets the writers finish what is queued, then releases.
+///
+/// A database that commits transactions side by side (PostgreSQL, not SQLite) may have up to `maximumWriters`
+/// writers: another starts only when `backlogForAnotherWriter` writes wait while every running writer is busy, so a
+/// light load keeps one writer and its batches, and a backlog is written on more than one connection at once.
 struct GroupCommitQueue<Write, Waiter> {
     /// What to do with a write just requested.
     enum WriteAction {
@@ -19,9 +23,10 @@ struct GroupCommitQueue<Write, Waiter> {
     enum NextAction {
         /// Write these in one transaction, then ask again.
         case write([Write])
-        /// Nothing is queued: stop until ``writeRequested(_:)`` says start.
+        /// Nothing is queued: this writer stops (until ``writeRequested(_:)`` says start one).
         case idle
-        /// Nothing is queued and the store is closing: stop, release the database, then resume these waiters.
+        /// Nothing is queued, the store is closing and this was the last writer: stop, release the database, then
+        /// resume these waiters.
         case release([Waiter])
     }
 
@@ -36,19 +41,27 @@ struct GroupCommitQueue<Write, Waiter> {
     }
 
     fileprivate enum Phase {
-        case open(writing: Bool)
+        case open
         case closing([Waiter])
         case closed
     }
 
     /// Most writes one transaction carries.
     let maximumBatch: Int
-    private var phase = Phase.open(writing: false)
+    /// Most writers (transactions under way) at once.
+    let maximumWriters: Int
+    /// How many writes must wait, every writer busy, before another writer starts.
+    let backlogForAnotherWriter: Int
+    private var phase = Phase.open
+    private var writers = 0
     private var pending: [Write] = []
 
-    /// A queue that puts at most `maximumBatch` writes (at least 1) in one transaction.
-    init(maximumBatch: Int) {
+    /// A queue that puts at most `maximumBatch` writes (at least 1) in one transaction, with one writer or, when a
+    /// backlog of `backlogForAnotherWriter` writes waits, up to `maximumWriters`.
+    init(maximumBatch: Int, maximumWriters: Int = 1, backlogForAnotherWriter: Int = 1) {
         self.maximumBatch = max(1, maximumBatch)
+        self.maximumWriters = max(1, maximumWriters)
+        self.backlogForAnotherWriter = max(1, backlogForAnotherWriter)
     }
 
     /// False once close was requested: reads and writes then fail as closed.
@@ -60,12 +73,17 @@ struct GroupCommitQueue<Write, Waiter> {
     /// How many writes wait for a transaction.
     var pendingCount: Int { pending.count }
 
+    /// How many writers run.
+    var writerCount: Int { writers }
+
     /// A caller asks for `write`.
     mutating func writeRequested(_ write: Write) -> WriteAction {
-        guard case .open(let writing) = phase else { return .refuse(write) }
+        guard case .open = phase else { return .refuse(write) }
         pending.append(write)
-        if writing { return .queued }
-        phase = .open(writing: true)
+        guard writers == 0 || (writers < maximumWriters && pending.count >= backlogForAnotherWriter) else {
+            return .queued
+        }
+        writers += 1
         return .startWriter
     }
 
@@ -82,14 +100,13 @@ struct GroupCommitQueue<Write, Waiter> {
             }
             return .write(batch)
         }
+        // Nothing queued: this writer stops; the last one to stop while closing releases.
+        writers = max(0, writers - 1)
         switch phase {
-        case .open:
-            phase = .open(writing: false)
-            return .idle
-        case .closing(let waiters):
+        case .closing(let waiters) where writers == 0:
             phase = .closed
             return .release(waiters)
-        case .closed:
+        case .open, .closing, .closed:
             return .idle
         }
     }
@@ -97,10 +114,10 @@ struct GroupCommitQueue<Write, Waiter> {
     /// A caller asks to close; `waiter` is resumed once everything queued is committed and the database released.
     mutating func closeRequested(_ waiter: Waiter) -> CloseAction {
         switch phase {
-        case .open(writing: false):
+        case .open where writers == 0:
             phase = .closed
             return .release([waiter])
-        case .open(writing: true):
+        case .open:
             phase = .closing([waiter])
             return .wait
         case .closing(var waiters):

@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Writes are group-committed as in ``SQLiteBridgeStore``: every write is queued and one writer puts everything
 /// queued into one transaction (at most ``maximumBatch`` writes) on one pooled connection, starting the next as soon
-/// as the previous commit finished; each caller resumes only after its transaction committed. Reads run on other
+/// as the previous commit finished (a backlog gets a second writer, ``maximumWriters``); each caller resumes only
+/// after its transaction committed. Reads run on other
 /// pooled connections and see every write that already returned, from this instance or any other.
 ///
 /// Across instances every write is decided by the database, never by what one instance last read: `beginRequest`
@@ -22,11 +23,18 @@ public final class PostgresBridgeStore: BridgeStore {
     public static let tableNames = ["smpp_bridge_schema", "request", "correlation", "mo_part", "mo_claim", "mo_unconfirmed"]
     /// Most writes one transaction carries.
     public static let maximumBatch = 256
+    /// Most transactions one store writes at once: PostgreSQL commits them side by side, so a backlog of
+    /// ``backlogForSecondWriter`` writes (every writer busy) starts a second writer on another pooled connection.
+    public static let maximumWriters = 2
+    /// See ``maximumWriters``: below this a single writer keeps its batches whole.
+    public static let backlogForSecondWriter = 64
 
     typealias Queue = GroupCommitQueue<any PostgresGroupedWrite, CheckedContinuation<Void, Never>>
 
     struct State {
-        var queue = Queue(maximumBatch: PostgresBridgeStore.maximumBatch)
+        var queue = Queue(
+            maximumBatch: PostgresBridgeStore.maximumBatch, maximumWriters: PostgresBridgeStore.maximumWriters,
+            backlogForAnotherWriter: PostgresBridgeStore.backlogForSecondWriter)
         var committedTransactions = 0
         var committedWrites = 0
         /// Receipt lookups waiting for the next query, and whether one runs.
