@@ -174,7 +174,8 @@ public final class ReceiptCorrelator: Sendable {
             deadline = end
             let left = end - ContinuousClock.now
             if let held = await wait(slot, for: min(recheck ?? left, left)) { return held }
-            ended = ContinuousClock.now >= end
+            // A slot no longer registered (nothing removes it but this call) ends the hold rather than spin.
+            ended = ContinuousClock.now >= end || state.withLockedValue { $0.slots[slot] == nil }
             if ended { state.withLockedValue { $0.remove(slot) } }
         }
     }

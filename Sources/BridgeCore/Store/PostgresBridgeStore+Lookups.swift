@@ -18,8 +18,8 @@ extension PostgresBridgeStore {
     /// The correlation recorded under the first of `keys` that has one, or nil.
     ///
     /// Receipts arrive at the rate of submits, and with several instances about half of them on an instance that
-    /// did not submit the segment (its correlation is then only in the store): lookups are answered as writes are
-    /// committed, in groups — one query for every lookup queued while the previous query ran, no timer.
+    /// did not submit the segment (its correlation is then only in the store): lookups are grouped as writes are —
+    /// one query answers every lookup queued while the previous query ran, without a timer.
     public func correlation(keys: [String]) async throws(BridgeStoreError) -> ReceiptCorrelation? {
         guard !keys.isEmpty else { return nil }
         guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
