@@ -105,12 +105,7 @@ public final class AMQPPublisher: Sendable {
         connectionWait: AMQPPublishWait
     ) async throws {
         let enqueuedAt = ContinuousClock.now
-        let sendDeadline: ContinuousClock.Instant? =
-            switch connectionWait {
-            case .untilConfirmTimeout: nil
-            case .never: enqueuedAt
-            case .atMost(let duration): enqueuedAt + max(duration, .zero)
-            }
+        let sendDeadline = connectionWait.sendDeadline(from: enqueuedAt)
         await gate.enter()
         defer { gate.leave() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -118,9 +113,43 @@ public final class AMQPPublisher: Sendable {
                 .publish(
                     OutgoingPublish(
                         body: body, exchange: exchange, routingKey: routingKey, properties: properties,
-                        mandatory: mandatory, enqueuedAt: enqueuedAt, waiter: continuation,
+                        mandatory: mandatory, enqueuedAt: enqueuedAt, waiter: .task(continuation),
                         sendDeadline: sendDeadline)))
         }
+    }
+
+    /// Publishes one message without waiting for it: `completion` gets nil once the broker confirmed it, else the
+    /// error `publish(_:exchange:routingKey:properties:mandatory:connectionWait:)` would throw. It runs on the
+    /// publisher's thread — it must be quick and must not block — or, for a publish refused at once (a publisher not
+    /// connected yet, or closed), before this returns. Saves a task and a hop for callers with nothing else to do
+    /// until the confirm.
+    ///
+    /// - Returns: false, and `completion` is never called, when the publisher already holds its maximum of publishes
+    ///   (the async `publish` would wait for room): use that one then.
+    public func publish(
+        _ body: [UInt8],
+        exchange: String = "",
+        routingKey: String,
+        properties: AMQPProperties = AMQPProperties(),
+        mandatory: Bool = false,
+        connectionWait: AMQPPublishWait,
+        completion: @escaping @Sendable (AMQPError?) -> Void
+    ) -> Bool {
+        guard gate.tryEnter() else { return false }
+        let enqueuedAt = ContinuousClock.now
+        let sendDeadline = connectionWait.sendDeadline(from: enqueuedAt)
+        let gate = self.gate
+        loop.post(
+            .publish(
+                OutgoingPublish(
+                    body: body, exchange: exchange, routingKey: routingKey, properties: properties,
+                    mandatory: mandatory, enqueuedAt: enqueuedAt,
+                    waiter: .callback { error in
+                        gate.leave()
+                        completion(error)
+                    },
+                    sendDeadline: sendDeadline)))
+        return true
     }
 
     /// Declares (or, when `topology.passive`, checks) exchanges, queues and bindings. A declared (not passive)
@@ -185,6 +214,15 @@ public enum AMQPPublishWait: Sendable, Hashable {
     case never
     /// Up to this long from the call; then fail with `notConnected` (never sent).
     case atMost(Duration)
+
+    /// Until when a publish handed over at `enqueuedAt` may wait to be written (nil: as the confirm timeout allows).
+    func sendDeadline(from enqueuedAt: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        switch self {
+        case .untilConfirmTimeout: nil
+        case .never: enqueuedAt
+        case .atMost(let duration): enqueuedAt + max(duration, .zero)
+        }
+    }
 }
 
 /// Carries a result out of a closure that runs on the connection thread; the continuation orders the accesses.

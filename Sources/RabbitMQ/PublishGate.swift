@@ -24,6 +24,15 @@ final class PublishGate: Sendable {
     /// Publishes waiting for a place now (for tests).
     var waiting: Int { state.withLock { $0.waiters.count - $0.head } }
 
+    /// Takes a place if one is free now (and no publish waits for one); false otherwise.
+    func tryEnter() -> Bool {
+        state.withLock { state -> Bool in
+            guard state.available > 0 else { return false }
+            state.available -= 1
+            return true
+        }
+    }
+
     /// Takes a place, waiting for one if none is free.
     func enter() async {
         let entered = state.withLock { state -> Bool in

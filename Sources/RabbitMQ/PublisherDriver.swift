@@ -1,6 +1,29 @@
 import Logging
 
-/// A publish handed to the publisher thread, with the continuation its caller waits on.
+/// Who learns how a publish ended: a task waiting on its continuation, or a callback that runs on the publisher's
+/// thread (or, when the publish is refused before it reaches that thread, on the caller's).
+enum PublishWaiter: Sendable {
+    case task(CheckedContinuation<Void, any Error>)
+    case callback(@Sendable (AMQPError?) -> Void)
+
+    /// The broker confirmed the publish.
+    func resume() {
+        switch self {
+        case .task(let continuation): continuation.resume()
+        case .callback(let completion): completion(nil)
+        }
+    }
+
+    /// The publish failed with `error`.
+    func resume(throwing error: AMQPError) {
+        switch self {
+        case .task(let continuation): continuation.resume(throwing: error)
+        case .callback(let completion): completion(error)
+        }
+    }
+}
+
+/// A publish handed to the publisher thread, with whoever waits for its outcome.
 struct OutgoingPublish: Sendable {
     var body: [UInt8]
     var exchange: String
@@ -8,7 +31,7 @@ struct OutgoingPublish: Sendable {
     var properties: AMQPProperties
     var mandatory: Bool
     var enqueuedAt: ContinuousClock.Instant
-    var waiter: CheckedContinuation<Void, any Error>
+    var waiter: PublishWaiter
     /// Until when it may wait for a connection (or an unblock) before it is written: nil = as long as the confirm
     /// timeout allows; else it fails (`notConnected`, never sent) once this passes without a connection, also
     /// when the connection goes after it was queued but before it was written.
@@ -45,7 +68,7 @@ final class PublisherDriver: ConnectionDriver {
     let confirmTimeout: Duration
     /// The user the connection logs in as: a publish with another `user_id` would be refused by the broker (406).
     let user: String
-    var tracker: ConfirmTracker<CheckedContinuation<Void, any Error>>
+    var tracker: ConfirmTracker<PublishWaiter>
     var pending: [OutgoingPublish] = []
     var pendingHead = 0
     var connected = false
@@ -241,7 +264,7 @@ final class PublisherDriver: ConnectionDriver {
         }
     }
 
-    func resolve(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)]) {
+    func resolve(_ outcomes: [(PublishWaiter, ConfirmTracker<PublishWaiter>.Outcome)]) {
         for (waiter, outcome) in outcomes {
             switch outcome {
             case .confirmed:
@@ -261,7 +284,7 @@ final class PublisherDriver: ConnectionDriver {
         }
     }
 
-    func fail(_ outcomes: [(CheckedContinuation<Void, any Error>, ConfirmTracker<CheckedContinuation<Void, any Error>>.Outcome)], _ error: AMQPError) {
+    func fail(_ outcomes: [(PublishWaiter, ConfirmTracker<PublishWaiter>.Outcome)], _ error: AMQPError) {
         for (waiter, _) in outcomes { waiter.resume(throwing: error) }
     }
 }

@@ -68,8 +68,17 @@ public final class InboundProcessor: Sendable {
                 return .receiverTemporaryAppError
             }
         }
+        let event = receiptEvent(parsed, messageID: messageID, correlation: correlation, message)
+        let published = await publish(receiptMessage(event, message))
+        return receiptPublished(event, outcome: published)
+    }
+
+    /// The event of a parsed receipt, matched to `correlation` or not.
+    func receiptEvent(
+        _ parsed: DeliveryReceipt, messageID: String, correlation: ReceiptCorrelation?, _ message: InboundShortMessage
+    ) -> DeliveryReceiptEvent {
         let state = parsed.state ?? .unknown
-        let event = DeliveryReceiptEvent(
+        return DeliveryReceiptEvent(
             requestID: correlation?.requestID, messageID: messageID, segment: correlation?.segment,
             segments: correlation?.segments, stat: parsed.stat ?? state.stat, state: state.rawValue,
             final: state.isFinal, err: parsed.error,
@@ -77,17 +86,25 @@ public final class InboundProcessor: Sendable {
             submitDate: parsed.submitDate?.rfc3339, doneDate: parsed.doneDate?.rfc3339,
             to: correlation?.to ?? message.source.address, from: correlation?.from ?? message.destination.address,
             receivedAt: now(), matched: correlation != nil, metadata: correlation?.metadata, receipt: parsed.rawText)
-        // Derived from the PDU, not fresh: when the SMSC delivers this receipt again (it was refused, or its answer
-        // was lost), the copy carries the same id and consumers drop it.
-        let published = await publish(
+    }
+
+    /// The receipt event as a message for `smpp.dlr`. Its event id is derived from the PDU, not fresh: when the
+    /// SMSC delivers this receipt again (it was refused, or its answer was lost), the copy carries the same id and
+    /// consumers drop it.
+    func receiptMessage(_ event: DeliveryReceiptEvent, _ message: InboundShortMessage) -> OutgoingMessage {
+        eventMessage(
             exchange: settings.dlrExchange, routingKey: event.routingKey, body: event.jsonBytes(),
             correlationID: event.requestID, type: "delivery_receipt",
             eventID: message.receiptEventID(account: settings.account))
-        guard published == .confirmed else { return .receiverTemporaryAppError }
-        metrics.receipt(state: state.rawValue, matched: correlation != nil)
-        logger.log(level: correlation == nil ? .info : .debug, "delivery receipt", metadata: [
-            "message_id": "\(messageID)", "stat": "\(event.stat)", "matched": "\(correlation != nil)",
-            "request_id": "\(correlation?.requestID ?? "")",
+    }
+
+    /// Counts and logs a receipt whose publish ended with `outcome`; the status to answer the SMSC with.
+    func receiptPublished(_ event: DeliveryReceiptEvent, outcome: PublishOutcome) -> CommandStatus {
+        guard outcome == .confirmed else { return .receiverTemporaryAppError }
+        metrics.receipt(state: event.state, matched: event.matched)
+        logger.log(level: event.matched ? .debug : .info, "delivery receipt", metadata: [
+            "message_id": "\(event.messageID)", "stat": "\(event.stat)", "matched": "\(event.matched)",
+            "request_id": "\(event.requestID ?? "")",
         ])
         return .ok
     }
@@ -123,43 +140,79 @@ public final class InboundProcessor: Sendable {
     /// connection (another node) if that comes within ``InboundPipelineSettings/republishWindow``.
     func publish(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
                  headers: AMQPTable = [:], eventID: String? = nil) async -> PublishOutcome {
+        await publish(eventMessage(
+            exchange: exchange, routingKey: routingKey, body: body, correlationID: correlationID, type: type,
+            headers: headers, eventID: eventID))
+    }
+
+    /// An event for the broker: persistent JSON with its event id (default a fresh one), not waiting for a connection.
+    func eventMessage(exchange: String, routingKey: String, body: [UInt8], correlationID: String?, type: String,
+                      headers: AMQPTable = [:], eventID: String? = nil) -> OutgoingMessage {
         let properties = AMQPProperties(
             contentType: "application/json", headers: headers, deliveryMode: .persistent,
             correlationID: correlationID, messageID: eventID ?? EventID.make(), timestamp: now(), type: type)
-        let started = ContinuousClock.now
-        var wait = AMQPPublishWait.never
-        for attempt in 1...Self.maximumPublishAttempts {
+        return OutgoingMessage(
+            exchange: exchange, routingKey: routingKey, body: body, properties: properties, connectionWait: .never)
+    }
+
+    /// Publishes `message` from attempt `first` on (see the overload above); `started` is when the first began.
+    func publish(
+        _ message: OutgoingMessage, from first: Int = 1, started: ContinuousClock.Instant = .now
+    ) async -> PublishOutcome {
+        var message = message
+        for attempt in first...max(first, Self.maximumPublishAttempts) {
             do {
-                try await publisher.publish(OutgoingMessage(
-                    exchange: exchange, routingKey: routingKey, body: body, properties: properties,
-                    connectionWait: wait))
-                if attempt > 1 {
-                    logger.info("event republished after a lost connection", metadata: [
-                        "type": "\(type)", "event_id": "\(properties.messageID ?? "")", "attempt": "\(attempt)",
-                    ])
-                }
-                return .confirmed
+                try await publisher.publish(message)
+                return confirmed(message, attempt: attempt)
             } catch {
-                let code = (error as? AMQPError)?.code
-                let window = Duration.milliseconds(Int64(max(0, settings.republishWindow) * 1000))
-                let left = window - (ContinuousClock.now - started)
-                let lostInFlight = code == .connectionLost || code == .channelClosed
-                let mayRetry = attempt < Self.maximumPublishAttempts && left > .zero
-                if lostInFlight && mayRetry {
-                    wait = .atMost(left)
-                    continue
+                switch afterFailure(error, of: message, attempt: attempt, started: started) {
+                case .republish(let wait): message.connectionWait = wait
+                case .end(let outcome): return outcome
                 }
-                // Not sent for want of a connection: debug, as during an outage this is every PDU (the broker layer
-                // logs the loss, amqp_connected shows it).
-                let unsent = code == .notConnected && attempt == 1
-                logger.log(
-                    level: unsent ? .debug : .warning,
-                    "event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
-                    metadata: ["type": "\(type)", "error": "\(error)", "attempts": "\(attempt)"])
-                return unsent ? .notSent : .unconfirmed
             }
         }
         return .unconfirmed
+    }
+
+    /// What follows a failed attempt.
+    enum AfterFailure: Equatable {
+        /// Publish again (same event id), waiting at most this long for the next connection.
+        case republish(AMQPPublishWait)
+        /// Give up with this outcome.
+        case end(PublishOutcome)
+    }
+
+    /// Decides (and logs) what follows attempt `attempt` of `message` failing with `error`.
+    func afterFailure(
+        _ error: any Error, of message: OutgoingMessage, attempt: Int, started: ContinuousClock.Instant
+    ) -> AfterFailure {
+        let code = (error as? AMQPError)?.code
+        let window = Duration.milliseconds(Int64(max(0, settings.republishWindow) * 1000))
+        let left = window - (ContinuousClock.now - started)
+        let lostInFlight = code == .connectionLost || code == .channelClosed
+        let mayRetry = attempt < Self.maximumPublishAttempts && left > .zero
+        if lostInFlight && mayRetry { return .republish(.atMost(left)) }
+        // Not sent for want of a connection: debug, as during an outage this is every PDU (the broker layer logs
+        // the loss, amqp_connected shows it).
+        let unsent = code == .notConnected && attempt == 1
+        logger.log(
+            level: unsent ? .debug : .warning,
+            "event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
+            metadata: [
+                "type": "\(message.properties.type ?? "")", "error": "\(error)", "attempts": "\(attempt)",
+            ])
+        return .end(unsent ? .notSent : .unconfirmed)
+    }
+
+    /// A confirmed attempt: logged when it was a republish.
+    func confirmed(_ message: OutgoingMessage, attempt: Int) -> PublishOutcome {
+        if attempt > 1 {
+            logger.info("event republished after a lost connection", metadata: [
+                "type": "\(message.properties.type ?? "")", "event_id": "\(message.properties.messageID ?? "")",
+                "attempt": "\(attempt)",
+            ])
+        }
+        return .confirmed
     }
 
     /// How long the id of an MO the broker may hold unconfirmed waits for the SMSC's redelivery, in seconds (SMSC

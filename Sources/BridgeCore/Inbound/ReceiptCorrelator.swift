@@ -139,6 +139,12 @@ public final class ReceiptCorrelator: Sendable {
     /// How many receipts are held right now.
     public var heldCount: Int { state.withLockedValue { $0.slots.count } }
 
+    /// The correlation of a segment accepted here under one of `keys` (not yet committed, or committed recently),
+    /// without asking the store or holding; nil when this instance does not know it.
+    public func known(keys: [String]) -> ReceiptCorrelation? {
+        state.withLockedValue { $0.known(keys) }
+    }
+
     /// The correlation for a receipt with these keys: from accepted-but-uncommitted or recently committed segments,
     /// else `lookup` (the store), else whatever is accepted here within the hold (or found by `lookup` every
     /// ``recheck`` during it), else `lookup` once more at the end of the hold; nil when nothing turns up.

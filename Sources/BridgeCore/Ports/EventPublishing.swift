@@ -44,6 +44,29 @@ public struct OutgoingMessage: Sendable, Hashable {
 public protocol EventPublishing: Sendable {
     /// Publishes `message` and waits for the broker's confirm.
     func publish(_ message: OutgoingMessage) async throws
+
+    /// Publishes `message` without waiting: `completion` gets nil once the broker confirmed it, else the error
+    /// ``publish(_:)`` would throw. It may run on any thread, also before this returns, and must be quick.
+    func publish(_ message: OutgoingMessage, completion: @escaping @Sendable ((any Error)?) -> Void)
+}
+
+extension EventPublishing {
+    /// Runs ``publish(_:)`` in a task of its own.
+    public func publish(_ message: OutgoingMessage, completion: @escaping @Sendable ((any Error)?) -> Void) {
+        publishInTask(message, completion: completion)
+    }
+
+    /// ``publish(_:)`` in a task of its own, then `completion`.
+    func publishInTask(_ message: OutgoingMessage, completion: @escaping @Sendable ((any Error)?) -> Void) {
+        Task {
+            do {
+                try await publish(message)
+                completion(nil)
+            } catch {
+                completion(error)
+            }
+        }
+    }
 }
 
 extension AMQPPublisher: EventPublishing {
@@ -51,5 +74,14 @@ extension AMQPPublisher: EventPublishing {
     public func publish(_ message: OutgoingMessage) async throws {
         try await publish(message.body, exchange: message.exchange, routingKey: message.routingKey,
                           properties: message.properties, connectionWait: message.connectionWait)
+    }
+
+    /// Publishes `message` with `completion` run on the publisher's thread (no task); in a task only when the
+    /// publisher holds its maximum of publishes and this one must wait for room.
+    public func publish(_ message: OutgoingMessage, completion: @escaping @Sendable ((any Error)?) -> Void) {
+        let handedOver = publish(
+            message.body, exchange: message.exchange, routingKey: message.routingKey, properties: message.properties,
+            connectionWait: message.connectionWait, completion: { completion($0) })
+        if !handedOver { publishInTask(message, completion: completion) }
     }
 }

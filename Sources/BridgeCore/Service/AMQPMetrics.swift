@@ -135,4 +135,13 @@ struct MeteredPublisher: EventPublishing {
         }
         metrics.published(type: message.properties.type, confirmed: true, after: ContinuousClock.now - start)
     }
+
+    func publish(_ message: OutgoingMessage, completion: @escaping @Sendable ((any Error)?) -> Void) {
+        let start = ContinuousClock.now
+        let (metrics, type) = (self.metrics, message.properties.type)
+        publisher.publish(message) { error in
+            metrics.published(type: type, confirmed: error == nil, after: ContinuousClock.now - start)
+            completion(error)
+        }
+    }
 }

@@ -116,10 +116,11 @@ extension Bridge {
         }
     }
 
-    /// Every deliver_sm / data_sm is handled in its own task; the client bounds how many are unanswered.
+    /// A receipt whose segment is known here is published at once and answered on the broker's confirm; every other
+    /// deliver_sm / data_sm is handled in its own task. The client bounds how many are unanswered.
     func inboundLoop(_ parts: BridgeParts) async {
         await withDiscardingTaskGroup { group in
-            for await message in parts.client.inbound {
+            for await message in parts.client.inbound where !parts.inbound.handleAtOnce(message) {
                 group.addTask { await parts.inbound.handle(message) }
             }
         }
