@@ -26,8 +26,9 @@ public final class PostgresBridgeStore: BridgeStore {
     /// Most transactions one store writes at once: PostgreSQL commits them side by side, so a backlog of
     /// ``backlogForSecondWriter`` writes (every writer busy) starts a second writer on another pooled connection.
     public static let maximumWriters = 2
-    /// See ``maximumWriters``: below this a single writer keeps its batches whole.
-    public static let backlogForSecondWriter = 64
+    /// See ``maximumWriters``: a full batch waiting — more than one writer's next transaction can carry. Below it a
+    /// single writer keeps its batches whole (every extra transaction costs the database a commit and a plan).
+    public static let backlogForSecondWriter = maximumBatch
 
     typealias Queue = GroupCommitQueue<any PostgresGroupedWrite, CheckedContinuation<Void, Never>>
 
