@@ -96,7 +96,7 @@ import Testing
         #expect(await processor.process(InboundFixture.mo(second, esm: .udhIndicator)) == .receiverTemporaryAppError)
         #expect(await processor.process(InboundFixture.mo(second, esm: .udhIndicator)) == .ok)
         let attempts = publisher.attempts.withLockedValue { $0 }
-        #expect(attempts.count == 2)
+        try #require(attempts.count == 2)
         #expect(attempts[0].properties.messageID == attempts[1].properties.messageID)
         #expect(String(decoding: attempts[1].body, as: UTF8.self).contains("Hello, world"))
     }

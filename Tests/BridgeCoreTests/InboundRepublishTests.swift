@@ -41,7 +41,7 @@ final class LosingPublisher: EventPublishing {
         let status = await Self.processor(publisher).process(InboundFixture.receipt("5F3A9C01"))
         #expect(status == .ok)
         let attempts = publisher.attempts.withLockedValue { $0 }
-        #expect(attempts.count == 2)
+        try #require(attempts.count == 2)
         #expect(attempts[0].properties.messageID != nil && attempts[0].properties.messageID == attempts[1].properties.messageID)
         #expect(attempts[0].body == attempts[1].body)
         #expect(attempts[0].connectionWait == .never, "the first try never waits for a connection")
