@@ -104,17 +104,15 @@ public final class AMQPPublisher: Sendable {
         mandatory: Bool = false,
         connectionWait: AMQPPublishWait
     ) async throws {
+        // The confirm timeout runs from the call, whatever it waits for here.
         let enqueuedAt = ContinuousClock.now
-        let sendDeadline = connectionWait.sendDeadline(from: enqueuedAt)
         await gate.enter()
         defer { gate.leave() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            loop.post(
-                .publish(
-                    OutgoingPublish(
-                        body: body, exchange: exchange, routingKey: routingKey, properties: properties,
-                        mandatory: mandatory, enqueuedAt: enqueuedAt, waiter: .task(continuation),
-                        sendDeadline: sendDeadline)))
+            loop.post(.publish(OutgoingPublish(
+                body: body, exchange: exchange, routingKey: routingKey, properties: properties, mandatory: mandatory,
+                enqueuedAt: enqueuedAt, waiter: .task(continuation),
+                sendDeadline: connectionWait.sendDeadline(from: enqueuedAt))))
         }
     }
 
@@ -136,19 +134,15 @@ public final class AMQPPublisher: Sendable {
         completion: @escaping @Sendable (AMQPError?) -> Void
     ) -> Bool {
         guard gate.tryEnter() else { return false }
-        let enqueuedAt = ContinuousClock.now
-        let sendDeadline = connectionWait.sendDeadline(from: enqueuedAt)
-        let gate = self.gate
-        loop.post(
-            .publish(
-                OutgoingPublish(
-                    body: body, exchange: exchange, routingKey: routingKey, properties: properties,
-                    mandatory: mandatory, enqueuedAt: enqueuedAt,
-                    waiter: .callback { error in
-                        gate.leave()
-                        completion(error)
-                    },
-                    sendDeadline: sendDeadline)))
+        let (enqueuedAt, gate) = (ContinuousClock.now, self.gate)
+        loop.post(.publish(OutgoingPublish(
+            body: body, exchange: exchange, routingKey: routingKey, properties: properties, mandatory: mandatory,
+            enqueuedAt: enqueuedAt,
+            waiter: .callback { error in
+                gate.leave()
+                completion(error)
+            },
+            sendDeadline: connectionWait.sendDeadline(from: enqueuedAt))))
         return true
     }
 

@@ -2,23 +2,41 @@ import RabbitMQ
 public import SMPP
 public import SMPPNIO
 
+/// A deliver_sm / data_sm that ``InboundProcessor/handleAtOnce(_:)`` left for a task, with its receipt already read
+/// when it is one (so the task does not parse it again).
+public struct PendingInbound: Sendable {
+    /// The message, to answer.
+    public let message: SMPPInboundMessage
+    let receipt: InboundProcessor.ReadReceipt?
+}
+
+extension InboundShortMessage {
+    /// The short message of a deliver_sm or data_sm; nil for an undecodable PDU.
+    init?(_ body: SMPPInboundMessage.Body) {
+        switch body {
+        case .deliverSM(let pdu): self.init(pdu)
+        case .dataSM(let pdu): self.init(pdu)
+        case .undecodable: return nil
+        }
+    }
+}
+
 extension InboundProcessor {
     /// Handles `message` without a task of its own when it is a receipt whose segment this instance knows (accepted
     /// and not yet committed, or committed recently) or that names no message id — most receipts: the event is
     /// published at once and the broker's confirm answers the SMSC (on the publisher's thread, no hop back). Returns
-    /// false, having done nothing, for everything else (MO, undecodable PDUs, receipts that need the store or a
-    /// hold): ``handle(_:)`` takes those. Published, answered and counted exactly as ``handle(_:)`` would.
-    public func handleAtOnce(_ message: SMPPInboundMessage) -> Bool {
-        let short: InboundShortMessage
-        switch message.body {
-        case .deliverSM(let pdu): short = InboundShortMessage(pdu)
-        case .dataSM(let pdu): short = InboundShortMessage(pdu)
-        case .undecodable: return false
+    /// nil then; for everything else (MO, undecodable PDUs, receipts that need the store or a hold) what
+    /// ``handle(_:)-(PendingInbound)`` is to finish in a task. Published, answered and counted exactly alike.
+    public func handleAtOnce(_ message: SMPPInboundMessage) -> PendingInbound? {
+        guard let short = InboundShortMessage(message.body), short.esmClass.isReceipt else {
+            return PendingInbound(message: message, receipt: nil)
         }
-        return processAtOnce(short) { status in
+        let receipt = readReceipt(short)
+        let handled = receiptAtOnce(receipt) { status in
             if status != .ok { self.metrics.inboundRefused.increment() }
             message.respond(status: status)
         }
+        return handled ? nil : PendingInbound(message: message, receipt: receipt)
     }
 
     /// ``handleAtOnce(_:)`` for a decoded message: `answer` gets the status to answer the SMSC with (the one
@@ -27,17 +45,19 @@ extension InboundProcessor {
         _ message: InboundShortMessage, answer: @escaping @Sendable (CommandStatus) -> Void
     ) -> Bool {
         guard message.esmClass.isReceipt else { return false }
-        let parsed = DeliveryReceipt.parse(
-            shortMessage: message.userData, dataCoding: message.dataCoding, tlvs: message.tlvs)
-        let messageID = parsed.messageID ?? ""
+        return receiptAtOnce(readReceipt(message), answer: answer)
+    }
+
+    /// Publishes `receipt` at once when its segment is known here (or it names none); false, doing nothing, when it
+    /// needs the store or a hold.
+    private func receiptAtOnce(_ receipt: ReadReceipt, answer: @escaping @Sendable (CommandStatus) -> Void) -> Bool {
         var correlation: ReceiptCorrelation?
-        if !messageID.isEmpty {
-            let keys = MessageIDMatching.matchKeys(for: messageID, format: settings.messageIDFormat, side: .receipt)
-            guard let known = correlator.known(keys: keys) else { return false }
+        if !receipt.keys.isEmpty {
+            guard let known = correlator.known(keys: receipt.keys) else { return false }
             correlation = known
         }
-        let event = receiptEvent(parsed, messageID: messageID, correlation: correlation, message)
-        publishThenAnswer(receiptMessage(event, message)) { outcome in
+        let event = receiptEvent(receipt, correlation: correlation)
+        publishThenAnswer(receiptMessage(event, receipt.message)) { outcome in
             answer(self.receiptPublished(event, outcome: outcome))
         }
         return true

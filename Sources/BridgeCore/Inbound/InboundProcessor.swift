@@ -34,52 +34,79 @@ public final class InboundProcessor: Sendable {
 
     /// Handles one deliver_sm / data_sm from the SMPP client and answers it.
     public func handle(_ message: SMPPInboundMessage) async {
+        await handle(PendingInbound(message: message, receipt: nil))
+    }
+
+    /// Handles what ``handleAtOnce(_:)`` left for a task (its receipt already read) and answers it.
+    public func handle(_ pending: PendingInbound) async {
         let status: CommandStatus
-        switch message.body {
-        case .deliverSM(let pdu): status = await process(InboundShortMessage(pdu))
-        case .dataSM(let pdu): status = await process(InboundShortMessage(pdu))
-        case .undecodable(let commandID, let raw, let error):
-            status = await undecodable(commandID: commandID, raw: raw, error: "\(error)")
+        if let receipt = pending.receipt {
+            status = await self.receipt(receipt)
+        } else {
+            status = await process(pending.message.body)
         }
         if status != .ok { metrics.inboundRefused.increment() }
-        message.respond(status: status)
+        pending.message.respond(status: status)
+    }
+
+    private func process(_ body: SMPPInboundMessage.Body) async -> CommandStatus {
+        switch body {
+        case .deliverSM(let pdu): await process(InboundShortMessage(pdu))
+        case .dataSM(let pdu): await process(InboundShortMessage(pdu))
+        case .undecodable(let commandID, let raw, let error):
+            await undecodable(commandID: commandID, raw: raw, error: "\(error)")
+        }
     }
 
     /// Decides and publishes; returns the status to answer the SMSC with.
     public func process(_ message: InboundShortMessage) async -> CommandStatus {
-        if message.esmClass.isReceipt { return await receipt(message) }
+        if message.esmClass.isReceipt { return await receipt(readReceipt(message)) }
         return await mobileOriginated(message)
     }
 
-    func receipt(_ message: InboundShortMessage) async -> CommandStatus {
+    /// A receipt as read from its PDU, with the keys its message id matches under (none without an id).
+    public struct ReadReceipt: Sendable {
+        let message: InboundShortMessage
+        let parsed: DeliveryReceipt
+        let messageID: String
+        let keys: [String]
+    }
+
+    /// Parses a receipt (TLVs win) and derives its match keys, once per receipt whichever path handles it.
+    func readReceipt(_ message: InboundShortMessage) -> ReadReceipt {
         let parsed = DeliveryReceipt.parse(shortMessage: message.userData, dataCoding: message.dataCoding, tlvs: message.tlvs)
         let messageID = parsed.messageID ?? ""
+        let keys = messageID.isEmpty
+            ? [] : MessageIDMatching.matchKeys(for: messageID, format: settings.messageIDFormat, side: .receipt)
+        return ReadReceipt(message: message, parsed: parsed, messageID: messageID, keys: keys)
+    }
+
+    func receipt(_ receipt: ReadReceipt) async -> CommandStatus {
         var correlation: ReceiptCorrelation?
-        if !messageID.isEmpty {
-            let keys = MessageIDMatching.matchKeys(for: messageID, format: settings.messageIDFormat, side: .receipt)
+        if !receipt.keys.isEmpty {
+            let keys = receipt.keys
             do {
                 correlation = try await correlator.correlate(keys: keys) {
                     try await self.store.correlation(keys: keys)
                 }
             } catch {
                 logger.error("store lookup failed; receipt deferred (ESME_RX_T_APPN)", metadata: [
-                    "message_id": "\(messageID)", "error": "\(error)",
+                    "message_id": "\(receipt.messageID)", "error": "\(error)",
                 ])
                 return .receiverTemporaryAppError
             }
         }
-        let event = receiptEvent(parsed, messageID: messageID, correlation: correlation, message)
-        let published = await publish(receiptMessage(event, message))
+        let event = receiptEvent(receipt, correlation: correlation)
+        let published = await publish(receiptMessage(event, receipt.message))
         return receiptPublished(event, outcome: published)
     }
 
     /// The event of a parsed receipt, matched to `correlation` or not.
-    func receiptEvent(
-        _ parsed: DeliveryReceipt, messageID: String, correlation: ReceiptCorrelation?, _ message: InboundShortMessage
-    ) -> DeliveryReceiptEvent {
+    func receiptEvent(_ receipt: ReadReceipt, correlation: ReceiptCorrelation?) -> DeliveryReceiptEvent {
+        let (parsed, message) = (receipt.parsed, receipt.message)
         let state = parsed.state ?? .unknown
         return DeliveryReceiptEvent(
-            requestID: correlation?.requestID, messageID: messageID, segment: correlation?.segment,
+            requestID: correlation?.requestID, messageID: receipt.messageID, segment: correlation?.segment,
             segments: correlation?.segments, stat: parsed.stat ?? state.stat, state: state.rawValue,
             final: state.isFinal, err: parsed.error,
             networkErrorCode: parsed.networkErrorCode.map { "\($0.networkType):\($0.errorCode)" },

@@ -158,38 +158,37 @@ public final class ReceiptCorrelator: Sendable {
         }
         if let found = registration.found { return found }
         let slot = registration.slot
-        var deadline: ContinuousClock.Instant?
-        var ended = false
+        defer { state.withLockedValue { $0.remove(slot) } }
+        if let stored = try await lookup() { return stored }
+        // Held: a segment accepted here ends the wait. With a shared store the segment may instead be accepted and
+        // committed by another instance (its submit_sm_resp arrived there, so nothing here resolves the slot): the
+        // store is asked again every `recheck`, and once more at the end of the hold before the receipt is
+        // reported unmatched.
+        let end = ContinuousClock.now + hold
         while true {
-            let found: ReceiptCorrelation?
-            do {
-                found = try await lookup()
-            } catch {
-                state.withLockedValue { $0.remove(slot) }
-                throw error
-            }
-            if found != nil || ended {
-                state.withLockedValue { $0.remove(slot) }
-                return found
-            }
-            // Held: a segment accepted here ends the wait. With a shared store the segment may instead be accepted
-            // and committed by another instance (its submit_sm_resp arrived there, so nothing here resolves the
-            // slot): the store is asked again every `recheck`, and once more at the end of the hold before the
-            // receipt is reported unmatched.
-            let end = deadline ?? ContinuousClock.now + hold
-            deadline = end
             let left = end - ContinuousClock.now
-            if let held = await wait(slot, for: min(recheck ?? left, left)) { return held }
-            // A slot no longer registered (nothing removes it but this call) ends the hold rather than spin.
-            ended = ContinuousClock.now >= end || state.withLockedValue { $0.slots[slot] == nil }
-            if ended { state.withLockedValue { $0.remove(slot) } }
+            switch await wait(slot, for: min(recheck ?? left, left)) {
+            case .accepted(let correlation): return correlation
+            case .waited: break
+            case .released: return try await lookup()  // the slot went (nothing but this call removes it)
+            }
+            let found = try await lookup()
+            if found != nil || ContinuousClock.now >= end { return found }
         }
     }
 
-    /// Waits up to `duration` for a segment accepted under the slot's keys; nil when none came (the slot stays
-    /// registered).
-    private func wait(_ slot: UInt64, for duration: Duration) async -> ReceiptCorrelation? {
-        await withCheckedContinuation { continuation in
+    private enum WaitOutcome {
+        /// A segment was accepted under one of the keys.
+        case accepted(ReceiptCorrelation)
+        /// The time passed; the slot stays registered.
+        case waited
+        /// The slot is no longer registered.
+        case released
+    }
+
+    /// Waits up to `duration` for a segment accepted under the slot's keys.
+    private func wait(_ slot: UInt64, for duration: Duration) async -> WaitOutcome {
+        let correlation = await withCheckedContinuation { (continuation: CheckedContinuation<ReceiptCorrelation?, Never>) in
             let early = state.withLockedValue { state -> ReceiptCorrelation?? in
                 switch state.slots[slot] {
                 case .resolved(_, let correlation)?:
@@ -211,6 +210,8 @@ public final class ReceiptCorrelator: Sendable {
                 self.endWait(slot)
             }
         }
+        if let correlation { return .accepted(correlation) }
+        return state.withLockedValue { $0.slots[slot] == nil } ? .released : .waited
     }
 
     /// The wait of `slot` is over without a segment: it is registered again (not waiting) until removed.

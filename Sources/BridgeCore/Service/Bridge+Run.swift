@@ -120,8 +120,9 @@ extension Bridge {
     /// deliver_sm / data_sm is handled in its own task. The client bounds how many are unanswered.
     func inboundLoop(_ parts: BridgeParts) async {
         await withDiscardingTaskGroup { group in
-            for await message in parts.client.inbound where !parts.inbound.handleAtOnce(message) {
-                group.addTask { await parts.inbound.handle(message) }
+            for await message in parts.client.inbound {
+                guard let pending = parts.inbound.handleAtOnce(message) else { continue }
+                group.addTask { await parts.inbound.handle(pending) }
             }
         }
     }

@@ -41,32 +41,46 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
     }
 
     func apply(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await Self.apply([self], sql: sql, connection, logger)
+        try await Self.apply(Plan([self]), sql: sql, connection, logger)
     }
 
     // MARK: - Batches
 
-    /// Writes `writes` in the open transaction: begins and marks first, then completions (writes in one batch come
-    /// from different tasks, so this order is as good as any), each kind in rounds of distinct rows (one statement
-    /// may not upsert a row twice), each round sorted by id (every instance then locks rows in the same order).
+    /// A batch's writes by kind, each kind in rounds of distinct rows (one statement may not upsert a row twice),
+    /// each round sorted by id (every instance then locks rows in the same order).
+    struct Plan {
+        var startRounds: [[PostgresRequestWrite]]
+        var completionRounds: [[PostgresRequestWrite]]
+
+        init(_ writes: [PostgresRequestWrite]) {
+            var starts: [PostgresRequestWrite] = []
+            var completions: [PostgresRequestWrite] = []
+            for write in writes {
+                if case .complete = write.kind { completions.append(write) } else { starts.append(write) }
+            }
+            startRounds = PostgresRequestWrite.rounds(starts) { [$0.requestID] }
+            completionRounds = PostgresRequestWrite.rounds(completions) { write in
+                guard case .complete(let completion) = write.kind else { return [] }
+                return ["r" + completion.requestID] + completion.correlations.flatMap(\.keys).map { "k" + $0 }
+            }
+        }
+
+        /// At most one round of each kind, no request both begun and completed: one statement writes it all
+        /// (``applyInOneStatement(_:sql:location:_:_:)``) — the usual batch.
+        var fitsOneStatement: Bool {
+            guard startRounds.count <= 1, completionRounds.count <= 1 else { return false }
+            guard let starts = startRounds.first, let completions = completionRounds.first else { return true }
+            return Set(starts.map(\.requestID)).isDisjoint(with: completions.map(\.requestID))
+        }
+    }
+
+    /// Writes a plan in the open transaction: begins and marks first, then completions (writes in one batch come
+    /// from different tasks, so this order is as good as any), a statement per round.
     static func apply(
-        _ writes: [PostgresRequestWrite], sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
+        _ plan: Plan, sql: PostgresStoreSQL, _ connection: PostgresConnection, _ logger: Logger
     ) async throws {
-        var starts: [PostgresRequestWrite] = []
-        var completions: [PostgresRequestWrite] = []
-        for write in writes {
-            if case .complete = write.kind { completions.append(write) } else { starts.append(write) }
-        }
-        for round in rounds(starts, keys: { [$0.requestID] }) {
-            try await begin(round, sql: sql, connection, logger)
-        }
-        let completionKeys: (PostgresRequestWrite) -> [String] = { write in
-            guard case .complete(let completion) = write.kind else { return [] }
-            return ["r" + completion.requestID] + completion.correlations.flatMap(\.keys).map { "k" + $0 }
-        }
-        for round in rounds(completions, keys: completionKeys) {
-            try await complete(round, sql: sql, connection, logger)
-        }
+        for round in plan.startRounds { try await begin(round, sql: sql, connection, logger) }
+        for round in plan.completionRounds { try await complete(round, sql: sql, connection, logger) }
     }
 
     /// Splits `writes` into rounds in which no key occurs twice, each sorted by request id.
@@ -112,44 +126,21 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
 
     // MARK: - One statement
 
-    /// The batch split for ``applyInOneStatement(_:sql:_:_:)``: its begins (and marks) and its completions, or nil
-    /// when they do not fit one statement (an id or a correlation key twice, or an id both begun and completed).
-    static func oneStatement(
-        _ writes: [PostgresRequestWrite]
-    ) -> (starts: [PostgresRequestWrite], completions: [PostgresRequestWrite])? {
-        var starts: [PostgresRequestWrite] = []
-        var completions: [PostgresRequestWrite] = []
-        var ids = Set<String>()
-        var keys = Set<String>()
-        for write in writes {
-            guard ids.insert(write.requestID).inserted else { return nil }
-            guard case .complete(let completion) = write.kind else {
-                starts.append(write)
-                continue
-            }
-            for key in completion.correlations.lazy.flatMap(\.keys) {
-                guard keys.insert(key).inserted else { return nil }
-            }
-            completions.append(write)
-        }
-        return (starts.sorted { $0.requestID < $1.requestID }, completions.sorted { $0.requestID < $1.requestID })
-    }
-
-    /// Writes a batch split by ``oneStatement(_:)`` in one statement outside a transaction (its own commit): one
+    /// Writes a plan that ``Plan/fitsOneStatement`` in one statement outside a transaction (its own commit): one
     /// round trip instead of four. Rows are locked in id order, begins before completions, as in the transaction.
     /// A begin that finds its request completed reads the outcome after the commit (completed rows never change);
     /// should that read fail, only those begins fail.
     static func applyInOneStatement(
-        _ split: (starts: [PostgresRequestWrite], completions: [PostgresRequestWrite]), sql: PostgresStoreSQL,
-        location: String, _ connection: PostgresConnection, _ logger: Logger
+        _ plan: Plan, sql: PostgresStoreSQL, location: String, _ connection: PostgresConnection, _ logger: Logger
     ) async throws {
+        let starts = plan.startRounds.first ?? [], completions = plan.completionRounds.first ?? []
         var binds = PostgresBindings()
-        appendBegins(split.starts, to: &binds)
-        appendCompletions(split.completions, to: &binds)
+        appendBegins(starts, to: &binds)
+        appendCompletions(completions, to: &binds)
         let rows = try await connection.run(
             PostgresQuery(unsafeSQL: sql.beginAndCompleteRequests, binds: binds), logger: logger)
-        for write in split.completions { write.outcome = .success(nil) }
-        let completed = try settleBegins(split.starts, rows: rows)
+        for write in completions { write.outcome = .success(nil) }
+        let completed = try settleBegins(starts, rows: rows)
         guard !completed.isEmpty else { return }
         do {
             let states = try await PostgresBridgeStore.requestStates(

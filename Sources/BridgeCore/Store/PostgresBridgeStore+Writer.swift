@@ -102,10 +102,11 @@ extension PostgresBridgeStore {
         // The hot path: a batch of begins and completions only, each row once, is one statement (its own commit).
         // When it fails on its data nothing was written, and the transaction below isolates the failing write.
         let requests = batch.compactMap { $0 as? PostgresRequestWrite }
+        let plan = PostgresRequestWrite.Plan(requests)
         var isolated = false
-        if requests.count == batch.count, let split = PostgresRequestWrite.oneStatement(requests) {
+        if requests.count == batch.count, plan.fitsOneStatement {
             do {
-                try await PostgresRequestWrite.applyInOneStatement(split, sql: sql, location: location, connection, logger)
+                try await PostgresRequestWrite.applyInOneStatement(plan, sql: sql, location: location, connection, logger)
                 return
             } catch where isDataError(error) {
                 isolated = true
@@ -118,7 +119,7 @@ extension PostgresBridgeStore {
             } else {
                 do {
                     // The per-request writes together in multi-row statements, the rest one by one.
-                    if !requests.isEmpty { try await PostgresRequestWrite.apply(requests, sql: sql, connection, logger) }
+                    try await PostgresRequestWrite.apply(plan, sql: sql, connection, logger)
                     for write in batch where !(write is PostgresRequestWrite) {
                         try await write.apply(connection, logger: logger)
                     }
