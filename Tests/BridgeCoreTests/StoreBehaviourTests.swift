@@ -38,6 +38,27 @@ import Testing
         }
     }
 
+    /// Text outside ASCII, empty strings, empty and absent metadata: each read back exactly as it was written.
+    @Test(arguments: StoreKind.allCases)
+    func textAndBytesComeBackAsWritten(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let id = "zahlung-Ä-ß-🙂-ид"
+            #expect(try await store.beginRequest(id: id, at: F.t0) == nil)
+            #expect(try await store.beginRequest(id: id, at: F.t0) == .inFlight(since: F.t0))
+            let emptyMetadata = ReceiptCorrelation(
+                keys: ["ÄB-1", "ab-1"], messageID: "ÄB-1", requestID: id, segment: 1, segments: 2, to: "",
+                from: "Ünïcode 🙂", metadata: [], submittedAt: F.t0)
+            let noMetadata = ReceiptCorrelation(
+                keys: ["ÄB-2"], messageID: "ÄB-2", requestID: id, segment: 2, segments: 2, to: "573001234567",
+                from: "", metadata: nil, submittedAt: F.t0)
+            try await store.complete(RequestCompletion(
+                requestID: id, result: F.result(7), correlations: [emptyMetadata, noMetadata]))
+            #expect(try await store.requestState(id: id) == .completed(F.result(7)))
+            #expect(try await store.correlation(keys: ["ab-1"]) == emptyMetadata)
+            #expect(try await store.correlation(keys: ["ÄB-2"]) == noMetadata)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func completedRequestKeepsItsFirstOutcome(kind: StoreKind) async throws {
         try await F.withStore(kind) { store in

@@ -10,11 +10,13 @@ extension SQLiteBridgeStore {
     /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at` — one
     /// grouped write instead of a read on a reader connection and a write.
     public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
-        try await write { db in
+        try await write { [writeStatements] db in
             // Most requests are new: one insert says so, without a lookup first.
-            try db.cachedStatement(sql: "INSERT INTO request (id, completed, at) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING")
-                .execute(arguments: [id, at.timeIntervalSinceReferenceDate])
-            if db.changesCount > 0 { return nil }
+            let inserted = try writeStatements.run(.insertInFlight, in: db) { values in
+                values.bind(id)
+                values.bind(at.timeIntervalSinceReferenceDate)
+            }
+            if inserted > 0 { return nil }
             let previous = try Self.requestState(id: id, in: db)
             if case .completed = previous { return previous }
             try Self.markInFlight(id: id, at: at, in: db)
@@ -58,29 +60,25 @@ extension SQLiteBridgeStore {
 
     /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome.
     public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
-        try await write { db in
+        try await write { [writeStatements] db in
             let result = completion.result
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO request (id, completed, at, event_id, status, routing_key, body)
-                    VALUES (?, 1, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET completed = 1, at = excluded.at, event_id = excluded.event_id,
-                        status = excluded.status, routing_key = excluded.routing_key, body = excluded.body
-                    WHERE completed = 0
-                    """
-            ).execute(arguments: [
-                completion.requestID, result.completedAt.timeIntervalSinceReferenceDate, result.eventID,
-                result.status, result.routingKey, Data(result.body),
-            ])
-            guard db.changesCount > 0 else { return }
-            try Self.insert(completion.correlations, into: db)
+            let changed = try writeStatements.run(.completeRequest, in: db) { values in
+                values.bind(completion.requestID)
+                values.bind(result.completedAt.timeIntervalSinceReferenceDate)
+                values.bind(result.eventID)
+                values.bind(result.status)
+                values.bind(result.routingKey)
+                values.bind(result.body)
+            }
+            guard changed > 0 else { return }
+            try Self.insert(completion.correlations, into: db, with: writeStatements)
         }
     }
 
     /// Adds correlations outside a completion; existing keys are overwritten.
     public func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
         guard !correlations.isEmpty else { return }
-        try await write { db in try Self.insert(correlations, into: db) }
+        try await write { [writeStatements] db in try Self.insert(correlations, into: db, with: writeStatements) }
     }
 
     /// The correlation recorded under the first of `keys` that has one, or nil.
@@ -202,23 +200,25 @@ extension SQLiteBridgeStore {
 
     // MARK: - Rows
 
-    private static func insert(_ correlations: [ReceiptCorrelation], into db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO correlation
-                (match_key, keys, message_id, request_id, segment, segments, to_address, from_address, metadata,
-                 submitted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+    private static func insert(
+        _ correlations: [ReceiptCorrelation], into db: Database, with statements: SQLiteWriteStatements
+    ) throws {
         for correlation in correlations {
             let keys = CorrelationKeys.encode(correlation.keys)
-            let metadata = correlation.metadata.map { Data($0) }
+            let submittedAt = correlation.submittedAt.timeIntervalSinceReferenceDate
             for key in correlation.keys {
-                try statement.execute(arguments: [
-                    key, keys, correlation.messageID, correlation.requestID, correlation.segment,
-                    correlation.segments, correlation.to, correlation.from, metadata,
-                    correlation.submittedAt.timeIntervalSinceReferenceDate,
-                ])
+                try statements.run(.insertCorrelation, in: db) { values in
+                    values.bind(key)
+                    values.bind(keys)
+                    values.bind(correlation.messageID)
+                    values.bind(correlation.requestID)
+                    values.bind(correlation.segment)
+                    values.bind(correlation.segments)
+                    values.bind(correlation.to)
+                    values.bind(correlation.from)
+                    values.bind(correlation.metadata)
+                    values.bind(submittedAt)
+                }
             }
         }
     }

@@ -32,6 +32,8 @@ public final class SQLiteBridgeStore: BridgeStore {
     let pool: DatabasePool
     let logger: Logger
     let state = Mutex(State())
+    /// The hot path's prepared statements; used on the writer queue only.
+    let writeStatements = SQLiteWriteStatements()
 
     /// Opens (creating it if needed) the store at `path`: checks the directory and file, opens in WAL mode, runs
     /// `PRAGMA quick_check`, creates or migrates the schema, and makes sure it can take the write lock.
@@ -116,10 +118,7 @@ public final class SQLiteBridgeStore: BridgeStore {
     private func commit(_ batch: [any GroupedWrite], in db: Database) {
         do {
             do {
-                try db.inTransaction(.immediate) {
-                    for write in batch { try write.applyDirectly(db) }
-                    return .commit
-                }
+                try commitDirectly(batch, in: db)
             } catch {
                 try db.inTransaction(.immediate) {
                     for write in batch { try write.apply(db) }
@@ -139,13 +138,29 @@ public final class SQLiteBridgeStore: BridgeStore {
         for write in batch { write.finish(failure: nil) }
     }
 
+    /// Every write straight in one IMMEDIATE transaction, its BEGIN and COMMIT prepared once; rolled back on any
+    /// failure (the caller then writes the batch again, one savepoint per write).
+    private func commitDirectly(_ batch: [any GroupedWrite], in db: Database) throws {
+        try writeStatements.run(.beginImmediate, in: db)
+        do {
+            for write in batch { try write.applyDirectly(db) }
+            try writeStatements.run(.commit, in: db)
+        } catch {
+            if db.isInsideTransaction { _ = try? writeStatements.run(.rollback, in: db) }
+            throw error
+        }
+    }
+
     /// Closes the connections off the writer queue (closing waits for it) and the cooperative pool, then resumes.
     private func release(resuming waiters: [CheckedContinuation<Void, Never>]) {
-        DispatchQueue.global().async { [pool, logger, path] in
+        DispatchQueue.global().async { [pool, logger, path, writeStatements] in
             do {
                 // Fold the WAL into the main file, so a stopped bridge leaves one complete file behind.
                 do {
-                    _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                    _ = try pool.writeWithoutTransaction { db in
+                        writeStatements.finalizeAll()
+                        try db.checkpoint(.truncate)
+                    }
                 } catch {
                     logger.debug("store checkpoint at close failed", metadata: ["error": "\(error)"])
                 }
