@@ -154,10 +154,13 @@ final class ConsumerDriver: ConnectionDriver {
 
     func writable(_ link: RawConnection, now: Instant) throws(AMQPError) {}
 
+    /// Sends the coalesced acks; several go out corked (one TCP segment for all of them).
     private func flushAcks(_ link: RawConnection) throws(AMQPError) {
-        for ack in acks.flush() {
-            try link.ack(channel: Self.channel, deliveryTag: ack.tag, multiple: ack.multiple)
+        let due = acks.flush()
+        let send = { () throws(AMQPError) in
+            for ack in due { try link.ack(channel: Self.channel, deliveryTag: ack.tag, multiple: ack.multiple) }
         }
+        if due.count > 1 { try link.corked(send) } else { try send() }
     }
 
     /// The link, if the acknowledgement belongs to it; tags of an earlier connection mean nothing on this one.

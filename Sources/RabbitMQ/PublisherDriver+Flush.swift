@@ -3,7 +3,15 @@ extension PublisherDriver {
     /// when it does not (the broker stopped reading), the rest stay pending and the loop waits for `POLLOUT`, so the
     /// thread never blocks in a send and timeouts keep running. A send failure breaks the connection; the publish
     /// is already tracked, so it fails as `connectionLost` with the rest.
+    ///
+    /// Several publishes go out corked (``RawConnection/corked(_:)``): TCP carries them in as few segments as fit,
+    /// instead of one segment (and one wake-up of the broker's reader) per publish.
     func flush(_ link: RawConnection, now: Instant) throws(AMQPError) {
+        guard pending.count - pendingHead > 1 else { return try flushEach(link, now: now) }
+        try link.corked { () throws(AMQPError) in try flushEach(link, now: now) }
+    }
+
+    private func flushEach(_ link: RawConnection, now: Instant) throws(AMQPError) {
         while pendingHead < pending.count {
             guard link.canPublish else {
                 heldForSpace = true
@@ -44,6 +52,7 @@ extension PublisherDriver {
     /// declare on the topology channel; a missing one fails only the publishes to it (`unroutable`, reply 404).
     private func missingExchange(_ exchange: String, _ link: RawConnection) throws(AMQPError) -> AMQPError? {
         guard !exchange.isEmpty, !knownExchanges.contains(exchange) else { return nil }
+        link.pushCorked()
         do throws(AMQPError) {
             try onTopologyChannel(link) { () throws(AMQPError) in
                 try link.declare(AMQPExchange(name: exchange), passive: true, channel: Self.topologyChannel)

@@ -117,7 +117,15 @@ final class PublisherDriver: ConnectionDriver {
         if !blocked { try flush(link, now: now) }
     }
 
-    func commandsDone(link: RawConnection, now: Instant) throws(AMQPError) {}
+    func commandsDone(link: RawConnection, now: Instant) throws(AMQPError) {
+        try flushIfSending(link, now: now)
+    }
+
+    /// Sends what is pending unless the connection is not ready, the broker blocked publishing, or the socket is
+    /// full (then `writable` sends it).
+    private func flushIfSending(_ link: RawConnection, now: Instant) throws(AMQPError) {
+        if connected, !blocked, !heldForSpace { try flush(link, now: now) }
+    }
 
     func execute(_ command: Command, link: RawConnection?, now: Instant) throws(AMQPError) {
         switch command {
@@ -126,8 +134,8 @@ final class PublisherDriver: ConnectionDriver {
                 publish.waiter.resume(throwing: cannotWait(blocked: blocked && connected))
                 return
             }
+            // Sent in `commandsDone`, together with every other publish of this batch of commands.
             pending.append(publish)
-            if let link, connected, !blocked, !heldForSpace { try flush(link, now: now) }
         case .declare(let topology, let waiter):
             guard let link else {
                 waiter.resume(throwing: AMQPError(code: .notConnected, message: "not connected to the broker"))
@@ -148,6 +156,8 @@ final class PublisherDriver: ConnectionDriver {
                 waiter.resume(throwing: AMQPError(code: .notConnected, message: "not connected to the broker"))
                 return
             }
+            // Publishes handed over before the operation (a purge, a delete) reach the broker before it.
+            try flushIfSending(link, now: now)
             do throws(AMQPError) {
                 try onTopologyChannel(link) { () throws(AMQPError) in try operation(link, Self.topologyChannel) }
                 waiter.resume()

@@ -17,6 +17,8 @@ final class RawConnection {
     var notSentLowWater = 64 * 1024
     /// Bytes publishes may still write before the kernel is asked again how many are unsent (``canPublish``).
     var publishRoom = 0
+    /// Inside ``corked(_:)``.
+    var isCorked = false
     /// The C structures of the publish being written, reused from one publish to the next (owner thread only).
     private let publishArena = RawArena()
     /// When the broker was last heard from (a frame, an RPC reply; the loop also stamps it after reading, which
