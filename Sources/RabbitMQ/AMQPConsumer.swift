@@ -149,7 +149,12 @@ public final class AMQPConsumer: Sendable {
         let failure = tags.tracker.withLock { tracker -> AMQPError? in
             switch tracker.settle(delivery.deliveryTag, multiple: multiple, generation: delivery.generation) {
             case .settled:
-                guard loop.post(command) else { return AMQPError(code: .closed, message: "the consumer was closed") }
+                // An ack may wait a little for the thread (it coalesces with the ones after it); nacks and rejects
+                // go at once (a requeue should be redelivered promptly).
+                let delay: Duration? = if case .ack = command { ConsumerDriver.ackDelay } else { nil }
+                guard loop.post(command, within: delay) else {
+                    return AMQPError(code: .closed, message: "the consumer was closed")
+                }
                 return nil
             case .stale:
                 return AMQPError(

@@ -112,7 +112,7 @@ public final class AMQPPublisher: Sendable {
             loop.post(.publish(OutgoingPublish(
                 body: body, exchange: exchange, routingKey: routingKey, properties: properties, mandatory: mandatory,
                 enqueuedAt: enqueuedAt, waiter: .task(continuation),
-                sendDeadline: connectionWait.sendDeadline(from: enqueuedAt))))
+                sendDeadline: connectionWait.sendDeadline(from: enqueuedAt))), within: PublisherDriver.publishDelay)
         }
     }
 
@@ -142,7 +142,7 @@ public final class AMQPPublisher: Sendable {
                 gate.leave()
                 completion(error)
             },
-            sendDeadline: connectionWait.sendDeadline(from: enqueuedAt))))
+            sendDeadline: connectionWait.sendDeadline(from: enqueuedAt))), within: PublisherDriver.publishDelay)
         return true
     }
 

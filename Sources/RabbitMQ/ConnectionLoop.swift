@@ -83,8 +83,9 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
 
     /// Posts a command; fails it right away (and returns false) when the thread has stopped, or has not been
     /// started: no thread would ever take it (nor time it out), so its caller would wait forever.
+    /// With `delay`, the command may wait that long for the thread (``Mailbox/post(_:within:)``).
     @discardableResult
-    func post(_ command: Driver.Command) -> Bool {
+    func post(_ command: Driver.Command, within delay: Duration? = nil) -> Bool {
         let started = phase.withLock { state -> Bool in
             if case .notStarted = state.phase { return false }
             return true
@@ -93,7 +94,8 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             Driver.reject(command, AMQPError(code: .notConnected, message: "connect() has not been called"))
             return false
         }
-        guard mailbox.post(command) else {
+        let posted = if let delay { mailbox.post(command, within: delay) } else { mailbox.post(command) }
+        guard posted else {
             Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
             return false
         }

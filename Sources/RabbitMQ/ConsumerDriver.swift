@@ -212,7 +212,13 @@ final class ConsumerDriver: ConnectionDriver {
         buffer.removeAll()
     }
 
-    func tick(now: Instant) -> Instant? { nil }
+    /// Longest an ack waits for the thread: it does not wake the thread for each ack while deliveries are
+    /// unsettled, but sleeps at most this long then (``tick(now:)``), taking every ack posted meanwhile at once.
+    static let ackDelay = Duration.milliseconds(5)
+
+    func tick(now: Instant) -> Instant? {
+        tags.tracker.withLock { $0.outstandingCount } > 0 ? now + Self.ackDelay : nil
+    }
 
     func finished(_ error: AMQPError) {
         tags.tracker.withLock { $0.close() }

@@ -242,6 +242,10 @@ final class PublisherDriver: ConnectionDriver {
         fail(tracker.channelLost(), AMQPError(code: .connectionLost, message: why))
     }
 
+    /// Longest a publish waits for the thread (``AMQPPublisher`` posts with ``Mailbox/post(_:within:)``): it is
+    /// not woken for each publish while confirms are awaited; the publishes posted meanwhile go out together.
+    static let publishDelay = Duration.milliseconds(2)
+
     func tick(now: Instant) -> Instant? {
         resolve(tracker.expire(now: now))
         var sendDeadline: Instant?
@@ -256,8 +260,11 @@ final class PublisherDriver: ConnectionDriver {
         }
         compactPending()
         let pendingDeadline = pendingHead < pending.count ? pending[pendingHead].enqueuedAt + confirmTimeout : nil
-        // Called every I/O round of the publisher thread: the earliest of three optionals, no array built.
-        return earliestOf(earliestOf(tracker.nextDeadline, pendingDeadline), sendDeadline)
+        // While confirms are awaited, the thread wakes at least every `publishDelay` (it takes the publishes posted
+        // without waking it then; confirms usually wake it sooner).
+        let lazyDeadline = tracker.outstanding > 0 ? now + Self.publishDelay : nil
+        // Called every I/O round of the publisher thread: the earliest of four optionals, no array built.
+        return earliestOf(earliestOf(earliestOf(tracker.nextDeadline, pendingDeadline), sendDeadline), lazyDeadline)
     }
 
     func finished(_ error: AMQPError) {
