@@ -46,8 +46,13 @@ public final class SMPPClient: Service, Sendable {
     ///   - metricsFactory: where the metrics go; default the process-wide `MetricsSystem.factory`.
     ///   - slotGate: when set, each connection slot connects only while it holds the gate's lease (a cluster-wide
     ///     session budget); default nil: every slot connects.
+    ///   - inboundHandler: when set, every deliver_sm / data_sm is handed to it as it is read, on its session's event
+    ///     loop, instead of to ``inbound`` (which then yields nothing and only finishes when the client stops). It
+    ///     must be quick and must not block; each message must still be answered (from any thread), as from the
+    ///     stream. Saves the stream's hop for an application that can handle most messages right away.
     public init(configuration: SMPPClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger,
-                metricsFactory: any MetricsFactory = MetricsSystem.factory, slotGate: (any SessionSlotGate)? = nil) {
+                metricsFactory: any MetricsFactory = MetricsSystem.factory, slotGate: (any SessionSlotGate)? = nil,
+                inboundHandler: (@Sendable (SMPPInboundMessage) -> Void)? = nil) {
         self.configuration = configuration
         self.slotGate = slotGate
         self.metrics = SMPPClientMetrics(factory: metricsFactory)
@@ -71,7 +76,9 @@ public final class SMPPClient: Service, Sendable {
         self.inbound = inbound
         self.sessionEvents = events
         self.lateOutcomes = late
-        self.pool = SessionPool(inbound: inboundContinuation, events: eventsContinuation, late: lateContinuation)
+        self.pool = SessionPool(
+            inbound: inboundContinuation, events: eventsContinuation, late: lateContinuation,
+            inboundHandler: inboundHandler)
     }
 
     /// How many sessions are bound right now (for readiness checks).

@@ -46,10 +46,14 @@ final class SessionPool: SessionDelegate, Sendable {
     private let inboundContinuation: AsyncStream<SMPPInboundMessage>.Continuation
     private let eventsContinuation: AsyncStream<SMPPSessionEvent>.Continuation
     private let lateContinuation: AsyncStream<LateSubmitOutcome>.Continuation
+    /// When set, takes every inbound message instead of the stream (``SMPPClient/init(configuration:eventLoopGroup:logger:metricsFactory:slotGate:inboundHandler:)``).
+    private let inboundHandler: (@Sendable (SMPPInboundMessage) -> Void)?
     private let boundCount = Atomic<Int>(0)
 
     init(inbound: AsyncStream<SMPPInboundMessage>.Continuation, events: AsyncStream<SMPPSessionEvent>.Continuation,
-         late: AsyncStream<LateSubmitOutcome>.Continuation) {
+         late: AsyncStream<LateSubmitOutcome>.Continuation,
+         inboundHandler: (@Sendable (SMPPInboundMessage) -> Void)? = nil) {
+        self.inboundHandler = inboundHandler
         self.inboundContinuation = inbound
         self.eventsContinuation = events
         self.lateContinuation = late
@@ -150,7 +154,10 @@ final class SessionPool: SessionDelegate, Sendable {
 
     func lateOutcome(_ outcome: LateSubmitOutcome) { lateContinuation.yield(outcome) }
 
-    func inboundReceived(_ message: SMPPInboundMessage) { inboundContinuation.yield(message) }
+    func inboundReceived(_ message: SMPPInboundMessage) {
+        if let inboundHandler { return inboundHandler(message) }
+        inboundContinuation.yield(message)
+    }
 
     // MARK: Slots
 

@@ -35,6 +35,7 @@ struct Loopback {
         simulator configureSimulator: (inout SMSCSimulatorConfiguration) -> Void = { _ in },
         client configureClient: (inout SMPPClientConfiguration) -> Void = { _ in },
         slotGate: (any SessionSlotGate)? = nil,
+        inboundHandler: (@Sendable (SMPPInboundMessage) -> Void)? = nil,
         beforeRun: (SMPPClient) -> Void = { _ in }
     ) async throws -> Loopback {
         var simulatorConfiguration = SMSCSimulatorConfiguration(
@@ -64,7 +65,8 @@ struct Loopback {
         var logger = clientLogger ?? Logger(label: "client")
         if clientLogger == nil { logger.logLevel = .warning }
         let client = SMPPClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-                                logger: logger, metricsFactory: metrics ?? MetricsSystem.factory, slotGate: slotGate)
+                                logger: logger, metricsFactory: metrics ?? MetricsSystem.factory, slotGate: slotGate,
+                                inboundHandler: inboundHandler)
         beforeRun(client)
         let group = ServiceGroup(services: [client], logger: logger)
         let running = Task { try await group.run() }

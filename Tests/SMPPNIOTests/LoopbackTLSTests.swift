@@ -1,4 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import SMPP
 import SMSCSimulator
 import Testing
@@ -128,6 +130,40 @@ struct LoopbackTLSTests {
         let acknowledged = await loopback.simulator.waitForCounters { $0.deliveriesAcknowledged >= 4 }
         #expect(acknowledged)
         try await loopback.stop()
+    }
+
+    /// With an inbound handler every deliver_sm reaches it as its session reads it, on that session's event loop;
+    /// answered from another thread, the SMSC gets the answers; the stream yields nothing and ends at stop.
+    @Test func anInboundHandlerTakesEveryMessageOnTheEventLoop() async throws {
+        let received = NIOLockedValueBox<(receipts: Int, mo: Int, offLoop: Int)>((0, 0, 0))
+        let loopback = try await Loopback.start(
+            simulator: { $0.dlrDelayMilliseconds = 10 }, client: { $0.sessions = 2 },
+            inboundHandler: { message in
+                let onLoop = MultiThreadedEventLoopGroup.currentEventLoop != nil
+                guard case .deliverSM(let deliver) = message.body else { return }
+                received.withLockedValue {
+                    if deliver.esmClass.rawValue & 0x04 != 0 { $0.receipts += 1 } else { $0.mo += 1 }
+                    if !onLoop { $0.offLoop += 1 }
+                }
+                Task { message.respond(status: .ok) }
+            })
+        let outcomes = await loopback.submitAll(5, registeredDelivery: 1)
+        loopback.expectRecordsMatch(outcomes, count: 5)
+        loopback.simulator.injectMO(DeliverSM(source: Address(ton: 1, npi: 1, address: "573001234567"),
+                                              destination: Address(address: "12345"),
+                                              shortMessage: Array("Hola".utf8)))
+        let acknowledged = await loopback.simulator.waitForCounters { $0.deliveriesAcknowledged >= 6 }
+        #expect(acknowledged)
+        let counts = received.withLockedValue { $0 }
+        #expect(counts.receipts == 5 && counts.mo == 1, "\(counts)")
+        #expect(counts.offLoop == 0)
+        let streamed = Task {
+            var count = 0
+            for await _ in loopback.client.inbound { count += 1 }
+            return count
+        }
+        try await loopback.stop()
+        #expect(await streamed.value == 0)
     }
 
     @Test func transmitterReceiverPairSubmitsOnTXAndReceivesOnRX() async throws {

@@ -116,12 +116,17 @@ extension Bridge {
         }
     }
 
-    /// A receipt whose segment is known here is published at once and answered on the broker's confirm; every other
-    /// deliver_sm / data_sm is handled in its own task. The client bounds how many are unanswered.
+    /// Every deliver_sm / data_sm the client's inbound handler did not finish at once (a receipt whose segment is
+    /// known here is published where its session read it, and answered on the broker's confirm) is handled in its
+    /// own task. The client bounds how many are unanswered; the loop ends once the client stopped.
     func inboundLoop(_ parts: BridgeParts) async {
         await withDiscardingTaskGroup { group in
-            for await message in parts.client.inbound {
-                guard let pending = parts.inbound.handleAtOnce(message) else { continue }
+            group.addTask {
+                // With an inbound handler the client's stream yields nothing; it ends when the client stopped.
+                for await _ in parts.client.inbound {}
+                parts.pendingInboundContinuation.finish()
+            }
+            for await pending in parts.pendingInbound {
                 group.addTask { await parts.inbound.handle(pending) }
             }
         }

@@ -26,6 +26,10 @@ struct BridgeParts: Sendable {
     let metrics: BridgeMetrics
     let amqpMetrics: AMQPMetrics
     let prefetch: UInt16
+    /// What the client's inbound handler (``InboundProcessor/handleAtOnce(_:)``, on the sessions' event loops) left
+    /// for a task each; finished once the client's own inbound stream ends (the client stopped).
+    let pendingInbound: AsyncStream<PendingInbound>
+    let pendingInboundContinuation: AsyncStream<PendingInbound>.Continuation
 }
 
 extension Bridge {
@@ -70,9 +74,6 @@ extension Bridge {
         let consumer = AMQPConsumer(
             configuration: configuration.amqp, queue: configuration.broker.queue, prefetch: prefetch,
             topology: configuration.broker.topology, logger: logger, consuming: gate == nil)
-        let client = SMPPClient(
-            configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory,
-            slotGate: gate)
         // On the shared store a receipt found nowhere was most likely submitted by another instance: it asks the
         // store again while held instead of waiting out the whole hold for the other's commit.
         let correlator = ReceiptCorrelator(
@@ -80,13 +81,26 @@ extension Bridge {
             recheck: configuration.store.url == nil ? nil : Self.sharedStoreReceiptRecheck)
         let lateOutcomes = LateOutcomeBook()
         let meteredPublisher = MeteredPublisher(publisher: publisher, metrics: amqpMetrics)
+        let inbound = InboundProcessor(
+            settings: inboundSettings, store: store, publisher: meteredPublisher, correlator: correlator,
+            metrics: metrics, logger: logger)
+        // Each session holds at most maxInboundInFlight unanswered, so this overflows only when the tasks are not
+        // started at all; an overflowing message is answered ESME_RX_T_APPN at its deadline and redelivered.
+        let (held, overflow) = smpp.connectionCount.multipliedReportingOverflow(by: max(1, smpp.maxInboundInFlight))
+        let (pendingInbound, pendingInboundContinuation) = AsyncStream.makeStream(
+            of: PendingInbound.self, bufferingPolicy: .bufferingOldest(overflow ? Int.max : max(1, held)))
+        // Receipts this instance can match are published where the session reads them (no hop); the rest (MO,
+        // receipts that need the store or a hold, undecodable PDUs) get a task each (inboundLoop).
+        let client = SMPPClient(
+            configuration: smpp, eventLoopGroup: eventLoopGroup, logger: logger, metricsFactory: metricsSetup.factory,
+            slotGate: gate,
+            inboundHandler: { message in
+                if let pending = inbound.handleAtOnce(message) { pendingInboundContinuation.yield(pending) }
+            })
         let outbound = OutboundProcessor(
             settings: outboundSettings, store: store, publisher: meteredPublisher, submitter: client,
             correlator: correlator, lateOutcomes: lateOutcomes, metrics: metrics, logger: logger, now: { Date() },
             faultHook: outboundFaultHook)
-        let inbound = InboundProcessor(
-            settings: inboundSettings, store: store, publisher: meteredPublisher, correlator: correlator,
-            metrics: metrics, logger: logger)
         var http: BridgeHTTPServer?
         if configuration.http.port > 0 {
             http = BridgeHTTPServer(
@@ -105,7 +119,8 @@ extension Bridge {
         let parts = BridgeParts(
             store: store, publisher: publisher, consumer: consumer, client: client, gate: gate, http: http, outbound: outbound,
             inbound: inbound, lateOutcomes: lateOutcomes, correlator: correlator, metrics: metrics,
-            amqpMetrics: amqpMetrics, prefetch: prefetch)
+            amqpMetrics: amqpMetrics, prefetch: prefetch, pendingInbound: pendingInbound,
+            pendingInboundContinuation: pendingInboundContinuation)
         status.withLockedValue { $0 = BridgeStatus(parts: parts, consuming: gate == nil) }
         return parts
     }
