@@ -145,8 +145,10 @@ extension PostgresBridgeStore {
         return configuration
     }
 
+    /// The pool's configuration; with `searchPath`, every connection starts with that schema as its `search_path`
+    /// (what the prepared statements' unqualified names resolve to).
     static func clientConfiguration(
-        url: PostgresStoreURL, maximumConnections: Int, connectTimeout: Duration
+        url: PostgresStoreURL, maximumConnections: Int, connectTimeout: Duration, searchPath: String? = nil
     ) throws(BridgeStoreError) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
         switch url.tlsMode {
@@ -162,6 +164,7 @@ extension PostgresBridgeStore {
         configuration.options.maximumConnections = max(2, maximumConnections)
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = connectTimeout
+        if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
         return configuration
     }
 

@@ -137,8 +137,7 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
         var binds = PostgresBindings()
         appendBegins(starts, to: &binds)
         appendCompletions(completions, to: &binds)
-        let rows = try await connection.run(
-            PostgresQuery(unsafeSQL: sql.beginAndCompleteRequests, binds: binds), logger: logger)
+        let rows = try await connection.run(BeginAndCompleteRequests(bindings: binds), logger: logger)
         for write in completions { write.outcome = .success(nil) }
         let completed = try settleBegins(starts, rows: rows)
         guard !completed.isEmpty else { return }

@@ -234,6 +234,22 @@ extension PostgresConnection {
     /// callback on the connection's close: a pooled connection would collect one per statement until it closes.)
     @discardableResult
     func run(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await run { try await self.query(query, logger: logger).collect() }
+    }
+
+    /// Runs a prepared statement (prepared on this connection the first time) as ``run(_:logger:)`` runs a query.
+    @discardableResult
+    func run<Statement: PostgresPreparedStatement & Sendable>(
+        _ statement: Statement, logger: Logger
+    ) async throws -> [PostgresRow] where Statement.Row == PostgresRow {
+        try await run {
+            var rows: [PostgresRow] = []
+            for try await row in try await self.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+
+    private func run(_ rows: @escaping @Sendable () async throws -> [PostgresRow]) async throws -> [PostgresRow] {
         guard !isClosed else { throw ConnectionLost() }
         let once = LeaseRace()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[PostgresRow], any Error>) in
@@ -251,7 +267,7 @@ extension PostgresConnection {
             }
             Task {
                 do {
-                    let rows = try await self.query(query, logger: logger).collect()
+                    let rows = try await rows()
                     if once.leased() { continuation.resume(returning: rows) }
                 } catch {
                     if once.leased() { continuation.resume(throwing: error) }

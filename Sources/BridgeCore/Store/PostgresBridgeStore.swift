@@ -83,7 +83,8 @@ public final class PostgresBridgeStore: BridgeStore {
         let outcome = try await Self.prepareSchema(url: url, sql: sql, timeout: connectionTimeout, logger: logger)
         let client = PostgresClient(
             configuration: try Self.clientConfiguration(
-                url: url, maximumConnections: maximumConnections, connectTimeout: connectionTimeout),
+                url: url, maximumConnections: maximumConnections, connectTimeout: connectionTimeout,
+                searchPath: schema),
             backgroundLogger: logger)
         self.client = client
         // Detached: PostgresClient.run() ends at its caller's graceful shutdown (it is a Service), and a plain Task

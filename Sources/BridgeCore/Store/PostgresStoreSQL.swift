@@ -26,8 +26,15 @@ struct PostgresStoreSQL: Sendable {
                 code: .cannotOpen, location: location,
                 detail: "schema name \(schema) is not lower-case letters, digits and _ (at most 63)")
         }
+        self.init(schema: schema, prefix: "\"\(schema)\".")
+    }
+
+    /// The statements with unqualified table names, for prepared statements (their SQL must not depend on the
+    /// store): they find the tables through the pool's `search_path`, set to the store's schema.
+    static let unqualified = PostgresStoreSQL(schema: "", prefix: "")
+
+    private init(schema: String, prefix: String) {
         self.schema = schema
-        let prefix = "\"\(schema)\"."
         versionTable = prefix + "smpp_bridge_schema"
         request = prefix + "request"
         correlation = prefix + "correlation"
