@@ -94,8 +94,7 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             Driver.reject(command, AMQPError(code: .notConnected, message: "connect() has not been called"))
             return false
         }
-        let posted = if let delay { mailbox.post(command, within: delay) } else { mailbox.post(command) }
-        guard posted else {
+        guard mailbox.post(command, within: delay) else {
             Driver.reject(command, AMQPError(code: .closed, message: "the connection was closed"))
             return false
         }

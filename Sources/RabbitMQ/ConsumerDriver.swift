@@ -157,10 +157,9 @@ final class ConsumerDriver: ConnectionDriver {
     /// Sends the coalesced acks; several go out corked (one TCP segment for all of them).
     private func flushAcks(_ link: RawConnection) throws(AMQPError) {
         let due = acks.flush()
-        let send = { () throws(AMQPError) in
+        try link.corked(when: due.count > 1) { () throws(AMQPError) in
             for ack in due { try link.ack(channel: Self.channel, deliveryTag: ack.tag, multiple: ack.multiple) }
         }
-        if due.count > 1 { try link.corked(send) } else { try send() }
     }
 
     /// The link, if the acknowledgement belongs to it; tags of an earlier connection mean nothing on this one.

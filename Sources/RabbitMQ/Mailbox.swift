@@ -51,34 +51,27 @@ final class Mailbox<Command: Sendable>: Sendable {
         if writeFD >= 0 { close(writeFD) }
     }
 
-    /// Queues a command; false when the thread has finished (the caller must fail the command itself).
-    func post(_ command: Command) -> Bool {
+    /// Queues a command; false when the thread has finished (the caller must fail the command itself). With `delay`
+    /// the command may wait up to that long for the thread: the pipe is written only when the thread sleeps longer
+    /// than that, else it takes the command when it next wakes (for input, a command, or its timeout) — a pipe write
+    /// and a wake-up saved per command where latency does not matter (acks, publishes awaiting confirms).
+    func post(_ command: Command, within delay: Duration? = nil) -> Bool {
+        let latest = delay.map { ContinuousClock.now + $0 }
         let (accepted, signal) = state.withLock { state -> (Bool, Bool) in
             guard !state.finished else { return (false, false) }
             state.commands.append(command)
+            if let latest, state.sleepDeadline <= latest { return (true, false) }
             return (true, state.needsSignal())
         }
         if signal { self.signal() }
         return accepted
     }
 
-    /// Queues a command that may wait up to `delay` for the thread: it is written to the pipe only when the thread
-    /// sleeps longer than that; else the thread takes it when it next wakes (for input, a command, or its timeout).
-    /// Saves a pipe write and a wake-up per command where latency does not matter (acks); false as ``post(_:)``.
-    func post(_ command: Command, within delay: Duration) -> Bool {
-        let latest = ContinuousClock.now + delay
-        let (accepted, signal) = state.withLock { state -> (Bool, Bool) in
-            guard !state.finished else { return (false, false) }
-            state.commands.append(command)
-            guard state.sleepDeadline > latest else { return (true, false) }
-            return (true, state.needsSignal())
-        }
-        if signal { self.signal() }
-        return accepted
-    }
-
-    /// How many posts and wakes wrote to the pipe so far.
+    /// How many posts and wakes wrote to the pipe so far (tests).
     var signalCount: Int { state.withLock { $0.signals } }
+
+    /// Whether the owner is (about to be) blocked in poll (tests).
+    var isSleeping: Bool { state.withLock { $0.sleeping } }
 
     /// Wakes the thread without a command (e.g. the consumer's buffer has room again).
     func wake() {

@@ -4,14 +4,13 @@ extension PublisherDriver {
     /// thread never blocks in a send and timeouts keep running. A send failure breaks the connection; the publish
     /// is already tracked, so it fails as `connectionLost` with the rest.
     ///
-    /// Several publishes go out corked (``RawConnection/corked(_:)``): TCP carries them in as few segments as fit,
+    /// Several publishes go out corked (``RawConnection/corked(when:_:)``): TCP carries them in as few segments as fit,
     /// instead of one segment (and one wake-up of the broker's reader) per publish.
     func flush(_ link: RawConnection, now: Instant) throws(AMQPError) {
-        guard pending.count - pendingHead > 1 else { return try flushEach(link, now: now) }
-        try link.corked { () throws(AMQPError) in try flushEach(link, now: now) }
+        try link.corked(when: pending.count - pendingHead > 1) { () throws(AMQPError) in try flushPending(link, now: now) }
     }
 
-    private func flushEach(_ link: RawConnection, now: Instant) throws(AMQPError) {
+    private func flushPending(_ link: RawConnection, now: Instant) throws(AMQPError) {
         while pendingHead < pending.count {
             guard link.canPublish else {
                 heldForSpace = true

@@ -63,12 +63,9 @@ public final class SMPPClient: Service, Sendable {
         self.logger = logger
         // Unanswered inbound requests per session are bounded, so the stream holds more only when the application
         // is not reading at all; what overflows then is answered ESME_RX_T_APPN at its deadline and redelivered.
-        // Computed before validate() runs, so it must not trap on absurd values.
-        let (product, overflow) = configuration.connectionCount.multipliedReportingOverflow(
-            by: max(1, configuration.maxInboundInFlight))
-        let inboundLimit = overflow ? Int.max : max(1, product)
+        // Computed before validate() runs, so it must not trap on absurd values (it saturates).
         let (inbound, inboundContinuation) = AsyncStream.makeStream(
-            of: SMPPInboundMessage.self, bufferingPolicy: .bufferingOldest(inboundLimit))
+            of: SMPPInboundMessage.self, bufferingPolicy: .bufferingOldest(configuration.unansweredInboundLimit))
         let (events, eventsContinuation) = AsyncStream.makeStream(
             of: SMPPSessionEvent.self, bufferingPolicy: .bufferingNewest(256))
         let (late, lateContinuation) = AsyncStream.makeStream(

@@ -110,6 +110,13 @@ public struct SMPPClientConfiguration: Sendable, CustomStringConvertible, Custom
         return overflow ? Int.max : pairs
     }
 
+    /// Inbound requests the client's sessions may hold unanswered together (``connectionCount`` ×
+    /// ``maxInboundInFlight``, saturating): the most an application's queue of them ever needs to buffer.
+    public var unansweredInboundLimit: Int {
+        let (product, overflow) = connectionCount.multipliedReportingOverflow(by: max(1, maxInboundInFlight))
+        return overflow ? Int.max : max(1, product)
+    }
+
     /// The same as ``description``: the password masked.
     public var debugDescription: String { description }
 

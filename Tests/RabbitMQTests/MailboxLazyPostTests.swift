@@ -23,6 +23,7 @@ import Testing
         return returned
     }
 
+    /// Polls `condition` (up to 10 s).
     private static func waitUntil(_ condition: () -> Bool) async throws {
         for _ in 0..<2_000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
     }
@@ -30,7 +31,7 @@ import Testing
     @Test func aThreadSleepingLongerThanThePostMayWaitIsWoken() async throws {
         let mailbox = Mailbox<Int>()
         let returned = Self.sleeper(mailbox, timeout: .seconds(600))
-        try await Task.sleep(for: .milliseconds(100))  // let it enter poll
+        try await Self.waitUntil { mailbox.isSleeping }
         #expect(mailbox.post(1, within: .milliseconds(5)))
         try await Self.waitUntil { returned.isSet }
         #expect(returned.isSet, "the sleeper was not woken")
@@ -42,8 +43,8 @@ import Testing
 
     @Test func aThreadWakingSoonEnoughIsNotSignalledAndTakesThePostThen() async throws {
         let mailbox = Mailbox<Int>()
-        let returned = Self.sleeper(mailbox, timeout: .milliseconds(300))
-        try await Task.sleep(for: .milliseconds(50))
+        let returned = Self.sleeper(mailbox, timeout: .seconds(2))
+        try await Self.waitUntil { mailbox.isSleeping }
         #expect(mailbox.post(7, within: .seconds(600)))
         #expect(mailbox.post(8, within: .seconds(600)))
         try await Self.waitUntil { returned.isSet }
@@ -54,7 +55,7 @@ import Testing
         #expect(batch == [7, 8])
         // An ordinary post to a sleeping thread still signals.
         let again = Self.sleeper(mailbox, timeout: .seconds(600))
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.waitUntil { mailbox.isSleeping }
         #expect(mailbox.post(9))
         try await Self.waitUntil { again.isSet }
         #expect(again.isSet)

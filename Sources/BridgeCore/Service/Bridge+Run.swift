@@ -30,6 +30,8 @@ extension Bridge {
                     self.logger.critical("SMPP or HTTP service failed; stopping", metadata: ["error": "\(error)"])
                     requestShutdown()
                 }
+                // The client has stopped: nothing more reaches its inbound handler.
+                parts.pendingInboundContinuation.finish()
             }
             group.addTask { await self.inboundLoop(parts) }
             group.addTask { await self.lateOutcomeLoop(parts) }
@@ -121,11 +123,6 @@ extension Bridge {
     /// own task. The client bounds how many are unanswered; the loop ends once the client stopped.
     func inboundLoop(_ parts: BridgeParts) async {
         await withDiscardingTaskGroup { group in
-            group.addTask {
-                // With an inbound handler the client's stream yields nothing; it ends when the client stopped.
-                for await _ in parts.client.inbound {}
-                parts.pendingInboundContinuation.finish()
-            }
             for await pending in parts.pendingInbound {
                 group.addTask { await parts.inbound.handle(pending) }
             }

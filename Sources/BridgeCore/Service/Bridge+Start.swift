@@ -27,7 +27,7 @@ struct BridgeParts: Sendable {
     let amqpMetrics: AMQPMetrics
     let prefetch: UInt16
     /// What the client's inbound handler (``InboundProcessor/handleAtOnce(_:)``, on the sessions' event loops) left
-    /// for a task each; finished once the client's own inbound stream ends (the client stopped).
+    /// for a task each; finished once the client stopped (no handler call can come after).
     let pendingInbound: AsyncStream<PendingInbound>
     let pendingInboundContinuation: AsyncStream<PendingInbound>.Continuation
 }
@@ -84,11 +84,10 @@ extension Bridge {
         let inbound = InboundProcessor(
             settings: inboundSettings, store: store, publisher: meteredPublisher, correlator: correlator,
             metrics: metrics, logger: logger)
-        // Each session holds at most maxInboundInFlight unanswered, so this overflows only when the tasks are not
-        // started at all; an overflowing message is answered ESME_RX_T_APPN at its deadline and redelivered.
-        let (held, overflow) = smpp.connectionCount.multipliedReportingOverflow(by: max(1, smpp.maxInboundInFlight))
+        // Bounded like the client's own inbound stream: it overflows only when no task is started at all, and an
+        // overflowing message is answered ESME_RX_T_APPN at its deadline and redelivered.
         let (pendingInbound, pendingInboundContinuation) = AsyncStream.makeStream(
-            of: PendingInbound.self, bufferingPolicy: .bufferingOldest(overflow ? Int.max : max(1, held)))
+            of: PendingInbound.self, bufferingPolicy: .bufferingOldest(smpp.unansweredInboundLimit))
         // Receipts this instance can match are published where the session reads them (no hop); the rest (MO,
         // receipts that need the store or a hold, undecodable PDUs) get a task each (inboundLoop).
         let client = SMPPClient(

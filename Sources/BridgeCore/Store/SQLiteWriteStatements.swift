@@ -5,7 +5,7 @@ import GRDBSQLite
 /// around them, prepared once on the writer connection and run with SQLite's C API: GRDB's argument arrays, value
 /// boxing and statement lookup by SQL text cost more than SQLite's own work on this path (docs/store.md).
 ///
-/// Confined to the store's writer queue (GRDB's serialized writer); ``finalizeAll(in:)`` before the pool closes.
+/// Confined to the store's writer queue (GRDB's serialized writer); ``finalizeAll()`` before the pool closes.
 final class SQLiteWriteStatements: @unchecked Sendable {
     /// A statement of the hot path.
     enum Kind: Int, CaseIterable {

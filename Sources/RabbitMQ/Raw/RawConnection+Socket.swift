@@ -25,33 +25,33 @@ extension RawConnection {
         _ = setsockopt(socket, Int32(IPPROTO_TCP), tcpNotSentLowWaterOption, &lowWater, socklen_t(MemoryLayout<UInt32>.size))
     }
 
-    /// Runs `body` (several writes) with `TCP_CORK` set, then clears it, which sends whatever is still held: the
-    /// frames go out in full segments rather than one segment per write. Also with TLS (the records share the
-    /// segments). If the option cannot be set, `body` runs uncorked.
-    func corked<T>(_ body: () throws(AMQPError) -> T) throws(AMQPError) -> T {
-        let socket = socketDescriptor
-        var on: Int32 = 1
-        guard !isCorked, socket >= 0,
-            setsockopt(socket, Int32(IPPROTO_TCP), tcpCorkOption, &on, socklen_t(MemoryLayout<Int32>.size)) == 0
-        else { return try body() }
+    /// Runs `body` (several writes) with `TCP_CORK` set when `condition` holds, then clears it, which sends whatever
+    /// is still held: the frames go out in full segments rather than one segment per write. Also with TLS (the
+    /// records share the segments). Nested, or if the option cannot be set, `body` runs as it is.
+    func corked<T>(when condition: Bool = true, _ body: () throws(AMQPError) -> T) throws(AMQPError) -> T {
+        guard condition, !isCorked, setCork(true) else { return try body() }
         isCorked = true
         defer {
             isCorked = false
-            var off: Int32 = 0
-            _ = setsockopt(socket, Int32(IPPROTO_TCP), tcpCorkOption, &off, socklen_t(MemoryLayout<Int32>.size))
+            setCork(false)
         }
         return try body()
     }
 
-    /// Sends what the cork holds now (an RPC inside ``corked(_:)`` must reach the broker before its reply can come;
-    /// the kernel would otherwise hold it up to 200 ms) and corks again. Nothing when not corked.
+    /// Sends what the cork holds now (an RPC inside ``corked(when:_:)`` must reach the broker before its reply can
+    /// come; the kernel would otherwise hold it up to 200 ms) and corks again. Nothing when not corked.
     func pushCorked() {
         guard isCorked else { return }
+        setCork(false)
+        setCork(true)
+    }
+
+    @discardableResult
+    private func setCork(_ on: Bool) -> Bool {
         let socket = socketDescriptor
-        var off: Int32 = 0
-        var on: Int32 = 1
-        _ = setsockopt(socket, Int32(IPPROTO_TCP), tcpCorkOption, &off, socklen_t(MemoryLayout<Int32>.size))
-        _ = setsockopt(socket, Int32(IPPROTO_TCP), tcpCorkOption, &on, socklen_t(MemoryLayout<Int32>.size))
+        var value: Int32 = on ? 1 : 0
+        return socket >= 0
+            && setsockopt(socket, Int32(IPPROTO_TCP), tcpCorkOption, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
     }
 
     /// Bytes written to the socket that TCP has not sent yet (the peer's window is closed: it is not reading).
