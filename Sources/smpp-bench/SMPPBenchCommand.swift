@@ -9,6 +9,7 @@ struct SMPPBenchCommand: AsyncParsableCommand {
         subcommands: [
             CodecBenchmarkCommand.self, SessionBenchmarkCommand.self, AMQPBenchmarkCommand.self,
             StoreBenchmarkCommand.self, ContractBenchmarkCommand.self, EndToEndBenchmarkCommand.self,
+            PipelineBenchmarkCommand.self,
         ]
     )
 }

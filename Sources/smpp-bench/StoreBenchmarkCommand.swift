@@ -165,7 +165,7 @@ struct StoreBenchmarkCommand: AsyncParsableCommand {
 
 extension Duration {
     /// The duration in seconds.
-    fileprivate var seconds: Double {
+    var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

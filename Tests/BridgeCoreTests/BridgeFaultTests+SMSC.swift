@@ -1,5 +1,6 @@
 import BridgeCore
 import Foundation
+import RabbitMQ
 import SMPP
 import SMSCSimulator
 import Testing
@@ -36,6 +37,31 @@ extension BridgeFaultTests {
         #expect(counters.bindsRefusedByFault == UInt64(refusals))
         #expect(counters.bindsAccepted >= 1)
         #expect(harness.bridge.readiness().first { $0.name == "smpp_sessions" }?.ok == true)
+        try await harness.stop()
+    }
+
+    /// A graceful shutdown while no session can bind: the requests waiting for one (on the callback path: a submit
+    /// queued in the client, no task) are handed back to the queue as the client shuts down — the shutdown does not
+    /// wait for a bind that never comes — and nothing reached the SMSC or was published.
+    @Test(.timeLimit(.minutes(2)))
+    func aShutdownWhileNoSessionCanBindHandsTheWaitingRequestsBack() async throws {
+        let harness = try await BridgeHarness.start(simulator: { simulator in
+            simulator.faults.refuseFirstBinds = 1_000_000
+        })
+        let queue = AMQPQueue(name: harness.configuration.broker.queue)
+        for index in 0..<3 {
+            try await harness.send(#"{"id":"w-\#(index)","to":"+5733\#(index)","text":"waiting \#(index)"}"#)
+        }
+        // All three taken by the bridge (none ready in the queue): they wait for a session.
+        let producer = harness.producer
+        #expect(try await eventually(timeout: .seconds(30)) {
+            (try? await producer.declareQueue(queue, passive: true).messageCount) == 0
+        })
+        try await harness.stopBridge()
+        #expect(try await producer.declareQueue(queue, passive: true).messageCount == 3, "handed back to the queue")
+        #expect(harness.simulator.records().isEmpty)
+        let events = try await harness.collect(timeout: .milliseconds(500)) { _ in false }
+        #expect(events.isEmpty)
         try await harness.stop()
     }
 

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import SMPP
 import SMSCSimulator
 import Testing
@@ -59,5 +60,30 @@ struct CancellationTests {
         #expect(await later.value.errorCode == .cancelled, "waited again, until cancelled")
         try await loopback.stop()
         #expect(loopback.simulator.records().isEmpty)
+    }
+
+    /// The submit without a task: its completion gets the SMSC's answer (on the session's event loop, where the
+    /// response was read); withdrawn while held for a bind, it completes as cancelled and never reaches the SMSC.
+    @Test func aSubmitWithoutATaskCompletesWithTheAnswerOrIsWithdrawn() async throws {
+        let loopback = try await Loopback.start(client: { $0.sessions = 1 })
+        await loopback.waitForBound(1)
+        let answered = await withCheckedContinuation { continuation in
+            _ = loopback.client.submit(Loopback.message(0)) { result in
+                continuation.resume(returning: (result, MultiThreadedEventLoopGroup.currentEventLoop != nil))
+            }
+        }
+        #expect((try? answered.0.get().commandStatus) == .ok && answered.1)
+        #expect(loopback.simulator.records().count == 1)
+        try await loopback.stop()
+
+        let refused = try await Loopback.start(client: { $0.password = "wrong"; $0.sessions = 1 })
+        _ = await refused.waitForEvent { if case .ended = $0 { true } else { false } }
+        let withdrawn = await withCheckedContinuation { continuation in
+            let withdrawal = refused.client.submit(Loopback.message(1)) { continuation.resume(returning: $0) }
+            withdrawal.withdraw()
+        }
+        #expect(withdrawn.errorCode == .cancelled)
+        try await refused.stop()
+        #expect(refused.simulator.records().isEmpty)
     }
 }

@@ -17,11 +17,24 @@ extension OutboundProcessor {
             segmentCount: built.pdus.count, policy: settings.retry, receivedAt: request.receivedAt,
             recoveredInFlight: recovered)
         let submission = OutboundSubmission(pdus: built.pdus, tags: tags, expiresAt: expiry, now: now)
-        let count = built.pdus.count
         let started = ContinuousClock.now
         // Built once, when the segment is accepted: the correlator uses it at once, the store at completion.
         let accepted = NIOLockedValueBox<[ReceiptCorrelation]>([])
-        let action = await submission.run(&machine, submitter: submitter) { [self] index, answer in
+        let action = await submission.run(
+            &machine, submitter: submitter, onAnswer: answerObserver(send, built: built, tags: tags, accepted: accepted))
+        return await finishRun(
+            action, machine: machine, send: send, base: base, recovered: recovered, markedAt: markedAt,
+            submitStarted: started, accepted: accepted, request: request)
+    }
+
+    /// What sees every segment answer as it arrives (on the session's event loop): the segment metric, the
+    /// correlation of an accepted segment handed to the correlator at once (a receipt may follow right behind),
+    /// a send with an unknown outcome remembered for its late response.
+    func answerObserver(
+        _ send: SendRequest, built: SubmitPDUBuilder.Built, tags: [UInt64], accepted: NIOLockedValueBox<[ReceiptCorrelation]>
+    ) -> @Sendable (Int, SegmentAnswer) -> Void {
+        let count = built.pdus.count
+        return { [self] index, answer in
             switch answer {
             case .response(let status, let messageID):
                 metrics.segment(status: status)
@@ -39,7 +52,16 @@ extension OutboundProcessor {
                 break
             }
         }
-        metrics.submitLatency.record(duration: ContinuousClock.now - started)
+    }
+
+    /// The machine's last action turned into the settlement: a requeue (the in-flight mark released when nothing
+    /// was sent), or the result stored and published.
+    func finishRun(
+        _ action: OutboundRequestMachine.Action, machine: OutboundRequestMachine, send: SendRequest,
+        base: SubmitResultEvent, recovered: Bool, markedAt: Date, submitStarted: ContinuousClock.Instant,
+        accepted: NIOLockedValueBox<[ReceiptCorrelation]>, request: IncomingRequest
+    ) async -> Settlement {
+        metrics.submitLatency.record(duration: ContinuousClock.now - submitStarted)
         guard case .finish(let outcome) = action else {
             metrics.request("requeued")
             // Nothing reached the SMSC and the mark is this delivery's own: without it the redelivery is submitted
@@ -50,6 +72,11 @@ extension OutboundProcessor {
             ])
             return .requeue
         }
+        return await complete(resultEvent(base, outcome), correlations: acceptedInOrder(accepted), request: request)
+    }
+
+    /// The result of a request whose segments are all settled.
+    func resultEvent(_ base: SubmitResultEvent, _ outcome: RequestOutcome) -> SubmitResultEvent {
         var event = base
         event.status = SubmitResultEvent.Status(rawValue: outcome.status.rawValue) ?? .failed
         event.segments = outcome.segments
@@ -59,8 +86,11 @@ extension OutboundProcessor {
             .init(code: $0.code, commandStatus: $0.commandStatus, message: $0.message)
         }
         event.completedAt = now()
-        let correlations = accepted.withLockedValue { $0 }.sorted { $0.segment < $1.segment }
-        return await complete(event, correlations: correlations, request: request)
+        return event
+    }
+
+    func acceptedInOrder(_ accepted: NIOLockedValueBox<[ReceiptCorrelation]>) -> [ReceiptCorrelation] {
+        accepted.withLockedValue { $0 }.sorted { $0.segment < $1.segment }
     }
 
     func correlation(_ send: SendRequest, from: String, segment: Int, of count: Int, messageID: String) -> ReceiptCorrelation {
@@ -72,37 +102,81 @@ extension OutboundProcessor {
 
     /// Stores the outcome (with its correlations), then publishes it; the delivery is acked only after both.
     func complete(_ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest) async -> Settlement {
-        let stored = StoredResult(
-            eventID: EventID.make(), status: event.status.rawValue, routingKey: event.routingKey,
-            body: event.jsonBytes(), completedAt: event.completedAt)
+        let stored = storedResult(event)
         do {
             try await timed(.complete) { () async throws(BridgeStoreError) in
                 try await self.store.complete(RequestCompletion(
                     requestID: event.requestID, result: stored, correlations: correlations))
             }
         } catch {
-            logger.error("store write failed; request requeued", metadata: [
-                "request_id": "\(event.requestID)", "error": "\(error)",
-            ])
-            metrics.request("requeued")
-            return .requeue
+            return completionFailed(event, error)
         }
+        completed(event, correlations: correlations)
+        return await publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt)
+    }
+
+    /// ``complete(_:correlations:request:)`` without a task: `then` gets the settlement on the thread of the
+    /// broker's confirm (or of the store, when it failed).
+    func complete(
+        _ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest,
+        then: @escaping @Sendable (Settlement) -> Void
+    ) {
+        let stored = storedResult(event)
+        let started = ContinuousClock.now
+        let completion = RequestCompletion(requestID: event.requestID, result: stored, correlations: correlations)
+        store.complete(completion) { [self] result in
+            metrics.store(.complete, took: ContinuousClock.now - started)
+            if case .failure(let error) = result { return then(completionFailed(event, error)) }
+            completed(event, correlations: correlations)
+            publisher.publish(resultMessage(stored, requestID: event.requestID)) { [self] error in
+                then(published(error, requestID: event.requestID, receivedAt: request.receivedAt))
+            }
+        }
+    }
+
+    private func storedResult(_ event: SubmitResultEvent) -> StoredResult {
+        StoredResult(
+            eventID: EventID.make(), status: event.status.rawValue, routingKey: event.routingKey,
+            body: event.jsonBytes(), completedAt: event.completedAt)
+    }
+
+    private func completionFailed(_ event: SubmitResultEvent, _ error: BridgeStoreError) -> Settlement {
+        logger.error("store write failed; request requeued", metadata: [
+            "request_id": "\(event.requestID)", "error": "\(error)",
+        ])
+        metrics.request("requeued")
+        return .requeue
+    }
+
+    /// The store holds the outcome: the correlator forgets what it kept for the commit; the result is counted and
+    /// logged.
+    private func completed(_ event: SubmitResultEvent, correlations: [ReceiptCorrelation]) {
         correlator.committed(correlations)
         metrics.request(event.status.rawValue)
         log(event)
-        return await publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt)
     }
 
     /// Publishes a stored result with its own event id; requeues when the broker does not confirm.
     func publishResult(_ stored: StoredResult, requestID: String, receivedAt: Date) async -> Settlement {
+        do {
+            try await publisher.publish(resultMessage(stored, requestID: requestID))
+        } catch {
+            return published(error, requestID: requestID, receivedAt: receivedAt)
+        }
+        return published(nil, requestID: requestID, receivedAt: receivedAt)
+    }
+
+    private func resultMessage(_ stored: StoredResult, requestID: String) -> OutgoingMessage {
         let properties = AMQPProperties(
             contentType: "application/json", deliveryMode: .persistent, correlationID: requestID,
             messageID: stored.eventID, timestamp: stored.completedAt, type: "submit_result")
-        do {
-            try await publisher.publish(OutgoingMessage(
-                exchange: settings.resultsExchange, routingKey: stored.routingKey, body: stored.body,
-                properties: properties))
-        } catch {
+        return OutgoingMessage(
+            exchange: settings.resultsExchange, routingKey: stored.routingKey, body: stored.body, properties: properties)
+    }
+
+    /// The settlement once the broker confirmed a result (`error` nil) or did not.
+    private func published(_ error: (any Error)?, requestID: String, receivedAt: Date) -> Settlement {
+        if let error {
             logger.warning("result not confirmed by the broker; request requeued (its outcome is stored)", metadata: [
                 "request_id": "\(requestID)", "error": "\(error)",
             ])

@@ -54,7 +54,17 @@ public final class OutboundProcessor: Sendable {
     /// Handles one delivery to its end and says how to settle it. Never throws: every failure is a result, a dead
     /// letter, or a requeue (when the broker or the store cannot take the outcome now).
     public func process(_ request: IncomingRequest) async -> Settlement {
-        let decoded = SendRequestDecoder.decode(body: request.body, messageID: request.properties.messageID, now: now())
+        await process(request, decoded: decode(request), built: nil)
+    }
+
+    func decode(_ request: IncomingRequest) -> RequestDecoding {
+        SendRequestDecoder.decode(body: request.body, messageID: request.properties.messageID, now: now())
+    }
+
+    /// ``process(_:)`` of a request already decoded, its PDUs perhaps already built (`built`, for a valid one).
+    func process(
+        _ request: IncomingRequest, decoded: RequestDecoding, built: Result<SubmitPDUBuilder.Built, SubmitPDUBuilder.Refusal>?
+    ) async -> Settlement {
         if let limit = settings.deliveryLimit, let count = request.deliveryCount, count >= limit {
             return await overDeliveryLimit(request, decoded, count: count, limit: limit)
         }
@@ -65,7 +75,7 @@ public final class OutboundProcessor: Sendable {
         case .rejected(let rejection):
             return await gated(rejection.requestID) { await self.reject(rejection, request) }
         case .valid(let send):
-            return await gated(send.id) { await self.submit(send, request) }
+            return await gated(send.id) { await self.submit(send, request, built: built) }
         }
     }
 
@@ -113,7 +123,7 @@ public final class OutboundProcessor: Sendable {
         return await publishResult(stored, requestID: id, receivedAt: request.receivedAt)
     }
 
-    private func storeFailed(_ id: String, _ error: BridgeStoreError) -> Settlement {
+    func storeFailed(_ id: String, _ error: BridgeStoreError) -> Settlement {
         logger.error("store failed; request requeued", metadata: ["request_id": "\(id)", "error": "\(error)"])
         metrics.request("requeued")
         return .requeue
@@ -134,7 +144,9 @@ public final class OutboundProcessor: Sendable {
         return await complete(event, correlations: [], request: request)
     }
 
-    private func submit(_ send: SendRequest, _ request: IncomingRequest) async -> Settlement {
+    private func submit(
+        _ send: SendRequest, _ request: IncomingRequest, built: Result<SubmitPDUBuilder.Built, SubmitPDUBuilder.Refusal>?
+    ) async -> Settlement {
         let started = now()
         // Dedup and the in-flight mark in one store round trip (DESIGN §3 steps 2 and 4).
         let previous: StoredRequestState?
@@ -145,11 +157,18 @@ public final class OutboundProcessor: Sendable {
         } catch {
             return storeFailed(send.id, error)
         }
+        return await afterBegin(send, request, previous: previous, markedAt: started, built: built)
+    }
+
+    /// The rest of ``submit``, once the store said where the request stood (`previous`) and marked it in flight at
+    /// `markedAt`: republish, expiry, the unknown-outcome policy, the PDUs (`built` when already built), submission.
+    func afterBegin(
+        _ send: SendRequest, _ request: IncomingRequest, previous: StoredRequestState?, markedAt started: Date,
+        built prebuilt: Result<SubmitPDUBuilder.Built, SubmitPDUBuilder.Refusal>?
+    ) async -> Settlement {
         if case .completed(let stored)? = previous { return await republish(stored, id: send.id, request) }
         let recovered = previous != nil
-        var base = SubmitResultEvent(
-            requestID: send.id, status: .accepted, to: send.to, from: send.from ?? settings.sourceAddress,
-            receivedAt: request.receivedAt, completedAt: started, metadata: send.metadata)
+        var base = baseEvent(send, request, markedAt: started)
         let expiry = [send.expiresAt, request.amqpExpiry].compactMap { $0 }.min()
         if let expiry, expiry <= started {
             base.status = .expired
@@ -166,16 +185,32 @@ public final class OutboundProcessor: Sendable {
             return await complete(base, correlations: [], request: request)
         }
         let built: SubmitPDUBuilder.Built
-        do {
-            built = try SubmitPDUBuilder(settings: settings).build(send, references: references)
-        } catch {
+        switch prebuilt ?? build(send) {
+        case .success(let pdus):
+            built = pdus
+        case .failure(let refusal):
             base.status = .rejected
-            base.error = .init(code: SubmitResultEvent.ErrorInfo.invalidRequest, message: error.reason, field: error.field)
+            base.error = .init(code: SubmitResultEvent.ErrorInfo.invalidRequest, message: refusal.reason, field: refusal.field)
             return await complete(base, correlations: [], request: request)
         }
         base.from = built.from
         base.encoding = built.encoding
         return await run(
             send, built: built, base: base, recovered: recovered, markedAt: started, expiry: expiry, request: request)
+    }
+
+    /// The result as far as it is known before submission.
+    func baseEvent(_ send: SendRequest, _ request: IncomingRequest, markedAt: Date) -> SubmitResultEvent {
+        SubmitResultEvent(
+            requestID: send.id, status: .accepted, to: send.to, from: send.from ?? settings.sourceAddress,
+            receivedAt: request.receivedAt, completedAt: markedAt, metadata: send.metadata)
+    }
+
+    func build(_ send: SendRequest) -> Result<SubmitPDUBuilder.Built, SubmitPDUBuilder.Refusal> {
+        do throws(SubmitPDUBuilder.Refusal) {
+            return .success(try SubmitPDUBuilder(settings: settings).build(send, references: references))
+        } catch {
+            return .failure(error)
+        }
     }
 }

@@ -85,8 +85,20 @@ public struct OutboundSubmission: Sendable {
         _ machine: inout OutboundRequestMachine, submitter: some SegmentSubmitter,
         onAnswer: @escaping @Sendable (Int, SegmentAnswer) -> Void
     ) async -> OutboundRequestMachine.Action {
-        var pendingActions = machine.start()
-        var next: Event?
+        await continueSingle(&machine, actions: machine.start(), answered: nil, submitter: submitter, onAnswer: onAnswer)
+    }
+
+    /// Carries a one-segment submission without expiry on to its end, as ``run(_:submitter:onAnswer:)`` would: from
+    /// `actions` the machine asked for, after `answered` (a send that ended before, not yet fed to the machine).
+    /// For a request whose first steps ran without a task (``OutboundProcessor``'s callback path) and now needs one:
+    /// a backoff, another send, or a shutdown.
+    public func continueSingle(
+        _ machine: inout OutboundRequestMachine, actions: [OutboundRequestMachine.Action],
+        answered: (index: Int, answer: SegmentAnswer)?, submitter: some SegmentSubmitter,
+        onAnswer: @escaping @Sendable (Int, SegmentAnswer) -> Void
+    ) async -> OutboundRequestMachine.Action {
+        var pendingActions = actions
+        var next: Event? = answered.map { .answer(index: $0.index, $0.answer) }
         var stopped = false
         while true {
             for action in pendingActions {

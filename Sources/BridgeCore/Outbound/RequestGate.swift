@@ -28,6 +28,15 @@ final class RequestGate: Sendable {
         }
     }
 
+    /// Holds `id` if no other holder has it; false (nothing held) otherwise. Pair a true with ``leave(_:)``.
+    func tryEnter(_ id: String) -> Bool {
+        waiting.withLockedValue { table in
+            guard table[id] == nil else { return false }
+            table[id] = []
+            return true
+        }
+    }
+
     /// Releases `id`; every waiter retries (one of them gets it).
     func leave(_ id: String) {
         let waiters = waiting.withLockedValue { table in table.removeValue(forKey: id) ?? [] }

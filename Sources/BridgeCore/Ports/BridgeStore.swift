@@ -28,6 +28,15 @@ public protocol BridgeStore: Sendable {
     /// transaction. A request already completed keeps its first outcome (the call then does nothing).
     func complete(_ completion: RequestCompletion) async throws(BridgeStoreError)
 
+    /// ``beginRequest(id:at:)`` without a task: `then` gets its result on whichever thread the store finished it
+    /// (it must be quick). The default runs the async call in a task of its own.
+    func beginRequest(
+        id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void)
+
+    /// ``complete(_:)`` without a task: `then` gets its result on whichever thread the store finished it (it must
+    /// be quick). The default runs the async call in a task of its own.
+    func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void)
+
     /// Adds correlations outside a completion (a submit_sm_resp that arrived after its timeout). Existing keys are
     /// overwritten.
     func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError)
@@ -237,4 +246,32 @@ public struct BridgeStoreError: Error, Sendable, Hashable, CustomStringConvertib
 
     /// One line: code, location and detail.
     public var description: String { "store \(code) (\(location)): \(detail)" }
+}
+
+extension BridgeStore {
+    /// Runs ``beginRequest(id:at:)`` in a task of its own, then `then`.
+    public func beginRequest(
+        id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
+    ) {
+        Task {
+            do throws(BridgeStoreError) {
+                then(.success(try await beginRequest(id: id, at: at)))
+            } catch {
+                then(.failure(error))
+            }
+        }
+    }
+
+    /// Runs ``complete(_:)`` in a task of its own, then `then`.
+    public func complete(
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void
+    ) {
+        Task {
+            do throws(BridgeStoreError) {
+                then(.success(try await complete(completion)))
+            } catch {
+                then(.failure(error))
+            }
+        }
+    }
 }

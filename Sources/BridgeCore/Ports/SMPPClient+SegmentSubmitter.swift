@@ -21,4 +21,13 @@ extension SMPPClient: SegmentSubmitter {
             return .failure(error)
         }
     }
+
+    /// Submits through the pool without a task; `completion` runs on the session's event loop as the response is
+    /// read.
+    public func startSubmit(
+        _ pdu: SubmitSM, tag: UInt64, completion: @escaping @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
+    ) -> @Sendable () -> Void {
+        let withdrawal = submit(pdu, tag: tag, completion: completion)
+        return { withdrawal.withdraw() }
+    }
 }

@@ -15,6 +15,14 @@ public protocol SegmentSubmitter: Sendable {
     func submit(
         _ pdu: SubmitSM, tag: UInt64, observe: @escaping @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
     ) async -> Result<SubmitOutcome, SMPPClientError>
+
+    /// Sends `pdu` without a task: `completion` gets what ``submit(_:tag:observe:)`` would hand `observe` (with
+    /// ``SMPPClient``, on the session's event loop as the response is read); it must be quick. Returns what
+    /// withdraws the send while it is not yet written (the result is then `.cancelled`). The default runs
+    /// ``submit(_:tag:)`` in a task of its own (cancelled to withdraw).
+    func startSubmit(
+        _ pdu: SubmitSM, tag: UInt64, completion: @escaping @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
+    ) -> @Sendable () -> Void
 }
 
 extension SegmentSubmitter {
@@ -25,5 +33,13 @@ extension SegmentSubmitter {
         let result = await submit(pdu, tag: tag)
         observe(result)
         return result
+    }
+
+    /// Runs ``submit(_:tag:)`` in a task of its own; cancelling it withdraws the send.
+    public func startSubmit(
+        _ pdu: SubmitSM, tag: UInt64, completion: @escaping @Sendable (Result<SubmitOutcome, SMPPClientError>) -> Void
+    ) -> @Sendable () -> Void {
+        let task = Task { completion(await submit(pdu, tag: tag)) }
+        return { task.cancel() }
     }
 }

@@ -77,13 +77,43 @@ extension Bridge {
         for await delivery in consumer.deliveries {
             parts.amqpMetrics.deliveries.increment()
             guard consumer.isCurrent(delivery) else { continue }  // its connection is gone; the broker redelivers it
-            let inFlight = requests.start {
-                let settlement = await parts.outbound.process(IncomingRequest(
-                    body: delivery.body, properties: delivery.properties, redelivered: delivery.redelivered,
-                    receivedAt: parts.outbound.now()))
-                await self.settle(delivery, settlement, consumer: consumer, metrics: parts.amqpMetrics)
+            let request = IncomingRequest(
+                body: delivery.body, properties: delivery.properties, redelivered: delivery.redelivered,
+                receivedAt: parts.outbound.now())
+            let inFlight: Int
+            switch parts.outbound.start(request) {
+            case .callbacks(let callbacks):
+                let registered = requests.register(cancel: callbacks.cancel)
+                inFlight = registered.count
+                callbacks.start { settlement in
+                    self.settleWithoutTask(
+                        delivery, settlement, consumer: consumer, metrics: parts.amqpMetrics, requests: requests)
+                    requests.finished(registered.id)
+                }
+            case .task(let prepared):
+                inFlight = requests.start {
+                    let settlement = await parts.outbound.process(request, prepared: prepared)
+                    await self.settle(delivery, settlement, consumer: consumer, metrics: parts.amqpMetrics)
+                }
             }
             parts.metrics.requestsInFlight.record(inFlight)
+        }
+    }
+
+    /// Settles a delivery the callback path finished: an ack at once; a requeue (delayed) in a tracked task.
+    private func settleWithoutTask(
+        _ delivery: AMQPDelivery, _ settlement: Settlement, consumer: AMQPConsumer, metrics: AMQPMetrics,
+        requests: InFlightRequests
+    ) {
+        guard case .ack = settlement else {
+            requests.start { await self.settle(delivery, settlement, consumer: consumer, metrics: metrics) }
+            return
+        }
+        do {
+            try consumer.ack(delivery)
+            metrics.acks.increment()
+        } catch {
+            logger.debug("delivery not settled (the broker redelivers it)", metadata: ["error": "\(error)"])
         }
     }
 

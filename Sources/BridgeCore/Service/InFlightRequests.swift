@@ -1,11 +1,25 @@
 import NIOConcurrencyHelpers
 
-/// The request tasks in flight, so shutdown can wait for them (bounded) and then cancel what is left.
+/// The requests in flight — tasks, and requests carried by callbacks (``CallbackOutboundRequest``) — so shutdown can
+/// wait for them (bounded) and then cancel what is left.
 final class InFlightRequests: Sendable {
+    private enum Entry {
+        case task(Task<Void, Never>)
+        case callbacks(cancel: @Sendable () -> Void)
+
+        func cancel() {
+            switch self {
+            case .task(let task): task.cancel()
+            case .callbacks(let cancel): cancel()
+            }
+        }
+    }
+
     private struct State {
-        var tasks: [UInt64: Task<Void, Never>] = [:]
+        var tasks: [UInt64: Entry] = [:]
         var next: UInt64 = 0
-        var drained: [CheckedContinuation<Void, Never>] = []
+        var drained: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
     }
     private let state = NIOLockedValueBox(State())
 
@@ -15,35 +29,54 @@ final class InFlightRequests: Sendable {
         state.withLockedValue { state in
             state.next += 1
             let id = state.next
-            state.tasks[id] = Task {
+            state.tasks[id] = .task(Task {
                 await work()
                 self.finished(id)
-            }
+            })
             return state.tasks.count
+        }
+    }
+
+    /// Counts a request that runs without a task of its own: `cancel` is what shutdown calls after the drain
+    /// timeout. Returns its id (for ``finished(_:)``, once it ended) and how many are in flight with it.
+    func register(cancel: @escaping @Sendable () -> Void) -> (id: UInt64, count: Int) {
+        state.withLockedValue { state in
+            state.next += 1
+            state.tasks[state.next] = .callbacks(cancel: cancel)
+            return (state.next, state.tasks.count)
         }
     }
 
     var count: Int { state.withLockedValue { $0.tasks.count } }
 
-    private func finished(_ id: UInt64) {
+    /// The request `id` ended.
+    func finished(_ id: UInt64) {
         let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
             state.tasks[id] = nil
             guard state.tasks.isEmpty else { return [] }
-            defer { state.drained = [] }
-            return state.drained
+            defer { state.drained = [:] }
+            return Array(state.drained.values)
         }
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Returns once no task is in flight.
+    /// Returns once no request is in flight, or when the calling task is cancelled.
     func waitUntilDrained() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLockedValue { state -> Bool in
-                if state.tasks.isEmpty { return true }
-                state.drained.append(continuation)
-                return false
+        let waiter = state.withLockedValue { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let done = state.withLockedValue { state -> Bool in
+                    if state.tasks.isEmpty || Task.isCancelled { return true }
+                    state.drained[waiter] = continuation
+                    return false
+                }
+                if done { continuation.resume() }
             }
-            if done { continuation.resume() }
+        } onCancel: {
+            state.withLockedValue { $0.drained.removeValue(forKey: waiter) }?.resume()
         }
     }
 
@@ -59,7 +92,7 @@ final class InFlightRequests: Sendable {
         }
         if finishedInTime { return 0 }
         let remaining = state.withLockedValue { Array($0.tasks.values) }
-        for task in remaining { task.cancel() }
+        for entry in remaining { entry.cancel() }
         await waitUntilDrained()
         return remaining.count
     }

@@ -40,6 +40,35 @@ public final class InMemoryBridgeStore: BridgeStore {
 
     /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at`.
     public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
+        try begin(id: id, at: at)
+    }
+
+    /// ``beginRequest(id:at:)``; `then` runs before this returns.
+    public func beginRequest(
+        id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
+    ) {
+        do throws(BridgeStoreError) {
+            then(.success(try begin(id: id, at: at)))
+        } catch {
+            then(.failure(error))
+        }
+    }
+
+    /// Records the outcome and the correlations; a completed request keeps its first outcome.
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+        try completeNow(completion)
+    }
+
+    /// ``complete(_:)``; `then` runs before this returns.
+    public func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void) {
+        do throws(BridgeStoreError) {
+            then(.success(try completeNow(completion)))
+        } catch {
+            then(.failure(error))
+        }
+    }
+
+    private func begin(id: String, at: Date) throws(BridgeStoreError) -> StoredRequestState? {
         try withOpenState { state in
             let previous = state.requests[id]
             if case .completed = previous { return previous }
@@ -48,8 +77,7 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
-    /// Records the outcome and the correlations; a completed request keeps its first outcome.
-    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+    private func completeNow(_ completion: RequestCompletion) throws(BridgeStoreError) {
         try withOpenState { state in
             if case .completed = state.requests[completion.requestID] { return }
             state.requests[completion.requestID] = .completed(completion.result)

@@ -10,7 +10,18 @@ extension SQLiteBridgeStore {
     /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at` — one
     /// grouped write instead of a read on a reader connection and a write.
     public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
-        try await write { [writeStatements] db in
+        try await write(beginRequestWrite(id: id, at: at))
+    }
+
+    /// ``beginRequest(id:at:)``; `then` runs on the writer's queue after the commit.
+    public func beginRequest(
+        id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
+    ) {
+        write(beginRequestWrite(id: id, at: at), then: then)
+    }
+
+    private func beginRequestWrite(id: String, at: Date) -> @Sendable (Database) throws -> StoredRequestState? {
+        { [writeStatements] db in
             // Most requests are new: one insert says so, without a lookup first.
             let inserted = try writeStatements.run(.insertInFlight, in: db) { values in
                 values.bind(id)
@@ -60,7 +71,16 @@ extension SQLiteBridgeStore {
 
     /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome.
     public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
-        try await write { [writeStatements] db in
+        try await write(completeWrite(completion))
+    }
+
+    /// ``complete(_:)``; `then` runs on the writer's queue after the commit.
+    public func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void) {
+        write(completeWrite(completion), then: then)
+    }
+
+    private func completeWrite(_ completion: RequestCompletion) -> @Sendable (Database) throws -> Void {
+        { [writeStatements] db in
             let result = completion.result
             let changed = try writeStatements.run(.completeRequest, in: db) { values in
                 values.bind(completion.requestID)

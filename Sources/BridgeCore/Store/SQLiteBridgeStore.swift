@@ -75,15 +75,24 @@ public final class SQLiteBridgeStore: BridgeStore {
     func write<Value: Sendable>(
         _ body: @escaping @Sendable (Database) throws -> Value
     ) async throws(BridgeStoreError) -> Value {
-        let result = await withCheckedContinuation { (continuation: PendingWrite<Value>.Continuation) in
-            let write = PendingWrite(location: path, body: body, continuation: continuation)
-            switch state.withLock({ $0.queue.writeRequested(write) }) {
-            case .startWriter: startWriter()
-            case .queued: break
-            case .refuse(let refused): refused.finish(failure: closedError())
-            }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, BridgeStoreError>, Never>) in
+            write(body) { continuation.resume(returning: $0) }
         }
         return try result.get()
+    }
+
+    /// Queues `body` for the next transaction; `then` gets its value (on the writer's queue) once that transaction
+    /// committed, or the failure.
+    func write<Value: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> Value,
+        then: @escaping @Sendable (Result<Value, BridgeStoreError>) -> Void
+    ) {
+        let write = PendingWrite(location: path, body: body, then: then)
+        switch state.withLock({ $0.queue.writeRequested(write) }) {
+        case .startWriter: startWriter()
+        case .queued: break
+        case .refuse(let refused): refused.finish(failure: closedError())
+        }
     }
 
     /// Runs `body` on a reader connection (a snapshot that holds every committed write).
@@ -192,18 +201,19 @@ protocol GroupedWrite: Sendable {
 
 /// One caller's write and its continuation.
 final class PendingWrite<Value: Sendable>: GroupedWrite, @unchecked Sendable {
-    typealias Continuation = CheckedContinuation<Result<Value, BridgeStoreError>, Never>
-
     private let location: String
     private let body: @Sendable (Database) throws -> Value
-    private let continuation: Continuation
+    private let then: @Sendable (Result<Value, BridgeStoreError>) -> Void
     // Only touched on the writer queue: `applyDirectly` and/or `apply`, then `finish`, by the same writer loop.
     private var outcome: Result<Value, BridgeStoreError>?
 
-    init(location: String, body: @escaping @Sendable (Database) throws -> Value, continuation: Continuation) {
+    init(
+        location: String, body: @escaping @Sendable (Database) throws -> Value,
+        then: @escaping @Sendable (Result<Value, BridgeStoreError>) -> Void
+    ) {
         self.location = location
         self.body = body
-        self.continuation = continuation
+        self.then = then
     }
 
     func applyDirectly(_ db: Database) throws {
@@ -227,6 +237,6 @@ final class PendingWrite<Value: Sendable>: GroupedWrite, @unchecked Sendable {
     }
 
     func finish(failure: BridgeStoreError?) {
-        continuation.resume(returning: .groupedWrite(outcome, batchFailure: failure, location: location))
+        then(.groupedWrite(outcome, batchFailure: failure, location: location))
     }
 }

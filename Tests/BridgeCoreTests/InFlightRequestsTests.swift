@@ -1,0 +1,43 @@
+@testable import BridgeCore
+import NIOConcurrencyHelpers
+import Testing
+
+/// Shutdown's view of the requests in flight: tasks and callback requests alike are waited for, and what is left
+/// after the drain timeout is cancelled and then waited for.
+@Suite struct InFlightRequestsTests {
+    @Test func theDrainWaitsForCallbackRequestsThatFinishInTime() async {
+        let requests = InFlightRequests()
+        let cancelled = NIOLockedValueBox(false)
+        let registered = requests.register { cancelled.withLockedValue { $0 = true } }
+        #expect(registered.count == 1 && requests.count == 1)
+        Task {
+            try? await Task.sleep(for: .milliseconds(20))
+            requests.finished(registered.id)
+        }
+        #expect(await requests.drain(timeout: .seconds(30)) == 0)
+        #expect(!cancelled.withLockedValue { $0 } && requests.count == 0)
+    }
+
+    @Test func whatIsLeftAfterTheTimeoutIsCancelledThenWaitedFor() async {
+        let requests = InFlightRequests()
+        let ids = NIOLockedValueBox<[UInt64]>([])
+        for _ in 0..<3 {
+            // A callback request that ends only when cancelled (a submit waiting for a session).
+            let id = NIOLockedValueBox<UInt64>(0)
+            let registered = requests.register {
+                Task { requests.finished(id.withLockedValue { $0 }) }
+            }
+            id.withLockedValue { $0 = registered.id }
+            ids.withLockedValue { $0.append(registered.id) }
+        }
+        requests.start {
+            // A task that ends only when cancelled.
+            let (never, continuation) = AsyncStream<Never>.makeStream()
+            for await _ in never {}
+            continuation.finish()
+        }
+        #expect(requests.count == 4)
+        #expect(await requests.drain(timeout: .milliseconds(50)) == 4)
+        #expect(requests.count == 0 && Set(ids.withLockedValue { $0 }).count == 3)
+    }
+}
