@@ -45,6 +45,18 @@ extension PostgresBridgeStore {
         _ = try await writeRequest(.complete(completion))
     }
 
+    /// ``beginRequest(id:at:)``; `then` runs on the writer task after the commit.
+    public func beginRequest(
+        id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
+    ) {
+        writeRequest(.begin(id: id, at: at), then: then)
+    }
+
+    /// ``complete(_:)``; `then` runs on the writer task after the commit.
+    public func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void) {
+        writeRequest(.complete(completion)) { then($0.map { _ in }) }
+    }
+
     /// Forgets the in-flight mark set at `markedAt`; nothing when completed or marked again since (by this
     /// instance or another: a mark set again has another `at`).
     public func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {

@@ -13,21 +13,22 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
         case complete(RequestCompletion)
     }
 
-    typealias Continuation = CheckedContinuation<Result<StoredRequestState?, BridgeStoreError>, Never>
-
     let kind: Kind
     let lockKey: String
     private let sql: PostgresStoreSQL
     let location: String
-    let continuation: Continuation
+    let then: @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     // Only touched by the writer task, one step after the other.
     var outcome: Result<StoredRequestState?, BridgeStoreError>?
 
-    init(kind: Kind, sql: PostgresStoreSQL, location: String, continuation: Continuation) {
+    init(
+        kind: Kind, sql: PostgresStoreSQL, location: String,
+        then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
+    ) {
         self.kind = kind
         self.sql = sql
         self.location = location
-        self.continuation = continuation
+        self.then = then
         lockKey = "r" + Self.requestID(kind)
     }
 
@@ -203,15 +204,22 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
 extension PostgresBridgeStore {
     /// Queues a per-request write; its value is the request's earlier state for a begin, nil otherwise.
     func writeRequest(_ kind: PostgresRequestWrite.Kind) async throws(BridgeStoreError) -> StoredRequestState? {
-        let result = await withCheckedContinuation { (continuation: PostgresRequestWrite.Continuation) in
-            let write = PostgresRequestWrite(kind: kind, sql: sql, location: location, continuation: continuation)
-            switch state.withLock({ $0.queue.writeRequested(write) }) {
-            case .startWriter: Task { await runWriter() }
-            case .queued: break
-            case .refuse(let refused): refused.finish(failure: closedError())
-            }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<StoredRequestState?, BridgeStoreError>, Never>) in
+            writeRequest(kind) { continuation.resume(returning: $0) }
         }
         return try result.get()
+    }
+
+    /// Queues a per-request write; `then` gets its outcome (on the writer task) once its transaction ended.
+    func writeRequest(
+        _ kind: PostgresRequestWrite.Kind, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
+    ) {
+        let write = PostgresRequestWrite(kind: kind, sql: sql, location: location, then: then)
+        switch state.withLock({ $0.queue.writeRequested(write) }) {
+        case .startWriter: Task { await runWriter() }
+        case .queued: break
+        case .refuse(let refused): refused.finish(failure: closedError())
+        }
     }
 
     /// The states of `ids` that have a row.

@@ -14,9 +14,9 @@ extension PostgresBridgeStore {
     func write<Value: Sendable>(
         lockKey: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
     ) async throws(BridgeStoreError) -> Value {
-        let result = await withCheckedContinuation { (continuation: PostgresPendingWrite<Value>.Continuation) in
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, BridgeStoreError>, Never>) in
             let write = PostgresPendingWrite(
-                lockKey: lockKey, location: location, body: body, continuation: continuation)
+                lockKey: lockKey, location: location, body: body, then: { continuation.resume(returning: $0) })
             switch state.withLock({ $0.queue.writeRequested(write) }) {
             case .startWriter: Task { await runWriter() }
             case .queued: break
@@ -164,8 +164,8 @@ protocol PostgresOutcomeWrite: PostgresGroupedWrite, AnyObject {
     associatedtype Value: Sendable
     /// Where, for errors (host:port/database, never a password).
     var location: String { get }
-    /// The caller waiting for the outcome.
-    var continuation: CheckedContinuation<Result<Value, BridgeStoreError>, Never> { get }
+    /// Gets the outcome (resumes the caller waiting for it, or runs its completion).
+    var then: @Sendable (Result<Value, BridgeStoreError>) -> Void { get }
     /// Set by `apply` (the value) or `applyIsolated` (a data error); only touched by the writer task.
     var outcome: Result<Value, BridgeStoreError>? { get set }
 }
@@ -184,29 +184,27 @@ extension PostgresOutcomeWrite {
     }
 
     func finish(failure: BridgeStoreError?) {
-        continuation.resume(returning: .groupedWrite(outcome, batchFailure: failure, location: location))
+        then(.groupedWrite(outcome, batchFailure: failure, location: location))
     }
 }
 
-/// One caller's write and its continuation.
+/// One caller's write and what gets its outcome.
 final class PostgresPendingWrite<Value: Sendable>: PostgresOutcomeWrite, @unchecked Sendable {
-    typealias Continuation = CheckedContinuation<Result<Value, BridgeStoreError>, Never>
-
     let lockKey: String
     let location: String
     private let body: @Sendable (PostgresConnection, Logger) async throws -> Value
-    let continuation: Continuation
+    let then: @Sendable (Result<Value, BridgeStoreError>) -> Void
     // Only touched by the writer task: `apply` and/or `applyIsolated`, then `finish`, one after the other.
     var outcome: Result<Value, BridgeStoreError>?
 
     init(
         lockKey: String, location: String, body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value,
-        continuation: Continuation
+        then: @escaping @Sendable (Result<Value, BridgeStoreError>) -> Void
     ) {
         self.lockKey = lockKey
         self.location = location
         self.body = body
-        self.continuation = continuation
+        self.then = then
     }
 
     func apply(_ connection: PostgresConnection, logger: Logger) async throws {
