@@ -61,6 +61,8 @@ public final class CallbackOutboundRequest: Sendable {
     private let built: SubmitPDUBuilder.Built
     private let tags: [UInt64]
     private let accepted = NIOLockedValueBox<[ReceiptCorrelation]>([])
+    /// Sees every answer as it arrives (``OutboundProcessor/answerObserver(_:built:tags:accepted:)``).
+    private let observe: @Sendable (Int, SegmentAnswer) -> Void
     private let state = NIOLockedValueBox(State())
 
     init(processor: OutboundProcessor, request: IncomingRequest, send: SendRequest, built: SubmitPDUBuilder.Built) {
@@ -68,7 +70,9 @@ public final class CallbackOutboundRequest: Sendable {
         self.request = request
         self.send = send
         self.built = built
-        self.tags = processor.lateOutcomes.allocate(built.pdus.count)
+        let tags = processor.lateOutcomes.allocate(built.pdus.count)
+        self.tags = tags
+        self.observe = processor.answerObserver(send, built: built, tags: tags, accepted: accepted)
     }
 
     /// Begins: dedup and the in-flight mark in one store write. `settle` gets the settlement once the request
@@ -83,8 +87,7 @@ public final class CallbackOutboundRequest: Sendable {
             case .failure(let error):
                 finish(processor.storeFailed(send.id, error))
             case .success(let previous?):
-                let (send, request, built, processor) = (send, request, built, processor)
-                continueInTask {
+                continueInTask { [self] in
                     await processor.afterBegin(send, request, previous: previous, markedAt: markedAt, built: .success(built))
                 }
             case .success(nil):
@@ -114,7 +117,6 @@ public final class CallbackOutboundRequest: Sendable {
         guard actions == [.send(index: 0, attempt: 1)], !isCancelled else {
             return continueRun(machine, actions: actions, answered: nil, markedAt: markedAt, submitStarted: submitStarted)
         }
-        let observe = processor.answerObserver(send, built: built, tags: tags, accepted: accepted)
         let sent = machine
         let withdraw = processor.submitter.startSubmit(built.pdus[0], tag: tags[0]) { [self] result in
             let answer = SegmentAnswer(result)
@@ -142,36 +144,37 @@ public final class CallbackOutboundRequest: Sendable {
             return continueRun(machine, actions: actions, answered: nil, markedAt: markedAt, submitStarted: submitStarted)
         }
         processor.metrics.submitLatency.record(duration: ContinuousClock.now - submitStarted)
-        var base = processor.baseEvent(send, request, markedAt: markedAt)
-        base.from = built.from
-        base.encoding = built.encoding
         processor.complete(
-            processor.resultEvent(base, outcome), correlations: processor.acceptedInOrder(accepted), request: request
+            processor.resultEvent(resultBase(markedAt: markedAt), outcome), correlations: processor.acceptedInOrder(accepted),
+            request: request
         ) { [self] settlement in
             finish(settlement)
         }
     }
 
-    /// The machine wants more than one send answered at once: a retry, a backoff, or the shutdown's steps. The
-    /// rest runs in a task, as ``OutboundSubmission`` runs it for every request.
+    /// The machine wants more than one send and its answer — a retry, a backoff — or shutdown came: the rest runs
+    /// in a task, as ``OutboundSubmission`` runs it for every request.
     private func continueRun(
         _ machine: OutboundRequestMachine, actions: [OutboundRequestMachine.Action],
         answered: (index: Int, answer: SegmentAnswer)?, markedAt: Date, submitStarted: ContinuousClock.Instant
     ) {
-        let (processor, send, request, built, tags, accepted) = (processor, send, request, built, tags, accepted)
-        continueInTask {
+        continueInTask { [self] in
             var machine = machine
             let submission = OutboundSubmission(pdus: built.pdus, tags: tags, expiresAt: nil, now: processor.now)
             let action = await submission.continueSingle(
-                &machine, actions: actions, answered: answered, submitter: processor.submitter,
-                onAnswer: processor.answerObserver(send, built: built, tags: tags, accepted: accepted))
-            var base = processor.baseEvent(send, request, markedAt: markedAt)
-            base.from = built.from
-            base.encoding = built.encoding
+                &machine, actions: actions, answered: answered, submitter: processor.submitter, onAnswer: observe)
             return await processor.finishRun(
-                action, machine: machine, send: send, base: base, recovered: false, markedAt: markedAt,
-                submitStarted: submitStarted, accepted: accepted, request: request)
+                action, machine: machine, send: send, base: resultBase(markedAt: markedAt), recovered: false,
+                markedAt: markedAt, submitStarted: submitStarted, accepted: accepted, request: request)
         }
+    }
+
+    /// The result as far as it is known once the PDUs are built (``OutboundProcessor/afterBegin`` builds it so too).
+    private func resultBase(markedAt: Date) -> SubmitResultEvent {
+        var base = processor.baseEvent(send, request, markedAt: markedAt)
+        base.from = built.from
+        base.encoding = built.encoding
+        return base
     }
 
     /// Goes on in a task (cancelled at once when shutdown already asked for it), then settles.

@@ -71,7 +71,8 @@ extension Bridge {
         status.withLockedValue { $0 = BridgeStatus() }
     }
 
-    /// Takes deliveries (the broker's prefetch bounds how many are in flight) and starts one request task each.
+    /// Takes deliveries (the broker's prefetch bounds how many are in flight) and starts each: on the callback path
+    /// (``OutboundProcessor/start(_:)``) or in a task of its own, both tracked for shutdown.
     func outboundLoop(_ parts: BridgeParts, requests: InFlightRequests) async {
         let consumer = parts.consumer
         for await delivery in consumer.deliveries {
@@ -109,28 +110,37 @@ extension Bridge {
             requests.start { await self.settle(delivery, settlement, consumer: consumer, metrics: metrics) }
             return
         }
-        do {
-            try consumer.ack(delivery)
-            metrics.acks.increment()
-        } catch {
-            logger.debug("delivery not settled (the broker redelivers it)", metadata: ["error": "\(error)"])
-        }
+        ack(delivery, consumer: consumer, metrics: metrics)
     }
 
     func settle(
         _ delivery: AMQPDelivery, _ settlement: Settlement, consumer: AMQPConsumer, metrics: AMQPMetrics
     ) async {
-        do {
-            switch settlement {
-            case .ack:
-                try consumer.ack(delivery)
-                metrics.acks.increment()
-            case .requeue:
-                // Not at once: a broker or store that is down would otherwise spin the request around.
-                if !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
+        switch settlement {
+        case .ack:
+            ack(delivery, consumer: consumer, metrics: metrics)
+        case .requeue:
+            // Not at once: a broker or store that is down would otherwise spin the request around.
+            if !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
+            settled {
                 try consumer.nack(delivery, requeue: true)
                 metrics.requeues.increment()
             }
+        }
+    }
+
+    private func ack(_ delivery: AMQPDelivery, consumer: AMQPConsumer, metrics: AMQPMetrics) {
+        settled {
+            try consumer.ack(delivery)
+            metrics.acks.increment()
+        }
+    }
+
+    /// Runs one ack or nack; one that cannot be sent (its connection is gone) is left to the broker, which
+    /// redelivers the message.
+    private func settled(_ body: () throws -> Void) {
+        do {
+            try body()
         } catch {
             logger.debug("delivery not settled (the broker redelivers it)", metadata: ["error": "\(error)"])
         }
