@@ -5,16 +5,17 @@ import Testing
 /// Shutdown's view of the requests in flight: tasks and callback requests alike are waited for, and what is left
 /// after the drain timeout is cancelled and then waited for.
 @Suite struct InFlightRequestsTests {
-    @Test func theDrainWaitsForCallbackRequestsThatFinishInTime() async {
+    @Test func theDrainWaitsForCallbackRequestsThatFinishInTime() async throws {
         let requests = InFlightRequests()
         let cancelled = NIOLockedValueBox(false)
         let registered = requests.register { cancelled.withLockedValue { $0 = true } }
         #expect(registered.count == 1 && requests.count == 1)
-        Task {
-            try? await Task.sleep(for: .milliseconds(20))
-            requests.finished(registered.id)
-        }
-        #expect(await requests.drain(timeout: .seconds(30)) == 0)
+        let drain = Task { await requests.drain(timeout: .seconds(30)) }
+        // Ends while the drain waits for it.
+        for _ in 0..<2_000 where requests.drainWaiterCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(requests.drainWaiterCount == 1)
+        requests.finished(registered.id)
+        #expect(await drain.value == 0)
         #expect(!cancelled.withLockedValue { $0 } && requests.count == 0)
     }
 

@@ -25,15 +25,22 @@ extension OutboundProcessor {
     /// expiry (`expires_at` or AMQP `expiration`), under the delivery limit, no other delivery of its id in flight.
     public func start(_ request: IncomingRequest) -> Start {
         let decoded = decode(request)
-        let inTask = Start.task(PreparedRequest(decoded: decoded, built: nil))
-        guard faultHook == nil, case .valid(let send) = decoded else { return inTask }
-        if let limit = settings.deliveryLimit, let count = request.deliveryCount, count >= limit { return inTask }
-        guard send.expiresAt == nil, request.amqpExpiry == nil else { return inTask }
+        guard let send = callbackCandidate(decoded, request) else {
+            return .task(PreparedRequest(decoded: decoded, built: nil))
+        }
         let built = build(send)
         guard case .success(let pdus) = built, pdus.pdus.count == 1, gate.tryEnter(send.id) else {
             return .task(PreparedRequest(decoded: decoded, built: built))
         }
         return .callbacks(CallbackOutboundRequest(processor: self, request: request, send: send, built: pdus))
+    }
+
+    /// The valid request, unless something already rules the callback path out.
+    private func callbackCandidate(_ decoded: RequestDecoding, _ request: IncomingRequest) -> SendRequest? {
+        guard faultHook == nil, case .valid(let send) = decoded, send.expiresAt == nil, request.amqpExpiry == nil
+        else { return nil }
+        if let limit = settings.deliveryLimit, let count = request.deliveryCount, count >= limit { return nil }
+        return send
     }
 }
 
@@ -133,9 +140,12 @@ public final class CallbackOutboundRequest: Sendable {
     private func answered(
         _ sent: OutboundRequestMachine, _ answer: SegmentAnswer, markedAt: Date, submitStarted: ContinuousClock.Instant
     ) {
-        state.withLockedValue { $0.withdraw = nil }
+        let cancelled = state.withLockedValue { state in
+            state.withdraw = nil
+            return state.cancelled
+        }
         var machine = sent
-        if isCancelled {
+        if cancelled {
             return continueRun(
                 machine, actions: [], answered: (0, answer), markedAt: markedAt, submitStarted: submitStarted)
         }

@@ -102,17 +102,9 @@ extension OutboundProcessor {
 
     /// Stores the outcome (with its correlations), then publishes it; the delivery is acked only after both.
     func complete(_ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest) async -> Settlement {
-        let stored = storedResult(event)
-        do {
-            try await timed(.complete) { () async throws(BridgeStoreError) in
-                try await self.store.complete(RequestCompletion(
-                    requestID: event.requestID, result: stored, correlations: correlations))
-            }
-        } catch {
-            return completionFailed(event, error)
+        await withCheckedContinuation { continuation in
+            complete(event, correlations: correlations, request: request) { continuation.resume(returning: $0) }
         }
-        completed(event, correlations: correlations)
-        return await publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt)
     }
 
     /// ``complete(_:correlations:request:)`` without a task: `then` gets the settlement on the thread of the
@@ -128,9 +120,7 @@ extension OutboundProcessor {
             metrics.store(.complete, took: ContinuousClock.now - started)
             if case .failure(let error) = result { return then(completionFailed(event, error)) }
             completed(event, correlations: correlations)
-            publisher.publish(resultMessage(stored, requestID: event.requestID)) { [self] error in
-                then(published(error, requestID: event.requestID, receivedAt: request.receivedAt))
-            }
+            publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt, then: then)
         }
     }
 
@@ -158,12 +148,18 @@ extension OutboundProcessor {
 
     /// Publishes a stored result with its own event id; requeues when the broker does not confirm.
     func publishResult(_ stored: StoredResult, requestID: String, receivedAt: Date) async -> Settlement {
-        do {
-            try await publisher.publish(resultMessage(stored, requestID: requestID))
-        } catch {
-            return published(error, requestID: requestID, receivedAt: receivedAt)
+        await withCheckedContinuation { continuation in
+            publishResult(stored, requestID: requestID, receivedAt: receivedAt) { continuation.resume(returning: $0) }
         }
-        return published(nil, requestID: requestID, receivedAt: receivedAt)
+    }
+
+    /// ``publishResult(_:requestID:receivedAt:)`` without a task: `then` runs on the thread of the broker's confirm.
+    private func publishResult(
+        _ stored: StoredResult, requestID: String, receivedAt: Date, then: @escaping @Sendable (Settlement) -> Void
+    ) {
+        publisher.publish(resultMessage(stored, requestID: requestID)) { [self] error in
+            then(published(error, requestID: requestID, receivedAt: receivedAt))
+        }
     }
 
     private func resultMessage(_ stored: StoredResult, requestID: String) -> OutgoingMessage {

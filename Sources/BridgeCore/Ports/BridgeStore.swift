@@ -253,25 +253,27 @@ extension BridgeStore {
     public func beginRequest(
         id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
-        Task {
-            do throws(BridgeStoreError) {
-                then(.success(try await beginRequest(id: id, at: at)))
-            } catch {
-                then(.failure(error))
-            }
-        }
+        inTask({ () async throws(BridgeStoreError) in try await beginRequest(id: id, at: at) }, then: then)
     }
 
     /// Runs ``complete(_:)`` in a task of its own, then `then`.
     public func complete(
         _ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void
     ) {
-        Task {
-            do throws(BridgeStoreError) {
-                then(.success(try await complete(completion)))
-            } catch {
-                then(.failure(error))
-            }
+        inTask({ () async throws(BridgeStoreError) in try await complete(completion) }, then: then)
+    }
+}
+
+/// Runs `body` in a task of its own and hands its outcome to `then`.
+private func inTask<Value: Sendable>(
+    _ body: @escaping @Sendable () async throws(BridgeStoreError) -> Value,
+    then: @escaping @Sendable (Result<Value, BridgeStoreError>) -> Void
+) {
+    Task {
+        do throws(BridgeStoreError) {
+            then(.success(try await body()))
+        } catch {
+            then(.failure(error))
         }
     }
 }

@@ -49,6 +49,9 @@ final class InFlightRequests: Sendable {
 
     var count: Int { state.withLockedValue { $0.tasks.count } }
 
+    /// How many callers wait in ``waitUntilDrained()`` (tests).
+    var drainWaiterCount: Int { state.withLockedValue { $0.drained.count } }
+
     /// The request `id` ended.
     func finished(_ id: UInt64) {
         let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in

@@ -47,11 +47,7 @@ public final class InMemoryBridgeStore: BridgeStore {
     public func beginRequest(
         id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
-        do throws(BridgeStoreError) {
-            then(.success(try begin(id: id, at: at)))
-        } catch {
-            then(.failure(error))
-        }
+        then(Result { () throws(BridgeStoreError) in try begin(id: id, at: at) })
     }
 
     /// Records the outcome and the correlations; a completed request keeps its first outcome.
@@ -61,11 +57,7 @@ public final class InMemoryBridgeStore: BridgeStore {
 
     /// ``complete(_:)``; `then` runs before this returns.
     public func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void) {
-        do throws(BridgeStoreError) {
-            then(.success(try completeNow(completion)))
-        } catch {
-            then(.failure(error))
-        }
+        then(Result { () throws(BridgeStoreError) in try completeNow(completion) })
     }
 
     private func begin(id: String, at: Date) throws(BridgeStoreError) -> StoredRequestState? {

@@ -214,12 +214,7 @@ extension PostgresBridgeStore {
     func writeRequest(
         _ kind: PostgresRequestWrite.Kind, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
-        let write = PostgresRequestWrite(kind: kind, sql: sql, location: location, then: then)
-        switch state.withLock({ $0.queue.writeRequested(write) }) {
-        case .startWriter: Task { await runWriter() }
-        case .queued: break
-        case .refuse(let refused): refused.finish(failure: closedError())
-        }
+        enqueue(PostgresRequestWrite(kind: kind, sql: sql, location: location, then: then))
     }
 
     /// The states of `ids` that have a row.

@@ -15,15 +15,19 @@ extension PostgresBridgeStore {
         lockKey: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
     ) async throws(BridgeStoreError) -> Value {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, BridgeStoreError>, Never>) in
-            let write = PostgresPendingWrite(
-                lockKey: lockKey, location: location, body: body, then: { continuation.resume(returning: $0) })
-            switch state.withLock({ $0.queue.writeRequested(write) }) {
-            case .startWriter: Task { await runWriter() }
-            case .queued: break
-            case .refuse(let refused): refused.finish(failure: closedError())
-            }
+            enqueue(PostgresPendingWrite(
+                lockKey: lockKey, location: location, body: body, then: { continuation.resume(returning: $0) }))
         }
         return try result.get()
+    }
+
+    /// Queues `write` for the next transaction, starting the writer when it is idle; a closed store fails it.
+    func enqueue(_ write: any PostgresGroupedWrite) {
+        switch state.withLock({ $0.queue.writeRequested(write) }) {
+        case .startWriter: Task { await runWriter() }
+        case .queued: break
+        case .refuse(let refused): refused.finish(failure: closedError())
+        }
     }
 
     /// Runs `body` on a pooled connection outside any transaction (it sees every committed write).
