@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <linux/sockios.h>
+#include "buffered_socket.h"
 
 /* Names the calling thread (at most 15 bytes are kept), as `top -H` and /proc/PID/task/TID/comm show it. prctl is a
    C variadic function, which Swift cannot call. */

@@ -154,10 +154,10 @@ final class ConsumerDriver: ConnectionDriver {
 
     func writable(_ link: RawConnection, now: Instant) throws(AMQPError) {}
 
-    /// Sends the coalesced acks; several go out corked (one TCP segment for all of them).
+    /// Sends the coalesced acks; several go out batched (one write and one TCP segment for all of them).
     private func flushAcks(_ link: RawConnection) throws(AMQPError) {
         let due = acks.flush()
-        try link.corked(when: due.count > 1) { () throws(AMQPError) in
+        try link.batched(when: due.count > 1) { () throws(AMQPError) in
             for ack in due { try link.ack(channel: Self.channel, deliveryTag: ack.tag, multiple: ack.multiple) }
         }
     }

@@ -4,7 +4,6 @@ import Glibc
 // Linux values (netinet/tcp.h), spelled out because the Glibc module does not export them all.
 private let tcpUserTimeoutOption: Int32 = 18  // TCP_USER_TIMEOUT
 private let tcpNotSentLowWaterOption: Int32 = 25  // TCP_NOTSENT_LOWAT
-let tcpCorkOption: Int32 = 3  // TCP_CORK
 
 extension RawConnection {
     /// Socket options set right after the TCP connection is made: `TCP_USER_TIMEOUT` (data unacknowledged by the
@@ -25,34 +24,45 @@ extension RawConnection {
         _ = setsockopt(socket, Int32(IPPROTO_TCP), tcpNotSentLowWaterOption, &lowWater, socklen_t(MemoryLayout<UInt32>.size))
     }
 
-    /// Runs `body` (several writes) with `TCP_CORK` set when `condition` holds, then clears it, which sends whatever
-    /// is still held: the frames go out in full segments rather than one segment per write. Also with TLS (the
-    /// records share the segments). Nested, or if the option cannot be set, `body` runs as it is.
-    func corked<T>(when condition: Bool = true, _ body: () throws(AMQPError) -> T) throws(AMQPError) -> T {
-        guard condition, !isCorked, setCork(true) else { return try body() }
-        isCorked = true
-        defer {
-            isCorked = false
-            setCork(false)
+    /// Runs `body` (several writes) with the frames it writes held in the socket's buffer when `condition` holds,
+    /// then writes them all at once: one write for a round of publishes or acks instead of one per frame (three per
+    /// publish inside librabbitmq), and with TLS one record. Nested, or without a buffer, `body` runs as it is. What
+    /// was held is written even when `body` fails (its failure is reported); a failure to write it breaks the
+    /// connection (the publishes it held are tracked and fail with it).
+    func batched<T>(when condition: Bool = true, _ body: () throws(AMQPError) -> T) throws(AMQPError) -> T {
+        guard condition, !isBatching, let sendBuffer else { return try body() }
+        isBatching = true
+        crmq_send_buffer_hold(sendBuffer)
+        let result: Result<T, AMQPError>
+        do throws(AMQPError) {
+            result = .success(try body())
+        } catch {
+            result = .failure(error)
         }
+        isBatching = false
+        // Written even when `body` failed; its failure is the one reported.
+        let released = Result { () throws(AMQPError) in try release(sendBuffer) }
+        let value = try result.get()
+        try sent(try released.get(), "writing held frames")
+        return value
+    }
+
+    /// Runs `body` (an RPC, whose request must reach the broker before its reply can come) with what is held written
+    /// first and its own frames written at once; holds again afterwards. Outside ``batched(when:_:)`` it just runs.
+    func unbatched<T>(_ body: () throws(AMQPError) -> T) throws(AMQPError) -> T {
+        guard isBatching, let sendBuffer else { return try body() }
+        try sent(try release(sendBuffer), "writing held frames")
+        defer { crmq_send_buffer_hold(sendBuffer) }
         return try body()
     }
 
-    /// Sends what the cork holds now (an RPC inside ``corked(when:_:)`` must reach the broker before its reply can
-    /// come; the kernel would otherwise hold it up to 200 ms) and corks again. Nothing when not corked.
-    func pushCorked() {
-        guard isCorked else { return }
-        setCork(false)
-        setCork(true)
+    /// Stops holding and writes what is held (under the stall guard); returns librabbitmq's status.
+    private func release(_ sendBuffer: UnsafeMutablePointer<crmq_send_buffer>) throws(AMQPError) -> Int32 {
+        try guarded("writing held frames") { () throws(AMQPError) in crmq_send_buffer_release(state, sendBuffer) }
     }
 
-    @discardableResult
-    private func setCork(_ on: Bool) -> Bool {
-        let socket = socketDescriptor
-        var value: Int32 = on ? 1 : 0
-        return socket >= 0
-            && setsockopt(socket, Int32(IPPROTO_TCP), tcpCorkOption, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
-    }
+    /// Writes the socket's buffer made to the kernel so far (0 without a buffer; tests).
+    var bufferedWrites: Int { sendBuffer.map { Int(crmq_send_buffer_writes($0)) } ?? 0 }
 
     /// Bytes written to the socket that TCP has not sent yet (the peer's window is closed: it is not reading).
     var unsentBytes: Int {

@@ -17,8 +17,11 @@ final class RawConnection {
     var notSentLowWater = 64 * 1024
     /// Bytes publishes may still write before the kernel is asked again how many are unsent (``canPublish``).
     var publishRoom = 0
-    /// Inside ``corked(_:)``.
-    var isCorked = false
+    /// Where the socket gathers the frames librabbitmq writes (``batched(when:_:)``); nil if it could not be set up,
+    /// and then every frame is its own write. Owned by the socket: freed with the connection.
+    var sendBuffer: UnsafeMutablePointer<crmq_send_buffer>?
+    /// Inside ``batched(when:_:)``.
+    var isBatching = false
     /// The C structures of the publish being written, reused from one publish to the next (owner thread only).
     private let publishArena = RawArena()
     /// When the broker was last heard from (a frame, an RPC reply; the loop also stamps it after reading, which
@@ -67,6 +70,7 @@ final class RawConnection {
             throw .library(status, "connecting to \(target)", code: code)
         }
         configureSocket(userTimeout: configuration.stallTimeout)
+        sendBuffer = crmq_send_buffer_install(state)
         _ = amqp_set_handshake_timeout(state, &connectTimeout)
         var rpcTimeout = rawTimeval(configuration.rpcTimeout)
         _ = amqp_set_rpc_timeout(state, &rpcTimeout)
