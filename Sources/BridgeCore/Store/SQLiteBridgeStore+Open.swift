@@ -11,15 +11,16 @@ extension SQLiteBridgeStore {
         configuration.label = "smpp-bridge.store"
         configuration.busyMode = .timeout(lockTimeout.seconds)
         configuration.maximumReaderCount = 4
-        configuration.prepareDatabase { db in
-            // FULL: a commit fsyncs the WAL before it returns, so an acknowledged write survives a power cut (NORMAL
-            // only survives a crash of the process). Group commit keeps the fsyncs to one per transaction.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
+            throw storeError(error, code: .cannotOpen, location: path)
+        }
+        do {
+            try pool.writeWithoutTransaction(makeCommitsDurable)
+        } catch {
+            try? pool.close()
             throw storeError(error, code: .cannotOpen, location: path)
         }
         let outcome: StoreSchema.Outcome
@@ -77,6 +78,19 @@ extension SQLiteBridgeStore {
         guard !header.isEmpty, header != Data("SQLite format 3\0".utf8) else { return }
         throw BridgeStoreError(
             code: .corrupt, location: path, detail: "file is not a database (no SQLite header in its first 16 bytes)")
+    }
+
+    /// `synchronous = FULL` on the writer connection: a commit fsyncs the WAL before it returns, so an acknowledged
+    /// write survives a power cut (NORMAL only survives a crash of the process); group commit keeps the fsyncs to one
+    /// per transaction. Set here, after the pool is open: GRDB's `DatabasePool` sets NORMAL on its writer when it
+    /// enables WAL, after `Configuration.prepareDatabase` ran, so a pragma there does not last. Read back, so a
+    /// setting that did not take is an error at start, not a silent loss of durability.
+    static func makeCommitsDurable(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        guard level == 2 else {
+            throw DatabaseError(message: "PRAGMA synchronous is \(level.map(String.init) ?? "unknown"), expected 2 (FULL)")
+        }
     }
 
     /// `PRAGMA quick_check`: the b-trees and pages are sound (O(size of the file), without the index cross-checks).
