@@ -74,30 +74,35 @@ extension Bridge {
     /// Takes deliveries (the broker's prefetch bounds how many are in flight) and starts each: on the callback path
     /// (``OutboundProcessor/start(_:)``) or in a task of its own, both tracked for shutdown.
     func outboundLoop(_ parts: BridgeParts, requests: InFlightRequests) async {
+        // The closures below capture these, not `parts`: a closure holding the whole struct would retain and
+        // release every one of its references for each request.
         let consumer = parts.consumer
+        let outbound = parts.outbound
+        let amqpMetrics = parts.amqpMetrics
+        let requestsInFlight = parts.metrics.requestsInFlight
         for await delivery in consumer.deliveries {
-            parts.amqpMetrics.deliveries.increment()
+            amqpMetrics.deliveries.increment()
             guard consumer.isCurrent(delivery) else { continue }  // its connection is gone; the broker redelivers it
             let request = IncomingRequest(
                 body: delivery.body, properties: delivery.properties, redelivered: delivery.redelivered,
-                receivedAt: parts.outbound.now())
+                receivedAt: outbound.now())
             let inFlight: Int
-            switch parts.outbound.start(request) {
+            switch outbound.start(request) {
             case .callbacks(let callbacks):
                 let registered = requests.register(cancel: callbacks.cancel)
                 inFlight = registered.count
                 callbacks.start { settlement in
                     self.settleWithoutTask(
-                        delivery, settlement, consumer: consumer, metrics: parts.amqpMetrics, requests: requests)
+                        delivery, settlement, consumer: consumer, metrics: amqpMetrics, requests: requests)
                     requests.finished(registered.id)
                 }
             case .task(let prepared):
                 inFlight = requests.start {
-                    let settlement = await parts.outbound.process(request, prepared: prepared)
-                    await self.settle(delivery, settlement, consumer: consumer, metrics: parts.amqpMetrics)
+                    let settlement = await outbound.process(request, prepared: prepared)
+                    await self.settle(delivery, settlement, consumer: consumer, metrics: amqpMetrics)
                 }
             }
-            parts.metrics.requestsInFlight.record(inFlight)
+            requestsInFlight.record(inFlight)
         }
     }
 
@@ -162,9 +167,10 @@ extension Bridge {
     /// known here is published where its session read it, and answered on the broker's confirm) is handled in its
     /// own task. The client bounds how many are unanswered; the loop ends once the client stopped.
     func inboundLoop(_ parts: BridgeParts) async {
+        let inbound = parts.inbound  // captured per task instead of the whole `parts`
         await withDiscardingTaskGroup { group in
             for await pending in parts.pendingInbound {
-                group.addTask { await parts.inbound.handle(pending) }
+                group.addTask { await inbound.handle(pending) }
             }
         }
     }
