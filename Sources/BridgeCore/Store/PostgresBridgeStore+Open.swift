@@ -145,8 +145,11 @@ extension PostgresBridgeStore {
         return configuration
     }
 
-    /// The pool's configuration; with `searchPath`, every connection starts with that schema as its `search_path`
-    /// (what the prepared statements' unqualified names resolve to).
+    /// The pool's configuration. Every connection starts with `synchronous_commit = on`, whatever the server's or
+    /// the database's default: a commit returns only once its WAL is on disk, so an ack never waits on a commit
+    /// that a server crash could still undo (some servers are tuned with `off`). With `searchPath`, every connection
+    /// also starts with that schema as its `search_path` (what the prepared statements' unqualified names resolve
+    /// to).
     static func clientConfiguration(
         url: PostgresStoreURL, maximumConnections: Int, connectTimeout: Duration, searchPath: String? = nil
     ) throws(BridgeStoreError) -> PostgresClient.Configuration {
@@ -164,7 +167,8 @@ extension PostgresBridgeStore {
         configuration.options.maximumConnections = max(2, maximumConnections)
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = connectTimeout
-        if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
+        configuration.options.additionalStartupParameters = [("synchronous_commit", "on")]
+        if let searchPath { configuration.options.additionalStartupParameters.append(("search_path", searchPath)) }
         return configuration
     }
 
