@@ -78,3 +78,39 @@ import Testing
         #expect(ReceiptCorrelator(hold: .seconds(1)).recheck == nil)
     }
 }
+
+/// Many receipts held at once share one timer for the ends of their waits: each still ends at its own segment, its
+/// recheck or its hold, and the timer stops once none waits.
+@Suite(.timeLimit(.minutes(1))) struct ReceiptCorrelatorSharedTimerTests {
+    @Test func twoHundredHeldReceiptsEndTheirOwnWayAndTheTimerStops() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(2), recheck: .milliseconds(20))
+        let results = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    let found = try await correlator.correlate(keys: ["m\(n)"]) {
+                        // A third is committed by "another instance": the store has it from the start.
+                        n % 3 == 1 ? ReceiptCorrelatorRecheckTests().correlation("m\(n)", request: "stored-\(n)") : nil
+                    }
+                    return (n, found?.requestID)
+                }
+            }
+            // A third is accepted here while held (with the last third, 133 receipts are held).
+            while correlator.heldCount < 133 { try await Task.sleep(for: .milliseconds(1)) }
+            for n in stride(from: 0, to: 200, by: 3) {
+                correlator.segmentAccepted(ReceiptCorrelatorRecheckTests().correlation("m\(n)", request: "here-\(n)"))
+            }
+            var results: [Int: String?] = [:]
+            for try await (n, request) in group { results[n] = request }
+            return results
+        }
+        for n in 0..<200 {
+            switch n % 3 {
+            case 0: #expect(results[n] == "here-\(n)")
+            case 1: #expect(results[n] == "stored-\(n)")
+            default: #expect(results[n] == .some(nil), "m\(n) was found nowhere: unmatched at the end of its hold")
+            }
+        }
+        #expect(correlator.heldCount == 0)
+        while correlator.isWaitTimerRunning { try await Task.sleep(for: .milliseconds(5)) }
+    }
+}

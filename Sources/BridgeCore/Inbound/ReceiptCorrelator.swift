@@ -39,6 +39,10 @@ public final class ReceiptCorrelator: Sendable {
         /// The slots registered under each key, so an accepted segment finds its held receipts without a scan.
         var slotsByKey: [String: [UInt64]] = [:]
         var nextSlot: UInt64 = 0
+        /// When each waiting slot's wait ends; the one timer task (``runWaitTimer()``) ends it then.
+        var waitEnds: [UInt64: ContinuousClock.Instant] = [:]
+        /// Whether that timer task runs (it stops once no slot waits).
+        var waitTimerRunning = false
 
         func known(_ keys: [String]) -> ReceiptCorrelation? {
             for key in keys { if let found = pending[key] ?? recent[key] { return found } }
@@ -53,6 +57,7 @@ public final class ReceiptCorrelator: Sendable {
         }
 
         mutating func remove(_ slot: UInt64) {
+            waitEnds[slot] = nil
             guard let removed = slots.removeValue(forKey: slot) else { return }
             for key in removed.keys {
                 slotsByKey[key]?.removeAll { $0 == slot }
@@ -186,32 +191,59 @@ public final class ReceiptCorrelator: Sendable {
         case released
     }
 
-    /// Waits up to `duration` for a segment accepted under the slot's keys.
+    /// Waits up to `duration` for a segment accepted under the slot's keys. The end of every wait is kept by one
+    /// timer task for all held receipts, not a sleeping task each (with a shared store, a good share of receipts is
+    /// held until another instance commits).
     private func wait(_ slot: UInt64, for duration: Duration) async -> WaitOutcome {
         let correlation = await withCheckedContinuation { (continuation: CheckedContinuation<ReceiptCorrelation?, Never>) in
-            let early = state.withLockedValue { state -> ReceiptCorrelation?? in
+            let (early, startTimer) = state.withLockedValue { state -> (ReceiptCorrelation??, Bool) in
                 switch state.slots[slot] {
                 case .resolved(_, let correlation)?:
                     state.remove(slot)
-                    return .some(correlation)
+                    return (.some(correlation), false)
                 case .reserved(let keys)?:
                     state.slots[slot] = .waiting(keys: keys, continuation)
-                    return .none
+                    state.waitEnds[slot] = .now + max(duration, .zero)
+                    defer { state.waitTimerRunning = true }
+                    return (.none, !state.waitTimerRunning)
                 default:
-                    return .some(nil)
+                    return (.some(nil), false)
                 }
             }
             if let early {
                 continuation.resume(returning: early)
                 return
             }
-            Task {
-                if duration > .zero { try? await Task.sleep(for: duration) }
-                self.endWait(slot)
-            }
+            if startTimer { Task { await self.runWaitTimer() } }
         }
         if let correlation { return .accepted(correlation) }
         return state.withLockedValue { $0.slots[slot] == nil } ? .released : .waited
+    }
+
+    /// Whether the one timer of the held receipts' waits runs (tests: it stops once none waits).
+    public var isWaitTimerRunning: Bool { state.withLockedValue { $0.waitTimerRunning } }
+
+    /// The longest the wait timer sleeps: a wait that ends sooner than the one it sleeps for ends at most this late.
+    static let waitTimerTick: Duration = .milliseconds(50)
+
+    /// Ends the waits that are due, until no slot waits.
+    private func runWaitTimer() async {
+        while true {
+            let (due, next) = state.withLockedValue { state -> ([UInt64], ContinuousClock.Instant?) in
+                let now = ContinuousClock.now
+                var due: [UInt64] = []
+                var next: ContinuousClock.Instant?
+                for (slot, end) in state.waitEnds {
+                    if end <= now { due.append(slot) } else { next = min(next ?? end, end) }
+                }
+                for slot in due { state.waitEnds[slot] = nil }
+                if next == nil { state.waitTimerRunning = false }
+                return (due, next)
+            }
+            for slot in due { endWait(slot) }
+            guard let next else { return }
+            try? await Task.sleep(for: min(next - .now, Self.waitTimerTick))
+        }
     }
 
     /// The wait of `slot` is over without a segment: it is registered again (not waiting) until removed.

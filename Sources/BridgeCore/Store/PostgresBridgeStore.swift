@@ -49,6 +49,9 @@ public final class PostgresBridgeStore: BridgeStore {
     public let schema: String
     /// How long a call waits for a pooled connection before failing (`.writeFailed` or `.readFailed`).
     public let connectionTimeout: Duration
+    /// Where errors say they happened: `host:port/database` (schema), never the password. Built once: every write
+    /// carries it.
+    let location: String
     let client: PostgresClient
     let runner: Task<Void, Never>
     let sql: PostgresStoreSQL
@@ -76,6 +79,7 @@ public final class PostgresBridgeStore: BridgeStore {
     ) async throws(BridgeStoreError) {
         self.url = url
         self.schema = schema
+        self.location = "\(url.endpoint)/\(url.database) schema \(schema)"
         self.logger = logger
         self.connectionTimeout = connectionTimeout
         let sql = try PostgresStoreSQL(schema: schema, location: url.description)
@@ -122,8 +126,6 @@ public final class PostgresBridgeStore: BridgeStore {
     /// Writes committed since the store was opened.
     public var committedWrites: Int { state.withLock { $0.committedWrites } }
 
-    /// Where errors say they happened: `host:port/database` (schema), never the password.
-    var location: String { "\(url.endpoint)/\(url.database) schema \(schema)" }
 
     /// Commits everything queued, then stops the pool. Later calls fail with `.closed`.
     public func close() async {

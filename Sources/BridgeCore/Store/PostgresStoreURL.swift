@@ -37,7 +37,7 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
     public var sslRootCertificate: String?
 
     /// `host:port`, for errors and logs.
-    public var endpoint: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var endpoint: String { host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// The URL without its password: `postgres://user@host:port/database?sslmode=…`.
     public var description: String {
