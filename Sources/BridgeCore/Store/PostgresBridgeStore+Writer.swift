@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 import Synchronization
 
@@ -254,18 +255,19 @@ extension PostgresConnection {
     private func run(_ rows: @escaping @Sendable () async throws -> [PostgresRow]) async throws -> [PostgresRow] {
         guard !isClosed else { throw ConnectionLost() }
         let once = LeaseRace()
+        let deadline = ContinuousClock.now + Self.storeStatementTimeout
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[PostgresRow], any Error>) in
-            let timer = Task {
-                let deadline = ContinuousClock.now + Self.storeStatementTimeout
-                while ContinuousClock.now < deadline {
-                    try? await Task.sleep(for: Self.closedCheckInterval)
-                    if Task.isCancelled { return }
-                    if self.isClosed {
-                        if once.timedOut() { continuation.resume(throwing: ConnectionLost()) }
-                        return
-                    }
+            // The checks are a repeated timer on the connection's event loop (a task sleeping beside every statement
+            // cost a task and a dispatch timer per statement).
+            let interval = TimeAmount(Self.closedCheckInterval)
+            let checks = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { checks in
+                if self.isClosed {
+                    checks.cancel()
+                    if once.timedOut() { continuation.resume(throwing: ConnectionLost()) }
+                } else if ContinuousClock.now >= deadline {
+                    checks.cancel()
+                    if once.timedOut() { continuation.resume(throwing: StatementTimeout()) }
                 }
-                if once.timedOut() { continuation.resume(throwing: StatementTimeout()) }
             }
             Task {
                 do {
@@ -274,7 +276,7 @@ extension PostgresConnection {
                 } catch {
                     if once.leased() { continuation.resume(throwing: error) }
                 }
-                timer.cancel()
+                checks.cancel()
             }
         }
     }

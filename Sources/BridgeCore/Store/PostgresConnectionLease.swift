@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -6,30 +8,36 @@ import Synchronization
 /// (the pool itself would wait for a server that is down until its circuit breaker trips, a minute later). Exactly
 /// one of the lease and the timeout wins: once `body` started, it runs to its end. Shared by the store's writer and
 /// readers and the session budget's rounds.
+///
+/// The timeout is a timer on an event loop of NIO's shared group, cancelled when the connection comes — not a
+/// child task sleeping beside the lease (that was a task group, two child tasks and a dispatch timer for every
+/// store round). Cancelling the caller cancels the lease (and `body`, if it started), as in a child task.
 func leaseConnection<Value: Sendable>(
     from client: PostgresClient, within timeout: Duration, location: String, logger: Logger,
     _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
 ) async throws -> Value {
-    let race = LeaseRace()
-    return try await withThrowingTaskGroup(of: Value?.self) { group in
-        group.addTask {
-            try await client.withConnection { connection in
-                guard race.leased() else { throw CancellationError() }
-                return try await body(connection, logger)
+    let race = ConnectionLease<Value>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+            race.begin(continuation)
+            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) {
+                guard race.timedOut() else { return }
+                race.finish(.failure(NoConnection(timeout: timeout, location: location)))
             }
+            race.attach(Task {
+                do {
+                    let value = try await client.withConnection { connection in
+                        guard race.leased() else { throw CancellationError() }
+                        return try await body(connection, logger)
+                    }
+                    race.finish(.success(value))
+                } catch {
+                    race.finish(.failure(error))
+                }
+            }, timer: timer)
         }
-        group.addTask {
-            try? await Task.sleep(for: timeout)
-            guard race.timedOut() else { return nil }
-            throw NoConnection(timeout: timeout, location: location)
-        }
-        while let next = try await group.next() {
-            if let value = next {
-                group.cancelAll()
-                return value
-            }
-        }
-        throw CancellationError()
+    } onCancel: {
+        race.cancel()
     }
 }
 
@@ -43,12 +51,85 @@ struct NoConnection: Error, CustomStringConvertible {
     }
 }
 
-/// Which of a lease and its timeout came first.
+/// One ``leaseConnection(from:within:location:logger:_:)``: which of the lease and its timeout came first, and the
+/// one resumption of the caller.
+final class ConnectionLease<Value: Sendable>: Sendable {
+    private enum Phase { case waiting, leased, timedOut }
+    private struct State {
+        var phase = Phase.waiting
+        var continuation: CheckedContinuation<Value, any Error>?
+        var task: Task<Void, Never>?
+        var timer: Scheduled<Void>?
+        var cancelled = false
+    }
+    private let state = Mutex(State())
+
+    /// The caller waits on `continuation` (resumed once, by ``finish(_:)``).
+    func begin(_ continuation: CheckedContinuation<Value, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    /// The task that leases and the timeout's timer: the timer ends with the lease or the outcome; the task is
+    /// cancelled at once if the caller already was, or when the timeout wins.
+    func attach(_ task: Task<Void, Never>, timer: Scheduled<Void>) {
+        let (cancelTask, cancelTimer) = state.withLock { state -> (Bool, Bool) in
+            state.task = task
+            state.timer = timer
+            return (state.cancelled || state.phase == .timedOut, state.phase != .waiting)
+        }
+        if cancelTask { task.cancel() }
+        if cancelTimer { timer.cancel() }
+    }
+
+    /// The connection came first: true, and the timeout will not fire.
+    func leased() -> Bool {
+        guard let won = win(.leased) else { return false }
+        won.timer?.cancel()
+        return true
+    }
+
+    /// The timeout came first: true, the lease's task is cancelled, and a connection that arrives later is not used.
+    func timedOut() -> Bool {
+        guard let won = win(.timedOut) else { return false }
+        won.task?.cancel()
+        return true
+    }
+
+    /// Moves from waiting to `phase`: nil when the other came first, else the task and timer as they are now.
+    private func win(_ phase: Phase) -> (task: Task<Void, Never>?, timer: Scheduled<Void>?)? {
+        state.withLock { state in
+            guard state.phase == .waiting else { return nil }
+            state.phase = phase
+            return (state.task, state.timer)
+        }
+    }
+
+    /// The caller was cancelled: so is the lease (its task then finishes with the failure).
+    func cancel() {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            state.cancelled = true
+            return state.task
+        }
+        task?.cancel()
+    }
+
+    /// Resumes the caller with `result`, the first time only; the timer goes.
+    func finish(_ result: Result<Value, any Error>) {
+        let (continuation, timer) = state.withLock { state in
+            defer { state.continuation = nil }
+            return (state.continuation, state.timer)
+        }
+        timer?.cancel()
+        continuation?.resume(with: result)
+    }
+}
+
+/// Which of two things came first (a lease and its timeout, a close and its timeout): each asks once, one wins.
 final class LeaseRace: Sendable {
     private enum Phase { case waiting, leased, timedOut }
     private let phase = Mutex(Phase.waiting)
 
-    /// The connection came first: true, and the timeout will not fire.
+    /// The first thing came first: true, and the other will not count.
     func leased() -> Bool {
         phase.withLock { phase in
             guard phase == .waiting else { return false }
@@ -57,7 +138,7 @@ final class LeaseRace: Sendable {
         }
     }
 
-    /// The timeout came first: true, and a connection that arrives later is not used.
+    /// The second thing came first: true, and the first will not count.
     func timedOut() -> Bool {
         phase.withLock { phase in
             guard phase == .waiting else { return false }
@@ -66,4 +147,3 @@ final class LeaseRace: Sendable {
         }
     }
 }
-
