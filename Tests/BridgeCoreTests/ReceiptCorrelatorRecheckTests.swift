@@ -5,7 +5,7 @@ import Testing
 /// On a store shared by several instances a held receipt asks the store again every `recheck` (its segment was most
 /// likely committed by another instance); it still ends at a segment accepted here or at the end of the hold.
 @Suite(.timeLimit(.minutes(1))) struct ReceiptCorrelatorRecheckTests {
-    func correlation(_ id: String, request: String) -> ReceiptCorrelation {
+    static func correlation(_ id: String, request: String) -> ReceiptCorrelation {
         ReceiptCorrelation(
             keys: [id], messageID: id, requestID: request, segment: 1, segments: 1, to: "+1", from: "ACME",
             metadata: nil, submittedAt: Date())
@@ -17,7 +17,7 @@ import Testing
         var asked = 0
         let found = try await correlator.correlate(keys: ["elsewhere"]) {
             asked += 1
-            return asked < 4 ? nil : correlation("elsewhere", request: "other-instance")
+            return asked < 4 ? nil : Self.correlation("elsewhere", request: "other-instance")
         }
         #expect(found?.requestID == "other-instance")
         #expect(asked == 4, "the first lookup, then one per recheck until the store had it")
@@ -28,7 +28,7 @@ import Testing
         let correlator = ReceiptCorrelator(hold: .seconds(600), recheck: .seconds(300))
         let receipt = Task { try await correlator.correlate(keys: ["local"]) { nil } }
         while correlator.heldCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
-        correlator.segmentAccepted(correlation("local", request: "here"))
+        correlator.segmentAccepted(Self.correlation("local", request: "here"))
         #expect(try await receipt.value?.requestID == "here")
         #expect(correlator.heldCount == 0)
     }
@@ -39,7 +39,7 @@ import Testing
         var asked = 0
         let found = try await correlator.correlate(keys: ["raced"]) {
             asked += 1
-            if asked == 2 { correlator.segmentAccepted(correlation("raced", request: "during-recheck")) }
+            if asked == 2 { correlator.segmentAccepted(Self.correlation("raced", request: "during-recheck")) }
             return nil
         }
         #expect(found?.requestID == "during-recheck")
@@ -89,7 +89,7 @@ import Testing
                 group.addTask {
                     let found = try await correlator.correlate(keys: ["m\(n)"]) {
                         // A third is committed by "another instance": the store has it from the start.
-                        n % 3 == 1 ? ReceiptCorrelatorRecheckTests().correlation("m\(n)", request: "stored-\(n)") : nil
+                        n % 3 == 1 ? ReceiptCorrelatorRecheckTests.correlation("m\(n)", request: "stored-\(n)") : nil
                     }
                     return (n, found?.requestID)
                 }
@@ -97,7 +97,7 @@ import Testing
             // A third is accepted here while held (with the last third, 133 receipts are held).
             while correlator.heldCount < 133 { try await Task.sleep(for: .milliseconds(1)) }
             for n in stride(from: 0, to: 200, by: 3) {
-                correlator.segmentAccepted(ReceiptCorrelatorRecheckTests().correlation("m\(n)", request: "here-\(n)"))
+                correlator.segmentAccepted(ReceiptCorrelatorRecheckTests.correlation("m\(n)", request: "here-\(n)"))
             }
             var results: [Int: String?] = [:]
             for try await (n, request) in group { results[n] = request }

@@ -39,10 +39,6 @@ public final class ReceiptCorrelator: Sendable {
         /// The slots registered under each key, so an accepted segment finds its held receipts without a scan.
         var slotsByKey: [String: [UInt64]] = [:]
         var nextSlot: UInt64 = 0
-        /// When each waiting slot's wait ends; the one timer task (``runWaitTimer()``) ends it then.
-        var waitEnds: [UInt64: ContinuousClock.Instant] = [:]
-        /// Whether that timer task runs (it stops once no slot waits).
-        var waitTimerRunning = false
 
         func known(_ keys: [String]) -> ReceiptCorrelation? {
             for key in keys { if let found = pending[key] ?? recent[key] { return found } }
@@ -57,7 +53,6 @@ public final class ReceiptCorrelator: Sendable {
         }
 
         mutating func remove(_ slot: UInt64) {
-            waitEnds[slot] = nil
             guard let removed = slots.removeValue(forKey: slot) else { return }
             for key in removed.keys {
                 slotsByKey[key]?.removeAll { $0 == slot }
@@ -82,6 +77,8 @@ public final class ReceiptCorrelator: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// Ends held receipts' waits.
+    private let waitTimer = DeadlineTimer()
     /// How long a receipt waits for its submit.
     public let hold: Duration
     /// How many committed keys are kept in memory for receipts (each about 300 bytes).
@@ -191,60 +188,35 @@ public final class ReceiptCorrelator: Sendable {
         case released
     }
 
-    /// Waits up to `duration` for a segment accepted under the slot's keys. The end of every wait is kept by one
-    /// timer task for all held receipts, not a sleeping task each (with a shared store, a good share of receipts is
-    /// held until another instance commits).
+    /// Waits up to `duration` for a segment accepted under the slot's keys. The ends of all waits are kept by one
+    /// ``DeadlineTimer`` (with a shared store, a good share of receipts is held until another instance commits); a
+    /// wait that a segment ended first leaves its entry there, which then finds nothing to end.
     private func wait(_ slot: UInt64, for duration: Duration) async -> WaitOutcome {
         let correlation = await withCheckedContinuation { (continuation: CheckedContinuation<ReceiptCorrelation?, Never>) in
-            let (early, startTimer) = state.withLockedValue { state -> (ReceiptCorrelation??, Bool) in
+            let early = state.withLockedValue { state -> ReceiptCorrelation?? in
                 switch state.slots[slot] {
                 case .resolved(_, let correlation)?:
                     state.remove(slot)
-                    return (.some(correlation), false)
+                    return .some(correlation)
                 case .reserved(let keys)?:
                     state.slots[slot] = .waiting(keys: keys, continuation)
-                    state.waitEnds[slot] = .now + max(duration, .zero)
-                    defer { state.waitTimerRunning = true }
-                    return (.none, !state.waitTimerRunning)
+                    return .none
                 default:
-                    return (.some(nil), false)
+                    return .some(nil)
                 }
             }
             if let early {
                 continuation.resume(returning: early)
                 return
             }
-            if startTimer { Task { await self.runWaitTimer() } }
+            waitTimer.schedule(at: .now + duration) { self.endWait(slot) }
         }
         if let correlation { return .accepted(correlation) }
         return state.withLockedValue { $0.slots[slot] == nil } ? .released : .waited
     }
 
-    /// Whether the one timer of the held receipts' waits runs (tests: it stops once none waits).
-    public var isWaitTimerRunning: Bool { state.withLockedValue { $0.waitTimerRunning } }
-
-    /// The longest the wait timer sleeps: a wait that ends sooner than the one it sleeps for ends at most this late.
-    static let waitTimerTick: Duration = .milliseconds(50)
-
-    /// Ends the waits that are due, until no slot waits.
-    private func runWaitTimer() async {
-        while true {
-            let (due, next) = state.withLockedValue { state -> ([UInt64], ContinuousClock.Instant?) in
-                let now = ContinuousClock.now
-                var due: [UInt64] = []
-                var next: ContinuousClock.Instant?
-                for (slot, end) in state.waitEnds {
-                    if end <= now { due.append(slot) } else { next = min(next ?? end, end) }
-                }
-                for slot in due { state.waitEnds[slot] = nil }
-                if next == nil { state.waitTimerRunning = false }
-                return (due, next)
-            }
-            for slot in due { endWait(slot) }
-            guard let next else { return }
-            try? await Task.sleep(for: min(next - .now, Self.waitTimerTick))
-        }
-    }
+    /// Whether the timer of the held receipts' waits runs (tests: it stops once none waits).
+    public var isWaitTimerRunning: Bool { waitTimer.isRunning }
 
     /// The wait of `slot` is over without a segment: it is registered again (not waiting) until removed.
     private func endWait(_ slot: UInt64) {

@@ -1,5 +1,4 @@
 import Logging
-import NIOCore
 import PostgresNIO
 import Synchronization
 
@@ -257,18 +256,23 @@ extension PostgresConnection {
         let once = LeaseRace()
         let deadline = ContinuousClock.now + Self.storeStatementTimeout
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[PostgresRow], any Error>) in
-            // The checks are a repeated timer on the connection's event loop (a task sleeping beside every statement
-            // cost a task and a dispatch timer per statement).
-            let interval = TimeAmount(Self.closedCheckInterval)
-            let checks = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { checks in
-                if self.isClosed {
-                    checks.cancel()
-                    if once.timedOut() { continuation.resume(throwing: ConnectionLost()) }
-                } else if ContinuousClock.now >= deadline {
-                    checks.cancel()
-                    if once.timedOut() { continuation.resume(throwing: StatementTimeout()) }
+            // The checks are entries in the shared deadline timer, each arming the next while the answer is awaited
+            // (a task sleeping beside every statement cost a task and a dispatch timer per statement).
+            let check = Mutex<DeadlineTimer.Token?>(nil)
+            @Sendable func arm() {
+                let token = DeadlineTimer.shared.schedule(at: min(.now + Self.closedCheckInterval, deadline)) {
+                    guard once.isWaiting else { return }
+                    if self.isClosed {
+                        if once.timedOut() { continuation.resume(throwing: ConnectionLost()) }
+                    } else if ContinuousClock.now >= deadline {
+                        if once.timedOut() { continuation.resume(throwing: StatementTimeout()) }
+                    } else {
+                        arm()
+                    }
                 }
+                check.withLock { $0 = token }
             }
+            arm()
             Task {
                 do {
                     let rows = try await rows()
@@ -276,7 +280,7 @@ extension PostgresConnection {
                 } catch {
                     if once.leased() { continuation.resume(throwing: error) }
                 }
-                checks.cancel()
+                if let token = check.withLock({ $0 }) { DeadlineTimer.shared.cancel(token) }
             }
         }
     }

@@ -1,6 +1,4 @@
 import Logging
-import NIOCore
-import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -9,9 +7,9 @@ import Synchronization
 /// one of the lease and the timeout wins: once `body` started, it runs to its end. Shared by the store's writer and
 /// readers and the session budget's rounds.
 ///
-/// The timeout is a timer on an event loop of NIO's shared group, cancelled when the connection comes — not a
-/// child task sleeping beside the lease (that was a task group, two child tasks and a dispatch timer for every
-/// store round). Cancelling the caller cancels the lease (and `body`, if it started), as in a child task.
+/// The timeout is an entry in ``DeadlineTimer/shared``, dropped when the lease ends — not a child task sleeping
+/// beside the lease (that was a task group, two child tasks and a dispatch timer for every store round).
+/// Cancelling the caller cancels the lease (and `body`, if it started), as in a child task.
 func leaseConnection<Value: Sendable>(
     from client: PostgresClient, within timeout: Duration, location: String, logger: Logger,
     _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
@@ -20,7 +18,7 @@ func leaseConnection<Value: Sendable>(
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
             race.begin(continuation)
-            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) {
+            let timer = DeadlineTimer.shared.schedule(at: .now + timeout) {
                 guard race.timedOut() else { return }
                 race.finish(.failure(NoConnection(timeout: timeout, location: location)))
             }
@@ -59,7 +57,7 @@ final class ConnectionLease<Value: Sendable>: Sendable {
         var phase = Phase.waiting
         var continuation: CheckedContinuation<Value, any Error>?
         var task: Task<Void, Never>?
-        var timer: Scheduled<Void>?
+        var timer: DeadlineTimer.Token?
         var cancelled = false
     }
     private let state = Mutex(State())
@@ -69,39 +67,37 @@ final class ConnectionLease<Value: Sendable>: Sendable {
         state.withLock { $0.continuation = continuation }
     }
 
-    /// The task that leases and the timeout's timer: the timer ends with the lease or the outcome; the task is
-    /// cancelled at once if the caller already was, or when the timeout wins.
-    func attach(_ task: Task<Void, Never>, timer: Scheduled<Void>) {
-        let (cancelTask, cancelTimer) = state.withLock { state -> (Bool, Bool) in
+    /// The task that leases and the timeout's timer entry (dropped by ``finish(_:)``); the task is cancelled at
+    /// once if the caller already was, or the timeout already won.
+    func attach(_ task: Task<Void, Never>, timer: DeadlineTimer.Token) {
+        let (cancelTask, finished) = state.withLock { state -> (Bool, Bool) in
             state.task = task
             state.timer = timer
-            return (state.cancelled || state.phase == .timedOut, state.phase != .waiting)
+            return (state.cancelled || state.phase == .timedOut, state.continuation == nil)
         }
         if cancelTask { task.cancel() }
-        if cancelTimer { timer.cancel() }
+        if finished { DeadlineTimer.shared.cancel(timer) }
     }
 
-    /// The connection came first: true, and the timeout will not fire.
+    /// The connection came first: true, and the timeout will not count.
     func leased() -> Bool {
-        guard let won = win(.leased) else { return false }
-        won.timer?.cancel()
-        return true
+        state.withLock { state in
+            guard state.phase == .waiting else { return false }
+            state.phase = .leased
+            return true
+        }
     }
 
     /// The timeout came first: true, the lease's task is cancelled, and a connection that arrives later is not used.
     func timedOut() -> Bool {
-        guard let won = win(.timedOut) else { return false }
-        won.task?.cancel()
-        return true
-    }
-
-    /// Moves from waiting to `phase`: nil when the other came first, else the task and timer as they are now.
-    private func win(_ phase: Phase) -> (task: Task<Void, Never>?, timer: Scheduled<Void>?)? {
-        state.withLock { state in
+        let task = state.withLock { state -> Task<Void, Never>?? in
             guard state.phase == .waiting else { return nil }
-            state.phase = phase
-            return (state.task, state.timer)
+            state.phase = .timedOut
+            return .some(state.task)
         }
+        guard let task else { return false }
+        task?.cancel()
+        return true
     }
 
     /// The caller was cancelled: so is the lease (its task then finishes with the failure).
@@ -113,13 +109,13 @@ final class ConnectionLease<Value: Sendable>: Sendable {
         task?.cancel()
     }
 
-    /// Resumes the caller with `result`, the first time only; the timer goes.
+    /// Resumes the caller with `result`, the first time only; the timer's entry goes.
     func finish(_ result: Result<Value, any Error>) {
         let (continuation, timer) = state.withLock { state in
             defer { state.continuation = nil }
             return (state.continuation, state.timer)
         }
-        timer?.cancel()
+        if let timer { DeadlineTimer.shared.cancel(timer) }
         continuation?.resume(with: result)
     }
 }
@@ -128,6 +124,9 @@ final class ConnectionLease<Value: Sendable>: Sendable {
 final class LeaseRace: Sendable {
     private enum Phase { case waiting, leased, timedOut }
     private let phase = Mutex(Phase.waiting)
+
+    /// Neither has come yet.
+    var isWaiting: Bool { phase.withLock { $0 == .waiting } }
 
     /// The first thing came first: true, and the other will not count.
     func leased() -> Bool {

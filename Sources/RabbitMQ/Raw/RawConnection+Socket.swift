@@ -31,7 +31,6 @@ extension RawConnection {
     /// connection (the publishes it held are tracked and fail with it).
     func batched<T>(when condition: Bool = true, _ body: () throws(AMQPError) -> T) throws(AMQPError) -> T {
         guard condition, !isBatching, let sendBuffer else { return try body() }
-        isBatching = true
         crmq_send_buffer_hold(sendBuffer)
         let result: Result<T, AMQPError>
         do throws(AMQPError) {
@@ -39,7 +38,6 @@ extension RawConnection {
         } catch {
             result = .failure(error)
         }
-        isBatching = false
         // Written even when `body` failed; its failure is the one reported.
         let released = Result { () throws(AMQPError) in try release(sendBuffer) }
         let value = try result.get()
@@ -55,6 +53,9 @@ extension RawConnection {
         defer { crmq_send_buffer_hold(sendBuffer) }
         return try body()
     }
+
+    /// Inside ``batched(when:_:)``: the socket's buffer holds what is written.
+    var isBatching: Bool { sendBuffer.map { $0.pointee.holding != 0 } ?? false }
 
     /// Stops holding and writes what is held (under the stall guard); returns librabbitmq's status.
     private func release(_ sendBuffer: UnsafeMutablePointer<crmq_send_buffer>) throws(AMQPError) -> Int32 {

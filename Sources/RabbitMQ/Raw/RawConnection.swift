@@ -20,8 +20,6 @@ final class RawConnection {
     /// Where the socket gathers the frames librabbitmq writes (``batched(when:_:)``); nil if it could not be set up,
     /// and then every frame is its own write. Owned by the socket: freed with the connection.
     var sendBuffer: UnsafeMutablePointer<crmq_send_buffer>?
-    /// Inside ``batched(when:_:)``.
-    var isBatching = false
     /// The C structures of the publish being written, reused from one publish to the next (owner thread only).
     private let publishArena = RawArena()
     /// When the broker was last heard from (a frame, an RPC reply; the loop also stamps it after reading, which
