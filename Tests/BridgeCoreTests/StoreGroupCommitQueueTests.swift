@@ -95,4 +95,70 @@ import Testing
         guard case .release(let waiters) = queue.nextBatch() else { Issue.record("not released by the last"); return }
         #expect(waiters == ["a"])
     }
+
+    // MARK: - Commit spacing
+
+    @Test func underLoadATransactionStartsNoSoonerThanTheSpacingAfterThePrevious() {
+        let start = ContinuousClock.now
+        var queue = Queue(maximumBatch: 8, minimumCommitSpacing: .milliseconds(20))
+        _ = queue.writeRequested(1)
+        #expect(batch(queue.nextBatch(now: start)) == [1], "the first write after a quiet spell is committed at once")
+        _ = queue.writeRequested(2)
+        _ = queue.writeRequested(3)
+        // The commit took 5 ms: the writer waits until 20 ms after the first commit started.
+        guard case .wait(let until) = queue.nextBatch(now: start + .milliseconds(5)) else {
+            Issue.record("no wait within the spacing")
+            return
+        }
+        #expect(until == start + .milliseconds(20))
+        _ = queue.writeRequested(4)
+        #expect(batch(queue.nextBatch(now: until)) == [2, 3, 4], "everything that came meanwhile shares one transaction")
+        #expect(isIdle(queue.nextBatch(now: until + .milliseconds(3))))
+        #expect(queue.writerCount == 0)
+    }
+
+    @Test func aWriteAfterAQuietSpellIsCommittedAtOnce() {
+        let start = ContinuousClock.now
+        var queue = Queue(maximumBatch: 8, minimumCommitSpacing: .milliseconds(20))
+        _ = queue.writeRequested(1)
+        #expect(batch(queue.nextBatch(now: start)) == [1])
+        #expect(isIdle(queue.nextBatch(now: start + .milliseconds(1))))
+        guard case .startWriter = queue.writeRequested(2) else { Issue.record("writer not restarted"); return }
+        // Restarted within the spacing: it waits out the rest of it.
+        guard case .wait(let until) = queue.nextBatch(now: start + .milliseconds(8)) else {
+            Issue.record("a restarted writer did not wait out the spacing")
+            return
+        }
+        #expect(until == start + .milliseconds(20))
+        #expect(batch(queue.nextBatch(now: until)) == [2])
+        #expect(isIdle(queue.nextBatch(now: until + .milliseconds(1))))
+        // Long after the last commit started: at once.
+        _ = queue.writeRequested(3)
+        #expect(batch(queue.nextBatch(now: until + .milliseconds(21))) == [3])
+    }
+
+    @Test func aFullBatchOrAClosingStoreDoesNotWait() {
+        let start = ContinuousClock.now
+        var queue = Queue(maximumBatch: 3, minimumCommitSpacing: .seconds(1))
+        _ = queue.writeRequested(1)
+        #expect(batch(queue.nextBatch(now: start)) == [1])
+        for n in 2...5 { _ = queue.writeRequested(n) }
+        #expect(batch(queue.nextBatch(now: start + .milliseconds(1))) == [2, 3, 4], "a full batch goes at once")
+        guard case .wait = queue.nextBatch(now: start + .milliseconds(2)) else {
+            Issue.record("the rest did not wait")
+            return
+        }
+        guard case .wait = queue.closeRequested("a") else { Issue.record("close did not wait"); return }
+        #expect(batch(queue.nextBatch(now: start + .milliseconds(3))) == [5], "closing flushes without waiting")
+        guard case .release(let waiters) = queue.nextBatch(now: start + .milliseconds(4)) else {
+            Issue.record("not released")
+            return
+        }
+        #expect(waiters == ["a"])
+    }
+}
+
+extension GroupCommitQueue {
+    /// The tests without spacing ask at the real time.
+    fileprivate mutating func nextBatch() -> NextAction { nextBatch(now: .now) }
 }

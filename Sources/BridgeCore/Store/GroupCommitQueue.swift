@@ -2,8 +2,13 @@
 ///
 /// Writes queue while a transaction is being written. When the writer is idle, the first write starts it; the writer
 /// then asks for the next batch each time its previous commit finished and gets everything queued meanwhile (at most
-/// `maximumBatch`), so there is no timer: one write alone is committed at once, and under load each commit carries
-/// the writes that arrived during the previous one. `close` lets the writers finish what is queued, then releases.
+/// `maximumBatch`): under load each commit carries the writes that arrived during the previous one.
+///
+/// Commits are also spaced: a transaction starts no sooner than `minimumCommitSpacing` after the previous one started,
+/// unless a full batch waits or the store is closing. A durable commit costs about the same for one write as for a
+/// hundred (an `fsync`, or the database's WAL flush), so under load this caps commits per second and fills each one;
+/// a write arriving after a quiet spell (the last commit started longer ago than the spacing) is committed at once.
+/// `close` lets the writers finish what is queued, then releases.
 ///
 /// A database that commits transactions side by side (PostgreSQL, not SQLite) may have up to `maximumWriters`
 /// writers: another starts only when `backlogForAnotherWriter` writes wait while every running writer is busy, so a
@@ -23,6 +28,8 @@ struct GroupCommitQueue<Write, Waiter> {
     enum NextAction {
         /// Write these in one transaction, then ask again.
         case write([Write])
+        /// Writes are queued but the previous commit started less than the spacing ago: ask again at `until`.
+        case wait(until: ContinuousClock.Instant)
         /// Nothing is queued: this writer stops (until ``writeRequested(_:)`` says start one).
         case idle
         /// Nothing is queued, the store is closing and this was the last writer: stop, release the database, then
@@ -52,16 +59,24 @@ struct GroupCommitQueue<Write, Waiter> {
     let maximumWriters: Int
     /// How many writes must wait, every writer busy, before another writer starts.
     let backlogForAnotherWriter: Int
+    /// The least time between the starts of two transactions while fewer than `maximumBatch` writes wait.
+    let minimumCommitSpacing: Duration
+    private var lastCommitStart: ContinuousClock.Instant?
     private var phase = Phase.open
     private var writers = 0
     private var pending: [Write] = []
 
     /// A queue that puts at most `maximumBatch` writes (at least 1) in one transaction, with one writer or, when a
-    /// backlog of `backlogForAnotherWriter` writes waits, up to `maximumWriters`.
-    init(maximumBatch: Int, maximumWriters: Int = 1, backlogForAnotherWriter: Int = 1) {
+    /// backlog of `backlogForAnotherWriter` writes waits, up to `maximumWriters`; transactions start at least
+    /// `minimumCommitSpacing` apart unless a full batch waits (zero: as soon as a writer is free).
+    init(
+        maximumBatch: Int, maximumWriters: Int = 1, backlogForAnotherWriter: Int = 1,
+        minimumCommitSpacing: Duration = .zero
+    ) {
         self.maximumBatch = max(1, maximumBatch)
         self.maximumWriters = max(1, maximumWriters)
         self.backlogForAnotherWriter = max(1, backlogForAnotherWriter)
+        self.minimumCommitSpacing = max(.zero, minimumCommitSpacing)
     }
 
     /// False once close was requested: reads and writes then fail as closed.
@@ -87,9 +102,15 @@ struct GroupCommitQueue<Write, Waiter> {
         return .startWriter
     }
 
-    /// The writer is ready for its next transaction (it just started, or its previous commit finished).
-    mutating func nextBatch() -> NextAction {
+    /// The writer is ready for its next transaction (it just started, its previous commit finished, or the wait it was
+    /// told ended); `now` is when it asks.
+    mutating func nextBatch(now: ContinuousClock.Instant) -> NextAction {
         if !pending.isEmpty {
+            if case .open = phase, pending.count < maximumBatch, let lastCommitStart {
+                let earliest = lastCommitStart.advanced(by: minimumCommitSpacing)
+                if now < earliest { return .wait(until: earliest) }
+            }
+            lastCommitStart = now
             let batch: [Write]
             if pending.count <= maximumBatch {
                 batch = pending

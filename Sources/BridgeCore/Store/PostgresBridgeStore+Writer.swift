@@ -56,8 +56,9 @@ extension PostgresBridgeStore {
     /// The writer: one transaction per batch until nothing is queued.
     func runWriter() async {
         while true {
-            switch state.withLock({ $0.queue.nextBatch() }) {
+            switch state.withLock({ $0.queue.nextBatch(now: .now) }) {
             case .write(let batch): await commit(batch.sorted { $0.lockKey < $1.lockKey })
+            case .wait(let until): try? await Task.sleep(until: until, clock: .continuous)
             case .idle: return
             case .release(let waiters):
                 release(resuming: waiters)

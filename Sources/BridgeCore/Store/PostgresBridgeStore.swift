@@ -6,8 +6,9 @@ import Synchronization
 /// docs/store.md), on postgres-nio's `PostgresClient` (a connection pool run by a task this store owns).
 ///
 /// Writes are group-committed as in ``SQLiteBridgeStore``: every write is queued and one writer puts everything
-/// queued into one transaction (at most ``maximumBatch`` writes) on one pooled connection, starting the next as soon
-/// as the previous commit finished (a backlog gets a second writer, ``maximumWriters``); each caller resumes only
+/// queued into one transaction (at most ``maximumBatch`` writes) on one pooled connection, starting the next when
+/// the previous commit finished and at least ``minimumCommitSpacing`` after it started (a backlog gets a second
+/// writer, ``maximumWriters``); each caller resumes only
 /// after its transaction committed. Reads run on other
 /// pooled connections and see every write that already returned, from this instance or any other.
 ///
@@ -29,13 +30,18 @@ public final class PostgresBridgeStore: BridgeStore {
     /// See ``maximumWriters``: a full batch waiting — more than one writer's next transaction can carry. Below it a
     /// single writer keeps its batches whole (every extra transaction costs the database a commit and a plan).
     public static let backlogForSecondWriter = maximumBatch
+    /// The least time between the starts of two transactions while fewer than ``maximumBatch`` writes wait
+    /// (``GroupCommitQueue``): under load at most 50 commits a second per writer, each carrying more writes; a write
+    /// waits at most that long more.
+    public static let minimumCommitSpacing = Duration.milliseconds(20)
 
     typealias Queue = GroupCommitQueue<any PostgresGroupedWrite, CheckedContinuation<Void, Never>>
 
     struct State {
         var queue = Queue(
             maximumBatch: PostgresBridgeStore.maximumBatch, maximumWriters: PostgresBridgeStore.maximumWriters,
-            backlogForAnotherWriter: PostgresBridgeStore.backlogForSecondWriter)
+            backlogForAnotherWriter: PostgresBridgeStore.backlogForSecondWriter,
+            minimumCommitSpacing: PostgresBridgeStore.minimumCommitSpacing)
         var committedTransactions = 0
         var committedWrites = 0
         /// Receipt lookups waiting for the next query, and whether one runs.

@@ -7,7 +7,8 @@ import Synchronization
 /// The embedded store: one SQLite file (GRDB, WAL) that serves one bridge instance (DESIGN §3, docs/store.md).
 ///
 /// Writes are group-committed: every write is queued and one writer puts everything queued into one transaction
-/// (at most ``maximumBatch`` writes), starting the next transaction as soon as the previous commit finished. Each
+/// (at most ``maximumBatch`` writes), starting the next transaction when the previous commit finished and at least
+/// ``minimumCommitSpacing`` after it started (sooner for a full batch). Each
 /// caller resumes only after the transaction holding its write committed. `synchronous = FULL`: a returned write
 /// survives a power cut. Reads go through a pool of reader connections and never wait behind a write; they see every
 /// write that already returned.
@@ -16,11 +17,16 @@ public final class SQLiteBridgeStore: BridgeStore {
     public static let formatVersion = 2
     /// Most writes one transaction carries.
     public static let maximumBatch = 256
+    /// The least time between the starts of two transactions while fewer than ``maximumBatch`` writes wait
+    /// (``GroupCommitQueue``): under load at most 50 `fsync`s a second, each carrying more writes; a write waits at
+    /// most that long more.
+    public static let minimumCommitSpacing = Duration.milliseconds(20)
 
     typealias Queue = GroupCommitQueue<any GroupedWrite, CheckedContinuation<Void, Never>>
 
     struct State {
-        var queue = Queue(maximumBatch: SQLiteBridgeStore.maximumBatch)
+        var queue = Queue(
+            maximumBatch: SQLiteBridgeStore.maximumBatch, minimumCommitSpacing: SQLiteBridgeStore.minimumCommitSpacing)
         var committedTransactions = 0
         var committedWrites = 0
         /// The timeout sweep's claims on MO groups (``claimMOGroups(firstReceivedBefore:claimedUntil:now:)``).
@@ -110,8 +116,11 @@ public final class SQLiteBridgeStore: BridgeStore {
     private func startWriter() {
         pool.asyncWriteWithoutTransaction { [self] db in
             while true {
-                switch state.withLock({ $0.queue.nextBatch() }) {
+                switch state.withLock({ $0.queue.nextBatch(now: .now) }) {
                 case .write(let batch): commit(batch, in: db)
+                case .wait(let until):
+                    // The writer queue is this store's alone; a short sleep holds nothing else back.
+                    Self.sleep(until: until)
                 case .idle: return
                 case .release(let waiters):
                     release(resuming: waiters)
@@ -180,6 +189,16 @@ public final class SQLiteBridgeStore: BridgeStore {
             }
             for waiter in waiters { waiter.resume() }
         }
+    }
+
+    /// Blocks the calling thread (the writer queue's) until `deadline`.
+    private static func sleep(until deadline: ContinuousClock.Instant) {
+        let left = ContinuousClock.now.duration(to: deadline)
+        guard left > .zero else { return }
+        let (seconds, attoseconds) = left.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
     }
 
     private func closedError() -> BridgeStoreError {
