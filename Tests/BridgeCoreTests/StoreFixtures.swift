@@ -30,6 +30,29 @@ struct TemporaryDirectory: Sendable {
 }
 
 enum StoreFixtures {
+    /// `callers` tasks each calling `body` (with its caller number and call count) one call after another, at least
+    /// once, until `duration` has passed since the start; returns the calls made in all and how long they took.
+    static func callOneAfterAnother(
+        callers: Int, for duration: Duration, _ body: @escaping @Sendable (Int, Int) async throws -> Void
+    ) async throws -> (calls: Int, elapsed: Duration) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let calls = try await withThrowingTaskGroup(of: Int.self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    var calls = 0
+                    repeat {
+                        try await body(caller, calls)
+                        calls += 1
+                    } while clock.now - started < duration
+                    return calls
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return (calls, clock.now - started)
+    }
+
     static let logger = Logger(label: "store-tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Runs `body` with a new store of `kind`, then closes it and removes its files.

@@ -50,6 +50,24 @@ import Testing
         await store.close()
     }
 
+    /// Writes arriving one after another for a while share transactions: under load transactions start at least
+    /// `minimumCommitSpacing` apart (without the spacing each would carry a write or two, a commit's time apart).
+    @Test func writesUnderLoadShareSpacedTransactions() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteBridgeStore(path: directory.file("bridge.sqlite"), logger: F.logger)
+        let (written, elapsed) = try await F.callOneAfterAnother(callers: 4, for: .milliseconds(300)) { caller, n in
+            _ = try await store.beginRequest(id: "c\(caller)-\(n)", at: Date())
+        }
+        let bound = Int(elapsed / SQLiteBridgeStore.minimumCommitSpacing) + 2
+        #expect(store.committedWrites == written)
+        #expect(store.committedTransactions <= bound, "\(store.committedTransactions) transactions in \(elapsed)")
+        // Every write is in the file: beginning a request again finds the first one's in-flight mark.
+        let again = try await store.beginRequest(id: "c3-0", at: Date())
+        if case .inFlight = again {} else { Issue.record("c3-0 found as \(String(describing: again))") }
+        await store.close()
+    }
+
     /// Writes racing with close either fail `.closed` or are in the file afterwards: none reports success and is lost.
     @Test func closeNeverLosesAWriteThatReturned() async throws {
         let directory = try TemporaryDirectory()
