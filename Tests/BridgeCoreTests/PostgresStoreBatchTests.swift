@@ -98,26 +98,6 @@ import Testing
         }
     }
 
-    /// Lookups arriving one after another for a while share queries: under load the queries start at least
-    /// `minimumLookupSpacing` apart (without the spacing each query would answer one lookup, a millisecond apart).
-    @Test func lookupsUnderLoadShareSpacedQueries() async throws {
-        try await DB.withStores(1) { stores in
-            let store = stores[0]
-            try await store.complete(RequestCompletion(
-                requestID: "r1", result: F.result(1), correlations: [F.correlation("ID1", request: "r1", keys: ["ID1"])]))
-            let before = store.lookupQueries
-            let (answered, elapsed) = try await F.callOneAfterAnother(callers: 4, for: .milliseconds(300)) { caller, n in
-                let key = n.isMultiple(of: 2) ? "ID1" : "none-\(caller)-\(n)"
-                let found = try await store.correlation(keys: [key])?.requestID
-                #expect(found == (n.isMultiple(of: 2) ? "r1" : nil))
-            }
-            let queries = store.lookupQueries - before
-            let bound = Int(elapsed / PostgresBridgeStore.minimumLookupSpacing) + 2
-            #expect(queries <= bound, "\(queries) queries in \(elapsed) for \(answered) lookups")
-            #expect(answered >= queries)
-        }
-    }
-
     @Test func aLookupOnAClosedStoreFailsAsClosed() async throws {
         let schema = DB.uniqueSchema("l")
         let store = try await DB.openStore(schema: schema)

@@ -14,16 +14,12 @@ struct PostgresCorrelationLookup: Sendable {
 extension PostgresBridgeStore {
     /// Most receipt lookups one query answers.
     static let maximumLookupBatch = 256
-    /// The least time between the starts of two lookup queries while fewer than ``maximumLookupBatch`` lookups wait,
-    /// as for commits (``minimumCommitSpacing``): under load each query answers more receipts.
-    static let minimumLookupSpacing = Duration.milliseconds(20)
 
     /// The correlation recorded under the first of `keys` that has one, or nil.
     ///
     /// Receipts arrive at the rate of submits, and with several instances about half of them on an instance that
     /// did not submit the segment (its correlation is then only in the store): lookups are grouped as writes are —
-    /// one query answers every lookup queued while the previous query ran, and under load queries start at least
-    /// ``minimumLookupSpacing`` apart (a lookup after a quiet spell is queried at once).
+    /// one query answers every lookup queued while the previous query ran, without a timer.
     public func correlation(keys: [String]) async throws(BridgeStoreError) -> ReceiptCorrelation? {
         guard !keys.isEmpty else { return nil }
         guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
@@ -41,30 +37,11 @@ extension PostgresBridgeStore {
     /// Answers queued lookups, a group per query, until none is left.
     private func runLookups() async {
         while true {
-            let next = state.withLock { state -> LookupStep in
-                let now = ContinuousClock.now
-                if state.lookups.isEmpty {
-                    state.lookingUp = false
-                    return .query([])
-                }
-                if state.lookups.count < Self.maximumLookupBatch, let last = state.lastLookupStart,
-                    now < last.advanced(by: Self.minimumLookupSpacing)
-                {
-                    return .wait(until: last.advanced(by: Self.minimumLookupSpacing))
-                }
+            let batch = state.withLock { state -> [PostgresCorrelationLookup] in
                 let batch = Array(state.lookups.prefix(Self.maximumLookupBatch))
                 state.lookups.removeFirst(batch.count)
-                state.lastLookupStart = now
-                state.lookupQueries += 1
-                return .query(batch)
-            }
-            let batch: [PostgresCorrelationLookup]
-            switch next {
-            case .wait(let until):
-                try? await Task.sleep(until: until, clock: .continuous)
-                continue
-            case .query(let queued):
-                batch = queued
+                if batch.isEmpty { state.lookingUp = false }
+                return batch
             }
             guard !batch.isEmpty else { return }
             var keys: [String] = []
@@ -102,10 +79,4 @@ extension PostgresBridgeStore {
             return found
         }
     }
-}
-
-/// What the lookup loop does next: wait out the spacing, or query `batch` (empty: stop).
-private enum LookupStep {
-    case wait(until: ContinuousClock.Instant)
-    case query([PostgresCorrelationLookup])
 }

@@ -44,11 +44,9 @@ public final class PostgresBridgeStore: BridgeStore {
             minimumCommitSpacing: PostgresBridgeStore.minimumCommitSpacing)
         var committedTransactions = 0
         var committedWrites = 0
-        /// Receipt lookups waiting for the next query, whether one runs, and when the last one started.
+        /// Receipt lookups waiting for the next query, and whether one runs.
         var lookups: [PostgresCorrelationLookup] = []
         var lookingUp = false
-        var lastLookupStart: ContinuousClock.Instant?
-        var lookupQueries = 0
     }
 
     /// The database (its description has no password).
@@ -133,9 +131,6 @@ public final class PostgresBridgeStore: BridgeStore {
 
     /// Writes committed since the store was opened.
     public var committedWrites: Int { state.withLock { $0.committedWrites } }
-
-    /// Receipt lookup queries run since the store was opened (each answers one or more lookups).
-    public var lookupQueries: Int { state.withLock { $0.lookupQueries } }
 
 
     /// Commits everything queued, then stops the pool. Later calls fail with `.closed`.
