@@ -8,9 +8,8 @@ import Synchronization
 /// Writes are group-committed as in ``SQLiteBridgeStore``: every write is queued and one writer puts everything
 /// queued into one transaction (at most ``maximumBatch`` writes) on one pooled connection, starting the next when
 /// the previous commit finished and at least ``minimumCommitSpacing`` after it started (a backlog gets a second
-/// writer, ``maximumWriters``); each caller resumes only
-/// after its transaction committed. Reads run on other
-/// pooled connections and see every write that already returned, from this instance or any other.
+/// writer, ``maximumWriters``); each caller resumes only after its transaction committed. Reads run on other pooled
+/// connections and see every write that already returned, from this instance or any other.
 ///
 /// Across instances every write is decided by the database, never by what one instance last read: `beginRequest`
 /// is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` (two instances beginning one request at once: the second
