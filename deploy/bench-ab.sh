@@ -62,6 +62,9 @@ else
   deploy/rabbitmq.sh start
 fi
 eval "$(deploy/rabbitmq.sh env)"
+# Durable queues another tool left bound to the event exchanges (the C feed's) would take a persistent copy of every
+# event of every run here, and more with each run: removed first.
+for queue in pipeline.results pipeline.dlr; do deploy/rabbitmq.sh ctl delete_queue "$queue" >/dev/null 2>&1 || true; done
 
 # run LABEL BINARY: one end-to-end run; appends "LABEL rate bridge_us broker_us sim_us" to $work/runs.
 run() {
