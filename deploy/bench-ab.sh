@@ -73,14 +73,7 @@ run() {
   rm -f "$work"/bridge.sqlite*
   start_smsc_sim "$bin" "$sim_port" demo:demo1234:8 --log-level warning > "$work/smsc-sim.log" 2>&1
   wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"
-  (
-    export_bridge_env "$sim_port" demo demo1234 4 100 "$SMPP_BRIDGE_TEST_AMQP_URL" "$work/bridge.sqlite" "$http_port"
-    export LOG_LEVEL=warning
-    exec "$binary" run
-  ) > "$work/bridge.log" 2>&1 &
-  bridge_pid=$!
-  bridge_ready() { [ "$(http_status "$http_port" /readyz)" = 200 ]; }
-  if ! wait_until 60 "the bridge's /readyz" bridge_ready; then tail -20 "$work/bridge.log" >&2; exit 1; fi
+  start_bridge "$binary" "$work" bridge "$sim_port" "$SMPP_BRIDGE_TEST_AMQP_URL" "$http_port"
   broker_before=$(cpu_sum $(broker_pids))
   sim_before=$(cpu_of "$sim_pid")
   out="$("$bin/smpp-bench" e2e --amqp-url "$SMPP_BRIDGE_TEST_AMQP_URL" -n "$n" --timeout "$limit" \

@@ -137,12 +137,7 @@ standin_broker_us=$(per_request_us "$broker_before" "$(cpu_sum $(broker_pids))" 
 
 # --- 2. the bridge ------------------------------------------------------------------------------------------------
 delete_queues smpp.outbound "${feed_queues[@]}"
-export_bridge_env "$sim_port" demo demo1234 4 100 "$amqp_url" "$work/bridge.sqlite" "$http_port"
-export LOG_LEVEL=warning
-"$bin/smpp-bridge" run > "$work/bridge.log" 2>&1 &
-bridge_pid=$!
-bridge_ready() { [ "$(http_status "$http_port" /readyz)" = 200 ]; }
-if ! wait_until 60 "the bridge's /readyz" bridge_ready; then tail -20 "$work/bridge.log" >&2; exit 1; fi
+start_bridge "$bin/smpp-bridge" "$work" bridge "$sim_port" "$amqp_url" "$http_port"
 
 e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit" --bridge-pid "$bridge_pid" \
   "${mix[@]}")" || status=$?

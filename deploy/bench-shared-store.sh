@@ -42,6 +42,7 @@ started_broker="" started_postgres=""
 bridge_pids=()
 cleanup() {
   stop_pid "${standin_pid:-}"
+  stop_pid "${bridge_pid:-}"  # one that never got ready
   for pid in "${bridge_pids[@]}"; do stop_pid "$pid"; done
   stop_pid "${sim_pid:-}"
   if [ -n "$started_broker" ]; then deploy/rabbitmq.sh stop || true; fi
@@ -79,23 +80,15 @@ delete_queues smpp.outbound
 run_standin "$ref" "$amqp_port" "$n" "$limit" "$work"
 delete_queues smpp.outbound pipeline.results pipeline.dlr
 
-# start_bridge NAME HTTP_PORT [VAR=VALUE…]: one `smpp-bridge run` in the background, ready; appends its pid.
-start_bridge() {
-  local name="$1" port="$2"
-  shift 2
-  (
-    export_bridge_env "$sim_port" demo demo1234 4 100 "$amqp_url" "$work/$name.sqlite" "$port"
-    export LOG_LEVEL=warning CLUSTER_INSTANCE_ID="$name"
-    for assignment in "$@"; do export "${assignment?}"; done
-    exec "$bin/smpp-bridge" run
-  ) > "$work/$name.log" 2>&1 &
-  bridge_pids+=($!)
-  local ready; ready() { [ "$(http_status "$port" /readyz)" = 200 ]; }
-  if ! wait_until 90 "$name's /readyz" ready; then tail -20 "$work/$name.log" >&2; exit 1; fi
+# instance NAME HTTP_PORT [VAR=VALUE…]: one `smpp-bridge run` (lib.sh start_bridge), ready; appends its pid.
+instance() {
+  start_bridge "$bin/smpp-bridge" "$work" "$1" "$sim_port" "$amqp_url" "$2" "${@:3}"
+  bridge_pids+=("$bridge_pid")
+  bridge_pid=""
 }
 
 # --- 2. one bridge on SQLite --------------------------------------------------------------------------------------
-start_bridge sqlite "$http_port"
+instance sqlite "$http_port"
 sqlite_e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit" --bridge-pid "${bridge_pids[0]}")" || status=$?
 echo "one bridge, SQLite: $sqlite_e2e"
 stop_pid "${bridge_pids[0]}"
@@ -105,8 +98,8 @@ delete_queues smpp.outbound
 # --- 3. two bridges on PostgreSQL ---------------------------------------------------------------------------------
 # An empty schema public, owned by the database owner again (as a fresh database has it), for the two bridges.
 deploy/postgres.sh psql -d smpp_bridge -c 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION pg_database_owner;' >/dev/null
-start_bridge pg-a "$((http_port + 1))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
-start_bridge pg-b "$((http_port + 2))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
+instance pg-a "$((http_port + 1))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
+instance pg-b "$((http_port + 2))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
 before_a="$(cpu_of "${bridge_pids[0]}")" before_b="$(cpu_of "${bridge_pids[1]}")" before_pg="$(postgres_cpu)"
 pg_e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit")" || status=$?
 after_a="$(cpu_of "${bridge_pids[0]}")" after_b="$(cpu_of "${bridge_pids[1]}")" after_pg="$(postgres_cpu)"

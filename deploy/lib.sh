@@ -20,6 +20,24 @@ export_bridge_env() {
   export AMQP_URL="$6" STORE_PATH="$7" HTTP_PORT="$8"
 }
 
+# start_bridge BINARY WORK NAME SMSC_PORT AMQP_URL HTTP_PORT [VAR=VALUE…]: `BINARY run` in the background the way the
+# benchmarks run it (export_bridge_env: 4 sessions × window 100, store WORK/NAME.sqlite, log WORK/NAME.log, log level
+# warning, instance NAME, plus the given variables), and waits for its /readyz (90 s; else its log's tail and exit 1).
+# Its pid is in $bridge_pid.
+start_bridge() {
+  local binary="$1" work="$2" name="$3" smsc_port="$4" amqp_url="$5" port="$6"
+  shift 6
+  (
+    export_bridge_env "$smsc_port" demo demo1234 4 100 "$amqp_url" "$work/$name.sqlite" "$port"
+    export LOG_LEVEL=warning CLUSTER_INSTANCE_ID="$name"
+    for assignment in "$@"; do export "${assignment?}"; done
+    exec "$binary" run
+  ) > "$work/$name.log" 2>&1 &
+  bridge_pid=$!
+  local ready; ready() { [ "$(http_status "$port" /readyz)" = 200 ]; }
+  if ! wait_until 90 "$name's /readyz" ready; then tail -20 "$work/$name.log" >&2; exit 1; fi
+}
+
 # stop_pid PID [SIGNAL]: stops a process this script started (SIGTERM by default) and waits for it, at most 30 s,
 # then SIGKILL.
 stop_pid() {

@@ -131,7 +131,6 @@ public final class PostgresBridgeStore: BridgeStore {
     /// Writes committed since the store was opened.
     public var committedWrites: Int { state.withLock { $0.committedWrites } }
 
-
     /// Commits everything queued, then stops the pool. Later calls fail with `.closed`.
     public func close() async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in

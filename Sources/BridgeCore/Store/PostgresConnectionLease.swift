@@ -52,14 +52,14 @@ struct NoConnection: Error, CustomStringConvertible {
 /// One ``leaseConnection(from:within:location:logger:_:)``: which of the lease and its timeout came first, and the
 /// one resumption of the caller.
 final class ConnectionLease<Value: Sendable>: Sendable {
-    private enum Phase { case waiting, leased, timedOut }
     private struct State {
-        var phase = Phase.waiting
         var continuation: CheckedContinuation<Value, any Error>?
         var task: Task<Void, Never>?
         var timer: DeadlineTimer.Token?
         var cancelled = false
     }
+    /// Which of the lease and the timeout came first.
+    private let race = LeaseRace()
     private let state = Mutex(State())
 
     /// The caller waits on `continuation` (resumed once, by ``finish(_:)``).
@@ -70,33 +70,24 @@ final class ConnectionLease<Value: Sendable>: Sendable {
     /// The task that leases and the timeout's timer entry (dropped by ``finish(_:)``); the task is cancelled at
     /// once if the caller already was, or the timeout already won.
     func attach(_ task: Task<Void, Never>, timer: DeadlineTimer.Token) {
-        let (cancelTask, finished) = state.withLock { state -> (Bool, Bool) in
+        let (cancelled, finished) = state.withLock { state -> (Bool, Bool) in
             state.task = task
             state.timer = timer
-            return (state.cancelled || state.phase == .timedOut, state.continuation == nil)
+            return (state.cancelled, state.continuation == nil)
         }
-        if cancelTask { task.cancel() }
+        // The timeout stores its phase before it reads the task: if it won before the task was stored, it is seen
+        // here; if after, it cancels the stored task itself.
+        if cancelled || race.hasTimedOut { task.cancel() }
         if finished { DeadlineTimer.shared.cancel(timer) }
     }
 
     /// The connection came first: true, and the timeout will not count.
-    func leased() -> Bool {
-        state.withLock { state in
-            guard state.phase == .waiting else { return false }
-            state.phase = .leased
-            return true
-        }
-    }
+    func leased() -> Bool { race.leased() }
 
     /// The timeout came first: true, the lease's task is cancelled, and a connection that arrives later is not used.
     func timedOut() -> Bool {
-        let task = state.withLock { state -> Task<Void, Never>?? in
-            guard state.phase == .waiting else { return nil }
-            state.phase = .timedOut
-            return .some(state.task)
-        }
-        guard let task else { return false }
-        task?.cancel()
+        guard race.timedOut() else { return false }
+        state.withLock { $0.task }?.cancel()
         return true
     }
 
@@ -127,6 +118,9 @@ final class LeaseRace: Sendable {
 
     /// Neither has come yet.
     var isWaiting: Bool { phase.withLock { $0 == .waiting } }
+
+    /// The second thing came first.
+    var hasTimedOut: Bool { phase.withLock { $0 == .timedOut } }
 
     /// The first thing came first: true, and the other will not count.
     func leased() -> Bool {

@@ -120,7 +120,8 @@ public final class SQLiteBridgeStore: BridgeStore {
                 case .write(let batch): commit(batch, in: db)
                 case .wait(let until):
                     // The writer queue is this store's alone; a short sleep holds nothing else back.
-                    Self.sleep(until: until)
+                    let left = ContinuousClock.now.duration(to: until)
+                    if left > .zero { Thread.sleep(forTimeInterval: left.seconds) }
                 case .idle: return
                 case .release(let waiters):
                     release(resuming: waiters)
@@ -189,16 +190,6 @@ public final class SQLiteBridgeStore: BridgeStore {
             }
             for waiter in waiters { waiter.resume() }
         }
-    }
-
-    /// Blocks the calling thread (the writer queue's) until `deadline`.
-    private static func sleep(until deadline: ContinuousClock.Instant) {
-        let left = ContinuousClock.now.duration(to: deadline)
-        guard left > .zero else { return }
-        let (seconds, attoseconds) = left.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
     }
 
     private func closedError() -> BridgeStoreError {
