@@ -8,6 +8,10 @@
 #      the cluster session budget (smpp.sessions is then the total), measured by `smpp-bench e2e`; the CPU of each
 #      instance and of PostgreSQL (the postmaster and its backends) is read from /proc before and after the run.
 #
+# Runs 2 and 3 also print the broker's CPU per request, the cores the broker (and PostgreSQL) kept busy while the run
+# lasted, and each instance's store latency from its /metrics (`operation:count:p50:p99`, ms, bucket upper bounds):
+# whether the store or the broker is the limit.
+#
 # All three against the same `smsc-sim` (4 sessions × window 100 in total, TLS, receipts), N requests each.
 # Usage: deploy/bench-shared-store.sh [-n REQUESTS (20000)]. Everything listens on 127.0.0.1 and what this script
 # started is stopped on exit (running brokers and databases are reused and left running).
@@ -75,6 +79,9 @@ start_smsc_sim "$bin" "$sim_port" demo:demo1234:4 --log-level warning > "$work/s
 wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"
 status=0
 
+# cores US_PER_REQUEST E2E_LINE: CPU µs per request × the run's requests/s — how many cores that process kept busy.
+cores() { awk -v us="$1" -v rate="$(field requests_per_s "$2")" 'BEGIN { printf "%.2f", us * rate / 1e6 }'; }
+
 # --- 1. the stand-in and feed -------------------------------------------------------------------------------------
 delete_queues smpp.outbound
 run_standin "$ref" "$amqp_port" "$n" "$limit" "$work"
@@ -89,23 +96,34 @@ instance() {
 
 # --- 2. one bridge on SQLite --------------------------------------------------------------------------------------
 instance sqlite "$http_port"
+before_broker="$(cpu_sum $(broker_pids))"
 sqlite_e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit" --bridge-pid "${bridge_pids[0]}")" || status=$?
+sqlite_broker="$(per_request_us "$before_broker" "$(cpu_sum $(broker_pids))" "$n")"
 echo "one bridge, SQLite: $sqlite_e2e"
+echo "one bridge, SQLite: broker $sqlite_broker µs per request ($(cores "$sqlite_broker" "$sqlite_e2e") cores);" \
+  "store latency (operation:count:p50:p99 ms) $(store_latency "$http_port")"
 stop_pid "${bridge_pids[0]}"
 bridge_pids=()
 delete_queues smpp.outbound
 
 # --- 3. two bridges on PostgreSQL ---------------------------------------------------------------------------------
 # An empty schema public, owned by the database owner again (as a fresh database has it), for the two bridges.
-deploy/postgres.sh psql -d smpp_bridge -c 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION pg_database_owner;' >/dev/null
+deploy/postgres.sh psql -d smpp_bridge -c 'SET client_min_messages = warning; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION pg_database_owner;' >/dev/null
 instance pg-a "$((http_port + 1))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
 instance pg-b "$((http_port + 2))" STORE_URL="$SMPP_BRIDGE_TEST_POSTGRES_URL"
 before_a="$(cpu_of "${bridge_pids[0]}")" before_b="$(cpu_of "${bridge_pids[1]}")" before_pg="$(postgres_cpu)"
+before_broker="$(cpu_sum $(broker_pids))"
 pg_e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit")" || status=$?
 after_a="$(cpu_of "${bridge_pids[0]}")" after_b="$(cpu_of "${bridge_pids[1]}")" after_pg="$(postgres_cpu)"
-per() { awk -v a="$1" -v b="$2" -v n="$n" 'BEGIN { printf "%.1f", (b - a) * 1e6 / n }'; }
+pg_broker="$(per_request_us "$before_broker" "$(cpu_sum $(broker_pids))" "$n")"
+postgres_us="$(per_request_us "$before_pg" "$after_pg" "$n")"
 echo "two bridges, PostgreSQL: $pg_e2e"
-echo "two bridges, PostgreSQL: CPU µs per request (of all $n): pg-a $(per "$before_a" "$after_a") pg-b $(per "$before_b" "$after_b") postgres $(per "$before_pg" "$after_pg")"
+echo "two bridges, PostgreSQL: CPU µs per request (of all $n): pg-a $(per_request_us "$before_a" "$after_a" "$n")" \
+  "pg-b $(per_request_us "$before_b" "$after_b" "$n") postgres $postgres_us broker $pg_broker"
+# "The store must not become the limit before the broker does" (issue 9): how much of the machine each used while
+# the run lasted, and how long the instances waited for store calls (the 20 ms commit spacing included).
+echo "two bridges, PostgreSQL: cores busy: broker $(cores "$pg_broker" "$pg_e2e"), PostgreSQL $(cores "$postgres_us" "$pg_e2e");" \
+  "store latency (operation:count:p50:p99 ms) pg-a $(store_latency "$((http_port + 1))") pg-b $(store_latency "$((http_port + 2))")"
 
 standin_rate="$(field rate "$standin_feed")"
 echo "ratio (bridge / stand-in requests/s): SQLite $(ratio "$(field requests_per_s "$sqlite_e2e")") PostgreSQL x2 $(ratio "$(field requests_per_s "$pg_e2e")")"

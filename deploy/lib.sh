@@ -61,6 +61,37 @@ http_status() {
   ) 2>/dev/null
 }
 
+# http_body PORT PATH: the body of GET http://127.0.0.1:PORT/PATH (empty when nothing answers).
+http_body() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
+    sed '1,/^\r\{0,1\}$/d' <&3
+  ) 2>/dev/null
+}
+
+# store_latency PORT: from a bridge's /metrics, each store operation it timed as `OPERATION:COUNT:P50:P99` (ms, the
+# upper bounds of the histogram buckets holding the 50th and 99th percentile), space-separated.
+store_latency() {
+  http_body "$1" /metrics | awk '
+    /^smpp_bridge_store_latency_seconds_bucket/ {
+      match($0, /operation="[a-z_]+"/); op = substr($0, RSTART + 11, RLENGTH - 12)
+      match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5)
+      n[op]++; bound[op, n[op]] = le; count[op, n[op]] = $NF
+    }
+    END {
+      for (op in n) {
+        total = count[op, n[op]]; if (total == 0) continue
+        p50 = ""; p99 = ""
+        for (i = 1; i <= n[op]; i++) {
+          if (p50 == "" && count[op, i] >= 0.5 * total) p50 = bound[op, i]
+          if (p99 == "" && count[op, i] >= 0.99 * total) p99 = bound[op, i]
+        }
+        printf "%s:%d:%s:%s ", op, total, (p50 == "+Inf" ? p50 : p50 * 1000), (p99 == "+Inf" ? p99 : p99 * 1000)
+      }
+    }'
+}
+
 # wait_until SECONDS WHAT COMMAND…: runs COMMAND every 0.2 s until it succeeds; fails naming WHAT after SECONDS.
 wait_until() {
   local limit="$1" what="$2" deadline=$((SECONDS + $1))
