@@ -16,7 +16,7 @@
 struct GroupCommitQueue<Write, Waiter> {
     /// What to do with a write just requested.
     enum WriteAction {
-        /// The writer is idle: start it (it asks ``nextBatch()`` right away).
+        /// The writer is idle: start it (it asks ``nextBatch(now:)`` right away).
         case startWriter
         /// The running writer will take it in a later batch.
         case queued
@@ -41,7 +41,7 @@ struct GroupCommitQueue<Write, Waiter> {
     enum CloseAction {
         /// The writer is idle: release the database now, then resume these waiters.
         case release([Waiter])
-        /// The writer is busy: the waiter is resumed when ``nextBatch()`` says release.
+        /// The writer is busy: the waiter is resumed when ``nextBatch(now:)`` says release.
         case wait
         /// Already closed: resume the waiter at once.
         case alreadyClosed(Waiter)
