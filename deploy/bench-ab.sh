@@ -64,12 +64,12 @@ fi
 eval "$(deploy/rabbitmq.sh env)"
 # Durable queues another tool left bound to the event exchanges (the C feed's) would take a persistent copy of every
 # event of every run here, and more with each run: removed first.
-for queue in pipeline.results pipeline.dlr; do deploy/rabbitmq.sh ctl delete_queue "$queue" >/dev/null 2>&1 || true; done
+delete_queues pipeline.results pipeline.dlr
 
 # run LABEL BINARY: one end-to-end run; appends "LABEL rate bridge_us broker_us sim_us" to $work/runs.
 run() {
   local label="$1" binary="$2" out broker_before sim_before
-  deploy/rabbitmq.sh ctl delete_queue smpp.outbound >/dev/null 2>&1 || true
+  delete_queues smpp.outbound
   rm -f "$work"/bridge.sqlite*
   start_smsc_sim "$bin" "$sim_port" demo:demo1234:8 --log-level warning > "$work/smsc-sim.log" 2>&1
   wait_until 30 "smsc-sim on 127.0.0.1:$sim_port" port_open "$sim_port"

@@ -17,18 +17,19 @@
 # Usage: deploy/bench-e2e.sh [-n REQUESTS (10000)] [-m] [-c] [-a] (-m: smpp-bench e2e sends the --mix of alphabets
 # and long messages; feed always sends short GSM). -a: ABBA order for the feed-vs-feed ratio — after the bridge's feed
 # run a second one, then the bridge is stopped and the stand-in measured again; prints the mean ratio as well (on a
-# shared machine the run that comes first is often the slower one, and the stand-in otherwise always comes first). -c: on the three-node cluster of deploy/rabbitmq-cluster.sh (started
-# and stopped here unless it runs) with quorum queues: vhost `/` is recreated with default queue type quorum for the
-# run (the C tools declare their durable queues without a type and cannot pick a vhost), so the stand-in's and feed's
-# durable queues are quorum like the bridge's, and restored (classic default) at the end — do not run it while tests
-# use the cluster. The C tools connect to node 1; the bridge is given all three nodes (shuffled). Everything listens on 127.0.0.1 and is stopped on exit; a broker that
-# was already running (`deploy/rabbitmq.sh status`) is reused and left running. From a worktree, point
+# shared machine the run that comes first is often the slower one, and the stand-in otherwise always comes first).
+# -c: on the three-node cluster of deploy/rabbitmq-cluster.sh (started and stopped here unless it runs) with quorum
+# queues: vhost `/` is recreated with default queue type quorum for the run (the C tools declare their durable queues
+# without a type and cannot pick a vhost), so the stand-in's and feed's durable queues are quorum like the bridge's, and
+# restored (classic default) at the end — do not run it while tests use the cluster. The C tools connect to node 1; the
+# bridge is given all three nodes (shuffled). Everything listens on 127.0.0.1 and is stopped on exit; a broker that was
+# already running (`deploy/rabbitmq.sh status`) is reused and left running. From a worktree, point
 # SMPP_BRIDGE_RABBITMQ_STATE at the checkout whose broker runs (e.g. /work/main/deploy/.state/rabbitmq).
 # SMPP_BRIDGE_BENCH_PERF=FILE records a perf call-graph profile of the bridge during its feed run
-# (SMPP_BRIDGE_BENCH_PERF_CALLGRAPH=dwarf for unwinding through the Swift runtime).
-# Ports: SMPP_BRIDGE_BENCH_SMSC_PORT (2779), SMPP_BRIDGE_BENCH_HTTP_PORT (18089); each run is bounded by
-# SMPP_BRIDGE_BENCH_TIMEOUT seconds (300). Needs the queues smpp.outbound/smpp.dead and exchanges smpp.results and
-# smpp.dlr of that broker to itself while it runs (it deletes those queues between the runs and at the end).
+# (SMPP_BRIDGE_BENCH_PERF_CALLGRAPH=dwarf for unwinding through the Swift runtime). Ports: SMPP_BRIDGE_BENCH_SMSC_PORT
+# (2779), SMPP_BRIDGE_BENCH_HTTP_PORT (18089); each run is bounded by SMPP_BRIDGE_BENCH_TIMEOUT seconds (300). Needs the
+# queues smpp.outbound/smpp.dead and exchanges smpp.results and smpp.dlr of that broker to itself while it runs (it
+# deletes those queues between the runs and at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -51,11 +52,11 @@ sim_port="${SMPP_BRIDGE_BENCH_SMSC_PORT:-2779}"
 http_port="${SMPP_BRIDGE_BENCH_HTTP_PORT:-18089}"
 amqp_port="${SMPP_BRIDGE_RABBITMQ_PORT:-24672}"
 broker=(deploy/rabbitmq.sh)
-ctl=(deploy/rabbitmq.sh ctl)
+rabbitmq_ctl=(deploy/rabbitmq.sh ctl)  # lib.sh's queue helpers act on this broker
 if [ -n "$cluster" ]; then
   amqp_port=$(( ${SMPP_BRIDGE_RABBITMQ_CLUSTER_BASE:-24700} + 11 ))
   broker=(deploy/rabbitmq-cluster.sh)
-  ctl=(deploy/rabbitmq-cluster.sh ctl 1)
+  rabbitmq_ctl=(deploy/rabbitmq-cluster.sh ctl 1)
 fi
 reference="${BROKER_REFERENCE:-../shared/tools/broker-reference}"
 say() { echo "bench-e2e: $*" >&2; }
@@ -87,9 +88,9 @@ trap 'exit 130' INT TERM
 
 # Recreates vhost / with the given default queue type ("" = the broker's default, classic) and guest's permissions.
 reset_vhost() {
-  "${ctl[@]}" delete_vhost / >/dev/null 2>&1 || true
-  if [ -n "$1" ]; then "${ctl[@]}" add_vhost / --default-queue-type "$1"; else "${ctl[@]}" add_vhost /; fi
-  "${ctl[@]}" set_permissions -p / guest ".*" ".*" ".*"
+  "${rabbitmq_ctl[@]}" delete_vhost / >/dev/null 2>&1 || true
+  if [ -n "$1" ]; then "${rabbitmq_ctl[@]}" add_vhost / --default-queue-type "$1"; else "${rabbitmq_ctl[@]}" add_vhost /; fi
+  "${rabbitmq_ctl[@]}" set_permissions -p / guest ".*" ".*" ".*"
 }
 if "${broker[@]}" status >/dev/null 2>&1; then
   say "reusing the running broker ($("${broker[@]}" status | tr '\n' ' '))"
@@ -109,17 +110,6 @@ else
   eval "$(deploy/rabbitmq.sh env)"
   amqp_url="$SMPP_BRIDGE_TEST_AMQP_URL"
 fi
-queue_exists() { "${ctl[@]}" list_queues name 2>/dev/null | grep -qx "$1"; }
-# In parallel: each rabbitmqctl starts an Erlang VM (seconds on a loaded machine). "Queue not found" is an error
-# to rabbitmqctl and the state wanted here.
-delete_queues() {
-  local queue pids=()
-  for queue in "$@"; do
-    "${ctl[@]}" delete_queue "$queue" >/dev/null 2>&1 &
-    pids+=($!)
-  done
-  wait "${pids[@]}" || true
-}
 # A queue left by the bridge has x-dead-letter-exchange, which breaks the stand-in's declare, and vice versa. feed's
 # durable event queues stay bound after it exits: left alone, they would take a copy of every event of the next run
 # (extra broker work that only the bridge's runs would pay) and of later traffic on the shared broker.

@@ -61,12 +61,6 @@ if ! deploy/postgres.sh status >/dev/null 2>&1; then started_postgres=1; deploy/
 eval "$(deploy/rabbitmq.sh env)"
 eval "$(deploy/postgres.sh env)"
 amqp_url="$SMPP_BRIDGE_TEST_AMQP_URL"
-delete_queues() {
-  local queue pids=()
-  for queue in "$@"; do deploy/rabbitmq.sh ctl delete_queue "$queue" >/dev/null 2>&1 & pids+=($!); done
-  wait "${pids[@]}" || true
-}
-queue_exists() { deploy/rabbitmq.sh ctl list_queues name 2>/dev/null | grep -qx "$1"; }
 
 # CPU seconds so far of PostgreSQL: the postmaster with its reaped children, plus every live backend.
 postgres_cpu() {

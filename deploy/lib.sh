@@ -1,4 +1,8 @@
-# Shared pieces of deploy/run.sh and deploy/bench-e2e.sh; source it from the repository root.
+# Shared pieces of deploy/run.sh and the benchmark scripts; source it from the repository root.
+
+# The broker the queue helpers below act on: the private one of deploy/rabbitmq.sh unless a script points it at
+# another (bench-e2e -c: a node of deploy/rabbitmq-cluster.sh).
+rabbitmq_ctl=(deploy/rabbitmq.sh ctl)
 
 # start_smsc_sim BIN_DIR PORT ACCOUNT [smsc-sim options…]: the bundled SMSC simulator on 127.0.0.1:PORT over TLS
 # with the TEST-ONLY certificates of Tests/Certificates, in the background; sets sim_pid.
@@ -52,22 +56,34 @@ stop_pid() {
 # port_open PORT: whether something accepts connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# http_status PORT PATH: the status code of GET http://127.0.0.1:PORT/PATH (no curl needed), empty when refused.
-http_status() {
+# http_get PORT PATH: the whole response (status line, headers, body) to GET http://127.0.0.1:PORT/PATH; nothing
+# when nothing answers.
+http_get() {
   (
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
     printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
-    read -r _ code _ <&3 && echo "$code"
+    cat <&3
   ) 2>/dev/null
 }
 
+# http_status PORT PATH: the status code of GET http://127.0.0.1:PORT/PATH (empty when nothing answers).
+http_status() { http_get "$1" "$2" | { read -r _ code _ && echo "$code"; } || true; }
+
 # http_body PORT PATH: the body of GET http://127.0.0.1:PORT/PATH (empty when nothing answers).
-http_body() {
-  (
-    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
-    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
-    sed '1,/^\r\{0,1\}$/d' <&3
-  ) 2>/dev/null
+http_body() { http_get "$1" "$2" | sed '1,/^\r\{0,1\}$/d'; }
+
+# queue_exists QUEUE: whether the broker of rabbitmq_ctl has it.
+queue_exists() { "${rabbitmq_ctl[@]}" list_queues name 2>/dev/null | grep -qx "$1"; }
+
+# delete_queues QUEUE…: deletes them on the broker of rabbitmq_ctl, in parallel (each rabbitmqctl starts an Erlang VM:
+# seconds on a loaded machine). "Queue not found" is an error to rabbitmqctl and the state wanted here.
+delete_queues() {
+  local queue pids=()
+  for queue in "$@"; do
+    "${rabbitmq_ctl[@]}" delete_queue "$queue" >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
 }
 
 # store_latency PORT: from a bridge's /metrics, each store operation it timed as `OPERATION:COUNT:P50:P99` (ms, the
@@ -105,7 +121,7 @@ wait_until() {
 # run_standin REF AMQP_PORT N LIMIT WORK: the ceiling of the benchmarks — the C stand-in of
 # ../shared/tools/broker-reference (REF: its binary) against the broker on AMQP_PORT, driven by its `feed` with N
 # requests with receipts, each bounded by LIMIT seconds. Prints the `standin:` and `standin feed:` lines and leaves
-# the feed line in $standin_feed. Uses the caller's queue_exists and say; sets $standin_pid while the stand-in runs
+# the feed line in $standin_feed. Uses queue_exists (above) and the caller's say; sets $standin_pid while the stand-in runs
 # (for the caller's cleanup) and $status to a failing exit code. Exits when the stand-in stops before its queue exists.
 run_standin() {
   local ref="$1" amqp_port="$2" n="$3" limit="$4" work="$5"
