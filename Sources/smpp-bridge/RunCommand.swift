@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the bridge: consume send requests, submit them over SMPP, publish results, receipts and MO.",
         discussion: """
             Configuration as for check-config. SIGTERM or SIGINT stops it gracefully (no new deliveries, requests \
-            in flight finished or handed back, sessions unbound, confirms awaited); after 60 s it is cancelled. \
+            in flight finished or handed back, sessions unbound, confirms awaited); after 60 s, or at a second \
+            signal, it is cancelled (requests in flight handed back at once; exit status 128 + the signal). \
             Exits non-zero with a one-line reason when the configuration is bad or the store or broker cannot be \
             used at start.
             """
@@ -38,12 +39,13 @@ struct RunCommand: AsyncParsableCommand {
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: bridge)], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
             logger: logger)
-        // ServiceGroup refuses a signal in both lists, so a second signal cannot escalate; instead a graceful
-        // shutdown that takes longer than this is cancelled (requests still in flight are handed back at once).
+        // A graceful shutdown that takes longer than this is cancelled (requests still in flight are handed back
+        // at once). ServiceGroup refuses a signal in both of its lists, so the second signal's escalation to that
+        // cancellation is ours (SecondSignal).
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(60)
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
-            try await group.run()
+            try await SecondSignal.escalating(logger: logger) { try await group.run() }
         } catch let error as BridgeStartError {
             logger.critical("cannot start", metadata: ["reason": "\(error.description)"])
             throw ExitCode(1)

@@ -19,7 +19,11 @@ extension BridgeFaultTests {
             simulator.maxDeliveryAttempts = 100
         })
         do {
-            try await killAndCheck(harness)
+            try await interruptAndCheck(harness, count: 2_000) { harness in
+                let signal = try await harness.killAndRestart()
+                #expect(signal == SIGKILL)
+                return "killed (signal \(signal))"
+            }
         } catch {
             Issue.record("\(error)\nbridge log:\n\(harness.logTail())")
         }
@@ -28,8 +32,14 @@ extension BridgeFaultTests {
         print("kill test: \(ContinuousClock.now - started) in all")
     }
 
-    private func killAndCheck(_ harness: ProcessBridgeHarness) async throws {
-        let count = 2_000
+    /// Publishes `count` requests, lets `interrupt` stop the bridge and start it again once `resultsFirst` results
+    /// are out (default a third; it returns how it stopped the bridge, for the printed summary), then checks that
+    /// every request ended with exactly one result, duplicates at the simulator only where flagged, and every
+    /// receipt published.
+    func interruptAndCheck(
+        _ harness: ProcessBridgeHarness, count: Int, resultsFirst: Int? = nil,
+        interrupt: (ProcessBridgeHarness) async throws -> String
+    ) async throws {
         let ids = (0..<count).map { "k-\($0)" }
         try await harness.send(ids.indices.map { index in
             #"{"id":"\#(ids[index])","to":"+5733\#(index)","text":"kill \#(index)","metadata":{"n":\#(index)}}"#
@@ -37,13 +47,13 @@ extension BridgeFaultTests {
         func resultIDs(_ events: [RawEvent]) -> Set<String> {
             Set(events.lazy.filter { $0.type == "submit_result" }.compactMap(\.requestID))
         }
-        let third = try await harness.recorder.wait(timeout: .seconds(120)) { resultIDs($0).count >= count / 3 }
-        try #require(third, "a third of the results did not arrive: \(resultIDs(harness.recorder.events).count)")
+        let first = resultsFirst ?? count / 3
+        let arrived = try await harness.recorder.wait(timeout: .seconds(120)) { resultIDs($0).count >= first }
+        try #require(arrived, "\(first) results did not arrive: \(resultIDs(harness.recorder.events).count)")
         let countersBeforeKill = harness.simulator.counters
-        let signal = try await harness.killAndRestart()
+        let interruption = try await interrupt(harness)
         let resultsAtKill = resultIDs(harness.recorder.events).count
         let recordsAtKill = harness.simulator.records().count
-        #expect(signal == SIGKILL)
 
         // Done: every request has a result, and every message id the simulator gave out has a receipt published.
         let done = try await harness.recorder.wait(timeout: .seconds(240)) { events in
@@ -109,7 +119,7 @@ extension BridgeFaultTests {
         #expect(counters.deliveriesDropped == 0)
         let unmatched = receipts.filter { $0.json["matched"] as? Bool != true }.count
         print("""
-            kill test: \(count) requests; killed (signal \(signal)) at \(resultsAtKill) results, \(recordsAtKill) \
+            interrupt test: \(count) requests; \(interruption) at \(resultsAtKill) results, \(recordsAtKill) \
             records; results \(results.count) (identical copies \(copies)); records \(records.count); flagged \
             possible_duplicate \(flagged), reached twice \(duplicated); receipts \(receipts.count) (unmatched \
             \(unmatched)); simulator deliveries retried \(counters.deliveriesRetried), acknowledged \

@@ -175,6 +175,18 @@ final class ProcessBridgeHarness: @unchecked Sendable {
         return status
     }
 
+    /// SIGTERM, then SIGTERM again after `pause` (the second signal ends a graceful shutdown at once), waits for the
+    /// exit, and starts the bridge again on the same store and names. Returns the exit status.
+    func terminateTwiceAndRestart(pause: Duration = .milliseconds(300)) async throws -> Int32 {
+        bridge.send(SIGTERM)
+        try await Task.sleep(for: pause)
+        bridge.send(SIGTERM)
+        let status = await bridge.exitStatus()
+        bridge = try BridgeProcess(environment: environment, log: log)
+        starts += 1
+        return status
+    }
+
     /// The bridge's log so far (for failure messages).
     func logTail(_ lines: Int = 40) -> String {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
