@@ -10,11 +10,14 @@ extension SMPPClientConfiguration {
         }
         if host.isEmpty { throw fail("smpp.host", "is empty") }
         if !(1...65_535).contains(port) { throw fail("smpp.port", "\(port) is not a TCP port") }
-        // C-Octet String maxima of bind (reference/SMPP-3.4.md §3), terminating NUL excluded.
-        if systemID.isEmpty || systemID.utf8.count > 15 { throw fail("smpp.system_id", "must be 1–15 characters") }
-        if password.utf8.count > 8 { throw fail("smpp.password", "is longer than 8 characters") }
-        if systemType.utf8.count > 12 { throw fail("smpp.system_type", "is longer than 12 characters") }
-        if addressRange.utf8.count > 40 { throw fail("smpp.address_range", "is longer than 40 characters") }
+        // C-Octet String maxima of bind (reference/SMPP-3.4.md §3), terminating NUL excluded, counted as the encoder
+        // writes them: one octet per character, Latin-1 only, no NUL. A value the encoder refuses would otherwise
+        // pass here and end every bind attempt in a bind timeout, retried forever.
+        if systemID.isEmpty { throw fail("smpp.system_id", "must be 1–15 characters") }
+        for (key, value, maximum) in [("smpp.system_id", systemID, 15), ("smpp.password", password, 8),
+                                      ("smpp.system_type", systemType, 12), ("smpp.address_range", addressRange, 40)] {
+            if let problem = Self.cOctetStringProblem(value, maximum: maximum) { throw fail(key, problem) }
+        }
         if sessions < 1 { throw fail("smpp.sessions", "must be at least 1") }
         if sessions > Self.maximumSessions { throw fail("smpp.sessions", "must be at most \(Self.maximumSessions)") }
         if window < 1 { throw fail("smpp.window", "must be at least 1") }
@@ -74,4 +77,17 @@ extension SMPPClientConfiguration {
 
     /// The command_length caps ``maximumPDULength`` may take, in octets.
     public static let pduLengthRange = 1_024...16_777_216
+
+    /// Why `value` cannot be sent as a C-Octet String of at most `maximum` characters, or nil when it can. Never
+    /// quotes the value (it may be the password).
+    static func cOctetStringProblem(_ value: String, maximum: Int) -> String? {
+        var count = 0
+        for scalar in value.unicodeScalars {
+            guard scalar.value != 0, scalar.value <= 0xFF else {
+                return "contains a character SMPP cannot carry here (only Latin-1, no NUL)"
+            }
+            count += 1
+        }
+        return count > maximum ? "is longer than \(maximum) characters" : nil
+    }
 }

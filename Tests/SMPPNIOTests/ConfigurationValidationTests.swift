@@ -40,6 +40,25 @@ import Testing
         #expect(rejectedKey { $0.responseTimeout = .zero } == "smpp.response_timeout")
     }
 
+    /// Bind's C-Octet Strings as the encoder writes them: Latin-1, one octet per character, no NUL. A password the
+    /// encoder refuses used to pass here, and every bind attempt then ended in a bind timeout, retried forever.
+    @Test func bindStringsMustBeEncodable() throws {
+        #expect(rejectedKey { $0.password = "pa\u{20AC}s" } == "smpp.password")
+        #expect(rejectedKey { $0.password = "a\u{0}b" } == "smpp.password")
+        #expect(rejectedKey { $0.systemID = "acme\u{1F600}" } == "smpp.system_id")
+        #expect(rejectedKey { $0.systemType = "t\u{0}" } == "smpp.system_type")
+        #expect(rejectedKey { $0.addressRange = "\u{4E2D}" } == "smpp.address_range")
+        // Eight Latin-1 characters are eight octets on the wire (sixteen in UTF-8): allowed, and encodable.
+        #expect(rejectedKey { $0.password = "éééééééé" } == nil)
+        var configuration = base()
+        configuration.password = "pa\u{20AC}s"
+        do throws(SMPPClientError) {
+            try configuration.validate()
+        } catch {
+            #expect(!error.description.contains("pa\u{20AC}s"))
+        }
+    }
+
     /// An unparsable smpp.local_address was only logged at each connection attempt and retried forever.
     @Test func pduLengthCapMustLetARealDeliverSMThrough() {
         #expect(rejectedKey { $0.maximumPDULength = 16 } == "maximumPDULength")
