@@ -8,26 +8,14 @@ extension SMPPSessionHandler {
     func dispatch(_ pdu: PDU, raw: ByteBuffer, now: NIODeadline) {
         let sequenceNumber = pdu.sequenceNumber
         let status = pdu.commandStatus.rawValue
+        if controlReceived(pdu.commandID, sequenceNumber: sequenceNumber, status: status, now: now) { return }
         switch pdu.body {
-        case .bindTransmitterResp, .bindReceiverResp, .bindTransceiverResp:
-            let action = machine.bindResponseReceived(sequenceNumber: sequenceNumber, status: status, now: now)
-            logBindResult(pdu.commandStatus, action: action)
-            run(action, now: now)
         case .submitSMResp(let response):
             responseReceived(sequenceNumber, pdu.commandStatus, messageID: response.messageID, now: now)
         case .dataSMResp(let response):
             responseReceived(sequenceNumber, pdu.commandStatus, messageID: response.messageID, now: now)
         case .genericNack:
             genericNackReceived(sequenceNumber, pdu.commandStatus, now: now)
-        case .enquireLink:
-            run(machine.enquireLinkReceived(sequenceNumber: sequenceNumber, now: now), now: now)
-        case .enquireLinkResp:
-            run(machine.enquireLinkResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
-        case .unbind:
-            logger.info("SMSC sent unbind; answering and reconnecting")
-            run(machine.unbindReceived(sequenceNumber: sequenceNumber, now: now), now: now)
-        case .unbindResp:
-            run(machine.unbindResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
         case .deliverSM(let deliver):
             inboundReceived(.deliverSM(deliver), sequenceNumber: sequenceNumber, isDataSM: false, raw: raw, now: now)
         case .dataSM(let data):
@@ -135,9 +123,13 @@ extension SMPPSessionHandler {
     /// - submit_sm_resp / data_sm_resp: its command_status is in the header, so it is an outcome like any other,
     ///   with the message_id read best-effort (up to a NUL or the end, padding dropped); a slow-down status still
     ///   pauses. Calling it "unknown" would make the caller resubmit an accepted message.
-    /// - generic_nack with a body: the header is all it says (trailing octets ignored).
+    /// - bind_*_resp: judged by its command_status like a readable one (a system_id too long or a broken TLV must
+    ///   not leave the session waiting for a bind timeout, reconnecting forever, while the SMSC thinks it bound).
+    /// - generic_nack, enquire_link(_resp), unbind(_resp) with a body: the header is all they say (trailing octets
+    ///   ignored), so they are answered or settled as usual; alert_notification is never answered (reference §3).
     /// - deliver_sm / data_sm: handed to the application raw with the error, never dropped.
     /// - any other request: generic_nack; any other response: unexpected.
+    /// Every framed PDU counts as activity on the link.
     func decodeFailed(_ error: SMPPDecodeError, raw: ByteBuffer, now: NIODeadline) {
         logger.warning("undecodable PDU", metadata: [SMPPLogKey.error: "\(error)"])
         guard let commandID = error.commandID, let sequenceNumber = error.sequenceNumber,
@@ -145,8 +137,12 @@ extension SMPPSessionHandler {
             metrics.unexpectedResponses.increment()
             return
         }
+        machine.activityReceived(now: now)
+        if controlReceived(commandID, sequenceNumber: sequenceNumber, status: rawStatus, now: now) { return }
         let status = CommandStatus(rawValue: rawStatus)
         switch commandID {
+        case .alertNotification:
+            return
         case .submitSMResp, .dataSMResp:
             responseReceived(sequenceNumber, status, messageID: Self.bestEffortMessageID(raw), now: now)
             return
@@ -168,6 +164,30 @@ extension SMPPSessionHandler {
         let nackStatus: UInt32 = commandID.isKnown ? 0x0000_0001 : WireStatus.invalidCommandID  // ESME_RINVMSGLEN
         if machine.isClosed { return }
         run(.write(.genericNack(sequenceNumber: sequenceNumber, status: nackStatus)), now: now)
+    }
+
+    /// bind_*_resp, enquire_link(_resp) and unbind(_resp), whose header says all that matters (so a body that does
+    /// not parse is handled the same way): fed to the machine; false for any other command.
+    private func controlReceived(_ commandID: CommandID, sequenceNumber: UInt32, status: UInt32,
+                                 now: NIODeadline) -> Bool {
+        switch commandID {
+        case .bindTransmitterResp, .bindReceiverResp, .bindTransceiverResp:
+            let action = machine.bindResponseReceived(sequenceNumber: sequenceNumber, status: status, now: now)
+            logBindResult(CommandStatus(rawValue: status), action: action)
+            run(action, now: now)
+        case .enquireLink:
+            run(machine.enquireLinkReceived(sequenceNumber: sequenceNumber, now: now), now: now)
+        case .enquireLinkResp:
+            run(machine.enquireLinkResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
+        case .unbind:
+            logger.info("SMSC sent unbind; answering and reconnecting")
+            run(machine.unbindReceived(sequenceNumber: sequenceNumber, now: now), now: now)
+        case .unbindResp:
+            run(machine.unbindResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
+        default:
+            return false
+        }
+        return true
     }
 
     /// The message_id of a response body that does not parse: its octets up to the first NUL (or the end), at most
