@@ -1,5 +1,6 @@
 import BridgeCore
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite struct ReceiptCorrelatorTests {
@@ -27,6 +28,24 @@ import Testing
         while correlator.heldCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
         correlator.segmentAccepted(correlation("Y", request: "late"))
         #expect(try await receipt.value?.requestID == "late")
+        #expect(correlator.heldCount == 0)
+    }
+
+    /// The same at the end of the hold: the last store query cannot see a segment accepted meanwhile (it is stored
+    /// only once its completion commits), so the slot's resolution is the match, not "unmatched".
+    @Test func aSegmentAcceptedDuringTheLastStoreQueryIsNotMissed() async throws {
+        let correlator = ReceiptCorrelator(hold: .milliseconds(20))
+        let queries = NIOLockedValueBox(0)
+        let found = try await correlator.correlate(keys: ["Q"]) {
+            let query = queries.withLockedValue { count in
+                count += 1
+                return count
+            }
+            if query == 2 { correlator.segmentAccepted(correlation("Q", request: "at-the-end")) }
+            return nil
+        }
+        #expect(queries.withLockedValue { $0 } == 2)
+        #expect(found?.requestID == "at-the-end")
         #expect(correlator.heldCount == 0)
     }
 

@@ -45,6 +45,12 @@ public final class ReceiptCorrelator: Sendable {
             return nil
         }
 
+        /// The correlation a segment accepted under one of the slot's keys left in it, if any.
+        func resolved(_ slot: UInt64) -> ReceiptCorrelation? {
+            guard case .resolved(_, let correlation)? = slots[slot] else { return nil }
+            return correlation
+        }
+
         mutating func register(_ keys: [String]) -> UInt64 {
             nextSlot += 1
             slots[nextSlot] = .reserved(keys: keys)
@@ -174,8 +180,11 @@ public final class ReceiptCorrelator: Sendable {
             case .waited: break
             case .released: return try await lookup()  // the slot went (nothing but this call removes it)
             }
-            let found = try await lookup()
-            if found != nil || ContinuousClock.now >= end { return found }
+            if let found = try await lookup() { return found }
+            // A segment accepted here while the store was asked turned the slot `.resolved`: that is the match
+            // (the store has it only once its completion commits).
+            if let resolved = state.withLockedValue({ $0.resolved(slot) }) { return resolved }
+            if ContinuousClock.now >= end { return nil }
         }
     }
 
