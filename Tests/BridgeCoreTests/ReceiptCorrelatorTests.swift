@@ -49,6 +49,26 @@ import Testing
         #expect(correlator.heldCount == 0)
     }
 
+    /// Under `smpp.message_id_format: auto` the secondary key 12345 of segment 74565 does not displace segment
+    /// 12345, neither before nor after the commit.
+    @Test func aSecondaryKeyDoesNotDisplaceAPrimaryOne() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(5))
+        func segment(_ keys: [String], _ request: String) -> ReceiptCorrelation {
+            ReceiptCorrelation(
+                keys: keys, messageID: keys[0], requestID: request, segment: 1, segments: 1, to: "+1", from: "ACME",
+                metadata: nil, submittedAt: Date())
+        }
+        let decimal = segment(["12345", "74565", "3039"], "r-12345")
+        let other = segment(["74565", "476517", "12345"], "r-74565")
+        correlator.segmentAccepted(decimal)
+        correlator.segmentAccepted(other)
+        #expect(correlator.known(keys: ["12345"])?.requestID == "r-12345")
+        #expect(correlator.known(keys: ["74565"])?.requestID == "r-74565")
+        correlator.committed([decimal, other])
+        #expect(correlator.known(keys: ["12345"])?.requestID == "r-12345")
+        #expect(correlator.known(keys: ["74565"])?.requestID == "r-74565")
+    }
+
     @Test func aSegmentAcceptedWhileTheStoreIsAskedIsNotMissed() async throws {
         let correlator = ReceiptCorrelator(hold: .seconds(60))
         let found = try await correlator.correlate(keys: ["Z"]) {

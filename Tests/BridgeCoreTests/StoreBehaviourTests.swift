@@ -92,6 +92,35 @@ import Testing
         }
     }
 
+    /// `smpp.message_id_format: auto` records an id under its other readings too: 74565 also under 12345 (its hex
+    /// reading in decimal). That secondary key must not displace segment 12345's primary key, whichever was
+    /// recorded first, or the receipt for 12345 matches the wrong request; a primary key still takes over a
+    /// secondary one, and a newer segment still takes over an older one's primary key.
+    @Test(arguments: StoreKind.allCases)
+    func secondaryKeyNeverDisplacesAPrimaryKey(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let decimal = F.correlation("12345", request: "r-12345", keys: ["12345", "74565", "3039"])
+            let other = F.correlation("74565", request: "r-74565", keys: ["74565", "476517", "12345"])
+            try await store.addCorrelations([decimal])
+            try await store.addCorrelations([other])
+            #expect(try await store.correlation(keys: ["12345"])?.requestID == "r-12345")
+            #expect(try await store.correlation(keys: ["74565"])?.requestID == "r-74565")
+            #expect(try await store.correlation(keys: ["3039"])?.requestID == "r-12345")
+            let reused = F.correlation("12345", request: "r-reused", keys: ["12345", "74565", "3039"])
+            try await store.addCorrelations([reused])
+            #expect(try await store.correlation(keys: ["12345"])?.requestID == "r-reused")
+            #expect(try await store.correlation(keys: ["74565"])?.requestID == "r-74565")
+        }
+        try await F.withStore(kind) { store in
+            let other = F.correlation("74565", request: "r-74565", keys: ["74565", "476517", "12345"])
+            let decimal = F.correlation("12345", request: "r-12345", keys: ["12345", "74565", "3039"])
+            try await store.complete(RequestCompletion(requestID: "r-74565", result: F.result(1), correlations: [other]))
+            try await store.complete(RequestCompletion(requestID: "r-12345", result: F.result(2), correlations: [decimal]))
+            #expect(try await store.correlation(keys: ["12345"])?.requestID == "r-12345")
+            #expect(try await store.correlation(keys: ["74565"])?.requestID == "r-74565")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func addedCorrelationOverwritesKey(kind: StoreKind) async throws {
         try await F.withStore(kind) { store in

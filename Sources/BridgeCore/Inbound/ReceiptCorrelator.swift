@@ -68,6 +68,7 @@ public final class ReceiptCorrelator: Sendable {
 
         mutating func remember(_ correlation: ReceiptCorrelation, capacity: Int) {
             for key in correlation.keys {
+                if let existing = recent[key], !correlation.mayReplace(existing, under: key) { continue }
                 recent[key] = correlation
                 recentOrder.append(key)
             }
@@ -108,6 +109,7 @@ public final class ReceiptCorrelator: Sendable {
         let released = state.withLockedValue { state -> [CheckedContinuation<ReceiptCorrelation?, Never>] in
             var released: [CheckedContinuation<ReceiptCorrelation?, Never>] = []
             for key in correlation.keys {
+                if let existing = state.pending[key], !correlation.mayReplace(existing, under: key) { continue }
                 state.pending[key] = correlation
                 for id in state.slotsByKey[key] ?? [] {
                     switch state.slots[id] {

@@ -149,6 +149,14 @@ public struct ReceiptCorrelation: Sendable, Hashable {
     /// When the segment was accepted.
     public var submittedAt: Date
 
+    /// Whether this correlation may take `key` from `existing`, the one recorded under it so far: always, except
+    /// that a secondary key (a reading of the id in another base, `smpp.message_id_format: auto`) never displaces a
+    /// segment whose primary key it is — under a dense decimal counter the hex reading of one id is often another
+    /// id, and the receipt for that other id must still find its own segment. Every store applies this rule.
+    public func mayReplace(_ existing: ReceiptCorrelation, under key: String) -> Bool {
+        existing.keys.first != key || keys.first == key
+    }
+
     /// Creates a correlation.
     public init(
         keys: [String], messageID: String, requestID: String, segment: Int, segments: Int, to: String, from: String,

@@ -186,7 +186,10 @@ public final class InMemoryBridgeStore: BridgeStore {
 
     private static func insert(_ correlations: [ReceiptCorrelation], into state: inout State) {
         for correlation in correlations {
-            for key in correlation.keys { state.correlations[key] = correlation }
+            for key in correlation.keys {
+                if let existing = state.correlations[key], !correlation.mayReplace(existing, under: key) { continue }
+                state.correlations[key] = correlation
+            }
         }
     }
 }

@@ -193,7 +193,8 @@ struct PostgresStoreSQL: Sendable {
     // MARK: - Correlations
 
     /// One row per key from parallel arrays starting at parameter `first` (eleven, and a twelfth naming the owning
-    /// request when `owner` names a CTE of landed request ids: rows of other requests are skipped).
+    /// request when `owner` names a CTE of landed request ids: rows of other requests are skipped). A secondary key
+    /// never displaces the segment whose primary key it is (`ReceiptCorrelation.mayReplace`).
     func insertCorrelations(from first: Int, ownedBy owner: String? = nil) -> String {
         let p = (0..<12).map { "$\(first + $0)" }
         let ownerArray = owner == nil ? "" : ", \(p[11])::text[]"
@@ -212,6 +213,8 @@ struct PostgresStoreSQL: Sendable {
                 request_id = excluded.request_id, segment = excluded.segment, segments = excluded.segments,
                 to_address = excluded.to_address, from_address = excluded.from_address, metadata = excluded.metadata,
                 submitted_at = excluded.submitted_at
+            WHERE position((octet_length(c.match_key) || ':' || c.match_key) IN c.keys) <> 1
+                OR position((octet_length(excluded.match_key) || ':' || excluded.match_key) IN excluded.keys) = 1
             """
     }
 

@@ -26,11 +26,20 @@ final class SQLiteWriteStatements: @unchecked Sendable {
                 WHERE completed = 0
                 """
             case .insertCorrelation:
+                // A key goes to the newer segment, except that a secondary key never displaces the segment whose
+                // primary key it is (`ReceiptCorrelation.mayReplace`; `keys` is encoded `<octets>:<key>…`, primary
+                // first).
                 """
-                INSERT OR REPLACE INTO correlation
+                INSERT INTO correlation
                 (match_key, keys, message_id, request_id, segment, segments, to_address, from_address, metadata,
                  submitted_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                ON CONFLICT (match_key) DO UPDATE SET keys = excluded.keys, message_id = excluded.message_id,
+                    request_id = excluded.request_id, segment = excluded.segment, segments = excluded.segments,
+                    to_address = excluded.to_address, from_address = excluded.from_address,
+                    metadata = excluded.metadata, submitted_at = excluded.submitted_at
+                WHERE instr(correlation.keys, length(CAST(correlation.match_key AS BLOB)) || ':' || correlation.match_key) <> 1
+                    OR instr(excluded.keys, length(CAST(excluded.match_key AS BLOB)) || ':' || excluded.match_key) = 1
                 """
             }
         }
