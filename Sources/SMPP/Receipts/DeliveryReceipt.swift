@@ -52,7 +52,8 @@ public struct ReceiptDate: Sendable, Hashable {
     /// 0–59 (0 for the 10-digit form).
     public var second: Int
 
-    /// Parses 10, 12 or 14 digits; nil for any other length, non-digits or out-of-range components.
+    /// Parses 10, 12 or 14 digits; nil for any other length, non-digits or out-of-range components (a day the
+    /// month does not have included).
     public init?(_ text: String) {
         var text = text
         // ASCII digits only: any other byte (a multi-byte character's included) fails.
@@ -71,7 +72,17 @@ public struct ReceiptDate: Sendable, Hashable {
         }
         guard let parsed else { return nil }
         (year, month, day, hour, minute, second) = parsed
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
+        guard (1...12).contains(month), (1...Self.days(inMonth: month, of: year)).contains(day), hour < 24,
+              minute < 60, second < 60 else { return nil }
+    }
+
+    /// Days in `month` (1–12) of the Gregorian `year`: no 31 April or 29 February 2023 reaches an RFC 3339 field.
+    static func days(inMonth month: Int, of year: Int) -> Int {
+        switch month {
+        case 4, 6, 9, 11: 30
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        default: 31
+        }
     }
 
     /// RFC 3339 with milliseconds, reading the SMSC's time as UTC (receipts carry no zone), e.g.
