@@ -105,6 +105,26 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         #expect(problems == ["smpp.retry.max_delay: must not be shorter than smpp.retry.initial_delay"])
     }
 
+    /// Values valid one by one that contradict each other: a receipt hold as long as the session's own answer
+    /// deadline (every held receipt refused), a store TTL within the MO reassembly timeout (parts deleted before
+    /// they are published). Each is one line naming the key; the defaults (5 s < 10 s, 72 h > 120 s) pass.
+    @Test func contradictoryTimingsAreProblems() async throws {
+        func problems(_ values: [String: String]) async -> [String] {
+            await ConfigFixture.problems(environment: ConfigFixture.required.merging(values) { $1 })
+        }
+        _ = try await ConfigFixture.load(environment: ConfigFixture.required)
+        #expect(await problems(["smpp.receipt_hold": "10"]) == [
+            "smpp.receipt_hold: 10 must be shorter than smpp.inbound_timeout (10), which answers a held receipt's "
+                + "deliver_sm ESME_RX_T_APPN",
+        ])
+        _ = try await ConfigFixture.load(
+            environment: ConfigFixture.required.merging(["smpp.receipt_hold": "20", "smpp.inbound_timeout": "30"]) { $1 })
+        #expect(await problems(["store.ttl": "60", "smpp.mo_reassembly_timeout": "120"]) == [
+            "store.ttl: 60 must be longer than smpp.mo_reassembly_timeout (120), or stored MO parts are deleted "
+                + "before they are published",
+        ])
+    }
+
     @Test func aMissingConfigFileIsAProblem() async throws {
         let directory = try ConfigFixture.directory()
         do {

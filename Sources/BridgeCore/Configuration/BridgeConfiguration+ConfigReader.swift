@@ -46,10 +46,39 @@ extension BridgeConfiguration {
         let http = read("http", HTTPSettings.init(reading:))
         let log = read("log", LogSettings.init(reading:))
 
+        problems += Self.timingProblems(smpp: smpp, outbound: outbound, store: store)
+
         guard problems.isEmpty, let smpp, let amqp else { throw BridgeConfigurationError(problems: problems) }
         self.init(
             smpp: smpp, amqp: amqp, outbound: outbound, broker: broker, store: store, cluster: cluster, http: http,
             log: log)
+    }
+}
+
+extension BridgeConfiguration {
+    /// Settings that are each valid but contradict one another.
+    /// - A receipt's deliver_sm is answered only once the receipt is matched or its hold ends, and the session
+    ///   answers ESME_RX_T_APPN itself at `smpp.inbound_timeout`: a hold that long refuses every held receipt.
+    /// - The hourly cleanup deletes MO parts older than `store.ttl`: a TTL within `smpp.mo_reassembly_timeout` would
+    ///   delete parts answered ESME_ROK before the sweep publishes them.
+    static func timingProblems(smpp: SMPPClientConfiguration?, outbound: OutboundSettings, store: StoreSettings)
+        -> [String]
+    {
+        var problems: [String] = []
+        if let smpp {
+            let inboundTimeout = Duration.nanoseconds(smpp.inboundTimeout.nanoseconds)
+            if outbound.receiptHold >= inboundTimeout {
+                problems.append(
+                    "smpp.receipt_hold: \(seconds(outbound.receiptHold)) must be shorter than smpp.inbound_timeout "
+                        + "(\(seconds(inboundTimeout))), which answers a held receipt's deliver_sm ESME_RX_T_APPN")
+            }
+        }
+        if store.ttl <= outbound.moReassemblyTimeout {
+            problems.append(
+                "store.ttl: \(seconds(store.ttl)) must be longer than smpp.mo_reassembly_timeout "
+                    + "(\(seconds(outbound.moReassemblyTimeout))), or stored MO parts are deleted before they are published")
+        }
+        return problems
     }
 }
 
