@@ -11,9 +11,7 @@ extension SMPPClient {
     func makeTLSContext() throws(SMPPClientError) -> NIOSSLContext? {
         let settings = configuration.tls
         guard settings.enabled else { return nil }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.minimumTLSVersion = .tlsv12
-        tls.certificateVerification = settings.verify ? .fullVerification : .none
+        var tls = Self.baseTLSConfiguration(verify: settings.verify)
         do {
             if let caFile = settings.caFile {
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
@@ -34,6 +32,21 @@ extension SMPPClient {
             throw SMPPClientError(code: .tlsConfiguration, detail: "\(error)")
         }
     }
+
+    /// TLS 1.2 at least, verification as configured, and a close that waits at most ``tlsCloseTimeout`` for the
+    /// SMSC's close_notify (NIOSSL's default is 5 s): a session closed by a revoked slot lease or a cancellation
+    /// must be gone before another instance may bind in its place (DESIGN scale-out), and a cancelled client must
+    /// stop promptly.
+    static func baseTLSConfiguration(verify: Bool) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        tls.certificateVerification = verify ? .fullVerification : .none
+        tls.shutdownTimeout = tlsCloseTimeout
+        return tls
+    }
+
+    /// How long closing a TLS session waits for the peer's close_notify before the TCP connection closes anyway.
+    static let tlsCloseTimeout: TimeAmount = .seconds(1)
 
     /// A name SNI cannot carry (empty, a NUL, over 255 octets) would fail every connection in the channel
     /// initializer, retried forever; refuse it here instead, so `run()` throws.

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SMPP
 import SMSCSimulator
 import Testing
@@ -10,6 +11,17 @@ import Testing
 /// SMPPClient against the simulator on 127.0.0.1 over real TLS.
 @Suite(.serialized, .timeLimit(.minutes(1)))
 struct LoopbackTLSTests {
+    /// A close waits at most a second for the SMSC's close_notify (NIOSSL's default is 5 s), so a session closed
+    /// for a revoked slot lease is gone before another instance may take the slot; TLS 1.2 at least.
+    @Test func tlsCloseWaitsAtMostASecondForClosureFromThePeer() {
+        for verify in [true, false] {
+            let tls = SMPPClient.baseTLSConfiguration(verify: verify)
+            #expect(tls.shutdownTimeout == .seconds(1))
+            #expect(tls.minimumTLSVersion == .tlsv12)
+            #expect(tls.certificateVerification == (verify ? .fullVerification : .none))
+        }
+    }
+
     @Test func submitsOverTLSAndEveryOneIsRecordedOnce() async throws {
         let loopback = try await Loopback.start()
         await loopback.waitForBound(2)
