@@ -177,8 +177,9 @@ public final class OutboundProcessor: Sendable {
             return await complete(base, correlations: [], request: request)
         }
         if recovered && !settings.retry.resubmitUnknown {
+            // Found in flight: DESIGN §3 "Unknown outcomes" flags it, as the SMSC may hold a copy already.
             base.status = .unknown
-            base.possibleDuplicate = false
+            base.possibleDuplicate = true
             base.error = .init(
                 code: SubmitResultEvent.ErrorInfo.outcomeUnknown,
                 message: "the bridge stopped while submitting; the SMSC may or may not have it")
