@@ -49,4 +49,36 @@ import Testing
             return
         }
     }
+
+    /// Shutdown came after the send was written; the SMSC then refused it for now (attempts and age left): the
+    /// request is handed back with its mark, on either path, not failed after one attempt.
+    @Test(.timeLimit(.minutes(1)), arguments: [true, false])
+    func aSendRefusedAfterShutdownBeganIsHandedBackWithItsMark(callbacks: Bool) async throws {
+        let submitter = HoldingSubmitter()
+        let fixture = PipelineFixture(submitter: submitter)
+        let request = fixture.request(#"{"id":"refused","to":"+1555","text":"x"}"#)
+        let (settlements, settled) = AsyncStream<Settlement>.makeStream()
+        let shutDown: @Sendable () -> Void
+        if callbacks {
+            guard case .callbacks(let callbackRequest) = fixture.processor.start(request) else {
+                Issue.record("not on the callback path"); return
+            }
+            callbackRequest.start { settled.yield($0) }
+            shutDown = callbackRequest.cancel
+        } else {
+            let task = Task { settled.yield(await fixture.processor.process(request)) }
+            shutDown = { task.cancel() }
+        }
+        try await submitter.waitForSends(1)
+        submitter.markWritten(0)
+        shutDown()
+        submitter.answer(0, ScriptedSubmitter.status(.throttled)!)
+        var iterator = settlements.makeAsyncIterator()
+        #expect(await iterator.next() == .requeue)
+        #expect(fixture.publisher.all.isEmpty && submitter.sends.withLockedValue { $0 } == 1)
+        guard case .inFlight? = try await fixture.store.requestState(id: "refused") else {
+            Issue.record("a request whose send was written keeps its mark")
+            return
+        }
+    }
 }

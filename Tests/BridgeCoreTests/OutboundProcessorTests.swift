@@ -178,7 +178,7 @@ struct PipelineFixture {
         try await reporting.store.markInFlight(id: "crash-2", at: Date())
         #expect(await reporting.processor.process(reporting.request(#"{"id":"crash-2","to":"+1555","text":"x"}"#)) == .ack)
         let unknown = try reporting.publisher.json(0)
-        #expect(unknown["status"] as? String == "unknown")
+        #expect(unknown["status"] as? String == "unknown" && unknown["possible_duplicate"] as? Bool == true)
         #expect(submitter.sent.withLockedValue { $0.isEmpty })
     }
 

@@ -49,8 +49,8 @@ extension OutboundProcessor {
 /// begin, the session's event loop after submit_sm_resp, the store's writer after the completion, the publisher's
 /// thread after the broker's confirm. Four task resumptions fewer per request. The steps are
 /// ``OutboundProcessor``'s own, in its order (DESIGN §3): anything off the common way — a request found in the
-/// store, a retry or backoff, a shutdown — goes on from where it is in a task, exactly as ``OutboundProcessor/process(_:)``
-/// would.
+/// store, a retry or backoff, a store that cannot take the outcome, a shutdown — goes on from where it is in a task,
+/// exactly as ``OutboundProcessor/process(_:)`` would.
 public final class CallbackOutboundRequest: Sendable {
     private struct State {
         var cancelled = false
@@ -154,11 +154,24 @@ public final class CallbackOutboundRequest: Sendable {
             return continueRun(machine, actions: actions, answered: nil, markedAt: markedAt, submitStarted: submitStarted)
         }
         processor.metrics.submitLatency.record(duration: ContinuousClock.now - submitStarted)
-        processor.complete(
-            processor.resultEvent(resultBase(markedAt: markedAt), outcome), correlations: processor.acceptedInOrder(accepted),
-            request: request
-        ) { [self] settlement in
-            finish(settlement)
+        complete(processor.resultEvent(resultBase(markedAt: markedAt), outcome))
+    }
+
+    /// Stores and publishes the result, then settles; a store that cannot take it now is asked again in a task
+    /// (which shutdown cancels), as ``OutboundProcessor/complete(_:correlations:request:)`` does.
+    private func complete(_ event: SubmitResultEvent) {
+        let stored = processor.storedResult(event)
+        let correlations = processor.acceptedInOrder(accepted)
+        processor.tryCompletion(event, stored: stored, correlations: correlations, request: request) { [self] tried in
+            switch tried {
+            case .settled(let settlement):
+                finish(settlement)
+            case .storeFailed(let error):
+                continueInTask { [self] in
+                    await processor.retryCompletion(
+                        event, stored: stored, correlations: correlations, request: request, after: error)
+                }
+            }
         }
     }
 

@@ -25,13 +25,20 @@ public struct OutboundPipelineSettings: Sendable {
     /// Redeliveries after which a request not yet completed is dead-lettered instead of tried again
     /// (`amqp.delivery_limit` with a quorum queue, which counts them); nil = no limit.
     public var deliveryLimit: Int?
+    /// Wait before the store is asked again to record an outcome it could not take (the delivery is held
+    /// meanwhile, DESIGN §3 "Order of completion"); it doubles after each failure up to
+    /// ``completionRetryMaxDelay``. Default 1 s.
+    public var completionRetryDelay: Duration
+    /// Longest wait between two such tries. Default 5 s.
+    public var completionRetryMaxDelay: Duration
 
     /// Creates settings; defaults match DESIGN §1.4.
     public init(
         sourceAddress: String? = nil, addressPlan: AddressPlan = AddressPlan(), registeredDelivery: Bool = true,
         defaultAlphabet: DefaultAlphabet = .gsm7, concat: ConcatenationMethod = .udh8,
         messageIDFormat: MessageIDFormat = .raw, retry: RetryPolicy = RetryPolicy(), serviceType: String = "",
-        resultsExchange: String = "smpp.results", deadExchange: String = "smpp.dead", deliveryLimit: Int? = nil
+        resultsExchange: String = "smpp.results", deadExchange: String = "smpp.dead", deliveryLimit: Int? = nil,
+        completionRetryDelay: Duration = .seconds(1), completionRetryMaxDelay: Duration = .seconds(5)
     ) {
         self.sourceAddress = sourceAddress
         self.addressPlan = addressPlan
@@ -44,5 +51,7 @@ public struct OutboundPipelineSettings: Sendable {
         self.resultsExchange = resultsExchange
         self.deadExchange = deadExchange
         self.deliveryLimit = deliveryLimit
+        self.completionRetryDelay = completionRetryDelay
+        self.completionRetryMaxDelay = max(completionRetryDelay, completionRetryMaxDelay)
     }
 }

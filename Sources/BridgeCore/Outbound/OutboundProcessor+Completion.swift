@@ -100,37 +100,55 @@ extension OutboundProcessor {
             metadata: send.metadata, submittedAt: now())
     }
 
-    /// Stores the outcome (with its correlations), then publishes it; the delivery is acked only after both.
+    /// Stores the outcome (with its correlations), then publishes it; the delivery is acked only after both. A store
+    /// that cannot take the outcome is asked again while the delivery is held (``retryCompletion``).
     func complete(_ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest) async -> Settlement {
-        await withCheckedContinuation { continuation in
-            complete(event, correlations: correlations, request: request) { continuation.resume(returning: $0) }
+        let stored = storedResult(event)
+        let tried = await withCheckedContinuation { continuation in
+            tryCompletion(event, stored: stored, correlations: correlations, request: request) {
+                continuation.resume(returning: $0)
+            }
+        }
+        switch tried {
+        case .settled(let settlement):
+            return settlement
+        case .storeFailed(let error):
+            return await retryCompletion(event, stored: stored, correlations: correlations, request: request, after: error)
         }
     }
 
-    /// ``complete(_:correlations:request:)`` without a task: `then` gets the settlement on the thread of the
-    /// broker's confirm (or of the store, when it failed).
-    func complete(
-        _ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest,
-        then: @escaping @Sendable (Settlement) -> Void
+    /// What one try of a completion came to.
+    enum CompletionTry: Sendable {
+        /// The store holds the outcome; the publish of the result settled the delivery.
+        case settled(Settlement)
+        /// The store did not take the outcome; nothing was published.
+        case storeFailed(BridgeStoreError)
+    }
+
+    /// One try of ``complete(_:correlations:request:)`` without a task: stores `stored` (the result of `event`), then
+    /// publishes it. `then` runs on the thread of the broker's confirm (or of the store, when it failed).
+    func tryCompletion(
+        _ event: SubmitResultEvent, stored: StoredResult, correlations: [ReceiptCorrelation], request: IncomingRequest,
+        then: @escaping @Sendable (CompletionTry) -> Void
     ) {
-        let stored = storedResult(event)
         let started = ContinuousClock.now
         let completion = RequestCompletion(requestID: event.requestID, result: stored, correlations: correlations)
         store.complete(completion) { [self] result in
             metrics.store(.complete, took: ContinuousClock.now - started)
-            if case .failure(let error) = result { return then(completionFailed(event, error)) }
+            if case .failure(let error) = result { return then(.storeFailed(error)) }
             completed(event, correlations: correlations)
-            publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt, then: then)
+            publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
         }
     }
 
-    private func storedResult(_ event: SubmitResultEvent) -> StoredResult {
+    /// The result as stored and published, under a fresh event id.
+    func storedResult(_ event: SubmitResultEvent) -> StoredResult {
         StoredResult(
             eventID: EventID.make(), status: event.status.rawValue, routingKey: event.routingKey,
             body: event.jsonBytes(), completedAt: event.completedAt)
     }
 
-    private func completionFailed(_ event: SubmitResultEvent, _ error: BridgeStoreError) -> Settlement {
+    func completionFailed(_ event: SubmitResultEvent, _ error: BridgeStoreError) -> Settlement {
         logger.error("store write failed; request requeued", metadata: [
             "request_id": "\(event.requestID)", "error": "\(error)",
         ])

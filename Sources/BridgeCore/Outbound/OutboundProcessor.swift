@@ -52,7 +52,8 @@ public final class OutboundProcessor: Sendable {
     }
 
     /// Handles one delivery to its end and says how to settle it. Never throws: every failure is a result, a dead
-    /// letter, or a requeue (when the broker or the store cannot take the outcome now).
+    /// letter, or a requeue (the store cannot be read or marked now, the broker does not confirm the result, or
+    /// shutdown comes, or the store closes, before the store took a known outcome).
     public func process(_ request: IncomingRequest) async -> Settlement {
         await process(request, decoded: decode(request), built: nil)
     }
@@ -177,8 +178,9 @@ public final class OutboundProcessor: Sendable {
             return await complete(base, correlations: [], request: request)
         }
         if recovered && !settings.retry.resubmitUnknown {
+            // Found in flight: DESIGN §3 "Unknown outcomes" flags it, as the SMSC may hold a copy already.
             base.status = .unknown
-            base.possibleDuplicate = false
+            base.possibleDuplicate = true
             base.error = .init(
                 code: SubmitResultEvent.ErrorInfo.outcomeUnknown,
                 message: "the bridge stopped while submitting; the SMSC may or may not have it")

@@ -58,7 +58,8 @@ extension OutboundRequestMachine {
         }
         if segments.contains(where: { $0.state == .skipped }) { return .requeue }
         if let unknown = firstUnknown() {
-            // `report` asked for it; under `resubmit` every attempt ended unknown: failed, flagged.
+            // `report` asked for it; under `resubmit` the attempts, the age or the expiry ended a segment whose
+            // outcome is unknown: failed, flagged (whatever the other segments got: this is what the caller must know).
             result.status = policy.resubmitUnknown ? .failed : .unknown
             result.possibleDuplicate = policy.resubmitUnknown ? true : duplicate
             result.failure = RequestOutcome.Failure(

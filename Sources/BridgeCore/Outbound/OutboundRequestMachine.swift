@@ -34,8 +34,10 @@ public struct OutboundRequestMachine: Sendable {
         public var attempts = 0
         /// The last status the SMSC gave.
         public var lastStatus: CommandStatus?
-        /// Whether a send ended without a knowable outcome (so the SMSC may hold an extra copy).
-        public var hadUnknownOutcome = false
+        /// Why the last send that ended without a knowable outcome did so; nil when every send was answered.
+        public var lastUnknownReason: String?
+        /// Whether a send ended without a knowable outcome (so the SMSC may hold a copy, or an extra one).
+        public var hadUnknownOutcome: Bool { lastUnknownReason != nil }
 
         var isSettled: Bool {
             switch state {
@@ -92,7 +94,7 @@ public struct OutboundRequestMachine: Sendable {
             }
         case .unknown(let reason):
             segments[index].attempts += 1
-            segments[index].hadUnknownOutcome = true
+            segments[index].lastUnknownReason = reason
             if policy.resubmitUnknown {
                 actions += retryOrFail(index, now: now, failure: .unknown(reason: reason))
             } else {
@@ -102,8 +104,8 @@ public struct OutboundRequestMachine: Sendable {
             segments[index].state = .failed(status: nil, reason: reason)
             actions += skipWaitingSegments()
         case .withdrawn:
-            segments[index].state = stopping == .expired ? .expired : .skipped
             if stopping == nil { stopping = .shutdown }
+            segments[index].state = stoppedState(of: index)
         }
         return actions + finishIfSettled()
     }
@@ -111,8 +113,8 @@ public struct OutboundRequestMachine: Sendable {
     /// The backoff of segment `index` is over.
     public mutating func retryDue(index: Int, now: Date) -> [Action] {
         guard segments.indices.contains(index), segments[index].state == .waitingRetry else { return [] }
-        if let stopping {
-            segments[index].state = stopping == .expired ? .expired : .skipped
+        if stopping != nil {
+            segments[index].state = stoppedState(of: index)
             return finishIfSettled()
         }
         segments[index].state = .sending
@@ -133,9 +135,18 @@ public struct OutboundRequestMachine: Sendable {
         guard !finished, stopping == nil else { return [] }
         stopping = reason
         for index in segments.indices where segments[index].state == .waitingRetry {
-            segments[index].state = reason == .expired ? .expired : .skipped
+            segments[index].state = stoppedState(of: index)
         }
         return [.withdrawOutstanding] + finishIfSettled()
+    }
+
+    /// Where a segment the stop keeps from another send ends. Shutdown skips it (the request is handed back). Expiry
+    /// expires it — unless a send of it ended unknown: the SMSC may have that copy, so its outcome stays unknown
+    /// (DESIGN §3 "Unknown outcomes"), never `expired`, which says it was not sent.
+    private func stoppedState(of index: Int) -> Segment.State {
+        guard stopping == .expired else { return .skipped }
+        if let reason = segments[index].lastUnknownReason { return .unknown(reason: reason) }
+        return .expired
     }
 
     private mutating func retryOrFail(_ index: Int, now: Date, failure: Segment.State) -> [Action] {
@@ -144,14 +155,20 @@ public struct OutboundRequestMachine: Sendable {
             segments[index].state = .skipped
             return []
         }
-        if stopping == nil,
-           let at = policy.nextAttemptTime(afterAttempts: segments[index].attempts, receivedAt: receivedAt, now: now) {
-            segments[index].state = .waitingRetry
-            return [.scheduleRetry(index: index, at: at)]
+        guard let at = policy.nextAttemptTime(afterAttempts: segments[index].attempts, receivedAt: receivedAt, now: now)
+        else {
+            segments[index].state = failure
+            if case .failed = failure { return skipWaitingSegments() }
+            return []
         }
-        segments[index].state = failure
-        if case .failed = failure { return skipWaitingSegments() }
-        return []
+        // Attempts and age are left: the stop, not the policy, ends the segment — a shutdown hands it back, an
+        // expiry ends it as expiry does (never RETRIES_EXHAUSTED after one attempt).
+        if stopping != nil {
+            segments[index].state = stoppedState(of: index)
+            return []
+        }
+        segments[index].state = .waitingRetry
+        return [.scheduleRetry(index: index, at: at)]
     }
 
     /// After a segment failed for good, the others waiting for a retry are not sent again: the long message is
