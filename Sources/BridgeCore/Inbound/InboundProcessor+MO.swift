@@ -3,9 +3,6 @@ import Logging
 import SMPP
 
 extension InboundProcessor {
-    /// How long the timeout sweep holds the groups it took (seconds): another instance's sweep skips them meanwhile.
-    static let sweepClaim: TimeInterval = 60
-
     /// An MO message: one part is published at once; a part of a long message is stored until every part is
     /// there (in any order, across restarts), then published once, complete.
     func mobileOriginated(_ message: InboundShortMessage) async -> CommandStatus {
@@ -41,37 +38,11 @@ extension InboundProcessor {
         guard Set(parts.map(\.index)) == Set(1...max(1, total)) else { return .ok }
         guard await publishMO(parts, total: total, complete: true) else { return .receiverTemporaryAppError }
         do {
-            try await store.removeMOGroup(key: key)
+            try await store.removeMOParts(parts)
         } catch {
             logger.warning("published MO group not removed from the store", metadata: ["error": "\(error)"])
         }
         return .ok
-    }
-
-    /// Publishes every group whose first part is older than the reassembly timeout as `complete: false`.
-    /// Groups are claimed in the store first, so instances sharing a store never both publish one; a group whose
-    /// publish failed is offered again once its claim (``sweepClaim``) has expired.
-    public func sweepIncompleteMO() async {
-        let sweptAt = now()
-        let cutoff = sweptAt.addingTimeInterval(-settings.moReassemblyTimeout)
-        let groupsDue: [[StoredMOPart]]
-        do {
-            groupsDue = try await store.claimMOGroups(
-                firstReceivedBefore: cutoff, claimedUntil: sweptAt.addingTimeInterval(Self.sweepClaim), now: sweptAt)
-        } catch {
-            logger.error("store read of MO groups failed", metadata: ["error": "\(error)"])
-            return
-        }
-        for parts in groupsDue {
-            guard let first = parts.first else { continue }
-            await groups.enter(first.groupKey)
-            defer { groups.leave(first.groupKey) }
-            logger.warning("long MO incomplete after the reassembly timeout; published with complete: false",
-                           metadata: ["from": "\(first.from)", "parts": "\(parts.count)/\(first.total)"])
-            if await publishMO(parts, total: first.total, complete: false) {
-                try? await store.removeMOGroup(key: first.groupKey)
-            }
-        }
     }
 
     /// The id remembered for an MO with this content, if any (taken: used once). A store that fails costs only the
