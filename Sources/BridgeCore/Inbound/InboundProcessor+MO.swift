@@ -16,7 +16,7 @@ extension InboundProcessor {
                 groupKey: "", index: 1, total: 1,
                 payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
                 dataCoding: message.dataCoding, from: from, to: to, receivedAt: now())
-            return await publishMO([stored], total: 1, complete: true) ? .ok : .receiverTemporaryAppError
+            return await publishMO([stored], total: 1, complete: true).status
         }
         let info = part.concatenation
         let total = Int(info.total)
@@ -35,14 +35,29 @@ extension InboundProcessor {
             logger.error("store write failed; MO part deferred (ESME_RX_T_APPN)", metadata: ["error": "\(error)"])
             return .receiverTemporaryAppError
         }
-        guard Set(parts.map(\.index)) == Set(1...max(1, total)) else { return .ok }
-        guard await publishMO(parts, total: total, complete: true) else { return .receiverTemporaryAppError }
+        guard Self.isComplete(parts, total: total) else { return .ok }
+        let publication = await publishMO(parts, total: total, complete: true)
+        if publication.confirmed { await removePublished(parts, publication) }
+        return publication.status
+    }
+
+    /// Whether `parts` hold every index of 1…`total`.
+    static func isComplete(_ parts: [StoredMOPart], total: Int) -> Bool {
+        Set(parts.map(\.index)) == Set(1...max(1, total))
+    }
+
+    /// Removes the parts a confirmed publish carried. Parts the store keeps (it failed) are found by the timeout
+    /// sweep, which publishes them again: their id is remembered so that copy is the same event under the same id,
+    /// and a consumer drops it.
+    func removePublished(_ parts: [StoredMOPart], _ publication: MOPublication) async {
         do {
             try await store.removeMOParts(parts)
         } catch {
-            logger.warning("published MO group not removed from the store", metadata: ["error": "\(error)"])
+            logger.warning(
+                "published MO group not removed from the store; the sweep publishes it again, same event id",
+                metadata: ["event_id": "\(publication.eventID)", "error": "\(error)"])
+            await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
         }
-        return .ok
     }
 
     /// The id remembered for an MO with this content, if any (taken: used once). A store that fails costs only the
@@ -94,9 +109,22 @@ extension InboundProcessor {
         return GSM7Packing.unpack(payload, fillBits: GSM7Packing.fillBits(afterUDHOctets: udhOctets))
     }
 
-    /// Decodes the parts (already in order) as one message and publishes it.
-    func publishMO(_ parts: [StoredMOPart], total: Int, complete: Bool) async -> Bool {
-        guard let first = parts.first else { return true }
+    /// How an MO's publish ended, with what identifies its event.
+    struct MOPublication {
+        /// Whether the broker confirmed it.
+        let confirmed: Bool
+        /// The event id it went out under.
+        let eventID: String
+        /// The hash of its content an id is remembered under (``moContentKey(_:total:complete:account:)``).
+        let contentKey: String
+
+        /// The answer it earns the SMSC: ESME_ROK once the broker confirmed it, else ESME_RX_T_APPN.
+        var status: CommandStatus { confirmed ? .ok : .receiverTemporaryAppError }
+    }
+
+    /// Decodes the parts (already in order) as one message and publishes it; no parts: nothing to publish (confirmed).
+    func publishMO(_ parts: [StoredMOPart], total: Int, complete: Bool) async -> MOPublication {
+        guard let first = parts.first else { return MOPublication(confirmed: true, eventID: "", contentKey: "") }
         let unpackedDefault: DefaultAlphabet = settings.defaultAlphabet == .gsm7Packed ? .gsm7 : settings.defaultAlphabet
         let alphabet = SMSText.alphabet(forDataCoding: first.dataCoding, defaultAlphabet: unpackedDefault)
         let joined = parts.sorted { $0.index < $1.index }.flatMap(\.payload)
@@ -123,13 +151,13 @@ extension InboundProcessor {
             // Kept for the next delivery when this copy may be on the broker, or an earlier one may (a redelivery
             // refused again while the broker is down must not lose the id).
             if outcome == .unconfirmed || remembered != nil { await rememberUnconfirmedID(contentKey, eventID: eventID) }
-            return false
+            return MOPublication(confirmed: false, eventID: eventID, contentKey: contentKey)
         }
         (complete ? metrics.moComplete : metrics.moIncomplete).increment()
         logger.info("MO message", metadata: [
             "from": "\(first.from)", "to": "\(first.to)", "segments": "\(total)", "complete": "\(complete)",
         ])
         logger.trace("MO text", metadata: ["text": "\(text ?? "")"])
-        return true
+        return MOPublication(confirmed: true, eventID: eventID, contentKey: contentKey)
     }
 }

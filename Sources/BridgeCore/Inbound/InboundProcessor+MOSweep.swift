@@ -5,9 +5,12 @@ extension InboundProcessor {
     /// How long the timeout sweep holds the groups it took (seconds): another instance's sweep skips them meanwhile.
     static let sweepClaim: TimeInterval = 60
 
-    /// Publishes every group whose first part is older than the reassembly timeout as `complete: false`.
-    /// Groups are claimed in the store first, so instances sharing a store never both publish one; a group whose
-    /// publish failed is offered again once its claim (``sweepClaim``) has expired.
+    /// Publishes every group whose first part is older than the reassembly timeout: `complete: false`, or
+    /// `complete: true` when every part is there after all (its last part's publish failed, or the store kept the
+    /// group after its publish) — the event the completing part publishes, under the id a copy of it may have on
+    /// the broker, so a consumer can drop one. Groups are claimed in the store first, so instances sharing a store
+    /// never both publish one; a group whose publish failed is offered again once its claim (``sweepClaim``) has
+    /// expired.
     public func sweepIncompleteMO() async {
         let sweptAt = now()
         let cutoff = sweptAt.addingTimeInterval(-settings.moReassemblyTimeout)
@@ -39,10 +42,11 @@ extension InboundProcessor {
         }
         // Gone (its last part completed it meanwhile), or begun again since (a new message under the same key).
         guard let first = parts.first, parts.contains(where: { $0.receivedAt < cutoff }) else { return }
-        logger.warning("long MO incomplete after the reassembly timeout; published with complete: false",
-                       metadata: ["from": "\(first.from)", "parts": "\(parts.count)/\(first.total)"])
-        if await publishMO(parts, total: first.total, complete: false) {
-            try? await store.removeMOParts(parts)
-        }
+        let complete = Self.isComplete(parts, total: first.total)
+        logger.warning("long MO still stored after the reassembly timeout; published by the sweep", metadata: [
+            "from": "\(first.from)", "parts": "\(parts.count)/\(first.total)", "complete": "\(complete)",
+        ])
+        let publication = await publishMO(parts, total: first.total, complete: complete)
+        if publication.confirmed { await removePublished(parts, publication) }
     }
 }
