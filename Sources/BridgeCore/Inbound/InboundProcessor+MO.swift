@@ -4,8 +4,9 @@ import SMPP
 
 extension InboundProcessor {
     /// An MO message: one part is published at once; a part of a long message is stored until every part is
-    /// there (in any order, across restarts), then published once, complete.
-    func mobileOriginated(_ message: InboundShortMessage) async -> CommandStatus {
+    /// there (in any order, across restarts), then published once, complete. Answers the SMSC with `answer` (see
+    /// ``process(_:answer:)``) and returns the status it answered.
+    func mobileOriginated(_ message: InboundShortMessage, answer: (CommandStatus) -> Bool) async -> CommandStatus {
         let from = message.source.address, to = message.destination.address
         guard let part = ConcatenatedPart.from(
             source: from, destination: to, esmClass: message.esmClass.rawValue, dataCoding: message.dataCoding,
@@ -16,7 +17,9 @@ extension InboundProcessor {
                 groupKey: "", index: 1, total: 1,
                 payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
                 dataCoding: message.dataCoding, from: from, to: to, receivedAt: now())
-            return await publishMO([stored], total: 1, complete: true).status
+            let publication = await publishMO([stored], total: 1, complete: true)
+            _ = await answered(publication, answer)
+            return publication.status
         }
         let info = part.concatenation
         let total = Int(info.total)
@@ -33,12 +36,33 @@ extension InboundProcessor {
             parts = try await store.addMOPart(stored)
         } catch {
             logger.error("store write failed; MO part deferred (ESME_RX_T_APPN)", metadata: ["error": "\(error)"])
+            _ = answer(.receiverTemporaryAppError)
             return .receiverTemporaryAppError
         }
-        guard Self.isComplete(parts, total: total) else { return .ok }
+        guard Self.isComplete(parts, total: total) else {
+            // Stored: if this answer comes too late, the SMSC's redelivery of the part replaces it.
+            _ = answer(.ok)
+            return .ok
+        }
         let publication = await publishMO(parts, total: total, complete: true)
-        if publication.confirmed { await removePublished(parts, publication) }
+        // Answered before the gate is left, so a redelivery of this part waits until the group is removed, or kept.
+        if await answered(publication, answer) { await removePublished(parts, publication) }
         return publication.status
+    }
+
+    /// Answers the SMSC for `publication`: ESME_ROK once the broker confirmed it, else ESME_RX_T_APPN. True when the
+    /// SMSC got ESME_ROK. When a confirmed MO's ESME_ROK came too late (the client had answered ESME_RX_T_APPN), the
+    /// SMSC delivers it again although the broker has it: its id is remembered, as for an unconfirmed copy, so the
+    /// redelivery is published under it (DESIGN §4 "MO event ids"), and a long MO's group stays stored for that
+    /// redelivery of its last part to complete again (or for the sweep).
+    private func answered(_ publication: MOPublication, _ answer: (CommandStatus) -> Bool) async -> Bool {
+        if answer(publication.status) { return publication.confirmed }
+        if publication.confirmed {
+            logger.warning("MO published, but the SMSC had been answered ESME_RX_T_APPN; its redelivery keeps the id",
+                           metadata: ["event_id": "\(publication.eventID)"])
+            await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
+        }
+        return false
     }
 
     /// Whether `parts` hold every index of 1…`total`.
