@@ -11,17 +11,16 @@ extension InboundProcessor {
         guard let part = ConcatenatedPart.from(
             source: from, destination: to, esmClass: message.esmClass.rawValue, dataCoding: message.dataCoding,
             shortMessage: message.shortMessage, tlvs: message.tlvs)
-        else {
-            let split = UserDataHeader.split(message.userData, udhi: message.esmClass.hasUDH)
-            let stored = StoredMOPart(
-                groupKey: "", index: 1, total: 1,
-                payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
-                dataCoding: message.dataCoding, from: from, to: to, receivedAt: now())
-            let publication = await publishMO([stored], total: 1, complete: true)
-            _ = await answered(publication, answer)
-            return publication.status
-        }
+        else { return await singleMO(message, answer: answer) }
         let info = part.concatenation
+        guard Self.isPossible(info) else {
+            // No group could ever complete with it: a message of its own, never dropped (DESIGN §4 "MO").
+            logger.warning("MO part with impossible concatenation published as a message of its own", metadata: [
+                "from": "\(from)", "reference": "\(info.reference)", "index": "\(info.index)",
+                "total": "\(info.total)",
+            ])
+            return await singleMO(message, answer: answer)
+        }
         let total = Int(info.total)
         let key = "\(from)|\(to)|\(info.reference)|\(total)"
         // Parts of one group are handled one at a time, so exactly one of them completes it.
@@ -63,6 +62,24 @@ extension InboundProcessor {
             await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
         }
         return false
+    }
+
+    /// An MO published at once, whole: its user data without the UDH.
+    private func singleMO(_ message: InboundShortMessage, answer: (CommandStatus) -> Bool) async -> CommandStatus {
+        let split = UserDataHeader.split(message.userData, udhi: message.esmClass.hasUDH)
+        let stored = StoredMOPart(
+            groupKey: "", index: 1, total: 1,
+            payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
+            dataCoding: message.dataCoding, from: message.source.address, to: message.destination.address,
+            receivedAt: now())
+        let publication = await publishMO([stored], total: 1, complete: true)
+        _ = await answered(publication, answer)
+        return publication.status
+    }
+
+    /// Whether a part's concatenation can be right: at least one part, and its index within 1…total.
+    static func isPossible(_ info: ConcatenationInfo) -> Bool {
+        info.index >= 1 && info.index <= info.total
     }
 
     /// Whether `parts` hold every index of 1…`total`.
