@@ -57,7 +57,8 @@ final class CompletionFailingStore: BridgeStore {
         try await inner.correlation(keys: keys)
     }
     func addMOPart(_ part: StoredMOPart) async throws(BridgeStoreError) -> [StoredMOPart] { try await inner.addMOPart(part) }
-    func removeMOGroup(key: String) async throws(BridgeStoreError) { try await inner.removeMOGroup(key: key) }
+    func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart] { try await inner.moGroup(key: key) }
+    func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) { try await inner.removeMOParts(parts) }
     func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]] {
         try await inner.moGroups(firstReceivedBefore: cutoff)
     }

@@ -135,7 +135,7 @@ import Testing
             #expect(claimed.count == groups)
             #expect(Set(claimed.map { $0[0].groupKey }) == Set((0..<groups).map { "g\($0)" }))
             #expect(try await stores[1].claimMOGroups(firstReceivedBefore: cutoff, claimedUntil: until, now: now).isEmpty)
-            try await stores[0].removeMOGroup(key: "g0")
+            try await stores[0].removeMOParts(try #require(claimed.first { $0[0].groupKey == "g0" }))
             let afterExpiry = try await stores[1].claimMOGroups(
                 firstReceivedBefore: cutoff, claimedUntil: until.addingTimeInterval(60), now: until)
             #expect(afterExpiry.count == groups - 1)

@@ -158,9 +158,30 @@ import Testing
             let every = try await store.moGroups(firstReceivedBefore: F.t0.addingTimeInterval(200))
             #expect(every.map { $0[0].groupKey } == ["early", "late"])
             #expect(try await store.moGroups(firstReceivedBefore: F.t0).isEmpty)
-            try await store.removeMOGroup(key: "early")
+            try await store.removeMOParts(some[0])
             let left = try await store.moGroups(firstReceivedBefore: F.t0.addingTimeInterval(200))
             #expect(left.map { $0[0].groupKey } == ["late"])
+        }
+    }
+
+    /// A group is read as it stands; removing what was read leaves a part stored again or added since.
+    @Test(arguments: StoreKind.allCases)
+    func removingPartsAsReadKeepsThoseStoredSince(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            #expect(try await store.moGroup(key: "g").isEmpty)
+            _ = try await store.addMOPart(F.part("g", index: 1))
+            _ = try await store.addMOPart(F.part("g", index: 2))
+            _ = try await store.addMOPart(F.part("other", index: 1))
+            let read = try await store.moGroup(key: "g")
+            #expect(read == [F.part("g", index: 1), F.part("g", index: 2)])
+            let again = F.part("g", index: 2, payload: [7], at: F.t0.addingTimeInterval(1))
+            _ = try await store.addMOPart(again)
+            _ = try await store.addMOPart(F.part("g", index: 3, at: F.t0.addingTimeInterval(2)))
+            try await store.removeMOParts(read)
+            #expect(try await store.moGroup(key: "g") == [again, F.part("g", index: 3, at: F.t0.addingTimeInterval(2))])
+            #expect(try await store.moGroup(key: "other").count == 1, "another group is untouched")
+            try await store.removeMOParts(try await store.moGroup(key: "g"))
+            #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).map { $0[0].groupKey } == ["other"])
         }
     }
 
@@ -181,7 +202,7 @@ import Testing
             let expired = try await store.claimMOGroups(
                 firstReceivedBefore: F.t0.addingTimeInterval(200), claimedUntil: until.addingTimeInterval(60), now: until)
             #expect(expired.map { $0[0].groupKey } == ["early", "late"])
-            try await store.removeMOGroup(key: "early")
+            try await store.removeMOParts(expired[0])
             _ = try await store.addMOPart(F.part("early", index: 1, at: F.t0))
             let fresh = try await store.claimMOGroups(firstReceivedBefore: cutoff, claimedUntil: until, now: now)
             #expect(fresh.map { $0[0].groupKey } == ["early"])
@@ -264,6 +285,8 @@ import Testing
             await F.expectError(.closed) { _ = try await store.correlation(keys: ["x"]) }
             await F.expectError(.closed) { _ = try await store.addMOPart(F.part("g", index: 1)) }
             await F.expectError(.closed) { _ = try await store.moGroups(firstReceivedBefore: F.t0) }
+            await F.expectError(.closed) { _ = try await store.moGroup(key: "g") }
+            await F.expectError(.closed) { try await store.removeMOParts([F.part("g", index: 1)]) }
             await F.expectError(.closed) {
                 _ = try await store.claimMOGroups(firstReceivedBefore: F.t0, claimedUntil: F.t0, now: F.t0)
             }

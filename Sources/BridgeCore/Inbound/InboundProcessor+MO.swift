@@ -3,25 +3,24 @@ import Logging
 import SMPP
 
 extension InboundProcessor {
-    /// How long the timeout sweep holds the groups it took (seconds): another instance's sweep skips them meanwhile.
-    static let sweepClaim: TimeInterval = 60
-
     /// An MO message: one part is published at once; a part of a long message is stored until every part is
-    /// there (in any order, across restarts), then published once, complete.
-    func mobileOriginated(_ message: InboundShortMessage) async -> CommandStatus {
+    /// there (in any order, across restarts), then published once, complete. Answers the SMSC with `answer` (see
+    /// ``process(_:answer:)``) and returns the status it answered.
+    func mobileOriginated(_ message: InboundShortMessage, answer: (CommandStatus) -> Bool) async -> CommandStatus {
         let from = message.source.address, to = message.destination.address
         guard let part = ConcatenatedPart.from(
             source: from, destination: to, esmClass: message.esmClass.rawValue, dataCoding: message.dataCoding,
             shortMessage: message.shortMessage, tlvs: message.tlvs)
-        else {
-            let split = UserDataHeader.split(message.userData, udhi: message.esmClass.hasUDH)
-            let stored = StoredMOPart(
-                groupKey: "", index: 1, total: 1,
-                payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
-                dataCoding: message.dataCoding, from: from, to: to, receivedAt: now())
-            return await publishMO([stored], total: 1, complete: true) ? .ok : .receiverTemporaryAppError
-        }
+        else { return await singleMO(message, answer: answer) }
         let info = part.concatenation
+        guard Self.isPossible(info) else {
+            // No group could ever complete with it: a message of its own, never dropped (DESIGN §4 "MO").
+            logger.warning("MO part with impossible concatenation published as a message of its own", metadata: [
+                "from": "\(from)", "reference": "\(info.reference)", "index": "\(info.index)",
+                "total": "\(info.total)",
+            ])
+            return await singleMO(message, answer: answer)
+        }
         let total = Int(info.total)
         let key = "\(from)|\(to)|\(info.reference)|\(total)"
         // Parts of one group are handled one at a time, so exactly one of them completes it.
@@ -36,41 +35,69 @@ extension InboundProcessor {
             parts = try await store.addMOPart(stored)
         } catch {
             logger.error("store write failed; MO part deferred (ESME_RX_T_APPN)", metadata: ["error": "\(error)"])
+            _ = answer(.receiverTemporaryAppError)
             return .receiverTemporaryAppError
         }
-        guard Set(parts.map(\.index)) == Set(1...max(1, total)) else { return .ok }
-        guard await publishMO(parts, total: total, complete: true) else { return .receiverTemporaryAppError }
-        do {
-            try await store.removeMOGroup(key: key)
-        } catch {
-            logger.warning("published MO group not removed from the store", metadata: ["error": "\(error)"])
+        guard Self.isComplete(parts, total: total) else {
+            // Stored: if this answer comes too late, the SMSC's redelivery of the part replaces it.
+            _ = answer(.ok)
+            return .ok
         }
-        return .ok
+        let publication = await publishMO(parts, total: total, complete: true)
+        // Answered before the gate is left, so a redelivery of this part waits until the group is removed, or kept.
+        if await answered(publication, answer) { await removePublished(parts, publication) }
+        return publication.status
     }
 
-    /// Publishes every group whose first part is older than the reassembly timeout as `complete: false`.
-    /// Groups are claimed in the store first, so instances sharing a store never both publish one; a group whose
-    /// publish failed is offered again once its claim (``sweepClaim``) has expired.
-    public func sweepIncompleteMO() async {
-        let sweptAt = now()
-        let cutoff = sweptAt.addingTimeInterval(-settings.moReassemblyTimeout)
-        let groupsDue: [[StoredMOPart]]
-        do {
-            groupsDue = try await store.claimMOGroups(
-                firstReceivedBefore: cutoff, claimedUntil: sweptAt.addingTimeInterval(Self.sweepClaim), now: sweptAt)
-        } catch {
-            logger.error("store read of MO groups failed", metadata: ["error": "\(error)"])
-            return
+    /// Answers the SMSC for `publication`: ESME_ROK once the broker confirmed it, else ESME_RX_T_APPN. True when the
+    /// SMSC got ESME_ROK. When a confirmed MO's ESME_ROK came too late (the client had answered ESME_RX_T_APPN), the
+    /// SMSC delivers it again although the broker has it: its id is remembered, as for an unconfirmed copy, so the
+    /// redelivery is published under it (DESIGN §4 "MO event ids"), and a long MO's group stays stored for that
+    /// redelivery of its last part to complete again (or for the sweep).
+    private func answered(_ publication: MOPublication, _ answer: (CommandStatus) -> Bool) async -> Bool {
+        if answer(publication.status) { return publication.confirmed }
+        if publication.confirmed {
+            logger.warning("MO published, but the SMSC had been answered ESME_RX_T_APPN; its redelivery keeps the id",
+                           metadata: ["event_id": "\(publication.eventID)"])
+            await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
         }
-        for parts in groupsDue {
-            guard let first = parts.first else { continue }
-            await groups.enter(first.groupKey)
-            defer { groups.leave(first.groupKey) }
-            logger.warning("long MO incomplete after the reassembly timeout; published with complete: false",
-                           metadata: ["from": "\(first.from)", "parts": "\(parts.count)/\(first.total)"])
-            if await publishMO(parts, total: first.total, complete: false) {
-                try? await store.removeMOGroup(key: first.groupKey)
-            }
+        return false
+    }
+
+    /// An MO published at once, whole: its user data without the UDH.
+    private func singleMO(_ message: InboundShortMessage, answer: (CommandStatus) -> Bool) async -> CommandStatus {
+        let split = UserDataHeader.split(message.userData, udhi: message.esmClass.hasUDH)
+        let stored = StoredMOPart(
+            groupKey: "", index: 1, total: 1,
+            payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
+            dataCoding: message.dataCoding, from: message.source.address, to: message.destination.address,
+            receivedAt: now())
+        let publication = await publishMO([stored], total: 1, complete: true)
+        _ = await answered(publication, answer)
+        return publication.status
+    }
+
+    /// Whether a part's concatenation can be right: at least one part, and its index within 1…total.
+    static func isPossible(_ info: ConcatenationInfo) -> Bool {
+        info.index >= 1 && info.index <= info.total
+    }
+
+    /// Whether `parts` hold every index of 1…`total`.
+    static func isComplete(_ parts: [StoredMOPart], total: Int) -> Bool {
+        Set(parts.map(\.index)) == Set(1...max(1, total))
+    }
+
+    /// Removes the parts a confirmed publish carried. Parts the store keeps (it failed) are found by the timeout
+    /// sweep, which publishes them again: their id is remembered so that copy is the same event under the same id,
+    /// and a consumer drops it.
+    func removePublished(_ parts: [StoredMOPart], _ publication: MOPublication) async {
+        do {
+            try await store.removeMOParts(parts)
+        } catch {
+            logger.warning(
+                "published MO group not removed from the store; the sweep publishes it again, same event id",
+                metadata: ["event_id": "\(publication.eventID)", "error": "\(error)"])
+            await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
         }
     }
 
@@ -123,9 +150,22 @@ extension InboundProcessor {
         return GSM7Packing.unpack(payload, fillBits: GSM7Packing.fillBits(afterUDHOctets: udhOctets))
     }
 
-    /// Decodes the parts (already in order) as one message and publishes it.
-    func publishMO(_ parts: [StoredMOPart], total: Int, complete: Bool) async -> Bool {
-        guard let first = parts.first else { return true }
+    /// How an MO's publish ended, with what identifies its event.
+    struct MOPublication {
+        /// Whether the broker confirmed it.
+        let confirmed: Bool
+        /// The event id it went out under.
+        let eventID: String
+        /// The hash of its content an id is remembered under (``moContentKey(_:total:complete:account:)``).
+        let contentKey: String
+
+        /// The answer it earns the SMSC: ESME_ROK once the broker confirmed it, else ESME_RX_T_APPN.
+        var status: CommandStatus { confirmed ? .ok : .receiverTemporaryAppError }
+    }
+
+    /// Decodes the parts (already in order) as one message and publishes it; no parts: nothing to publish (confirmed).
+    func publishMO(_ parts: [StoredMOPart], total: Int, complete: Bool) async -> MOPublication {
+        guard let first = parts.first else { return MOPublication(confirmed: true, eventID: "", contentKey: "") }
         let unpackedDefault: DefaultAlphabet = settings.defaultAlphabet == .gsm7Packed ? .gsm7 : settings.defaultAlphabet
         let alphabet = SMSText.alphabet(forDataCoding: first.dataCoding, defaultAlphabet: unpackedDefault)
         let joined = parts.sorted { $0.index < $1.index }.flatMap(\.payload)
@@ -152,13 +192,13 @@ extension InboundProcessor {
             // Kept for the next delivery when this copy may be on the broker, or an earlier one may (a redelivery
             // refused again while the broker is down must not lose the id).
             if outcome == .unconfirmed || remembered != nil { await rememberUnconfirmedID(contentKey, eventID: eventID) }
-            return false
+            return MOPublication(confirmed: false, eventID: eventID, contentKey: contentKey)
         }
         (complete ? metrics.moComplete : metrics.moIncomplete).increment()
         logger.info("MO message", metadata: [
             "from": "\(first.from)", "to": "\(first.to)", "segments": "\(total)", "complete": "\(complete)",
         ])
         logger.trace("MO text", metadata: ["text": "\(text ?? "")"])
-        return true
+        return MOPublication(confirmed: true, eventID: eventID, contentKey: contentKey)
     }
 }

@@ -39,29 +39,38 @@ public final class InboundProcessor: Sendable {
 
     /// Handles what ``handleAtOnce(_:)`` left for a task (its receipt already read) and answers it.
     public func handle(_ pending: PendingInbound) async {
-        let status: CommandStatus
+        let answer = { (status: CommandStatus) -> Bool in
+            if status != .ok { self.metrics.inboundRefused.increment() }
+            return pending.message.respond(status: status)
+        }
         if let receipt = pending.receipt {
-            status = await self.receipt(receipt)
-        } else {
-            status = await process(pending.message.body)
+            _ = answer(await self.receipt(receipt))
+            return
         }
-        if status != .ok { metrics.inboundRefused.increment() }
-        pending.message.respond(status: status)
-    }
-
-    private func process(_ body: SMPPInboundMessage.Body) async -> CommandStatus {
-        switch body {
-        case .deliverSM(let pdu): await process(InboundShortMessage(pdu))
-        case .dataSM(let pdu): await process(InboundShortMessage(pdu))
+        switch pending.message.body {
+        case .deliverSM(let pdu): await process(InboundShortMessage(pdu), answer: answer)
+        case .dataSM(let pdu): await process(InboundShortMessage(pdu), answer: answer)
         case .undecodable(let commandID, let raw, let error):
-            await undecodable(commandID: commandID, raw: raw, error: "\(error)")
+            _ = answer(await undecodable(commandID: commandID, raw: raw, error: "\(error)"))
         }
     }
 
-    /// Decides and publishes; returns the status to answer the SMSC with.
+    /// Decides and publishes; returns the status to answer the SMSC with (taken to be the answer the SMSC gets).
     public func process(_ message: InboundShortMessage) async -> CommandStatus {
-        if message.esmClass.isReceipt { return await receipt(readReceipt(message)) }
-        return await mobileOriginated(message)
+        await process(message) { _ in true }
+    }
+
+    /// Decides, publishes and answers with `answer`, which says whether the SMSC got that answer: false when the
+    /// message had been answered already (the client's ESME_RX_T_APPN at `smpp.inbound_timeout`, or the session
+    /// ended), as ``SMPPInboundMessage/respond(status:)`` says. Returns the status it answered.
+    @discardableResult
+    public func process(_ message: InboundShortMessage, answer: (CommandStatus) -> Bool) async -> CommandStatus {
+        if message.esmClass.isReceipt {
+            let status = await receipt(readReceipt(message))
+            _ = answer(status)
+            return status
+        }
+        return await mobileOriginated(message, answer: answer)
     }
 
     /// A receipt as read from its PDU, with the keys its message id matches under (none without an id).

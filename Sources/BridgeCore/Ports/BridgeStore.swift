@@ -49,16 +49,22 @@ public protocol BridgeStore: Sendable {
     /// in part order. A part whose index is already stored replaces it (an SMSC redelivery).
     func addMOPart(_ part: StoredMOPart) async throws(BridgeStoreError) -> [StoredMOPart]
 
-    /// Forgets a group of MO parts (after its message was published).
-    func removeMOGroup(key: String) async throws(BridgeStoreError)
+    /// The parts stored for group `key` now, in part order; empty when it has none.
+    func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart]
+
+    /// Forgets `parts`, as read from the store, once their message was published, and their groups' sweep claims.
+    /// A part goes only while it is stored as read (same group, index and arrival time): a part stored again since,
+    /// or added meanwhile by another instance sharing the store, stays for a later publish.
+    func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError)
 
     /// Every group whose first part arrived before `cutoff`, each with its parts in part order.
     func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]]
 
     /// The timeout sweep's share of ``moGroups(firstReceivedBefore:)``: every group whose first part arrived before
     /// `cutoff` and that no sweep holds at `now`, each claimed until `claimedUntil` in the same step, so sweeps of
-    /// several instances sharing one store never both publish one group. The caller publishes each and removes it
-    /// with ``removeMOGroup(key:)``; a group it could not publish is offered again once its claim has expired.
+    /// several instances sharing one store never both publish one group. The caller publishes each (as
+    /// ``moGroup(key:)`` reads it then) and removes what it published with ``removeMOParts(_:)``; a group it could not
+    /// publish is offered again once its claim has expired.
     func claimMOGroups(
         firstReceivedBefore cutoff: Date, claimedUntil: Date, now: Date
     ) async throws(BridgeStoreError) -> [[StoredMOPart]]

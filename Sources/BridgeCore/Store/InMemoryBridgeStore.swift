@@ -100,11 +100,21 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
-    /// Forgets a group of MO parts.
-    public func removeMOGroup(key: String) async throws(BridgeStoreError) {
+    /// The parts stored for group `key` now, in part order.
+    public func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart] {
+        try withOpenState { state in state.moParts[key, default: [:]].values.sorted { $0.index < $1.index } }
+    }
+
+    /// Forgets `parts` — each only while stored as read (same arrival time) — and their groups' sweep claims.
+    public func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
         try withOpenState { state in
-            state.moParts[key] = nil
-            state.moClaims[key] = nil
+            for part in parts where state.moParts[part.groupKey]?[part.index]?.receivedAt == part.receivedAt {
+                state.moParts[part.groupKey]?[part.index] = nil
+            }
+            for key in Set(parts.map(\.groupKey)) {
+                if state.moParts[key]?.isEmpty == true { state.moParts[key] = nil }
+                state.moClaims[key] = nil
+            }
         }
     }
 

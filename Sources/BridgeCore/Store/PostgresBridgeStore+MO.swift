@@ -26,13 +26,27 @@ extension PostgresBridgeStore {
         }
     }
 
-    /// Forgets a group of MO parts (and its sweep claim).
-    public func removeMOGroup(key: String) async throws(BridgeStoreError) {
+    /// The parts stored for group `key` now, in part order.
+    public func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart] {
+        let sql = self.sql
+        return try await read { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(key)
+            return try await Self.parts(PostgresQuery(unsafeSQL: sql.moGroup, binds: binds), connection, logger)
+        }
+    }
+
+    /// Forgets `parts` — each only while stored as read (same arrival time; a part another instance stored again
+    /// since stays) — and their groups' sweep claims.
+    public func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
+        guard let key = parts.first?.groupKey else { return }
         let sql = self.sql
         try await write(lockKey: "m" + key) { connection, logger in
             var binds = PostgresBindings()
-            binds.append(key)
-            try await connection.run(PostgresQuery(unsafeSQL: sql.removeMOGroup, binds: binds), logger: logger)
+            binds.append(parts.map(\.groupKey))
+            binds.append(parts.map(\.index))
+            binds.append(parts.map(\.receivedAt.timeIntervalSinceReferenceDate))
+            try await connection.run(PostgresQuery(unsafeSQL: sql.removeMOParts, binds: binds), logger: logger)
         }
     }
 

@@ -257,11 +257,20 @@ struct PostgresStoreSQL: Sendable {
         "DELETE FROM \(request) WHERE id = $1 AND NOT completed AND at = $2"
     }
 
-    var removeMOGroup: String {
+    /// Removes parts as read ($1 group keys, $2 indexes, $3 arrival times: one entry per part; a part stored again
+    /// since has another arrival time and stays) and the claims of their groups.
+    var removeMOParts: String {
         """
-        WITH claim AS (DELETE FROM \(moClaim) WHERE group_key = $1)
-        DELETE FROM \(moPart) WHERE group_key = $1
+        WITH claim AS (DELETE FROM \(moClaim) WHERE group_key = ANY($1::text[]))
+        DELETE FROM \(moPart) AS p
+        USING unnest($1::text[], $2::int8[], $3::float8[]) AS d(group_key, part_index, received_at)
+        WHERE p.group_key = d.group_key AND p.part_index = d.part_index AND p.received_at = d.received_at
         """
+    }
+
+    /// The parts of group $1 in part order.
+    var moGroup: String {
+        "SELECT \(Self.partColumns) FROM \(moPart) WHERE group_key = $1 ORDER BY part_index"
     }
 
     var moGroups: String {

@@ -133,12 +133,30 @@ extension SQLiteBridgeStore {
         }
     }
 
-    /// Forgets a group of MO parts.
-    public func removeMOGroup(key: String) async throws(BridgeStoreError) {
-        try await write { db in
-            try db.cachedStatement(sql: "DELETE FROM mo_part WHERE group_key = ?").execute(arguments: [key])
+    /// The parts stored for group `key` now, in part order.
+    public func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart] {
+        try await read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM mo_part WHERE group_key = ? ORDER BY part_index"),
+                arguments: [key]
+            ).map(Self.moPart(from:))
         }
-        state.withLock { _ = $0.moClaims.removeValue(forKey: key) }
+    }
+
+    /// Forgets `parts` — each only while stored as read (same arrival time) — and their groups' sweep claims.
+    public func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
+        guard !parts.isEmpty else { return }
+        try await write { db in
+            let delete = try db.cachedStatement(
+                sql: "DELETE FROM mo_part WHERE group_key = ? AND part_index = ? AND received_at = ?")
+            for part in parts {
+                let receivedAt = part.receivedAt.timeIntervalSinceReferenceDate
+                try delete.execute(arguments: [part.groupKey, part.index, receivedAt])
+            }
+        }
+        state.withLock { state in
+            for key in Set(parts.map(\.groupKey)) { state.moClaims[key] = nil }
+        }
     }
 
     /// The due groups no sweep holds at `now`, each claimed until `claimedUntil`. One instance owns the file, so the

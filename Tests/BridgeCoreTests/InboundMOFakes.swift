@@ -1,0 +1,132 @@
+import BridgeCore
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import SMPP
+
+/// A time the test sets: the processor's `now`.
+final class ManualTime: Sendable {
+    private let current = NIOLockedValueBox(Date(timeIntervalSinceReferenceDate: 800_000_000))
+
+    var now: Date { current.withLockedValue { $0 } }
+
+    func advance(by seconds: TimeInterval) { current.withLockedValue { $0.addTimeInterval(seconds) } }
+}
+
+/// An ``InMemoryBridgeStore`` with faults a test switches on: the timeout sweep's claim returns its groups only once
+/// the test resumes it (so parts can arrive between the sweep's read and its publish), and removals of MO parts fail.
+final class MOFaultStore: BridgeStore {
+    let inner = InMemoryBridgeStore()
+    /// How many removals of MO parts fail from now on.
+    let failingRemovals = NIOLockedValueBox(0)
+    private let pausesClaims: Bool
+    private let (claims, claimed) = AsyncStream<Void>.makeStream()
+    private let (resumptions, resumed) = AsyncStream<Void>.makeStream()
+
+    init(pausingClaims: Bool = false) { self.pausesClaims = pausingClaims }
+
+    /// Returns once a sweep holds its claimed groups and waits for ``resumeSweep()``.
+    func sweepClaimed() async {
+        for await _ in claims { return }
+    }
+
+    /// Lets the waiting sweep go on.
+    func resumeSweep() { resumed.yield() }
+
+    func claimMOGroups(
+        firstReceivedBefore cutoff: Date, claimedUntil: Date, now: Date
+    ) async throws(BridgeStoreError) -> [[StoredMOPart]] {
+        let groups = try await inner.claimMOGroups(firstReceivedBefore: cutoff, claimedUntil: claimedUntil, now: now)
+        if pausesClaims {
+            claimed.yield()
+            for await _ in resumptions { break }
+        }
+        return groups
+    }
+
+    func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
+        let fails = failingRemovals.withLockedValue { left in
+            defer { left = max(0, left - 1) }
+            return left > 0
+        }
+        if fails { throw BridgeStoreError(code: .writeFailed, location: "test", detail: "test: removal fails") }
+        try await inner.removeMOParts(parts)
+    }
+
+    func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart] {
+        try await inner.moGroup(key: key)
+    }
+
+    func requestState(id: String) async throws(BridgeStoreError) -> StoredRequestState? {
+        try await inner.requestState(id: id)
+    }
+
+    func markInFlight(id: String, at: Date) async throws(BridgeStoreError) {
+        try await inner.markInFlight(id: id, at: at)
+    }
+
+    func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
+        try await inner.beginRequest(id: id, at: at)
+    }
+
+    func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
+        try await inner.releaseInFlight(id: id, markedAt: markedAt)
+    }
+
+    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+        try await inner.complete(completion)
+    }
+
+    func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
+        try await inner.addCorrelations(correlations)
+    }
+
+    func correlation(keys: [String]) async throws(BridgeStoreError) -> ReceiptCorrelation? {
+        try await inner.correlation(keys: keys)
+    }
+
+    func addMOPart(_ part: StoredMOPart) async throws(BridgeStoreError) -> [StoredMOPart] {
+        try await inner.addMOPart(part)
+    }
+
+    func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]] {
+        try await inner.moGroups(firstReceivedBefore: cutoff)
+    }
+
+    func rememberUnconfirmedMO(key: String, eventID: String, at: Date) async throws(BridgeStoreError) {
+        try await inner.rememberUnconfirmedMO(key: key, eventID: eventID, at: at)
+    }
+
+    func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String? {
+        try await inner.takeUnconfirmedMO(key: key, notBefore: notBefore)
+    }
+
+    func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
+        try await inner.purge(olderThan: cutoff)
+    }
+
+    func close() async { await inner.close() }
+}
+
+/// Long-MO parts and a processor over a store, a publisher and a time the test controls.
+enum LongMO {
+    /// Part `index` of `total` with reference 0x2A (UDH, 8-bit reference) and `text` in the GSM default alphabet.
+    static func part(_ index: UInt8, of total: UInt8, _ text: String) -> InboundShortMessage {
+        InboundFixture.mo([0x05, 0x00, 0x03, 0x2A, total, index] + Array(text.utf8), esm: .udhIndicator)
+    }
+
+    /// A processor with a 60 s reassembly timeout and no republishing.
+    static func processor(
+        store: any BridgeStore, publisher: some EventPublishing, time: ManualTime
+    ) -> InboundProcessor {
+        InboundProcessor(
+            settings: InboundPipelineSettings(moReassemblyTimeout: 60, republishWindow: 0), store: store,
+            publisher: publisher, correlator: ReceiptCorrelator(hold: .milliseconds(10)), metrics: BridgeMetrics(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), now: { time.now })
+    }
+
+    /// The JSON of a published MO.
+    static func json(_ message: OutgoingMessage) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(message.body)) as? [String: Any] ?? [:]
+    }
+}
