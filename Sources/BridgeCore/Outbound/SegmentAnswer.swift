@@ -21,7 +21,10 @@ public enum SegmentAnswer: Sendable, Hashable {
             if error.isOutcomeUnknown {
                 self = .unknown(reason: error.code.description)
             } else if error.code == .genericNack {
-                self = .response(status: CommandStatus(rawValue: error.commandStatus ?? 0xFF), messageID: "")
+                // A generic_nack refuses the PDU whatever its status says: one claiming ESME_ROK (or none) is an
+                // SMSC fault, retried as ESME_RSYSERR — never an accepted segment without a message_id.
+                let status = error.commandStatus.map(CommandStatus.init(rawValue:)) ?? .systemError
+                self = .response(status: status == .ok ? .systemError : status, messageID: "")
             } else if error.code == .encodingFailed || error.code == .noTransmitter {
                 self = .unsendable(reason: error.description)
             } else {
