@@ -19,6 +19,25 @@ import Testing
         #expect(!cancelled.withLockedValue { $0 } && requests.count == 0)
     }
 
+    /// A drain whose own task is cancelled (a second signal) does not return at once with the requests still
+    /// running: it cancels them and waits for their hand-backs.
+    @Test func aCancelledDrainCancelsTheRequestsAndWaitsForTheirHandBack() async throws {
+        let requests = InFlightRequests()
+        let handedBack = NIOLockedValueBox(false)
+        requests.start {
+            let (never, continuation) = AsyncStream<Never>.makeStream()
+            for await _ in never {}
+            continuation.finish()
+            try? await Task.sleep(for: .milliseconds(100))  // the nack of the hand-back
+            handedBack.withLockedValue { $0 = true }
+        }
+        let drain = Task { await requests.drain(timeout: .seconds(30)) }
+        for _ in 0..<2_000 where requests.drainWaiterCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        drain.cancel()
+        #expect(await drain.value == 1)
+        #expect(handedBack.withLockedValue { $0 } && requests.count == 0)
+    }
+
     @Test func whatIsLeftAfterTheTimeoutIsCancelledThenWaitedFor() async {
         let requests = InFlightRequests()
         let ids = NIOLockedValueBox<[UInt64]>([])

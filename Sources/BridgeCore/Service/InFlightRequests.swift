@@ -85,9 +85,13 @@ final class InFlightRequests: Sendable {
 
     /// Waits up to `timeout` for the tasks to finish; cancels the rest (they hand their requests back) and waits
     /// for them. Returns how many had to be cancelled.
+    ///
+    /// When the calling task is cancelled (the second signal, or the graceful shutdown's own time limit), the
+    /// requests are cancelled at once, and their hand-backs are waited for at most ``handBackWait`` — not skipped,
+    /// as a cancelled wait would (the consumer would close with them still running).
     func drain(timeout: Duration) async -> Int {
         let finishedInTime = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.waitUntilDrained(); return true }
+            group.addTask { await self.waitUntilDrained(); return !Task.isCancelled }
             group.addTask { try? await Task.sleep(for: timeout); return false }
             let first = await group.next() ?? true
             group.cancelAll()
@@ -96,7 +100,25 @@ final class InFlightRequests: Sendable {
         if finishedInTime { return 0 }
         let remaining = state.withLockedValue { Array($0.tasks.values) }
         for entry in remaining { entry.cancel() }
-        await waitUntilDrained()
+        if Task.isCancelled {
+            // Not cancelled with this task: the hand-backs (a nack each) are quick, but must not be cut off.
+            await Task { await self.waitUntilDrained(within: Self.handBackWait) }.value
+        } else {
+            await waitUntilDrained()
+        }
         return remaining.count
+    }
+
+    /// How long a cancelled drain waits for the requests it cancelled to hand their deliveries back.
+    static let handBackWait: Duration = .seconds(3)
+
+    /// ``waitUntilDrained()``, for at most `limit`.
+    private func waitUntilDrained(within limit: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitUntilDrained() }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 }
