@@ -73,7 +73,7 @@ final class MOFaultStore: BridgeStore {
         try await inner.releaseInFlight(id: id, markedAt: markedAt)
     }
 
-    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
         try await inner.complete(completion)
     }
 

@@ -25,12 +25,14 @@ final class CompletionFailingStore: BridgeStore {
         return fails ? BridgeStoreError(code: .writeFailed, location: "test", detail: "disk I/O error") : nil
     }
 
-    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
         if let error = nextCompletionFails() { throw error }
-        try await inner.complete(completion)
+        return try await inner.complete(completion)
     }
 
-    func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void) {
+    func complete(
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+    ) {
         if let error = nextCompletionFails() { return then(.failure(error)) }
         inner.complete(completion, then: then)
     }

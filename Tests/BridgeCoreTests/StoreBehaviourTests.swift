@@ -63,11 +63,14 @@ import Testing
     func completedRequestKeepsItsFirstOutcome(kind: StoreKind) async throws {
         try await F.withStore(kind) { store in
             let first = F.result(1)
-            try await store.complete(
+            let stored = try await store.complete(
                 RequestCompletion(requestID: "r1", result: first, correlations: [F.correlation("A1", request: "r1", keys: ["A1"])]))
+            #expect(stored == nil)
             let second = F.result(2, status: "failed", at: F.t0.addingTimeInterval(1))
-            try await store.complete(
+            // The second completion stores nothing and gets the first outcome back, to publish instead of its own.
+            let kept = try await store.complete(
                 RequestCompletion(requestID: "r1", result: second, correlations: [F.correlation("B2", request: "r1", keys: ["B2"])]))
+            #expect(kept == first)
             try await store.markInFlight(id: "r1", at: F.t0.addingTimeInterval(2))
             #expect(try await store.requestState(id: "r1") == .completed(first))
             #expect(try await store.correlation(keys: ["A1"])?.messageID == "A1")

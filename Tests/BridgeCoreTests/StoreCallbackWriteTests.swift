@@ -13,7 +13,9 @@ import Testing
         }
     }
 
-    private func complete(_ store: any BridgeStore, _ completion: RequestCompletion) async -> Result<Void, BridgeStoreError> {
+    private func complete(
+        _ store: any BridgeStore, _ completion: RequestCompletion
+    ) async -> Result<StoredResult?, BridgeStoreError> {
         await withCheckedContinuation { continuation in
             store.complete(completion) { continuation.resume(returning: $0) }
         }
@@ -28,12 +30,15 @@ import Testing
             #expect(try await begin(store, "cb1", at: later).get() == .inFlight(since: F.t0))
             let correlation = F.correlation("M1", request: "cb1", keys: ["M1", "1"])
             let result = F.result(7)
-            try await complete(store, RequestCompletion(requestID: "cb1", result: result, correlations: [correlation])).get()
+            let stored = try await complete(store, RequestCompletion(requestID: "cb1", result: result, correlations: [correlation])).get()
+            #expect(stored == nil)
             #expect(try await store.requestState(id: "cb1") == .completed(result))
             #expect(try await store.correlation(keys: ["1"]) == correlation)
             #expect(try await begin(store, "cb1", at: later).get() == .completed(result))
-            // A second completion keeps the first outcome.
-            try await complete(store, RequestCompletion(requestID: "cb1", result: F.result(8), correlations: [])).get()
+            // A second completion keeps the first outcome, and gets it back to publish instead of its own.
+            let second = RequestCompletion(requestID: "cb1", result: F.result(8), correlations: [])
+            let first = try await complete(store, second).get()
+            #expect(first == result)
             #expect(try await store.requestState(id: "cb1") == .completed(result))
         }
     }

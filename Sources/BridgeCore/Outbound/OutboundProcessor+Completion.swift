@@ -135,8 +135,22 @@ extension OutboundProcessor {
         let completion = RequestCompletion(requestID: event.requestID, result: stored, correlations: correlations)
         store.complete(completion) { [self] result in
             metrics.store(.complete, took: ContinuousClock.now - started)
-            if case .failure(let error) = result { return then(.storeFailed(error)) }
+            let first: StoredResult?
+            switch result {
+            case .failure(let error): return then(.storeFailed(error))
+            case .success(let outcome): first = outcome
+            }
             completed(event, correlations: correlations)
+            if let first {
+                // Another delivery of this request (another instance's, with a shared store) completed it first:
+                // its result is the request's one, republished byte for byte; ours is dropped (DESIGN §3).
+                logger.warning("request completed first by another delivery; its result republished, ours dropped", metadata: [
+                    "request_id": "\(event.requestID)", "status": "\(first.status)", "event_id": "\(first.eventID)",
+                    "dropped_status": "\(event.status.rawValue)",
+                ])
+                metrics.request("duplicate")
+                return publishResult(first, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
+            }
             publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
         }
     }

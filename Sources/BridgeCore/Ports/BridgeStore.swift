@@ -25,8 +25,11 @@ public protocol BridgeStore: Sendable {
     func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError)
 
     /// Records the final outcome of a request and the receipt correlation of its accepted segments, in one
-    /// transaction. A request already completed keeps its first outcome (the call then does nothing).
-    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError)
+    /// transaction. A request already completed keeps its first outcome: the call then stores nothing and returns
+    /// that outcome (another delivery of the request completed it first — with a shared store, another instance),
+    /// which the caller publishes instead of its own, so the request has one result. Nil: this outcome was stored.
+    @discardableResult
+    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult?
 
     /// ``beginRequest(id:at:)`` without a task: `then` gets its result on whichever thread the store finished it
     /// (it must be quick). The default runs the async call in a task of its own.
@@ -35,7 +38,8 @@ public protocol BridgeStore: Sendable {
 
     /// ``complete(_:)`` without a task: `then` gets its result on whichever thread the store finished it (it must
     /// be quick). The default runs the async call in a task of its own.
-    func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void)
+    func complete(
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void)
 
     /// Adds correlations outside a completion (a submit_sm_resp that arrived after its timeout). Existing keys are
     /// overwritten.
@@ -272,7 +276,7 @@ extension BridgeStore {
 
     /// Runs ``complete(_:)`` in a task of its own, then `then`.
     public func complete(
-        _ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
     ) {
         inTask({ () async throws(BridgeStoreError) in try await complete(completion) }, then: then)
     }

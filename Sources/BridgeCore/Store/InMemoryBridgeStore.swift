@@ -50,13 +50,16 @@ public final class InMemoryBridgeStore: BridgeStore {
         then(Result { () throws(BridgeStoreError) in try begin(id: id, at: at) })
     }
 
-    /// Records the outcome and the correlations; a completed request keeps its first outcome.
-    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+    /// Records the outcome and the correlations; a completed request keeps its first outcome (returned).
+    @discardableResult
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
         try completeNow(completion)
     }
 
     /// ``complete(_:)``; `then` runs before this returns.
-    public func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void) {
+    public func complete(
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+    ) {
         then(Result { () throws(BridgeStoreError) in try completeNow(completion) })
     }
 
@@ -69,11 +72,12 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
-    private func completeNow(_ completion: RequestCompletion) throws(BridgeStoreError) {
+    private func completeNow(_ completion: RequestCompletion) throws(BridgeStoreError) -> StoredResult? {
         try withOpenState { state in
-            if case .completed = state.requests[completion.requestID] { return }
+            if case .completed(let first) = state.requests[completion.requestID] { return first }
             state.requests[completion.requestID] = .completed(completion.result)
             Self.insert(completion.correlations, into: &state)
+            return nil
         }
     }
 

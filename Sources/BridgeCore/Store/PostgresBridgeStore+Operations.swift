@@ -40,9 +40,11 @@ extension PostgresBridgeStore {
     }
 
     /// Records the outcome and the correlations in one statement; a completed request keeps its first outcome, even
-    /// when two instances complete it at once (the second's upsert finds the row completed and changes nothing).
-    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
-        _ = try await writeRequest(.complete(completion))
+    /// when two instances complete it at once (the second's upsert finds the row completed and changes nothing, and
+    /// gets that first outcome back).
+    @discardableResult
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
+        Self.firstOutcome(try await writeRequest(.complete(completion)))
     }
 
     /// ``beginRequest(id:at:)``; `then` runs on the writer task after the commit.
@@ -53,8 +55,16 @@ extension PostgresBridgeStore {
     }
 
     /// ``complete(_:)``; `then` runs on the writer task after the commit.
-    public func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void) {
-        writeRequest(.complete(completion)) { then($0.map { _ in }) }
+    public func complete(
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+    ) {
+        writeRequest(.complete(completion)) { then($0.map(Self.firstOutcome)) }
+    }
+
+    /// What a completion's write reports: the outcome a completion of another instance stored first, or nil.
+    private static func firstOutcome(_ state: StoredRequestState?) -> StoredResult? {
+        guard case .completed(let first)? = state else { return nil }
+        return first
     }
 
     /// Forgets the in-flight mark set at `markedAt`; nothing when completed or marked again since (by this

@@ -121,8 +121,23 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
     ) async throws {
         var binds = PostgresBindings()
         appendCompletions(round, to: &binds)
-        try await connection.run(PostgresQuery(unsafeSQL: sql.completeRequests, binds: binds), logger: logger)
-        for write in round { write.outcome = .success(nil) }
+        let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.completeRequests, binds: binds), logger: logger)
+        var landed = Set<String>()
+        for row in rows { landed.insert(try row.decode(String.self)) }
+        try await settleCompletions(round, landed: landed, sql: sql, connection, logger)
+    }
+
+    /// A completion whose outcome landed gets nil; one whose request was completed first (by another instance) gets
+    /// that first outcome, read after the commit (completed rows never change), to publish instead of its own.
+    private static func settleCompletions(
+        _ round: [PostgresRequestWrite], landed: Set<String>, sql: PostgresStoreSQL, _ connection: PostgresConnection,
+        _ logger: Logger
+    ) async throws {
+        let beaten = round.filter { !landed.contains($0.requestID) }
+        for write in round where landed.contains(write.requestID) { write.outcome = .success(nil) }
+        guard !beaten.isEmpty else { return }
+        let states = try await PostgresBridgeStore.requestStates(ids: beaten.map(\.requestID), sql: sql, connection, logger)
+        for write in beaten { write.outcome = .success(states[write.requestID]) }
     }
 
     // MARK: - One statement
@@ -139,16 +154,26 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
         appendBegins(starts, to: &binds)
         appendCompletions(completions, to: &binds)
         let rows = try await connection.run(BeginAndCompleteRequests(bindings: binds), logger: logger)
-        for write in completions { write.outcome = .success(nil) }
-        let completed = try settleBegins(starts, rows: rows)
-        guard !completed.isEmpty else { return }
+        var begun: [(String, Double?)] = []
+        var landed = Set<String>()
+        for row in rows {
+            let (id, prev, isBegin) = try row.decode((String, Double?, Bool).self)
+            if isBegin { begun.append((id, prev)) } else { landed.insert(id) }
+        }
+        let completed = settleBegins(starts, begun: begun)
         do {
-            let states = try await PostgresBridgeStore.requestStates(
-                ids: completed.map(\.requestID), sql: sql, connection, logger)
-            for write in completed { write.outcome = .success(states[write.requestID]) }
+            if !completed.isEmpty {
+                let states = try await PostgresBridgeStore.requestStates(
+                    ids: completed.map(\.requestID), sql: sql, connection, logger)
+                for write in completed { write.outcome = .success(states[write.requestID]) }
+            }
+            try await settleCompletions(completions, landed: landed, sql: sql, connection, logger)
         } catch {
+            // Committed already: only the reads failed, so only the writes still waiting for one fail.
             let failure = PostgresBridgeStore.storeError(error, code: .readFailed, location: location)
-            for write in completed { write.outcome = .failure(failure) }
+            for write in completed + completions {
+                if case .none = write.outcome { write.outcome = .failure(failure) }
+            }
         }
     }
 
@@ -184,11 +209,15 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
     /// Gives each begin whose row came back (inserted, or marked again) its outcome; returns those whose request
     /// was completed (no row back: the upsert left it alone).
     private static func settleBegins(_ round: [PostgresRequestWrite], rows: [PostgresRow]) throws -> [PostgresRequestWrite] {
+        var begun: [(String, Double?)] = []
+        for row in rows { begun.append(try row.decode((String, Double?).self)) }
+        return settleBegins(round, begun: begun)
+    }
+
+    /// ``settleBegins(_:rows:)`` from decoded `(id, prev_at)` rows.
+    private static func settleBegins(_ round: [PostgresRequestWrite], begun: [(String, Double?)]) -> [PostgresRequestWrite] {
         var previous: [String: Double?] = [:]
-        for row in rows {
-            let (id, prev) = try row.decode((String, Double?).self)
-            previous[id] = prev
-        }
+        for (id, prev) in begun { previous[id] = prev }
         var completed: [PostgresRequestWrite] = []
         for write in round {
             if let prev = previous[write.requestID] {

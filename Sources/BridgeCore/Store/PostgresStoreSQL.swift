@@ -135,20 +135,24 @@ struct PostgresStoreSQL: Sendable {
 
     /// Completes several requests at once ($1–$6: ids (distinct), times, event ids, statuses, routing keys, bodies):
     /// an outcome only lands on a row that is not completed, and a completion's correlations ($7–$18, the last
-    /// array naming each row's request) only when its outcome landed.
+    /// array naming each row's request) only when its outcome landed. Returns the ids whose outcome landed.
     var completeRequests: String {
         """
         WITH done AS (
             \(completionUpsert(from: 1))
+        ),
+        c AS (
+            \(insertCorrelations(from: 7, ownedBy: "done"))
         )
-        \(insertCorrelations(from: 7, ownedBy: "done"))
+        SELECT id FROM done
         """
     }
 
     /// Begins ($1 ids, $2 times, as ``beginRequests``) and completes ($3–$8 and correlations $9–$20, as
     /// ``completeRequests``) several requests in one statement — one round trip and its own commit, where a
     /// transaction around the two statements takes four. The ids begun and completed must be distinct from each
-    /// other (a statement may not change a row twice). Returns the begins' `(id, prev_at)` rows.
+    /// other (a statement may not change a row twice). Returns the begins' `(id, prev_at, true)` rows and the landed
+    /// completions' `(id, NULL, false)` rows.
     var beginAndCompleteRequests: String {
         """
         WITH b AS (
@@ -160,7 +164,8 @@ struct PostgresStoreSQL: Sendable {
         c AS (
             \(insertCorrelations(from: 9, ownedBy: "done"))
         )
-        SELECT id, prev_at FROM b
+        SELECT id, prev_at, true FROM b
+        UNION ALL SELECT id, NULL::float8, false FROM done
         """
     }
 

@@ -69,17 +69,21 @@ extension SQLiteBridgeStore {
         }
     }
 
-    /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome.
-    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) {
+    /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome
+    /// (returned).
+    @discardableResult
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
         try await write(completeWrite(completion))
     }
 
     /// ``complete(_:)``; `then` runs on the writer's queue after the commit.
-    public func complete(_ completion: RequestCompletion, then: @escaping @Sendable (Result<Void, BridgeStoreError>) -> Void) {
+    public func complete(
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+    ) {
         write(completeWrite(completion), then: then)
     }
 
-    private func completeWrite(_ completion: RequestCompletion) -> @Sendable (Database) throws -> Void {
+    private func completeWrite(_ completion: RequestCompletion) -> @Sendable (Database) throws -> StoredResult? {
         { [writeStatements] db in
             let result = completion.result
             let changed = try writeStatements.run(.completeRequest, in: db) { values in
@@ -90,8 +94,15 @@ extension SQLiteBridgeStore {
                 values.bind(result.routingKey)
                 values.bind(result.body)
             }
-            guard changed > 0 else { return }
+            // Completed before (the row keeps its first outcome): that one is the request's result.
+            guard changed > 0 else {
+                guard case .completed(let first)? = try Self.requestState(id: completion.requestID, in: db) else {
+                    return nil
+                }
+                return first
+            }
             try Self.insert(completion.correlations, into: db, with: writeStatements)
+            return nil
         }
     }
 
