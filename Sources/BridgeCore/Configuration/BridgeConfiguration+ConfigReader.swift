@@ -76,7 +76,8 @@ extension BridgeConfiguration {
         if store.ttl <= outbound.moReassemblyTimeout {
             problems.append(
                 "store.ttl: \(seconds(store.ttl)) must be longer than smpp.mo_reassembly_timeout "
-                    + "(\(seconds(outbound.moReassemblyTimeout))), or stored MO parts are deleted before they are published")
+                    + "(\(seconds(outbound.moReassemblyTimeout))), or stored MO parts are deleted before they are "
+                    + "published")
         }
         return problems
     }

@@ -144,12 +144,16 @@ extension OutboundProcessor {
             if let first {
                 // Another delivery of this request (another instance's, with a shared store) completed it first:
                 // its result is the request's one, republished byte for byte; ours is dropped (DESIGN §3).
-                logger.warning("request completed first by another delivery; its result republished, ours dropped", metadata: [
-                    "request_id": "\(event.requestID)", "status": "\(first.status)", "event_id": "\(first.eventID)",
-                    "dropped_status": "\(event.status.rawValue)",
-                ])
+                logger.warning(
+                    "request completed first by another delivery; its result republished, ours dropped",
+                    metadata: [
+                        "request_id": "\(event.requestID)", "status": "\(first.status)",
+                        "event_id": "\(first.eventID)", "dropped_status": "\(event.status.rawValue)",
+                    ])
                 metrics.request("duplicate")
-                return publishResult(first, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
+                return publishResult(first, requestID: event.requestID, receivedAt: request.receivedAt) {
+                    then(.settled($0))
+                }
             }
             publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
         }

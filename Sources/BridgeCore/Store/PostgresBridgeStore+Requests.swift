@@ -121,7 +121,8 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
     ) async throws {
         var binds = PostgresBindings()
         appendCompletions(round, to: &binds)
-        let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.completeRequests, binds: binds), logger: logger)
+        let rows = try await connection.run(
+            PostgresQuery(unsafeSQL: sql.completeRequests, binds: binds), logger: logger)
         var landed = Set<String>()
         for row in rows { landed.insert(try row.decode(String.self)) }
         try await settleCompletions(round, landed: landed, sql: sql, connection, logger)
@@ -136,7 +137,8 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
         let beaten = round.filter { !landed.contains($0.requestID) }
         for write in round where landed.contains(write.requestID) { write.outcome = .success(nil) }
         guard !beaten.isEmpty else { return }
-        let states = try await PostgresBridgeStore.requestStates(ids: beaten.map(\.requestID), sql: sql, connection, logger)
+        let states = try await PostgresBridgeStore.requestStates(
+            ids: beaten.map(\.requestID), sql: sql, connection, logger)
         for write in beaten { write.outcome = .success(states[write.requestID]) }
     }
 
@@ -215,7 +217,9 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
     }
 
     /// ``settleBegins(_:rows:)`` from decoded `(id, prev_at)` rows.
-    private static func settleBegins(_ round: [PostgresRequestWrite], begun: [(String, Double?)]) -> [PostgresRequestWrite] {
+    private static func settleBegins(
+        _ round: [PostgresRequestWrite], begun: [(String, Double?)]
+    ) -> [PostgresRequestWrite] {
         var previous: [String: Double?] = [:]
         for (id, prev) in begun { previous[id] = prev }
         var completed: [PostgresRequestWrite] = []

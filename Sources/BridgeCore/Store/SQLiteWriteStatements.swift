@@ -38,7 +38,8 @@ final class SQLiteWriteStatements: @unchecked Sendable {
                     request_id = excluded.request_id, segment = excluded.segment, segments = excluded.segments,
                     to_address = excluded.to_address, from_address = excluded.from_address,
                     metadata = excluded.metadata, submitted_at = excluded.submitted_at
-                WHERE instr(correlation.keys, length(CAST(correlation.match_key AS BLOB)) || ':' || correlation.match_key) <> 1
+                WHERE instr(correlation.keys,
+                            length(CAST(correlation.match_key AS BLOB)) || ':' || correlation.match_key) <> 1
                     OR instr(excluded.keys, length(CAST(excluded.match_key AS BLOB)) || ':' || excluded.match_key) = 1
                 """
             }
