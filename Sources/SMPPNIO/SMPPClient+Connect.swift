@@ -79,10 +79,7 @@ extension SMPPClient {
         machine.maxConsecutiveTimeouts = max(0, configuration.maxConsecutiveTimeouts)
         machine.maxInboundInFlight = max(1, configuration.maxInboundInFlight)
         machine.throttlePause = configuration.throttlePause
-        let bind = BindRequest(systemID: configuration.systemID, password: configuration.password,
-                               systemType: configuration.systemType,
-                               addressRange: Address(address: configuration.addressRange))
-        return .init(slot: slot.index, kind: slot.kind, bind: bind, host: configuration.host,
+        return .init(slot: slot.index, kind: slot.kind, bind: configuration.bindRequest, host: configuration.host,
                      port: configuration.port, machine: machine)
     }
 

@@ -1,4 +1,5 @@
 public import NIOCore
+import SMPP
 
 extension SMPPClientConfiguration {
     /// Checks what the wire or the socket API cannot carry, naming the configuration key at fault (never a secret's
@@ -10,13 +11,19 @@ extension SMPPClientConfiguration {
         }
         if host.isEmpty { throw fail("smpp.host", "is empty") }
         if !(1...65_535).contains(port) { throw fail("smpp.port", "\(port) is not a TCP port") }
-        // C-Octet String maxima of bind (reference/SMPP-3.4.md §3), terminating NUL excluded, counted as the encoder
-        // writes them: one octet per character, Latin-1 only, no NUL. A value the encoder refuses would otherwise
-        // pass here and end every bind attempt in a bind timeout, retried forever.
         if systemID.isEmpty { throw fail("smpp.system_id", "must be 1–15 characters") }
-        for (key, value, maximum) in [("smpp.system_id", systemID, 15), ("smpp.password", password, 8),
-                                      ("smpp.system_type", systemType, 12), ("smpp.address_range", addressRange, 40)] {
-            if let problem = Self.cOctetStringProblem(value, maximum: maximum) { throw fail(key, problem) }
+        // The bind PDU as the sessions will send it, through the encoder itself: a value it refuses (too long for its
+        // C-Octet String, a NUL, a character beyond Latin-1) would otherwise pass here and end every bind attempt in
+        // a bind timeout, retried forever. The message never quotes the value (it may be the password).
+        do throws(SMPPEncodeError) {
+            var encoded = ByteBuffer()
+            try PDU(.bindTransceiver(bindRequest), sequenceNumber: 1).encode(into: &encoded)
+        } catch {
+            let key = "smpp.\(error.field)"
+            guard error.code == .fieldTooLong, let maximum = Self.bindStringMaxima[key] else {
+                throw fail(key, "contains a character SMPP cannot carry here (only Latin-1, no NUL)")
+            }
+            throw fail(key, "is longer than \(maximum) characters")
         }
         if sessions < 1 { throw fail("smpp.sessions", "must be at least 1") }
         if sessions > Self.maximumSessions { throw fail("smpp.sessions", "must be at most \(Self.maximumSessions)") }
@@ -78,16 +85,14 @@ extension SMPPClientConfiguration {
     /// The command_length caps ``maximumPDULength`` may take, in octets.
     public static let pduLengthRange = 1_024...16_777_216
 
-    /// Why `value` cannot be sent as a C-Octet String of at most `maximum` characters, or nil when it can. Never
-    /// quotes the value (it may be the password).
-    static func cOctetStringProblem(_ value: String, maximum: Int) -> String? {
-        var count = 0
-        for scalar in value.unicodeScalars {
-            guard scalar.value != 0, scalar.value <= 0xFF else {
-                return "contains a character SMPP cannot carry here (only Latin-1, no NUL)"
-            }
-            count += 1
-        }
-        return count > maximum ? "is longer than \(maximum) characters" : nil
+    /// The bind request every session sends.
+    var bindRequest: BindRequest {
+        BindRequest(
+            systemID: systemID, password: password, systemType: systemType, addressRange: Address(address: addressRange))
     }
+
+    /// The C-Octet String maxima of bind (reference/SMPP-3.4.md §3), terminating NUL excluded, by configuration key.
+    static let bindStringMaxima = [
+        "smpp.system_id": 15, "smpp.password": 8, "smpp.system_type": 12, "smpp.address_range": 40,
+    ]
 }

@@ -7,8 +7,6 @@ extension SMPPSessionHandler {
     /// Feeds one decoded PDU to the machine; `raw` is the frame as received.
     func dispatch(_ pdu: PDU, raw: ByteBuffer, now: NIODeadline) {
         let sequenceNumber = pdu.sequenceNumber
-        let status = pdu.commandStatus.rawValue
-        if controlReceived(pdu.commandID, sequenceNumber: sequenceNumber, status: status, now: now) { return }
         switch pdu.body {
         case .submitSMResp(let response):
             responseReceived(sequenceNumber, pdu.commandStatus, messageID: response.messageID, now: now)
@@ -24,6 +22,8 @@ extension SMPPSessionHandler {
             // Has no response (reference §3); we do not act on it.
             machine.activityReceived(now: now)
         default:
+            let status = pdu.commandStatus.rawValue
+            if controlReceived(pdu.commandID, sequenceNumber: sequenceNumber, status: status, now: now) { return }
             if pdu.commandID.isResponse {
                 // A response to something we never send (query_sm_resp, …): it matches nothing.
                 run(.unexpectedResponse(sequenceNumber: sequenceNumber), now: now)

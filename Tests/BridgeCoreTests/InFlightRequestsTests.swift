@@ -28,7 +28,7 @@ import Testing
             let (never, continuation) = AsyncStream<Never>.makeStream()
             for await _ in never {}
             continuation.finish()
-            try? await Task.sleep(for: .milliseconds(100))  // the nack of the hand-back
+            await Task.yield()  // the hand-back's nack: after the cancellation, asynchronously
             handedBack.withLockedValue { $0 = true }
         }
         let drain = Task { await requests.drain(timeout: .seconds(30)) }

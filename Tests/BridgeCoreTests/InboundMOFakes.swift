@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import SMPP
+import Testing
 
 /// A time the test sets: the processor's `now`.
 final class ManualTime: Sendable {
@@ -128,5 +129,19 @@ enum LongMO {
     /// The JSON of a published MO.
     static func json(_ message: OutgoingMessage) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(message.body)) as? [String: Any] ?? [:]
+    }
+
+    /// Lets the reassembly timeout pass and sweeps; expects the sweep's publish to repeat the first one — the same
+    /// event, byte for byte under the same id, for a consumer to drop — and nothing of the group left stored.
+    static func expectSweptAsTheFirstEvent(
+        _ processor: InboundProcessor, store: any BridgeStore, publisher: LosingPublisher, time: ManualTime
+    ) async throws {
+        time.advance(by: 61)
+        await processor.sweepIncompleteMO()
+        let attempts = publisher.attempts.withLockedValue { $0 }
+        try #require(attempts.count == 2)
+        #expect(attempts[1].properties.messageID == attempts[0].properties.messageID)
+        #expect(attempts[1].body == attempts[0].body)
+        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
     }
 }

@@ -10,6 +10,15 @@ import Testing
     /// An answer that no longer reaches the SMSC (``SMPPInboundMessage/respond(status:)`` returned false).
     static func tooLate(_ status: CommandStatus) -> Bool { false }
 
+    /// A two-part MO whose last part was published and confirmed, but answered too late.
+    static func lastPartAnsweredTooLate() async -> (InMemoryBridgeStore, LosingPublisher, ManualTime, InboundProcessor) {
+        let (store, publisher, time) = (InMemoryBridgeStore(), LosingPublisher(losses: 0), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world"), answer: tooLate) == .ok)
+        return (store, publisher, time, processor)
+    }
+
     @Test func anMOAnsweredTooLateKeepsItsIDOnRedelivery() async throws {
         let publisher = LosingPublisher(losses: 0)
         let processor = InboundMORedeliveryTests.processor(publisher)
@@ -25,10 +34,7 @@ import Testing
     /// The last part's answer came too late: its redelivery finds the group still stored and publishes the same
     /// complete event under the same id (not a stray one-part message).
     @Test func aLongMOWhoseLastAnswerCameTooLateIsTheSameEventOnRedelivery() async throws {
-        let (store, publisher, time) = (InMemoryBridgeStore(), LosingPublisher(losses: 0), ManualTime())
-        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
-        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
-        #expect(await processor.process(LongMO.part(2, of: 2, "world"), answer: Self.tooLate) == .ok)
+        let (store, publisher, time, processor) = await Self.lastPartAnsweredTooLate()
         time.advance(by: 5)
         #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok, "the SMSC's redelivery")
         let attempts = publisher.attempts.withLockedValue { $0 }
@@ -45,16 +51,7 @@ import Testing
     /// The SMSC does not deliver the last part again before the timeout: the sweep publishes the group, the same
     /// event under the same id.
     @Test func aLongMOWhoseLastAnswerCameTooLateIsSweptAsTheSameEvent() async throws {
-        let (store, publisher, time) = (InMemoryBridgeStore(), LosingPublisher(losses: 0), ManualTime())
-        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
-        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
-        #expect(await processor.process(LongMO.part(2, of: 2, "world"), answer: Self.tooLate) == .ok)
-        time.advance(by: 61)
-        await processor.sweepIncompleteMO()
-        let attempts = publisher.attempts.withLockedValue { $0 }
-        try #require(attempts.count == 2)
-        #expect(attempts[1].properties.messageID == attempts[0].properties.messageID)
-        #expect(attempts[1].body == attempts[0].body)
-        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
+        let (store, publisher, time, processor) = await Self.lastPartAnsweredTooLate()
+        try await LongMO.expectSweptAsTheFirstEvent(processor, store: store, publisher: publisher, time: time)
     }
 }

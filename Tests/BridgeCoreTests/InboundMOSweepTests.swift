@@ -74,13 +74,7 @@ import Testing
         #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
         store.failingRemovals.withLockedValue { $0 = 1 }
         #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
-        time.advance(by: 61)
-        await processor.sweepIncompleteMO()
-        let attempts = publisher.attempts.withLockedValue { $0 }
-        try #require(attempts.count == 2)
-        #expect(attempts[1].properties.messageID == attempts[0].properties.messageID)
-        #expect(attempts[1].body == attempts[0].body)
-        #expect(try LongMO.json(attempts[1])["complete"] as? Bool == true)
-        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
+        try await LongMO.expectSweptAsTheFirstEvent(processor, store: store, publisher: publisher, time: time)
+        #expect(try LongMO.json(publisher.attempts.withLockedValue { $0[1] })["complete"] as? Bool == true)
     }
 }

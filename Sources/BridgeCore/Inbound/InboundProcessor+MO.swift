@@ -13,7 +13,7 @@ extension InboundProcessor {
             shortMessage: message.shortMessage, tlvs: message.tlvs)
         else { return await singleMO(message, answer: answer) }
         let info = part.concatenation
-        guard Self.isPossible(info) else {
+        guard info.isWithinTotal else {
             // No group could ever complete with it: a message of its own, never dropped (DESIGN §4 "MO").
             logger.warning("MO part with impossible concatenation published as a message of its own", metadata: [
                 "from": "\(from)", "reference": "\(info.reference)", "index": "\(info.index)",
@@ -75,11 +75,6 @@ extension InboundProcessor {
         let publication = await publishMO([stored], total: 1, complete: true)
         _ = await answered(publication, answer)
         return publication.status
-    }
-
-    /// Whether a part's concatenation can be right: at least one part, and its index within 1…total.
-    static func isPossible(_ info: ConcatenationInfo) -> Bool {
-        info.index >= 1 && info.index <= info.total
     }
 
     /// Whether `parts` hold every index of 1…`total`.

@@ -68,8 +68,12 @@ public final class ReceiptCorrelator: Sendable {
 
         mutating func remember(_ correlation: ReceiptCorrelation, capacity: Int) {
             for key in correlation.keys {
-                if let existing = recent[key], !correlation.mayReplace(existing, under: key) { continue }
-                recent[key] = correlation
+                // One hash lookup on the usual way (a new key); an existing entry it may not replace is put back.
+                if let existing = recent.updateValue(correlation, forKey: key),
+                   !correlation.mayReplace(existing, under: key) {
+                    recent[key] = existing
+                    continue
+                }
                 recentOrder.append(key)
             }
             while recentOrder.count - recentHead > capacity {
@@ -109,8 +113,11 @@ public final class ReceiptCorrelator: Sendable {
         let released = state.withLockedValue { state -> [CheckedContinuation<ReceiptCorrelation?, Never>] in
             var released: [CheckedContinuation<ReceiptCorrelation?, Never>] = []
             for key in correlation.keys {
-                if let existing = state.pending[key], !correlation.mayReplace(existing, under: key) { continue }
-                state.pending[key] = correlation
+                if let existing = state.pending.updateValue(correlation, forKey: key),
+                   !correlation.mayReplace(existing, under: key) {
+                    state.pending[key] = existing
+                    continue
+                }
                 for id in state.slotsByKey[key] ?? [] {
                     switch state.slots[id] {
                     case .reserved(let keys)?: state.slots[id] = .resolved(keys: keys, correlation)

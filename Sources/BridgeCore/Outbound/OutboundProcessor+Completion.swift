@@ -104,12 +104,7 @@ extension OutboundProcessor {
     /// that cannot take the outcome is asked again while the delivery is held (``retryCompletion``).
     func complete(_ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest) async -> Settlement {
         let stored = storedResult(event)
-        let tried = await withCheckedContinuation { continuation in
-            tryCompletion(event, stored: stored, correlations: correlations, request: request) {
-                continuation.resume(returning: $0)
-            }
-        }
-        switch tried {
+        switch await tryCompletion(event, stored: stored, correlations: correlations, request: request) {
         case .settled(let settlement):
             return settlement
         case .storeFailed(let error):
@@ -123,6 +118,17 @@ extension OutboundProcessor {
         case settled(Settlement)
         /// The store did not take the outcome; nothing was published.
         case storeFailed(BridgeStoreError)
+    }
+
+    /// One try of ``complete(_:correlations:request:)``: stores `stored` (the result of `event`), then publishes it.
+    func tryCompletion(
+        _ event: SubmitResultEvent, stored: StoredResult, correlations: [ReceiptCorrelation], request: IncomingRequest
+    ) async -> CompletionTry {
+        await withCheckedContinuation { continuation in
+            tryCompletion(event, stored: stored, correlations: correlations, request: request) {
+                continuation.resume(returning: $0)
+            }
+        }
     }
 
     /// One try of ``complete(_:correlations:request:)`` without a task: stores `stored` (the result of `event`), then

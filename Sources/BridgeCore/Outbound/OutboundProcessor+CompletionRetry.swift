@@ -22,12 +22,7 @@ extension OutboundProcessor {
             ])
             try? await Task.sleep(for: delay)
             if Task.isCancelled { break }
-            let tried = await withCheckedContinuation { continuation in
-                tryCompletion(event, stored: stored, correlations: correlations, request: request) {
-                    continuation.resume(returning: $0)
-                }
-            }
-            switch tried {
+            switch await tryCompletion(event, stored: stored, correlations: correlations, request: request) {
             case .settled(let settlement):
                 return settlement
             case .storeFailed(let next):

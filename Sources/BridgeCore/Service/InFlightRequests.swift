@@ -90,19 +90,12 @@ final class InFlightRequests: Sendable {
     /// requests are cancelled at once, and their hand-backs are waited for at most ``handBackWait`` — not skipped,
     /// as a cancelled wait would (the consumer would close with them still running).
     func drain(timeout: Duration) async -> Int {
-        let finishedInTime = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.waitUntilDrained(); return !Task.isCancelled }
-            group.addTask { try? await Task.sleep(for: timeout); return false }
-            let first = await group.next() ?? true
-            group.cancelAll()
-            return first
-        }
-        if finishedInTime { return 0 }
+        if await waitUntilDrained(within: timeout) { return 0 }
         let remaining = state.withLockedValue { Array($0.tasks.values) }
         for entry in remaining { entry.cancel() }
         if Task.isCancelled {
             // Not cancelled with this task: the hand-backs (a nack each) are quick, but must not be cut off.
-            await Task { await self.waitUntilDrained(within: Self.handBackWait) }.value
+            _ = await Task { await self.waitUntilDrained(within: Self.handBackWait) }.value
         } else {
             await waitUntilDrained()
         }
@@ -112,13 +105,15 @@ final class InFlightRequests: Sendable {
     /// How long a cancelled drain waits for the requests it cancelled to hand their deliveries back.
     static let handBackWait: Duration = .seconds(3)
 
-    /// ``waitUntilDrained()``, for at most `limit`.
-    private func waitUntilDrained(within limit: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitUntilDrained() }
-            group.addTask { try? await Task.sleep(for: limit) }
-            await group.next()
+    /// ``waitUntilDrained()`` for at most `limit`: true when every request finished (false at the limit, or when
+    /// the calling task is cancelled first).
+    private func waitUntilDrained(within limit: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.waitUntilDrained(); return !Task.isCancelled }
+            group.addTask { try? await Task.sleep(for: limit); return false }
+            let first = await group.next() ?? true
             group.cancelAll()
+            return first
         }
     }
 }

@@ -137,21 +137,20 @@ extension SQLiteBridgeStore {
                 part.groupKey, part.index, part.total, Data(part.payload), Int(part.dataCoding), part.from, part.to,
                 part.receivedAt.timeIntervalSinceReferenceDate,
             ])
-            return try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM mo_part WHERE group_key = ? ORDER BY part_index"),
-                arguments: [part.groupKey]
-            ).map(Self.moPart(from:))
+            return try Self.moParts(of: part.groupKey, in: db)
         }
     }
 
     /// The parts stored for group `key` now, in part order.
     public func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart] {
-        try await read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM mo_part WHERE group_key = ? ORDER BY part_index"),
-                arguments: [key]
-            ).map(Self.moPart(from:))
-        }
+        try await read { db in try Self.moParts(of: key, in: db) }
+    }
+
+    /// The parts of group `key`, in part order.
+    private static func moParts(of key: String, in db: Database) throws -> [StoredMOPart] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM mo_part WHERE group_key = ? ORDER BY part_index"), arguments: [key]
+        ).map(moPart(from:))
     }
 
     /// Forgets `parts` — each only while stored as read (same arrival time) — and their groups' sweep claims.

@@ -27,6 +27,10 @@ public struct ConcatenationInfo: Sendable, Hashable {
         self.index = index
     }
 
+    /// Whether the part's position can be right: at least one part, and its index within 1…total. A part without it
+    /// can never complete a message.
+    public var isWithinTotal: Bool { index >= 1 && index <= total }
+
     /// The SAR triple, if all three TLVs are present with their reference lengths (2, 1, 1).
     public static func sar(in tlvs: [TLV]) -> ConcatenationInfo? {
         guard let reference = tlvs.first(where: { $0.tag == TLVTag.sarMsgRefNum })?.value, reference.count == 2,

@@ -58,7 +58,7 @@ public struct MessageReassembler<Instant: InstantProtocol>: Sendable {
     public mutating func partReceived(_ part: ConcatenatedPart, now: Instant) -> ReassemblyEvent {
         let info = part.concatenation
         guard info.total > 0 else { return ReassemblyEvent(outcome: .rejected(.init(code: .zeroTotal, concatenation: info))) }
-        guard info.index >= 1, info.index <= info.total else {
+        guard info.isWithinTotal else {
             return ReassemblyEvent(outcome: .rejected(.init(code: .indexOutOfRange, concatenation: info)))
         }
         let key = ReassemblyKey(part)
