@@ -74,7 +74,7 @@ final class MOFaultStore: BridgeStore {
         try await inner.releaseInFlight(id: id, markedAt: markedAt)
     }
 
-    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
+    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState? {
         try await inner.complete(completion)
     }
 

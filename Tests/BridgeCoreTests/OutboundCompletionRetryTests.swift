@@ -25,13 +25,13 @@ final class CompletionFailingStore: BridgeStore {
         return fails ? BridgeStoreError(code: .writeFailed, location: "test", detail: "disk I/O error") : nil
     }
 
-    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
+    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState? {
         if let error = nextCompletionFails() { throw error }
         return try await inner.complete(completion)
     }
 
     func complete(
-        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
         if let error = nextCompletionFails() { return then(.failure(error)) }
         inner.complete(completion, then: then)

@@ -59,6 +59,52 @@ import Testing
         }
     }
 
+    /// A completion naming its delivery's mark lands only while the request still holds that mark: a request marked
+    /// again since (another instance took it over and may submit it again) stays in flight, and the completion is
+    /// told so, to flag its result and complete again without a mark.
+    @Test(arguments: StoreKind.allCases)
+    func completionNamingATakenOverMarkStoresNothing(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let ours = F.t0, theirs = F.t0.addingTimeInterval(0.000_5)
+            #expect(try await store.beginRequest(id: "r1", at: ours) == nil)
+            #expect(try await store.beginRequest(id: "r1", at: theirs) == .inFlight(since: ours))
+            let unflagged = F.result(1, at: F.t0.addingTimeInterval(1))
+            let taken = try await store.complete(RequestCompletion(
+                requestID: "r1", result: unflagged, correlations: [F.correlation("A1", request: "r1", keys: ["A1"])],
+                markedAt: ours))
+            #expect(taken == .inFlight(since: theirs))
+            #expect(try await store.requestState(id: "r1") == .inFlight(since: theirs))
+            #expect(try await store.correlation(keys: ["A1"]) == nil)
+            // Flagged, it completes whatever the mark.
+            let flagged = F.result(2, at: F.t0.addingTimeInterval(2))
+            let stored = try await store.complete(RequestCompletion(
+                requestID: "r1", result: flagged, correlations: [F.correlation("A1", request: "r1", keys: ["A1"])]))
+            #expect(stored == nil)
+            #expect(try await store.requestState(id: "r1") == .completed(flagged))
+            #expect(try await store.correlation(keys: ["A1"])?.messageID == "A1")
+            // The takeover's completion, naming its own mark, gets the first outcome.
+            let late = try await store.complete(RequestCompletion(
+                requestID: "r1", result: F.result(3), correlations: [], markedAt: theirs))
+            #expect(late == .completed(flagged))
+        }
+    }
+
+    /// A completion naming the mark the request still holds lands as usual.
+    @Test(arguments: StoreKind.allCases)
+    func completionNamingItsOwnMarkLands(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let ours = F.t0.addingTimeInterval(0.25)
+            #expect(try await store.beginRequest(id: "r2", at: ours) == nil)
+            let result = F.result(4, at: F.t0.addingTimeInterval(3))
+            let stored = try await store.complete(RequestCompletion(
+                requestID: "r2", result: result, correlations: [F.correlation("B1", request: "r2", keys: ["B1"])],
+                markedAt: ours))
+            #expect(stored == nil)
+            #expect(try await store.requestState(id: "r2") == .completed(result))
+            #expect(try await store.correlation(keys: ["B1"])?.requestID == "r2")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func completedRequestKeepsItsFirstOutcome(kind: StoreKind) async throws {
         try await F.withStore(kind) { store in
@@ -70,7 +116,7 @@ import Testing
             // The second completion stores nothing and gets the first outcome back, to publish instead of its own.
             let kept = try await store.complete(
                 RequestCompletion(requestID: "r1", result: second, correlations: [F.correlation("B2", request: "r1", keys: ["B2"])]))
-            #expect(kept == first)
+            #expect(kept == .completed(first))
             try await store.markInFlight(id: "r1", at: F.t0.addingTimeInterval(2))
             #expect(try await store.requestState(id: "r1") == .completed(first))
             #expect(try await store.correlation(keys: ["A1"])?.messageID == "A1")

@@ -15,7 +15,7 @@ import Testing
 
     private func complete(
         _ store: any BridgeStore, _ completion: RequestCompletion
-    ) async -> Result<StoredResult?, BridgeStoreError> {
+    ) async -> Result<StoredRequestState?, BridgeStoreError> {
         await withCheckedContinuation { continuation in
             store.complete(completion) { continuation.resume(returning: $0) }
         }
@@ -38,7 +38,7 @@ import Testing
             // A second completion keeps the first outcome, and gets it back to publish instead of its own.
             let second = RequestCompletion(requestID: "cb1", result: F.result(8), correlations: [])
             let first = try await complete(store, second).get()
-            #expect(first == result)
+            #expect(first == .completed(result))
             #expect(try await store.requestState(id: "cb1") == .completed(result))
         }
     }

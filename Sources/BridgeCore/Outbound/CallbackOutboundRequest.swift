@@ -154,22 +154,26 @@ public final class CallbackOutboundRequest: Sendable {
             return continueRun(machine, actions: actions, answered: nil, markedAt: markedAt, submitStarted: submitStarted)
         }
         processor.metrics.submitLatency.record(duration: ContinuousClock.now - submitStarted)
-        complete(processor.resultEvent(resultBase(markedAt: markedAt), outcome))
+        let event = processor.resultEvent(resultBase(markedAt: markedAt), outcome)
+        complete(event, markedAt: processor.heldMark(event, sent: true, markedAt: markedAt))
     }
 
     /// Stores and publishes the result, then settles; a store that cannot take it now is asked again in a task
     /// (which shutdown cancels), as ``OutboundProcessor/complete(_:correlations:request:)`` does.
-    private func complete(_ event: SubmitResultEvent) {
+    private func complete(_ event: SubmitResultEvent, markedAt: Date?) {
         let stored = processor.storedResult(event)
         let correlations = processor.acceptedInOrder(accepted)
-        processor.tryCompletion(event, stored: stored, correlations: correlations, request: request) { [self] tried in
+        processor.tryCompletion(
+            event, stored: stored, correlations: correlations, request: request, markedAt: markedAt
+        ) { [self] tried in
             switch tried {
             case .settled(let settlement):
                 finish(settlement)
             case .storeFailed(let error):
                 continueInTask { [self] in
                     await processor.retryCompletion(
-                        event, stored: stored, correlations: correlations, request: request, after: error)
+                        event, stored: stored, correlations: correlations, request: request, markedAt: markedAt,
+                        after: error)
                 }
             }
         }

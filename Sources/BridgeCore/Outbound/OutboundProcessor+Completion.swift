@@ -72,7 +72,17 @@ extension OutboundProcessor {
             ])
             return .requeue
         }
-        return await complete(resultEvent(base, outcome), correlations: acceptedInOrder(accepted), request: request)
+        let event = resultEvent(base, outcome)
+        return await complete(
+            event, correlations: acceptedInOrder(accepted), request: request,
+            markedAt: heldMark(event, sent: machine.sentAnySegment, markedAt: markedAt))
+    }
+
+    /// The mark a completion names (``RequestCompletion/markedAt``): the delivery's own when its result is unflagged
+    /// and it sent segments, so a takeover by another instance since (which may submit them again) is noticed and
+    /// the result flagged; nil when the result is flagged already or nothing was sent.
+    func heldMark(_ event: SubmitResultEvent, sent: Bool, markedAt: Date) -> Date? {
+        sent && !event.possibleDuplicate ? markedAt : nil
     }
 
     /// The result of a request whose segments are all settled.
@@ -101,14 +111,18 @@ extension OutboundProcessor {
     }
 
     /// Stores the outcome (with its correlations), then publishes it; the delivery is acked only after both. A store
-    /// that cannot take the outcome is asked again while the delivery is held (``retryCompletion``).
-    func complete(_ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest) async -> Settlement {
+    /// that cannot take the outcome is asked again while the delivery is held (``retryCompletion``). `markedAt`: the
+    /// mark the outcome holds under (``heldMark(_:sent:markedAt:)``).
+    func complete(
+        _ event: SubmitResultEvent, correlations: [ReceiptCorrelation], request: IncomingRequest, markedAt: Date? = nil
+    ) async -> Settlement {
         let stored = storedResult(event)
-        switch await tryCompletion(event, stored: stored, correlations: correlations, request: request) {
+        switch await tryCompletion(event, stored: stored, correlations: correlations, request: request, markedAt: markedAt) {
         case .settled(let settlement):
             return settlement
         case .storeFailed(let error):
-            return await retryCompletion(event, stored: stored, correlations: correlations, request: request, after: error)
+            return await retryCompletion(
+                event, stored: stored, correlations: correlations, request: request, markedAt: markedAt, after: error)
         }
     }
 
@@ -120,49 +134,82 @@ extension OutboundProcessor {
         case storeFailed(BridgeStoreError)
     }
 
-    /// One try of ``complete(_:correlations:request:)``: stores `stored` (the result of `event`), then publishes it.
+    /// One try of ``complete(_:correlations:request:markedAt:)``: stores `stored` (the result of `event`), then
+    /// publishes it.
     func tryCompletion(
-        _ event: SubmitResultEvent, stored: StoredResult, correlations: [ReceiptCorrelation], request: IncomingRequest
+        _ event: SubmitResultEvent, stored: StoredResult, correlations: [ReceiptCorrelation], request: IncomingRequest,
+        markedAt: Date?
     ) async -> CompletionTry {
         await withCheckedContinuation { continuation in
-            tryCompletion(event, stored: stored, correlations: correlations, request: request) {
+            tryCompletion(event, stored: stored, correlations: correlations, request: request, markedAt: markedAt) {
                 continuation.resume(returning: $0)
             }
         }
     }
 
-    /// One try of ``complete(_:correlations:request:)`` without a task: stores `stored` (the result of `event`), then
-    /// publishes it. `then` runs on the thread of the broker's confirm (or of the store, when it failed).
+    /// One try of ``complete(_:correlations:request:markedAt:)`` without a task: stores `stored` (the result of
+    /// `event`) while the request holds `markedAt` (when given), then publishes it. `then` runs on the thread of the
+    /// broker's confirm (or of the store, when it failed).
     func tryCompletion(
         _ event: SubmitResultEvent, stored: StoredResult, correlations: [ReceiptCorrelation], request: IncomingRequest,
-        then: @escaping @Sendable (CompletionTry) -> Void
+        markedAt: Date?, then: @escaping @Sendable (CompletionTry) -> Void
     ) {
         let started = ContinuousClock.now
-        let completion = RequestCompletion(requestID: event.requestID, result: stored, correlations: correlations)
+        let completion = RequestCompletion(
+            requestID: event.requestID, result: stored, correlations: correlations, markedAt: markedAt)
         store.complete(completion) { [self] result in
             metrics.store(.complete, took: ContinuousClock.now - started)
-            let first: StoredResult?
             switch result {
-            case .failure(let error): return then(.storeFailed(error))
-            case .success(let outcome): first = outcome
+            case .failure(let error):
+                then(.storeFailed(error))
+            case .success(nil):
+                completed(event, correlations: correlations)
+                publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
+            case .success(.completed(let first)):
+                completedElsewhere(event, first: first, correlations: correlations, request: request, then: then)
+            case .success(.inFlight):
+                // Another delivery (another instance's, with a shared store) took the request over since our mark
+                // and may submit it again: the SMSC may get it twice, so the result says so (DESIGN §3 step 6).
+                var flagged = event
+                flagged.possibleDuplicate = true
+                logger.warning("request taken over by another delivery while submitting; result flagged", metadata: [
+                    "request_id": "\(event.requestID)", "status": "\(event.status.rawValue)",
+                ])
+                var flaggedStored = storedResult(flagged)
+                flaggedStored.eventID = stored.eventID
+                tryCompletion(
+                    flagged, stored: flaggedStored, correlations: correlations, request: request, markedAt: nil,
+                    then: then)
             }
-            completed(event, correlations: correlations)
-            if let first {
-                // Another delivery of this request (another instance's, with a shared store) completed it first:
-                // its result is the request's one, republished byte for byte; ours is dropped (DESIGN §3).
-                logger.warning(
-                    "request completed first by another delivery; its result republished, ours dropped",
-                    metadata: [
-                        "request_id": "\(event.requestID)", "status": "\(first.status)",
-                        "event_id": "\(first.eventID)", "dropped_status": "\(event.status.rawValue)",
+        }
+    }
+
+    /// Another delivery of this request (another instance's, with a shared store) completed it first: its result is
+    /// the request's one, republished byte for byte, and ours is dropped (DESIGN §3). Ours is counted only as a
+    /// `duplicate` (the first completion counted the request's status); the segments ours got accepted are still
+    /// correlated, in memory and in the store, so their receipts match wherever they arrive.
+    private func completedElsewhere(
+        _ event: SubmitResultEvent, first: StoredResult, correlations: [ReceiptCorrelation], request: IncomingRequest,
+        then: @escaping @Sendable (CompletionTry) -> Void
+    ) {
+        correlator.committed(correlations)
+        metrics.request("duplicate")
+        logger.warning("request completed first by another delivery; its result republished, ours dropped", metadata: [
+            "request_id": "\(event.requestID)", "status": "\(first.status)", "event_id": "\(first.eventID)",
+            "dropped_status": "\(event.status.rawValue)", "dropped_message_ids": "\(event.segments.compactMap(\.messageID))",
+        ])
+        if !correlations.isEmpty {
+            Task { [store, logger] in
+                do {
+                    try await store.addCorrelations(correlations)
+                } catch {
+                    logger.error("receipt correlations of a dropped result not stored", metadata: [
+                        "request_id": "\(event.requestID)", "error": "\(error)",
                     ])
-                metrics.request("duplicate")
-                return publishResult(first, requestID: event.requestID, receivedAt: request.receivedAt) {
-                    then(.settled($0))
                 }
             }
-            publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
         }
+        publishResult(first, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
     }
 
     /// The result as stored and published, under a fresh event id.

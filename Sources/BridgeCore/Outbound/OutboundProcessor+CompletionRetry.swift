@@ -1,3 +1,4 @@
+import struct Foundation.Date
 extension OutboundProcessor {
     /// After the store failed (`error`) to take an outcome the bridge knows: asks it again, waiting
     /// ``OutboundPipelineSettings/completionRetryDelay`` (doubling up to its maximum) between tries, for as long as the
@@ -10,7 +11,7 @@ extension OutboundProcessor {
     /// once, after the write that succeeded.
     func retryCompletion(
         _ event: SubmitResultEvent, stored: StoredResult, correlations: [ReceiptCorrelation], request: IncomingRequest,
-        after error: BridgeStoreError
+        markedAt: Date?, after error: BridgeStoreError
     ) async -> Settlement {
         var error = error
         var failures = 1
@@ -22,7 +23,9 @@ extension OutboundProcessor {
             ])
             try? await Task.sleep(for: delay)
             if Task.isCancelled { break }
-            switch await tryCompletion(event, stored: stored, correlations: correlations, request: request) {
+            switch await tryCompletion(
+                event, stored: stored, correlations: correlations, request: request, markedAt: markedAt)
+            {
             case .settled(let settlement):
                 return settlement
             case .storeFailed(let next):

@@ -25,11 +25,14 @@ public protocol BridgeStore: Sendable {
     func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError)
 
     /// Records the final outcome of a request and the receipt correlation of its accepted segments, in one
-    /// transaction. A request already completed keeps its first outcome: the call then stores nothing and returns
-    /// that outcome (another delivery of the request completed it first — with a shared store, another instance),
-    /// which the caller publishes instead of its own, so the request has one result. Nil: this outcome was stored.
+    /// transaction. Returns nil when this outcome was stored, else what the store holds instead (nothing stored):
+    /// - `.completed(first)`: the request was completed first (another delivery of it — with a shared store, another
+    ///   instance): the caller publishes that outcome instead of its own, so the request has one result.
+    /// - `.inFlight(since:)`: the completion names the mark it set (``RequestCompletion/markedAt``) and the request
+    ///   was marked in flight again since (another instance took it over and may submit it too): the caller flags
+    ///   its result `possible_duplicate` and completes again without a mark.
     @discardableResult
-    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult?
+    func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState?
 
     /// ``beginRequest(id:at:)`` without a task: `then` gets its result on whichever thread the store finished it
     /// (it must be quick). The default runs the async call in a task of its own.
@@ -39,7 +42,7 @@ public protocol BridgeStore: Sendable {
     /// ``complete(_:)`` without a task: `then` gets its result on whichever thread the store finished it (it must
     /// be quick). The default runs the async call in a task of its own.
     func complete(
-        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void)
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void)
 
     /// Adds correlations outside a completion (a submit_sm_resp that arrived after its timeout). Existing keys are
     /// overwritten.
@@ -129,12 +132,17 @@ public struct RequestCompletion: Sendable, Hashable {
     public var result: StoredResult
     /// One per accepted segment (none for a request that was never accepted).
     public var correlations: [ReceiptCorrelation]
+    /// The in-flight mark this delivery set (``BridgeStore/beginRequest(id:at:)``'s `at`), when the outcome holds
+    /// only while no other delivery has marked the request since: an unflagged result of segments this delivery
+    /// sent. Nil: stored whatever the mark (a result that is flagged already, or says nothing was sent).
+    public var markedAt: Date?
 
     /// Creates a completion.
-    public init(requestID: String, result: StoredResult, correlations: [ReceiptCorrelation]) {
+    public init(requestID: String, result: StoredResult, correlations: [ReceiptCorrelation], markedAt: Date? = nil) {
         self.requestID = requestID
         self.result = result
         self.correlations = correlations
+        self.markedAt = markedAt
     }
 }
 
@@ -276,7 +284,7 @@ extension BridgeStore {
 
     /// Runs ``complete(_:)`` in a task of its own, then `then`.
     public func complete(
-        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
         inTask({ () async throws(BridgeStoreError) in try await complete(completion) }, then: then)
     }

@@ -50,15 +50,16 @@ public final class InMemoryBridgeStore: BridgeStore {
         then(Result { () throws(BridgeStoreError) in try begin(id: id, at: at) })
     }
 
-    /// Records the outcome and the correlations; a completed request keeps its first outcome (returned).
+    /// Records the outcome and the correlations; a completed request keeps its first outcome, and a request marked
+    /// again since `completion.markedAt` stays in flight (the state kept is returned).
     @discardableResult
-    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState? {
         try completeNow(completion)
     }
 
     /// ``complete(_:)``; `then` runs before this returns.
     public func complete(
-        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
         then(Result { () throws(BridgeStoreError) in try completeNow(completion) })
     }
@@ -72,9 +73,16 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
-    private func completeNow(_ completion: RequestCompletion) throws(BridgeStoreError) -> StoredResult? {
+    private func completeNow(_ completion: RequestCompletion) throws(BridgeStoreError) -> StoredRequestState? {
         try withOpenState { state in
-            if case .completed(let first) = state.requests[completion.requestID] { return first }
+            switch state.requests[completion.requestID] {
+            case .completed(let first)?:
+                return .completed(first)
+            case .inFlight(let since)? where completion.markedAt.map({ $0 != since }) ?? false:
+                return .inFlight(since: since)
+            case .inFlight?, nil:
+                break
+            }
             state.requests[completion.requestID] = .completed(completion.result)
             Self.insert(completion.correlations, into: &state)
             return nil

@@ -41,10 +41,11 @@ extension PostgresBridgeStore {
 
     /// Records the outcome and the correlations in one statement; a completed request keeps its first outcome, even
     /// when two instances complete it at once (the second's upsert finds the row completed and changes nothing, and
-    /// gets that first outcome back).
+    /// gets that first outcome back). A request marked in flight again since `completion.markedAt` (another instance
+    /// took it over) stays in flight, and that state is returned.
     @discardableResult
-    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
-        Self.firstOutcome(try await writeRequest(.complete(completion)))
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState? {
+        try await writeRequest(.complete(completion))
     }
 
     /// ``beginRequest(id:at:)``; `then` runs on the writer task after the commit.
@@ -56,15 +57,9 @@ extension PostgresBridgeStore {
 
     /// ``complete(_:)``; `then` runs on the writer task after the commit.
     public func complete(
-        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
-        writeRequest(.complete(completion)) { then($0.map(Self.firstOutcome)) }
-    }
-
-    /// What a completion's write reports: the outcome a completion of another instance stored first, or nil.
-    private static func firstOutcome(_ state: StoredRequestState?) -> StoredResult? {
-        guard case .completed(let first)? = state else { return nil }
-        return first
+        writeRequest(.complete(completion), then: then)
     }
 
     /// Forgets the in-flight mark set at `markedAt`; nothing when completed or marked again since (by this

@@ -129,7 +129,8 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
     }
 
     /// A completion whose outcome landed gets nil; one whose request was completed first (by another instance) gets
-    /// that first outcome, read after the commit (completed rows never change), to publish instead of its own.
+    /// that first outcome, read after the commit (completed rows never change), to publish instead of its own; one
+    /// whose request was marked in flight again since its mark gets that state (`.inFlight`) as read then.
     private static func settleCompletions(
         _ round: [PostgresRequestWrite], landed: Set<String>, sql: PostgresStoreSQL, _ connection: PostgresConnection,
         _ logger: Logger
@@ -192,7 +193,8 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
         })
     }
 
-    /// Six arrays of outcomes, then the correlations' twelve (the last naming each row's request).
+    /// Eight arrays of outcomes (the last two: whether each names its in-flight mark, and the mark), then the
+    /// correlations' twelve (the last naming each row's request).
     private static func appendCompletions(_ round: [PostgresRequestWrite], to binds: inout PostgresBindings) {
         let completions = round.compactMap { write -> RequestCompletion? in
             guard case .complete(let completion) = write.kind else { return nil }
@@ -204,6 +206,8 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
         binds.append(completions.map(\.result.status))
         binds.append(completions.map(\.result.routingKey))
         binds.append(completions.map { ByteBuffer(bytes: $0.result.body) })
+        binds.append(completions.map { $0.markedAt != nil })
+        binds.append(completions.map { $0.markedAt?.timeIntervalSinceReferenceDate ?? 0 })
         let owned = completions.flatMap { completion in completion.correlations.map { (completion.requestID, $0) } }
         PostgresBridgeStore.appendCorrelations(owned.map(\.1), owners: owned.map(\.0), to: &binds)
     }

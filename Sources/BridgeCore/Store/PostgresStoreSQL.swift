@@ -133,8 +133,9 @@ struct PostgresStoreSQL: Sendable {
     /// this one's commit and then see its mark.
     var beginRequests: String { beginUpsert(from: 1) }
 
-    /// Completes several requests at once ($1–$6: ids (distinct), times, event ids, statuses, routing keys, bodies):
-    /// an outcome only lands on a row that is not completed, and a completion's correlations ($7–$18, the last
+    /// Completes several requests at once ($1–$8: ids (distinct), times, event ids, statuses, routing keys, bodies,
+    /// whether each names its delivery's in-flight mark, and that mark): an outcome only lands on a row that is not
+    /// completed and, when a mark is named, still holds that mark; a completion's correlations ($9–$20, the last
     /// array naming each row's request) only when its outcome landed. Returns the ids whose outcome landed.
     var completeRequests: String {
         """
@@ -142,13 +143,13 @@ struct PostgresStoreSQL: Sendable {
             \(completionUpsert(from: 1))
         ),
         c AS (
-            \(insertCorrelations(from: 7, ownedBy: "done"))
+            \(insertCorrelations(from: 9, ownedBy: "done"))
         )
         SELECT id FROM done
         """
     }
 
-    /// Begins ($1 ids, $2 times, as ``beginRequests``) and completes ($3–$8 and correlations $9–$20, as
+    /// Begins ($1 ids, $2 times, as ``beginRequests``) and completes ($3–$10 and correlations $11–$22, as
     /// ``completeRequests``) several requests in one statement — one round trip and its own commit, where a
     /// transaction around the two statements takes four. The ids begun and completed must be distinct from each
     /// other (a statement may not change a row twice). Returns the begins' `(id, prev_at, true)` rows and the landed
@@ -162,7 +163,7 @@ struct PostgresStoreSQL: Sendable {
             \(completionUpsert(from: 3))
         ),
         c AS (
-            \(insertCorrelations(from: 9, ownedBy: "done"))
+            \(insertCorrelations(from: 11, ownedBy: "done"))
         )
         SELECT id, prev_at, true FROM b
         UNION ALL SELECT id, NULL::float8, false FROM done
@@ -179,18 +180,20 @@ struct PostgresStoreSQL: Sendable {
         """
     }
 
-    /// The outcomes' upsert from six arrays at parameter `first`, returning the ids whose outcome landed.
+    /// The outcomes' upsert from eight arrays at parameter `first`, returning the ids whose outcome landed. The
+    /// completing delivery's mark travels in the proposed row's `prev_at` (the conflict condition sees only table
+    /// columns); it is cleared on the row it completes.
     private func completionUpsert(from first: Int) -> String {
-        let p = (0..<6).map { "$\(first + $0)" }
+        let p = (0..<8).map { "$\(first + $0)" }
         return """
-            INSERT INTO \(request) AS r (id, completed, at, event_id, status, routing_key, body)
-            SELECT id, true, at, e, s, k, b
+            INSERT INTO \(request) AS r (id, completed, at, event_id, status, routing_key, body, prev_at)
+            SELECT id, true, at, e, s, k, b, CASE WHEN hm THEN m END
             FROM unnest(\(p[0])::text[], \(p[1])::float8[], \(p[2])::text[], \(p[3])::text[], \(p[4])::text[],
-                        \(p[5])::bytea[]) AS u(id, at, e, s, k, b)
+                        \(p[5])::bytea[], \(p[6])::bool[], \(p[7])::float8[]) AS u(id, at, e, s, k, b, hm, m)
             ON CONFLICT (id) DO UPDATE SET completed = true, at = excluded.at, prev_at = NULL,
                 event_id = excluded.event_id, status = excluded.status, routing_key = excluded.routing_key,
                 body = excluded.body
-            WHERE NOT r.completed
+            WHERE NOT r.completed AND (excluded.prev_at IS NULL OR r.at = excluded.prev_at)
             RETURNING id
             """
     }

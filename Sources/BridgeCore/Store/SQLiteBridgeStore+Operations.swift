@@ -69,21 +69,21 @@ extension SQLiteBridgeStore {
         }
     }
 
-    /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome
-    /// (returned).
+    /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome, and
+    /// a request marked again since `completion.markedAt` stays in flight (the state kept is returned).
     @discardableResult
-    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredResult? {
+    public func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState? {
         try await write(completeWrite(completion))
     }
 
     /// ``complete(_:)``; `then` runs on the writer's queue after the commit.
     public func complete(
-        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredResult?, BridgeStoreError>) -> Void
+        _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
         write(completeWrite(completion), then: then)
     }
 
-    private func completeWrite(_ completion: RequestCompletion) -> @Sendable (Database) throws -> StoredResult? {
+    private func completeWrite(_ completion: RequestCompletion) -> @Sendable (Database) throws -> StoredRequestState? {
         { [writeStatements] db in
             let result = completion.result
             let changed = try writeStatements.run(.completeRequest, in: db) { values in
@@ -93,14 +93,11 @@ extension SQLiteBridgeStore {
                 values.bind(result.status)
                 values.bind(result.routingKey)
                 values.bind(result.body)
+                values.bind(completion.markedAt?.timeIntervalSinceReferenceDate)
             }
-            // Completed before (the row keeps its first outcome): that one is the request's result.
-            guard changed > 0 else {
-                guard case .completed(let first)? = try Self.requestState(id: completion.requestID, in: db) else {
-                    return nil
-                }
-                return first
-            }
+            // Nothing changed: completed before (the row keeps its first outcome, the request's result) or marked
+            // in flight again since this delivery's mark.
+            guard changed > 0 else { return try Self.requestState(id: completion.requestID, in: db) }
             try Self.insert(completion.correlations, into: db, with: writeStatements)
             return nil
         }

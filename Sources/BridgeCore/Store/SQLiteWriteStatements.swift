@@ -18,12 +18,13 @@ final class SQLiteWriteStatements: @unchecked Sendable {
             case .rollback: "ROLLBACK"
             case .insertInFlight: "INSERT INTO request (id, completed, at) VALUES (?1, 0, ?2) ON CONFLICT (id) DO NOTHING"
             case .completeRequest:
+                // ?7: the completing delivery's in-flight mark, or NULL to complete whatever the mark.
                 """
                 INSERT INTO request (id, completed, at, event_id, status, routing_key, body)
                 VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)
                 ON CONFLICT (id) DO UPDATE SET completed = 1, at = excluded.at, event_id = excluded.event_id,
                     status = excluded.status, routing_key = excluded.routing_key, body = excluded.body
-                WHERE completed = 0
+                WHERE completed = 0 AND (?7 IS NULL OR at = ?7)
                 """
             case .insertCorrelation:
                 // A key goes to the newer segment, except that a secondary key never displaces the segment whose
@@ -110,6 +111,15 @@ final class SQLiteWriteStatements: @unchecked Sendable {
 
         mutating func bind(_ value: Double) {
             record(sqlite3_bind_double(statement, index, value))
+        }
+
+        /// A REAL, or NULL for nil.
+        mutating func bind(_ value: Double?) {
+            guard let value else {
+                record(sqlite3_bind_null(statement, index))
+                return
+            }
+            bind(value)
         }
 
         mutating func bind(_ value: Int) {
