@@ -74,6 +74,9 @@ final class DeliveryBuffer: Sendable {
 
     /// The next delivery; nil when finished or when the calling task is cancelled.
     func next() async -> AMQPDelivery? {
+        // A cancelled reader (the bridge at shutdown) takes nothing more, buffered or not: what stays in the buffer is
+        // unacknowledged and returns to the queue when the consumer closes.
+        if Task.isCancelled { return nil }
         // A buffered delivery is handed out at once, without a continuation: the common case under load.
         let (taken, id) = state.withLock { state -> ((item: AMQPDelivery, wake: Bool)?, UInt64) in
             if let taken = state.take(highWater: highWater) { return (taken, 0) }

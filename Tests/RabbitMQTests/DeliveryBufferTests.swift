@@ -55,4 +55,19 @@ import Testing
         buffer.push(delivery(1))
         #expect(buffer.count == 1, "the cancelled reader did not take it")
     }
+
+    /// A cancelled reader gets nil even while deliveries are buffered: at shutdown the bridge cancels its reader and
+    /// must not start the up to `prefetch` deliveries still in the buffer (they stay unacknowledged and return to the
+    /// queue when the consumer closes).
+    @Test func aCancelledReaderGetsNothingBuffered() async {
+        let buffer = DeliveryBuffer(highWater: 4) {}
+        for tag: UInt64 in 1...3 { buffer.push(delivery(tag)) }
+        let reader = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await buffer.next()
+        }
+        #expect(await reader.value == nil)
+        #expect(buffer.count == 3, "the cancelled reader took a buffered delivery")
+        #expect(await buffer.next()?.deliveryTag == 1)
+    }
 }

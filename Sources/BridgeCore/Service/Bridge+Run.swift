@@ -46,12 +46,14 @@ extension Bridge {
             slotShare?.cancel()
             await slotShare?.value
             status.withLockedValue { $0.consuming = false }
+            // The reader first: it starts nothing more, not even what is buffered (up to the prefetch), while the
+            // basic.cancel below takes its round trip. What it leaves returns to the queue when the consumer closes.
+            reader.cancel()
+            await reader.value
             do { try await parts.consumer.cancel() } catch {
                 logger.warning("basic.cancel failed (deliveries not yet handed out return to the queue at close)",
                                metadata: ["error": "\(error)"])
             }
-            reader.cancel()
-            await reader.value
             let handedBack = await requests.drain(timeout: drainTimeout)
             if handedBack > 0 {
                 logger.warning("shutdown: requests still in flight after the drain timeout were handed back",
