@@ -283,3 +283,30 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension OutboundProcessorTests {
+    /// A request whose submission was interrupted `smpp.max_attempts` times (every delivery marked it in flight and
+    /// stopped: a crash loop on a classic queue, which counts no redeliveries) is not submitted again: failed,
+    /// OUTCOME_UNKNOWN, flagged. One interrupted fewer times is resubmitted, flagged.
+    @Test(arguments: [2, 3, 4])
+    func aRequestInterruptedTooOftenIsNotSubmittedAgain(interruptions: Int) async throws {
+        let submitter = AcceptingSubmitter()
+        let fixture = PipelineFixture(submitter: submitter)  // max_attempts 3
+        for index in 0..<interruptions {
+            _ = try await fixture.store.beginRequest(id: "loop", at: Date().addingTimeInterval(Double(index) - 10))
+        }
+        let settlement = await fixture.processor.process(fixture.request(#"{"id":"loop","to":"+1555","text":"x"}"#))
+        #expect(settlement == .ack)
+        let json = try fixture.publisher.json(0)
+        #expect(json["possible_duplicate"] as? Bool == true)
+        let error = json["error"] as? [String: Any]
+        if interruptions >= 3 {
+            #expect(submitter.sent.withLockedValue { $0.count } == 0)
+            #expect(json["status"] as? String == "failed")
+            #expect(error?["code"] as? String == "OUTCOME_UNKNOWN")
+        } else {
+            #expect(submitter.sent.withLockedValue { $0.count } == 1)
+            #expect(json["status"] as? String == "accepted")
+        }
+    }
+}

@@ -21,7 +21,7 @@ import Testing
             #expect(try await store.requestState(id: "r1") == .inFlight(since: F.t0))
             let later = F.t0.addingTimeInterval(5.5)
             try await store.markInFlight(id: "r1", at: later)
-            #expect(try await store.requestState(id: "r1") == .inFlight(since: later))
+            #expect(try await store.requestState(id: "r1") == .inFlight(since: later, marks: 2))
         }
     }
 
@@ -72,8 +72,8 @@ import Testing
             let taken = try await store.complete(RequestCompletion(
                 requestID: "r1", result: unflagged, correlations: [F.correlation("A1", request: "r1", keys: ["A1"])],
                 markedAt: ours))
-            #expect(taken == .inFlight(since: theirs))
-            #expect(try await store.requestState(id: "r1") == .inFlight(since: theirs))
+            #expect(taken == .inFlight(since: theirs, marks: 2))
+            #expect(try await store.requestState(id: "r1") == .inFlight(since: theirs, marks: 2))
             #expect(try await store.correlation(keys: ["A1"]) == nil)
             // Flagged, it completes whatever the mark.
             let flagged = F.result(2, at: F.t0.addingTimeInterval(2))
@@ -86,6 +86,24 @@ import Testing
             let late = try await store.complete(RequestCompletion(
                 requestID: "r1", result: F.result(3), correlations: [], markedAt: theirs))
             #expect(late == .completed(flagged))
+        }
+    }
+
+    /// Every delivery that marks a request in flight is counted (each may have submitted it), so repeated
+    /// interruptions can be bounded; a released mark (nothing was sent) starts the count again.
+    @Test(arguments: StoreKind.allCases)
+    func inFlightMarksAreCounted(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let t1 = F.t0, t2 = F.t0.addingTimeInterval(1), t3 = F.t0.addingTimeInterval(2)
+            #expect(try await store.beginRequest(id: "m1", at: t1) == nil)
+            #expect(try await store.beginRequest(id: "m1", at: t2) == .inFlight(since: t1, marks: 1))
+            try await store.markInFlight(id: "m1", at: t3)
+            #expect(try await store.requestState(id: "m1") == .inFlight(since: t3, marks: 3))
+            #expect(try await store.beginRequest(id: "m1", at: t3.addingTimeInterval(1)) == .inFlight(since: t3, marks: 3))
+            let later = t3.addingTimeInterval(1)
+            try await store.releaseInFlight(id: "m1", markedAt: later)
+            #expect(try await store.beginRequest(id: "m1", at: later) == nil)
+            #expect(try await store.requestState(id: "m1") == .inFlight(since: later, marks: 1))
         }
     }
 

@@ -177,7 +177,8 @@ import Testing
         #expect(error?.detail.contains("invoices") == true)
     }
 
-    /// A format-1 file (before the unconfirmed MO ids) is migrated to the current format, keeping its rows.
+    /// A format-1 file (before the unconfirmed MO ids and the in-flight mark count) is migrated to the current format,
+    /// keeping its rows (an in-flight mark counts as one).
     @Test func formatOneFileIsMigrated() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -188,6 +189,7 @@ import Testing
         let old = try DatabaseQueue(path: path)
         try await old.write { db in
             try db.execute(sql: "DROP TABLE mo_unconfirmed")
+            try db.execute(sql: "ALTER TABLE request DROP COLUMN marks")
             try db.execute(sql: "PRAGMA user_version = 1")
         }
         try old.close()

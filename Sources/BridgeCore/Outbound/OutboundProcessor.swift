@@ -186,6 +186,9 @@ public final class OutboundProcessor: Sendable {
                 message: "the bridge stopped while submitting; the SMSC may or may not have it")
             return await complete(base, correlations: [], request: request)
         }
+        if case .inFlight(_, let marks)? = previous, marks >= settings.retry.maxAttempts {
+            return await completeInterrupted(send, base: base, marks: marks, request: request)
+        }
         let built: SubmitPDUBuilder.Built
         switch prebuilt ?? build(send) {
         case .success(let pdus):
@@ -199,6 +202,26 @@ public final class OutboundProcessor: Sendable {
         base.encoding = built.encoding
         return await run(
             send, built: built, base: base, recovered: recovered, markedAt: started, expiry: expiry, request: request)
+    }
+
+    /// A request whose submission was interrupted `marks` times (each delivery marked it in flight and stopped before
+    /// its outcome was stored: a crash loop, repeated shutdowns, takeovers) is not submitted again once that reaches
+    /// `smpp.max_attempts`: each may have reached the SMSC, and a classic queue redelivers it for ever. Failed,
+    /// OUTCOME_UNKNOWN, flagged — as when the resubmits of an unknown outcome run out within one delivery.
+    func completeInterrupted(
+        _ send: SendRequest, base: SubmitResultEvent, marks: Int, request: IncomingRequest
+    ) async -> Settlement {
+        var event = base
+        event.status = .failed
+        event.possibleDuplicate = true
+        event.error = .init(
+            code: SubmitResultEvent.ErrorInfo.outcomeUnknown,
+            message: "submission was interrupted \(marks) times (the bridge stopped while submitting it); not "
+                + "submitted again (smpp.max_attempts \(settings.retry.maxAttempts)); the SMSC may have it")
+        logger.warning("request interrupted too often while submitting; failed without submitting it again", metadata: [
+            "request_id": "\(send.id)", "interruptions": "\(marks)",
+        ])
+        return await complete(event, correlations: [], request: request)
     }
 
     /// The result as far as it is known before submission.

@@ -12,7 +12,8 @@ public protocol BridgeStore: Sendable {
 
     /// Records that submission of request `id` starts now. A bridge that dies after this and before
     /// ``complete(_:)`` finds the mark on redelivery and treats the outcome as unknown (DESIGN §3 step 2).
-    /// Overwrites an earlier in-flight mark; never overwrites a completed request.
+    /// Overwrites an earlier in-flight mark (counting it: ``StoredRequestState/inFlight(since:marks:)``); never
+    /// overwrites a completed request.
     func markInFlight(id: String, at: Date) async throws(BridgeStoreError)
 
     /// Where request `id` stood before this call; unless it was completed, the request is marked in flight at `at`
@@ -95,8 +96,10 @@ public protocol BridgeStore: Sendable {
 
 /// What the store knows of a request id.
 public enum StoredRequestState: Sendable, Hashable {
-    /// Submission started at this time and no outcome was recorded: the bridge stopped mid-submit.
-    case inFlight(since: Date)
+    /// Submission started at this time and no outcome was recorded: the bridge stopped mid-submit. `marks`: how many
+    /// deliveries have marked it in flight so far (each may have submitted it; a mark released because nothing was
+    /// sent starts the count again).
+    case inFlight(since: Date, marks: Int = 1)
     /// The request is finished; its result event is kept byte for byte for republishing.
     case completed(StoredResult)
 }

@@ -25,16 +25,13 @@ public final class InMemoryBridgeStore: BridgeStore {
 
     /// Records that submission of request `id` starts now; never overwrites a completed request.
     public func markInFlight(id: String, at: Date) async throws(BridgeStoreError) {
-        try withOpenState { state in
-            if case .completed = state.requests[id] { return }
-            state.requests[id] = .inFlight(since: at)
-        }
+        try withOpenState { state in _ = Self.mark(id, at: at, in: &state) }
     }
 
     /// Forgets the in-flight mark set at `markedAt`; nothing when completed or marked again since.
     public func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
         try withOpenState { state in
-            if case .inFlight(let since)? = state.requests[id], since == markedAt { state.requests[id] = nil }
+            if case .inFlight(let since, _)? = state.requests[id], since == markedAt { state.requests[id] = nil }
         }
     }
 
@@ -65,12 +62,18 @@ public final class InMemoryBridgeStore: BridgeStore {
     }
 
     private func begin(id: String, at: Date) throws(BridgeStoreError) -> StoredRequestState? {
-        try withOpenState { state in
-            let previous = state.requests[id]
-            if case .completed = previous { return previous }
-            state.requests[id] = .inFlight(since: at)
-            return previous
+        try withOpenState { state in Self.mark(id, at: at, in: &state) }
+    }
+
+    /// Marks `id` in flight at `at` (counting the marks) unless it is completed; returns what it was before.
+    private static func mark(_ id: String, at: Date, in state: inout State) -> StoredRequestState? {
+        let previous = state.requests[id]
+        switch previous {
+        case .completed?: break
+        case .inFlight(_, let marks)?: state.requests[id] = .inFlight(since: at, marks: marks + 1)
+        case nil: state.requests[id] = .inFlight(since: at, marks: 1)
         }
+        return previous
     }
 
     private func completeNow(_ completion: RequestCompletion) throws(BridgeStoreError) -> StoredRequestState? {
@@ -78,8 +81,8 @@ public final class InMemoryBridgeStore: BridgeStore {
             switch state.requests[completion.requestID] {
             case .completed(let first)?:
                 return .completed(first)
-            case .inFlight(let since)? where completion.markedAt.map({ $0 != since }) ?? false:
-                return .inFlight(since: since)
+            case .inFlight(let since, let marks)? where completion.markedAt.map({ $0 != since }) ?? false:
+                return .inFlight(since: since, marks: marks)
             case .inFlight?, nil:
                 break
             }
@@ -171,7 +174,7 @@ public final class InMemoryBridgeStore: BridgeStore {
         try withOpenState { state in
             let requests = state.requests.filter { _, request in
                 switch request {
-                case .inFlight(let since): since < cutoff
+                case .inFlight(let since, _): since < cutoff
                 case .completed(let result): result.completedAt < cutoff
                 }
             }

@@ -17,10 +17,10 @@ extension PostgresBridgeStore {
         binds.append(id)
         let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.requestState, binds: binds), logger: logger)
         guard let row = rows.first else { return nil }
-        let (completed, at, eventID, status, routingKey, body) = try row.decode(
-            (Bool, Double, String?, String?, String?, ByteBuffer?).self)
+        let (completed, at, eventID, status, routingKey, body, marks) = try row.decode(
+            (Bool, Double, String?, String?, String?, ByteBuffer?, Int32).self)
         let date = Date(timeIntervalSinceReferenceDate: at)
-        guard completed else { return .inFlight(since: date) }
+        guard completed else { return .inFlight(since: date, marks: Int(marks)) }
         return .completed(
             StoredResult(
                 eventID: eventID ?? "", status: status ?? "", routingKey: routingKey ?? "",

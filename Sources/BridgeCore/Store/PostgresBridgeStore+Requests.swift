@@ -157,11 +157,11 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
         appendBegins(starts, to: &binds)
         appendCompletions(completions, to: &binds)
         let rows = try await connection.run(BeginAndCompleteRequests(bindings: binds), logger: logger)
-        var begun: [(String, Double?)] = []
+        var begun: [Begun] = []
         var landed = Set<String>()
         for row in rows {
-            let (id, prev, isBegin) = try row.decode((String, Double?, Bool).self)
-            if isBegin { begun.append((id, prev)) } else { landed.insert(id) }
+            let (id, prev, marks, isBegin) = try row.decode((String, Double?, Int32, Bool).self)
+            if isBegin { begun.append(Begun(id: id, previousAt: prev, marks: Int(marks))) } else { landed.insert(id) }
         }
         let completed = settleBegins(starts, begun: begun)
         do {
@@ -215,21 +215,34 @@ final class PostgresRequestWrite: PostgresOutcomeWrite, @unchecked Sendable {
     /// Gives each begin whose row came back (inserted, or marked again) its outcome; returns those whose request
     /// was completed (no row back: the upsert left it alone).
     private static func settleBegins(_ round: [PostgresRequestWrite], rows: [PostgresRow]) throws -> [PostgresRequestWrite] {
-        var begun: [(String, Double?)] = []
-        for row in rows { begun.append(try row.decode((String, Double?).self)) }
+        var begun: [Begun] = []
+        for row in rows {
+            let (id, prev, marks) = try row.decode((String, Double?, Int32).self)
+            begun.append(Begun(id: id, previousAt: prev, marks: Int(marks)))
+        }
         return settleBegins(round, begun: begun)
     }
 
-    /// ``settleBegins(_:rows:)`` from decoded `(id, prev_at)` rows.
-    private static func settleBegins(
-        _ round: [PostgresRequestWrite], begun: [(String, Double?)]
-    ) -> [PostgresRequestWrite] {
-        var previous: [String: Double?] = [:]
-        for (id, prev) in begun { previous[id] = prev }
+    /// A begin's row as the upsert returned it: the mark it replaced (nil: inserted) and the marks counting its own.
+    struct Begun {
+        let id: String
+        let previousAt: Double?
+        let marks: Int
+
+        /// The state before the begin.
+        var previous: StoredRequestState? {
+            previousAt.map { .inFlight(since: Date(timeIntervalSinceReferenceDate: $0), marks: marks - 1) }
+        }
+    }
+
+    /// ``settleBegins(_:rows:)`` from decoded rows.
+    private static func settleBegins(_ round: [PostgresRequestWrite], begun: [Begun]) -> [PostgresRequestWrite] {
+        var previous: [String: Begun] = [:]
+        for row in begun { previous[row.id] = row }
         var completed: [PostgresRequestWrite] = []
         for write in round {
-            if let prev = previous[write.requestID] {
-                write.outcome = .success(prev.map { .inFlight(since: Date(timeIntervalSinceReferenceDate: $0)) })
+            if let row = previous[write.requestID] {
+                write.outcome = .success(row.previous)
             } else {
                 completed.append(write)
             }
@@ -263,15 +276,15 @@ extension PostgresBridgeStore {
         let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.requestStates, binds: binds), logger: logger)
         var states: [String: StoredRequestState] = [:]
         for row in rows {
-            let (id, completed, at, eventID, status, routingKey, body) = try row.decode(
-                (String, Bool, Double, String?, String?, String?, ByteBuffer?).self)
+            let (id, completed, at, eventID, status, routingKey, body, marks) = try row.decode(
+                (String, Bool, Double, String?, String?, String?, ByteBuffer?, Int32).self)
             let date = Date(timeIntervalSinceReferenceDate: at)
             states[id] = completed
                 ? .completed(
                     StoredResult(
                         eventID: eventID ?? "", status: status ?? "", routingKey: routingKey ?? "",
                         body: body.map { Array($0.readableBytesView) } ?? [], completedAt: date))
-                : .inFlight(since: date)
+                : .inFlight(since: date, marks: Int(marks))
         }
         return states
     }

@@ -113,22 +113,28 @@ struct PostgresStoreSQL: Sendable {
                     "CREATE INDEX mo_unconfirmed_at ON \(moUnconfirmed) (at)",
                 ]
             ),
+            (
+                3,
+                // How many deliveries marked a request in flight (bounds resubmission after repeated interruptions).
+                ["ALTER TABLE \(request) ADD COLUMN marks integer NOT NULL DEFAULT 1"]
+            ),
         ]
     }
 
     // MARK: - Requests
 
     var requestState: String {
-        "SELECT completed, at, event_id, status, routing_key, body FROM \(request) WHERE id = $1"
+        "SELECT completed, at, event_id, status, routing_key, body, marks FROM \(request) WHERE id = $1"
     }
 
     /// The states of several requests ($1 ids).
     var requestStates: String {
-        "SELECT id, completed, at, event_id, status, routing_key, body FROM \(request) WHERE id = ANY($1::text[])"
+        "SELECT id, completed, at, event_id, status, routing_key, body, marks FROM \(request) WHERE id = ANY($1::text[])"
     }
 
-    /// Begins several requests at once ($1 ids, distinct, $2 times). Returns `(id, prev_at)` for each row it inserted
-    /// (prev_at NULL: no earlier state) or refreshed (prev_at: the earlier in-flight time); an id with no row back is
+    /// Begins several requests at once ($1 ids, distinct, $2 times). Returns `(id, prev_at, marks)` for each row it
+    /// inserted (prev_at NULL: no earlier state) or refreshed (prev_at: the earlier in-flight time; marks counts this
+    /// one); an id with no row back is
     /// completed (then read it). The row lock makes a concurrent begin of the same id in another instance wait for
     /// this one's commit and then see its mark.
     var beginRequests: String { beginUpsert(from: 1) }
@@ -152,8 +158,8 @@ struct PostgresStoreSQL: Sendable {
     /// Begins ($1 ids, $2 times, as ``beginRequests``) and completes ($3–$10 and correlations $11–$22, as
     /// ``completeRequests``) several requests in one statement — one round trip and its own commit, where a
     /// transaction around the two statements takes four. The ids begun and completed must be distinct from each
-    /// other (a statement may not change a row twice). Returns the begins' `(id, prev_at, true)` rows and the landed
-    /// completions' `(id, NULL, false)` rows.
+    /// other (a statement may not change a row twice). Returns the begins' `(id, prev_at, marks, true)` rows and the
+    /// landed completions' `(id, NULL, 0, false)` rows.
     var beginAndCompleteRequests: String {
         """
         WITH b AS (
@@ -165,18 +171,18 @@ struct PostgresStoreSQL: Sendable {
         c AS (
             \(insertCorrelations(from: 11, ownedBy: "done"))
         )
-        SELECT id, prev_at, true FROM b
-        UNION ALL SELECT id, NULL::float8, false FROM done
+        SELECT id, prev_at, marks, true FROM b
+        UNION ALL SELECT id, NULL::float8, 0, false FROM done
         """
     }
 
-    /// The begins' upsert from two arrays at parameter `first` (ids, times), returning `(id, prev_at)`.
+    /// The begins' upsert from two arrays at parameter `first` (ids, times), returning `(id, prev_at, marks)`.
     private func beginUpsert(from first: Int) -> String {
         """
         INSERT INTO \(request) AS r (id, completed, at)
         SELECT id, false, at FROM unnest($\(first)::text[], $\(first + 1)::float8[]) AS u(id, at)
-        ON CONFLICT (id) DO UPDATE SET prev_at = r.at, at = excluded.at WHERE NOT r.completed
-        RETURNING id, prev_at
+        ON CONFLICT (id) DO UPDATE SET prev_at = r.at, at = excluded.at, marks = r.marks + 1 WHERE NOT r.completed
+        RETURNING id, prev_at, marks
         """
     }
 

@@ -40,7 +40,7 @@ extension SQLiteBridgeStore {
             let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM request WHERE id = ?"), arguments: [id])
         else { return nil }
         let at = Date(timeIntervalSinceReferenceDate: row["at"])
-        guard row["completed"] as Bool else { return .inFlight(since: at) }
+        guard row["completed"] as Bool else { return .inFlight(since: at, marks: row["marks"]) }
         return .completed(
             StoredResult(
                 eventID: row["event_id"], status: row["status"], routingKey: row["routing_key"],
@@ -51,7 +51,7 @@ extension SQLiteBridgeStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO request (id, completed, at) VALUES (?, 0, ?)
-                ON CONFLICT (id) DO UPDATE SET at = excluded.at WHERE completed = 0
+                ON CONFLICT (id) DO UPDATE SET at = excluded.at, marks = marks + 1 WHERE completed = 0
                 """
         ).execute(arguments: [id, at.timeIntervalSinceReferenceDate])
     }

@@ -75,6 +75,11 @@ enum StoreSchema {
             CREATE INDEX mo_unconfirmed_at ON mo_unconfirmed (at);
             """
         ),
+        (
+            3,
+            // How many deliveries marked a request in flight (bounds resubmission after repeated interruptions).
+            "ALTER TABLE request ADD COLUMN marks INTEGER NOT NULL DEFAULT 1;"
+        ),
     ]
 
     /// Creates or migrates the schema in one IMMEDIATE transaction (which also proves the write lock can be taken).
