@@ -1,10 +1,10 @@
-import NIOConcurrencyHelpers
 public import NIOCore
 public import SMPP
 
 /// A deliver_sm or data_sm the SMSC sent, handed to the application, which must answer it with ``respond(status:)``
 /// before ``deadline``. If it does not, the client answers ESME_RX_T_APPN itself (the SMSC then delivers it again
-/// later). Only the first answer counts.
+/// later). Only the first answer counts. ``respondWritten(status:)`` (or ``respond(status:then:)``) also says whether
+/// the answer was written, for an application that must know whether the SMSC will deliver the message again.
 public struct SMPPInboundMessage: Sendable {
     /// What arrived.
     public enum Body: Sendable, Hashable {
@@ -30,55 +30,37 @@ public struct SMPPInboundMessage: Sendable {
     public let deadline: NIODeadline
     let responder: InboundResponder
 
-    /// Answers the SMSC with `status` (deliver_sm_resp / data_sm_resp).
-    /// - Returns: true when this answer is the one the SMSC gets; false when the message had already been answered
-    ///   (an earlier call, the client's ESME_RX_T_APPN at the deadline, the SMSC reusing its sequence number for
-    ///   another message, or the session ending): then the SMSC delivers it again and the application must not
-    ///   treat it as acknowledged.
+    /// Answers the SMSC with `status` (deliver_sm_resp / data_sm_resp) without waiting for the answer to be written.
+    /// - Returns: true when this answer won: nothing had answered the message yet, so it is the one the client
+    ///   writes — unless the session ends, or the write fails, before it reaches the connection, which this cannot
+    ///   tell yet (``respond(status:then:)`` and ``respondWritten(status:)`` do). False when the message had already
+    ///   been answered (an earlier call, the client's ESME_RX_T_APPN at the deadline, the SMSC reusing its sequence
+    ///   number for another message, or the session ending): then the SMSC delivers it again and the application must
+    ///   not treat it as acknowledged.
     @discardableResult
     public func respond(status: CommandStatus) -> Bool {
         responder.respond(status: status)
     }
-}
 
-/// Decides, once, whether the application's answer or the client's own (at the deadline, or the session ending)
-/// answers an inbound request, and carries the application's answer to the session's event loop.
-final class InboundResponder: Sendable {
-    enum Phase: Equatable {
-        case pending
-        case answered(CommandStatus)
-        case expired
+    /// Answers the SMSC with `status` (deliver_sm_resp / data_sm_resp) and tells `report`, exactly once, whether the
+    /// answer was written to the connection the message came on.
+    ///
+    /// True once its write succeeded (the client's own expiry at the deadline may be the one writing it, when this
+    /// answer had won the race just before). False when the answer does not reach the connection: the message had
+    /// already been answered (see ``respond(status:)``), or the session ended, or the SMSC reused the sequence number,
+    /// between this call and the write, or the write failed. On false the SMSC delivers the message again. True means
+    /// written to the socket: SMPP does not acknowledge a response, so a connection that dies at once can still lose
+    /// it. `report` runs on the session's event loop or on the calling thread; it must not block.
+    public func respond(status: CommandStatus, then report: @escaping @Sendable (Bool) -> Void) {
+        _ = responder.respond(status: status, report: report)
     }
 
-    private let deliver: @Sendable (CommandStatus) -> Void
-    private let phase = NIOLockedValueBox(Phase.pending)
-
-    init(_ deliver: @escaping @Sendable (CommandStatus) -> Void) { self.deliver = deliver }
-
-    /// The application's answer: true if it wins (nothing answered the request yet).
-    func respond(status: CommandStatus) -> Bool {
-        let won = phase.withLockedValue { phase in
-            guard phase == .pending else { return false }
-            phase = .answered(status)
-            return true
-        }
-        if won { deliver(status) }
-        return won
-    }
-
-    /// The client answers it (deadline, session end, superseded): returns the application's status when its
-    /// answer already won and is on its way to the event loop (the caller then writes that instead), else nil.
-    func expire() -> CommandStatus? {
-        phase.withLockedValue { phase in
-            switch phase {
-            case .pending:
-                phase = .expired
-                return nil
-            case .answered(let status):
-                return status
-            case .expired:
-                return nil
-            }
+    /// ``respond(status:then:)`` awaited: true once the answer was written to the connection the message came on,
+    /// false when it was not (the SMSC then delivers the message again). Returns within the time the session takes
+    /// to write, or to end.
+    public func respondWritten(status: CommandStatus) async -> Bool {
+        await withCheckedContinuation { continuation in
+            respond(status: status) { continuation.resume(returning: $0) }
         }
     }
 }

@@ -37,15 +37,17 @@ extension SMPPSessionHandler {
             // Only produced by inboundRequestReceived, which dispatch handles with the body in hand.
             break
         case .inboundExpired(let sequenceNumber):
-            // The application's answer may have won the race and be on its way here: then it is the answer.
-            let answered = inboundResponders.removeValue(forKey: sequenceNumber)?.expire()
+            // The application's answer may have won the race and be on its way here: then it is the answer, and
+            // this write reports its outcome to the application.
+            let answered = inboundResponders.removeValue(forKey: sequenceNumber)?.settle()
             if answered == nil {
                 logger.warning("inbound request not answered in time: ESME_RX_T_APPN", metadata: [
                     SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
                 ])
             }
             write(.inboundResponse(sequenceNumber: sequenceNumber,
-                                   status: answered?.rawValue ?? WireStatus.temporaryAppError))
+                                   status: answered?.status.rawValue ?? WireStatus.temporaryAppError),
+                  then: answered?.report)
         case .close(let reason, let pdu, let outstanding):
             closeSession(reason, write: pdu, outstanding: outstanding)
         }
@@ -95,8 +97,9 @@ extension SMPPSessionHandler {
             ])
         }
         inboundIsDataSM.removeAll()
-        // Answers the application gives from now on no longer take effect (the SMSC redelivers).
-        for responder in inboundResponders.values { _ = responder.expire() }
+        // Answers the application gives from now on no longer take effect (the SMSC redelivers), nor do those that
+        // won but are still on their way here: they are reported unwritten.
+        for responder in inboundResponders.values { responder.abandon() }
         inboundResponders.removeAll()
         if let handle, let delegate {
             delegate.sessionEnded(handle, reason: reason, wasBound: wasBound)
@@ -110,8 +113,9 @@ extension SMPPSessionHandler {
         }
     }
 
-    /// Writes a control PDU the machine asked for.
-    func write(_ outbound: SessionStateMachine<OutboundSubmit>.OutboundPDU) {
+    /// Writes a control PDU the machine asked for; `report`, if given, is told once whether the write succeeded.
+    func write(_ outbound: SessionStateMachine<OutboundSubmit>.OutboundPDU,
+               then report: InboundResponder.Report? = nil) {
         let pdu: PDU
         switch outbound {
         case .bind(let sequenceNumber):
@@ -137,16 +141,28 @@ extension SMPPSessionHandler {
             pdu = PDU(isDataSM ? .dataSMResp(DataSMResp()) : .deliverSMResp(DeliverSMResp()),
                       sequenceNumber: sequenceNumber, commandStatus: CommandStatus(rawValue: status))
         }
-        guard let context else { return }
+        guard let context else {
+            report?(false)
+            return
+        }
         var buffer = context.channel.allocator.buffer(capacity: 64)
         do {
             try pdu.encode(into: &buffer)
         } catch {
             logger.error("cannot encode control PDU", metadata: [SMPPLogKey.error: "\(error)"])
+            report?(false)
             return
         }
         logger.trace("sending", metadata: [SMPPLogKey.pdu: "\(PDUTrace(pdu))"])
-        context.write(wrapOutboundOut(buffer), promise: nil)
+        // A promise only when someone waits for the outcome: the receipts' answers, most of the traffic, go without.
+        let promise = report.map { report in
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenComplete { result in
+                if case .success = result { report(true) } else { report(false) }
+            }
+            return promise
+        }
+        context.write(wrapOutboundOut(buffer), promise: promise)
         needsFlush = true
     }
 

@@ -106,11 +106,14 @@ extension SMPPSessionHandler {
         inboundIsDataSM[sequenceNumber] = isDataSM
         (isDataSM ? metrics.inboundDataSM : metrics.inboundDeliverSM).increment()
         // A different request reusing a number we still hold replaced it: the first one's answer is void.
-        _ = inboundResponders.removeValue(forKey: sequenceNumber)?.expire()
+        inboundResponders.removeValue(forKey: sequenceNumber)?.abandon()
         guard let handle, let delegate, let token = machine.inboundToken(sequenceNumber: sequenceNumber),
               let deadline = machine.inboundDeadline(sequenceNumber: sequenceNumber) else { return }
-        let responder = InboundResponder { [weak handle] status in
-            handle?.answerInbound(sequenceNumber: sequenceNumber, status: status.rawValue, token: token)
+        let responder = InboundResponder { [weak handle] responder, status in
+            guard let handle else { return false }
+            handle.answerInbound(InboundAnswer(
+                sequenceNumber: sequenceNumber, status: status.rawValue, token: token, responder: responder))
+            return true
         }
         inboundResponders[sequenceNumber] = responder
         delegate.inboundReceived(SMPPInboundMessage(

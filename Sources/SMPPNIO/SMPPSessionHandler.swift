@@ -202,8 +202,13 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         for answer in answers {
             let action = machine.inboundAnswered(
                 sequenceNumber: answer.sequenceNumber, status: answer.status, token: answer.token, now: now)
-            if case .write = action { inboundResponders.removeValue(forKey: answer.sequenceNumber) }
-            run(action, now: now)
+            guard case .write(let response) = action else {
+                // Expired, superseded or ended meanwhile: that path has settled it already (then this does nothing).
+                answer.responder.abandon()
+                continue
+            }
+            inboundResponders.removeValue(forKey: answer.sequenceNumber)
+            write(response, then: answer.responder.settle()?.report)
         }
         afterEvent(now: now)
     }

@@ -54,9 +54,9 @@ final class SessionHandle: Sendable {
     }
 
     /// Delivers an application's answer to an inbound request (in the order answers are given).
-    func answerInbound(sequenceNumber: UInt32, status: UInt32, token: UInt64) {
+    func answerInbound(_ answer: InboundAnswer) {
         let schedule = answers.withLockedValue { answers in
-            answers.pending.append(InboundAnswer(sequenceNumber: sequenceNumber, status: status, token: token))
+            answers.pending.append(answer)
             defer { answers.scheduled = true }
             return !answers.scheduled
         }
@@ -77,4 +77,6 @@ struct InboundAnswer: Sendable {
     var sequenceNumber: UInt32
     var status: UInt32
     var token: UInt64
+    /// Settled when the answer is written, abandoned when it is not.
+    var responder: InboundResponder
 }

@@ -134,8 +134,13 @@ struct LoopbackTLSTests {
         var mo = 0
         for await message in loopback.client.inbound {
             guard case .deliverSM(let deliver) = message.body else { continue }
-            if deliver.esmClass.rawValue & 0x04 != 0 { receipts += 1 } else { mo += 1 }
-            message.respond(status: .ok)
+            if deliver.esmClass.rawValue & 0x04 != 0 {
+                receipts += 1
+                message.respond(status: .ok)
+            } else {
+                mo += 1
+                #expect(await message.respondWritten(status: .ok), "the MO's answer was not written")
+            }
             if receipts == 3 && mo == 1 { break }
         }
         #expect(receipts == 3 && mo == 1)
@@ -244,16 +249,17 @@ struct LoopbackTLSTests {
         loopback.simulator.injectMO(DeliverSM(source: Address(ton: 1, npi: 1, address: "573001234567"),
                                               destination: Address(address: "12345"),
                                               shortMessage: Array("again".utf8)))
-        var deliveries = 0
+        var deliveries: [SMPPInboundMessage] = []
         for await message in loopback.client.inbound {
-            deliveries += 1
+            deliveries.append(message)
             // The first delivery is left unanswered: the client answers ESME_RX_T_APPN, the SMSC tries again.
-            if deliveries == 2 {
-                message.respond(status: .ok)
+            if deliveries.count == 2 {
+                #expect(await !deliveries[0].respondWritten(status: .ok), "answered after the client's own answer")
+                #expect(await message.respondWritten(status: .ok))
                 break
             }
         }
-        #expect(deliveries == 2)
+        #expect(deliveries.count == 2)
         #expect(await loopback.simulator.waitForCounters { $0.deliveriesAcknowledged == 1 })
         #expect(loopback.simulator.counters.deliveriesRetried >= 1)
         try await loopback.stop()

@@ -32,10 +32,7 @@ extension InboundProcessor {
             return PendingInbound(message: message, receipt: nil)
         }
         let receipt = readReceipt(short)
-        let handled = receiptAtOnce(receipt) { status in
-            if status != .ok { self.metrics.inboundRefused.increment() }
-            message.respond(status: status)
-        }
+        let handled = receiptAtOnce(receipt) { status in self.respond(message, status) }
         return handled ? nil : PendingInbound(message: message, receipt: receipt)
     }
 

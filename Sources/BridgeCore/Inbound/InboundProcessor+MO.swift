@@ -6,7 +6,9 @@ extension InboundProcessor {
     /// An MO message: one part is published at once; a part of a long message is stored until every part is
     /// there (in any order, across restarts), then published once, complete. Answers the SMSC with `answer` (see
     /// ``process(_:answer:)``) and returns the status it answered.
-    func mobileOriginated(_ message: InboundShortMessage, answer: (CommandStatus) -> Bool) async -> CommandStatus {
+    func mobileOriginated(
+        _ message: InboundShortMessage, answer: (CommandStatus) async -> Bool
+    ) async -> CommandStatus {
         let from = message.source.address, to = message.destination.address
         guard let part = ConcatenatedPart.from(
             source: from, destination: to, esmClass: message.esmClass.rawValue, dataCoding: message.dataCoding,
@@ -35,12 +37,12 @@ extension InboundProcessor {
             parts = try await store.addMOPart(stored)
         } catch {
             logger.error("store write failed; MO part deferred (ESME_RX_T_APPN)", metadata: ["error": "\(error)"])
-            _ = answer(.receiverTemporaryAppError)
+            _ = await answer(.receiverTemporaryAppError)
             return .receiverTemporaryAppError
         }
         guard Self.isComplete(parts, total: total) else {
             // Stored: if this answer comes too late, the SMSC's redelivery of the part replaces it.
-            _ = answer(.ok)
+            _ = await answer(.ok)
             return .ok
         }
         let publication = await publishMO(parts, total: total, complete: true)
@@ -50,14 +52,15 @@ extension InboundProcessor {
     }
 
     /// Answers the SMSC for `publication`: ESME_ROK once the broker confirmed it, else ESME_RX_T_APPN. True when the
-    /// SMSC got ESME_ROK. When a confirmed MO's ESME_ROK came too late (the client had answered ESME_RX_T_APPN), the
-    /// SMSC delivers it again although the broker has it: its id is remembered, as for an unconfirmed copy, so the
-    /// redelivery is published under it (DESIGN §4 "MO event ids"), and a long MO's group stays stored for that
-    /// redelivery of its last part to complete again (or for the sweep).
-    private func answered(_ publication: MOPublication, _ answer: (CommandStatus) -> Bool) async -> Bool {
-        if answer(publication.status) { return publication.confirmed }
+    /// SMSC got ESME_ROK. When a confirmed MO's ESME_ROK was not written (too late: the client had answered
+    /// ESME_RX_T_APPN; or the session ended before the write), the SMSC delivers it again although the broker has
+    /// it: its id is remembered, as for an unconfirmed copy, so the redelivery is published under it (DESIGN §4 "MO
+    /// event ids"), and a long MO's group stays stored for that redelivery of its last part to complete again (or for
+    /// the sweep).
+    private func answered(_ publication: MOPublication, _ answer: (CommandStatus) async -> Bool) async -> Bool {
+        if await answer(publication.status) { return publication.confirmed }
         if publication.confirmed {
-            logger.warning("MO published, but the SMSC had been answered ESME_RX_T_APPN; its redelivery keeps the id",
+            logger.warning("MO published, but its ESME_ROK did not reach the SMSC; its redelivery keeps the id",
                            metadata: ["event_id": "\(publication.eventID)"])
             await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
         }
@@ -65,7 +68,9 @@ extension InboundProcessor {
     }
 
     /// An MO published at once, whole: its user data without the UDH.
-    private func singleMO(_ message: InboundShortMessage, answer: (CommandStatus) -> Bool) async -> CommandStatus {
+    private func singleMO(
+        _ message: InboundShortMessage, answer: (CommandStatus) async -> Bool
+    ) async -> CommandStatus {
         let split = UserDataHeader.split(message.userData, udhi: message.esmClass.hasUDH)
         let stored = StoredMOPart(
             groupKey: "", index: 1, total: 1,

@@ -37,22 +37,42 @@ public final class InboundProcessor: Sendable {
         await handle(PendingInbound(message: message, receipt: nil))
     }
 
-    /// Handles what ``handleAtOnce(_:)`` left for a task (its receipt already read) and answers it.
+    /// Handles what ``handleAtOnce(_:)`` left for a task (its receipt already read) and answers it. An MO's answer is
+    /// awaited until written: an ESME_ROK that does not reach the SMSC makes it deliver the MO again, and that copy
+    /// must keep the published event's id. Receipts and undecodable PDUs are answered without waiting, as nothing
+    /// follows from that outcome: a receipt's copy carries the same event id anyway, and an undecodable PDU's copy is
+    /// dead-lettered again for the operator.
     public func handle(_ pending: PendingInbound) async {
-        let answer = { (status: CommandStatus) -> Bool in
-            if status != .ok { self.metrics.inboundRefused.increment() }
-            return pending.message.respond(status: status)
-        }
-        if let receipt = pending.receipt {
-            _ = answer(await self.receipt(receipt))
+        let message = pending.message
+        let short: InboundShortMessage
+        switch message.body {
+        case .deliverSM(let pdu): short = InboundShortMessage(pdu)
+        case .dataSM(let pdu): short = InboundShortMessage(pdu)
+        case .undecodable(let commandID, let raw, let error):
+            respond(message, await undecodable(commandID: commandID, raw: raw, error: "\(error)"))
             return
         }
-        switch pending.message.body {
-        case .deliverSM(let pdu): await process(InboundShortMessage(pdu), answer: answer)
-        case .dataSM(let pdu): await process(InboundShortMessage(pdu), answer: answer)
-        case .undecodable(let commandID, let raw, let error):
-            _ = answer(await undecodable(commandID: commandID, raw: raw, error: "\(error)"))
+        if let receipt = pending.receipt ?? (short.esmClass.isReceipt ? readReceipt(short) : nil) {
+            respond(message, await self.receipt(receipt))
+            return
         }
+        _ = await mobileOriginated(short) { status in
+            self.countRefusal(status)
+            return await message.respondWritten(status: status)
+        }
+    }
+
+    /// Answers `message` with `status` without waiting for the write; true when that answer won (see
+    /// ``SMPPInboundMessage/respond(status:)``).
+    @discardableResult
+    func respond(_ message: SMPPInboundMessage, _ status: CommandStatus) -> Bool {
+        countRefusal(status)
+        return message.respond(status: status)
+    }
+
+    /// Counts an answer other than ESME_ROK as a refusal.
+    private func countRefusal(_ status: CommandStatus) {
+        if status != .ok { metrics.inboundRefused.increment() }
     }
 
     /// Decides and publishes; returns the status to answer the SMSC with (taken to be the answer the SMSC gets).
@@ -60,14 +80,15 @@ public final class InboundProcessor: Sendable {
         await process(message) { _ in true }
     }
 
-    /// Decides, publishes and answers with `answer`, which says whether the SMSC got that answer: false when the
-    /// message had been answered already (the client's ESME_RX_T_APPN at `smpp.inbound_timeout`, or the session
-    /// ended), as ``SMPPInboundMessage/respond(status:)`` says. Returns the status it answered.
+    /// Decides, publishes and answers with `answer`, which says whether the SMSC got that answer: false when it was
+    /// not written to the SMSC (it had been answered already — the client's ESME_RX_T_APPN at
+    /// `smpp.inbound_timeout` — or the session ended before the write), as
+    /// ``SMPPInboundMessage/respondWritten(status:)`` says. Returns the status it answered.
     @discardableResult
-    public func process(_ message: InboundShortMessage, answer: (CommandStatus) -> Bool) async -> CommandStatus {
+    public func process(_ message: InboundShortMessage, answer: (CommandStatus) async -> Bool) async -> CommandStatus {
         if message.esmClass.isReceipt {
             let status = await receipt(readReceipt(message))
-            _ = answer(status)
+            _ = await answer(status)
             return status
         }
         return await mobileOriginated(message, answer: answer)
