@@ -1,4 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
+import RabbitMQ
 import SMPP
 import Testing
 
@@ -46,5 +48,61 @@ import Testing
         let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
         try #require(ids.count == 2)
         #expect(ids[1] != ids[0], "an identical MO after an acknowledged one is another message")
+    }
+
+    /// The SMSC delivers an MO again while the first copy's publish is still waiting for its confirm (the client had
+    /// answered ESME_RX_T_APPN at the deadline): the copy waits for the first one's outcome and goes out under the id
+    /// it left behind, instead of at once under a fresh id (two events for one MO).
+    @Test func aRedeliveryWhileTheFirstCopyIsPublishingKeepsItsID() async throws {
+        let publisher = HoldingPublisher()
+        let processor = InboundMORedeliveryTests.processor(publisher)
+        let first = Task { await processor.handle(Self.delivered(Self.hola, written: false)) }
+        try await publisher.waitForAttempts(1)
+        let redelivery = Task { await processor.handle(Self.delivered(Self.hola, written: true)) }
+        try await Task.sleep(for: .milliseconds(100))
+        publisher.release()
+        await first.value
+        await redelivery.value
+        let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
+        try #require(ids.count == 2)
+        #expect(ids[0] != nil && ids[1] == ids[0], "the redelivery went out under another id")
+    }
+}
+
+/// Holds the first publish until ``release()``; every later one is confirmed at once.
+final class HoldingPublisher: EventPublishing {
+    let attempts = NIOLockedValueBox<[OutgoingMessage]>([])
+    private let held = NIOLockedValueBox<(released: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func publish(_ message: OutgoingMessage) async throws {
+        let count = attempts.withLockedValue { attempts in
+            attempts.append(message)
+            return attempts.count
+        }
+        guard count == 1 else { return }
+        await withCheckedContinuation { continuation in
+            let released = held.withLockedValue { held in
+                if !held.released { held.waiter = continuation }
+                return held.released
+            }
+            if released { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let waiter = held.withLockedValue { held in
+            held.released = true
+            defer { held.waiter = nil }
+            return held.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Waits (bounded, 5 s) until `count` publishes were attempted.
+    func waitForAttempts(_ count: Int) async throws {
+        for _ in 0..<500 where attempts.withLockedValue({ $0.count }) < count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(attempts.withLockedValue { $0.count } >= count)
     }
 }

@@ -77,6 +77,12 @@ extension InboundProcessor {
             payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
             dataCoding: message.dataCoding, from: message.source.address, to: message.destination.address,
             receivedAt: now())
+        // Copies of one MO are handled one at a time: the SMSC's redelivery of an MO whose publish or answer is still
+        // pending (its answer came too late) waits for that outcome, and so takes the id the first copy leaves behind
+        // instead of going out at once under a fresh one (DESIGN §4 "MO event ids").
+        let gateKey = "single|" + Self.moContentKey([stored], total: 1, complete: true, account: settings.account)
+        await groups.enter(gateKey)
+        defer { groups.leave(gateKey) }
         let publication = await publishMO([stored], total: 1, complete: true)
         _ = await answered(publication, answer)
         return publication.status
