@@ -10,44 +10,43 @@ extension Bridge {
     /// another instance submits them, unflagged. Ends when cancelled or when the gate stops.
     func followSlotShare(_ parts: BridgeParts, gate: ClusterSlotGate) async {
         let bindType = parts.client.configuration.bindType
-        var subscribed = false
-        var prefetch: UInt16?
+        var follower = SlotShareFollower()
         for await held in gate.heldSlotUpdates {
             guard !Task.isCancelled else { break }
             let submitting = BridgeStatus.submittingSlots(held, bindType: bindType).count
-            do {
-                if submitting == 0 {
-                    guard subscribed else { continue }
-                    // Hand back first: deliveries the broker sends before the cancel takes effect come back too.
-                    let handedBack = parts.client.setHandingBack(true)
-                    try await parts.consumer.cancel()
-                    subscribed = false
-                    status.withLockedValue { $0.consuming = false }
-                    logger.notice(
-                        "no session slot able to submit: stopped consuming; waiting requests handed back", metadata: [
-                        "cluster.held_slots": "\(held.count)", "handed_back": "\(handedBack)",
-                    ])
-                    continue
-                }
-                parts.client.setHandingBack(false)
-                let wanted = configuration.broker.effectivePrefetch(
-                    sessions: submitting, window: configuration.smpp.window)
-                if wanted != prefetch {
-                    try await parts.consumer.setPrefetch(wanted)
-                    prefetch = wanted
-                }
-                if !subscribed {
-                    try await parts.consumer.resume()
-                    subscribed = true
-                    status.withLockedValue { $0.consuming = true }
-                    logger.info("session slots held: consuming", metadata: [
-                        "cluster.held_slots": "\(held.count)", "amqp.prefetch": "\(wanted)",
-                    ])
-                }
-            } catch {
-                // The consumer's connection is gone or closing: the next change (or reconnect) applies the state.
-                logger.warning("could not follow the session slots on the consumer", metadata: ["error": "\(error)"])
+            if submitting > 0 { parts.client.setHandingBack(false) }
+            let wanted = configuration.broker.effectivePrefetch(sessions: max(1, submitting), window: configuration.smpp.window)
+            for step in follower.steps(submittingSlots: submitting, wantedPrefetch: wanted) {
+                await apply(step, parts, held: held.count)
             }
+        }
+    }
+
+    /// Asks the consumer for `step`. A call that fails (the consumer's connection is gone or closing) still takes
+    /// effect on the next connection (``SlotShareFollower``), so the status follows what was asked.
+    private func apply(_ step: SlotShareFollower.Step, _ parts: BridgeParts, held: Int) async {
+        do {
+            switch step {
+            case .stopConsuming:
+                // Hand back first: deliveries the broker sends before the cancel takes effect come back too.
+                let handedBack = parts.client.setHandingBack(true)
+                status.withLockedValue { $0.consuming = false }
+                logger.notice(
+                    "no session slot able to submit: stopped consuming; waiting requests handed back", metadata: [
+                        "cluster.held_slots": "\(held)", "handed_back": "\(handedBack)",
+                    ])
+                try await parts.consumer.cancel()
+            case .setPrefetch(let prefetch):
+                try await parts.consumer.setPrefetch(prefetch)
+            case .resumeConsuming:
+                status.withLockedValue { $0.consuming = true }
+                logger.info("session slots held: consuming", metadata: ["cluster.held_slots": "\(held)"])
+                try await parts.consumer.resume()
+            }
+        } catch {
+            logger.warning("consumer call failed; it applies on the next connection", metadata: [
+                "step": "\(step)", "error": "\(error)",
+            ])
         }
     }
 }
