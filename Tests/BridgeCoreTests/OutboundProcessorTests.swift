@@ -146,6 +146,23 @@ struct PipelineFixture {
         #expect(!reason.isEmpty)
     }
 
+    /// The dead letter keeps the request's properties except `expiration` (it would expire out of smpp.dead) and
+    /// `user_id` (the broker refuses a publish whose user_id is not the bridge's login: requeued for ever), which
+    /// move to headers.
+    @Test func aDeadLetterCarriesNoExpirationOrForeignUserID() async throws {
+        let fixture = PipelineFixture()
+        var request = fixture.request("not json at all", messageID: nil, expiration: "60000")
+        request.properties.userID = "another-service"
+        request.properties.appID = "billing"
+        #expect(await fixture.processor.process(request) == .ack)
+        let message = try #require(fixture.publisher.all.first)
+        #expect(message.exchange == "smpp.dead")
+        #expect(message.properties.expiration == nil && message.properties.userID == nil)
+        #expect(message.properties.appID == "billing", "the other properties are kept")
+        #expect(message.properties.headers["x-smpp-bridge-original-expiration"] == .string("60000"))
+        #expect(message.properties.headers["x-smpp-bridge-original-user-id"] == .string("another-service"))
+    }
+
     @Test func theAMQPMessageIDServesAsTheIDWhenTheBodyHasNone() async throws {
         let fixture = PipelineFixture()
         #expect(await fixture.processor.process(fixture.request(#"{"to":"+1555","text":"x"}"#, messageID: "amqp-id")) == .ack)

@@ -274,7 +274,7 @@ extension OutboundProcessor {
     /// A body with no usable id (or a poison request, `requestID` then its id) goes to the dead-letter exchange
     /// unchanged, the reason in a header.
     func deadLetter(_ request: IncomingRequest, reason: String, requestID: String? = nil) async -> Settlement {
-        var properties = request.properties
+        var properties = Self.deadLetterProperties(request.properties)
         properties.headers["x-smpp-bridge-reason"] = .string(reason)
         if let requestID { properties.headers["x-smpp-bridge-request-id"] = .string(requestID) }
         properties.headers["x-smpp-bridge-received-at"] = .string(RFC3339.format(request.receivedAt))
@@ -291,6 +291,23 @@ extension OutboundProcessor {
             requestID == nil ? "request without a usable id dead-lettered" : "request dead-lettered",
             metadata: ["reason": "\(reason)", "bytes": "\(request.body.count)", "request_id": "\(requestID ?? "")"])
         return .ack
+    }
+
+    /// The request's properties for its dead letter, without the two a republish must not carry, each kept in a
+    /// header instead: `expiration` (the dead letter would expire out of `smpp.dead` as the request would have — a
+    /// silent loss; RabbitMQ's own dead-lettering drops it too) and `user_id` (the broker refuses a publish whose
+    /// user_id is not the bridge's login, so the dead letter would be requeued for ever).
+    static func deadLetterProperties(_ original: AMQPProperties) -> AMQPProperties {
+        var properties = original
+        if let expiration = properties.expiration {
+            properties.headers["x-smpp-bridge-original-expiration"] = .string(expiration)
+            properties.expiration = nil
+        }
+        if let userID = properties.userID {
+            properties.headers["x-smpp-bridge-original-user-id"] = .string(userID)
+            properties.userID = nil
+        }
+        return properties
     }
 
     func log(_ event: SubmitResultEvent) {
