@@ -108,11 +108,13 @@ public final class AMQPPublisher: Sendable {
         let enqueuedAt = ContinuousClock.now
         await gate.enter()
         defer { gate.leave() }
+        let sendDeadline = connectionWait.sendDeadline(from: enqueuedAt)
+        let connected = sendDeadline == nil || loop.isConnected
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             loop.post(.publish(OutgoingPublish(
                 body: body, exchange: exchange, routingKey: routingKey, properties: properties, mandatory: mandatory,
-                enqueuedAt: enqueuedAt, waiter: .task(continuation),
-                sendDeadline: connectionWait.sendDeadline(from: enqueuedAt))), within: PublisherDriver.publishDelay)
+                enqueuedAt: enqueuedAt, waiter: .task(continuation), sendDeadline: sendDeadline,
+                connectedWhenPosted: connected)), within: PublisherDriver.publishDelay)
         }
     }
 
@@ -135,6 +137,8 @@ public final class AMQPPublisher: Sendable {
     ) -> Bool {
         guard gate.tryEnter() else { return false }
         let (enqueuedAt, gate) = (ContinuousClock.now, self.gate)
+        let sendDeadline = connectionWait.sendDeadline(from: enqueuedAt)
+        let connected = sendDeadline == nil || loop.isConnected
         loop.post(.publish(OutgoingPublish(
             body: body, exchange: exchange, routingKey: routingKey, properties: properties, mandatory: mandatory,
             enqueuedAt: enqueuedAt,
@@ -142,7 +146,7 @@ public final class AMQPPublisher: Sendable {
                 gate.leave()
                 completion(error)
             },
-            sendDeadline: connectionWait.sendDeadline(from: enqueuedAt))), within: PublisherDriver.publishDelay)
+            sendDeadline: sendDeadline, connectedWhenPosted: connected)), within: PublisherDriver.publishDelay)
         return true
     }
 

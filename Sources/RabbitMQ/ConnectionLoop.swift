@@ -262,7 +262,9 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             let newLink = try RawConnection.open(attempt)
             generation &+= 1
             do throws(AMQPError) {
-                try driver.connected(newLink, generation: generation, now: now)
+                // The time after the handshake, not before it: a publish whose wait for a connection ended during the
+                // handshake fails (never sent) instead of going out after its deadline.
+                try driver.connected(newLink, generation: generation, now: clock.now)
             } catch {
                 // What the driver sent on the new channel before the failure is lost with it.
                 newLink.destroy()

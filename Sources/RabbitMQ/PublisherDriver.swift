@@ -36,6 +36,10 @@ struct OutgoingPublish: Sendable {
     /// timeout allows; else it fails (`notConnected`, never sent) once this passes without a connection, also
     /// when the connection goes after it was queued but before it was written.
     var sendDeadline: ContinuousClock.Instant?
+    /// Whether the publisher was connected when it was handed over (always true without a send deadline). One handed
+    /// over without a connection and taken by the thread only after its deadline — the thread was in a reconnect's
+    /// handshake meanwhile — fails, never sent, even though the connection is up by then.
+    var connectedWhenPosted = true
 
     /// Whether it may still wait for a connection at `now`.
     func mayWait(at now: ContinuousClock.Instant) -> Bool { sendDeadline.map { now < $0 } ?? true }
@@ -105,6 +109,8 @@ final class PublisherDriver: ConnectionDriver {
         heldForSpace = false
         topologyChannelOpen = false
         knownExchanges = []
+        // Those whose wait for a connection ended during the handshake (`now` is taken after it) fail, never sent.
+        failPublishesThatCannotWait(cannotWait(blocked: false), now: now)
         try link.openChannel(Self.publishChannel)
         try link.confirmSelect(channel: Self.publishChannel)
         for topology in declared { try redeclare(topology, link) }
@@ -130,7 +136,8 @@ final class PublisherDriver: ConnectionDriver {
     func execute(_ command: Command, link: RawConnection?, now: Instant) throws(AMQPError) {
         switch command {
         case .publish(let publish):
-            guard publish.mayWait(at: now) || (link != nil && connected && !blocked) else {
+            guard publish.mayWait(at: now) || (link != nil && connected && !blocked && publish.connectedWhenPosted)
+            else {
                 publish.waiter.resume(throwing: cannotWait(blocked: blocked && connected))
                 return
             }

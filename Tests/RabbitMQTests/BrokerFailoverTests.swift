@@ -98,19 +98,50 @@ extension BrokerTests {
             await admin.close()
         }
 
-        @Test func aPublishMayWaitABoundedTimeForTheNextConnection() async throws {
-            let only = try TestBroker.proxy()
-            defer { only.stop() }
-            let queue = TestBroker.uniqueName("failover-wait")
+        /// A publisher through a proxy that now refuses connections, after it saw its connection drop; a queue
+        /// declared through a direct publisher (`admin`).
+        static func disconnectedPublisher(_ name: String) async throws -> (
+            proxy: TCPProxy, queue: String, admin: AMQPPublisher, publisher: AMQPPublisher,
+            events: AsyncStream<AMQPConnectionEvent>
+        ) {
+            let proxy = try TestBroker.proxy()
+            let queue = TestBroker.uniqueName(name)
             let admin = try await TestBroker.publisher()
             try await admin.declareQueue(AMQPQueue(name: queue, durable: false))
-            var configuration = try Self.configuration([only])
-            configuration.reconnectMaxDelay = .milliseconds(200)
+            var configuration = try configuration([proxy])
+            configuration.reconnectMaxDelay = .milliseconds(100)
             let publisher = try await TestBroker.publisher(configuration)
             let events = publisher.events
-            only.setMode(.refuse)
-            only.dropAll()
+            proxy.setMode(.refuse)
+            proxy.dropAll()
             try await waitForEvent(events, within: .seconds(10), "disconnected") { $0.isDisconnected }
+            return (proxy, queue, admin, publisher, events)
+        }
+
+        /// The wait for a connection ends during a slow handshake (the broker accepts TCP at once but answers late):
+        /// the publish fails, never sent — it is not written on that connection after its deadline.
+        @Test func aPublishWhoseWaitEndsDuringTheHandshakeIsNotSent() async throws {
+            let (only, queue, admin, publisher, events) = try await Self.disconnectedPublisher("failover-slow")
+            defer { only.stop() }
+            only.setMode(.slowHandshake(.milliseconds(700)))
+            do {
+                try await publisher.publish(Array("late".utf8), routingKey: queue, connectionWait: .atMost(.milliseconds(300)))
+                Issue.record("written after its wait for a connection had ended")
+            } catch let error as AMQPError {
+                #expect(error.code == .notConnected, "\(error)")
+            }
+            only.setMode(.pass)
+            try await waitForEvent(events, within: .seconds(15), "connected") { $0.isConnected }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await admin.declareQueue(AMQPQueue(name: queue, durable: false), passive: true).messageCount == 0)
+            await publisher.close()
+            _ = try await admin.deleteQueue(queue)
+            await admin.close()
+        }
+
+        @Test func aPublishMayWaitABoundedTimeForTheNextConnection() async throws {
+            let (only, queue, admin, publisher, _) = try await Self.disconnectedPublisher("failover-wait")
+            defer { only.stop() }
 
             // No connection for longer than it may wait: fails, never sent, after about its bound.
             let started = ContinuousClock.now

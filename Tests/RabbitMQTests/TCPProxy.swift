@@ -18,6 +18,8 @@ final class TCPProxy: Sendable {
         /// Forward a basic.deliver method frame, then send the client a channel.close (406 "injected") instead of
         /// the content, and forward nothing more from the broker; the proxy then goes back to `pass`.
         case closeChannelInsideDelivery
+        /// Accept, wait this long, then forward everything: the client's handshake takes that much longer.
+        case slowHandshake(Duration)
     }
 
     private final class Pair: Sendable {
@@ -134,31 +136,44 @@ final class TCPProxy: Sendable {
                 if stopped { break }
                 continue
             }
-            let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = Self.loopback(port: UInt16(upstreamPort))
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard connected == 0 else {
-                close(client)
-                close(server)
+            if case .slowHandshake(let delay) = mode {
+                Thread { [self] in
+                    Thread.sleep(forTimeInterval: Double(delay.components.seconds)
+                        + Double(delay.components.attoseconds) / 1e18)
+                    forward(client)
+                }.start()
                 continue
             }
-            let pair = Pair(client: client, server: server)
-            state.withLock { $0.pairs[ObjectIdentifier(pair)] = pair }
-            Thread { [self] in
-                copy(from: client, to: server)
-                pair.cut(reset: false)
-                finish(pair)
-            }.start()
-            Thread { [self] in
-                brokerToClient(pair)
-                finish(pair)
-            }.start()
+            forward(client)
         }
         close(listener)
+    }
+
+    /// Connects upstream and copies both ways until either side ends.
+    private func forward(_ client: Int32) {
+        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = Self.loopback(port: UInt16(upstreamPort))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(client)
+            close(server)
+            return
+        }
+        let pair = Pair(client: client, server: server)
+        state.withLock { $0.pairs[ObjectIdentifier(pair)] = pair }
+        Thread { [self] in
+            copy(from: client, to: server)
+            pair.cut(reset: false)
+            finish(pair)
+        }.start()
+        Thread { [self] in
+            brokerToClient(pair)
+            finish(pair)
+        }.start()
     }
 
     private func finish(_ pair: Pair) {
