@@ -80,10 +80,11 @@ extension InboundProcessor {
         // Copies of one MO are handled one at a time: the SMSC's redelivery of an MO whose publish or answer is still
         // pending (its answer came too late) waits for that outcome, and so takes the id the first copy leaves behind
         // instead of going out at once under a fresh one (DESIGN §4 "MO event ids").
-        let gateKey = "single|" + Self.moContentKey([stored], total: 1, complete: true, account: settings.account)
+        let contentKey = Self.moContentKey([stored], total: 1, complete: true, account: settings.account)
+        let gateKey = "single|" + contentKey
         await groups.enter(gateKey)
         defer { groups.leave(gateKey) }
-        let publication = await publishMO([stored], total: 1, complete: true)
+        let publication = await publishMO([stored], total: 1, complete: true, contentKey: contentKey)
         _ = await answered(publication, answer)
         return publication.status
     }
@@ -170,7 +171,10 @@ extension InboundProcessor {
     }
 
     /// Decodes the parts (already in order) as one message and publishes it; no parts: nothing to publish (confirmed).
-    func publishMO(_ parts: [StoredMOPart], total: Int, complete: Bool) async -> MOPublication {
+    /// `contentKey`: ``moContentKey(_:total:complete:account:)`` of these parts when the caller has it already.
+    func publishMO(
+        _ parts: [StoredMOPart], total: Int, complete: Bool, contentKey known: String? = nil
+    ) async -> MOPublication {
         guard let first = parts.first else { return MOPublication(confirmed: true, eventID: "", contentKey: "") }
         let unpackedDefault: DefaultAlphabet = settings.defaultAlphabet == .gsm7Packed ? .gsm7 : settings.defaultAlphabet
         let alphabet = SMSText.alphabet(forDataCoding: first.dataCoding, defaultAlphabet: unpackedDefault)
@@ -188,7 +192,7 @@ extension InboundProcessor {
             segments: total, complete: complete, receivedAt: parts.map(\.receivedAt).max() ?? now(), binary: binary)
         // A fresh id, unless this is the SMSC's redelivery of an MO the broker may already have (DESIGN §3 "MO event
         // ids"): its id is in the store, whichever instance published that copy.
-        let contentKey = Self.moContentKey(parts, total: total, complete: complete, account: settings.account)
+        let contentKey = known ?? Self.moContentKey(parts, total: total, complete: complete, account: settings.account)
         let remembered = await takeUnconfirmedID(contentKey)
         let eventID = remembered ?? EventID.make()
         let outcome = await publish(

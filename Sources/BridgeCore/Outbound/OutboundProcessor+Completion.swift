@@ -175,11 +175,9 @@ extension OutboundProcessor {
                 logger.warning("request taken over by another delivery while submitting; result flagged", metadata: [
                     "request_id": "\(event.requestID)", "status": "\(event.status.rawValue)",
                 ])
-                var flaggedStored = storedResult(flagged)
-                flaggedStored.eventID = stored.eventID
                 tryCompletion(
-                    flagged, stored: flaggedStored, correlations: correlations, request: request, markedAt: nil,
-                    then: then)
+                    flagged, stored: storedResult(flagged, eventID: stored.eventID), correlations: correlations,
+                    request: request, markedAt: nil, then: then)
             }
         }
     }
@@ -212,10 +210,10 @@ extension OutboundProcessor {
         publishResult(first, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
     }
 
-    /// The result as stored and published, under a fresh event id.
-    func storedResult(_ event: SubmitResultEvent) -> StoredResult {
+    /// The result as stored and published, under `eventID` (a fresh one unless given).
+    func storedResult(_ event: SubmitResultEvent, eventID: String = EventID.make()) -> StoredResult {
         StoredResult(
-            eventID: EventID.make(), status: event.status.rawValue, routingKey: event.routingKey,
+            eventID: eventID, status: event.status.rawValue, routingKey: event.routingKey,
             body: event.jsonBytes(), completedAt: event.completedAt)
     }
 
