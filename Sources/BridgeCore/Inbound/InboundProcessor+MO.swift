@@ -130,8 +130,8 @@ extension InboundProcessor {
         }
     }
 
-    /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding, the
-    /// joined payload, the part count and completeness (not the arrival time).
+    /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding (each
+    /// part's where they differ), the joined payload, the part count and completeness (not the arrival time).
     static func moContentKey(_ parts: [StoredMOPart], total: Int, complete: Bool, account: String) -> String {
         var hash = FNV1a128()
         hash.addField("mo".utf8)
@@ -145,6 +145,8 @@ extension InboundProcessor {
         for part in parts.sorted(by: { $0.index < $1.index }) {
             hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
             hash.addField(part.payload)
+            // Only where it differs, so the key of a message in one coding stays what it was.
+            if let first = parts.first, part.dataCoding != first.dataCoding { hash.addField(CollectionOfOne(part.dataCoding)) }
         }
         return EventID.derived(from: hash)
     }
@@ -170,26 +172,17 @@ extension InboundProcessor {
         var status: CommandStatus { confirmed ? .ok : .receiverTemporaryAppError }
     }
 
-    /// Decodes the parts (already in order) as one message and publishes it; no parts: nothing to publish (confirmed).
+    /// Decodes the parts as one message and publishes it; no parts: nothing to publish (confirmed).
     /// `contentKey`: ``moContentKey(_:total:complete:account:)`` of these parts when the caller has it already.
     func publishMO(
         _ parts: [StoredMOPart], total: Int, complete: Bool, contentKey known: String? = nil
     ) async -> MOPublication {
         guard let first = parts.first else { return MOPublication(confirmed: true, eventID: "", contentKey: "") }
-        let unpackedDefault: DefaultAlphabet = settings.defaultAlphabet == .gsm7Packed ? .gsm7 : settings.defaultAlphabet
-        let alphabet = SMSText.alphabet(forDataCoding: first.dataCoding, defaultAlphabet: unpackedDefault)
-        let joined = parts.sorted { $0.index < $1.index }.flatMap(\.payload)
-        var text: String?
-        var binary: [UInt8]?
-        if alphabet == .binary {
-            binary = joined
-        } else {
-            text = SMSText.decode(parts: [(joined, 0)], dataCoding: first.dataCoding, defaultAlphabet: unpackedDefault).text
-        }
-        let encoding = settings.defaultAlphabet == .gsm7Packed && alphabet == .gsm7 ? "gsm7" : alphabet.rawValue
+        let content = decodedMO(parts.sorted { $0.index < $1.index })
         let event = MOEvent(
-            from: first.from, to: first.to, text: text, encoding: encoding, dataCoding: first.dataCoding,
-            segments: total, complete: complete, receivedAt: parts.map(\.receivedAt).max() ?? now(), binary: binary)
+            from: first.from, to: first.to, text: content.text, encoding: content.encoding,
+            dataCoding: content.dataCoding, segments: total, complete: complete,
+            receivedAt: parts.map(\.receivedAt).max() ?? now(), binary: content.binary)
         // A fresh id, unless this is the SMSC's redelivery of an MO the broker may already have (DESIGN §3 "MO event
         // ids"): its id is in the store, whichever instance published that copy.
         let contentKey = known ?? Self.moContentKey(parts, total: total, complete: complete, account: settings.account)
@@ -208,7 +201,7 @@ extension InboundProcessor {
         logger.info("MO message", metadata: [
             "from": "\(first.from)", "to": "\(first.to)", "segments": "\(total)", "complete": "\(complete)",
         ])
-        logger.trace("MO text", metadata: ["text": "\(text ?? "")"])
+        logger.trace("MO text", metadata: ["text": "\(content.text ?? "")"])
         return MOPublication(confirmed: true, eventID: eventID, contentKey: contentKey)
     }
 }
