@@ -12,18 +12,22 @@ import SMPP
 final class InboundResponder: Sendable {
     /// Told once whether the application's answer was written to the connection the request came on.
     typealias Report = @Sendable (Bool) -> Void
+    /// Told once that the request went without the application's answer (see ``whenPreempted(_:)``).
+    typealias Preemption = @Sendable () -> Void
 
     private enum Phase {
-        /// Nothing has answered the request yet.
-        case pending
+        /// Nothing has answered the request yet; `preemption` (if anyone waits) is owed should that stay so.
+        case pending(preemption: Preemption?)
         /// The application's answer won and is on its way to the event loop; `report` (if anyone waits) is owed.
         case answered(CommandStatus, report: Report?)
-        /// Answered by the client, abandoned, or handed to the event loop's write (which owns the report now).
+        /// Handed to the event loop's write (which owns the report now), or abandoned after the answer won.
         case settled
+        /// Gone without the application's answer: the client answered itself, or the request was abandoned first.
+        case preempted
     }
 
     private let handOver: @Sendable (InboundResponder, CommandStatus) -> Bool
-    private let phase = NIOLockedValueBox(Phase.pending)
+    private let phase = NIOLockedValueBox(Phase.pending(preemption: nil))
 
     /// `handOver` carries a winning answer to the event loop (which then calls ``settle()`` or ``abandon()``); it
     /// returns false when the session is already gone and nothing will arrive there.
@@ -49,22 +53,59 @@ final class InboundResponder: Sendable {
     /// and the machine lets it through): the application's status and the report its write owes (nil when nobody
     /// waits) if that answer won; nil when it did not, and from now on it cannot (the client answers instead).
     func settle() -> (status: CommandStatus, report: Report?)? {
-        phase.withLockedValue { phase in
-            defer { phase = .settled }
-            guard case .answered(let status, let report) = phase else { return nil }
-            return (status, report)
+        let (answer, preemption) = phase.withLockedValue { phase -> ((CommandStatus, Report?)?, Preemption?) in
+            switch phase {
+            case .answered(let status, let report):
+                phase = .settled
+                return ((status, report), nil)
+            case .pending(let preemption):
+                phase = .preempted
+                return (nil, preemption)
+            case .settled, .preempted:
+                return (nil, nil)
+            }
         }
+        preemption?()
+        return answer
     }
 
     /// On the event loop, as the request goes without the application's answer being written (the session ended,
     /// the SMSC reused its sequence number, or the answer's hand-over found nothing to answer): an answer that won
     /// is reported false; no answer can win from now on. Does nothing once settled.
     func abandon() {
-        let owed = phase.withLockedValue { phase -> Report? in
-            defer { phase = .settled }
-            guard case .answered(_, let report) = phase else { return nil }
-            return report
+        let (owed, preemption) = phase.withLockedValue { phase -> (Report?, Preemption?) in
+            switch phase {
+            case .answered(_, let report):
+                phase = .settled
+                return (report, nil)
+            case .pending(let preemption):
+                phase = .preempted
+                return (nil, preemption)
+            case .settled, .preempted:
+                return (nil, nil)
+            }
         }
         owed?(false)
+        preemption?()
+    }
+
+    /// Runs `preemption` once if the request goes without the application's answer: the client answers it itself
+    /// (its deadline passed) or it is abandoned (the session ended, the SMSC reused its sequence number) before an
+    /// application's answer won. At once when that happened already; never when an application's answer won (a
+    /// won answer that is then not written is reported to its `report` instead). A later call replaces an earlier
+    /// handler that has not run.
+    func whenPreempted(_ preemption: @escaping Preemption) {
+        let now = phase.withLockedValue { phase -> Bool in
+            switch phase {
+            case .pending:
+                phase = .pending(preemption: preemption)
+                return false
+            case .preempted:
+                return true
+            case .answered, .settled:
+                return false
+            }
+        }
+        if now { preemption() }
     }
 }

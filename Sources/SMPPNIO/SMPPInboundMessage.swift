@@ -55,6 +55,16 @@ public struct SMPPInboundMessage: Sendable {
         _ = responder.respond(status: status, report: report)
     }
 
+    /// Runs `handler` once if the message goes without this application's answer: the client answers ESME_RX_T_APPN
+    /// itself at ``deadline``, or the session ends (or the SMSC reuses the sequence number) before any answer of the
+    /// application won. From then on no answer of the application can reach the SMSC, which delivers the message
+    /// again. Runs at once when that happened already, never when an answer of the application won first (whether
+    /// that one was written is what ``respond(status:then:)`` reports). A later call replaces a handler that has not
+    /// run. `handler` runs on the session's event loop or the calling thread; it must not block.
+    public func whenPreempted(_ handler: @escaping @Sendable () -> Void) {
+        responder.whenPreempted(handler)
+    }
+
     /// ``respond(status:then:)`` awaited: true once the answer was written to the connection the message came on,
     /// false when it was not (the SMSC then delivers the message again). Returns within the time the session takes
     /// to write, or to end.

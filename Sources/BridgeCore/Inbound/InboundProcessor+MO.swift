@@ -6,14 +6,15 @@ extension InboundProcessor {
     /// An MO message: one part is published at once; a part of a long message is stored until every part is
     /// there (in any order, across restarts), then published once, complete. Answers the SMSC with `answer` (see
     /// ``process(_:answer:)``) and returns the status it answered.
+    /// `whenPreempted`: see ``process(_:whenPreempted:answer:)``.
     func mobileOriginated(
-        _ message: InboundShortMessage, answer: (CommandStatus) async -> Bool
+        _ message: InboundShortMessage, whenPreempted: PreemptionHook? = nil, answer: (CommandStatus) async -> Bool
     ) async -> CommandStatus {
         let from = message.source.address, to = message.destination.address
         guard let part = ConcatenatedPart.from(
             source: from, destination: to, esmClass: message.esmClass.rawValue, dataCoding: message.dataCoding,
             shortMessage: message.shortMessage, tlvs: message.tlvs)
-        else { return await singleMO(message, answer: answer) }
+        else { return await singleMO(message, whenPreempted: whenPreempted, answer: answer) }
         let info = part.concatenation
         guard info.isWithinTotal else {
             // No group could ever complete with it: a message of its own, never dropped (DESIGN §4 "MO").
@@ -21,7 +22,7 @@ extension InboundProcessor {
                 "from": "\(from)", "reference": "\(info.reference)", "index": "\(info.index)",
                 "total": "\(info.total)",
             ])
-            return await singleMO(message, answer: answer)
+            return await singleMO(message, whenPreempted: whenPreempted, answer: answer)
         }
         let total = Int(info.total)
         let key = "\(from)|\(to)|\(info.reference)|\(total)"
@@ -45,7 +46,7 @@ extension InboundProcessor {
             _ = await answer(.ok)
             return .ok
         }
-        let publication = await publishMO(parts, total: total, complete: true)
+        let publication = await publishMO(parts, total: total, complete: true, whenPreempted: whenPreempted)
         // Answered before the gate is left, so a redelivery of this part waits until the group is removed, or kept.
         if await answered(publication, answer) { await removePublished(parts, publication) }
         return publication.status
@@ -59,7 +60,7 @@ extension InboundProcessor {
     /// the sweep).
     private func answered(_ publication: MOPublication, _ answer: (CommandStatus) async -> Bool) async -> Bool {
         if await answer(publication.status) { return publication.confirmed }
-        if publication.confirmed {
+        if publication.confirmed && !publication.idStored {
             logger.warning("MO published, but its ESME_ROK did not reach the SMSC; its redelivery keeps the id",
                            metadata: ["event_id": "\(publication.eventID)"])
             await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
@@ -69,7 +70,7 @@ extension InboundProcessor {
 
     /// An MO published at once, whole: its user data without the UDH.
     private func singleMO(
-        _ message: InboundShortMessage, answer: (CommandStatus) async -> Bool
+        _ message: InboundShortMessage, whenPreempted: PreemptionHook?, answer: (CommandStatus) async -> Bool
     ) async -> CommandStatus {
         let split = UserDataHeader.split(message.userData, udhi: message.esmClass.hasUDH)
         let stored = StoredMOPart(
@@ -84,7 +85,8 @@ extension InboundProcessor {
         let gateKey = "single|" + contentKey
         await groups.enter(gateKey)
         defer { groups.leave(gateKey) }
-        let publication = await publishMO([stored], total: 1, complete: true, contentKey: contentKey)
+        let publication = await publishMO(
+            [stored], total: 1, complete: true, contentKey: contentKey, whenPreempted: whenPreempted)
         _ = await answered(publication, answer)
         return publication.status
     }
@@ -121,13 +123,20 @@ extension InboundProcessor {
         }
     }
 
-    private func rememberUnconfirmedID(_ key: String, eventID: String) async {
+    /// ``rememberUnconfirmedID(_:eventID:)``, saying whether the store kept it.
+    func storeUnconfirmedID(_ key: String, eventID: String) async -> Bool {
         do {
             try await store.rememberUnconfirmedMO(key: key, eventID: eventID, at: now())
+            return true
         } catch {
             logger.warning("unconfirmed MO id not stored; its redelivery gets a fresh event id",
                            metadata: ["event_id": "\(eventID)", "error": "\(error)"])
+            return false
         }
+    }
+
+    private func rememberUnconfirmedID(_ key: String, eventID: String) async {
+        _ = await storeUnconfirmedID(key, eventID: eventID)
     }
 
     /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding (each
@@ -167,6 +176,9 @@ extension InboundProcessor {
         let eventID: String
         /// The hash of its content an id is remembered under (``moContentKey(_:total:complete:account:)``).
         let contentKey: String
+        /// Whether its id is in the store for the SMSC's redelivery already: the message was preempted (the client
+        /// answered it) while this copy was publishing, and the id was stored then.
+        var idStored = false
 
         /// The answer it earns the SMSC: ESME_ROK once the broker confirmed it, else ESME_RX_T_APPN.
         var status: CommandStatus { confirmed ? .ok : .receiverTemporaryAppError }
@@ -174,8 +186,12 @@ extension InboundProcessor {
 
     /// Decodes the parts as one message and publishes it; no parts: nothing to publish (confirmed).
     /// `contentKey`: ``moContentKey(_:total:complete:account:)`` of these parts when the caller has it already.
+    /// `whenPreempted`: registers what to run when the SMSC is answered without this publish's outcome; then the SMSC
+    /// delivers the MO again, possibly to another instance while this copy is still publishing, so the id is stored
+    /// at once for that copy (DESIGN §4 "MO event ids").
     func publishMO(
-        _ parts: [StoredMOPart], total: Int, complete: Bool, contentKey known: String? = nil
+        _ parts: [StoredMOPart], total: Int, complete: Bool, contentKey known: String? = nil,
+        whenPreempted: PreemptionHook? = nil
     ) async -> MOPublication {
         guard let first = parts.first else { return MOPublication(confirmed: true, eventID: "", contentKey: "") }
         let content = decodedMO(parts.sorted { $0.index < $1.index })
@@ -188,20 +204,29 @@ extension InboundProcessor {
         let contentKey = known ?? Self.moContentKey(parts, total: total, complete: complete, account: settings.account)
         let remembered = await takeUnconfirmedID(contentKey)
         let eventID = remembered ?? EventID.make()
+        let early = EarlyMOIDRecord()
+        whenPreempted? { [self] in
+            early.start { await self.storeUnconfirmedID(contentKey, eventID: eventID) }
+        }
         let outcome = await publish(
             exchange: settings.moExchange, routingKey: event.routingKey, body: event.jsonBytes(), correlationID: nil,
             type: "mo", eventID: eventID)
+        // Stored early, the id stays as it is: a redelivery may have taken it already, and storing it again would
+        // hand it to the next genuinely new identical MO, which consumers would then drop.
+        let idStored = await early.close()
         guard outcome == .confirmed else {
             // Kept for the next delivery when this copy may be on the broker, or an earlier one may (a redelivery
             // refused again while the broker is down must not lose the id).
-            if outcome == .unconfirmed || remembered != nil { await rememberUnconfirmedID(contentKey, eventID: eventID) }
-            return MOPublication(confirmed: false, eventID: eventID, contentKey: contentKey)
+            if !idStored, outcome == .unconfirmed || remembered != nil {
+                await rememberUnconfirmedID(contentKey, eventID: eventID)
+            }
+            return MOPublication(confirmed: false, eventID: eventID, contentKey: contentKey, idStored: idStored)
         }
         (complete ? metrics.moComplete : metrics.moIncomplete).increment()
         logger.info("MO message", metadata: [
             "from": "\(first.from)", "to": "\(first.to)", "segments": "\(total)", "complete": "\(complete)",
         ])
         logger.trace("MO text", metadata: ["text": "\(content.text ?? "")"])
-        return MOPublication(confirmed: true, eventID: eventID, contentKey: contentKey)
+        return MOPublication(confirmed: true, eventID: eventID, contentKey: contentKey, idStored: idStored)
     }
 }

@@ -56,7 +56,7 @@ public final class InboundProcessor: Sendable {
             respond(message, await self.receipt(receipt))
             return
         }
-        _ = await mobileOriginated(short) { status in
+        _ = await mobileOriginated(short, whenPreempted: { message.whenPreempted($0) }) { status in
             self.countRefusal(status)
             return await message.respondWritten(status: status)
         }
@@ -83,15 +83,19 @@ public final class InboundProcessor: Sendable {
     /// Decides, publishes and answers with `answer`, which says whether the SMSC got that answer: false when it was
     /// not written to the SMSC (it had been answered already — the client's ESME_RX_T_APPN at
     /// `smpp.inbound_timeout` — or the session ended before the write), as
-    /// ``SMPPInboundMessage/respondWritten(status:)`` says. Returns the status it answered.
+    /// ``SMPPInboundMessage/respondWritten(status:)`` says. `whenPreempted` registers what to run should the
+    /// message go unanswered by this call (``SMPPInboundMessage/whenPreempted(_:)``). Returns the status it answered.
     @discardableResult
-    public func process(_ message: InboundShortMessage, answer: (CommandStatus) async -> Bool) async -> CommandStatus {
+    public func process(
+        _ message: InboundShortMessage, whenPreempted: PreemptionHook? = nil,
+        answer: (CommandStatus) async -> Bool
+    ) async -> CommandStatus {
         if message.esmClass.isReceipt {
             let status = await receipt(readReceipt(message))
             _ = await answer(status)
             return status
         }
-        return await mobileOriginated(message, answer: answer)
+        return await mobileOriginated(message, whenPreempted: whenPreempted, answer: answer)
     }
 
     /// A receipt as read from its PDU, with the keys its message id matches under (none without an id).

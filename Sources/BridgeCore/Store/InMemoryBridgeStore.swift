@@ -197,6 +197,9 @@ public final class InMemoryBridgeStore: BridgeStore {
         state.withLock { $0.closed = true }
     }
 
+    /// How many MO event ids are remembered (for tests that wait for one).
+    var unconfirmedMOCount: Int { state.withLock { $0.unconfirmedMO.count } }
+
     private func withOpenState<Value: Sendable>(
         _ body: (inout State) -> Value
     ) throws(BridgeStoreError) -> Value {
