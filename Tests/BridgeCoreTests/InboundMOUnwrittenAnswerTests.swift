@@ -59,7 +59,8 @@ import Testing
         let first = Task { await processor.handle(Self.delivered(Self.hola, written: false)) }
         try await publisher.waitForAttempts(1)
         let redelivery = Task { await processor.handle(Self.delivered(Self.hola, written: true)) }
-        try await Task.sleep(for: .milliseconds(100))
+        for _ in 0..<500 where processor.groups.waiterCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(processor.groups.waiterCount == 1, "the redelivery did not wait for the first copy")
         publisher.release()
         await first.value
         await redelivery.value

@@ -45,4 +45,7 @@ final class RequestGate: Sendable {
 
     /// How many ids are held.
     var heldCount: Int { waiting.withLockedValue { $0.count } }
+
+    /// How many callers wait for an id another holds.
+    var waiterCount: Int { waiting.withLockedValue { $0.values.reduce(0) { $0 + $1.count } } }
 }
