@@ -1,3 +1,4 @@
+import Foundation
 import NIOConcurrencyHelpers
 import SMPP
 import Testing
@@ -101,5 +102,43 @@ import Testing
         #expect(try LongMO.json(secondAttempt)["text"] as? String == "Hello, world")
         #expect(store.unconfirmedMOCount == 0)
         #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
+    }
+
+    /// Answered ESME_RX_T_APPN by the client before its turn (it waited behind another copy, or for the store): the
+    /// MO is not published — the SMSC delivers it again — and an id remembered for it stays for that copy.
+    @Test func anMOPreemptedBeforeItsTurnIsNotPublished() async throws {
+        let store = InMemoryBridgeStore()
+        let publisher = LosingPublisher(losses: 0)
+        let processor = InboundMORedeliveryTests.processor(publisher, store: store)
+        let part = StoredMOPart(groupKey: "", index: 1, total: 1, payload: Array("Hola".utf8), dataCoding: 0,
+                                from: "573001234567", to: "12345", receivedAt: Date())
+        let key = InboundProcessor.moContentKey([part], total: 1, complete: true, account: "")
+        try await store.rememberUnconfirmedMO(key: key, eventID: "earlier-copy", at: Date())
+
+        let (message, responder) = Self.delivered(Unwritten.hola)
+        _ = responder.settle()
+        await processor.handle(message)
+        #expect(publisher.attempts.withLockedValue { $0.isEmpty }, "published after the SMSC was told to retry")
+        #expect(store.unconfirmedMOCount == 1, "the remembered id was used up")
+
+        await processor.handle(Unwritten.delivered(Unwritten.hola, written: true))
+        #expect(publisher.attempts.withLockedValue { $0.map(\.properties.messageID) } == ["earlier-copy"])
+    }
+
+    /// The same for the last part of a long MO: the group stays stored for the redelivery (or the sweep).
+    @Test func aLongMOsLastPartPreemptedBeforeItsTurnLeavesTheGroupStored() async throws {
+        let (store, time) = (InMemoryBridgeStore(), ManualTime())
+        let publisher = LosingPublisher(losses: 0)
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        let status = await processor.process(
+            LongMO.part(2, of: 2, "world"), whenPreempted: { handler in handler() }, answer: { _ in false })
+        #expect(status == .receiverTemporaryAppError)
+        #expect(publisher.attempts.withLockedValue { $0.isEmpty })
+        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).first?.count == 2)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok, "the SMSC's redelivery")
+        let attempts = publisher.attempts.withLockedValue { $0 }
+        try #require(attempts.count == 1)
+        #expect(try LongMO.json(attempts[0])["text"] as? String == "Hello, world")
     }
 }

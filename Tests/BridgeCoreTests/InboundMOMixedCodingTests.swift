@@ -68,4 +68,16 @@ import Testing
         let mixed = InboundProcessor.moContentKey(parts(secondCoding: 3), total: 2, complete: true, account: "x")
         #expect(uniform != mixed)
     }
+
+    /// Runs go by alphabet, not by raw data_coding: 0x00 and 0xF1 are both GSM, so an escape split between them
+    /// still decodes.
+    @Test func codingsOfOneAlphabetFormOneRun() {
+        func stored(_ index: Int, _ payload: [UInt8], _ coding: UInt8) -> StoredMOPart {
+            StoredMOPart(groupKey: "k", index: index, total: 2, payload: payload, dataCoding: coding, from: "a",
+                         to: "b", receivedAt: Date())
+        }
+        let content = InboundProcessor.decodedMO(
+            [stored(1, [0x41, 0x1B], 0x00), stored(2, [0x65], 0xF1)], defaultAlphabet: .gsm7)
+        #expect(content == MOContent(text: "A€", binary: nil, encoding: "gsm7", dataCoding: 0))
+    }
 }

@@ -4,38 +4,60 @@ import Synchronization
 /// deadline, or its session ended first): `SMPPInboundMessage.whenPreempted(_:)`.
 public typealias PreemptionHook = @Sendable (@escaping @Sendable () -> Void) -> Void
 
-/// The early store of an MO's event id while its publish is pending: started at most once, by the preemption, and
-/// only until the publish's outcome closes it, so the outcome path knows for certain whether the id went to the store
-/// already (and then must not store it again).
+/// What a preemption of an MO means for its publish, decided once under a lock:
+/// - before the publish starts (the MO waited at the gate, or for the store): it is not published at all — the SMSC
+///   was answered ESME_RX_T_APPN and delivers it again, and that copy is the one to publish;
+/// - while the publish is pending: the event id is stored at once (``arm(_:)``), for the redelivery that may reach
+///   another instance before the confirm;
+/// - after the publish's outcome (``close()``): nothing; the outcome path handles it.
 final class EarlyMOIDRecord: Sendable {
     private enum State {
-        case open
+        case waiting
+        case preemptedBeforePublishing
+        case armed(@Sendable () async -> Bool)
         case started(Task<Bool, Never>)
         case closed
     }
 
-    private let state = Mutex(State.open)
+    private let state = Mutex(State.waiting)
 
-    /// Runs `store` (which says whether the store kept the id) unless a record ran already or ``close()`` came first.
-    func start(_ store: @escaping @Sendable () async -> Bool) {
+    /// The preemption handler.
+    func preempt() {
         state.withLock { state in
-            guard case .open = state else { return }
-            state = .started(Task { await store() })
+            switch state {
+            case .waiting: state = .preemptedBeforePublishing
+            case .armed(let store): state = .started(Task { await store() })
+            case .preemptedBeforePublishing, .started, .closed: break
+            }
         }
     }
 
-    /// Ends the window: no record starts after this. Returns whether a record stored the id (awaiting it).
+    /// Whether the message was preempted before its publish was armed: then it is not to be published.
+    var preemptedBeforePublishing: Bool {
+        state.withLock { state in
+            if case .preemptedBeforePublishing = state { return true }
+            return false
+        }
+    }
+
+    /// As the publish starts: `store` (which says whether the store kept the id) runs on a preemption from now on —
+    /// at once if one came since ``preemptedBeforePublishing`` was read.
+    func arm(_ store: @escaping @Sendable () async -> Bool) {
+        state.withLock { state in
+            switch state {
+            case .waiting: state = .armed(store)
+            case .preemptedBeforePublishing: state = .started(Task { await store() })
+            case .armed, .started, .closed: break
+            }
+        }
+    }
+
+    /// Ends the window: nothing starts after this. Returns whether the id was stored early (awaiting the store).
     func close() async -> Bool {
         let running = state.withLock { state -> Task<Bool, Never>? in
-            switch state {
-            case .open:
-                state = .closed
-                return nil
-            case .started(let task):
-                return task
-            case .closed:
-                return nil
-            }
+            if case .started(let task) = state { return task }
+            state = .closed
+            return nil
         }
         return await running?.value ?? false
     }

@@ -142,20 +142,23 @@ extension InboundProcessor {
     /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding (each
     /// part's where they differ), the joined payload, the part count and completeness (not the arrival time).
     static func moContentKey(_ parts: [StoredMOPart], total: Int, complete: Bool, account: String) -> String {
+        let sorted = parts.sorted { $0.index < $1.index }
         var hash = FNV1a128()
         hash.addField("mo".utf8)
         hash.addField(account.utf8)
-        if let first = parts.first {
+        if let first = sorted.first {
             hash.addField(first.from.utf8)
             hash.addField(first.to.utf8)
             hash.addField(first.dataCoding, complete ? 1 : 0)
         }
         hash.addField(UInt8(truncatingIfNeeded: total >> 8), UInt8(truncatingIfNeeded: total))
-        for part in parts.sorted(by: { $0.index < $1.index }) {
+        for part in sorted {
             hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
             hash.addField(part.payload)
             // Only where it differs, so the key of a message in one coding stays what it was.
-            if let first = parts.first, part.dataCoding != first.dataCoding { hash.addField(CollectionOfOne(part.dataCoding)) }
+            if let first = sorted.first, part.dataCoding != first.dataCoding {
+                hash.addField(CollectionOfOne(part.dataCoding))
+            }
         }
         return EventID.derived(from: hash)
     }
@@ -187,8 +190,9 @@ extension InboundProcessor {
     /// Decodes the parts as one message and publishes it; no parts: nothing to publish (confirmed).
     /// `contentKey`: ``moContentKey(_:total:complete:account:)`` of these parts when the caller has it already.
     /// `whenPreempted`: registers what to run when the SMSC is answered without this publish's outcome; then the SMSC
-    /// delivers the MO again, possibly to another instance while this copy is still publishing, so the id is stored
-    /// at once for that copy (DESIGN §4 "MO event ids").
+    /// delivers the MO again. Before the publish starts, the MO is not published (the redelivery is); while it is
+    /// pending, the id is stored at once for a redelivery that may reach another instance before the confirm (DESIGN
+    /// §4 "MO event ids").
     func publishMO(
         _ parts: [StoredMOPart], total: Int, complete: Bool, contentKey known: String? = nil,
         whenPreempted: PreemptionHook? = nil
@@ -202,12 +206,20 @@ extension InboundProcessor {
         // A fresh id, unless this is the SMSC's redelivery of an MO the broker may already have (DESIGN §3 "MO event
         // ids"): its id is in the store, whichever instance published that copy.
         let contentKey = known ?? Self.moContentKey(parts, total: total, complete: complete, account: settings.account)
+        let early = EarlyMOIDRecord()
+        whenPreempted? { early.preempt() }
+        guard !early.preemptedBeforePublishing else {
+            // Answered ESME_RX_T_APPN while it waited for its turn: the SMSC delivers it again, and that copy is
+            // published. Published now, it could race a redelivery already on another instance (two events), and its
+            // id, stored for a redelivery that came already, would go to the next genuinely new identical MO.
+            logger.info(
+                "MO not published: the client answered it ESME_RX_T_APPN before its turn; the SMSC delivers it again",
+                metadata: ["from": "\(first.from)", "to": "\(first.to)"])
+            return MOPublication(confirmed: false, eventID: "", contentKey: contentKey)
+        }
         let remembered = await takeUnconfirmedID(contentKey)
         let eventID = remembered ?? EventID.make()
-        let early = EarlyMOIDRecord()
-        whenPreempted? { [self] in
-            early.start { await self.storeUnconfirmedID(contentKey, eventID: eventID) }
-        }
+        early.arm { [self] in await storeUnconfirmedID(contentKey, eventID: eventID) }
         let outcome = await publish(
             exchange: settings.moExchange, routingKey: event.routingKey, body: event.jsonBytes(), correlationID: nil,
             type: "mo", eventID: eventID)

@@ -13,10 +13,10 @@ struct MOContent: Equatable {
 }
 
 extension InboundProcessor {
-    /// Decodes an MO's parts, in index order, as one message. Consecutive parts of one data_coding are decoded
+    /// Decodes an MO's parts, in index order, as one message. Consecutive parts in one alphabet are decoded
     /// joined, so an escape or surrogate pair a sender split across them still decodes; a message whose parts
-    /// differ in data_coding (a sender may switch alphabet part by part) is decoded run by run, each with its own
-    /// coding, and names the first part's coding. A message with any binary part is published binary (every
+    /// differ in alphabet (a sender may switch part by part) is decoded run by run, each in its own, and names the
+    /// first part's coding. A message with any binary part is published binary (every
     /// part's user data, joined), naming the first binary part's coding (DESIGN §4 "MO").
     func decodedMO(_ ordered: [StoredMOPart]) -> MOContent {
         Self.decodedMO(ordered, defaultAlphabet: settings.defaultAlphabet)
@@ -34,13 +34,14 @@ extension InboundProcessor {
                 text: nil, binary: ordered.flatMap(\.payload), encoding: SMSAlphabet.binary.rawValue,
                 dataCoding: binaryPart.dataCoding)
         }
+        // Runs go by alphabet, not by raw value: data_coding 0x00 and 0xF1 are both GSM, 0x08 and 0xE0 both UCS2.
+        let alphabets = ordered.map { SMSText.alphabet(forDataCoding: $0.dataCoding, defaultAlphabet: unpackedDefault) }
         var text = ""
         var runStart = ordered.startIndex
         while runStart < ordered.endIndex {
-            let coding = ordered[runStart].dataCoding
-            let runEnd = ordered[runStart...].firstIndex { $0.dataCoding != coding } ?? ordered.endIndex
-            let joined = ordered[runStart..<runEnd].flatMap(\.payload)
-            text += SMSText.decode(parts: [(joined, 0)], dataCoding: coding, defaultAlphabet: unpackedDefault).text
+            let alphabet = alphabets[runStart]
+            let runEnd = alphabets[runStart...].firstIndex { $0 != alphabet } ?? ordered.endIndex
+            text += SMSText.decode(ordered[runStart..<runEnd].flatMap(\.payload), alphabet: alphabet).text
             runStart = runEnd
         }
         // Packed GSM was unpacked, so its event names it `gsm7`.
