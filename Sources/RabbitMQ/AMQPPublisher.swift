@@ -204,7 +204,9 @@ public final class AMQPPublisher: Sendable {
     }
 }
 
-/// How long a publish may wait for a connection, or for the broker to unblock publishing, before it is written.
+/// How long a publish may wait for a connection, or for the broker to unblock publishing, before it is written. A
+/// publish held back only because the socket's send buffer is full waits for neither: it goes out when the socket
+/// drains, within the confirm timeout, whatever this says (docs/rabbitmq.md).
 public enum AMQPPublishWait: Sendable, Hashable {
     /// As long as the confirm timeout allows (the default).
     case untilConfirmTimeout

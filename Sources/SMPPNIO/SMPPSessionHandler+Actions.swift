@@ -33,6 +33,15 @@ extension SMPPSessionHandler {
             logger.warning("response matches no outstanding request", metadata: [
                 SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
             ])
+        case .ambiguousNack(let sequenceNumber, let status):
+            metrics.unexpectedResponses.increment()
+            // The submit waits for its own response, or times out (outcome unknown).
+            logger.warning(
+                "generic_nack numbered like an answer we just wrote and like a waiting submit: taken as the answer's",
+                metadata: [
+                    SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
+                    SMPPLogKey.commandStatus: "\(status)",
+                ])
         case .deliverInbound:
             // Only produced by inboundRequestReceived, which dispatch handles with the body in hand.
             break

@@ -18,6 +18,7 @@ extension SessionStateMachine {
                 if held.body == body { return .none }
                 _ = inbound.remove(sequenceNumber)
             } else if unbindWhenDrained || state != .bound || inbound.count >= max(1, configuration.maxInboundInFlight) {
+                recentAnswers.record(sequenceNumber, now: now)
                 return .write(.inboundResponse(sequenceNumber: sequenceNumber, status: WireStatus.temporaryAppError))
             }
             lastInboundToken &+= 1
@@ -29,6 +30,7 @@ extension SessionStateMachine {
         case .connecting, .binding:
             break
         }
+        recentAnswers.record(sequenceNumber, now: now)
         return .write(.inboundResponse(sequenceNumber: sequenceNumber, status: WireStatus.incorrectBindStatus))
     }
 
@@ -44,6 +46,7 @@ extension SessionStateMachine {
                                   now: NIODeadline) -> Action {
         guard !isClosed, let held = inbound.request(for: sequenceNumber), token == nil || token == held.token,
               inbound.remove(sequenceNumber) != nil else { return .none }
+        recentAnswers.record(sequenceNumber, now: now)
         return .write(.inboundResponse(sequenceNumber: sequenceNumber, status: status))
     }
 

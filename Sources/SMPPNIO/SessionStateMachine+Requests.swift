@@ -51,9 +51,17 @@ extension SessionStateMachine {
         return .complete(entry.request, sequenceNumber: sequenceNumber, status: status, latency: now - entry.sentAt)
     }
 
-    /// generic_nack arrived: it fails the request with that sequence number, whatever kind it was.
+    /// generic_nack arrived: it fails the request with that sequence number, whatever kind it was — unless the
+    /// number is also that of a response we just wrote to one of the SMSC's requests (their numbers and ours
+    /// overlap): then it may be the SMSC refusing that response (a late deliver_sm_resp, say), and failing our
+    /// request on it could report a submit the SMSC accepted as refused (a resubmit then duplicates it without a
+    /// flag). The request keeps waiting for its own response, or times out (outcome unknown).
     mutating func genericNackReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
+        if recentAnswers.contains(sequenceNumber, now: now),
+           window.request(for: sequenceNumber) != nil || timedOut[sequenceNumber] != nil {
+            return .ambiguousNack(sequenceNumber: sequenceNumber, status: status)
+        }
         if let entry = window.remove(sequenceNumber) {
             consecutiveTimeouts = 0
             lastSubmitResponse = now

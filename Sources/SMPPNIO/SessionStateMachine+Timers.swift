@@ -69,6 +69,7 @@ extension SessionStateMachine {
             actions.append(.fail(entry.request, sequenceNumber: sequenceNumber, .responseTimeout))
         }
         for (sequenceNumber, _) in inbound.removeExpired(now: now) {
+            recentAnswers.record(sequenceNumber, now: now)
             actions.append(.inboundExpired(sequenceNumber: sequenceNumber))
         }
         let limit = configuration.maxConsecutiveTimeouts

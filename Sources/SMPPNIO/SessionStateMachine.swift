@@ -74,6 +74,10 @@ struct SessionStateMachine<Request> {
         case fail(Request, sequenceNumber: UInt32, RequestFailure)
         /// A response matched nothing outstanding: log and count it, nothing else.
         case unexpectedResponse(sequenceNumber: UInt32)
+        /// A generic_nack whose number is both that of a response we just wrote to the SMSC and that of a request of
+        /// ours still awaiting (or timed out awaiting) its response: taken to be about the response, so the request
+        /// keeps waiting for its own (or times out: outcome unknown). Log and count it.
+        case ambiguousNack(sequenceNumber: UInt32, status: UInt32)
         /// Hand the inbound request with this sequence number to the application.
         case deliverInbound(sequenceNumber: UInt32)
         /// The application did not answer this inbound request in time: answer ESME_RX_T_APPN, unless its answer
@@ -124,6 +128,8 @@ struct SessionStateMachine<Request> {
     /// still reports their outcome.
     var timedOut: [UInt32: (request: Request, sentAt: NIODeadline)] = [:]
     var timedOutOrder = CircularBuffer<UInt32>()
+    /// Responses written to the SMSC's requests, for telling a generic_nack of one from one of our requests'.
+    var recentAnswers: RecentAnswers
 
     init(configuration: Configuration, canSubmit: Bool, canReceive: Bool, now: NIODeadline,
          firstSequenceNumber: UInt32 = 1) {
@@ -134,6 +140,10 @@ struct SessionStateMachine<Request> {
         self.bucket = TokenBucket(ratePerSecond: configuration.throughput, now: now)
         self.effectiveWindow = max(1, configuration.window)
         self.lastReceived = now
+        // A refusal of a response comes back within a round trip; the last 1 024 within the response timeout are
+        // plenty even at thousands of receipts a second.
+        self.recentAnswers = RecentAnswers(capacity: configuration.lateResponseMemory,
+                                           horizon: configuration.responseTimeout)
     }
 
     var isBound: Bool { state == .bound }
@@ -204,6 +214,7 @@ struct SessionStateMachine<Request> {
     mutating func enquireLinkReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
         if isClosed { return .none }
+        recentAnswers.record(sequenceNumber, now: now)
         return .write(.enquireLinkResp(sequenceNumber: sequenceNumber))
     }
 
@@ -257,6 +268,7 @@ struct SessionStateMachine<Request> {
         unbindWhenDrained = false
         timedOut.removeAll()
         timedOutOrder.removeAll()
+        recentAnswers.removeAll()
         return .close(reason, write: pdu, outstanding: outstanding)
     }
 }
