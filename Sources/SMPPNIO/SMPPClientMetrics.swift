@@ -29,7 +29,7 @@ final class SMPPClientMetrics: Sendable {
     let inboundDeliverSM: Counter
     let inboundDataSM: Counter
     let inboundRefused: Counter
-    private let submitCounters = NIOLockedValueBox<[UInt32: Counter]>([:])
+    private let submitCounters = NIOLockedValueBox(StatusCounterTable())
     private let bound = NIOLockedValueBox<Int>(0)
 
     init(factory: any MetricsFactory = MetricsSystem.factory) {
@@ -45,13 +45,13 @@ final class SMPPClientMetrics: Sendable {
         inboundRefused = Counter(label: Self.inboundRefusedName, factory: factory)
     }
 
-    /// The submits counter for one status (created once per status, then reused).
+    /// The submits counter for one status (created once per status, then reused; unnamed statuses beyond a few
+    /// share one, see ``StatusCounterTable``).
     func submits(status: CommandStatus) -> Counter {
         submitCounters.withLockedValue { counters in
-            if let counter = counters[status.rawValue] { return counter }
-            let counter = Counter(label: Self.submitsName, dimensions: [("status", status.name)], factory: factory)
-            counters[status.rawValue] = counter
-            return counter
+            counters.counter(for: status) { label in
+                Counter(label: Self.submitsName, dimensions: [("status", label)], factory: factory)
+            }
         }
     }
 

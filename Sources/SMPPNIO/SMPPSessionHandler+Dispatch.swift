@@ -79,7 +79,10 @@ extension SMPPSessionHandler {
             counter.increment()
         } else {
             let counter = metrics.submits(status: status)
-            submitCounters[status.rawValue] = counter
+            // The session's own cache stays small whatever the SMSC answers (the shared table bounds the labels).
+            if status.isNamed || submitCounters.count < StatusCounterTable.distinctUnnamedLimit {
+                submitCounters[status.rawValue] = counter
+            }
             counter.increment()
         }
         metrics.responseLatency.recordNanoseconds(latency.nanoseconds)

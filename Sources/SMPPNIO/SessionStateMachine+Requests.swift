@@ -27,7 +27,8 @@ extension SessionStateMachine {
     }
 
     /// A submit_sm_resp / data_sm_resp arrived (any order). A slow-down status pauses the session and halves the
-    /// effective window; an accepted one grows it back by one. A response to a request that already timed out
+    /// effective window; any other status in time grows it back by one (a refusal such as ESME_RINVDSTADR still
+    /// shows the SMSC keeping up, so a session that mostly gets those is not held at a window of 1). A response to a request that already timed out
     /// reports its late outcome.
     mutating func submitResponseReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
@@ -45,7 +46,7 @@ extension SessionStateMachine {
         lastSubmitResponse = now
         if WireStatus.isThrottle(status) {
             slowDown(now: now)
-        } else if status == WireStatus.ok, effectiveWindow < max(1, configuration.window) {
+        } else if effectiveWindow < max(1, configuration.window) {
             effectiveWindow += 1
         }
         return .complete(entry.request, sequenceNumber: sequenceNumber, status: status, latency: now - entry.sentAt)
@@ -71,7 +72,9 @@ extension SessionStateMachine {
         }
         switch state {
         case .binding(let expected, _) where expected == sequenceNumber:
-            return close(.bindRejected(status: status == WireStatus.ok ? WireStatus.bindFailed : status))
+            // A generic_nack saying ESME_ROK refuses the bind without a reason: not a credential rejection (which
+            // waits the longest delay before every retry), so it backs off as any other failure.
+            return close(.bindRejected(status: status == WireStatus.ok ? WireStatus.systemError : status))
         case .unbinding(let expected, _) where expected == sequenceNumber:
             return close(.unbound)
         default:

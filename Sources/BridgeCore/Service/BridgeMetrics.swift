@@ -2,6 +2,7 @@ public import CoreMetrics
 import Metrics
 import NIOConcurrencyHelpers
 import SMPP
+import SMPPNIO
 
 /// The bridge's own metrics (SMPP session and AMQP metrics come from their layers). Names follow Prometheus
 /// conventions; every name is always used with the same dimension keys (the registry traps otherwise).
@@ -12,7 +13,7 @@ public final class BridgeMetrics: Sendable {
     private let segmentsAccepted: Counter
     /// Segments whose send ended without a knowable outcome.
     let segmentUnknown: Counter
-    private let segmentCounters = NIOLockedValueBox<[UInt32: Counter]>([:])
+    private let segmentCounters = NIOLockedValueBox(StatusCounterTable())
     private let receiptCounters = NIOLockedValueBox<[String: Counter]>([:])
     private let storeTimers: [StoreOperation: Timer]
     /// Received → result confirmed by the broker.
@@ -68,8 +69,10 @@ public final class BridgeMetrics: Sendable {
     /// Counts one segment answer by command_status name.
     func segment(status: CommandStatus) {
         if status == .ok { return segmentsAccepted.increment() }
-        counter(in: segmentCounters, key: status.rawValue) {
-            Counter(label: "smpp_bridge_segments_total", dimensions: [("command_status", status.name)], factory: factory)
+        segmentCounters.withLockedValue { counters in
+            counters.counter(for: status) { label in
+                Counter(label: "smpp_bridge_segments_total", dimensions: [("command_status", label)], factory: factory)
+            }
         }.increment()
     }
 

@@ -156,6 +156,9 @@ public struct CommandStatus: RawRepresentable, Hashable, Sendable, CustomStringC
     /// `NAME (0x…)`.
     public var description: String { name + " (" + hex32(rawValue) + ")" }
 
+    /// Whether the SMPP 3.4 reference names this status (else it is vendor-specific or reserved).
+    public var isNamed: Bool { Self.table(rawValue) != nil }
+
     private static func table(_ value: UInt32) -> (name: String, meaning: String, errorClass: ErrorClass?)? {
         switch value {
         case 0x00: return ("ESME_ROK", "No error", nil)
