@@ -21,7 +21,7 @@ extension SessionStateMachine {
     mutating func nextSend(now: NIODeadline, take: () -> Request?) -> (request: Request, sequenceNumber: UInt32)? {
         guard maySend(now: now), let request = take() else { return nil }
         _ = bucket.take(now: now)
-        let sequenceNumber = sequenceNumbers.next()
+        let sequenceNumber = unusedSequenceNumber()
         window.insert(request, sequenceNumber: sequenceNumber, sentAt: now, deadline: now + configuration.responseTimeout)
         return (request, sequenceNumber)
     }
@@ -95,6 +95,24 @@ extension SessionStateMachine {
                                  latency: now - late.sentAt)
         }
         return .unexpectedResponse(sequenceNumber: sequenceNumber)
+    }
+
+    /// The next sequence number no request of ours still holds: after a wrap (0x7FFFFFFF) one still outstanding or
+    /// remembered as timed out is skipped, so its response (or late response) keeps its meaning and no caller loses
+    /// its completion to an overwrite. At most 0x7FFFFFFF tries; the window and the memory hold far fewer.
+    mutating func unusedSequenceNumber() -> UInt32 {
+        var candidate = sequenceNumbers.next()
+        while isInUse(candidate) { candidate = sequenceNumbers.next() }
+        return candidate
+    }
+
+    private func isInUse(_ sequenceNumber: UInt32) -> Bool {
+        if window.request(for: sequenceNumber) != nil || timedOut[sequenceNumber] != nil { return true }
+        if enquireLink?.sequenceNumber == sequenceNumber { return true }
+        switch state {
+        case .binding(let expected, _), .unbinding(let expected, _): return expected == sequenceNumber
+        case .connecting, .bound, .closed: return false
+        }
     }
 
     /// The SMSC asked us to slow down: pause sending and halve the effective window (grown back by accepted submits).

@@ -46,7 +46,7 @@ extension SessionStateMachine {
             if let link = enquireLink {
                 if link.deadline <= now { return [close(.linkDead)] }
             } else if lastReceived + configuration.enquireLinkInterval <= now {
-                let sequenceNumber = sequenceNumbers.next()
+                let sequenceNumber = unusedSequenceNumber()
                 enquireLink = (sequenceNumber, now + configuration.responseTimeout)
                 var actions: [Action] = [.write(.enquireLink(sequenceNumber: sequenceNumber))]
                 actions += expireRequests(now: now)

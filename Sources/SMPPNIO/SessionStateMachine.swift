@@ -188,7 +188,7 @@ struct SessionStateMachine<Request> {
     }
 
     mutating func startUnbind(now: NIODeadline) -> Action {
-        let sequenceNumber = sequenceNumbers.next()
+        let sequenceNumber = unusedSequenceNumber()
         state = .unbinding(sequenceNumber: sequenceNumber, deadline: now + configuration.unbindTimeout)
         unbindWhenDrained = false
         return .write(.unbind(sequenceNumber: sequenceNumber))

@@ -27,4 +27,24 @@ import Testing
         else { Issue.record("expected the bind refused"); return }
         #expect(!WireStatus.isCredentialRejection(status))
     }
+
+    /// After a wrap, a number still held by an outstanding or timed-out request is skipped: reusing it would
+    /// overwrite that request's window entry (its caller never completed) or give its late response to another.
+    @Test func aWrappedSequenceNumberSkipsNumbersInUse() {
+        var machine = boundMachine(window: 3)
+        var queue = ["a", "b"]
+        #expect(drain(&machine, &queue, now: t0).map(\.1) == [2, 3])
+        guard case .fail("a", 2, .responseTimeout) = machine.timerFired(now: t0 + .seconds(5)).first else {
+            Issue.record("expected the timeout"); return
+        }
+        #expect(machine.window.request(for: 3) == nil, "both timed out")
+        queue = ["c"]
+        _ = drain(&machine, &queue, now: t0 + .seconds(5))  // c takes 4
+        machine.sequenceNumbers = SequenceNumberGenerator(first: 2)  // as after a wrap
+        queue = ["d"]
+        #expect(drain(&machine, &queue, now: t0 + .seconds(5)).map(\.1) == [5], "2 and 3 timed out, 4 is outstanding")
+        guard case .lateResponse("a", 2, 0, _) =
+            machine.submitResponseReceived(sequenceNumber: 2, status: 0, now: t0 + .seconds(6))
+        else { Issue.record("the late response no longer reaches a"); return }
+    }
 }
