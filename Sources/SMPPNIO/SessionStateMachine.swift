@@ -259,17 +259,21 @@ struct SessionStateMachine<Request> {
         }
     }
 
-    /// Moves to closed and collects what the handler must fail.
+    /// Moves to closed and collects what the handler must fail. The requests failed here (session lost: outcome
+    /// unknown) are remembered as timed out: a response that still arrives before the connection is gone (the rest
+    /// of a read, or during the TLS close) is then reported as their late outcome instead of dropped, so an
+    /// accepted send's receipts still match.
     mutating func close(_ reason: SessionEndReason, write pdu: OutboundPDU? = nil) -> Action {
         state = .closed(reason)
-        let outstanding = window.removeAll().map { ($0.sequenceNumber, $0.entry.request) }
+        let removed = window.removeAll()
+        for (sequenceNumber, entry) in removed {
+            rememberTimedOut(entry.request, sequenceNumber: sequenceNumber, sentAt: entry.sentAt)
+        }
         _ = inbound.removeAll()
         enquireLink = nil
         unbindWhenDrained = false
-        timedOut.removeAll()
-        timedOutOrder.removeAll()
         recentAnswers.removeAll()
-        return .close(reason, write: pdu, outstanding: outstanding)
+        return .close(reason, write: pdu, outstanding: removed.map { ($0.sequenceNumber, $0.entry.request) })
     }
 }
 

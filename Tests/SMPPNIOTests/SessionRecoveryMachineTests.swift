@@ -1,4 +1,5 @@
 import NIOCore
+import SMPP
 import Testing
 
 @testable import SMPPNIO
@@ -46,5 +47,40 @@ import Testing
         guard case .lateResponse("a", 2, 0, _) =
             machine.submitResponseReceived(sequenceNumber: 2, status: 0, now: t0 + .seconds(6))
         else { Issue.record("the late response no longer reaches a"); return }
+    }
+
+    /// A response that still arrives after the session closed (the rest of a read, the TLS close) is the late
+    /// outcome of the request failed as session lost, not an unexpected response.
+    @Test func aResponseAfterTheCloseIsALateOutcome() {
+        var machine = boundMachine(window: 3)
+        var queue = ["a"]
+        _ = drain(&machine, &queue, now: t0)
+        guard case .close(_, _, let outstanding) = machine.connectionClosed(now: t0),
+              outstanding.map(\.1) == ["a"] else { Issue.record("expected a failed as session lost"); return }
+        guard case .lateResponse("a", 2, 0, _) = machine.submitResponseReceived(sequenceNumber: 2, status: 0, now: t0)
+        else { Issue.record("the response after the close was dropped"); return }
+    }
+}
+
+/// The same through the handler: the SMSC unbinds and, in the same read, answers our submit; the submit fails as
+/// session lost (the caller cannot wait) and its answer still reaches the late outcomes.
+@Suite struct ResponseAfterCloseHandlerTests {
+    @Test func anAnswerInTheSameReadAsTheUnbindIsALateOutcome() throws {
+        let harness = try HandlerHarness()
+        try harness.bind()
+        let results = ResultBox()
+        try harness.submit("a", results: results, tag: 7)
+        _ = try harness.allWritten()
+        var buffer = ByteBuffer()
+        try PDU(.unbind, sequenceNumber: 40).encode(into: &buffer)
+        try PDU(.submitSMResp(SubmitSMResp(messageID: "M-1")), sequenceNumber: 2).encode(into: &buffer)
+        try harness.channel.writeInbound(buffer)
+        harness.loop.run()
+        guard case .failure(let error) = try #require(results.all.first) else {
+            Issue.record("expected the submit failed as session lost"); return
+        }
+        #expect(error.code == .sessionLostOutcomeUnknown)
+        #expect(harness.delegate.late.map(\.tag) == [7])
+        #expect(harness.delegate.late.first?.outcome.messageID == "M-1")
     }
 }
