@@ -77,15 +77,25 @@ extension PostgresBridgeStore {
         }
     }
 
-    /// Remembers the id of an MO the broker may hold unconfirmed; replaces an earlier one under `key`.
+    /// Remembers the id of an MO the broker may hold unconfirmed; replaces an earlier one under `key`. One statement
+    /// on a pooled connection, committed on return, not a grouped transaction: another instance's redelivery of the
+    /// MO may come within milliseconds, and the commit spacing would leave it a fresh id (DESIGN §4 "MO event ids").
+    /// Rare (an MO the SMSC will deliver again), so it costs the batching nothing.
     public func rememberUnconfirmedMO(key: String, eventID: String, at: Date) async throws(BridgeStoreError) {
         let sql = self.sql
-        try await write(lockKey: "u" + key) { connection, logger in
-            var binds = PostgresBindings()
-            binds.append(key)
-            binds.append(eventID)
-            binds.append(at.timeIntervalSinceReferenceDate)
-            try await connection.run(PostgresQuery(unsafeSQL: sql.rememberUnconfirmedMO, binds: binds), logger: logger)
+        guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
+        do {
+            try await withConnection { connection, logger in
+                var binds = PostgresBindings()
+                binds.append(key)
+                binds.append(eventID)
+                binds.append(at.timeIntervalSinceReferenceDate)
+                try await connection.run(
+                    PostgresQuery(unsafeSQL: sql.rememberUnconfirmedMO, binds: binds), logger: logger)
+            }
+        } catch {
+            if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
+            throw Self.storeError(error, code: .writeFailed, location: location)
         }
     }
 
