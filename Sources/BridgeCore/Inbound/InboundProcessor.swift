@@ -138,7 +138,10 @@ public final class InboundProcessor: Sendable {
     /// The event of a parsed receipt, matched to `correlation` or not.
     func receiptEvent(_ receipt: ReadReceipt, correlation: ReceiptCorrelation?) -> DeliveryReceiptEvent {
         let (parsed, message) = (receipt.parsed, receipt.message)
-        let state = parsed.state ?? .unknown
+        // An intermediate notification (esm_class 0x20, not 0x04) says the message is still on its way: without a
+        // readable state it is enroute (not final), not unknown (final).
+        let intermediate = message.esmClass.rawValue & 0x24 == 0x20
+        let state = parsed.state ?? (intermediate ? .enroute : .unknown)
         return DeliveryReceiptEvent(
             requestID: correlation?.requestID, messageID: receipt.messageID, segment: correlation?.segment,
             segments: correlation?.segments, stat: parsed.stat ?? state.stat, state: state.rawValue,

@@ -56,10 +56,14 @@ public enum ReceiptState: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The state for a stat word, case-insensitive. Besides the seven Appendix B words and ENROUTE it accepts
-    /// spelled-out forms (DELIVERED, UNDELIVERABLE, REJECTED, …), FAILED as undeliverable, and Kannel's buffered
-    /// words (BUFFRED, BUFFERD, BUFFERED, ACKED) as enroute. nil for anything else.
+    /// spelled-out forms (DELIVERED, UNDELIVERABLE, REJECTED, …), FAILED as undeliverable, Kannel's buffered
+    /// words (BUFFRED, BUFFERD, BUFFERED, ACKED) as enroute, EN_ROUTE / EN-ROUTE / EN ROUTE, and words cut short or
+    /// misspelt past a recognisable start (DELIVER, ACCEPTE, REJECTE, ENROUT, UNDELIVRD: `DELIV`, `UNDEL`, `EXPIR`,
+    /// `DELET`, `ACCEPT`, `REJECT`, `ENROUT`, `UNKN`, `BUFF`). nil for anything else.
     public init?(stat: String) {
-        let word = stat.trimmingASCIIWhitespace().uppercased()
+        let word = String(stat.trimmingASCIIWhitespace().uppercased().unicodeScalars.filter {
+            $0 != "_" && $0 != "-" && $0 != " "
+        })
         switch word {
         case "DELIVRD", "DELIVERED", "DELIVRED": self = .delivered
         case "EXPIRED", "EXPIRD": self = .expired
@@ -69,9 +73,17 @@ public enum ReceiptState: String, Sendable, Hashable, CaseIterable {
         case "UNKNOWN", "UNKNWN": self = .unknown
         case "REJECTD", "REJECTED": self = .rejected
         case "ENROUTE", "BUFFRED", "BUFFERD", "BUFFERED", "ACKED": self = .enroute
-        default: return nil
+        default:
+            guard let state = Self.byPrefix.first(where: { word.hasPrefix($0.prefix) })?.state else { return nil }
+            self = state
         }
     }
+
+    /// Recognisable starts of stat words, longer and more specific ones first (`UNDEL` before `DELIV`).
+    private static let byPrefix: [(prefix: String, state: ReceiptState)] = [
+        ("UNDEL", .undeliverable), ("DELIV", .delivered), ("EXPIR", .expired), ("DELET", .deleted),
+        ("ACCEPT", .accepted), ("REJECT", .rejected), ("ENROUT", .enroute), ("UNKN", .unknown), ("BUFF", .enroute),
+    ]
 }
 
 extension String {

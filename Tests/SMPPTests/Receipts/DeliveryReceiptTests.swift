@@ -84,6 +84,22 @@ import Testing
         #expect(DeliveryReceipt.parse(text: "id:1 stat:ENROUTE").isFinal == false)
     }
 
+    /// Words cut short (seven-character fields) or spelt with separators still give their state: an intermediate
+    /// ACCEPTE or ENROUT read as unknown would be published final, and a DELIVER as unknown.
+    @Test(arguments: [
+        ("DELIVER", ReceiptState.delivered), ("deliv", .delivered), ("ACCEPTE", .accepted), ("REJECTE", .rejected),
+        ("ENROUT", .enroute), ("EN_ROUTE", .enroute), ("en-route", .enroute), ("EN ROUTE", .enroute),
+        ("UNDELIVRD", .undeliverable), ("UNDELIVERD", .undeliverable), ("EXPIRE", .expired), ("DELETE", .deleted),
+        ("UNKNOW", .unknown), ("BUFFER", .enroute),
+    ])
+    func truncatedAndSeparatedStatWords(word: String, state: ReceiptState) {
+        #expect(ReceiptState(stat: word) == state)
+    }
+
+    @Test func unrelatedWordsStayUnreadable() {
+        for word in ["", "OK", "DEL", "SENT", "X", "ACK"] { #expect(ReceiptState(stat: word) == nil, "\(word)") }
+    }
+
     @Test func tlvsTakePrecedence() {
         let tlvs = [
             TLV(tag: TLVTag(rawValue: 0x001E), value: Array("5F3A9C01".utf8) + [0]),
