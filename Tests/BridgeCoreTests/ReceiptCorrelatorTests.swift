@@ -1,6 +1,7 @@
 import BridgeCore
 import Foundation
 import NIOConcurrencyHelpers
+import SMPP
 import Testing
 
 @Suite struct ReceiptCorrelatorTests {
@@ -67,6 +68,42 @@ import Testing
         correlator.committed([decimal, other])
         #expect(correlator.known(keys: ["12345"])?.requestID == "r-12345")
         #expect(correlator.known(keys: ["74565"])?.requestID == "r-74565")
+    }
+
+    /// The order the review found: segment 10 committed first, then segment 16 (whose id read as hex is 10)
+    /// accepted and not yet committed. A receipt for 10 matches segment 10, not the newer conversion in `pending`.
+    @Test func aPendingConversionDoesNotBeatACommittedOwnID() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(5))
+        func segment(_ id: String, _ request: String) -> ReceiptCorrelation {
+            ReceiptCorrelation(
+                keys: MessageIDMatching.matchKeys(for: id, format: .auto, side: .submitResponse), messageID: id,
+                requestID: request, segment: 1, segments: 1, to: "+1", from: "ACME", metadata: nil, submittedAt: Date())
+        }
+        let ten = segment("10", "r-10"), sixteen = segment("16", "r-16")
+        #expect(sixteen.keys.contains("10"), "16 read as hex is 10: the key both hold")
+        correlator.segmentAccepted(ten)
+        correlator.committed([ten])
+        correlator.segmentAccepted(sixteen)
+        let receiptKeys = MessageIDMatching.matchKeys(for: "10", format: .auto, side: .receipt)
+        #expect(correlator.known(keys: receiptKeys)?.requestID == "r-10")
+        #expect(try await correlator.correlate(keys: receiptKeys) { nil }?.requestID == "r-10")
+    }
+
+    /// The segment whose own id the receipt carries left memory (committed long ago): memory knows the key only
+    /// as another segment's conversion, so the store is asked and its owner wins.
+    @Test func aConversionKnownInMemoryDefersToTheStoresOwner() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(5), recentCapacity: 0)
+        let owner = ReceiptCorrelation(
+            keys: ["100000", "1048576"], messageID: "100000", requestID: "r-old", segment: 1, segments: 1, to: "+1",
+            from: "ACME", metadata: nil, submittedAt: Date())
+        let newer = ReceiptCorrelation(
+            keys: ["1048576", "100000"], messageID: "1048576", requestID: "r-new", segment: 1, segments: 1, to: "+1",
+            from: "ACME", metadata: nil, submittedAt: Date())
+        correlator.segmentAccepted(newer)
+        #expect(correlator.known(keys: ["100000"]) == nil, "the fast path must not take a conversion")
+        #expect(try await correlator.correlate(keys: ["100000"]) { owner }?.requestID == "r-old")
+        // With no owner in the store either, the conversion is the match.
+        #expect(try await correlator.correlate(keys: ["100000"]) { nil }?.requestID == "r-new")
     }
 
     @Test func aSegmentAcceptedWhileTheStoreIsAskedIsNotMissed() async throws {

@@ -40,8 +40,17 @@ public final class ReceiptCorrelator: Sendable {
         var slotsByKey: [String: [UInt64]] = [:]
         var nextSlot: UInt64 = 0
 
-        func known(_ keys: [String]) -> ReceiptCorrelation? {
-            for key in keys { if let found = pending[key] ?? recent[key] { return found } }
+        /// A segment known here under one of `keys`. First one whose own message id (its first key) is one of
+        /// them, in the receipt's key order, pending or committed alike: under `auto` a key can be one segment's
+        /// own id and another's id read in the other base, and the store never lets the second displace the first,
+        /// so neither may memory (a later segment's conversion in `pending` would otherwise beat the right,
+        /// committed one). Else, marked `ownID: false`, one that holds a key only as a conversion of its id.
+        func known(_ keys: [String]) -> (correlation: ReceiptCorrelation, ownID: Bool)? {
+            for key in keys {
+                if let found = pending[key], found.keys.first == key { return (found, true) }
+                if let found = recent[key], found.keys.first == key { return (found, true) }
+            }
+            for key in keys { if let found = pending[key] ?? recent[key] { return (found, false) } }
             return nil
         }
 
@@ -156,24 +165,36 @@ public final class ReceiptCorrelator: Sendable {
     /// How many receipts are held right now.
     public var heldCount: Int { state.withLockedValue { $0.slots.count } }
 
-    /// The correlation of a segment accepted here under one of `keys` (not yet committed, or committed recently),
-    /// without asking the store or holding; nil when this instance does not know it.
+    /// The correlation of a segment accepted here (not yet committed, or committed recently) whose own message id is
+    /// one of `keys`, without asking the store or holding; nil when this instance knows none — also when it knows
+    /// one only through an id read in the other base (`auto`), which the store may know better (``correlate``).
     public func known(keys: [String]) -> ReceiptCorrelation? {
-        state.withLockedValue { $0.known(keys) }
+        state.withLockedValue { state in
+            guard let found = state.known(keys), found.ownID else { return nil }
+            return found.correlation
+        }
     }
 
-    /// The correlation for a receipt with these keys: from accepted-but-uncommitted or recently committed segments,
-    /// else `lookup` (the store), else whatever is accepted here within the hold (or found by `lookup` every
+    /// The correlation for a receipt with these keys: from accepted-but-uncommitted or recently committed segments
+    /// whose own id is one of the keys (one known here only through an id read in the other base is checked against
+    /// `lookup` first), else `lookup` (the store), else whatever is accepted here within the hold (or found by `lookup` every
     /// ``recheck`` during it), else `lookup` once more at the end of the hold; nil when nothing turns up.
     public func correlate(
         keys: [String], lookup: () async throws -> ReceiptCorrelation?
     ) async throws -> ReceiptCorrelation? {
         // Registered before the store is asked, so a segment accepted in between is not missed.
-        let registration = state.withLockedValue { state -> (found: ReceiptCorrelation?, slot: UInt64) in
+        let registration = state.withLockedValue {
+            state -> (found: (correlation: ReceiptCorrelation, ownID: Bool)?, slot: UInt64) in
             if let found = state.known(keys) { return (found, 0) }
             return (nil, state.register(keys))
         }
-        if let found = registration.found { return found }
+        if let found = registration.found {
+            if found.ownID { return found.correlation }
+            // Known here only through a conversion: the segment whose own id it is may be in the store (committed
+            // before the last `recentCapacity`, or by another instance), and is the better match.
+            if let stored = try await lookup(), let own = stored.keys.first, keys.contains(own) { return stored }
+            return found.correlation
+        }
         let slot = registration.slot
         defer { state.withLockedValue { $0.remove(slot) } }
         if let stored = try await lookup() { return stored }
