@@ -40,6 +40,18 @@ import Testing
         }
     }
 
+    /// The accepted part's receipt comes whatever happens to the request: its correlation is stored (it matches on
+    /// any instance and after a restart) and leaves this instance's pending set.
+    @Test func aRequestHandedBackPartlySentStoresItsAcceptedCorrelations() async throws {
+        let fixture = PipelineFixture(submitter: WithdrawingSubmitter(withdrawn: [2]))
+        let text = String(repeating: "x", count: 200)
+        #expect(await fixture.processor.process(fixture.request(#"{"id":"half","to":"+1555","text":"\#(text)"}"#)) == .requeue)
+        let stored = try await fixture.store.correlation(keys: ["ID1"])
+        #expect(stored?.requestID == "half" && stored?.segment == 1 && stored?.segments == 2)
+        #expect(try await fixture.store.correlation(keys: ["ID2"]) == nil, "part 2 was never sent")
+        #expect(fixture.correlator.pendingCount == 0, "left pending for good")
+    }
+
     @Test func aRecoveredRequestHandedBackUnsentKeepsItsMark() async throws {
         let fixture = PipelineFixture(submitter: WithdrawingSubmitter(withdrawn: [1]))
         try await fixture.store.markInFlight(id: "again", at: Date(timeIntervalSince1970: 1_000))

@@ -49,12 +49,13 @@ final class AcceptingSubmitter: SegmentSubmitter {
 struct PipelineFixture {
     let store = InMemoryBridgeStore()
     let publisher = RecordingPublisher()
+    let correlator = ReceiptCorrelator(hold: .milliseconds(10))
     let processor: OutboundProcessor
 
     init(submitter: some SegmentSubmitter = AcceptingSubmitter(), settings: OutboundPipelineSettings = .init(sourceAddress: "ACME")) {
         processor = OutboundProcessor(
             settings: settings, store: store, publisher: publisher, submitter: submitter,
-            correlator: ReceiptCorrelator(hold: .milliseconds(10)), lateOutcomes: LateOutcomeBook(),
+            correlator: correlator, lateOutcomes: LateOutcomeBook(),
             metrics: BridgeMetrics(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 

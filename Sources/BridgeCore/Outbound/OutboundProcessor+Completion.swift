@@ -67,6 +67,10 @@ extension OutboundProcessor {
             // Nothing reached the SMSC and the mark is this delivery's own: without it the redelivery is submitted
             // as new, not flagged possible_duplicate. A mark found at begin (an earlier attempt) stays.
             if !recovered && !machine.sentAnySegment { await releaseMark(send.id, markedAt: markedAt) }
+            // Segments the SMSC accepted before the hand-back have receipts coming: their correlations go to the
+            // store (no outcome will carry them there), so those match on any instance and after a restart.
+            let kept = acceptedInOrder(accepted)
+            if !kept.isEmpty { await keepCorrelations(kept, requestID: send.id) }
             logger.info("request handed back to the queue (shutdown, or no session slot)", metadata: [
                 "request_id": "\(send.id)", "sent": "\(machine.sentAnySegment)",
             ])
@@ -190,24 +194,26 @@ extension OutboundProcessor {
         _ event: SubmitResultEvent, first: StoredResult, correlations: [ReceiptCorrelation], request: IncomingRequest,
         then: @escaping @Sendable (CompletionTry) -> Void
     ) {
-        correlator.committed(correlations)
         metrics.request("duplicate")
         logger.warning("request completed first by another delivery; its result republished, ours dropped", metadata: [
             "request_id": "\(event.requestID)", "status": "\(first.status)", "event_id": "\(first.eventID)",
             "dropped_status": "\(event.status.rawValue)", "dropped_message_ids": "\(event.segments.compactMap(\.messageID))",
         ])
-        if !correlations.isEmpty {
-            Task { [store, logger] in
-                do {
-                    try await store.addCorrelations(correlations)
-                } catch {
-                    logger.error("receipt correlations of a dropped result not stored", metadata: [
-                        "request_id": "\(event.requestID)", "error": "\(error)",
-                    ])
-                }
-            }
-        }
+        if !correlations.isEmpty { Task { await keepCorrelations(correlations, requestID: event.requestID) } }
         publishResult(first, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
+    }
+
+    /// Stores the receipt correlations of accepted segments whose request settles without an outcome of its own
+    /// carrying them (handed back, or completed first elsewhere), then moves them out of this instance's pending
+    /// set (into its recent memory), also when the store fails: a pending entry is never evicted otherwise.
+    func keepCorrelations(_ correlations: [ReceiptCorrelation], requestID: String) async {
+        do {
+            try await store.addCorrelations(correlations)
+        } catch {
+            logger.error("receipt correlations of accepted segments not stored; their receipts may go unmatched",
+                         metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+        }
+        correlator.committed(correlations)
     }
 
     /// The result as stored and published, under `eventID` (a fresh one unless given).
