@@ -186,6 +186,16 @@ import Testing
             #expect(try await store.correlation(keys: ["12345"])?.requestID == "r-12345")
             #expect(try await store.correlation(keys: ["74565"])?.requestID == "r-74565")
         }
+        // Both in one write, in either order (PostgreSQL merges a batch's rows per key before its one statement).
+        for reversed in [false, true] {
+            try await F.withStore(kind) { store in
+                let decimal = F.correlation("12345", request: "r-12345", keys: ["12345", "74565", "3039"])
+                let other = F.correlation("74565", request: "r-74565", keys: ["74565", "476517", "12345"])
+                try await store.addCorrelations(reversed ? [other, decimal] : [decimal, other])
+                #expect(try await store.correlation(keys: ["12345"])?.requestID == "r-12345", "reversed: \(reversed)")
+                #expect(try await store.correlation(keys: ["74565"])?.requestID == "r-74565", "reversed: \(reversed)")
+            }
+        }
     }
 
     @Test(arguments: StoreKind.allCases)

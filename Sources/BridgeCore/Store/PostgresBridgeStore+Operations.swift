@@ -87,8 +87,11 @@ extension PostgresBridgeStore {
     }
 
     /// The correlations' rows (one per key) as eleven parallel arrays, and a twelfth with each row's owning request
-    /// when `owners` is given (one per correlation); a key given twice keeps its last correlation, as the SQLite
-    /// store's `INSERT OR REPLACE` does (one statement may not upsert a row twice).
+    /// when `owners` is given (one per correlation). One statement may not upsert a row twice, so a key given twice
+    /// keeps one correlation by the rule the upsert applies between rows (`ReceiptCorrelation.mayReplace`): the
+    /// segment whose own id it is over one holding it as a conversion (`auto`), else the newer (the later given on a
+    /// tie). Still open: when the kept one's request does not land (its `owner` is filtered out), the other is not
+    /// written under that key.
     static func appendCorrelations(
         _ correlations: [ReceiptCorrelation], owners: [String]?, to binds: inout PostgresBindings
     ) {
@@ -98,6 +101,9 @@ extension PostgresBridgeStore {
             let owner = owners?[index] ?? ""
             for key in correlation.keys {
                 if let existing = position[key] {
+                    let current = rows[existing].correlation
+                    let (isOwn, currentIsOwn) = (correlation.keys.first == key, current.keys.first == key)
+                    guard isOwn != currentIsOwn ? isOwn : correlation.submittedAt >= current.submittedAt else { continue }
                     rows[existing].correlation = correlation
                     rows[existing].owner = owner
                 } else {
