@@ -15,11 +15,14 @@ final class ManualTime: Sendable {
 }
 
 /// An ``InMemoryBridgeStore`` with faults a test switches on: the timeout sweep's claim returns its groups only once
-/// the test resumes it (so parts can arrive between the sweep's read and its publish), and removals of MO parts fail.
+/// the test resumes it (so parts can arrive between the sweep's read and its publish), removals of MO parts fail,
+/// and correlation writes fail.
 final class MOFaultStore: BridgeStore {
     let inner = InMemoryBridgeStore()
     /// How many removals of MO parts fail from now on.
     let failingRemovals = NIOLockedValueBox(0)
+    /// How many correlation writes (`addCorrelations`) fail from now on.
+    let failingCorrelationWrites = NIOLockedValueBox(0)
     private let pausesClaims: Bool
     private let (claims, claimed) = AsyncStream<Void>.makeStream()
     private let (resumptions, resumed) = AsyncStream<Void>.makeStream()
@@ -79,6 +82,11 @@ final class MOFaultStore: BridgeStore {
     }
 
     func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
+        let fails = failingCorrelationWrites.withLockedValue { left in
+            defer { left = max(0, left - 1) }
+            return left > 0
+        }
+        if fails { throw BridgeStoreError(code: .writeFailed, location: "test", detail: "test: write fails") }
         try await inner.addCorrelations(correlations)
     }
 

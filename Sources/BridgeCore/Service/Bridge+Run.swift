@@ -177,6 +177,33 @@ extension Bridge {
         }
     }
 
+    /// Delays between the retries of a late message_id's store write (then it is given up, logged at error).
+    static let lateCorrelationRetryDelays: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16)]
+
+    /// Stores a late response's correlation again after each of `retryDelays`; it leaves the correlator's pending
+    /// set once stored or given up (it stays in recent memory for a while either way). Returns whether it was stored.
+    @discardableResult
+    static func storeLateCorrelation(
+        _ correlation: ReceiptCorrelation, store: any BridgeStore, correlator: ReceiptCorrelator,
+        retryDelays: [Duration], logger: Logger
+    ) async -> Bool {
+        defer { correlator.committed([correlation]) }
+        for delay in retryDelays {
+            do {
+                try await Task.sleep(for: delay)
+                try await store.addCorrelations([correlation])
+                return true
+            } catch is CancellationError {
+                return false
+            } catch {
+                continue
+            }
+        }
+        logger.error("late message_id not stored after retries; its receipts match only here, for a while",
+                     metadata: ["request_id": "\(correlation.requestID)", "message_id": "\(correlation.messageID)"])
+        return false
+    }
+
     /// A submit_sm_resp after its timeout: if the SMSC accepted that send, its message_id is recorded so the
     /// receipts of that copy match too.
     func lateOutcomeLoop(_ parts: BridgeParts) async {
@@ -195,7 +222,13 @@ extension Bridge {
                 try await parts.store.addCorrelations([correlation])
                 parts.correlator.committed([correlation])
             } catch {
-                logger.warning("late message_id not stored", metadata: ["error": "\(error)"])
+                // Retried aside, so the next late responses are not held up behind a slow or failing store.
+                logger.warning("late message_id not stored; retrying", metadata: ["error": "\(error)"])
+                Task { [logger] in
+                    await Self.storeLateCorrelation(
+                        correlation, store: parts.store, correlator: parts.correlator,
+                        retryDelays: Self.lateCorrelationRetryDelays, logger: logger)
+                }
             }
             logger.info("late submit response: the SMSC accepted a send that had timed out", metadata: [
                 "request_id": "\(entry.requestID)", "segment": "\(entry.segment)",
