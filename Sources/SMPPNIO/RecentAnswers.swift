@@ -28,6 +28,9 @@ struct RecentAnswers {
         return now - at <= horizon
     }
 
+    /// Whether `sequenceNumber` is remembered at all (within the horizon or not yet forgotten).
+    func holds(_ sequenceNumber: UInt32) -> Bool { writtenAt[sequenceNumber] != nil }
+
     /// Forgets everything (the connection ended).
     mutating func removeAll() {
         writtenAt.removeAll()

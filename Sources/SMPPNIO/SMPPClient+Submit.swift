@@ -9,7 +9,7 @@ extension SMPPClient {
     /// - Parameters:
     ///   - submit: the PDU body.
     ///   - tag: the caller's reference (default 0), echoed in a ``LateSubmitOutcome`` on ``lateOutcomes`` if the
-    ///     response arrives after this call failed with `.responseTimeout`.
+    ///     response arrives after this call failed with `.responseTimeout` (or `.sessionLostOutcomeUnknown`).
     /// - Throws: ``SMPPClientError`` with code `.sessionLostOutcomeUnknown` or `.responseTimeout` (the SMSC may
     ///   have it), `.genericNack`, `.encodingFailed` (never sent), `.shuttingDown` or `.notRunning` (never sent),
     ///   `.noTransmitter` (receiver-only configuration), `.cancelled` (the calling task was cancelled before the

@@ -31,7 +31,8 @@ public final class SMPPClient: Service, Sendable {
     public let inbound: AsyncStream<SMPPInboundMessage>
     /// Session bound / ended events (the newest 256 are kept if nobody reads). One consumer; ends with `run()`.
     public let sessionEvents: AsyncStream<SMPPSessionEvent>
-    /// Responses that arrived after their submit had already failed with `.responseTimeout`, with the tag the
+    /// Responses that arrived after their submit had already failed with `.responseTimeout` (or with
+    /// `.sessionLostOutcomeUnknown`, when they still came before the connection was gone), with the tag the
     /// caller gave ``submit(_:tag:)``. Bounded: the newest ``lateOutcomeBuffer`` are kept if nobody reads.
     /// One consumer; ends with `run()`.
     public let lateOutcomes: AsyncStream<LateSubmitOutcome>

@@ -15,7 +15,7 @@ protocol SessionDelegate: AnyObject, Sendable {
     func passWake(from handle: SessionHandle)
     /// An inbound deliver_sm / data_sm for the application.
     func inboundReceived(_ message: SMPPInboundMessage)
-    /// A response arrived after its request failed with a response timeout.
+    /// A response arrived after its request failed (a response timeout, or its session closing).
     func lateOutcome(_ outcome: LateSubmitOutcome)
 }
 

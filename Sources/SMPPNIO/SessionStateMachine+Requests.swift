@@ -28,8 +28,8 @@ extension SessionStateMachine {
 
     /// A submit_sm_resp / data_sm_resp arrived (any order). A slow-down status pauses the session and halves the
     /// effective window; any other status in time grows it back by one (a refusal such as ESME_RINVDSTADR still
-    /// shows the SMSC keeping up, so a session that mostly gets those is not held at a window of 1). A response to a request that already timed out
-    /// reports its late outcome.
+    /// shows the SMSC keeping up, so a session that mostly gets those is not held at a window of 1). A response to a
+    /// request that already failed (timed out, or lost with its closing session) reports its late outcome.
     mutating func submitResponseReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
         guard let entry = window.remove(sequenceNumber) else {
@@ -59,7 +59,9 @@ extension SessionStateMachine {
     /// flag). The request keeps waiting for its own response, or times out (outcome unknown).
     mutating func genericNackReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
-        if recentAnswers.contains(sequenceNumber, now: now),
+        // A slow-down status is a refusal of a request, not of a response: never ambiguous (the session must slow
+        // down, and the submit was refused, not lost).
+        if !WireStatus.isThrottle(status), recentAnswers.contains(sequenceNumber, now: now),
            window.request(for: sequenceNumber) != nil || timedOut[sequenceNumber] != nil {
             return .ambiguousNack(sequenceNumber: sequenceNumber, status: status)
         }
@@ -99,7 +101,9 @@ extension SessionStateMachine {
 
     /// The next sequence number no request of ours still holds: after a wrap (0x7FFFFFFF) one still outstanding or
     /// remembered as timed out is skipped, so its response (or late response) keeps its meaning and no caller loses
-    /// its completion to an overwrite. At most 0x7FFFFFFF tries; the window and the memory hold far fewer.
+    /// its completion to an overwrite. A number we just used to answer one of the SMSC's requests is skipped too, so a
+    /// generic_nack of that answer can be told from one of our request (it stays ambiguous only when the answer is
+    /// written after our request went out). At most 0x7FFFFFFF tries; far fewer numbers are held.
     mutating func unusedSequenceNumber() -> UInt32 {
         var candidate = sequenceNumbers.next()
         while isInUse(candidate) { candidate = sequenceNumbers.next() }
@@ -108,6 +112,7 @@ extension SessionStateMachine {
 
     private func isInUse(_ sequenceNumber: UInt32) -> Bool {
         if window.request(for: sequenceNumber) != nil || timedOut[sequenceNumber] != nil { return true }
+        if recentAnswers.holds(sequenceNumber) { return true }
         if enquireLink?.sequenceNumber == sequenceNumber { return true }
         switch state {
         case .binding(let expected, _), .unbinding(let expected, _): return expected == sequenceNumber
@@ -115,7 +120,7 @@ extension SessionStateMachine {
         }
     }
 
-    /// The SMSC asked us to slow down: pause sending and halve the effective window (grown back by accepted submits).
+    /// The SMSC asked us to slow down: pause sending and halve the effective window (grown back by timely answers).
     private mutating func slowDown(now: NIODeadline) {
         pausedUntil = now + configuration.throttlePause
         effectiveWindow = max(1, effectiveWindow / 2)

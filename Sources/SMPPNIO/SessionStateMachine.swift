@@ -109,7 +109,7 @@ struct SessionStateMachine<Request> {
     var inbound = SessionWindow<HeldInbound>()
     var lastInboundToken: UInt64 = 0
     var bucket: TokenBucket
-    /// The window in force: lowered by throttling, grown back by one per accepted submit.
+    /// The window in force: lowered by throttling, grown back by one per timely answer that is no slow-down.
     var effectiveWindow: Int
     var pausedUntil: NIODeadline?
     var lastReceived: NIODeadline

@@ -27,7 +27,8 @@ public struct SubmitOutcome: Sendable, Hashable {
 }
 
 /// The SMSC's answer to a submit that arrived after the submit had already failed with
-/// ``SMPPClientError/Code/responseTimeout`` (its caller was told the outcome is unknown): a submit_sm_resp /
+/// ``SMPPClientError/Code/responseTimeout`` or, arriving before the connection was gone,
+/// ``SMPPClientError/Code/sessionLostOutcomeUnknown`` (its caller was told the outcome is unknown): a submit_sm_resp /
 /// data_sm_resp, or a generic_nack (its status, empty message_id: the SMSC does not have it). Yielded on
 /// ``SMPPClient/lateOutcomes`` so the caller can record the message_id for receipts and mark a resubmit as a known
 /// duplicate.

@@ -35,4 +35,17 @@ import Testing
         #expect(correlator.pendingCount == 0, "left pending for good")
         #expect(correlator.known(keys: ["LATE1"])?.requestID == "r-late", "still matched here for a while")
     }
+
+    /// A closed store (shutdown) ends the retries at once instead of waiting out every delay.
+    @Test(.timeLimit(.minutes(1))) func aClosedStoreEndsTheRetries() async throws {
+        let store = MOFaultStore()
+        await store.close()
+        let correlator = ReceiptCorrelator(hold: .milliseconds(10))
+        correlator.segmentAccepted(Self.correlation)
+        let stored = await Bridge.storeLateCorrelation(
+            Self.correlation, store: store, correlator: correlator, retryDelays: [.milliseconds(1), .seconds(3_600)],
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        #expect(!stored)
+        #expect(correlator.pendingCount == 0)
+    }
 }

@@ -91,19 +91,39 @@ import Testing
 
     /// The segment whose own id the receipt carries left memory (committed long ago): memory knows the key only
     /// as another segment's conversion, so the store is asked and its owner wins.
-    @Test func aConversionKnownInMemoryDefersToTheStoresOwner() async throws {
-        let correlator = ReceiptCorrelator(hold: .seconds(5), recentCapacity: 0)
-        let owner = ReceiptCorrelation(
+    /// Segment 100000 (its own id; 1048576 read as hex) and segment 1048576 (whose hex reading is 100000).
+    private static let (owner, newer) = (
+        ReceiptCorrelation(
             keys: ["100000", "1048576"], messageID: "100000", requestID: "r-old", segment: 1, segments: 1, to: "+1",
-            from: "ACME", metadata: nil, submittedAt: Date())
-        let newer = ReceiptCorrelation(
+            from: "ACME", metadata: nil, submittedAt: Date()),
+        ReceiptCorrelation(
             keys: ["1048576", "100000"], messageID: "1048576", requestID: "r-new", segment: 1, segments: 1, to: "+1",
             from: "ACME", metadata: nil, submittedAt: Date())
+    )
+
+    @Test func aConversionKnownInMemoryDefersToTheStoresOwner() async throws {
+        let correlator = ReceiptCorrelator(hold: .milliseconds(20), recentCapacity: 0)
+        let (owner, newer) = (Self.owner, Self.newer)
         correlator.segmentAccepted(newer)
         #expect(correlator.known(keys: ["100000"]) == nil, "the fast path must not take a conversion")
         #expect(try await correlator.correlate(keys: ["100000"]) { owner }?.requestID == "r-old")
-        // With no owner in the store either, the conversion is the match.
+        // With no owner in the store either (after the hold), or no store to ask, the conversion is the match.
         #expect(try await correlator.correlate(keys: ["100000"]) { nil }?.requestID == "r-new")
+        struct Down: Error {}
+        #expect(try await correlator.correlate(keys: ["100000"]) { throw Down() }?.requestID == "r-new")
+    }
+
+    /// The segment whose own id the receipt carries is accepted while the receipt is held on a conversion known
+    /// here (its submit_sm_resp came after the receipt): it is the match.
+    @Test func anOwnIDAcceptedDuringTheHoldBeatsAConversion() async throws {
+        let correlator = ReceiptCorrelator(hold: .seconds(30))
+        let (owner, newer) = (Self.owner, Self.newer)
+        correlator.segmentAccepted(newer)
+        let receipt = Task { try await correlator.correlate(keys: ["100000"]) { nil } }
+        for _ in 0..<500 where correlator.heldCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(correlator.heldCount == 1, "the receipt was not held")
+        correlator.segmentAccepted(owner)
+        #expect(try await receipt.value?.requestID == "r-old")
     }
 
     @Test func aSegmentAcceptedWhileTheStoreIsAskedIsNotMissed() async throws {

@@ -59,4 +59,22 @@ import Testing
         guard case .fail("b", 2, .genericNack(0x03)) = fresh.genericNackReceived(sequenceNumber: 2, status: 0x03, now: t0)
         else { Issue.record("expected the submit failed"); return }
     }
+
+    /// A slow-down status refuses a request, never a response: the submit fails and the session slows down.
+    @Test func aThrottleNackIsNeverAmbiguous() {
+        var machine = submitAndAnswerBothNumberedTwo()
+        guard case .fail("a", 2, .genericNack(0x58)) = machine.genericNackReceived(sequenceNumber: 2, status: 0x58, now: t0)
+        else { Issue.record("a throttle refusal was ignored"); return }
+        #expect(machine.pausedUntil != nil)
+    }
+
+    /// A number just used to answer the SMSC is not given to our next request, so a nack of that answer cannot
+    /// be mistaken for one of the request.
+    @Test func ourNextRequestSkipsANumberJustAnswered() {
+        var machine = boundMachine()
+        _ = machine.inboundRequestReceived(sequenceNumber: 2, body: [1], now: t0)
+        _ = machine.inboundAnswered(sequenceNumber: 2, status: 0, now: t0)
+        var queue = ["a"]
+        #expect(drain(&machine, &queue, now: t0).map(\.1) == [3])
+    }
 }

@@ -185,18 +185,36 @@ public final class ReceiptCorrelator: Sendable {
         // Registered before the store is asked, so a segment accepted in between is not missed.
         let registration = state.withLockedValue {
             state -> (found: (correlation: ReceiptCorrelation, ownID: Bool)?, slot: UInt64) in
-            if let found = state.known(keys) { return (found, 0) }
-            return (nil, state.register(keys))
+            let found = state.known(keys)
+            if let found, found.ownID { return (found, 0) }
+            return (found, state.register(keys))
         }
-        if let found = registration.found {
-            if found.ownID { return found.correlation }
-            // Known here only through a conversion: the segment whose own id it is may be in the store (committed
-            // before the last `recentCapacity`, or by another instance), and is the better match.
-            if let stored = try await lookup(), let own = stored.keys.first, keys.contains(own) { return stored }
-            return found.correlation
-        }
+        if let found = registration.found, found.ownID { return found.correlation }
         let slot = registration.slot
         defer { state.withLockedValue { $0.remove(slot) } }
+        // Known here only through a conversion (`auto`): the segment whose own id it is may be in the store, or its
+        // submit_sm_resp still to come, and is the better match; the conversion is the answer only when neither
+        // turns up within the hold (or the store cannot be asked).
+        guard let weak = registration.found?.correlation else {
+            return try await heldMatch(keys, slot, ownIDOnly: false, lookup)
+        }
+        do {
+            return try await heldMatch(keys, slot, ownIDOnly: true, lookup) ?? weak
+        } catch {
+            return weak
+        }
+    }
+
+    /// The store's match, else one accepted here during the hold (or found by the store at a recheck or at its end).
+    /// `ownIDOnly`: only a segment whose own id is one of `keys` counts (a better match than a conversion known).
+    private func heldMatch(
+        _ keys: [String], _ slot: UInt64, ownIDOnly: Bool, _ storeLookup: () async throws -> ReceiptCorrelation?
+    ) async throws -> ReceiptCorrelation? {
+        func counts(_ found: ReceiptCorrelation?) -> ReceiptCorrelation? {
+            guard let found, ownIDOnly else { return found }
+            return found.keys.first.map(keys.contains) == true ? found : nil
+        }
+        func lookup() async throws -> ReceiptCorrelation? { counts(try await storeLookup()) }
         if let stored = try await lookup() { return stored }
         // Held: a segment accepted here ends the wait. With a shared store the segment may instead be accepted and
         // committed by another instance (its submit_sm_resp arrived there, so nothing here resolves the slot): the
@@ -206,14 +224,16 @@ public final class ReceiptCorrelator: Sendable {
         while true {
             let left = end - ContinuousClock.now
             switch await wait(slot, for: min(recheck ?? left, left)) {
-            case .accepted(let correlation): return correlation
+            case .accepted(let correlation):
+                if let match = counts(correlation) { return match }
+                return try await lookup()  // the slot went with that segment
             case .waited: break
             case .released: return try await lookup()  // the slot went (nothing but this call removes it)
             }
             if let found = try await lookup() { return found }
             // A segment accepted here while the store was asked turned the slot `.resolved`: that is the match
             // (the store has it only once its completion commits).
-            if let resolved = state.withLockedValue({ $0.resolved(slot) }) { return resolved }
+            if let resolved = counts(state.withLockedValue({ $0.resolved(slot) })) { return resolved }
             if ContinuousClock.now >= end { return nil }
         }
     }

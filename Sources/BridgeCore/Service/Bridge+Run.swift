@@ -195,6 +195,8 @@ extension Bridge {
                 return true
             } catch is CancellationError {
                 return false
+            } catch let error as BridgeStoreError where error.code == .closed {
+                return false  // shut down: the write cannot land any more
             } catch {
                 continue
             }
@@ -230,7 +232,7 @@ extension Bridge {
                         retryDelays: Self.lateCorrelationRetryDelays, logger: logger)
                 }
             }
-            logger.info("late submit response: the SMSC accepted a send that had timed out", metadata: [
+            logger.info("late submit response: the SMSC accepted a send whose outcome was unknown", metadata: [
                 "request_id": "\(entry.requestID)", "segment": "\(entry.segment)",
                 "message_id": "\(late.outcome.messageID)",
             ])

@@ -88,9 +88,8 @@ extension PostgresBridgeStore {
 
     /// The correlations' rows (one per key) as eleven parallel arrays, and a twelfth with each row's owning request
     /// when `owners` is given (one per correlation). One statement may not upsert a row twice, so a key given twice
-    /// keeps one correlation by the rule the upsert applies between rows (`ReceiptCorrelation.mayReplace`): the
-    /// segment whose own id it is over one holding it as a conversion (`auto`), else the newer (the later given on a
-    /// tie). Still open: when the kept one's request does not land (its `owner` is filtered out), the other is not
+    /// keeps one correlation by the rule the upsert applies between statements (`ReceiptCorrelation.mayReplace`):
+    /// the segment whose own id it is over one holding it as a conversion (`auto`), else the later given. Still open: when the kept one's request does not land (its `owner` is filtered out), the other is not
     /// written under that key.
     static func appendCorrelations(
         _ correlations: [ReceiptCorrelation], owners: [String]?, to binds: inout PostgresBindings
@@ -103,7 +102,7 @@ extension PostgresBridgeStore {
                 if let existing = position[key] {
                     let current = rows[existing].correlation
                     let (isOwn, currentIsOwn) = (correlation.keys.first == key, current.keys.first == key)
-                    guard isOwn != currentIsOwn ? isOwn : correlation.submittedAt >= current.submittedAt else { continue }
+                    guard isOwn || !currentIsOwn else { continue }
                     rows[existing].correlation = correlation
                     rows[existing].owner = owner
                 } else {

@@ -57,9 +57,9 @@ public enum ReceiptState: String, Sendable, Hashable, CaseIterable {
 
     /// The state for a stat word, case-insensitive. Besides the seven Appendix B words and ENROUTE it accepts
     /// spelled-out forms (DELIVERED, UNDELIVERABLE, REJECTED, …), FAILED as undeliverable, Kannel's buffered
-    /// words (BUFFRED, BUFFERD, BUFFERED, ACKED) as enroute, EN_ROUTE / EN-ROUTE / EN ROUTE, and words cut short or
-    /// misspelt past a recognisable start (DELIVER, ACCEPTE, REJECTE, ENROUT, UNDELIVRD: `DELIV`, `UNDEL`, `EXPIR`,
-    /// `DELET`, `ACCEPT`, `REJECT`, `ENROUT`, `UNKN`, `BUFF`). nil for anything else.
+    /// words (BUFFRED, BUFFERD, BUFFERED, ACKED) as enroute, EN_ROUTE / EN-ROUTE / EN ROUTE, and a known word cut
+    /// short to five letters or more (DELIVER, ACCEPTE, REJECTE, ENROUT). Only truncations: a longer word that merely
+    /// starts like one (DELIVERY_FAILED, DELIVERED_TO_NETWORK) is not read as it. nil for anything else.
     public init?(stat: String) {
         let word = String(stat.trimmingASCIIWhitespace().uppercased().unicodeScalars.filter {
             $0 != "_" && $0 != "-" && $0 != " "
@@ -74,15 +74,18 @@ public enum ReceiptState: String, Sendable, Hashable, CaseIterable {
         case "REJECTD", "REJECTED": self = .rejected
         case "ENROUTE", "BUFFRED", "BUFFERD", "BUFFERED", "ACKED": self = .enroute
         default:
-            guard let state = Self.byPrefix.first(where: { word.hasPrefix($0.prefix) })?.state else { return nil }
+            guard word.count >= 5,
+                  let state = Self.fullWords.first(where: { $0.word.hasPrefix(word) })?.state else { return nil }
             self = state
         }
     }
 
-    /// Recognisable starts of stat words, longer and more specific ones first (`UNDEL` before `DELIV`).
-    private static let byPrefix: [(prefix: String, state: ReceiptState)] = [
-        ("UNDEL", .undeliverable), ("DELIV", .delivered), ("EXPIR", .expired), ("DELET", .deleted),
-        ("ACCEPT", .accepted), ("REJECT", .rejected), ("ENROUT", .enroute), ("UNKN", .unknown), ("BUFF", .enroute),
+    /// The words a truncated stat may be the start of. A start shared by words of two states (none today) would
+    /// take the first.
+    private static let fullWords: [(word: String, state: ReceiptState)] = [
+        ("DELIVERED", .delivered), ("UNDELIVERABLE", .undeliverable), ("UNDELIVERED", .undeliverable),
+        ("EXPIRED", .expired), ("DELETED", .deleted), ("ACCEPTED", .accepted), ("REJECTED", .rejected),
+        ("ENROUTE", .enroute), ("UNKNOWN", .unknown), ("BUFFERED", .enroute),
     ]
 }
 

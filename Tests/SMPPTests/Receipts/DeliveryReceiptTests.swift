@@ -89,15 +89,19 @@ import Testing
     @Test(arguments: [
         ("DELIVER", ReceiptState.delivered), ("deliv", .delivered), ("ACCEPTE", .accepted), ("REJECTE", .rejected),
         ("ENROUT", .enroute), ("EN_ROUTE", .enroute), ("en-route", .enroute), ("EN ROUTE", .enroute),
-        ("UNDELIVRD", .undeliverable), ("UNDELIVERD", .undeliverable), ("EXPIRE", .expired), ("DELETE", .deleted),
-        ("UNKNOW", .unknown), ("BUFFER", .enroute),
+        ("UNDELIVERAB", .undeliverable), ("EXPIRE", .expired), ("DELETE", .deleted), ("UNKNOW", .unknown),
+        ("BUFFER", .enroute),
     ])
     func truncatedAndSeparatedStatWords(word: String, state: ReceiptState) {
         #expect(ReceiptState(stat: word) == state)
     }
 
     @Test func unrelatedWordsStayUnreadable() {
-        for word in ["", "OK", "DEL", "SENT", "X", "ACK"] { #expect(ReceiptState(stat: word) == nil, "\(word)") }
+        // Longer words that only start like a known one are not read as it (a failure is no delivery).
+        for word in ["", "OK", "DEL", "SENT", "X", "ACK", "DELIVERY_FAILED", "DELIVERED_TO_NETWORK", "DELIVERYPENDING",
+                     "EXPIREDX", "UNDELIVRD"] {
+            #expect(ReceiptState(stat: word) == nil, "\(word)")
+        }
     }
 
     @Test func tlvsTakePrecedence() {
