@@ -52,8 +52,9 @@ import Testing
         #expect(later != firstID, "a new identical MO took the first copy's id: consumers would drop it")
     }
 
-    /// Without a redelivery in the window, the id stored early is what the SMSC's later redelivery takes, and it is
-    /// stored once, not again at the outcome.
+    /// Without a redelivery in the window, the id stored early is what the SMSC's later redelivery takes, and nothing
+    /// is left behind for a later identical MO. (That it is not stored again at the outcome is what the test above
+    /// checks: an upsert of the same id under the same key cannot be told apart here.)
     @Test func theIDStoredEarlyIsTakenByTheLaterRedelivery() async throws {
         let store = InMemoryBridgeStore()
         let holding = HoldingPublisher()

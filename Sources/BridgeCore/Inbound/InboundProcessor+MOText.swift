@@ -26,16 +26,13 @@ extension InboundProcessor {
     static func decodedMO(_ ordered: [StoredMOPart], defaultAlphabet: DefaultAlphabet) -> MOContent {
         // Stored GSM payloads are unpacked already (see `normalizedPayload`).
         let unpackedDefault: DefaultAlphabet = defaultAlphabet == .gsm7Packed ? .gsm7 : defaultAlphabet
-        let firstCoding = ordered.first?.dataCoding ?? 0
-        if let binaryPart = ordered.first(where: {
-            SMSText.alphabet(forDataCoding: $0.dataCoding, defaultAlphabet: unpackedDefault) == .binary
-        }) {
-            return MOContent(
-                text: nil, binary: ordered.flatMap(\.payload), encoding: SMSAlphabet.binary.rawValue,
-                dataCoding: binaryPart.dataCoding)
-        }
         // Runs go by alphabet, not by raw value: data_coding 0x00 and 0xF1 are both GSM, 0x08 and 0xE0 both UCS2.
         let alphabets = ordered.map { SMSText.alphabet(forDataCoding: $0.dataCoding, defaultAlphabet: unpackedDefault) }
+        if let binaryIndex = alphabets.firstIndex(of: .binary) {
+            return MOContent(
+                text: nil, binary: ordered.flatMap(\.payload), encoding: SMSAlphabet.binary.rawValue,
+                dataCoding: ordered[binaryIndex].dataCoding)
+        }
         var text = ""
         var runStart = ordered.startIndex
         while runStart < ordered.endIndex {
@@ -45,7 +42,8 @@ extension InboundProcessor {
             runStart = runEnd
         }
         // Packed GSM was unpacked, so its event names it `gsm7`.
-        let alphabet = SMSText.alphabet(forDataCoding: firstCoding, defaultAlphabet: unpackedDefault)
-        return MOContent(text: text, binary: nil, encoding: alphabet.rawValue, dataCoding: firstCoding)
+        return MOContent(
+            text: text, binary: nil, encoding: (alphabets.first ?? unpackedDefault.alphabet).rawValue,
+            dataCoding: ordered.first?.dataCoding ?? 0)
     }
 }

@@ -140,7 +140,8 @@ public final class InboundProcessor: Sendable {
         let (parsed, message) = (receipt.parsed, receipt.message)
         // An intermediate notification (esm_class 0x20, not 0x04) says the message is still on its way: without a
         // readable state it is enroute (not final), not unknown (final).
-        let intermediate = message.esmClass.rawValue & 0x24 == 0x20
+        let intermediate = message.esmClass.contains(.intermediateNotification)
+            && !message.esmClass.contains(.deliveryReceipt)
         let state = parsed.state ?? (intermediate ? .enroute : .unknown)
         return DeliveryReceiptEvent(
             requestID: correlation?.requestID, messageID: receipt.messageID, segment: correlation?.segment,

@@ -83,19 +83,12 @@ extension PostgresBridgeStore {
     /// Rare (an MO the SMSC will deliver again), so it costs the batching nothing.
     public func rememberUnconfirmedMO(key: String, eventID: String, at: Date) async throws(BridgeStoreError) {
         let sql = self.sql
-        guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
-        do {
-            try await withConnection { connection, logger in
-                var binds = PostgresBindings()
-                binds.append(key)
-                binds.append(eventID)
-                binds.append(at.timeIntervalSinceReferenceDate)
-                try await connection.run(
-                    PostgresQuery(unsafeSQL: sql.rememberUnconfirmedMO, binds: binds), logger: logger)
-            }
-        } catch {
-            if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
-            throw Self.storeError(error, code: .writeFailed, location: location)
+        try await read(failureCode: .writeFailed) { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(key)
+            binds.append(eventID)
+            binds.append(at.timeIntervalSinceReferenceDate)
+            try await connection.run(PostgresQuery(unsafeSQL: sql.rememberUnconfirmedMO, binds: binds), logger: logger)
         }
     }
 

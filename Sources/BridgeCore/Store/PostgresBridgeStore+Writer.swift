@@ -30,8 +30,10 @@ extension PostgresBridgeStore {
         }
     }
 
-    /// Runs `body` on a pooled connection outside any transaction (it sees every committed write).
+    /// Runs `body` on a pooled connection outside any transaction (it sees every committed write; a statement it
+    /// runs commits on its own). A failure is `failureCode` (`.closed` once the store is).
     func read<Value: Sendable>(
+        failureCode: BridgeStoreError.Code = .readFailed,
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value
     ) async throws(BridgeStoreError) -> Value {
         guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
@@ -39,7 +41,7 @@ extension PostgresBridgeStore {
             return try await withConnection(body)
         } catch {
             if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
-            throw Self.storeError(error, code: .readFailed, location: location)
+            throw Self.storeError(error, code: failureCode, location: location)
         }
     }
 
