@@ -104,6 +104,37 @@ struct InboundFixture {
         #expect(json["state"] as? String == "enroute" && json["final"] as? Bool == false)
     }
 
+    /// Base62 ids that differ only in letter case are two messages: each receipt goes to its own request (under
+    /// `raw`, ids were upper-cased and the later one took both).
+    @Test func base62IDsDifferingOnlyInCaseMatchTheirOwnRequests() async throws {
+        let fixture = InboundFixture()
+        for (id, request) in [("aB3xYz", "first"), ("Ab3XyZ", "second")] {
+            let correlation = ReceiptCorrelation(
+                keys: MessageIDMatching.matchKeys(for: id, format: .raw, side: .submitResponse), messageID: id,
+                requestID: request, segment: 1, segments: 1, to: "+573001234567", from: "ACME", metadata: nil,
+                submittedAt: Date())
+            try await fixture.store.complete(RequestCompletion(
+                requestID: request,
+                result: StoredResult(eventID: request, status: "accepted", routingKey: "submit.accepted", body: [],
+                                     completedAt: Date()),
+                correlations: [correlation]))
+        }
+        #expect(await fixture.processor.process(InboundFixture.receipt("aB3xYz")) == .ok)
+        #expect(await fixture.processor.process(InboundFixture.receipt("Ab3XyZ")) == .ok)
+        #expect(try fixture.publisher.json(0)["request_id"] as? String == "first")
+        #expect(try fixture.publisher.json(1)["request_id"] as? String == "second")
+    }
+
+    /// The event's `stat` is the SMSC's word as written (schema: "as the SMSC wrote it"); only the routing key and
+    /// `state` are normalised.
+    @Test func theStatIsPublishedAsTheSMSCWroteIt() async throws {
+        let fixture = InboundFixture()
+        #expect(await fixture.processor.process(InboundFixture.receipt("L1", stat: "Delivrd")) == .ok)
+        let json = try fixture.publisher.json(0)
+        #expect(json["stat"] as? String == "Delivrd" && json["state"] as? String == "delivered")
+        #expect(fixture.publisher.all[0].routingKey == "dlr.delivrd")
+    }
+
     @Test func tlvsWinOverTheReceiptText() async throws {
         let fixture = InboundFixture()
         let receipt = InboundFixture.receipt("TEXTID", stat: "DELIVRD", tlvs: [

@@ -59,7 +59,7 @@ extension DeliveryReceipt {
     ) -> DeliveryReceipt {
         var receipt = DeliveryReceipt(rawText: text)
         let values = fieldValues(in: text)
-        let textStat = values[Field.stat.rawValue].map { $0.uppercased() }
+        let textStat = values[Field.stat.rawValue]
         let textState = textStat.flatMap { ReceiptState(stat: $0) }
         receipt.messageID = receiptedMessageID ?? values[Field.id.rawValue]
         receipt.submitted = values[Field.sub.rawValue]

@@ -11,7 +11,8 @@ public struct DeliveryReceipt: Sendable, Hashable {
     public var submitDate: ReceiptDate?
     /// The `done date` field, when it is 10, 12 or 14 valid digits.
     public var doneDate: ReceiptDate?
-    /// The stat word, upper-cased (e.g. `DELIVRD`); from message_state when the text has none or disagrees.
+    /// The stat word as the SMSC wrote it (e.g. `DELIVRD`, `delivrd`); from message_state when the text has none or
+    /// disagrees.
     public var stat: String?
     /// The state (message_state TLV first, then the text's stat); nil when neither is recognisable.
     public var state: ReceiptState?

@@ -1,7 +1,8 @@
 /// How an SMSC writes message ids in submit_sm_resp versus in receipts (DESIGN §1.4 `smpp.message_id_format`,
 /// reference/SMPP-3.4.md §7).
 public enum MessageIDFormat: String, Sendable, Hashable, CaseIterable {
-    /// Both sides use the same form (compared case-insensitively, leading zeros stripped).
+    /// Both sides use the same form (leading zeros stripped; compared case-insensitively unless letter case tells
+    /// ids apart, see ``MessageIDMatching/normalize(_:)``).
     case raw
     /// submit_sm_resp ids are hex, receipt ids decimal (Jasmin `dlr_msg_id_bases` 1).
     case hexToDecimal = "hex-to-dec"
@@ -21,12 +22,35 @@ public enum MessageIDSide: String, Sendable, Hashable, CaseIterable {
 
 /// Keys under which a store records submit ids and looks receipts up, so both sides normalise identically.
 public enum MessageIDMatching {
-    /// The id trimmed of spaces and NULs, upper-cased, with leading zeros stripped (cloudhopper writes `%010d`);
-    /// an id of only zeros becomes `0`.
+    /// The id trimmed of spaces and NULs, with leading zeros stripped (cloudhopper writes `%010d`); an id of only
+    /// zeros becomes `0`. Upper-cased unless ``isCaseSignificant(_:)``: SMSCs write hex ids in either case (one in
+    /// submit_sm_resp, the other in the receipt), while in a base62 id `aB3x` and `Ab3X` are two messages.
     public static func normalize(_ id: String) -> String {
-        let upper = id.trimmingASCIIWhitespace().uppercased()
-        let stripped = upper.drop { $0 == "0" }
-        return stripped.isEmpty && !upper.isEmpty ? "0" : String(stripped)
+        let trimmed = id.trimmingASCIIWhitespace()
+        let cased = isCaseSignificant(trimmed) ? trimmed : trimmed.uppercased()
+        let stripped = cased.drop { $0 == "0" }
+        return stripped.isEmpty && !cased.isEmpty ? "0" : String(stripped)
+    }
+
+    /// Whether letter case tells ids apart: the id has ASCII letters of both cases and at least one letter that is
+    /// no hex digit (base62 and the like). Hex ids (either case, even mixed) and ids in one case are compared
+    /// case-insensitively.
+    public static func isCaseSignificant(_ id: String) -> Bool {
+        var (hasUpper, hasLower, hasNonHexLetter) = (false, false, false)
+        for byte in id.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                hasUpper = true
+                if byte > UInt8(ascii: "F") { hasNonHexLetter = true }
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                hasLower = true
+                if byte > UInt8(ascii: "f") { hasNonHexLetter = true }
+            default:
+                continue
+            }
+            if hasUpper, hasLower, hasNonHexLetter { return true }
+        }
+        return false
     }
 
     /// The single key for `id` (for `.auto`, the normalised raw id; use `matchKeys` there).

@@ -46,7 +46,7 @@ import Testing
         Shape(name: "ACCEPTD intermediate", text: "id:302 sub:001 dlvrd:000 submit date:2301011200 done date:2301011200 stat:ACCEPTD err:000 text:",
               id: "302", stat: "ACCEPTD", state: .accepted, err: "000", body: "", submit: "2023-01-01T12:00:00.000Z", done: "2023-01-01T12:00:00.000Z"),
         Shape(name: "UUID id and lower-case stat", text: "id:a1b2c3d4-e5f6-7890-abcd-ef1234567890 sub:001 dlvrd:001 stat:delivrd err:000",
-              id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890", stat: "DELIVRD", state: .delivered, err: "000"),
+              id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890", stat: "delivrd", state: .delivered, err: "000"),
         Shape(name: "trailing CRLF and NUL", text: "id:12 sub:001 dlvrd:001 stat:DELIVRD err:000 text:bye\r\n\0",
               id: "12", stat: "DELIVRD", state: .delivered, err: "000", body: "bye"),
         Shape(name: "double spaces, space after colon", text: "id: 55  sub:001  dlvrd:001  stat: UNDELIV  err: 2  text: hi there",
@@ -115,9 +115,9 @@ import Testing
         #expect(receipt.state == .undeliverable && receipt.stat == "UNDELIV" && receipt.isFinal == true)
         #expect(receipt.networkErrorCode == ReceiptNetworkError(networkType: 3, errorCode: 0x22))
         #expect(receipt.error == "000" && receipt.fields["id"] == "0000000001")
-        // Same state in both: the text's spelling is kept.
+        // Same state in both: the text's spelling is kept, letter case included.
         let agreeing = DeliveryReceipt.parse(text: "stat:delivered", receiptedMessageID: nil, messageState: .delivered, networkErrorCode: nil)
-        #expect(agreeing.stat == "DELIVERED")
+        #expect(agreeing.stat == "delivered")
         // Only TLVs, no text at all.
         let bare = DeliveryReceipt.parse(shortMessage: [], tlvs: Array(tlvs.prefix(2)))
         #expect(bare.messageID == "5F3A9C01" && bare.state == .undeliverable && bare.text == nil)

@@ -22,6 +22,15 @@ import Testing
         ("5F3A9C01", "5F3A9C01", .auto, true),
         ("5F3A9C01", "5F3A9C02", .auto, false),
         ("0", "000", .raw, true),
+        // Letter case tells base62 ids apart (both cases and a letter beyond F); hex and single-case ids fold.
+        ("aB3xYz", "aB3xYz", .raw, true),
+        ("aB3xYz", "Ab3XyZ", .raw, false),
+        ("aB3xYz", "AB3XYZ", .raw, false),
+        ("5f3A9c01", "5F3A9C01", .raw, true),
+        ("abc123xyz", "ABC123XYZ", .raw, true),
+        ("00aB3xYz", "aB3xYz", .raw, true),
+        ("aB3xYz", "Ab3XyZ", .auto, false),
+        ("aB3xYz", "aB3xYz", .hexToDecimal, true),
     ])
     func matches(submitID: String, receiptID: String, format: MessageIDFormat, expected: Bool) {
         let stored = Set(MessageIDMatching.matchKeys(for: submitID, format: format, side: .submitResponse))
@@ -33,6 +42,10 @@ import Testing
         #expect(MessageIDMatching.normalize("  000abc\0") == "ABC")
         #expect(MessageIDMatching.normalize("0000") == "0")
         #expect(MessageIDMatching.normalize("") == "")
+        #expect(MessageIDMatching.normalize(" 0aB3xYz ") == "aB3xYz")
+        #expect(MessageIDMatching.normalize("a1b2c3d4-e5f6-7890-ABCD-ef1234567890") == "A1B2C3D4-E5F6-7890-ABCD-EF1234567890")
+        #expect(MessageIDMatching.isCaseSignificant("Zz") && !MessageIDMatching.isCaseSignificant("Ff"))
+        #expect(!MessageIDMatching.isCaseSignificant("zz9") && !MessageIDMatching.isCaseSignificant("ZÉé"))
         #expect(MessageIDMatching.matchKey(for: "5F3A9C01", format: .hexToDecimal, side: .submitResponse) == "1597676545")
         #expect(MessageIDMatching.matchKey(for: "1597676545", format: .decimalToHex, side: .submitResponse) == "5F3A9C01")
         // Beyond 64 bits still converts exactly.
