@@ -22,8 +22,16 @@ extension Bridge {
         let connectionWatch = Task { await self.watchConnections(parts) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
+                // Detached: a child task would inherit the graceful-shutdown manager of the group running the
+                // bridge (a task-local), and ServiceGroup.run then follows that group's shutdown — the sessions,
+                // the HTTP endpoint and the slot gate would stop at the first signal, during the drain below.
+                let running = Task.detached { try await inner.run() }
                 do {
-                    try await inner.run()
+                    try await withTaskCancellationHandler {
+                        try await running.value
+                    } onCancel: {
+                        running.cancel()
+                    }
                 } catch {
                     // Without sessions (or the HTTP port) the bridge cannot do its work: stop rather than hold
                     // deliveries forever. Everything in flight is handed back.
