@@ -25,7 +25,7 @@ public final class BridgeHTTPServer: Service, Sendable {
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let limits: Limits
-    private let connections: HTTPConnectionSet
+    let connections: HTTPConnectionSet
     private let portState = NIOLockedValueBox(PortState())
 
     /// Creates a stopped server; `run()` listens.
@@ -116,13 +116,6 @@ public final class BridgeHTTPServer: Service, Sendable {
         let logger = self.logger
         let limits = self.limits
         let connections = self.connections
-        let decoderLimits = {
-            var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-            decoderLimits.maxHeaderListSize = max(256, limits.maximumHeaderBytes)
-            decoderLimits.maxHeaderFieldSize = max(256, limits.maximumHeaderBytes)
-            decoderLimits.maxHeaderFieldCount = 100
-            return decoderLimits
-        }()
         return try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 128)
@@ -136,16 +129,27 @@ public final class BridgeHTTPServer: Service, Sendable {
                     return channel.close()
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: true,
-                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-                    try sync.addHandler(HTTPConnectionHandler(responder: responder, idleTimeout: limits.idleTimeout,
-                                                              logger: logger))
+                    try Self.configureConnection(
+                        channel.pipeline.syncOperations, responder: responder, limits: limits, logger: logger)
                 }
             }
             .bind(host: host, port: port)
             .get()
+    }
+
+    /// One connection's pipeline: NIO's HTTP/1 server handlers (parsing within `limits`, pipelining, 400 on bad
+    /// input), then ``HTTPConnectionHandler``.
+    static func configureConnection(
+        _ sync: ChannelPipeline.SynchronousOperations, responder: HTTPResponder, limits: Limits, logger: Logger
+    ) throws {
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderListSize = max(256, limits.maximumHeaderBytes)
+        decoderLimits.maxHeaderFieldSize = max(256, limits.maximumHeaderBytes)
+        decoderLimits.maxHeaderFieldCount = 100
+        try sync.configureHTTPServerPipeline(
+            withPipeliningAssistance: true, withErrorHandling: true,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+        try sync.addHandler(HTTPConnectionHandler(responder: responder, idleTimeout: limits.idleTimeout, logger: logger))
     }
 
     private func finish(_ outcome: Result<Int, BridgeHTTPServerError>) {

@@ -8,6 +8,11 @@ struct HTTPServerQuiesceEvent: Sendable {}
 /// The thin handler of one HTTP connection: feeds events to `HTTPConnectionStateMachine` and carries out its
 /// actions (write a response, keep one timer, close). Sits after NIO's HTTP/1 server pipeline, which parses,
 /// serialises pipelined requests and answers unparseable input with 400.
+///
+/// A response is written only while the channel is writable; otherwise it waits for writability, and NIO's
+/// pipelining handler holds the requests behind it and stops reading. So a client that pipelines requests and never
+/// reads costs one parked response, not a growing write buffer, and is closed at its deadline (the idle timeout
+/// after its last request, or after a `Connection: close` response that cannot be flushed).
 final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -17,11 +22,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let logger: Logger
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
+    private let idleTimeout: TimeAmount
+    /// A response due while the channel was not writable: written when it becomes writable again.
+    private var parked: (request: HTTPRequestSummary, after: HTTPConnectionStateMachine.AfterResponse)?
 
     init(responder: HTTPResponder, idleTimeout: TimeAmount, logger: Logger) {
         self.machine = HTTPConnectionStateMachine(idleTimeout: idleTimeout)
         self.responder = responder
         self.logger = logger
+        self.idleTimeout = idleTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -60,6 +69,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let (request, after) = parked {
+            parked = nil
+            respond(to: request, then: after, context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("HTTP connection error", metadata: ["error": "\(error)"])
         run(machine.errorCaught(), context: context)
@@ -67,6 +84,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func channelInactive(context: ChannelHandlerContext) {
         machine.connectionClosed()
+        parked = nil
         cancelTimer()
         context.fireChannelInactive()
     }
@@ -77,8 +95,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             break
         case .setTimer(let deadline):
             setTimer(deadline, context: context)
-        case .respond(let request, let after):
+        case .respond(let request, let after) where context.channel.isWritable:
             respond(to: request, then: after, context: context)
+        case .respond(let request, let after):
+            parked = (request, after)
+            switch after {
+            case .keepAlive(let deadline): setTimer(deadline, context: context)
+            case .close: closeAt(.now() + idleTimeout, context: context)
+            }
         case .close:
             cancelTimer()
             context.close(promise: nil)
@@ -118,10 +142,20 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             setTimer(deadline, context: context)
         case .close:
-            cancelTimer()
+            // Closed once the response is flushed, or at the deadline when the client does not read it.
+            closeAt(.now() + idleTimeout, context: context)
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    /// Closes the connection at `deadline` whatever the state machine says (it has no timer once it decided to
+    /// close); replaces the timer.
+    private func closeAt(_ deadline: NIODeadline, context: ChannelHandlerContext) {
+        cancelTimer()
+        timerDeadline = deadline
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(deadline: deadline) { channel.close(promise: nil) }
     }
 
     private func setTimer(_ deadline: NIODeadline, context: ChannelHandlerContext) {

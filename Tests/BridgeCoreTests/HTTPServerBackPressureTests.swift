@@ -1,0 +1,115 @@
+@testable import BridgeCore
+import Foundation
+import Logging
+import NIOCore
+import NIOEmbedded
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A client that pipelines requests and never reads its responses: the server stops reading once the connection is
+/// not writable (one parked response, not a write buffer growing with every request) and closes the connection at
+/// its idle deadline — also when the last request asked for `Connection: close` and that response cannot be flushed.
+@Suite(.timeLimit(.minutes(1))) struct HTTPServerBackPressureTests {
+    @Test func aClientThatPipelinesAndNeverReadsIsClosedAtItsDeadline() async throws {
+        let http = try await RunningHTTPServer.start(limits: .init(idleTimeout: .seconds(1)))
+        let client = try NonReadingClient(port: http.port)
+        // 150 000 requests (about 15 MB of responses, far beyond the socket buffers), the last one closing.
+        let request = Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(request.count * 150_000 + 64)
+        for _ in 0..<149_999 { bytes += request }
+        bytes += Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+        let sent = await client.send(bytes, giveUpAfter: .seconds(3))
+        // Before the fix the server read every request and held every response in its write buffer, and the
+        // final close waited for a flush that never came: the connection stayed open. (How much the client got
+        // out depends on the kernel's socket buffers, which can take all 5 MB here: not asserted.)
+        let closed = await eventuallyTrue(within: .seconds(10)) { http.server.connections.count == 0 }
+        #expect(closed, "the connection is closed at its deadline (sent \(sent) of \(bytes.count) bytes)")
+        client.close()
+        try await http.stop()
+    }
+
+    /// The connection's own pipeline on an EmbeddedChannel: while it is not writable, a due response waits (and
+    /// the requests pipelined behind it with it); once writable, both go out in order.
+    @Test func aResponseWaitsWhileTheConnectionIsNotWritable() throws {
+        let channel = EmbeddedChannel()
+        let responder = HTTPResponder(registry: BridgeMetricsSetup().registry, readiness: { [] })
+        try BridgeHTTPServer.configureConnection(
+            channel.pipeline.syncOperations, responder: responder, limits: .init(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "nothing written while not writable")
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        var written = ""
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { written += String(buffer: buffer) }
+        let first = try #require(written.range(of: "HTTP/1.1 200 OK"))
+        let second = try #require(written.range(of: "HTTP/1.1 404 Not Found"))
+        #expect(first.lowerBound < second.lowerBound)
+        _ = try? channel.finish()
+    }
+
+    private func eventuallyTrue(within limit: Duration, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+}
+
+/// A plain TCP client with a 4 KiB receive buffer that writes without blocking and never reads.
+private struct NonReadingClient {
+    let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        var size: Int32 = 4096
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            Glibc.close(descriptor)
+            throw POSIXError(.ECONNREFUSED)
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Writes as much of `bytes` as the peer takes until it is all sent or nothing more went out for `giveUpAfter`;
+    /// returns how many bytes went out.
+    func send(_ bytes: [UInt8], giveUpAfter limit: Duration) async -> Int {
+        var offset = 0
+        var lastProgress = ContinuousClock.now
+        while offset < bytes.count, ContinuousClock.now - lastProgress < limit {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written > 0 {
+                offset += written
+                lastProgress = .now
+            } else if written < 0, errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR {
+                break
+            } else {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return offset
+    }
+
+    func close() {
+        Glibc.close(descriptor)
+    }
+}
