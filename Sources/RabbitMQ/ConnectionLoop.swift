@@ -32,6 +32,9 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private var machine: ConnectionStateMachine
     private var link: RawConnection?
     private var generation: UInt64 = 0
+    /// Whether the last connect attempt had its timeout cut short for a waiting publish and failed: the next one
+    /// then gets the whole `connectTimeout`.
+    private var lastShortenedAttemptFailed = false
     private var lastHeartbeatSent: Instant
     private var stopDeadline: Instant?
     private var isFinished = false
@@ -254,12 +257,26 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         do throws(AMQPError) {
             // The thread waits inside the handshake; a publish waiting for this connection must not miss its own
             // deadline by a whole connect timeout (a broker that accepts TCP but never answers: SIGSTOP, overload).
+            // But under steady traffic some publish is always near its deadline: after a shortened attempt failed,
+            // the next one gets the whole timeout, so a broker whose handshake takes longer is still reached.
             var attempt = configuration
             attempt.addresses = [address]
-            if let deadline = driver.tick(now: now) {
-                attempt.connectTimeout = min(configuration.connectTimeout, max(deadline - now, .seconds(1)))
+            var shortened = false
+            if !lastShortenedAttemptFailed, let deadline = driver.tick(now: now) {
+                let limit = max(deadline - now, .seconds(1))
+                if limit < configuration.connectTimeout {
+                    attempt.connectTimeout = limit
+                    shortened = true
+                }
             }
-            let newLink = try RawConnection.open(attempt)
+            lastShortenedAttemptFailed = false
+            let newLink: RawConnection
+            do throws(AMQPError) {
+                newLink = try RawConnection.open(attempt)
+            } catch {
+                lastShortenedAttemptFailed = shortened
+                throw error
+            }
             generation &+= 1
             do throws(AMQPError) {
                 // The time after the handshake, not before it: a publish whose wait for a connection ended during the

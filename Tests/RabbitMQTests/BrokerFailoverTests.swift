@@ -139,6 +139,33 @@ extension BrokerTests {
             await admin.close()
         }
 
+        /// Under steady traffic some publish is always near the end of its wait, and each connect attempt was cut to
+        /// that (at least 1 s): a broker whose handshake takes 1.5 s was never reached again. After a shortened
+        /// attempt fails, the next one gets the whole connect timeout.
+        @Test func aSlowHandshakeIsReachedWhilePublishesKeepWaiting() async throws {
+            let (only, queue, admin, publisher, events) = try await Self.disconnectedPublisher("failover-steady")
+            defer { only.stop() }
+            only.setMode(.slowHandshake(.milliseconds(1_500)))
+            // A publish every 50 ms, each waiting up to 0.9 s for a connection: one always waits, as under traffic.
+            let traffic = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    while !Task.isCancelled {
+                        group.addTask {
+                            _ = try? await publisher.publish(
+                                Array("steady".utf8), routingKey: queue, connectionWait: .atMost(.milliseconds(900)))
+                        }
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                }
+            }
+            try await waitForEvent(events, within: .seconds(20), "connected through the slow handshake") { $0.isConnected }
+            traffic.cancel()
+            await traffic.value
+            await publisher.close()
+            _ = try await admin.deleteQueue(queue)
+            await admin.close()
+        }
+
         @Test func aPublishMayWaitABoundedTimeForTheNextConnection() async throws {
             let (only, queue, admin, publisher, _) = try await Self.disconnectedPublisher("failover-wait")
             defer { only.stop() }
