@@ -32,9 +32,13 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private var machine: ConnectionStateMachine
     private var link: RawConnection?
     private var generation: UInt64 = 0
-    /// Whether the last connect attempt had its timeout cut short for a waiting publish and failed: the next one
-    /// then gets the whole `connectTimeout`.
-    private var lastShortenedAttemptFailed = false
+    /// Connect attempts in a row that had their timeout cut short for a waiting publish and failed; at
+    /// ``shortenedAttemptsBeforeAFullOne`` the next gets the whole `connectTimeout`.
+    private var shortenedFailuresInARow = 0
+    /// Shortened attempts that may fail in a row before one gets the whole `connectTimeout`: a handshake slower than
+    /// the shortened timeout is still reached, and publishes miss their deadline by up to `connectTimeout` only
+    /// during that one attempt (not on the first failures, as when a broker just stopped).
+    static var shortenedAttemptsBeforeAFullOne: Int { 3 }
     private var lastHeartbeatSent: Instant
     private var stopDeadline: Instant?
     private var isFinished = false
@@ -80,6 +84,10 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             }
             let thread = Thread { [self] in run() }
             thread.name = threadName
+            // librabbitmq decodes a message's header tables recursively without a depth limit: a hostile header
+            // nested as deep as a frame allows needs several MB of C stack (address space; pages are used only
+            // when touched).
+            thread.stackSize = 64 << 20
             thread.start()
         }
     }
@@ -257,24 +265,24 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         do throws(AMQPError) {
             // The thread waits inside the handshake; a publish waiting for this connection must not miss its own
             // deadline by a whole connect timeout (a broker that accepts TCP but never answers: SIGSTOP, overload).
-            // But under steady traffic some publish is always near its deadline: after a shortened attempt failed,
-            // the next one gets the whole timeout, so a broker whose handshake takes longer is still reached.
+            // But under steady traffic some publish is always near its deadline: after a few shortened attempts
+            // failed, one gets the whole timeout, so a broker whose handshake takes longer is still reached.
             var attempt = configuration
             attempt.addresses = [address]
             var shortened = false
-            if !lastShortenedAttemptFailed, let deadline = driver.tick(now: now) {
+            if shortenedFailuresInARow < Self.shortenedAttemptsBeforeAFullOne, let deadline = driver.tick(now: now) {
                 let limit = max(deadline - now, .seconds(1))
                 if limit < configuration.connectTimeout {
                     attempt.connectTimeout = limit
                     shortened = true
                 }
             }
-            lastShortenedAttemptFailed = false
             let newLink: RawConnection
             do throws(AMQPError) {
                 newLink = try RawConnection.open(attempt)
+                shortenedFailuresInARow = 0
             } catch {
-                lastShortenedAttemptFailed = shortened
+                shortenedFailuresInARow = shortened ? shortenedFailuresInARow + 1 : 0
                 throw error
             }
             generation &+= 1

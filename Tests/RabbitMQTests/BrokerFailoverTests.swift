@@ -140,8 +140,8 @@ extension BrokerTests {
         }
 
         /// Under steady traffic some publish is always near the end of its wait, and each connect attempt was cut to
-        /// that (at least 1 s): a broker whose handshake takes 1.5 s was never reached again. After a shortened
-        /// attempt fails, the next one gets the whole connect timeout.
+        /// that (at least 1 s): a broker whose handshake takes 1.5 s was never reached again. After three shortened
+        /// attempts failed in a row, the next one gets the whole connect timeout.
         @Test func aSlowHandshakeIsReachedWhilePublishesKeepWaiting() async throws {
             let (only, queue, admin, publisher, events) = try await Self.disconnectedPublisher("failover-steady")
             defer { only.stop() }

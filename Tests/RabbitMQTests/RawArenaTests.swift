@@ -32,3 +32,38 @@ import Testing
         #expect(arena.bytes("").bytes == nil)
     }
 }
+
+/// A header nested far deeper than any real one (a frame holds about 26 000 array levels) reads without recursing
+/// through all of it: levels past `rawFieldMaximumDepth` read as `.void`.
+@Suite struct RawTableDepthTests {
+    @Test func aHostilelyDeepHeaderIsCutAtTheDepthLimit() {
+        let arena = RawArena()
+        let levels = 200_000
+        // Built from the innermost value outwards: an array holding an array holding … a boolean.
+        var field = amqp_field_value_t()
+        field.kind = UInt8(ascii: "t")
+        field.value.boolean = 1
+        for _ in 0..<levels {
+            let element = arena.array(of: amqp_field_value_t.self, count: 1)
+            element.initialize(to: field)
+            var outer = amqp_field_value_t()
+            outer.kind = UInt8(ascii: "A")
+            outer.value.array = amqp_array_t(num_entries: 1, entries: element)
+            field = outer
+        }
+        let entry = arena.array(of: amqp_table_entry_t.self, count: 1)
+        entry.initialize(to: amqp_table_entry_t(key: arena.bytes("deep"), value: field))
+        let table = rawTable(amqp_table_t(num_entries: 1, entries: entry))
+        var depth = 0
+        var value = table["deep"]
+        while case .array(let elements)? = value {
+            depth += 1
+            value = elements.first
+        }
+        #expect(depth == rawFieldMaximumDepth)
+        #expect(value == .void)
+        // An ordinary nested header reads in full.
+        let nested: AMQPTable = ["x-death": .array([.table(["count": .int64(2), "reason": .string("expired")])])]
+        #expect(rawTable(arena.table(nested)) == nested)
+    }
+}

@@ -46,17 +46,24 @@ extension RawArena {
     }
 }
 
-func rawTable(_ table: amqp_table_t) -> AMQPTable {
+/// How deep tables and arrays nest in what is read from the broker: a value nested deeper reads as `.void`. A
+/// producer can send a header nested tens of thousands of levels deep (one frame holds that); read in full, it
+/// would overflow the connection thread's stack on every redelivery. No header the bridge reads nests at all.
+let rawFieldMaximumDepth = 32
+
+/// A table as read from the broker; `depth` is how deep it sits in the outermost table (0 there).
+func rawTable(_ table: amqp_table_t, depth: Int = 0) -> AMQPTable {
     var result: AMQPTable = [:]
     guard table.num_entries > 0, let entries = table.entries else { return result }
     for index in 0..<Int(table.num_entries) {
         let entry = entries[index]
-        result[rawString(entry.key)] = rawField(entry.value)
+        result[rawString(entry.key)] = rawField(entry.value, depth: depth + 1)
     }
     return result
 }
 
-func rawField(_ field: amqp_field_value_t) -> AMQPFieldValue {
+/// A field value as read from the broker; a table or array deeper than ``rawFieldMaximumDepth`` is `.void`.
+func rawField(_ field: amqp_field_value_t, depth: Int = 1) -> AMQPFieldValue {
     let value = field.value
     switch Unicode.Scalar(field.kind) {
     case "t": return .boolean(value.boolean != 0)
@@ -76,11 +83,14 @@ func rawField(_ field: amqp_field_value_t) -> AMQPFieldValue {
         return String(validating: bytes, as: UTF8.self).map(AMQPFieldValue.string) ?? .bytes(bytes)
     case "x": return .bytes(rawArray(value.bytes))
     case "T": return .timestamp(Date(timeIntervalSince1970: Double(value.u64)))
-    case "F": return .table(rawTable(value.table))
+    case "F":
+        guard depth <= rawFieldMaximumDepth else { return .void }
+        return .table(rawTable(value.table, depth: depth))
     case "A":
+        guard depth <= rawFieldMaximumDepth else { return .void }
         var elements: [AMQPFieldValue] = []
         if value.array.num_entries > 0, let entries = value.array.entries {
-            for index in 0..<Int(value.array.num_entries) { elements.append(rawField(entries[index])) }
+            for index in 0..<Int(value.array.num_entries) { elements.append(rawField(entries[index], depth: depth + 1)) }
         }
         return .array(elements)
     default: return .void
