@@ -163,9 +163,10 @@ final class PublisherDriver: ConnectionDriver {
                 waiter.resume(throwing: AMQPError(code: .notConnected, message: "not connected to the broker"))
                 return
             }
-            // Publishes handed over before the operation (a purge, a delete) reach the broker before it.
-            try flushIfSending(link, now: now)
             do throws(AMQPError) {
+                // Publishes handed over before the operation (a purge, a delete) reach the broker before it. Inside
+                // the `do`: a flush that breaks the connection still answers the waiter (it would wait forever).
+                try flushIfSending(link, now: now)
                 try onTopologyChannel(link) { () throws(AMQPError) in try operation(link, Self.topologyChannel) }
                 waiter.resume()
             } catch {
