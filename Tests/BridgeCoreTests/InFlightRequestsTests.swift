@@ -19,6 +19,20 @@ import Testing
         #expect(!cancelled.withLockedValue { $0 } && requests.count == 0)
     }
 
+    /// The count is told after every start and end (the `smpp_bridge_requests_in_flight` gauge): it goes back to 0
+    /// once the requests ended (it was recorded only when a request started, so it never went below 1).
+    @Test func everyStartAndEndTellsTheCount() async throws {
+        let told = NIOLockedValueBox<[Int]>([])
+        let requests = InFlightRequests(onCountChange: { count in told.withLockedValue { $0.append(count) } })
+        let first = requests.register {}
+        let gate = AsyncStream<Void>.makeStream()
+        requests.start { for await _ in gate.stream {} }
+        requests.finished(first.id)
+        gate.continuation.finish()
+        await requests.waitUntilDrained()
+        #expect(told.withLockedValue { $0 } == [1, 2, 1, 0])
+    }
+
     /// A drain whose own task is cancelled (a second signal) does not return at once with the requests still
     /// running: it cancels them and waits for their hand-backs.
     @Test func aCancelledDrainCancelsTheRequestsAndWaitsForTheirHandBack() async throws {

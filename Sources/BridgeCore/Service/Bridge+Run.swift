@@ -17,7 +17,8 @@ extension Bridge {
         // Their own group, without signals: the SMPP sessions must outlive the drain of in-flight requests.
         let inner = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
-        let requests = InFlightRequests()
+        let requestsInFlight = parts.metrics.requestsInFlight
+        let requests = InFlightRequests(onCountChange: { requestsInFlight.record($0) })
         // Outside the group below: the event streams end only when the connections are closed, after it.
         let connectionWatch = Task { await self.watchConnections(parts) }
         await withTaskGroup(of: Void.self) { group in
@@ -89,30 +90,26 @@ extension Bridge {
         let consumer = parts.consumer
         let outbound = parts.outbound
         let amqpMetrics = parts.amqpMetrics
-        let requestsInFlight = parts.metrics.requestsInFlight
         for await delivery in consumer.deliveries {
             amqpMetrics.deliveries.increment()
             guard consumer.isCurrent(delivery) else { continue }  // its connection is gone; the broker redelivers it
             let request = IncomingRequest(
                 body: delivery.body, properties: delivery.properties, redelivered: delivery.redelivered,
                 receivedAt: outbound.now())
-            let inFlight: Int
             switch outbound.start(request) {
             case .callbacks(let callbacks):
                 let registered = requests.register(cancel: callbacks.cancel)
-                inFlight = registered.count
                 callbacks.start { settlement in
                     self.settleWithoutTask(
                         delivery, settlement, consumer: consumer, metrics: amqpMetrics, requests: requests)
                     requests.finished(registered.id)
                 }
             case .task(let prepared):
-                inFlight = requests.start {
+                requests.start {
                     let settlement = await outbound.process(request, prepared: prepared)
                     await self.settle(delivery, settlement, consumer: consumer, metrics: amqpMetrics)
                 }
             }
-            requestsInFlight.record(inFlight)
         }
     }
 

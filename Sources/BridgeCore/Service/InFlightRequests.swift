@@ -22,6 +22,14 @@ final class InFlightRequests: Sendable {
         var nextWaiter: UInt64 = 0
     }
     private let state = NIOLockedValueBox(State())
+    /// Told the new count after every change, under the lock (so the last value told is the current one).
+    private let onCountChange: @Sendable (Int) -> Void
+
+    /// `onCountChange` is told the number in flight after every start and end (e.g. a gauge's `record`); it must be
+    /// quick and must not call back into this object.
+    init(onCountChange: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.onCountChange = onCountChange
+    }
 
     /// Starts `work` as a tracked task; returns how many are in flight with it.
     @discardableResult
@@ -33,6 +41,7 @@ final class InFlightRequests: Sendable {
                 await work()
                 self.finished(id)
             })
+            onCountChange(state.tasks.count)
             return state.tasks.count
         }
     }
@@ -43,6 +52,7 @@ final class InFlightRequests: Sendable {
         state.withLockedValue { state in
             state.next += 1
             state.tasks[state.next] = .callbacks(cancel: cancel)
+            onCountChange(state.tasks.count)
             return (state.next, state.tasks.count)
         }
     }
@@ -55,7 +65,7 @@ final class InFlightRequests: Sendable {
     /// The request `id` ended.
     func finished(_ id: UInt64) {
         let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-            state.tasks[id] = nil
+            if state.tasks.removeValue(forKey: id) != nil { onCountChange(state.tasks.count) }
             guard state.tasks.isEmpty else { return [] }
             defer { state.drained = [:] }
             return Array(state.drained.values)
