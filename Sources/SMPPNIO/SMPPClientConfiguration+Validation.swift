@@ -28,6 +28,7 @@ extension SMPPClientConfiguration {
         if sessions < 1 { throw fail("smpp.sessions", "must be at least 1") }
         if sessions > Self.maximumSessions { throw fail("smpp.sessions", "must be at most \(Self.maximumSessions)") }
         if window < 1 { throw fail("smpp.window", "must be at least 1") }
+        if window > Self.maximumWindow { throw fail("smpp.window", "must be at most \(Self.maximumWindow)") }
         if throughput < 0 { throw fail("smpp.throughput", "must be 0 (unlimited) or more") }
         if maxInboundInFlight < 1 { throw fail("maxInboundInFlight", "must be at least 1") }
         if maxConsecutiveTimeouts < 0 { throw fail("smpp.max_consecutive_timeouts", "must be 0 (never) or more") }
@@ -79,6 +80,9 @@ extension SMPPClientConfiguration {
 
     /// The most sessions (`smpp.sessions`) the client accepts; operators allow a handful.
     public static let maximumSessions = 1_000
+    /// The largest `smpp.window`: far above any SMSC's (they allow tens to a few thousand), and small enough that
+    /// the figures derived from it (the prefetch, the inbound allowance, window × 2) cannot overflow.
+    public static let maximumWindow = 100_000
     /// The longest timeout or delay the client accepts: 24 h.
     public static let maximumDuration: TimeAmount = .hours(24)
 

@@ -53,6 +53,8 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         BadValue(key: "smpp.port", value: "27x5"),
         BadValue(key: "smpp.bind_type", value: "both"),
         BadValue(key: "smpp.window", value: "0"),
+        // Passed before and trapped at start (window × 2 overflowed).
+        BadValue(key: "smpp.window", value: "9223372036854775807"),
         BadValue(key: "smpp.tls.verify", value: "perhaps"),
         BadValue(key: "smpp.response_timeout", value: "-1"),
         BadValue(key: "amqp.heartbeat", value: "1.5"),
