@@ -21,9 +21,10 @@ extension AMQPConfiguration {
     ///   missing or malformed; never the URL's password or the key password.
     public init(configReader: ConfigReader) throws(AMQPError) {
         let keys = StrictConfigReader(reader: configReader, prefix: "amqp")
-        do throws(ConfigValueError) {
+        do throws(ConfigValueErrors) {
             try self.init(reading: keys)
         } catch {
+            // One line per problem: every malformed key at once.
             throw AMQPError(code: .invalidConfiguration, message: error.description)
         }
         do {
@@ -33,43 +34,66 @@ extension AMQPConfiguration {
         }
     }
 
-    private init(reading keys: StrictConfigReader) throws(ConfigValueError) {
-        guard let url = try keys.string("url", isSecret: true) else { throw keys.fail("url", "is required") }
+    private init(reading keys: StrictConfigReader) throws(ConfigValueErrors) {
+        var problems = ConfigValueErrorCollector()
+        func string(_ key: String, isSecret: Bool = false) -> String? {
+            problems.read { () throws(ConfigValueError) in try keys.string(key, isSecret: isSecret) }
+        }
+        func bool(_ key: String) -> Bool? { problems.read { () throws(ConfigValueError) in try keys.bool(key) } }
+        let url = string("url", isSecret: true)
+        if url == nil, !keys.isPresent("url", isSecret: true) { problems.record(keys.fail("url", "is required")) }
         let tls = AMQPTLSConfiguration(
-            caFile: try keys.string("tls.ca_file"),
-            certificateFile: try keys.string("tls.cert_file"),
-            keyFile: try keys.string("tls.key_file"),
-            keyPassword: try keys.string("tls.key_password", isSecret: true),
-            verifyPeer: try keys.bool("tls.verify_peer") ?? true,
-            verifyHostname: try keys.bool("tls.verify_hostname") ?? true
+            caFile: string("tls.ca_file"),
+            certificateFile: string("tls.cert_file"),
+            keyFile: string("tls.key_file"),
+            keyPassword: string("tls.key_password", isSecret: true),
+            verifyPeer: bool("tls.verify_peer") ?? true,
+            verifyHostname: bool("tls.verify_hostname") ?? true
         )
         let tlsKeys = ["tls.ca_file", "tls.cert_file", "tls.key_file", "tls.key_password", "tls.verify_peer",
                        "tls.verify_hostname"]
         let tlsKeySet = tlsKeys.first { keys.isPresent($0, isSecret: $0 == "tls.key_password") }
-        do {
-            try self.init(url: url, tls: tls)
-        } catch {
-            let reason = error.message.hasPrefix("amqp url: ") ? String(error.message.dropFirst(10)) : error.message
-            throw keys.fail("url", reason)
-        }
-        if self.tls == nil, let tlsKeySet { throw keys.fail(tlsKeySet, "is set but amqp.url is not amqps://") }
-        if let heartbeat = try keys.wholeSeconds("heartbeat") {
-            guard heartbeat <= 65_535 else { throw keys.fail("heartbeat", "must be at most 65535 seconds") }
-            guard heartbeat >= 1 else {
-                throw keys.fail("heartbeat", "must be at least 1 second (0 would never notice a broker that stopped)")
+        // The URL gives the addresses and credentials; without a usable one the other keys are still checked, on
+        // a placeholder that is never used.
+        self.init(host: "127.0.0.1")
+        if let url {
+            do {
+                try self.init(url: url, tls: tls)
+                if self.tls == nil, let tlsKeySet {
+                    problems.record(keys.fail(tlsKeySet, "is set but amqp.url is not amqps://"))
+                }
+            } catch {
+                let reason = error.message.hasPrefix("amqp url: ") ? String(error.message.dropFirst(10)) : error.message
+                problems.record(keys.fail("url", reason))
             }
-            self.heartbeat = .seconds(heartbeat)
         }
-        if let size = try keys.int("max_message_size") {
-            guard size > 0 else { throw keys.fail("max_message_size", "must be a positive number of bytes") }
-            maxMessageSize = size
-        }
-        connectionName = try keys.string("connection_name")
-        if let order = try keys.string("address_order") {
-            guard let value = AMQPAddressOrder(rawValue: order) else {
-                throw keys.fail("address_order", "must be one of \(AMQPAddressOrder.allCases.map(\.rawValue).joined(separator: ", "))")
+        if let heartbeat = problems.read({ () throws(ConfigValueError) in try keys.wholeSeconds("heartbeat") }) {
+            if heartbeat > 65_535 {
+                problems.record(keys.fail("heartbeat", "must be at most 65535 seconds"))
+            } else if heartbeat < 1 {
+                problems.record(
+                    keys.fail("heartbeat", "must be at least 1 second (0 would never notice a broker that stopped)"))
+            } else {
+                self.heartbeat = .seconds(heartbeat)
             }
-            addressOrder = value
         }
+        if let size = problems.read({ () throws(ConfigValueError) in try keys.int("max_message_size") }) {
+            if size > 0 {
+                maxMessageSize = size
+            } else {
+                problems.record(keys.fail("max_message_size", "must be a positive number of bytes"))
+            }
+        }
+        connectionName = string("connection_name")
+        if let order = string("address_order") {
+            if let value = AMQPAddressOrder(rawValue: order) {
+                addressOrder = value
+            } else {
+                problems.record(keys.fail(
+                    "address_order",
+                    "must be one of \(AMQPAddressOrder.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+        }
+        try problems.check()
     }
 }

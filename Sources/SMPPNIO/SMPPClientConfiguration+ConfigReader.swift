@@ -18,54 +18,64 @@ extension SMPPClientConfiguration {
     /// client settings and are not read here.
     ///
     /// The result is checked with ``validate()``.
-    /// - Throws: ``SMPPClientError`` with code `.invalidConfiguration` naming the full key (e.g.
-    ///   `smpp.bind_type`) that is missing or malformed; never the password.
+    /// - Throws: ``SMPPClientError`` with code `.invalidConfiguration` whose detail has one line per key that is
+    ///   missing or malformed, each naming the full key (e.g. `smpp.bind_type`); never the password. Once every key
+    ///   reads, the first problem ``validate()`` finds.
     public init(configReader: ConfigReader) throws(SMPPClientError) {
-        do throws(ConfigValueError) {
+        do throws(ConfigValueErrors) {
             try self.init(reading: StrictConfigReader(reader: configReader, prefix: "smpp"))
         } catch {
+            // One line per problem: every malformed key at once.
             throw SMPPClientError(code: .invalidConfiguration, detail: error.description)
         }
         try validate()
     }
 
-    private init(reading keys: StrictConfigReader) throws(ConfigValueError) {
-        func duration(_ key: String) throws(ConfigValueError) -> TimeAmount? {
-            try keys.seconds(key).map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+    private init(reading keys: StrictConfigReader) throws(ConfigValueErrors) {
+        var problems = ConfigValueErrorCollector()
+        func duration(_ key: String) -> TimeAmount? {
+            problems.read { () throws(ConfigValueError) in try keys.seconds(key) }
+                .map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
         }
-        self.init(
-            host: try keys.requiredString("host"),
-            systemID: try keys.requiredString("system_id"),
-            password: try keys.requiredString("password", isSecret: true)
-        )
-        if let port = try keys.int("port") { self.port = port }
-        if let systemType = try keys.string("system_type") { self.systemType = systemType }
-        if let addressRange = try keys.string("address_range") { self.addressRange = addressRange }
-        if let text = try keys.string("bind_type") {
-            guard let bindType = BindType(rawValue: text) else {
+        func int(_ key: String) -> Int? { problems.read { () throws(ConfigValueError) in try keys.int(key) } }
+        func bool(_ key: String) -> Bool? { problems.read { () throws(ConfigValueError) in try keys.bool(key) } }
+        func string(_ key: String, isSecret: Bool = false) -> String? {
+            problems.read { () throws(ConfigValueError) in try keys.string(key, isSecret: isSecret) }
+        }
+        func required(_ key: String, isSecret: Bool = false) -> String {
+            problems.read { () throws(ConfigValueError) in try keys.requiredString(key, isSecret: isSecret) } ?? ""
+        }
+        self.init(host: required("host"), systemID: required("system_id"), password: required("password", isSecret: true))
+        if let port = int("port") { self.port = port }
+        if let systemType = string("system_type") { self.systemType = systemType }
+        if let addressRange = string("address_range") { self.addressRange = addressRange }
+        if let text = string("bind_type") {
+            if let bindType = BindType(rawValue: text) {
+                self.bindType = bindType
+            } else {
                 let allowed = BindType.allCases.map(\.rawValue).joined(separator: ", ")
-                throw keys.fail("bind_type", "\"\(text)\" is not one of \(allowed)")
+                problems.record(keys.fail("bind_type", "\"\(text)\" is not one of \(allowed)"))
             }
-            self.bindType = bindType
         }
-        if let sessions = try keys.int("sessions") { self.sessions = sessions }
-        if let window = try keys.int("window") { self.window = window }
-        if let throughput = try keys.int("throughput") { self.throughput = throughput }
-        if let value = try duration("enquire_link_interval") { enquireLinkInterval = value }
-        if let value = try duration("response_timeout") { responseTimeout = value }
-        if let value = try duration("bind_timeout") { bindTimeout = value }
-        if let value = try duration("connect_timeout") { connectTimeout = value }
-        if let value = try duration("reconnect.initial_delay") { reconnectInitialDelay = value }
-        if let value = try duration("reconnect.max_delay") { reconnectMaxDelay = value }
-        if let value = try duration("reconnect.reset_after") { reconnectResetAfter = value }
-        if let value = try duration("inbound_timeout") { inboundTimeout = value }
-        if let value = try keys.int("max_consecutive_timeouts") { maxConsecutiveTimeouts = value }
-        localAddress = try keys.string("local_address")
-        if let enabled = try keys.bool("tls.enabled") { tls.enabled = enabled }
-        tls.caFile = try keys.string("tls.ca_file")
-        tls.certificateFile = try keys.string("tls.cert_file")
-        tls.keyFile = try keys.string("tls.key_file")
-        tls.serverName = try keys.string("tls.server_name")
-        if let verify = try keys.bool("tls.verify") { tls.verify = verify }
+        if let sessions = int("sessions") { self.sessions = sessions }
+        if let window = int("window") { self.window = window }
+        if let throughput = int("throughput") { self.throughput = throughput }
+        if let value = duration("enquire_link_interval") { enquireLinkInterval = value }
+        if let value = duration("response_timeout") { responseTimeout = value }
+        if let value = duration("bind_timeout") { bindTimeout = value }
+        if let value = duration("connect_timeout") { connectTimeout = value }
+        if let value = duration("reconnect.initial_delay") { reconnectInitialDelay = value }
+        if let value = duration("reconnect.max_delay") { reconnectMaxDelay = value }
+        if let value = duration("reconnect.reset_after") { reconnectResetAfter = value }
+        if let value = duration("inbound_timeout") { inboundTimeout = value }
+        if let value = int("max_consecutive_timeouts") { maxConsecutiveTimeouts = value }
+        localAddress = string("local_address")
+        if let enabled = bool("tls.enabled") { tls.enabled = enabled }
+        tls.caFile = string("tls.ca_file")
+        tls.certificateFile = string("tls.cert_file")
+        tls.keyFile = string("tls.key_file")
+        tls.serverName = string("tls.server_name")
+        if let verify = bool("tls.verify") { tls.verify = verify }
+        try problems.check()
     }
 }

@@ -48,7 +48,7 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         BadValue(key: "log.format", value: "xml"),
     ]
 
-    /// Malformed values of keys the session readers own (each reader reports its first problem).
+    /// Malformed values of keys the session readers own.
     static let sessionKeys: [BadValue] = [
         BadValue(key: "smpp.port", value: "27x5"),
         BadValue(key: "smpp.bind_type", value: "both"),
@@ -80,23 +80,30 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         var environment = ConfigFixture.required
         for bad in Self.bridgeKeys { environment[bad.key] = bad.value }
         environment["smpp.port"] = "27x5"
+        environment["smpp.window"] = "ten"
         environment["amqp.heartbeat"] = "x"
+        environment["amqp.address_order"] = "random"
         let problems = await ConfigFixture.problems(environment: environment)
         let named = problems.map { String($0.prefix { $0 != ":" }) }
-        #expect(named == Self.bridgeKeysInReadingOrder(with: ["smpp.port", "amqp.heartbeat"]))
+        #expect(named == Self.bridgeKeysInReadingOrder(
+            smpp: ["smpp.port", "smpp.window"], amqp: ["amqp.heartbeat", "amqp.address_order"]))
     }
 
-    /// The session reader's problem comes first in its scope, then the bridge keys of that scope.
-    static func bridgeKeysInReadingOrder(with sessionProblems: [String]) -> [String] {
+    /// The session reader's problems come first in their scope, then the bridge keys of that scope.
+    static func bridgeKeysInReadingOrder(smpp sessionProblems: [String], amqp brokerProblems: [String]) -> [String] {
         let smpp = bridgeKeys.map(\.key).filter { $0.hasPrefix("smpp.") }
         let amqp = bridgeKeys.map(\.key).filter { $0.hasPrefix("amqp.") }
         let rest = bridgeKeys.map(\.key).filter { !$0.hasPrefix("smpp.") && !$0.hasPrefix("amqp.") }
-        return [sessionProblems[0]] + smpp + [sessionProblems[1]] + amqp + rest
+        return sessionProblems + smpp + brokerProblems + amqp + rest
     }
 
+    /// Every missing required key at once (the session and broker readers reported only their first).
     @Test func missingRequiredKeysAreNamed() async {
         let problems = await ConfigFixture.problems(environment: [:])
-        #expect(problems == ["smpp.host: is required", "amqp.url: is required"])
+        #expect(problems == [
+            "smpp.host: is required", "smpp.system_id: is required", "smpp.password: is required",
+            "amqp.url: is required",
+        ])
     }
 
     @Test func retryMaxDelayMustNotBeShorterThanTheInitialDelay() async {
