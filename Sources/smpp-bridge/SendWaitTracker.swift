@@ -1,8 +1,9 @@
 import Foundation
 
 /// Decides, event by event, what `send --wait` prints and when it is done (DESIGN §1.3): the request's submit
-/// result, then — when it was accepted and a receipt was requested — its receipts until every segment has a final
-/// one. Events of other requests are ignored. Pure: fed decoded bodies, no broker.
+/// result, then — when a receipt was requested and some segment was accepted — its receipts until every accepted
+/// segment has a final one (a `failed` long message whose other segments were accepted still gets theirs). Events
+/// of other requests are ignored. Pure: fed decoded bodies, no broker.
 struct SendWaitTracker {
     /// What to do with one event.
     enum Decision: Equatable {
@@ -18,7 +19,8 @@ struct SendWaitTracker {
     /// Whether receipts were requested (`--dlr`, or `smpp.registered_delivery`).
     let expectsReceipts: Bool
     private var resultStatus: String?
-    private var segmentCount: Int?
+    /// The segments the SMSC accepted (those with a message_id), known from the result.
+    private var acceptedSegments: Set<Int> = []
     private var finalSegments: Set<Int> = []
     private(set) var isFinished = false
 
@@ -30,8 +32,8 @@ struct SendWaitTracker {
     /// What is still awaited, for the timeout message.
     var awaiting: String {
         guard resultStatus != nil else { return "the submit result" }
-        let total = segmentCount ?? 1
-        return "final receipts (\(finalSegments.count) of \(total) segments)"
+        let received = acceptedSegments.intersection(finalSegments).count
+        return "final receipts (\(received) of \(acceptedSegments.count) segments)"
     }
 
     /// An event body arrived (with its AMQP correlation_id, which carries the request id too).
@@ -47,17 +49,27 @@ struct SendWaitTracker {
         case "submit_result":
             let status = event["status"] as? String ?? "unknown"
             resultStatus = status
-            if let segments = event["segments"] as? [Any], !segments.isEmpty { segmentCount = segments.count }
-            // Only an accepted request can have receipts.
-            if status != "accepted" || !expectsReceipts { return finish() }
+            acceptedSegments = Self.acceptedSegments(event["segments"] as? [Any] ?? [], status: status)
+            // Only accepted segments can have receipts.
+            if acceptedSegments.isEmpty || !expectsReceipts { return finish() }
         case "delivery_receipt":
-            if let total = event["segments"] as? Int, total > 0 { segmentCount = total }
             if event["final"] as? Bool == true { finalSegments.insert(event["segment"] as? Int ?? 1) }
         default:
             return .ignore
         }
-        if resultStatus != nil, expectsReceipts, finalSegments.count >= (segmentCount ?? 1) { return finish() }
+        if resultStatus != nil, expectsReceipts, acceptedSegments.isSubset(of: finalSegments) { return finish() }
         return .print
+    }
+
+    /// The indices of the segments with a `message_id`; when no segment says (an older or trimmed result), every
+    /// segment of an `accepted` result, none of another (a single segment when the list is empty).
+    static func acceptedSegments(_ segments: [Any], status: String) -> Set<Int> {
+        let entries = segments.enumerated().map { ($0.offset + 1, $0.element as? [String: Any] ?? [:]) }
+        if entries.contains(where: { $0.1["message_id"] != nil }) {
+            return Set(entries.filter { $0.1["message_id"] is String }.map { $0.1["index"] as? Int ?? $0.0 })
+        }
+        guard status == "accepted" else { return [] }
+        return entries.isEmpty ? [1] : Set(entries.map { $0.1["index"] as? Int ?? $0.0 })
     }
 
     private mutating func finish() -> Decision {

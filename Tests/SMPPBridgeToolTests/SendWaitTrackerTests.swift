@@ -33,6 +33,25 @@ import Testing
         }
     }
 
+    /// A long message `failed` because one segment was refused: the accepted one's receipt still comes, and the
+    /// wait goes on for it (it ended at the result).
+    @Test func aFailedResultWithAnAcceptedSegmentWaitsForThatSegmentsReceipt() {
+        var tracker = SendWaitTracker(requestID: "r1", expectsReceipts: true)
+        let result = Self.body(
+            #"{"type":"submit_result","request_id":"r1","status":"failed","segments":["#
+                + #"{"index":1,"message_id":"5F3A","command_status":0,"attempts":1},"#
+                + #"{"index":2,"message_id":null,"command_status":11,"attempts":1}]}"#)
+        #expect(tracker.eventReceived(body: result, correlationID: "r1") == .print)
+        #expect(tracker.awaiting == "final receipts (0 of 1 segments)")
+        #expect(tracker.eventReceived(body: Self.receipt(1, final: true), correlationID: "r1") == .printAndFinish)
+        // None accepted: nothing to wait for.
+        var refused = SendWaitTracker(requestID: "r1", expectsReceipts: true)
+        let none = Self.body(
+            #"{"type":"submit_result","request_id":"r1","status":"failed","segments":["#
+                + #"{"index":1,"message_id":null,"command_status":11,"attempts":1}]}"#)
+        #expect(refused.eventReceived(body: none, correlationID: "r1") == .printAndFinish)
+    }
+
     @Test func withoutReceiptsTheResultEndsTheWait() {
         var tracker = SendWaitTracker(requestID: "r1", expectsReceipts: false)
         #expect(tracker.eventReceived(body: Self.accepted2, correlationID: nil) == .printAndFinish)
