@@ -32,7 +32,9 @@ public struct StrictConfigReader {
 
     /// The error for `key` (relative to the scope).
     public func fail(_ key: String, _ reason: String) -> ConfigValueError {
-        ConfigValueError(key: "\(prefix).\(key)", reason: reason)
+        // A value quoted in the reason could hold a line break; escaped, every problem stays one line.
+        let oneLine = reason.replacingLineBreaks()
+        return ConfigValueError(key: "\(prefix).\(key)", reason: oneLine)
     }
 
     /// Whether any provider holds a scalar value of any type for `key`.
@@ -137,5 +139,21 @@ extension String {
     func trimmingWhitespace() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+}
+
+extension String {
+    /// Line feeds and carriage returns written as `\n` and `\r`.
+    func replacingLineBreaks() -> String {
+        guard contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return self }
+        var result = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }

@@ -70,6 +70,9 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A short explanation of what was being done.
     public var message: String
 
+    /// One line per problem of an `.invalidConfiguration` error (each names its key), else the message.
+    public var problemLines: [String] { message.split(separator: "\n").map(String.init) }
+
     /// Creates an error.
     public init(
         code: Code,

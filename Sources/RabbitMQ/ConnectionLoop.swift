@@ -32,9 +32,11 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
     private var machine: ConnectionStateMachine
     private var link: RawConnection?
     private var generation: UInt64 = 0
-    /// Connect attempts in a row that had their timeout cut short for a waiting publish and failed; at
-    /// ``shortenedAttemptsBeforeAFullOne`` the next gets the whole `connectTimeout`.
-    private var shortenedFailuresInARow = 0
+    /// Per node: connect attempts in a row that had their timeout cut short for a waiting publish and failed; at
+    /// ``shortenedAttemptsBeforeAFullOne`` that node's next attempt gets the whole `connectTimeout`. Per node, because
+    /// the rotation moves on after every failure: one count for all would give the full attempt to the same node
+    /// every time on a cluster of two (or four) nodes.
+    private var shortenedFailuresInARow: [AMQPAddress: Int] = [:]
     /// Shortened attempts that may fail in a row before one gets the whole `connectTimeout`: a handshake slower than
     /// the shortened timeout is still reached, and publishes miss their deadline by up to `connectTimeout` only
     /// during that one attempt (not on the first failures, as when a broker just stopped).
@@ -269,9 +271,12 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             // failed, one gets the whole timeout, so a broker whose handshake takes longer is still reached.
             var attempt = configuration
             attempt.addresses = [address]
+            // `tick` also fails the publishes whose wait has ended: called before every attempt.
+            let publishDeadline = driver.tick(now: now)
+            let failures = shortenedFailuresInARow[address, default: 0]
             var shortened = false
-            if shortenedFailuresInARow < Self.shortenedAttemptsBeforeAFullOne, let deadline = driver.tick(now: now) {
-                let limit = max(deadline - now, .seconds(1))
+            if failures < Self.shortenedAttemptsBeforeAFullOne, let publishDeadline {
+                let limit = max(publishDeadline - now, .seconds(1))
                 if limit < configuration.connectTimeout {
                     attempt.connectTimeout = limit
                     shortened = true
@@ -280,9 +285,9 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
             let newLink: RawConnection
             do throws(AMQPError) {
                 newLink = try RawConnection.open(attempt)
-                shortenedFailuresInARow = 0
+                shortenedFailuresInARow = [:]
             } catch {
-                shortenedFailuresInARow = shortened ? shortenedFailuresInARow + 1 : 0
+                shortenedFailuresInARow[address] = shortened ? failures + 1 : 0
                 throw error
             }
             generation &+= 1

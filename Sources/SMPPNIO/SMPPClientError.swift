@@ -61,6 +61,11 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
     /// Extra detail for logs (never a secret).
     public var detail: String?
 
+    /// One line per problem of an `.invalidConfiguration` error (each names its key), else the error as one line.
+    public var problemLines: [String] {
+        (detail ?? "smpp: \(code)").split(separator: "\n").map(String.init)
+    }
+
     /// Creates an error.
     public init(code: Code, commandStatus: UInt32? = nil, sequenceNumber: UInt32? = nil, sessionIndex: Int? = nil,
                 detail: String? = nil) {

@@ -40,7 +40,7 @@ struct ConfigOptions: ParsableArguments {
         do {
             amqp = try AMQPConfiguration(configReader: reader.scoped(to: "amqp"))
         } catch {
-            problems.append(error.message)
+            problems += error.problemLines
         }
         var broker = BrokerSettings()
         do {

@@ -19,8 +19,11 @@ struct SendWaitTracker {
     /// Whether receipts were requested (`--dlr`, or `smpp.registered_delivery`).
     let expectsReceipts: Bool
     private var resultStatus: String?
-    /// The segments the SMSC accepted (those with a message_id), known from the result.
-    private var acceptedSegments: Set<Int> = []
+    /// The segments the SMSC accepted (those with a message_id), known from the result; nil when an accepted
+    /// result does not list them (then the receipts' `segments` count tells how many).
+    private var acceptedSegments: Set<Int>? = []
+    /// The largest `segments` a receipt of this request gave.
+    private var receiptSegmentCount = 1
     private var finalSegments: Set<Int> = []
     private(set) var isFinished = false
 
@@ -32,8 +35,8 @@ struct SendWaitTracker {
     /// What is still awaited, for the timeout message.
     var awaiting: String {
         guard resultStatus != nil else { return "the submit result" }
-        let received = acceptedSegments.intersection(finalSegments).count
-        return "final receipts (\(received) of \(acceptedSegments.count) segments)"
+        let awaited = awaitedSegments
+        return "final receipts (\(awaited.intersection(finalSegments).count) of \(awaited.count) segments)"
     }
 
     /// An event body arrived (with its AMQP correlation_id, which carries the request id too).
@@ -51,25 +54,29 @@ struct SendWaitTracker {
             resultStatus = status
             acceptedSegments = Self.acceptedSegments(event["segments"] as? [Any] ?? [], status: status)
             // Only accepted segments can have receipts.
-            if acceptedSegments.isEmpty || !expectsReceipts { return finish() }
+            if acceptedSegments?.isEmpty == true || !expectsReceipts { return finish() }
         case "delivery_receipt":
+            if let total = event["segments"] as? Int, total > receiptSegmentCount { receiptSegmentCount = total }
             if event["final"] as? Bool == true { finalSegments.insert(event["segment"] as? Int ?? 1) }
         default:
             return .ignore
         }
-        if resultStatus != nil, expectsReceipts, acceptedSegments.isSubset(of: finalSegments) { return finish() }
+        if resultStatus != nil, expectsReceipts, awaitedSegments.isSubset(of: finalSegments) { return finish() }
         return .print
     }
 
+    /// The segments whose final receipt is awaited.
+    private var awaitedSegments: Set<Int> { acceptedSegments ?? Set(1...receiptSegmentCount) }
+
     /// The indices of the segments with a `message_id`; when no segment says (an older or trimmed result), every
-    /// segment of an `accepted` result, none of another (a single segment when the list is empty).
-    static func acceptedSegments(_ segments: [Any], status: String) -> Set<Int> {
+    /// listed segment of an `accepted` result, or nil when it lists none; none of another.
+    static func acceptedSegments(_ segments: [Any], status: String) -> Set<Int>? {
         let entries = segments.enumerated().map { ($0.offset + 1, $0.element as? [String: Any] ?? [:]) }
         if entries.contains(where: { $0.1["message_id"] != nil }) {
             return Set(entries.filter { $0.1["message_id"] is String }.map { $0.1["index"] as? Int ?? $0.0 })
         }
         guard status == "accepted" else { return [] }
-        return entries.isEmpty ? [1] : Set(entries.map { $0.1["index"] as? Int ?? $0.0 })
+        return entries.isEmpty ? nil : Set(entries.map { $0.1["index"] as? Int ?? $0.0 })
     }
 
     private mutating func finish() -> Decision {

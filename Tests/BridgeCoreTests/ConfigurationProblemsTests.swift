@@ -53,6 +53,9 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         BadValue(key: "smpp.port", value: "27x5"),
         BadValue(key: "smpp.bind_type", value: "both"),
         BadValue(key: "smpp.window", value: "0"),
+        // A line break in a quoted value is escaped: still one line naming its key.
+        BadValue(key: "smpp.window", value: "ten\nsmpp.fake: no"),
+        BadValue(key: "amqp.heartbeat", value: "x\r\ny"),
         // Passed before and trapped at start (window × 2 overflowed).
         BadValue(key: "smpp.window", value: "9223372036854775807"),
         BadValue(key: "smpp.tls.verify", value: "perhaps"),

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
+import NIOPosix
 import Testing
 
 #if canImport(Glibc)
@@ -11,10 +12,13 @@ import Glibc
 
 /// A client that pipelines requests and never reads its responses: the server stops reading once the connection is
 /// not writable (one parked response, not a write buffer growing with every request) and closes the connection at
-/// its idle deadline — also when the last request asked for `Connection: close` and that response cannot be flushed.
+/// its idle deadline; a `Connection: close` response that cannot be flushed ends at that deadline too.
 @Suite(.timeLimit(.minutes(1))) struct HTTPServerBackPressureTests {
     @Test func aClientThatPipelinesAndNeverReadsIsClosedAtItsDeadline() async throws {
-        let http = try await RunningHTTPServer.start(limits: .init(idleTimeout: .seconds(1)))
+        // Its own event loop: answering tens of thousands of requests (all of them without the fix) keeps a loop
+        // busy for seconds, which must not stall the connections of tests running beside it on the shared group.
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let http = try await RunningHTTPServer.start(limits: .init(idleTimeout: .seconds(1)), eventLoopGroup: loops)
         let client = try NonReadingClient(port: http.port)
         // 150 000 requests (about 15 MB of responses, far beyond the socket buffers), the last one closing.
         let request = Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
@@ -30,6 +34,7 @@ import Glibc
         #expect(closed, "the connection is closed at its deadline (sent \(sent) of \(bytes.count) bytes)")
         client.close()
         try await http.stop()
+        try await loops.shutdownGracefully()
     }
 
     /// The connection's own pipeline on an EmbeddedChannel: while it is not writable, a due response waits (and
@@ -53,6 +58,32 @@ import Glibc
         let second = try #require(written.range(of: "HTTP/1.1 404 Not Found"))
         #expect(first.lowerBound < second.lowerBound)
         _ = try? channel.finish()
+    }
+
+    /// A `Connection: close` response the client never reads is not waited for beyond the idle timeout (the close
+    /// waited for a flush that never came), and graceful shutdown does not wait for it at all.
+    @Test func anUnreadCloseResponseEndsAtTheDeadlineOrAtShutdown() throws {
+        for atShutdown in [false, true] {
+            let channel = EmbeddedChannel()
+            let responder = HTTPResponder(registry: BridgeMetricsSetup().registry, readiness: { [] })
+            try BridgeHTTPServer.configureConnection(
+                channel.pipeline.syncOperations, responder: responder, limits: .init(idleTimeout: .seconds(1)),
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+            channel.isWritable = false
+            channel.pipeline.fireChannelWritabilityChanged()
+            try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+            #expect(channel.isActive)
+            if atShutdown {
+                channel.pipeline.fireUserInboundEventTriggered(HTTPServerQuiesceEvent())
+            } else {
+                channel.embeddedEventLoop.advanceTime(to: .now() + .milliseconds(500))
+                #expect(channel.isActive, "not before the deadline")
+                channel.embeddedEventLoop.advanceTime(to: .now() + .seconds(2))
+            }
+            #expect(!channel.isActive, atShutdown ? "closed at shutdown" : "closed at the idle deadline")
+            _ = try? channel.finish()
+        }
     }
 
     private func eventuallyTrue(within limit: Duration, _ condition: () -> Bool) async -> Bool {

@@ -16,12 +16,14 @@ struct RunningHTTPServer {
 
     static func start(setup: BridgeMetricsSetup = BridgeMetricsSetup(),
                       limits: BridgeHTTPServer.Limits = .init(),
-                      readiness: @escaping @Sendable () -> [ReadinessCheck] = { [] }) async throws -> RunningHTTPServer {
+                      readiness: @escaping @Sendable () -> [ReadinessCheck] = { [] },
+                      eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws
+        -> RunningHTTPServer
+    {
         var logger = Logger(label: "http.test")
         logger.logLevel = .warning
         let server = BridgeHTTPServer(host: "127.0.0.1", port: 0, registry: setup.registry, readiness: readiness,
-                                      eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger,
-                                      limits: limits)
+                                      eventLoopGroup: eventLoopGroup, logger: logger, limits: limits)
         let group = ServiceGroup(services: [server], logger: logger)
         let running = Task { try await group.run() }
         let port = try await server.boundPort()

@@ -39,6 +39,7 @@ extension BrokerTests {
         #expect(answered.withLock { $0 }, "the topology operation was answered")
         if !answered.withLock({ $0 }) { operation.cancel() }
         driver.finished(AMQPError(code: .closed, message: "test over"))
+        #expect(publishOutcome.withLock { $0 } != nil, "the publish was failed, never reported confirmed")
     }
 }
 }

@@ -52,6 +52,16 @@ import Testing
         #expect(refused.eventReceived(body: none, correlationID: "r1") == .printAndFinish)
     }
 
+    /// An accepted result that lists no segments: the receipts' `segments` count says how many to wait for.
+    @Test func anAcceptedResultWithoutSegmentsWaitsForEveryReceiptedSegment() {
+        var tracker = SendWaitTracker(requestID: "r1", expectsReceipts: true)
+        let result = Self.body(#"{"type":"submit_result","request_id":"r1","status":"accepted","segments":[]}"#)
+        #expect(tracker.eventReceived(body: result, correlationID: "r1") == .print)
+        #expect(tracker.eventReceived(body: Self.receipt(1, final: true, of: 3), correlationID: "r1") == .print)
+        #expect(tracker.eventReceived(body: Self.receipt(2, final: true, of: 3), correlationID: "r1") == .print)
+        #expect(tracker.eventReceived(body: Self.receipt(3, final: true, of: 3), correlationID: "r1") == .printAndFinish)
+    }
+
     @Test func withoutReceiptsTheResultEndsTheWait() {
         var tracker = SendWaitTracker(requestID: "r1", expectsReceipts: false)
         #expect(tracker.eventReceived(body: Self.accepted2, correlationID: nil) == .printAndFinish)

@@ -20,7 +20,7 @@ extension BridgeConfiguration {
         do {
             smpp = try SMPPClientConfiguration(configReader: configReader.scoped(to: "smpp"))
         } catch {
-            problems += (error.detail ?? "smpp: \(error.code)").split(separator: "\n").map(String.init)
+            problems += error.problemLines
         }
         /// Reads one scope's bridge keys, adding its problems to the others.
         func read<Settings>(_ scope: String, _ reading: (inout ConfigKeyCollector) -> Settings) -> Settings {
@@ -35,7 +35,7 @@ extension BridgeConfiguration {
         do {
             amqp = try AMQPConfiguration(configReader: configReader.scoped(to: "amqp"))
         } catch {
-            problems += error.message.split(separator: "\n").map(String.init)
+            problems += error.problemLines
         }
         var broker = read("amqp", BrokerSettings.init(reading:))
         if let amqp, broker.queueType == nil {

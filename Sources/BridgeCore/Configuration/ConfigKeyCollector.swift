@@ -7,8 +7,10 @@ import Configuration
 struct ConfigKeyCollector {
     /// The scope's strict reader.
     let keys: StrictConfigReader
+    /// What was found wrong, in reading order.
+    private var errors = ConfigValueErrorCollector()
     /// One line per problem, `scope.key: reason`, in reading order. Never a secret's value.
-    private(set) var problems: [String] = []
+    var problems: [String] { errors.errors.map(\.description) }
 
     init(keys: StrictConfigReader) {
         self.keys = keys
@@ -21,17 +23,13 @@ struct ConfigKeyCollector {
 
     /// Records a problem with `key` (relative to the scope).
     mutating func fail(_ key: String, _ reason: String) {
-        problems.append(keys.fail(key, reason).description)
+        errors.record(keys.fail(key, reason))
     }
 
     /// Runs one read; a malformed value becomes a problem and nil.
     mutating func read<Value>(_ body: (StrictConfigReader) throws(ConfigValueError) -> Value?) -> Value? {
-        do {
-            return try body(keys)
-        } catch {
-            problems.append(error.description)
-            return nil
-        }
+        let keys = self.keys
+        return errors.read { () throws(ConfigValueError) in try body(keys) }
     }
 
     /// A string of at most `maxLength` octets (and not empty when `allowEmpty` is false), or nil when absent.

@@ -25,6 +25,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let idleTimeout: TimeAmount
     /// A response due while the channel was not writable: written when it becomes writable again.
     private var parked: (request: HTTPRequestSummary, after: HTTPConnectionStateMachine.AfterResponse)?
+    /// Whether a close deadline is armed (``closeAt(_:context:)``): the connection is closing.
+    private var closing = false
 
     init(responder: HTTPResponder, idleTimeout: TimeAmount, logger: Logger) {
         self.machine = HTTPConnectionStateMachine(idleTimeout: idleTimeout)
@@ -61,6 +63,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is HTTPServerQuiesceEvent {
+            if parked != nil || closing {
+                // A client that does not read what it was sent: shutdown does not wait for its deadline.
+                logger.trace("HTTP connection closed at shutdown with a response unread")
+                _ = machine.quiesceRequested()
+                cancelTimer()
+                context.close(promise: nil)
+                return
+            }
             let action = machine.quiesceRequested()
             logger.trace("HTTP connection quiescing", metadata: ["http.action": "\(action)"])
             run(action, context: context)
@@ -142,8 +152,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             setTimer(deadline, context: context)
         case .close:
-            // Closed once the response is flushed, or at the deadline when the client does not read it.
-            closeAt(.now() + idleTimeout, context: context)
+            // Closed once the response is flushed, or at the deadline when the client does not read it (armed
+            // once: a response parked for writability keeps the deadline it got then).
+            if !closing { closeAt(.now() + idleTimeout, context: context) }
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
@@ -153,6 +164,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// close); replaces the timer.
     private func closeAt(_ deadline: NIODeadline, context: ChannelHandlerContext) {
         cancelTimer()
+        closing = true
         timerDeadline = deadline
         let channel = context.channel
         timer = context.eventLoop.scheduleTask(deadline: deadline) { channel.close(promise: nil) }

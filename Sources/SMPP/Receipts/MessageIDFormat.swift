@@ -79,12 +79,24 @@ public enum MessageIDMatching {
     /// decimal reading in hex (where each applies), the same for both sides: record a submit id under all of them
     /// and look a receipt up under each of its keys. That matches any base mix, at the price of a rare false match
     /// between two different ids whose readings coincide — choose a fixed format when the SMSC's is known.
+    ///
+    /// A submit id whose case is kept (``isCaseSignificant(_:)``) is also recorded upper-cased, as a secondary key:
+    /// a receipt carrying it in one case (an SMSC that upper-cases its receipts) still matches, after any segment
+    /// whose own id it is exactly.
     public static func matchKeys(for id: String, format: MessageIDFormat, side: MessageIDSide) -> [String] {
-        guard format == .auto else { return [matchKey(for: id, format: format, side: side)] }
-        let normalized = normalize(id)
-        var keys = [normalized]
-        for candidate in [convert(normalized, from: 16, to: 10), convert(normalized, from: 10, to: 16)] {
-            if let candidate, !keys.contains(candidate) { keys.append(candidate) }
+        var keys: [String]
+        if format == .auto {
+            let normalized = normalize(id)
+            keys = [normalized]
+            for candidate in [convert(normalized, from: 16, to: 10), convert(normalized, from: 10, to: 16)] {
+                if let candidate, !keys.contains(candidate) { keys.append(candidate) }
+            }
+        } else {
+            keys = [matchKey(for: id, format: format, side: side)]
+        }
+        if side == .submitResponse, isCaseSignificant(keys[0]) {
+            let folded = keys[0].uppercased()
+            if !keys.contains(folded) { keys.append(folded) }
         }
         return keys
     }

@@ -25,7 +25,7 @@ import Testing
         // Letter case tells base62 ids apart (both cases and a letter beyond F); hex and single-case ids fold.
         ("aB3xYz", "aB3xYz", .raw, true),
         ("aB3xYz", "Ab3XyZ", .raw, false),
-        ("aB3xYz", "AB3XYZ", .raw, false),
+        ("aB3xYz", "AB3XYZ", .raw, true),  // an SMSC that upper-cases its receipts: the secondary key
         ("5f3A9c01", "5F3A9C01", .raw, true),
         ("abc123xyz", "ABC123XYZ", .raw, true),
         ("00aB3xYz", "aB3xYz", .raw, true),
@@ -45,6 +45,8 @@ import Testing
         #expect(MessageIDMatching.normalize(" 0aB3xYz ") == "aB3xYz")
         #expect(MessageIDMatching.normalize("a1b2c3d4-e5f6-7890-ABCD-ef1234567890") == "A1B2C3D4-E5F6-7890-ABCD-EF1234567890")
         #expect(MessageIDMatching.isCaseSignificant("Zz") && !MessageIDMatching.isCaseSignificant("Ff"))
+        #expect(MessageIDMatching.matchKeys(for: "aB3xYz", format: .raw, side: .submitResponse) == ["aB3xYz", "AB3XYZ"])
+        #expect(MessageIDMatching.matchKeys(for: "aB3xYz", format: .raw, side: .receipt) == ["aB3xYz"])
         #expect(!MessageIDMatching.isCaseSignificant("zz9") && !MessageIDMatching.isCaseSignificant("ZÉé"))
         #expect(MessageIDMatching.matchKey(for: "5F3A9C01", format: .hexToDecimal, side: .submitResponse) == "1597676545")
         #expect(MessageIDMatching.matchKey(for: "1597676545", format: .decimalToHex, side: .submitResponse) == "5F3A9C01")
