@@ -4,14 +4,16 @@ import SMPP
 extension SMPPClientConfiguration {
     /// Checks what the wire or the socket API cannot carry, naming the configuration key at fault (never a secret's
     /// value). `SMPPClient.run()` calls it first.
-    /// - Throws: ``SMPPClientError`` with code `.invalidConfiguration`.
+    /// - Throws: ``SMPPClientError`` with code `.invalidConfiguration`, one line per problem in its detail
+    ///   (``SMPPClientError/problemLines``).
     public func validate() throws(SMPPClientError) {
-        func fail(_ key: String, _ reason: String) -> SMPPClientError {
-            SMPPClientError(code: .invalidConfiguration, detail: "\(key): \(reason)")
+        var problems: [String] = []
+        func fail(_ key: String, _ reason: String) {
+            problems.append("\(key): \(reason)")
         }
-        if host.isEmpty { throw fail("smpp.host", "is empty") }
-        if !(1...65_535).contains(port) { throw fail("smpp.port", "\(port) is not a TCP port") }
-        if systemID.isEmpty { throw fail("smpp.system_id", "must be 1–15 characters") }
+        if host.isEmpty { fail("smpp.host", "is empty") }
+        if !(1...65_535).contains(port) { fail("smpp.port", "\(port) is not a TCP port") }
+        if systemID.isEmpty { fail("smpp.system_id", "must be 1–15 characters") }
         // The bind PDU as the sessions will send it, through the encoder itself: a value it refuses (too long for its
         // C-Octet String, a NUL, a character beyond Latin-1) would otherwise pass here and end every bind attempt in
         // a bind timeout, retried forever. The message never quotes the value (it may be the password).
@@ -20,30 +22,31 @@ extension SMPPClientConfiguration {
             try PDU(.bindTransceiver(bindRequest), sequenceNumber: 1).encode(into: &encoded)
         } catch {
             let key = "smpp.\(error.field)"
-            guard error.code == .fieldTooLong, let maximum = Self.bindStringMaxima[key] else {
-                throw fail(key, "contains a character SMPP cannot carry here (only Latin-1, no NUL)")
+            if error.code == .fieldTooLong, let maximum = Self.bindStringMaxima[key] {
+                fail(key, "is longer than \(maximum) characters")
+            } else {
+                fail(key, "contains a character SMPP cannot carry here (only Latin-1, no NUL)")
             }
-            throw fail(key, "is longer than \(maximum) characters")
         }
-        if sessions < 1 { throw fail("smpp.sessions", "must be at least 1") }
-        if sessions > Self.maximumSessions { throw fail("smpp.sessions", "must be at most \(Self.maximumSessions)") }
-        if window < 1 { throw fail("smpp.window", "must be at least 1") }
-        if window > Self.maximumWindow { throw fail("smpp.window", "must be at most \(Self.maximumWindow)") }
-        if throughput < 0 { throw fail("smpp.throughput", "must be 0 (unlimited) or more") }
-        if maxInboundInFlight < 1 { throw fail("maxInboundInFlight", "must be at least 1") }
-        if maxConsecutiveTimeouts < 0 { throw fail("smpp.max_consecutive_timeouts", "must be 0 (never) or more") }
-        if reconnectResetAfter < .zero { throw fail("smpp.reconnect.reset_after", "must not be negative") }
+        if sessions < 1 { fail("smpp.sessions", "must be at least 1") }
+        if sessions > Self.maximumSessions { fail("smpp.sessions", "must be at most \(Self.maximumSessions)") }
+        if window < 1 { fail("smpp.window", "must be at least 1") }
+        if window > Self.maximumWindow { fail("smpp.window", "must be at most \(Self.maximumWindow)") }
+        if throughput < 0 { fail("smpp.throughput", "must be 0 (unlimited) or more") }
+        if maxInboundInFlight < 1 { fail("maxInboundInFlight", "must be at least 1") }
+        if maxConsecutiveTimeouts < 0 { fail("smpp.max_consecutive_timeouts", "must be 0 (never) or more") }
+        if reconnectResetAfter < .zero { fail("smpp.reconnect.reset_after", "must not be negative") }
         // Below ~1 KiB a legal deliver_sm (254-octet short_message plus TLVs) is refused and the session loops
         // through reconnects; above 16 MiB one peer could make us buffer without bound.
         if !Self.pduLengthRange.contains(maximumPDULength) {
-            throw fail("maximumPDULength", "must be \(Self.pduLengthRange.lowerBound)…\(Self.pduLengthRange.upperBound) octets")
+            fail("maximumPDULength", "must be \(Self.pduLengthRange.lowerBound)…\(Self.pduLengthRange.upperBound) octets")
         }
         // Checked here, not per connection attempt, where it was only logged and retried forever.
         if let localAddress, (try? SocketAddress(ipAddress: localAddress, port: 0)) == nil {
-            throw fail("smpp.local_address", "is not an IP address")
+            fail("smpp.local_address", "is not an IP address")
         }
         if (tls.certificateFile == nil) != (tls.keyFile == nil) {
-            throw fail("smpp.tls.cert_file", "and smpp.tls.key_file go together")
+            fail("smpp.tls.cert_file", "and smpp.tls.key_file go together")
         }
         for (key, value) in [("smpp.response_timeout", responseTimeout), ("smpp.bind_timeout", bindTimeout),
                              ("smpp.connect_timeout", connectTimeout),
@@ -51,7 +54,7 @@ extension SMPPClientConfiguration {
                              ("smpp.reconnect.initial_delay", reconnectInitialDelay),
                              ("smpp.inbound_timeout", inboundTimeout)]
         where value.nanoseconds <= 0 {
-            throw fail(key, "must be positive")
+            fail(key, "must be positive")
         }
         // Timers are added to each other and to the clock; past a day they are a typo, and near Int64.max they trap.
         for (key, value) in [("smpp.response_timeout", responseTimeout), ("smpp.bind_timeout", bindTimeout),
@@ -62,7 +65,10 @@ extension SMPPClientConfiguration {
                              ("smpp.reconnect.reset_after", reconnectResetAfter),
                              ("smpp.inbound_timeout", inboundTimeout), ("throttlePause", throttlePause)]
         where value > Self.maximumDuration {
-            throw fail(key, "must be at most 24 h")
+            fail(key, "must be at most 24 h")
+        }
+        if !problems.isEmpty {
+            throw SMPPClientError(code: .invalidConfiguration, detail: problems.joined(separator: "\n"))
         }
     }
 

@@ -62,9 +62,9 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
     public var detail: String?
 
     /// One line per problem of an `.invalidConfiguration` error (each names its key), else the error as one line.
-    public var problemLines: [String] {
-        (detail ?? "smpp: \(code)").split(separator: "\n").map(String.init)
-    }
+    public var problemLines: [String] { problemLines(of: detail ?? "smpp: \(code)") }
+
+    private func problemLines(of text: String) -> [String] { text.split(separator: "\n").map(String.init) }
 
     /// Creates an error.
     public init(code: Code, commandStatus: UInt32? = nil, sequenceNumber: UInt32? = nil, sessionIndex: Int? = nil,
@@ -82,13 +82,13 @@ public struct SMPPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         code == .sessionLostOutcomeUnknown || code == .responseTimeout || code == .malformedResponse
     }
 
-    /// Code, status, sequence and session, for logs.
+    /// Code, status, sequence and session, for logs; on one line (several configuration problems joined by `; `).
     public var description: String {
         var text = "SMPPClientError(\(code)"
         if let commandStatus { text += ", command_status: 0x\(String(commandStatus, radix: 16))" }
         if let sequenceNumber { text += ", sequence_number: \(sequenceNumber)" }
         if let sessionIndex { text += ", session: \(sessionIndex)" }
-        if let detail { text += ", \(detail)" }
+        if let detail { text += ", " + problemLines(of: detail).joined(separator: "; ") }
         return text + ")"
     }
 }

@@ -100,6 +100,16 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         return sessionProblems + smpp + brokerProblems + amqp + rest
     }
 
+    /// The session's range checks report every problem too (they stopped at the first).
+    @Test func everySessionRangeProblemIsReported() async {
+        let problems = await ConfigFixture.problems(
+            environment: ConfigFixture.required.merging(["smpp.window": "0", "smpp.sessions": "0", "smpp.port": "70000"]) {
+                $1
+            })
+        let named = Set(problems.map { String($0.prefix { $0 != ":" }) })
+        #expect(named == ["smpp.port", "smpp.sessions", "smpp.window"], "\(problems)")
+    }
+
     /// Every missing required key at once (the session and broker readers reported only their first).
     @Test func missingRequiredKeysAreNamed() async {
         let problems = await ConfigFixture.problems(environment: [:])
