@@ -87,14 +87,22 @@ struct SendCommand: AsyncParsableCommand {
         case timedOut(String)
     }
 
-    /// The request body with id `requestID`, fields in the order of DESIGN §1.2, only those given.
-    func requestBody(id requestID: String) -> [UInt8] {
+    /// Whether the request asks for a receipt: `--dlr` / `--no-dlr`; with `--wait` and neither, `registeredDelivery`
+    /// (this configuration's `smpp.registered_delivery`), sent explicitly so that the wait expects receipts exactly
+    /// when the bridge was asked for them (its own default may differ); else nil (the bridge's default).
+    func receiptsRequested(registeredDelivery: Bool) -> Bool? {
+        dlr ?? (wait ? registeredDelivery : nil)
+    }
+
+    /// The request body with id `requestID`, fields in the order of DESIGN §1.2, only those given (`dlr` as
+    /// ``receiptsRequested(registeredDelivery:)`` says).
+    func requestBody(id requestID: String, registeredDelivery: Bool = true) -> [UInt8] {
         var fields: [(String, JSONValue)] = [("id", .string(requestID)), ("to", .string(to))]
         if let from { fields.append(("from", .string(from))) }
         if let text { fields.append(("text", .string(text))) }
         if let binary { fields.append(("binary", .string(binary))) }
         if let encoding { fields.append(("encoding", .string(encoding))) }
-        if let dlr { fields.append(("dlr", .bool(dlr))) }
+        if let dlr = receiptsRequested(registeredDelivery: registeredDelivery) { fields.append(("dlr", .bool(dlr))) }
         if let concat { fields.append(("concat", .string(concat))) }
         return Array(JSONValue.object(fields).rendered(pretty: false).utf8)
     }
@@ -123,7 +131,8 @@ struct SendCommand: AsyncParsableCommand {
         }
         output(requestID)
         guard let tail else { return .done }
-        let tracker = SendWaitTracker(requestID: requestID, expectsReceipts: dlr ?? target.outbound.registeredDelivery)
+        let expectsReceipts = receiptsRequested(registeredDelivery: target.outbound.registeredDelivery) ?? false
+        let tracker = SendWaitTracker(requestID: requestID, expectsReceipts: expectsReceipts)
         let timeout = self.timeout
         return await withTaskGroup(of: Outcome?.self) { group in
             group.addTask { [tracker] in
@@ -155,7 +164,8 @@ struct SendCommand: AsyncParsableCommand {
         do {
             try await publisher.connect()
             try await publisher.publish(
-                requestBody(id: requestID), exchange: "", routingKey: target.broker.queue,
+                requestBody(id: requestID, registeredDelivery: target.outbound.registeredDelivery), exchange: "",
+                routingKey: target.broker.queue,
                 properties: AMQPProperties(
                     contentType: "application/json", deliveryMode: .persistent, messageID: requestID,
                     timestamp: Date()),

@@ -77,6 +77,20 @@ final class Output: Sendable {
             == #"{"id":"b","to":"1","binary":"AAEC","dlr":false}"#)
     }
 
+    /// With `--wait` and neither `--dlr` nor `--no-dlr`, the request says what the wait expects (this
+    /// configuration's smpp.registered_delivery): a bridge whose own default differs used to send no receipt while
+    /// the wait expected one, or the other way round. Without `--wait` the bridge's default applies.
+    @Test func aWaitingRequestSaysWhetherItWantsAReceipt() throws {
+        let waiting = try SendCommand.parse(["--to", "1", "--text", "a", "--wait"])
+        #expect(String(decoding: waiting.requestBody(id: "w", registeredDelivery: false), as: UTF8.self)
+            == #"{"id":"w","to":"1","text":"a","dlr":false}"#)
+        #expect(String(decoding: waiting.requestBody(id: "w", registeredDelivery: true), as: UTF8.self)
+            == #"{"id":"w","to":"1","text":"a","dlr":true}"#)
+        let plain = try SendCommand.parse(["--to", "1", "--text", "a"])
+        #expect(String(decoding: plain.requestBody(id: "p", registeredDelivery: false), as: UTF8.self)
+            == #"{"id":"p","to":"1","text":"a"}"#)
+    }
+
     @Test(.enabled(if: ToolBroker.available, ToolBroker.skipReason), .timeLimit(.minutes(1)))
     func publishesAPersistentRequestWithItsIDAsMessageID() async throws {
         let (target, publisher) = try await ToolBroker.target()
