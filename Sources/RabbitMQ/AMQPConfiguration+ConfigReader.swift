@@ -35,20 +35,15 @@ extension AMQPConfiguration {
     }
 
     private init(reading keys: StrictConfigReader) throws(ConfigValueErrors) {
-        var problems = ConfigValueErrorCollector()
-        func string(_ key: String, isSecret: Bool = false) -> String? {
-            problems.read { () throws(ConfigValueError) in try keys.string(key, isSecret: isSecret) }
-        }
-        func bool(_ key: String) -> Bool? { problems.read { () throws(ConfigValueError) in try keys.bool(key) } }
-        let url = string("url", isSecret: true)
-        if url == nil, !keys.isPresent("url", isSecret: true) { problems.record(keys.fail("url", "is required")) }
+        var problems = ConfigValueErrorCollector(keys: keys)
+        let url = problems.requiredString("url", isSecret: true)
         let tls = AMQPTLSConfiguration(
-            caFile: string("tls.ca_file"),
-            certificateFile: string("tls.cert_file"),
-            keyFile: string("tls.key_file"),
-            keyPassword: string("tls.key_password", isSecret: true),
-            verifyPeer: bool("tls.verify_peer") ?? true,
-            verifyHostname: bool("tls.verify_hostname") ?? true
+            caFile: problems.string("tls.ca_file"),
+            certificateFile: problems.string("tls.cert_file"),
+            keyFile: problems.string("tls.key_file"),
+            keyPassword: problems.string("tls.key_password", isSecret: true),
+            verifyPeer: problems.bool("tls.verify_peer") ?? true,
+            verifyHostname: problems.bool("tls.verify_hostname") ?? true
         )
         let tlsKeys = ["tls.ca_file", "tls.cert_file", "tls.key_file", "tls.key_password", "tls.verify_peer",
                        "tls.verify_hostname"]
@@ -60,38 +55,37 @@ extension AMQPConfiguration {
             do {
                 try self.init(url: url, tls: tls)
                 if self.tls == nil, let tlsKeySet {
-                    problems.record(keys.fail(tlsKeySet, "is set but amqp.url is not amqps://"))
+                    problems.fail(tlsKeySet, "is set but amqp.url is not amqps://")
                 }
             } catch {
                 let reason = error.message.hasPrefix("amqp url: ") ? String(error.message.dropFirst(10)) : error.message
-                problems.record(keys.fail("url", reason))
+                problems.fail("url", reason)
             }
         }
-        if let heartbeat = problems.read({ () throws(ConfigValueError) in try keys.wholeSeconds("heartbeat") }) {
+        if let heartbeat = problems.wholeSeconds("heartbeat") {
             if heartbeat > 65_535 {
-                problems.record(keys.fail("heartbeat", "must be at most 65535 seconds"))
+                problems.fail("heartbeat", "must be at most 65535 seconds")
             } else if heartbeat < 1 {
-                problems.record(
-                    keys.fail("heartbeat", "must be at least 1 second (0 would never notice a broker that stopped)"))
+                problems.fail("heartbeat", "must be at least 1 second (0 would never notice a broker that stopped)")
             } else {
                 self.heartbeat = .seconds(heartbeat)
             }
         }
-        if let size = problems.read({ () throws(ConfigValueError) in try keys.int("max_message_size") }) {
+        if let size = problems.int("max_message_size") {
             if size > 0 {
                 maxMessageSize = size
             } else {
-                problems.record(keys.fail("max_message_size", "must be a positive number of bytes"))
+                problems.fail("max_message_size", "must be a positive number of bytes")
             }
         }
-        connectionName = string("connection_name")
-        if let order = string("address_order") {
+        connectionName = problems.string("connection_name")
+        if let order = problems.string("address_order") {
             if let value = AMQPAddressOrder(rawValue: order) {
                 addressOrder = value
             } else {
-                problems.record(keys.fail(
+                problems.fail(
                     "address_order",
-                    "must be one of \(AMQPAddressOrder.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    "must be one of \(AMQPAddressOrder.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
         try problems.check()

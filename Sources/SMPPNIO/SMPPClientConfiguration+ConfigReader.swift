@@ -32,34 +32,27 @@ extension SMPPClientConfiguration {
     }
 
     private init(reading keys: StrictConfigReader) throws(ConfigValueErrors) {
-        var problems = ConfigValueErrorCollector()
+        var problems = ConfigValueErrorCollector(keys: keys)
         func duration(_ key: String) -> TimeAmount? {
-            problems.read { () throws(ConfigValueError) in try keys.seconds(key) }
-                .map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+            problems.seconds(key).map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
         }
-        func int(_ key: String) -> Int? { problems.read { () throws(ConfigValueError) in try keys.int(key) } }
-        func bool(_ key: String) -> Bool? { problems.read { () throws(ConfigValueError) in try keys.bool(key) } }
-        func string(_ key: String, isSecret: Bool = false) -> String? {
-            problems.read { () throws(ConfigValueError) in try keys.string(key, isSecret: isSecret) }
-        }
-        func required(_ key: String, isSecret: Bool = false) -> String {
-            problems.read { () throws(ConfigValueError) in try keys.requiredString(key, isSecret: isSecret) } ?? ""
-        }
-        self.init(host: required("host"), systemID: required("system_id"), password: required("password", isSecret: true))
-        if let port = int("port") { self.port = port }
-        if let systemType = string("system_type") { self.systemType = systemType }
-        if let addressRange = string("address_range") { self.addressRange = addressRange }
-        if let text = string("bind_type") {
+        self.init(
+            host: problems.requiredString("host") ?? "", systemID: problems.requiredString("system_id") ?? "",
+            password: problems.requiredString("password", isSecret: true) ?? "")
+        if let port = problems.int("port") { self.port = port }
+        if let systemType = problems.string("system_type") { self.systemType = systemType }
+        if let addressRange = problems.string("address_range") { self.addressRange = addressRange }
+        if let text = problems.string("bind_type") {
             if let bindType = BindType(rawValue: text) {
                 self.bindType = bindType
             } else {
                 let allowed = BindType.allCases.map(\.rawValue).joined(separator: ", ")
-                problems.record(keys.fail("bind_type", "\"\(text)\" is not one of \(allowed)"))
+                problems.fail("bind_type", "\"\(text)\" is not one of \(allowed)")
             }
         }
-        if let sessions = int("sessions") { self.sessions = sessions }
-        if let window = int("window") { self.window = window }
-        if let throughput = int("throughput") { self.throughput = throughput }
+        if let sessions = problems.int("sessions") { self.sessions = sessions }
+        if let window = problems.int("window") { self.window = window }
+        if let throughput = problems.int("throughput") { self.throughput = throughput }
         if let value = duration("enquire_link_interval") { enquireLinkInterval = value }
         if let value = duration("response_timeout") { responseTimeout = value }
         if let value = duration("bind_timeout") { bindTimeout = value }
@@ -68,14 +61,14 @@ extension SMPPClientConfiguration {
         if let value = duration("reconnect.max_delay") { reconnectMaxDelay = value }
         if let value = duration("reconnect.reset_after") { reconnectResetAfter = value }
         if let value = duration("inbound_timeout") { inboundTimeout = value }
-        if let value = int("max_consecutive_timeouts") { maxConsecutiveTimeouts = value }
-        localAddress = string("local_address")
-        if let enabled = bool("tls.enabled") { tls.enabled = enabled }
-        tls.caFile = string("tls.ca_file")
-        tls.certificateFile = string("tls.cert_file")
-        tls.keyFile = string("tls.key_file")
-        tls.serverName = string("tls.server_name")
-        if let verify = bool("tls.verify") { tls.verify = verify }
+        if let value = problems.int("max_consecutive_timeouts") { maxConsecutiveTimeouts = value }
+        localAddress = problems.string("local_address")
+        if let enabled = problems.bool("tls.enabled") { tls.enabled = enabled }
+        tls.caFile = problems.string("tls.ca_file")
+        tls.certificateFile = problems.string("tls.cert_file")
+        tls.keyFile = problems.string("tls.key_file")
+        tls.serverName = problems.string("tls.server_name")
+        if let verify = problems.bool("tls.verify") { tls.verify = verify }
         try problems.check()
     }
 }

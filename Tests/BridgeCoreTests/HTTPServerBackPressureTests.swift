@@ -30,7 +30,7 @@ import Glibc
         let http = try await RunningHTTPServer.start(
             setup: setup, limits: .init(idleTimeout: .seconds(1)), eventLoopGroup: loops)
         let client = try NonReadingClient(port: http.port)
-        #expect(await eventuallyTrue(within: .seconds(10)) { http.server.connections.count == 1 }, "accepted")
+        #expect(try await eventually(timeout: .seconds(10)) { http.server.connections.count == 1 }, "accepted")
         let request = Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
         var bytes = [UInt8]()
         for _ in 0..<99 { bytes += request }
@@ -38,24 +38,30 @@ import Glibc
         let sent = await client.send(bytes, giveUpAfter: .seconds(3))
         // Before the fix the server answered every request into its write buffer, and the final close waited for a
         // flush that never came: the connection stayed open.
-        let closed = await eventuallyTrue(within: .seconds(20)) { http.server.connections.count == 0 }
+        let closed = try await eventually(timeout: .seconds(20)) { http.server.connections.count == 0 }
         #expect(closed, "the connection is closed at its deadline (sent \(sent) of \(bytes.count) bytes)")
         client.close()
         try await http.stop()
         try await loops.shutdownGracefully()
     }
 
-    /// The connection's own pipeline on an EmbeddedChannel: while it is not writable, a due response waits (and
-    /// the requests pipelined behind it with it); once writable, both go out in order.
-    @Test func aResponseWaitsWhileTheConnectionIsNotWritable() throws {
+    /// A connected EmbeddedChannel with the server's connection pipeline, not writable.
+    static func unwritableConnection(limits: BridgeHTTPServer.Limits) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         let responder = HTTPResponder(registry: BridgeMetricsSetup().registry, readiness: { [] })
         try BridgeHTTPServer.configureConnection(
-            channel.pipeline.syncOperations, responder: responder, limits: .init(),
+            channel.pipeline.syncOperations, responder: responder, limits: limits,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         channel.isWritable = false
         channel.pipeline.fireChannelWritabilityChanged()
+        return channel
+    }
+
+    /// The connection's own pipeline on an EmbeddedChannel: while it is not writable, a due response waits (and
+    /// the requests pipelined behind it with it); once writable, both go out in order.
+    @Test func aResponseWaitsWhileTheConnectionIsNotWritable() throws {
+        let channel = try Self.unwritableConnection(limits: .init())
         try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"))
         #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "nothing written while not writable")
         channel.isWritable = true
@@ -72,14 +78,7 @@ import Glibc
     /// waited for a flush that never came), and graceful shutdown does not wait for it at all.
     @Test func anUnreadCloseResponseEndsAtTheDeadlineOrAtShutdown() throws {
         for atShutdown in [false, true] {
-            let channel = EmbeddedChannel()
-            let responder = HTTPResponder(registry: BridgeMetricsSetup().registry, readiness: { [] })
-            try BridgeHTTPServer.configureConnection(
-                channel.pipeline.syncOperations, responder: responder, limits: .init(idleTimeout: .seconds(1)),
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-            channel.isWritable = false
-            channel.pipeline.fireChannelWritabilityChanged()
+            let channel = try Self.unwritableConnection(limits: .init(idleTimeout: .seconds(1)))
             try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
             #expect(channel.isActive)
             if atShutdown {
@@ -92,15 +91,6 @@ import Glibc
             #expect(!channel.isActive, atShutdown ? "closed at shutdown" : "closed at the idle deadline")
             _ = try? channel.finish()
         }
-    }
-
-    private func eventuallyTrue(within limit: Duration, _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return condition()
     }
 }
 

@@ -5,15 +5,15 @@ import Configuration
 /// ``BridgeConfiguration/init(configReader:)`` reports them all at once instead of stopping at the first. A key
 /// with a problem takes its default, which is never used: the configuration is refused.
 struct ConfigKeyCollector {
+    /// The scope's reads, each problem kept.
+    private var reads: ConfigValueErrorCollector
     /// The scope's strict reader.
-    let keys: StrictConfigReader
-    /// What was found wrong, in reading order.
-    private var errors = ConfigValueErrorCollector()
+    var keys: StrictConfigReader { reads.keys }
     /// One line per problem, `scope.key: reason`, in reading order. Never a secret's value.
-    var problems: [String] { errors.errors.map(\.description) }
+    var problems: [String] { reads.errors.map(\.description) }
 
     init(keys: StrictConfigReader) {
-        self.keys = keys
+        reads = ConfigValueErrorCollector(keys: keys)
     }
 
     /// A collector for the keys under `scope` (`smpp`, `amqp`, …) of an unscoped reader.
@@ -23,20 +23,19 @@ struct ConfigKeyCollector {
 
     /// Records a problem with `key` (relative to the scope).
     mutating func fail(_ key: String, _ reason: String) {
-        errors.record(keys.fail(key, reason))
+        reads.fail(key, reason)
     }
 
     /// Runs one read; a malformed value becomes a problem and nil.
     mutating func read<Value>(_ body: (StrictConfigReader) throws(ConfigValueError) -> Value?) -> Value? {
-        let keys = self.keys
-        return errors.read { () throws(ConfigValueError) in try body(keys) }
+        reads.read(body)
     }
 
     /// A string of at most `maxLength` octets (and not empty when `allowEmpty` is false), or nil when absent.
     mutating func string(_ key: String, maxLength: Int = 255, allowEmpty: Bool = true, isSecret: Bool = false)
         -> String?
     {
-        guard let value = read({ keys throws(ConfigValueError) in try keys.string(key, isSecret: isSecret) }) else {
+        guard let value = reads.string(key, isSecret: isSecret) else {
             return nil
         }
         if !allowEmpty, value.isEmpty {
@@ -52,7 +51,7 @@ struct ConfigKeyCollector {
 
     /// An integer in `range`, or nil when absent.
     mutating func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
-        guard let value = read({ keys throws(ConfigValueError) in try keys.int(key) }) else { return nil }
+        guard let value = reads.int(key) else { return nil }
         guard range.contains(value) else {
             fail(key, "\(value) is not in \(range.lowerBound)…\(range.upperBound)")
             return nil
@@ -68,7 +67,7 @@ struct ConfigKeyCollector {
     /// A duration given in seconds (fractions allowed), positive unless `allowZero`, at most `maximum`; nil when
     /// absent.
     mutating func duration(_ key: String, allowZero: Bool = false, maximum: Duration) -> Duration? {
-        guard let seconds = read({ keys throws(ConfigValueError) in try keys.seconds(key) }) else { return nil }
+        guard let seconds = reads.seconds(key) else { return nil }
         let value = Duration.seconds(seconds)
         if !allowZero, value <= .zero {
             fail(key, "must be more than 0 seconds")
@@ -85,7 +84,7 @@ struct ConfigKeyCollector {
     mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, as type: Choice.Type = Choice.self)
         -> Choice? where Choice.RawValue == String
     {
-        guard let text = read({ keys throws(ConfigValueError) in try keys.string(key) }) else { return nil }
+        guard let text = reads.string(key) else { return nil }
         if let value = Choice(rawValue: text) { return value }
         let allowed = Choice.allCases.map(\.rawValue).joined(separator: ", ")
         fail(key, "\"\(text)\" is not one of \(allowed)")
