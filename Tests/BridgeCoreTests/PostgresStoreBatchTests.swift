@@ -17,18 +17,8 @@ import Testing
         try await DB.withStores(1) { stores in
             let store = stores[0]
             let (begins, completions) = (20, 10)
-            let queued = 1 + begins + completions + (withAnotherKindOfWrite ? 1 : 0)
-            let (started, start) = AsyncStream<Void>.makeStream()
-            let blocker = Task {
-                try await store.write(lockKey: "0") { _, _ in
-                    start.yield()
-                    let deadline = ContinuousClock.now + .seconds(30)
-                    while store.state.withLock({ $0.queue.pendingCount }) < queued, ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(1))
-                    }
-                }
-            }
-            for await _ in started { break }
+            let blocker = await Self.holdWriter(
+                of: store, until: 1 + begins + completions + (withAnotherKindOfWrite ? 1 : 0))
             // PostgreSQL text cannot hold NUL: the server refuses this id (SQLSTATE 22021, a data error).
             let failing = Task { try await store.beginRequest(id: "bad\u{0}id", at: F.t0) }
             let begun = (0..<begins).map { n in Task { try await store.beginRequest(id: "new-\(n)", at: F.t0) } }
@@ -54,6 +44,35 @@ import Testing
             }
             if withAnotherKindOfWrite { #expect(try await store.correlation(keys: ["LATE"])?.requestID == "late") }
             #expect(store.committedTransactions == 2, "the blocking write, then one batch for the rest")
+        }
+    }
+
+    /// Two completions of one batch name the same key: `stale`'s outcome is stored already, so its completion does not
+    /// land, and the key goes to the landed one (`fresh`, which holds it as a conversion) — not to nobody, as it would
+    /// if one statement merged the two rows before knowing which landed (the plan puts them in separate rounds).
+    /// Between two landed completions the own-key rule holds.
+    @Test func aKeyGivenTwiceInOneBatchGoesToTheCompletionThatLands() async throws {
+        try await DB.withStores(1) { stores in
+            let store = stores[0]
+            try await store.complete(RequestCompletion(requestID: "stale", result: F.result(1), correlations: []))
+            let blocker = await Self.holdWriter(of: store, until: 4)
+            // (request, result number, keys: its own message id first)
+            let given = [("stale", 2, ["K"]), ("fresh", 3, ["F", "K"]), ("owner", 4, ["O"]), ("convert", 5, ["C", "O"])]
+            let completions = given.map { id, n, keys in
+                RequestCompletion(
+                    requestID: id, result: F.result(n), correlations: [F.correlation(keys[0], request: id, keys: keys)])
+            }
+            let tasks = completions.map { completion in Task { try await store.complete(completion) } }
+            try await blocker.value
+            var states: [StoredRequestState?] = []
+            for task in tasks { states.append(try await task.value) }
+            #expect(states[0] == .completed(F.result(1)), "the stored outcome stays")
+            #expect(states[1...].allSatisfy { $0 == nil })
+            #expect(store.committedTransactions == 3, "the first completion, the blocking write, one batch")
+            #expect(try await store.correlation(keys: ["K"])?.requestID == "fresh")
+            #expect(try await store.correlation(keys: ["F"])?.requestID == "fresh")
+            #expect(try await store.correlation(keys: ["O"])?.requestID == "owner", "an own key beats a conversion")
+            #expect(try await store.correlation(keys: ["C"])?.requestID == "convert")
         }
     }
 
@@ -96,6 +115,23 @@ import Testing
             #expect(answers.count == count)
             for n in 0..<count { #expect(answers[n] == .some(n.isMultiple(of: 2) ? "r\(n)" : nil), "lookup \(n)") }
         }
+    }
+
+    /// A write that holds the writer, once it runs, until `queued` more writes wait (at most 30 s), so those share
+    /// the next batch; returns when it holds the writer.
+    static func holdWriter(of store: PostgresBridgeStore, until queued: Int) async -> Task<Void, any Error> {
+        let (started, start) = AsyncStream<Void>.makeStream()
+        let blocker = Task {
+            try await store.write(lockKey: "0") { _, _ in
+                start.yield()
+                let deadline = ContinuousClock.now + .seconds(30)
+                while store.state.withLock({ $0.queue.pendingCount }) < queued, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+            }
+        }
+        for await _ in started { break }
+        return blocker
     }
 
     @Test func aLookupOnAClosedStoreFailsAsClosed() async throws {

@@ -89,8 +89,10 @@ extension PostgresBridgeStore {
     /// The correlations' rows (one per key) as eleven parallel arrays, and a twelfth with each row's owning request
     /// when `owners` is given (one per correlation). One statement may not upsert a row twice, so a key given twice
     /// keeps one correlation by the rule the upsert applies between statements (`ReceiptCorrelation.mayReplace`):
-    /// the segment whose own id it is over one holding it as a conversion (`auto`), else the later given. Still open: when the kept one's request does not land (its `owner` is filtered out), the other is not
-    /// written under that key.
+    /// the segment whose own id it is over one holding it as a conversion (`auto`), else the later given. Rows merged
+    /// so always have the same owner: completions that share a key never meet in one statement (``PostgresRequestWrite
+    /// .Plan`` puts them in separate rounds), so a merged-away row never belonged to a request that landed when the
+    /// kept one did not.
     static func appendCorrelations(
         _ correlations: [ReceiptCorrelation], owners: [String]?, to binds: inout PostgresBindings
     ) {
