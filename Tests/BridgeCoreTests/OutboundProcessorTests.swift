@@ -200,6 +200,35 @@ struct PipelineFixture {
         #expect(submitter.sent.withLockedValue { $0.isEmpty })
     }
 
+    /// A request found in flight that is refused now (the configuration or the checks changed since the delivery
+    /// that marked it) may have reached the SMSC then: its `rejected` result is flagged, at decode and at build.
+    @Test func aRequestFoundInFlightAndRefusedNowIsFlagged() async throws {
+        let fixture = PipelineFixture(settings: .init(sourceAddress: nil))
+        try await fixture.store.markInFlight(id: "was-sent", at: Date())
+        try await fixture.store.markInFlight(id: "was-valid", at: Date())
+        #expect(await fixture.processor.process(fixture.request(#"{"id":"was-sent","to":"+1555","text":"x"}"#)) == .ack)
+        #expect(await fixture.processor.process(fixture.request(#"{"id":"was-valid","to":"+1555","text":"x","priority":9}"#)) == .ack)
+        #expect(await fixture.processor.process(fixture.request(#"{"id":"new","to":"+1555","text":"x","priority":9}"#)) == .ack)
+        let results = try (0..<3).map { try fixture.publisher.json($0) }
+        #expect(results.map { $0["status"] as? String } == ["rejected", "rejected", "rejected"])
+        #expect(results.map { $0["possible_duplicate"] as? Bool } == [true, true, false])
+        #expect(results.map { ($0["error"] as? [String: Any])?["field"] as? String } == ["from", "priority", "priority"])
+    }
+
+    /// A `udh` whose UDHL covers fewer octets than were given is refused: the octets beyond it would vanish, since
+    /// the header is written again from its elements.
+    @Test func aUDHWithOctetsBeyondItsLengthIsRejected() async throws {
+        let submitter = AcceptingSubmitter()
+        let fixture = PipelineFixture(submitter: submitter)
+        // 05 00 03 0A 02 01 FF: a six-octet concatenation header and one octet more.
+        let body = #"{"id":"udh-extra","to":"+1555","binary":"QQ==","udh":"BQADCgIB/w=="}"#
+        #expect(await fixture.processor.process(fixture.request(body)) == .ack)
+        let json = try fixture.publisher.json(0)
+        #expect(json["status"] as? String == "rejected")
+        #expect((json["error"] as? [String: Any])?["field"] as? String == "udh")
+        #expect(submitter.sent.withLockedValue { $0.isEmpty })
+    }
+
     @Test func anUnconfirmedResultRequeuesAndTheRedeliveryRepublishesTheStoredOne() async throws {
         let submitter = AcceptingSubmitter()
         let fixture = PipelineFixture(submitter: submitter)

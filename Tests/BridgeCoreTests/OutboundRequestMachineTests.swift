@@ -49,6 +49,35 @@ import Testing
         #expect(outcome.attempts == 3)
     }
 
+    /// A session-class status (reference §4 class S: "fix the session, do not drop the message") is retried like a
+    /// transient one; when it persists, the request fails RETRIES_EXHAUSTED with that status.
+    @Test(arguments: [CommandStatus(rawValue: 0x04), CommandStatus(rawValue: 0x05), CommandStatus(rawValue: 0x0D)])
+    func aSessionClassStatusIsRetried(_ status: CommandStatus) {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        #expect(machine.answerReceived(index: 0, .response(status: status, messageID: ""), now: t0)
+            == [.scheduleRetry(index: 0, at: t0.addingTimeInterval(1))])
+        _ = machine.retryDue(index: 0, now: t0.addingTimeInterval(1))
+        _ = machine.answerReceived(index: 0, .response(status: status, messageID: ""), now: t0.addingTimeInterval(1))
+        _ = machine.retryDue(index: 0, now: t0.addingTimeInterval(3))
+        let outcome = finished(machine.answerReceived(index: 0, .response(status: status, messageID: ""), now: t0.addingTimeInterval(3)))
+        #expect(outcome?.failure?.code == "RETRIES_EXHAUSTED" && outcome?.failure?.commandStatus == status.rawValue)
+    }
+
+    /// The result's `attempts` is every submit_sm sent (docs/schemas/submit-result.schema.json), not the busiest
+    /// segment's count.
+    @Test func attemptsCountEverySubmitOfEverySegment() {
+        var machine = OutboundRequestMachine(segmentCount: 3, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        _ = machine.answerReceived(index: 0, .response(status: .throttled, messageID: ""), now: t0)
+        _ = machine.retryDue(index: 0, now: t0.addingTimeInterval(1))
+        _ = machine.answerReceived(index: 0, .response(status: .ok, messageID: "A"), now: t0.addingTimeInterval(1))
+        _ = machine.answerReceived(index: 1, .response(status: .ok, messageID: "B"), now: t0.addingTimeInterval(1))
+        let outcome = finished(machine.answerReceived(index: 2, .response(status: .ok, messageID: "C"), now: t0.addingTimeInterval(1)))
+        #expect(outcome?.status == .accepted && outcome?.attempts == 4)
+        #expect(outcome?.segments.map(\.attempts) == [2, 1, 1])
+    }
+
     @Test func noRetryStartsPastTheMaximumAge() {
         var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
         _ = machine.start()

@@ -106,6 +106,15 @@ extension RequestDecoding {
         let wide = String(repeating: "😀", count: 64)
         #expect(decodeRequest(#"{"id":"\#(wide)","to":"123","text":"x"}"#).unidentifiableReason != nil)
         #expect(SendRequestDecoder.isUsableID(String(repeating: "😀", count: 63)))
+        // Control characters: PostgreSQL text refuses U+0000 (the request would be requeued for ever); a line
+        // break splits log lines. A message_id with one is unusable too.
+        for id in ["a\u{0}b", "a\nb", "tab\t", "\u{7F}"] {
+            #expect(!SendRequestDecoder.isUsableID(id), "\(id.debugDescription)")
+        }
+        #expect(decodeRequest(#"{"id":"a\u0000b","to":"123","text":"x"}"#).unidentifiableReason != nil)
+        #expect(decodeRequest(#"{"to":"123","text":"x"}"#, messageID: "a\u{0}b").unidentifiableReason != nil)
+        #expect(decodeRequest(#"{"id":"a\u0000b","to":"123","text":"x"}"#, messageID: "m-2").rejection?.field == "id")
+        #expect(SendRequestDecoder.isUsableID("order-42 ünï €"))
         // A bad body id with a usable message_id: rejected naming "id", under the message_id.
         let rejection = decodeRequest(#"{"id":7,"to":"123","text":"x"}"#, messageID: "m-1").rejection
         #expect(rejection?.requestID == "m-1")

@@ -132,16 +132,19 @@ public final class OutboundProcessor: Sendable {
 
     private func reject(_ rejection: RequestRejection, _ request: IncomingRequest) async -> Settlement {
         let id = rejection.requestID
+        let state: StoredRequestState?
         do {
-            let state = try await timed(.lookup) { () async throws(BridgeStoreError) in try await self.store.requestState(id: id) }
+            state = try await timed(.lookup) { () async throws(BridgeStoreError) in try await self.store.requestState(id: id) }
             if case .completed(let stored)? = state { return await republish(stored, id: id, request) }
         } catch {
             return storeFailed(id, error)
         }
-        let event = SubmitResultEvent(
+        var event = SubmitResultEvent(
             requestID: rejection.requestID, status: .rejected, to: rejection.to, from: rejection.from,
             error: .rejected(rejection), receivedAt: request.receivedAt, completedAt: now(),
             metadata: rejection.metadata)
+        // Found in flight: an earlier delivery (before a restart with stricter checks) may have reached the SMSC.
+        if case .inFlight? = state { event.possibleDuplicate = true }
         return await complete(event, correlations: [], request: request)
     }
 
@@ -196,6 +199,8 @@ public final class OutboundProcessor: Sendable {
         case .failure(let refusal):
             base.status = .rejected
             base.error = .init(code: SubmitResultEvent.ErrorInfo.invalidRequest, message: refusal.reason, field: refusal.field)
+            // Found in flight, the request was built before (the configuration changed since): the SMSC may have it.
+            base.possibleDuplicate = recovered
             return await complete(base, correlations: [], request: request)
         }
         base.from = built.from

@@ -49,7 +49,7 @@ extension OutboundRequestMachine {
         }
         let duplicate = recoveredInFlight || segments.contains { $0.hadUnknownOutcome && $0.attempts > 1 }
         var result = RequestOutcome(
-            status: .accepted, segments: reports, attempts: segments.map(\.attempts).max() ?? 0,
+            status: .accepted, segments: reports, attempts: segments.reduce(0) { $0 + $1.attempts },
             possibleDuplicate: duplicate, failure: nil)
         if let failure = firstFailure() {
             result.status = .failed

@@ -29,10 +29,12 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// Whether a response status is worth a retry of the same segment: the transient class of reference §4, plus
-    /// ESME_RSYSERR, which DESIGN §3.5 groups with THROTTLED and MSGQFUL.
+    /// ESME_RSYSERR, which DESIGN §3.5 groups with THROTTLED and MSGQFUL, plus the session class (ESME_RINVBNDSTS,
+    /// ESME_RALYBND, bind failures: "fix the session, do not drop the message" — the message was refused for the
+    /// session's state, not its content, and a retry may go out on another session or after a rebind).
     public static func isTransient(_ status: CommandStatus) -> Bool {
         status == .throttled || status == .messageQueueFull || status == .systemError
-            || status.errorClass == .transient
+            || status.errorClass == .transient || status.errorClass == .session
     }
 
     /// The delay before attempt `nextAttempt` (2 = first retry): `initialDelay · 2^(nextAttempt−2)`, capped.

@@ -50,7 +50,7 @@ struct RequestFields {
         else {
             throw RequestFieldError(
                 "from",
-                "must be an optional '+' and 1–20 digits, or 1–11 printable GSM 7-bit characters, got \(describeForReason(node))"
+                "must be an optional '+' and 1–20 digits, or 1–11 printable GSM 7-bit characters within Latin-1, got \(describeForReason(node))"
             )
         }
         return text
@@ -67,12 +67,15 @@ struct RequestFields {
         return digits >= 1 && digits <= maxDigits
     }
 
-    /// 1–11 Unicode scalars, none a control character, all in GSM 03.38 (an alphanumeric sender, TON 5).
+    /// 1–11 Unicode scalars, none a control character, all in GSM 03.38 and in Latin-1 (an alphanumeric sender,
+    /// TON 5): source_addr is a C-octet string, so GSM letters beyond U+00FF (Δ, Φ, Ω, €, …) cannot be written.
     static func isAlphanumericSender(_ text: String) -> Bool {
         var count = 0
         for scalar in text.unicodeScalars {
             count += 1
-            guard count <= 11, scalar.value >= 0x20, scalar.value != 0x7F, GSM0338.septets(for: scalar) != nil else {
+            guard count <= 11, scalar.value >= 0x20, scalar.value != 0x7F, scalar.value <= 0xFF,
+                GSM0338.septets(for: scalar) != nil
+            else {
                 return false
             }
         }

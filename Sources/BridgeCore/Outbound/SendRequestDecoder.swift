@@ -59,7 +59,7 @@ public enum SendRequestDecoder {
         case .string(let text)? where isUsableID(text):
             id = text
         case let other?:
-            let reason = "\"id\" must be a string of 1–64 characters, got \(describeForReason(other))"
+            let reason = "\"id\" must be a string of 1–64 characters without control characters, got \(describeForReason(other))"
             guard let fallbackID else { return .unidentifiable(reason: reason) }
             return .rejected(rejection(object: object, body: body, id: fallbackID, error: RequestFieldError("id", reason)))
         }
@@ -71,9 +71,16 @@ public enum SendRequestDecoder {
         }
     }
 
-    /// Whether `id` can serve as a request id: 1–64 Unicode scalars and at most 255 UTF-8 bytes.
+    /// Whether `id` can serve as a request id: 1–64 Unicode scalars, at most 255 UTF-8 bytes, and no control
+    /// character (U+0000–U+001F, U+007F). PostgreSQL text cannot hold U+0000 (the store would refuse the request
+    /// on every redelivery, so it would never get a result), and a line break would split a log line.
     public static func isUsableID(_ id: String) -> Bool {
-        let bytes = id.utf8.count
+        var bytes = 0
+        // UTF-8 encodes every scalar above U+007F in bytes ≥ 0x80, so a byte scan finds every control character.
+        for byte in id.utf8 {
+            guard byte >= 0x20, byte != 0x7F else { return false }
+            bytes += 1
+        }
         guard bytes >= 1, bytes <= 255 else { return false }
         return bytes <= 64 || id.unicodeScalars.count <= 64
     }

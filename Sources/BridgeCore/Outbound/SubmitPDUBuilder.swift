@@ -49,11 +49,19 @@ struct SubmitPDUBuilder: Sendable {
             encodingName = "binary"
             var header: UserDataHeader?
             if let udh, !udh.isEmpty {
+                let parsed: (header: UserDataHeader, octets: Int)
                 do {
-                    header = try UserDataHeader.parse(udh).header
+                    parsed = try UserDataHeader.parse(udh)
                 } catch {
                     throw Refusal(field: "udh", reason: "\(error)")
                 }
+                // The segmenter writes the header again from its elements: octets beyond UDHL would vanish.
+                guard parsed.octets == udh.count else {
+                    throw Refusal(
+                        field: "udh",
+                        reason: "UDHL \(udh[0]) covers \(parsed.octets) of the \(udh.count) octets given")
+                }
+                header = parsed.header
             }
             do {
                 segmented = try segment(
