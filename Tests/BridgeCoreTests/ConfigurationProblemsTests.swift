@@ -141,10 +141,11 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         ])
         _ = try await ConfigFixture.load(
             environment: ConfigFixture.required.merging(["smpp.receipt_hold": "20", "smpp.inbound_timeout": "30"]) { $1 })
-        #expect(await problems(["store.ttl": "60", "smpp.mo_reassembly_timeout": "120"]) == [
-            "store.ttl: 60 must be longer than smpp.mo_reassembly_timeout (120), or stored MO parts are deleted "
-                + "before they are published",
+        #expect(await problems(["store.ttl": "3599"]) == [
+            "store.ttl: 3599 must be at least 3600 (1 h): the id of an MO the broker may hold unconfirmed is kept that "
+                + "long for its redelivery",
         ])
+        _ = try await ConfigFixture.load(environment: ConfigFixture.required.merging(["store.ttl": "3600"]) { $1 })
     }
 
     @Test func aMissingConfigFileIsAProblem() async throws {

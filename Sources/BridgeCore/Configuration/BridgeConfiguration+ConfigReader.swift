@@ -59,8 +59,11 @@ extension BridgeConfiguration {
     /// Settings that are each valid but contradict one another.
     /// - A receipt's deliver_sm is answered only once the receipt is matched or its hold ends, and the session
     ///   answers ESME_RX_T_APPN itself at `smpp.inbound_timeout`: a hold that long refuses every held receipt.
-    /// - The hourly cleanup deletes MO parts older than `store.ttl`: a TTL within `smpp.mo_reassembly_timeout` would
-    ///   delete parts answered ESME_ROK before the sweep publishes them.
+    /// - `store.ttl` of at least an hour: an unconfirmed MO's id is given to its redelivery within an hour of being
+    ///   stored (DESIGN §4 "MO event ids"), and the hourly cleanup would delete it sooner.
+    /// The shortest `store.ttl` accepted.
+    static let minimumTTL = Duration.seconds(3600)
+
     static func timingProblems(smpp: SMPPClientConfiguration?, outbound: OutboundSettings, store: StoreSettings)
         -> [String]
     {
@@ -73,11 +76,10 @@ extension BridgeConfiguration {
                         + "(\(seconds(inboundTimeout))), which answers a held receipt's deliver_sm ESME_RX_T_APPN")
             }
         }
-        if store.ttl <= outbound.moReassemblyTimeout {
+        if store.ttl < minimumTTL {
             problems.append(
-                "store.ttl: \(seconds(store.ttl)) must be longer than smpp.mo_reassembly_timeout "
-                    + "(\(seconds(outbound.moReassemblyTimeout))), or stored MO parts are deleted before they are "
-                    + "published")
+                "store.ttl: \(seconds(store.ttl)) must be at least \(seconds(minimumTTL)) (1 h): the id of an MO the "
+                    + "broker may hold unconfirmed is kept that long for its redelivery")
         }
         return problems
     }

@@ -86,7 +86,9 @@ public protocol BridgeStore: Sendable {
     /// nil when there is none.
     func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String?
 
-    /// Deletes request records, correlations and remembered MO ids older than `cutoff`; returns how many rows went.
+    /// Deletes completed request records, correlations and remembered MO ids older than `cutoff`; returns how many
+    /// rows went. In-flight marks stay (a redelivery after a long outage must still be flagged), and so do MO parts
+    /// (the timeout sweep publishes each group, then removes it).
     @discardableResult
     func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int
 

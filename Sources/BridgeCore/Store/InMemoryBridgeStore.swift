@@ -167,28 +167,21 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
-    /// Deletes request records, correlation entries (one per key) and whole MO groups older than `cutoff`; returns
-    /// how many went, counted as the SQLite store counts rows.
+    /// Deletes completed request records, correlation entries (one per key) and remembered MO ids older than
+    /// `cutoff`; returns how many went, counted as the SQLite store counts rows. In-flight marks and MO parts stay.
     @discardableResult
     public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
         try withOpenState { state in
             let requests = state.requests.filter { _, request in
-                switch request {
-                case .inFlight(let since, _): since < cutoff
-                case .completed(let result): result.completedAt < cutoff
-                }
+                if case .completed(let result) = request { return result.completedAt < cutoff }
+                return false
             }
             let keys = state.correlations.filter { $0.value.submittedAt < cutoff }
-            let groups = state.moParts.filter { _, parts in parts.values.contains { $0.receivedAt < cutoff } }
             let unconfirmed = state.unconfirmedMO.filter { $0.value.at < cutoff }
             for key in unconfirmed.keys { state.unconfirmedMO[key] = nil }
             for id in requests.keys { state.requests[id] = nil }
             for key in keys.keys { state.correlations[key] = nil }
-            for group in groups.keys {
-                state.moParts[group] = nil
-                state.moClaims[group] = nil
-            }
-            return requests.count + keys.count + groups.values.reduce(0) { $0 + $1.count } + unconfirmed.count
+            return requests.count + keys.count + unconfirmed.count
         }
     }
 

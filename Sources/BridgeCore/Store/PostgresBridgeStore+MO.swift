@@ -106,17 +106,32 @@ extension PostgresBridgeStore {
         return eventID
     }
 
-    /// Deletes request records, correlation rows (one per key), remembered MO ids and whole MO groups older than
-    /// `cutoff`; returns the number of rows deleted.
+    /// Deletes completed request records, correlation rows (one per key) and remembered MO ids older than `cutoff`,
+    /// at most ``SQLiteBridgeStore/purgeChunkRows`` rows per statement, each its own write, so the writes queued
+    /// meanwhile wait for one chunk; returns the number of rows deleted. In-flight marks and MO parts stay (as in
+    /// the SQLite store).
     @discardableResult
     public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
-        let sql = self.sql
-        return try await write(lockKey: "~purge") { connection, logger in
-            var binds = PostgresBindings()
-            binds.append(cutoff.timeIntervalSinceReferenceDate)
-            let rows = try await connection.run(PostgresQuery(unsafeSQL: sql.purge, binds: binds), logger: logger)
-            return try rows.first?.decode(Int.self) ?? 0
+        try await purge(olderThan: cutoff, chunk: SQLiteBridgeStore.purgeChunkRows)
+    }
+
+    /// ``purge(olderThan:)`` with `chunk` rows per statement.
+    func purge(olderThan cutoff: Date, chunk: Int) async throws(BridgeStoreError) -> Int {
+        var deleted = 0
+        for statement in sql.purgeChunks {
+            while true {
+                let count = try await write(lockKey: "~purge") { connection, logger in
+                    var binds = PostgresBindings()
+                    binds.append(cutoff.timeIntervalSinceReferenceDate)
+                    binds.append(chunk)
+                    let rows = try await connection.run(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+                    return try rows.first?.decode(Int.self) ?? 0
+                }
+                deleted += count
+                if count < chunk { break }
+            }
         }
+        return deleted
     }
 
     private static func parts(

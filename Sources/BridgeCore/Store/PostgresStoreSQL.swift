@@ -323,16 +323,22 @@ struct PostgresStoreSQL: Sendable {
     /// Takes the id remembered under $1: one statement, so of instances taking at once exactly one gets it.
     var takeUnconfirmedMO: String { "DELETE FROM \(moUnconfirmed) WHERE key = $1 RETURNING event_id, at" }
 
-    var purge: String {
+    /// The purge's statements, each deleting at most $2 rows older than $1 and returning how many it deleted:
+    /// completed requests (in-flight marks stay), correlation rows, remembered MO ids. MO parts are not purged: the
+    /// timeout sweep publishes every group, then removes it.
+    var purgeChunks: [String] {
+        [
+            Self.deleteChunk(from: request, key: "id", where: "at < $1 AND completed"),
+            Self.deleteChunk(from: correlation, key: "match_key", where: "submitted_at < $1"),
+            Self.deleteChunk(from: moUnconfirmed, key: "key", where: "at < $1"),
+        ]
+    }
+
+    private static func deleteChunk(from table: String, key: String, where condition: String) -> String {
         """
-        WITH r AS (DELETE FROM \(request) WHERE at < $1 RETURNING 1),
-        c AS (DELETE FROM \(correlation) WHERE submitted_at < $1 RETURNING 1),
-        g AS (SELECT DISTINCT group_key FROM \(moPart) WHERE received_at < $1),
-        m AS (DELETE FROM \(moPart) WHERE group_key IN (SELECT group_key FROM g) RETURNING 1),
-        k AS (DELETE FROM \(moClaim) WHERE group_key IN (SELECT group_key FROM g)),
-        u AS (DELETE FROM \(moUnconfirmed) WHERE at < $1 RETURNING 1)
-        SELECT ((SELECT count(*) FROM r) + (SELECT count(*) FROM c) + (SELECT count(*) FROM m)
-            + (SELECT count(*) FROM u))::int8
+        WITH d AS (DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE \(condition) LIMIT $2)
+                   RETURNING 1)
+        SELECT count(*)::int8 FROM d
         """
     }
 }

@@ -223,24 +223,36 @@ extension SQLiteBridgeStore {
         return taken && found.at >= notBefore.timeIntervalSinceReferenceDate ? found.eventID : nil
     }
 
-    /// Deletes request records, correlation rows (one per key), remembered MO ids and whole MO groups older than
-    /// `cutoff`; returns the number of rows deleted.
+    /// Deletes completed request records, correlation rows (one per key) and remembered MO ids older than `cutoff`,
+    /// in transactions of at most ``purgeChunkRows`` rows each, so the writes queued meanwhile wait for one chunk,
+    /// not for an hour's worth of rows; returns the number of rows deleted. In-flight marks stay (a redelivery after
+    /// a long outage must still be flagged), and so do MO parts: the timeout sweep publishes every group and then
+    /// removes it, so parts answered ESME_ROK go only once published.
     @discardableResult
     public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
-        try await write { db in
-            let cutoff = cutoff.timeIntervalSinceReferenceDate
-            var deleted = 0
-            for sql in [
-                "DELETE FROM request WHERE at < ?",
-                "DELETE FROM correlation WHERE submitted_at < ?",
-                "DELETE FROM mo_unconfirmed WHERE at < ?",
-                "DELETE FROM mo_part WHERE group_key IN (SELECT DISTINCT group_key FROM mo_part WHERE received_at < ?)",
-            ] {
-                try db.execute(sql: sql, arguments: [cutoff])
-                deleted += db.changesCount
+        try await purge(olderThan: cutoff, chunk: Self.purgeChunkRows)
+    }
+
+    /// ``purge(olderThan:)`` with `chunk` rows per transaction.
+    func purge(olderThan cutoff: Date, chunk: Int) async throws(BridgeStoreError) -> Int {
+        let arguments: StatementArguments = [cutoff.timeIntervalSinceReferenceDate, chunk]
+        var deleted = 0
+        // By key, not rowid: files created before format 3's rowid tables keep WITHOUT ROWID ones.
+        for sql in [
+            "DELETE FROM request WHERE id IN (SELECT id FROM request WHERE at < ? AND completed = 1 LIMIT ?)",
+            "DELETE FROM correlation WHERE match_key IN (SELECT match_key FROM correlation WHERE submitted_at < ? LIMIT ?)",
+            "DELETE FROM mo_unconfirmed WHERE key IN (SELECT key FROM mo_unconfirmed WHERE at < ? LIMIT ?)",
+        ] {
+            while true {
+                let count = try await write { db in
+                    try db.execute(sql: sql, arguments: arguments)
+                    return db.changesCount
+                }
+                deleted += count
+                if count < chunk { break }
             }
-            return deleted
         }
+        return deleted
     }
 
     // MARK: - Rows

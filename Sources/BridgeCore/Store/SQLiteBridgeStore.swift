@@ -22,6 +22,9 @@ public final class SQLiteBridgeStore: BridgeStore {
     /// most that long more.
     public static let minimumCommitSpacing = Duration.milliseconds(20)
 
+    /// The most rows one purge transaction deletes (``purge(olderThan:)``).
+    public static let purgeChunkRows = 5_000
+
     typealias Queue = GroupCommitQueue<any GroupedWrite, CheckedContinuation<Void, Never>>
 
     struct State {
