@@ -15,6 +15,8 @@
    is needed, except ca-certificates (TLS roots, not a library).
 3. The runtime stage runs as a non-root user, has a HEALTHCHECK on /healthz and a VOLUME for the store, and is the
    last stage (the default target).
+4. deploy/Dockerfile.dockerignore leaves deploy/.state (the scripts' brokers, databases, keys, passwords) out of
+   the build context when the Dockerfile copies deploy/.
 Exit 1 with one line per problem; prints the ldd-derived package list.
 """
 import glob
@@ -163,6 +165,14 @@ def main(arguments) -> int:
         problems.append("the runtime stage has no HEALTHCHECK on /healthz")
     if not re.search(r"^VOLUME\s+\S*smpp-bridge", runtime_body, re.M):
         problems.append("the runtime stage has no VOLUME for the store")
+
+    # 4. The build context leaves out what the scripts write under deploy/ (data, keys, passwords).
+    ignore_file = DOCKERFILE + ".dockerignore"
+    ignored = open(ignore_file).read().split() if os.path.exists(ignore_file) else []
+    if re.search(r"^COPY\s+deploy\b", text, re.M) and not any(
+            entry.rstrip("/") == "deploy/.state" for entry in ignored):
+        problems.append("the Dockerfile copies deploy/ but deploy/Dockerfile.dockerignore does not leave out "
+                        "deploy/.state")
 
     for problem in problems:
         print(f"check-dockerfile: {problem}")
