@@ -113,6 +113,22 @@ import Testing
         await store.close()
     }
 
+    /// One bridge per store file: a second store on an open file fails `.locked` at once (it would sweep and publish
+    /// the same incomplete long MO as the first); once the first is closed the file opens again.
+    @Test func aSecondStoreOnAnOpenFileIsLocked() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        let first = try openStore(path)
+        try await first.complete(RequestCompletion(requestID: "r1", result: F.result(1), correlations: []))
+        let error = await expectOpenFails(.locked, path)
+        #expect(error?.detail.contains("another smpp-bridge uses this store") == true)
+        await first.close()
+        let second = try openStore(path)
+        #expect(try await second.requestState(id: "r1") == .completed(F.result(1)))
+        await second.close()
+    }
+
     /// WAL: a read goes on while another connection holds the write lock mid-transaction (in rollback-journal mode an
     /// EXCLUSIVE writer would block it).
     @Test func readsDoNotWaitForAWriteInProgress() async throws {

@@ -3,10 +3,9 @@ import GRDB
 import Logging
 
 extension SQLiteBridgeStore {
-    /// Checks the directory and file, opens the pool (WAL, synchronous FULL), checks integrity, migrates, and takes the
-    /// write lock once, so every start-up problem is one typed error.
+    /// Opens the pool (WAL, synchronous FULL), checks integrity, migrates, and takes the write lock once, so every
+    /// start-up problem is one typed error; ``checkLocation(_:)`` ran before.
     static func openPool(path: String, lockTimeout: Duration, logger: Logger) throws(BridgeStoreError) -> DatabasePool {
-        try checkLocation(path)
         var configuration = Configuration()
         configuration.label = "smpp-bridge.store"
         configuration.busyMode = .timeout(lockTimeout.seconds)

@@ -43,6 +43,8 @@ public final class SQLiteBridgeStore: BridgeStore {
     let state = Mutex(State())
     /// The hot path's prepared statements; used on the writer queue only.
     let writeStatements = SQLiteWriteStatements()
+    /// Held from before the file is opened until it is closed: one bridge per store file.
+    private let ownerLock: SQLiteStoreOwnerLock
 
     /// Opens (creating it if needed) the store at `path`: checks the directory and file, opens in WAL mode, runs
     /// `PRAGMA quick_check`, creates or migrates the schema, and makes sure it can take the write lock.
@@ -54,10 +56,12 @@ public final class SQLiteBridgeStore: BridgeStore {
     ///     same wait applies to every later write.
     /// - Throws: `.cannotOpen` (missing directory, a path that is not a file), `.readOnly` (the directory or file is
     ///   not writable), `.corrupt` (not a database, or it fails `quick_check`), `.locked` (another process holds the
-    ///   file), `.migrationFailed` (a newer format, or a database that is not a smpp-bridge store).
+    ///   file, or another store has it open: `<path>.lock`, one bridge per store file), `.migrationFailed` (a newer format, or a database that is not a smpp-bridge store).
     public init(path: String, logger: Logger, lockTimeout: Duration = .seconds(5)) throws(BridgeStoreError) {
         self.path = path
         self.logger = logger
+        try SQLiteBridgeStore.checkLocation(path)
+        ownerLock = try SQLiteStoreOwnerLock(storePath: path)
         self.pool = try SQLiteBridgeStore.openPool(path: path, lockTimeout: lockTimeout, logger: logger)
     }
 
@@ -175,7 +179,7 @@ public final class SQLiteBridgeStore: BridgeStore {
 
     /// Closes the connections off the writer queue (closing waits for it) and the cooperative pool, then resumes.
     private func release(resuming waiters: [CheckedContinuation<Void, Never>]) {
-        DispatchQueue.global().async { [pool, logger, path, writeStatements] in
+        DispatchQueue.global().async { [pool, logger, path, writeStatements, ownerLock] in
             do {
                 // Fold the WAL into the main file, so a stopped bridge leaves one complete file behind.
                 do {
@@ -191,6 +195,7 @@ public final class SQLiteBridgeStore: BridgeStore {
             } catch {
                 logger.error("store close failed", metadata: ["store.path": "\(path)", "error": "\(error)"])
             }
+            ownerLock.release()
             for waiter in waiters { waiter.resume() }
         }
     }
