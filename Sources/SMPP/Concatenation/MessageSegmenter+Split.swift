@@ -44,15 +44,11 @@ extension MessageSegmenter {
             if cost + unitCost > limits.cost || octets > limits.octets {
                 // `capacity` guarantees room for any unit; this only guards against looping forever.
                 guard position > start else { throw SegmentationError(code: .headerTooLong, amount: 0) }
-                if let fill = limits.packedFillBits, GSM7Packing.endsAmbiguously(units[start..<position], fillBits: fill),
-                    position - start > 1, units[position - 2] != GSM0338.escape
-                {
-                    // A full packed part ending in '@' or CR would read as padding; carry that septet over.
-                    position -= 1
-                    cost -= 1
-                }
-                ranges.append(PartRange(units: start..<position, cost: cost))
-                start = position
+                let end = packedPartEnd(units, start: start, end: position, limits: limits)
+                // Only packed septets end early, and each of them costs one.
+                ranges.append(PartRange(units: start..<end, cost: cost - (position - end)))
+                start = end
+                position = end
                 cost = 0
                 continue
             }

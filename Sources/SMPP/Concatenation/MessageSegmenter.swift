@@ -3,8 +3,10 @@
 /// Capacities follow from 140 octets of air-interface user data minus the UDH: GSM `(140 - udh) * 8 / 7` septets
 /// (160/153/152), UCS2 `(140 - udh) / 2` code units (70/67/66), other octets `140 - udh` (140/134/133). SAR parts
 /// are sized for a 16-bit-reference UDH because the SMSC builds it from a 16-bit sar_msg_ref_num. An escape pair
-/// (`0x1B xx`) or a UTF-16 surrogate pair is never split. A message that fits one part gets no UDH and no SAR TLVs
-/// whatever the method.
+/// (`0x1B xx`) or a UTF-16 surrogate pair is never split. A packed GSM part that would end in '@' or CR exactly on an
+/// octet boundary before an escape pair ends two septets earlier, or the receiver would take that septet for the
+/// padding of a part kept short for the pair. A message that fits one part gets no UDH and no SAR TLVs whatever the
+/// method.
 public struct MessageSegmenter: Sendable, Hashable {
     /// Most parts a message may have (the UDH total is one octet).
     public static let maximumParts = 255

@@ -35,10 +35,11 @@ public enum GSM7Packing {
     static let carriageReturn: UInt8 = 0x0D
 
     /// Whether `septets` packed after `fillBits` end exactly on an octet boundary with a last septet (0x00 or CR)
-    /// that `unpack` would take for padding. The segmenter avoids ending a part like that.
+    /// that `unpack` would take for padding. In a part that is not the last, `unpack(part:fillBits:isLastPart:)`
+    /// keeps it.
     public static func endsAmbiguously(_ septets: some Collection<UInt8>, fillBits: Int) -> Bool {
         guard let last = septets.reversed().first, septets.count >= 2 else { return false }
-        return (fillBits + septets.count * 7) % 8 == 0 && (last == 0 || last == carriageReturn)
+        return (fillBits + septets.count * 7) % 8 == 0 && isPaddingLookalike(last)
     }
 
     /// Unpacks octets into septets, skipping `fillBits` leading bits (0–6).
@@ -46,8 +47,9 @@ public enum GSM7Packing {
     /// With `septetCount` nil every whole septet is returned, except that when the bits divide into septets
     /// exactly, a final 0x00 or CR is dropped as padding: the wire gives no septet count, and seven spare bits may be
     /// zero (the TSV's note on 0x00) or CR (TS 23.038 §6.1.2.3.1). A message that really ends in '@' or CR on such
-    /// a boundary is indistinguishable and loses that character; `MessageSegmenter` never ends a non-final part
-    /// that way. With a count, at most that many septets are returned.
+    /// a boundary is indistinguishable and loses that character; the parts of a concatenated message other than the
+    /// last are unpacked by `unpack(part:fillBits:isLastPart:)` instead. With a count, at most that many septets are
+    /// returned.
     public static func unpack(_ octets: some Collection<UInt8>, fillBits: Int = 0, septetCount: Int? = nil) -> [UInt8] {
         let bytes = Array(octets)
         let fill = min(max(fillBits, 0), 6)
@@ -65,8 +67,8 @@ public enum GSM7Packing {
             septets.append(UInt8(truncatingIfNeeded: value >> UInt16(bit % 8)) & 0x7F)
             bit += 7
         }
-        if septetCount == nil, availableBits % 7 == 0, availableBits >= 14,
-            let last = septets.last, last == 0 || last == carriageReturn
+        if septetCount == nil, availableBits % 7 == 0, availableBits >= 14, let last = septets.last,
+            isPaddingLookalike(last)
         {
             septets.removeLast()
         }

@@ -32,12 +32,13 @@ import Testing
         #expect(SMSText.decode(at.wireOctets, dataCoding: 0, defaultAlphabet: .gsm7Packed).text == "123456@")
     }
 
-    @Test func fullPackedPartsNeverEndInPaddingLookalikes() throws {
-        // 152 'a' then '@': the first part would be 153 septets (an exact fit after 1 fill bit) ending in '@'.
+    @Test func fullPackedPartsMayEndInPaddingLookalikes() throws {
+        // 152 'a' then '@': the first part is 153 septets (an exact fit after 1 fill bit) ending in '@', as a
+        // handset sends it; only a part padded before an escape pair reads its last seven bits as padding.
         let text = String(repeating: "a", count: 152) + "@" + String(repeating: "b", count: 20)
         let encoded = try SMSText.encode(text, defaultAlphabet: .gsm7Packed)
         let message = try MessageSegmenter(method: .udh8).segment(encoded, reference: 1)
-        #expect(message.parts.map(\.count) == [152, 21])
+        #expect(message.parts.map(\.count) == [153, 20])
         let decoded = SMSText.decode(
             parts: message.parts.map { (Array($0.shortMessage.dropFirst(6)), 6) }, dataCoding: 0, defaultAlphabet: .gsm7Packed)
         #expect(decoded.text == text)

@@ -1,0 +1,19 @@
+extension MessageSegmenter {
+    /// Where a non-final part of packed septets `units[start..<end]` ends so that the receiver reads its last seven
+    /// bits right (`GSM7Packing.unpack(part:fillBits:isLastPart:)`): a part ending in '@' or CR exactly on an octet
+    /// boundary before an escape would read as one padded to keep that escape pair whole, so it ends two septets
+    /// earlier (three, to keep an escape pair whole itself), with six or five spare bits. Otherwise `end`.
+    func packedPartEnd(_ units: [UInt8], start: Int, end: Int, limits: Limits) -> Int {
+        guard let fill = limits.packedFillBits, end < units.count, units[end] == GSM0338.escape,
+            GSM7Packing.endsAmbiguously(units[start..<end], fillBits: fill)
+        else { return end }
+        return endTwoSeptetsEarlier(units, start: start, end: end)
+    }
+
+    /// `end` moved back two septets, or three when that would cut an escape pair; `end` when no septet would be left.
+    private func endTwoSeptetsEarlier(_ units: [UInt8], start: Int, end: Int) -> Int {
+        var earlier = end - 2
+        if earlier > start, units[earlier - 1] == GSM0338.escape { earlier -= 1 }
+        return earlier > start ? earlier : end
+    }
+}
