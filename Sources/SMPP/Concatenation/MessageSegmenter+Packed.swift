@@ -10,6 +10,16 @@ extension MessageSegmenter {
         return endTwoSeptetsEarlier(units, start: start, end: end)
     }
 
+    /// Where the last part of packed septets, from `start`, ends: a full part ending in CR on an octet boundary has
+    /// no room for the closing CR `GSM7Packing.pack` adds, so its last two septets (three, to keep an escape pair
+    /// whole) go on into one more part. Otherwise the end of `units`.
+    func lastPackedPartEnd(_ units: [UInt8], start: Int, limits: Limits) -> Int {
+        guard let fill = limits.packedFillBits, units.count - start >= limits.cost,
+            GSM7Packing.needsClosingCR(units[start...], fillBits: fill)
+        else { return units.count }
+        return endTwoSeptetsEarlier(units, start: start, end: units.count)
+    }
+
     /// `end` moved back two septets, or three when that would cut an escape pair; `end` when no septet would be left.
     private func endTwoSeptetsEarlier(_ units: [UInt8], start: Int, end: Int) -> Int {
         var earlier = end - 2

@@ -55,7 +55,15 @@ extension MessageSegmenter {
             cost += unitCost
             position += length
         }
-        if position > start { ranges.append(PartRange(units: start..<position, cost: cost)) }
+        if position > start {
+            let end = lastPackedPartEnd(units, start: start, limits: limits)
+            if end < position {
+                ranges.append(PartRange(units: start..<end, cost: end - start))
+                cost -= end - start
+                start = end
+            }
+            ranges.append(PartRange(units: start..<position, cost: cost))
+        }
         return ranges
     }
 

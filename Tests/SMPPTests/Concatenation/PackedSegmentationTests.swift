@@ -26,4 +26,26 @@ import Testing
             #expect(Self.decode(message) == text, "\(method)")
         }
     }
+
+    /// 160 septets ending in CR fill 140 octets exactly: the closing CR does not fit, so the text is split.
+    @Test func aSingle160SeptetTextEndingInCRIsSplit() throws {
+        let text = String(repeating: "a", count: 159) + "\r"
+        let message = try Self.segment(text)
+        #expect(message.parts.map(\.count) == [153, 7])
+        #expect(Self.decode(message) == text)
+        let shorter = try Self.segment(String(repeating: "a", count: 151) + "\r")
+        #expect(shorter.parts.count == 1 && shorter.parts[0].shortMessage.count == 134, "152 septets fill 133 octets; + CR")
+        #expect(Self.decode(shorter) == String(repeating: "a", count: 151) + "\r")
+    }
+
+    /// A full last part ending in CR has no room for the closing CR: its last two septets start one more part.
+    @Test func aFullLastPartEndingInCRHandsOnTwoSeptets() throws {
+        for method in [ConcatenationMethod.udh8, .udh16, .sar] {
+            let full = method == .udh8 ? 153 : 152
+            let text = String(repeating: "a", count: 2 * full - 1) + "\r"
+            let message = try Self.segment(text, method: method)
+            #expect(message.parts.map(\.count) == [full, full - 2, 2], "\(method)")
+            #expect(Self.decode(message) == text, "\(method)")
+        }
+    }
 }
