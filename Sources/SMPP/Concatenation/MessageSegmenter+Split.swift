@@ -66,26 +66,4 @@ extension MessageSegmenter {
         }
         return ranges
     }
-
-    /// The indivisible unit at `position`: its length in `units` and its cost in capacity units.
-    private func chunk(_ text: EncodedText, at position: Int) -> (length: Int, cost: Int) {
-        let units = text.units
-        switch (text.encoding, text.alphabet) {
-        case (.gsm7?, .gsm7), (.gsm7?, .gsm7Packed):
-            let pair = units[position] == GSM0338.escape && position + 1 < units.count
-            return pair ? (2, 2) : (1, 1)
-        case (.gsm7?, _):
-            // Latin-1/ASCII octets for an SMSC that converts to GSM: an extension character still costs 2 septets.
-            return (1, GSM0338.septetCost(of: Unicode.Scalar(units[position])) ?? 1)
-        case (.ucs2?, _):
-            guard position + 1 < units.count else { return (units.count - position, 1) }
-            let high = units[position]
-            if high & 0xFC == 0xD8, position + 3 < units.count, units[position + 2] & 0xFC == 0xDC {
-                return (4, 2)
-            }
-            return (2, 1)
-        default:
-            return (1, 1)
-        }
-    }
 }
