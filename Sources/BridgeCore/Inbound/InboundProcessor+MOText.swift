@@ -14,7 +14,8 @@ struct MOContent: Equatable {
 
 extension InboundProcessor {
     /// Decodes an MO's parts, in index order, as one message. Consecutive parts in one alphabet are decoded
-    /// joined, so an escape or surrogate pair a sender split across them still decodes; a message whose parts
+    /// joined, so an escape or surrogate pair a sender split across them still decodes (a UCS2 part of odd length
+    /// loses its last octet, one substitution, so the parts after it stay aligned); a message whose parts
     /// differ in alphabet (a sender may switch part by part) is decoded run by run, each in its own, and names the
     /// first part's coding. A message with any binary part is published binary (every
     /// part's user data, joined), naming the first binary part's coding (DESIGN §4 "MO").
@@ -41,7 +42,7 @@ extension InboundProcessor {
                 text: nil, binary: payloads.flatMap { $0 }, encoding: SMSAlphabet.binary.rawValue,
                 dataCoding: ordered[binaryIndex].dataCoding)
         }
-        let text = runs.map { SMSText.decode(payloads[$0].flatMap { $0 }, alphabet: alphabets[$0.lowerBound]).text }
+        let text = runs.map { SMSText.decode(joining: Array(payloads[$0]), alphabet: alphabets[$0.lowerBound]).text }
         // Packed GSM was unpacked, so its event names it `gsm7`.
         return MOContent(
             text: text.joined(), binary: nil, encoding: (alphabets.first ?? unpackedDefault.alphabet).rawValue,

@@ -55,28 +55,10 @@ extension SMSText {
         }
     }
 
-    /// Decodes the user data of several parts of one message as one text, so an escape pair or surrogate pair
-    /// that a sender split across parts still decodes. Each part is `(user data after its UDH, UDH length)`.
-    /// Packed GSM parts are unpacked by `GSM7Packing.unpack(parts:)`: only the last part's final '@' or CR on an
-    /// exact fit is read as padding, or a non-final part's when the next part starts with an escape.
-    public static func decode(
-        parts: [(userData: [UInt8], udhOctets: Int)],
-        dataCoding: UInt8,
-        defaultAlphabet: DefaultAlphabet = .gsm7
-    ) -> DecodedText {
-        let alphabet = alphabet(forDataCoding: dataCoding, defaultAlphabet: defaultAlphabet)
-        guard alphabet == .gsm7Packed else { return decode(parts.flatMap(\.userData), alphabet: alphabet) }
-        let septets = GSM7Packing.unpack(
-            parts: parts.map { ($0.userData, GSM7Packing.fillBits(afterUDHOctets: $0.udhOctets)) })
-        var decoded = decodeSeptets(septets)
-        decoded.alphabet = .gsm7Packed
-        return decoded
-    }
-
     private static let replacement: Unicode.Scalar = "\u{FFFD}"
     private static let noBreakSpace: Unicode.Scalar = "\u{00A0}"
 
-    private static func decodeSeptets(_ septets: some Collection<UInt8>) -> DecodedText {
+    static func decodeSeptets(_ septets: some Collection<UInt8>) -> DecodedText {
         var scalars = String.UnicodeScalarView()
         var substitutions = 0
         var escaped = false
@@ -107,7 +89,7 @@ extension SMSText {
         return DecodedText(text: String(scalars), substitutions: substitutions, alphabet: .gsm7)
     }
 
-    private static func decodeUCS2(_ bytes: some Collection<UInt8>) -> DecodedText {
+    static func decodeUCS2(_ bytes: some Collection<UInt8>) -> DecodedText {
         var scalars = String.UnicodeScalarView()
         var substitutions = 0
         var pendingHigh: UInt16?
