@@ -56,6 +56,16 @@ import Testing
         #expect(content == MOContent(text: "a😀€!", binary: nil, encoding: "ucs2", dataCoding: 8))
     }
 
+    /// A UCS2 part of odd length loses its last octet, not the alignment of the parts after it.
+    @Test func aUCS2PartOfOddLengthDoesNotShiftTheNextParts() {
+        let parts = [[0x00, 0x41, 0x00], [0x00, 0x42, 0x00, 0x43]].enumerated().map { offset, payload in
+            StoredMOPart(groupKey: "k", index: offset + 1, total: 2, payload: payload, dataCoding: 8, from: "a",
+                         to: "b", receivedAt: Date())
+        }
+        let content = InboundProcessor.decodedMO(parts, defaultAlphabet: .gsm7)
+        #expect(content == MOContent(text: "A\u{FFFD}BC", binary: nil, encoding: "ucs2", dataCoding: 8))
+    }
+
     /// Two groups alike but for one part's coding are different content: neither takes the other's remembered id.
     @Test func thePartsCodingsAreInTheContentKey() {
         func parts(secondCoding: UInt8) -> [StoredMOPart] {

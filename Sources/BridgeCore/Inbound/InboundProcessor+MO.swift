@@ -31,7 +31,8 @@ extension InboundProcessor {
         defer { groups.leave(key) }
         let stored = StoredMOPart(
             groupKey: key, index: Int(info.index), total: total,
-            payload: normalizedPayload(part.userData, dataCoding: part.dataCoding, udhOctets: part.headerOctets),
+            payload: normalizedPayload(
+                part.userData, dataCoding: part.dataCoding, udhOctets: part.headerOctets, isLastPart: info.index == info.total),
             dataCoding: part.dataCoding, from: from, to: to, receivedAt: now())
         let parts: [StoredMOPart]
         do {
@@ -75,7 +76,8 @@ extension InboundProcessor {
         let split = UserDataHeader.split(message.userData, udhi: message.esmClass.hasUDH)
         let stored = StoredMOPart(
             groupKey: "", index: 1, total: 1,
-            payload: normalizedPayload(split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets),
+            payload: normalizedPayload(
+                split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets, isLastPart: true),
             dataCoding: message.dataCoding, from: message.source.address, to: message.destination.address,
             receivedAt: now())
         // Copies of one MO are handled one at a time: the SMSC's redelivery of an MO whose publish or answer is still
@@ -164,11 +166,13 @@ extension InboundProcessor {
     }
 
     /// Packed GSM is unpacked before storing (its fill bits depend on each part's UDH), so stored payloads decode
-    /// as plain septets and join across parts.
-    func normalizedPayload(_ payload: [UInt8], dataCoding: UInt8, udhOctets: Int) -> [UInt8] {
+    /// as plain septets and join across parts. A non-final part keeps a last septet that may be padding, flagged
+    /// (`GSM7Packing.unpack(part:fillBits:isLastPart:)`); ``decodedMO(_:)`` settles it beside the next part.
+    func normalizedPayload(_ payload: [UInt8], dataCoding: UInt8, udhOctets: Int, isLastPart: Bool) -> [UInt8] {
         guard SMSText.alphabet(forDataCoding: dataCoding, defaultAlphabet: settings.defaultAlphabet) == .gsm7Packed
         else { return payload }
-        return GSM7Packing.unpack(payload, fillBits: GSM7Packing.fillBits(afterUDHOctets: udhOctets))
+        return GSM7Packing.unpack(
+            part: payload, fillBits: GSM7Packing.fillBits(afterUDHOctets: udhOctets), isLastPart: isLastPart)
     }
 
     /// How an MO's publish ended, with what identifies its event.

@@ -14,7 +14,8 @@ struct MOContent: Equatable {
 
 extension InboundProcessor {
     /// Decodes an MO's parts, in index order, as one message. Consecutive parts in one alphabet are decoded
-    /// joined, so an escape or surrogate pair a sender split across them still decodes; a message whose parts
+    /// joined, so an escape or surrogate pair a sender split across them still decodes (a UCS2 part of odd length
+    /// loses its last octet, one substitution, so the parts after it stay aligned); a message whose parts
     /// differ in alphabet (a sender may switch part by part) is decoded run by run, each in its own, and names the
     /// first part's coding. A message with any binary part is published binary (every
     /// part's user data, joined), naming the first binary part's coding (DESIGN §4 "MO").
@@ -28,22 +29,35 @@ extension InboundProcessor {
         let unpackedDefault: DefaultAlphabet = defaultAlphabet == .gsm7Packed ? .gsm7 : defaultAlphabet
         // Runs go by alphabet, not by raw value: data_coding 0x00 and 0xF1 are both GSM, 0x08 and 0xE0 both UCS2.
         let alphabets = ordered.map { SMSText.alphabet(forDataCoding: $0.dataCoding, defaultAlphabet: unpackedDefault) }
+        let runs = runs(of: alphabets)
+        var payloads = ordered.map(\.payload)
+        if defaultAlphabet == .gsm7Packed {
+            // Unpacked parts may end in a flagged septet that only the next part of the run tells padding from text.
+            for run in runs where alphabets[run.lowerBound] == .gsm7 {
+                payloads.replaceSubrange(run, with: GSM7Packing.settlingPadding(Array(payloads[run])))
+            }
+        }
         if let binaryIndex = alphabets.firstIndex(of: .binary) {
             return MOContent(
-                text: nil, binary: ordered.flatMap(\.payload), encoding: SMSAlphabet.binary.rawValue,
+                text: nil, binary: payloads.flatMap { $0 }, encoding: SMSAlphabet.binary.rawValue,
                 dataCoding: ordered[binaryIndex].dataCoding)
         }
-        var text = ""
-        var runStart = ordered.startIndex
-        while runStart < ordered.endIndex {
-            let alphabet = alphabets[runStart]
-            let runEnd = alphabets[runStart...].firstIndex { $0 != alphabet } ?? ordered.endIndex
-            text += SMSText.decode(ordered[runStart..<runEnd].flatMap(\.payload), alphabet: alphabet).text
-            runStart = runEnd
-        }
+        let text = runs.map { SMSText.decode(joining: Array(payloads[$0]), alphabet: alphabets[$0.lowerBound]).text }
         // Packed GSM was unpacked, so its event names it `gsm7`.
         return MOContent(
-            text: text, binary: nil, encoding: (alphabets.first ?? unpackedDefault.alphabet).rawValue,
+            text: text.joined(), binary: nil, encoding: (alphabets.first ?? unpackedDefault.alphabet).rawValue,
             dataCoding: ordered.first?.dataCoding ?? 0)
+    }
+
+    /// The index ranges of consecutive parts in one alphabet.
+    private static func runs(of alphabets: [SMSAlphabet]) -> [Range<Int>] {
+        var runs = [Range<Int>]()
+        var start = 0
+        while start < alphabets.count {
+            let end = alphabets[start...].firstIndex { $0 != alphabets[start] } ?? alphabets.count
+            runs.append(start..<end)
+            start = end
+        }
+        return runs
     }
 }

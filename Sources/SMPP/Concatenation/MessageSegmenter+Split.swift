@@ -44,44 +44,26 @@ extension MessageSegmenter {
             if cost + unitCost > limits.cost || octets > limits.octets {
                 // `capacity` guarantees room for any unit; this only guards against looping forever.
                 guard position > start else { throw SegmentationError(code: .headerTooLong, amount: 0) }
-                if let fill = limits.packedFillBits, GSM7Packing.endsAmbiguously(units[start..<position], fillBits: fill),
-                    position - start > 1, units[position - 2] != GSM0338.escape
-                {
-                    // A full packed part ending in '@' or CR would read as padding; carry that septet over.
-                    position -= 1
-                    cost -= 1
-                }
-                ranges.append(PartRange(units: start..<position, cost: cost))
-                start = position
+                let end = packedPartEnd(units, start: start, end: position, limits: limits)
+                // Only packed septets end early, and each of them costs one.
+                ranges.append(PartRange(units: start..<end, cost: cost - (position - end)))
+                start = end
+                position = end
                 cost = 0
                 continue
             }
             cost += unitCost
             position += length
         }
-        if position > start { ranges.append(PartRange(units: start..<position, cost: cost)) }
-        return ranges
-    }
-
-    /// The indivisible unit at `position`: its length in `units` and its cost in capacity units.
-    private func chunk(_ text: EncodedText, at position: Int) -> (length: Int, cost: Int) {
-        let units = text.units
-        switch (text.encoding, text.alphabet) {
-        case (.gsm7?, .gsm7), (.gsm7?, .gsm7Packed):
-            let pair = units[position] == GSM0338.escape && position + 1 < units.count
-            return pair ? (2, 2) : (1, 1)
-        case (.gsm7?, _):
-            // Latin-1/ASCII octets for an SMSC that converts to GSM: an extension character still costs 2 septets.
-            return (1, GSM0338.septetCost(of: Unicode.Scalar(units[position])) ?? 1)
-        case (.ucs2?, _):
-            guard position + 1 < units.count else { return (units.count - position, 1) }
-            let high = units[position]
-            if high & 0xFC == 0xD8, position + 3 < units.count, units[position + 2] & 0xFC == 0xDC {
-                return (4, 2)
+        if position > start {
+            let end = lastPackedPartEnd(units, start: start, limits: limits)
+            if end < position {
+                ranges.append(PartRange(units: start..<end, cost: end - start))
+                cost -= end - start
+                start = end
             }
-            return (2, 1)
-        default:
-            return (1, 1)
+            ranges.append(PartRange(units: start..<position, cost: cost))
         }
+        return ranges
     }
 }

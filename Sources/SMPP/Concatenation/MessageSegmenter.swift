@@ -3,8 +3,12 @@
 /// Capacities follow from 140 octets of air-interface user data minus the UDH: GSM `(140 - udh) * 8 / 7` septets
 /// (160/153/152), UCS2 `(140 - udh) / 2` code units (70/67/66), other octets `140 - udh` (140/134/133). SAR parts
 /// are sized for a 16-bit-reference UDH because the SMSC builds it from a 16-bit sar_msg_ref_num. An escape pair
-/// (`0x1B xx`) or a UTF-16 surrogate pair is never split. A message that fits one part gets no UDH and no SAR TLVs
-/// whatever the method.
+/// (`0x1B xx`), a UTF-16 code unit or surrogate pair is never split; that holds for a binary payload whose
+/// `data_coding` names UCS2 or GSM 7-bit too (counted in octets, split as text). A packed GSM part that would end
+/// in '@' or CR exactly on an octet boundary before an escape pair ends two septets earlier, or the receiver would
+/// take that septet for the padding of a part kept short for the pair; a last part ending in CR on an octet
+/// boundary leaves room for the closing CR `GSM7Packing.pack` adds (a full one hands its last two septets on to one
+/// more part). A message that fits one part gets no UDH and no SAR TLVs whatever the method.
 public struct MessageSegmenter: Sendable, Hashable {
     /// Most parts a message may have (the UDH total is one octet).
     public static let maximumParts = 255
@@ -107,7 +111,13 @@ public struct MessageSegmenter: Sendable, Hashable {
         let headerOctets = callerHeader.elements.isEmpty ? 0 : callerHeader.encodedCount
         let limits = try capacity(text, headerOctets: headerOctets)
         let octets = text.alphabet == .gsm7Packed ? 0 : text.units.count
-        return text.count <= limits.cost && octets <= limits.octets
+        return text.count + closingCRSeptets(text, headerOctets: headerOctets) <= limits.cost && octets <= limits.octets
+    }
+
+    /// 1 when `pack` will add a closing CR after the packed septets of `text` (`GSM7Packing.needsClosingCR`).
+    private func closingCRSeptets(_ text: EncodedText, headerOctets: Int) -> Int {
+        let fill = GSM7Packing.fillBits(afterUDHOctets: headerOctets)
+        return text.alphabet == .gsm7Packed && GSM7Packing.needsClosingCR(text.units, fillBits: fill) ? 1 : 0
     }
 
     private func payloadPart(_ text: EncodedText, header: UserDataHeader) throws(SegmentationError) -> SubmitPart {

@@ -11,10 +11,13 @@ public enum GSM7Packing {
     /// Packs septets (only their low seven bits are used), preceded by `fillBits` zero bits (0–6).
     ///
     /// When the last octet would end with seven spare bits they hold CR (0x0D), as 3GPP TS 23.038 §6.1.2.3.1 asks,
-    /// so a receiver that counts septets from octets does not show a stray '@'; `unpack` drops it again.
+    /// so a receiver that counts septets from octets does not show a stray '@'; `unpack` drops it again. Septets
+    /// that end in CR exactly on an octet boundary get a second CR (`needsClosingCR`), as the same clause asks, or
+    /// the receiver would take their CR for padding.
     public static func pack(_ septets: some Collection<UInt8>, fillBits: Int = 0) -> [UInt8] {
         guard !septets.isEmpty else { return [] }
         let fill = min(max(fillBits, 0), 6)
+        if needsClosingCR(septets, fillBits: fill) { return pack(Array(septets) + [carriageReturn], fillBits: fill) }
         let totalBits = fill + septets.count * 7
         var octets = [UInt8](repeating: 0, count: (totalBits + 7) / 8)
         var bit = fill
@@ -35,10 +38,18 @@ public enum GSM7Packing {
     static let carriageReturn: UInt8 = 0x0D
 
     /// Whether `septets` packed after `fillBits` end exactly on an octet boundary with a last septet (0x00 or CR)
-    /// that `unpack` would take for padding. The segmenter avoids ending a part like that.
+    /// that `unpack` would take for padding. In a part that is not the last, `unpack(part:fillBits:isLastPart:)`
+    /// keeps it.
     public static func endsAmbiguously(_ septets: some Collection<UInt8>, fillBits: Int) -> Bool {
         guard let last = septets.reversed().first, septets.count >= 2 else { return false }
-        return (fillBits + septets.count * 7) % 8 == 0 && (last == 0 || last == carriageReturn)
+        return (fillBits + septets.count * 7) % 8 == 0 && isPaddingLookalike(last)
+    }
+
+    /// Whether `pack` adds a second CR after `septets` packed after `fillBits`: they end in CR exactly on an octet
+    /// boundary, where a receiver would take it for padding. CR CR means CR (TS 23.038 §6.1.2.3.1); `unpack` reads
+    /// it so at the end.
+    public static func needsClosingCR(_ septets: some Collection<UInt8>, fillBits: Int) -> Bool {
+        septets.reversed().first == carriageReturn && endsAmbiguously(septets, fillBits: fillBits)
     }
 
     /// Unpacks octets into septets, skipping `fillBits` leading bits (0–6).
@@ -46,8 +57,9 @@ public enum GSM7Packing {
     /// With `septetCount` nil every whole septet is returned, except that when the bits divide into septets
     /// exactly, a final 0x00 or CR is dropped as padding: the wire gives no septet count, and seven spare bits may be
     /// zero (the TSV's note on 0x00) or CR (TS 23.038 §6.1.2.3.1). A message that really ends in '@' or CR on such
-    /// a boundary is indistinguishable and loses that character; `MessageSegmenter` never ends a non-final part
-    /// that way. With a count, at most that many septets are returned.
+    /// a boundary is indistinguishable and loses that character; the parts of a concatenated message other than the
+    /// last are unpacked by `unpack(part:fillBits:isLastPart:)` instead. A final CR CR whose first CR ends on an
+    /// octet boundary reads as one CR (`needsClosingCR`). With a count, at most that many septets are returned.
     public static func unpack(_ octets: some Collection<UInt8>, fillBits: Int = 0, septetCount: Int? = nil) -> [UInt8] {
         let bytes = Array(octets)
         let fill = min(max(fillBits, 0), 6)
@@ -65,11 +77,12 @@ public enum GSM7Packing {
             septets.append(UInt8(truncatingIfNeeded: value >> UInt16(bit % 8)) & 0x7F)
             bit += 7
         }
-        if septetCount == nil, availableBits % 7 == 0, availableBits >= 14,
-            let last = septets.last, last == 0 || last == carriageReturn
-        {
-            septets.removeLast()
-        }
+        guard septetCount == nil, let last = septets.last else { return septets }
+        let endsInPadding = availableBits % 7 == 0 && availableBits >= 14 && isPaddingLookalike(last)
+        // One spare bit after a CR CR: the septets before the last ended on an octet boundary with CR.
+        let endsInClosingCR = availableBits % 7 == 1 && septets.count >= 3
+            && septets.suffix(2).allSatisfy { $0 == carriageReturn }
+        if endsInPadding || endsInClosingCR { septets.removeLast() }
         return septets
     }
 }

@@ -55,34 +55,10 @@ extension SMSText {
         }
     }
 
-    /// Decodes the user data of several parts of one message as one text, so an escape pair or surrogate pair
-    /// that a sender split across parts still decodes. Each part is `(user data after its UDH, UDH length)`.
-    public static func decode(
-        parts: [(userData: [UInt8], udhOctets: Int)],
-        dataCoding: UInt8,
-        defaultAlphabet: DefaultAlphabet = .gsm7
-    ) -> DecodedText {
-        let alphabet = alphabet(forDataCoding: dataCoding, defaultAlphabet: defaultAlphabet)
-        var joined = [UInt8]()
-        for part in parts {
-            if alphabet == .gsm7Packed {
-                joined += GSM7Packing.unpack(part.userData, fillBits: GSM7Packing.fillBits(afterUDHOctets: part.udhOctets))
-            } else {
-                joined += part.userData
-            }
-        }
-        if alphabet == .gsm7Packed {
-            var decoded = decodeSeptets(joined)
-            decoded.alphabet = .gsm7Packed
-            return decoded
-        }
-        return decode(joined, alphabet: alphabet)
-    }
-
     private static let replacement: Unicode.Scalar = "\u{FFFD}"
     private static let noBreakSpace: Unicode.Scalar = "\u{00A0}"
 
-    private static func decodeSeptets(_ septets: some Collection<UInt8>) -> DecodedText {
+    static func decodeSeptets(_ septets: some Collection<UInt8>) -> DecodedText {
         var scalars = String.UnicodeScalarView()
         var substitutions = 0
         var escaped = false
@@ -113,7 +89,7 @@ extension SMSText {
         return DecodedText(text: String(scalars), substitutions: substitutions, alphabet: .gsm7)
     }
 
-    private static func decodeUCS2(_ bytes: some Collection<UInt8>) -> DecodedText {
+    static func decodeUCS2(_ bytes: some Collection<UInt8>) -> DecodedText {
         var scalars = String.UnicodeScalarView()
         var substitutions = 0
         var pendingHigh: UInt16?

@@ -32,15 +32,25 @@ import Testing
         #expect(SMSText.decode(at.wireOctets, dataCoding: 0, defaultAlphabet: .gsm7Packed).text == "123456@")
     }
 
-    @Test func fullPackedPartsNeverEndInPaddingLookalikes() throws {
-        // 152 'a' then '@': the first part would be 153 septets (an exact fit after 1 fill bit) ending in '@'.
+    @Test func fullPackedPartsMayEndInPaddingLookalikes() throws {
+        // 152 'a' then '@': the first part is 153 septets (an exact fit after 1 fill bit) ending in '@', as a
+        // handset sends it; only a part padded before an escape pair reads its last seven bits as padding.
         let text = String(repeating: "a", count: 152) + "@" + String(repeating: "b", count: 20)
         let encoded = try SMSText.encode(text, defaultAlphabet: .gsm7Packed)
         let message = try MessageSegmenter(method: .udh8).segment(encoded, reference: 1)
-        #expect(message.parts.map(\.count) == [152, 21])
+        #expect(message.parts.map(\.count) == [153, 20])
         let decoded = SMSText.decode(
             parts: message.parts.map { (Array($0.shortMessage.dropFirst(6)), 6) }, dataCoding: 0, defaultAlphabet: .gsm7Packed)
         #expect(decoded.text == text)
+    }
+
+    @Test func aFinalCROnAnOctetBoundaryGetsAClosingCR() throws {
+        // 8 septets fill 7 octets exactly: a lone final CR would read as padding, so CR CR goes out (23.038 §6.1.2.3.1).
+        let encoded = try SMSText.encode("ABCDEFG\r", as: .gsm7, defaultAlphabet: .gsm7Packed)
+        let packed = GSM7Packing.pack(encoded.units)
+        #expect(packed.count == 8 && GSM7Packing.unpack(packed, septetCount: 9).suffix(2) == [0x0D, 0x0D])
+        #expect(GSM7Packing.unpack(packed) == encoded.units)
+        #expect(SMSText.decode(encoded.wireOctets, dataCoding: 0, defaultAlphabet: .gsm7Packed).text == "ABCDEFG\r")
     }
 
     @Test func oneFillBitShiftsTheFirstSeptet() {
@@ -55,11 +65,12 @@ import Testing
             let septets = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) & 0x7F }
             for fill in 0...6 {
                 let packed = GSM7Packing.pack(septets, fillBits: fill)
-                #expect(packed.count == (length == 0 ? 0 : (fill + 7 * length + 7) / 8))
+                let closingCR = GSM7Packing.needsClosingCR(septets, fillBits: fill) ? 1 : 0
+                #expect(packed.count == (length == 0 ? 0 : (fill + 7 * (length + closingCR) + 7) / 8))
                 #expect(GSM7Packing.unpack(packed, fillBits: fill, septetCount: length) == septets)
                 let counted = GSM7Packing.unpack(packed, fillBits: fill)
-                // Without a count only an exact fit ending in 0x00 or CR is ambiguous (read as padding).
-                if GSM7Packing.endsAmbiguously(septets, fillBits: fill) {
+                // Without a count only an exact fit ending in 0x00 is ambiguous (read as padding); CR gets a second.
+                if GSM7Packing.endsAmbiguously(septets, fillBits: fill) && closingCR == 0 {
                     #expect(counted == Array(septets.dropLast()), "length \(length) fill \(fill)")
                 } else {
                     #expect(counted == septets, "length \(length) fill \(fill)")
