@@ -47,6 +47,9 @@ import Testing
         (#"{"id":"f1","to":"1","text":"x","validity":99999999999999999999999}"#, "validity"),
         (#"{"id":"f1","to":"1","text":"x","schedule_at":"2026-12-01"}"#, "schedule_at"),
         (#"{"id":"f1","to":"1","text":"x","schedule_at":1796121217}"#, "schedule_at"),
+        // An SMPP time has a two-digit year: outside 2000–2099 it would be clamped to another time.
+        (#"{"id":"f1","to":"1","text":"x","schedule_at":"2100-01-01T00:00:00Z"}"#, "schedule_at"),
+        (#"{"id":"f1","to":"1","text":"x","schedule_at":"1999-12-31T23:59:59Z"}"#, "schedule_at"),
         (#"{"id":"f1","to":"1","text":"x","expires_at":"2026-12-01T10:33:37"}"#, "expires_at"),
         (#"{"id":"f1","to":"1","text":"x","priority":4}"#, "priority"),
         (#"{"id":"f1","to":"1","text":"x","priority":-1}"#, "priority"),
@@ -98,6 +101,8 @@ import Testing
         #"{"id":"f1","to":"1","text":"x","validity":1}"#,
         #"{"id":"f1","to":"1","text":"x","validity":2419200}"#,
         #"{"id":"f1","to":"1","text":"x","priority":0}"#,
+        #"{"id":"f1","to":"1","text":"x","schedule_at":"2099-12-31T23:59:59Z"}"#,
+        #"{"id":"f1","to":"1","text":"x","schedule_at":"2000-01-01T00:00:00Z"}"#,
         #"{"id":"f1","to":"1","text":"x","concat":"udh16"}"#,
         #"{"id":"f1","to":"1","text":"x","concat":"payload"}"#,
         #"{"id":"f1","to":"1","text":"x","service_type":""}"#,

@@ -14,7 +14,7 @@ struct RequestFields {
         if case .text(let text) = content { try checkEncodable(text, as: encoding) }
         let dlr = try optionalBool("dlr")
         let validity = try optionalInteger("validity", in: 1...SendRequestDecoder.maxValiditySeconds)
-        let scheduleAt = try optionalTime("schedule_at")
+        let scheduleAt = try optionalTime("schedule_at", within: Self.smppTimeRange)
         let expiresAt = try optionalTime("expires_at")
         let priority = try optionalInteger("priority", in: 0...3) ?? 0
         let concat = try optionalConcat()
@@ -157,13 +157,20 @@ struct RequestFields {
         return octets
     }
 
-    func optionalTime(_ key: String) throws(RequestFieldError) -> Date? {
+    func optionalTime(_ key: String, within range: ClosedRange<Date>? = nil) throws(RequestFieldError) -> Date? {
         guard let node = present(key) else { return nil }
         guard case .string(let text) = node, let date = RFC3339.parse(text) else {
             throw RequestFieldError(key, "must be an RFC 3339 time such as 2026-12-01T10:33:37Z, got \(describeForReason(node))")
         }
+        if let range, !range.contains(date) {
+            throw RequestFieldError(key, "must lie in 2000–2099 (an SMPP time has a two-digit year), got \(text)")
+        }
         return date
     }
+
+    /// The times an SMPP absolute time can express (a two-digit year: 2000-01-01T00:00:00Z to 2099-12-31T23:59:59Z);
+    /// `SMPPTime` would clamp a time outside them, sending another time than the one asked for.
+    static let smppTimeRange = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 4_102_444_799)
 
     func optionalConcat() throws(RequestFieldError) -> ConcatenationMethod? {
         guard let node = present("concat") else { return nil }
