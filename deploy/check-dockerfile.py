@@ -168,7 +168,8 @@ def main(arguments) -> int:
 
     # 4. The build context leaves out what the scripts write under deploy/ (data, keys, passwords).
     ignore_file = DOCKERFILE + ".dockerignore"
-    ignored = open(ignore_file).read().split() if os.path.exists(ignore_file) else []
+    ignored = [line.strip() for line in open(ignore_file) if line.strip() and not line.lstrip().startswith("#")] \
+        if os.path.exists(ignore_file) else []
     if re.search(r"^COPY\s+deploy\b", text, re.M) and not any(
             entry.rstrip("/") == "deploy/.state" for entry in ignored):
         problems.append("the Dockerfile copies deploy/ but deploy/Dockerfile.dockerignore does not leave out "

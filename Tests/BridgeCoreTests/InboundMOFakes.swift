@@ -110,8 +110,8 @@ final class MOFaultStore: BridgeStore {
         try await inner.takeUnconfirmedMO(key: key, notBefore: notBefore)
     }
 
-    func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
-        try await inner.purge(olderThan: cutoff)
+    func purge(olderThan cutoff: Date, inFlightOlderThan markCutoff: Date) async throws(BridgeStoreError) -> Int {
+        try await inner.purge(olderThan: cutoff, inFlightOlderThan: markCutoff)
     }
 
     func close() async { await inner.close() }

@@ -303,10 +303,10 @@ import Testing
             _ = try await store.addMOPart(F.part("oldgroup", index: 2, at: new))
             _ = try await store.addMOPart(F.part("newgroup", index: 1, at: new))
 
-            let removed = try await store.purge(olderThan: F.t0.addingTimeInterval(500))
+            let removed = try await store.purge(olderThan: F.t0.addingTimeInterval(500), inFlightOlderThan: F.t0)
             #expect(removed == 1 + 2)  // one completed request, two correlation keys
             #expect(try await store.requestState(id: "old") == nil)
-            // An in-flight mark stays: a redelivery after a longer outage must still be flagged.
+            // An in-flight mark stays longer: a redelivery after an outage beyond the TTL must still be flagged.
             #expect(try await store.requestState(id: "stuck") == .inFlight(since: F.t0))
             #expect(try await store.requestState(id: "new") == .completed(F.result(2, at: new)))
             #expect(try await store.correlation(keys: ["O1", "111"]) == nil)
@@ -314,7 +314,10 @@ import Testing
             // MO parts stay until the sweep has published their group (the broker may be down for longer).
             let groups = try await store.moGroups(firstReceivedBefore: new.addingTimeInterval(1))
             #expect(groups.map { $0[0].groupKey }.sorted() == ["newgroup", "oldgroup"])
-            #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500)) == 0)
+            #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500), inFlightOlderThan: F.t0) == 0)
+            // Past its own, longer cutoff the mark goes too (its message may be gone from the broker for good).
+            #expect(try await store.purge(olderThan: F.t0, inFlightOlderThan: F.t0.addingTimeInterval(1)) == 1)
+            #expect(try await store.requestState(id: "stuck") == nil)
         }
     }
 
@@ -332,7 +335,7 @@ import Testing
             #expect(try await store.takeUnconfirmedMO(key: "k2", notBefore: F.t0) == nil, "a too old one is gone too")
             try await store.rememberUnconfirmedMO(key: "k3", eventID: "e4", at: F.t0)
             try await store.rememberUnconfirmedMO(key: "k4", eventID: "e5", at: F.t0.addingTimeInterval(1_000))
-            #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500)) == 1)
+            #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500), inFlightOlderThan: F.t0) == 1)
             #expect(try await store.takeUnconfirmedMO(key: "k3", notBefore: .distantPast) == nil)
             #expect(try await store.takeUnconfirmedMO(key: "k4", notBefore: F.t0) == "e5")
         }
@@ -369,7 +372,7 @@ import Testing
             await F.expectError(.closed) {
                 _ = try await store.claimMOGroups(firstReceivedBefore: F.t0, claimedUntil: F.t0, now: F.t0)
             }
-            await F.expectError(.closed) { _ = try await store.purge(olderThan: F.t0) }
+            await F.expectError(.closed) { _ = try await store.purge(olderThan: F.t0, inFlightOlderThan: F.t0) }
         }
     }
 }

@@ -39,7 +39,7 @@ import Testing
         let store = try SQLiteBridgeStore(path: directory.file("bridge.sqlite"), logger: F.logger)
         try await Self.fill(store)
         let before = store.committedTransactions
-        #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500), chunk: 2) == 7 * 3)
+        #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500), inFlightOlderThan: F.t0, chunk: 2) == 7 * 3)
         // Per table ⌈7 / 2⌉ = 4 chunks, the last one short: 12 transactions (nothing else writes meanwhile).
         #expect(store.committedTransactions - before == 12)
         try await Self.expectOnlyTheNewRowsLeft(store)
@@ -51,7 +51,7 @@ import Testing
             let store = stores[0]
             try await Self.fill(store)
             let before = store.committedTransactions
-            #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500), chunk: 2) == 7 * 3)
+            #expect(try await store.purge(olderThan: F.t0.addingTimeInterval(500), inFlightOlderThan: F.t0, chunk: 2) == 7 * 3)
             #expect(store.committedTransactions - before == 12)
             try await Self.expectOnlyTheNewRowsLeft(store)
         }

@@ -156,7 +156,13 @@ extension InboundProcessor {
         hash.addField(UInt8(truncatingIfNeeded: total >> 8), UInt8(truncatingIfNeeded: total))
         for part in sorted {
             hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
-            hash.addField(part.payload)
+            // A possible-padding septet (flagged, `normalizedPayload`) is left out, as the stores of earlier versions
+            // left it out of the payload: a key remembered by one version is found by the next.
+            if let last = part.payload.last, last & GSM7Packing.possiblePaddingFlag != 0 {
+                hash.addField(part.payload.dropLast())
+            } else {
+                hash.addField(part.payload)
+            }
             // Only where it differs, so the key of a message in one coding stays what it was.
             if let first = sorted.first, part.dataCoding != first.dataCoding {
                 hash.addField(CollectionOfOne(part.dataCoding))

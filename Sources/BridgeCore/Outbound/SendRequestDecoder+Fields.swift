@@ -168,9 +168,10 @@ struct RequestFields {
         return date
     }
 
-    /// The times an SMPP absolute time can express (a two-digit year: 2000-01-01T00:00:00Z to 2099-12-31T23:59:59Z);
-    /// `SMPPTime` would clamp a time outside them, sending another time than the one asked for.
-    static let smppTimeRange = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 4_102_444_799)
+    /// The times an SMPP absolute time can express (`SMPPTime.absoluteUnixSeconds`); `SMPPTime` would clamp a time
+    /// outside them, sending another time than the one asked for.
+    static let smppTimeRange = Date(timeIntervalSince1970: Double(SMPPTime.absoluteUnixSeconds.lowerBound))
+        ... Date(timeIntervalSince1970: Double(SMPPTime.absoluteUnixSeconds.upperBound))
 
     func optionalConcat() throws(RequestFieldError) -> ConcatenationMethod? {
         guard let node = present("concat") else { return nil }

@@ -86,11 +86,13 @@ public protocol BridgeStore: Sendable {
     /// nil when there is none.
     func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String?
 
-    /// Deletes completed request records, correlations and remembered MO ids older than `cutoff`; returns how many
-    /// rows went. In-flight marks stay (a redelivery after a long outage must still be flagged), and so do MO parts
-    /// (the timeout sweep publishes each group, then removes it).
+    /// Deletes completed request records, correlations and remembered MO ids older than `cutoff`, and in-flight
+    /// marks older than `markCutoff` (much earlier: a request redelivered after an outage longer than the TTL must
+    /// still be found in flight and flagged; a mark whose message is gone — dead-lettered, expired, purged — would
+    /// otherwise stay for ever); returns how many rows went. MO parts stay (the timeout sweep publishes each group,
+    /// then removes it).
     @discardableResult
-    func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int
+    func purge(olderThan cutoff: Date, inFlightOlderThan markCutoff: Date) async throws(BridgeStoreError) -> Int
 
     /// Commits what is pending and releases the file or connection. Later calls fail with `.closed`.
     func close() async

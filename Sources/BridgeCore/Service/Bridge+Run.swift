@@ -244,6 +244,10 @@ extension Bridge {
         }
     }
 
+    /// In-flight marks are purged after this many `store.ttl`s (30 days by default): long enough for any redelivery
+    /// after an outage, short enough that the marks of messages gone from the broker do not pile up for ever.
+    static let inFlightMarkTTLs = 10.0
+
     /// The long-MO timeout sweep and the store's TTL purge.
     func housekeepingLoop(_ parts: BridgeParts) async {
         var lastPurge = ContinuousClock.now - .seconds(3600)
@@ -256,9 +260,12 @@ extension Bridge {
             }
             if now - lastPurge >= .seconds(3600) {
                 lastPurge = now
-                let cutoff = parts.outbound.now().addingTimeInterval(-configuration.store.ttl.seconds)
+                let ttl = configuration.store.ttl.seconds
+                let now = parts.outbound.now()
                 do {
-                    let removed = try await parts.store.purge(olderThan: cutoff)
+                    let removed = try await parts.store.purge(
+                        olderThan: now.addingTimeInterval(-ttl),
+                        inFlightOlderThan: now.addingTimeInterval(-ttl * Self.inFlightMarkTTLs))
                     if removed > 0 { logger.info("store: expired records purged", metadata: ["rows": "\(removed)"]) }
                 } catch {
                     logger.error("store purge failed", metadata: ["error": "\(error)"])

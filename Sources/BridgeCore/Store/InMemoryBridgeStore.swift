@@ -167,14 +167,16 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
-    /// Deletes completed request records, correlation entries (one per key) and remembered MO ids older than
-    /// `cutoff`; returns how many went, counted as the SQLite store counts rows. In-flight marks and MO parts stay.
+    /// Deletes what ``SQLiteBridgeStore/purge(olderThan:inFlightOlderThan:)`` deletes; returns how many went,
+    /// counted as the SQLite store counts rows.
     @discardableResult
-    public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
+    public func purge(olderThan cutoff: Date, inFlightOlderThan markCutoff: Date) async throws(BridgeStoreError) -> Int {
         try withOpenState { state in
             let requests = state.requests.filter { _, request in
-                if case .completed(let result) = request { return result.completedAt < cutoff }
-                return false
+                switch request {
+                case .inFlight(let since, _): since < markCutoff
+                case .completed(let result): result.completedAt < cutoff
+                }
             }
             let keys = state.correlations.filter { $0.value.submittedAt < cutoff }
             let unconfirmed = state.unconfirmedMO.filter { $0.value.at < cutoff }

@@ -106,17 +106,15 @@ extension PostgresBridgeStore {
         return eventID
     }
 
-    /// Deletes completed request records, correlation rows (one per key) and remembered MO ids older than `cutoff`,
-    /// at most ``SQLiteBridgeStore/purgeChunkRows`` rows per statement, each its own write, so the writes queued
-    /// meanwhile wait for one chunk; returns the number of rows deleted. In-flight marks and MO parts stay (as in
-    /// the SQLite store).
+    /// Deletes what ``SQLiteBridgeStore/purge(olderThan:inFlightOlderThan:)`` deletes, in the same chunks, each
+    /// chunk its own write; returns the number of rows deleted.
     @discardableResult
-    public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
-        try await purge(olderThan: cutoff, chunk: SQLiteBridgeStore.purgeChunkRows)
+    public func purge(olderThan cutoff: Date, inFlightOlderThan markCutoff: Date) async throws(BridgeStoreError) -> Int {
+        try await purge(olderThan: cutoff, inFlightOlderThan: markCutoff, chunk: SQLiteBridgeStore.purgeChunkRows)
     }
 
-    /// ``purge(olderThan:)`` with `chunk` rows per statement.
-    func purge(olderThan cutoff: Date, chunk: Int) async throws(BridgeStoreError) -> Int {
+    /// ``purge(olderThan:inFlightOlderThan:)`` with `chunk` rows per statement.
+    func purge(olderThan cutoff: Date, inFlightOlderThan markCutoff: Date, chunk: Int) async throws(BridgeStoreError) -> Int {
         var deleted = 0
         for statement in sql.purgeChunks {
             while true {
@@ -124,7 +122,8 @@ extension PostgresBridgeStore {
                     var binds = PostgresBindings()
                     binds.append(cutoff.timeIntervalSinceReferenceDate)
                     binds.append(chunk)
-                    let rows = try await connection.run(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+                    if statement.bindsMarkCutoff { binds.append(markCutoff.timeIntervalSinceReferenceDate) }
+                    let rows = try await connection.run(PostgresQuery(unsafeSQL: statement.sql, binds: binds), logger: logger)
                     return try rows.first?.decode(Int.self) ?? 0
                 }
                 deleted += count

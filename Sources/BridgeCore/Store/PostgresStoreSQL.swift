@@ -323,14 +323,14 @@ struct PostgresStoreSQL: Sendable {
     /// Takes the id remembered under $1: one statement, so of instances taking at once exactly one gets it.
     var takeUnconfirmedMO: String { "DELETE FROM \(moUnconfirmed) WHERE key = $1 RETURNING event_id, at" }
 
-    /// The purge's statements, each deleting at most $2 rows older than $1 and returning how many it deleted:
-    /// completed requests (in-flight marks stay), correlation rows, remembered MO ids. MO parts are not purged: the
-    /// timeout sweep publishes every group, then removes it.
-    var purgeChunks: [String] {
+    /// The purge's statements, each deleting at most $2 rows and returning how many it deleted: requests completed
+    /// before $1 or in flight since before $3, correlation rows and remembered MO ids older than $1. MO parts are not
+    /// purged: the timeout sweep publishes every group, then removes it.
+    var purgeChunks: [(sql: String, bindsMarkCutoff: Bool)] {
         [
-            Self.deleteChunk(from: request, key: "id", where: "at < $1 AND completed"),
-            Self.deleteChunk(from: correlation, key: "match_key", where: "submitted_at < $1"),
-            Self.deleteChunk(from: moUnconfirmed, key: "key", where: "at < $1"),
+            (Self.deleteChunk(from: request, key: "id", where: "(completed AND at < $1) OR (NOT completed AND at < $3)"), true),
+            (Self.deleteChunk(from: correlation, key: "match_key", where: "submitted_at < $1"), false),
+            (Self.deleteChunk(from: moUnconfirmed, key: "key", where: "at < $1"), false),
         ]
     }
 

@@ -4,7 +4,7 @@ import Logging
 
 extension SQLiteBridgeStore {
     /// Opens the pool (WAL, synchronous FULL), checks integrity, migrates, and takes the write lock once, so every
-    /// start-up problem is one typed error; ``checkLocation(_:)`` ran before.
+    /// start-up problem is one typed error; ``checkDirectory(of:)`` and ``checkFile(_:)`` ran before.
     static func openPool(path: String, lockTimeout: Duration, logger: Logger) throws(BridgeStoreError) -> DatabasePool {
         var configuration = Configuration()
         configuration.label = "smpp-bridge.store"
@@ -38,9 +38,9 @@ extension SQLiteBridgeStore {
         return pool
     }
 
-    /// Fails before SQLite is involved when the directory is missing or not writable, or the path is not a file.
-    /// `access(2)` is used because it reports a read-only file system or an immutable file even to root.
-    static func checkLocation(_ path: String) throws(BridgeStoreError) {
+    /// The directory exists and is writable (the store, its WAL and its lock file go there). This and ``checkFile(_:)``
+    /// fail before SQLite is involved; `access(2)` reports a read-only file system or an immutable file even to root.
+    static func checkDirectory(of path: String) throws(BridgeStoreError) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
@@ -53,6 +53,11 @@ extension SQLiteBridgeStore {
             throw BridgeStoreError(
                 code: .readOnly, location: path, detail: "directory \(directory) is not writable: \(errnoText())")
         }
+    }
+
+    /// The path, if it exists, is a readable and writable file that starts with the SQLite header.
+    static func checkFile(_ path: String) throws(BridgeStoreError) {
+        var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard !isDirectory.boolValue else {
             throw BridgeStoreError(code: .cannotOpen, location: path, detail: "the path is a directory, not a file")

@@ -224,24 +224,33 @@ extension SQLiteBridgeStore {
     }
 
     /// Deletes completed request records, correlation rows (one per key) and remembered MO ids older than `cutoff`,
-    /// in transactions of at most ``purgeChunkRows`` rows each, so the writes queued meanwhile wait for one chunk,
-    /// not for an hour's worth of rows; returns the number of rows deleted. In-flight marks stay (a redelivery after
-    /// a long outage must still be flagged), and so do MO parts: the timeout sweep publishes every group and then
-    /// removes it, so parts answered ESME_ROK go only once published.
+    /// and in-flight marks older than `markCutoff`, in transactions of at most ``purgeChunkRows`` rows each, so the
+    /// writes queued meanwhile wait for one chunk, not for an hour's worth of rows; returns the number of rows
+    /// deleted. MO parts stay: the timeout sweep publishes every group and then removes it, so parts answered
+    /// ESME_ROK go only once published.
     @discardableResult
-    public func purge(olderThan cutoff: Date) async throws(BridgeStoreError) -> Int {
-        try await purge(olderThan: cutoff, chunk: Self.purgeChunkRows)
+    public func purge(olderThan cutoff: Date, inFlightOlderThan markCutoff: Date) async throws(BridgeStoreError) -> Int {
+        try await purge(olderThan: cutoff, inFlightOlderThan: markCutoff, chunk: Self.purgeChunkRows)
     }
 
-    /// ``purge(olderThan:)`` with `chunk` rows per transaction.
-    func purge(olderThan cutoff: Date, chunk: Int) async throws(BridgeStoreError) -> Int {
-        let arguments: StatementArguments = [cutoff.timeIntervalSinceReferenceDate, chunk]
+    /// ``purge(olderThan:inFlightOlderThan:)`` with `chunk` rows per transaction.
+    func purge(olderThan cutoff: Date, inFlightOlderThan markCutoff: Date, chunk: Int) async throws(BridgeStoreError) -> Int {
+        let (before, marksBefore) = (cutoff.timeIntervalSinceReferenceDate, markCutoff.timeIntervalSinceReferenceDate)
         var deleted = 0
         // By key, not rowid: files created before format 3's rowid tables keep WITHOUT ROWID ones.
-        for sql in [
-            "DELETE FROM request WHERE id IN (SELECT id FROM request WHERE at < ? AND completed = 1 LIMIT ?)",
-            "DELETE FROM correlation WHERE match_key IN (SELECT match_key FROM correlation WHERE submitted_at < ? LIMIT ?)",
-            "DELETE FROM mo_unconfirmed WHERE key IN (SELECT key FROM mo_unconfirmed WHERE at < ? LIMIT ?)",
+        for (sql, arguments): (String, StatementArguments) in [
+            (
+                """
+                DELETE FROM request WHERE id IN (SELECT id FROM request
+                    WHERE (completed = 1 AND at < ?1) OR (completed = 0 AND at < ?3) LIMIT ?2)
+                """,
+                [before, chunk, marksBefore]
+            ),
+            (
+                "DELETE FROM correlation WHERE match_key IN (SELECT match_key FROM correlation WHERE submitted_at < ? LIMIT ?)",
+                [before, chunk]
+            ),
+            ("DELETE FROM mo_unconfirmed WHERE key IN (SELECT key FROM mo_unconfirmed WHERE at < ? LIMIT ?)", [before, chunk]),
         ] {
             while true {
                 let count = try await write { db in

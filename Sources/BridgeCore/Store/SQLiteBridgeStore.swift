@@ -60,8 +60,10 @@ public final class SQLiteBridgeStore: BridgeStore {
     public init(path: String, logger: Logger, lockTimeout: Duration = .seconds(5)) throws(BridgeStoreError) {
         self.path = path
         self.logger = logger
-        try SQLiteBridgeStore.checkLocation(path)
+        try SQLiteBridgeStore.checkDirectory(of: path)
+        // Before the file is looked at: a second bridge starting while the first creates it is told `.locked`.
         ownerLock = try SQLiteStoreOwnerLock(storePath: path)
+        try SQLiteBridgeStore.checkFile(path)
         self.pool = try SQLiteBridgeStore.openPool(path: path, lockTimeout: lockTimeout, logger: logger)
     }
 

@@ -39,12 +39,14 @@ public enum SMPPTime: Hashable, Sendable {
         }
     }
 
+    /// The seconds since 1970-01-01T00:00:00Z an absolute time can express: its year has two digits, so
+    /// 2000-01-01T00:00:00Z to 2099-12-31T23:59:59Z.
+    public static let absoluteUnixSeconds: ClosedRange<Int64> = 946_684_800...4_102_444_799
+
     /// An absolute time in UTC (`…tnn+` with nn = 00) for the given seconds since 1970-01-01T00:00:00Z.
-    /// Years outside 2000–2099 are clamped to that range's ends.
+    /// Times outside ``absoluteUnixSeconds`` are clamped to that range's ends.
     public static func absolute(unixSeconds: Int64, tenths: Int = 0) -> SMPPTime {
-        let lower: Int64 = 946_684_800  // 2000-01-01T00:00:00Z
-        let upper: Int64 = 4_102_444_799  // 2099-12-31T23:59:59Z
-        let seconds = min(max(unixSeconds, lower), upper)
+        let seconds = min(max(unixSeconds, absoluteUnixSeconds.lowerBound), absoluteUnixSeconds.upperBound)
         let days = seconds / 86_400
         let secondOfDay = Int(seconds % 86_400)
         let (year, month, day) = civil(fromDays: days)

@@ -143,8 +143,11 @@ public struct MessageSegmenter: Sendable, Hashable {
     ) -> SubmitPart {
         let udh = header.elements.isEmpty ? [] : header.octets
         let units = text.units[range]
+        // Only the last part gets a closing CR: the others are read whole, and a full one has no room for it.
         let body = text.alphabet == .gsm7Packed
-            ? GSM7Packing.pack(units, fillBits: GSM7Packing.fillBits(afterUDHOctets: udh.count)) : Array(units)
+            ? GSM7Packing.pack(
+                units, fillBits: GSM7Packing.fillBits(afterUDHOctets: udh.count), closingCR: index == total)
+            : Array(units)
         return SubmitPart(
             index: index, total: total, shortMessage: udh + body, udh: udh.isEmpty ? nil : udh,
             esmClassFlags: udh.isEmpty ? 0 : 0x40, tlvs: [], dataCoding: text.dataCoding, count: cost)

@@ -13,11 +13,14 @@ public enum GSM7Packing {
     /// When the last octet would end with seven spare bits they hold CR (0x0D), as 3GPP TS 23.038 §6.1.2.3.1 asks,
     /// so a receiver that counts septets from octets does not show a stray '@'; `unpack` drops it again. Septets
     /// that end in CR exactly on an octet boundary get a second CR (`needsClosingCR`), as the same clause asks, or
-    /// the receiver would take their CR for padding.
-    public static func pack(_ septets: some Collection<UInt8>, fillBits: Int = 0) -> [UInt8] {
+    /// the receiver would take their CR for padding — unless `closingCR` is false: a part that is not a message's
+    /// last is read whole (`unpack(part:fillBits:isLastPart:)`), and a full one has no room for another septet.
+    public static func pack(_ septets: some Collection<UInt8>, fillBits: Int = 0, closingCR: Bool = true) -> [UInt8] {
         guard !septets.isEmpty else { return [] }
         let fill = min(max(fillBits, 0), 6)
-        if needsClosingCR(septets, fillBits: fill) { return pack(Array(septets) + [carriageReturn], fillBits: fill) }
+        if closingCR, needsClosingCR(septets, fillBits: fill) {
+            return pack(Array(septets) + [carriageReturn], fillBits: fill)
+        }
         let totalBits = fill + septets.count * 7
         var octets = [UInt8](repeating: 0, count: (totalBits + 7) / 8)
         var bit = fill
@@ -59,7 +62,8 @@ public enum GSM7Packing {
     /// zero (the TSV's note on 0x00) or CR (TS 23.038 §6.1.2.3.1). A message that really ends in '@' or CR on such
     /// a boundary is indistinguishable and loses that character; the parts of a concatenated message other than the
     /// last are unpacked by `unpack(part:fillBits:isLastPart:)` instead. A final CR CR whose first CR ends on an
-    /// octet boundary reads as one CR (`needsClosingCR`). With a count, at most that many septets are returned.
+    /// octet boundary reads as one CR (`needsClosingCR`; a text that really ends in CR CR there loses one, as the
+    /// clause makes the two alike). With a count, at most that many septets are returned.
     public static func unpack(_ octets: some Collection<UInt8>, fillBits: Int = 0, septetCount: Int? = nil) -> [UInt8] {
         let bytes = Array(octets)
         let fill = min(max(fillBits, 0), 6)

@@ -27,6 +27,19 @@ import Testing
         }
     }
 
+    /// A full part that is not the last may end in CR: it is read whole, so it gets no closing CR (which would make
+    /// it 141 octets, refused by the SMSC as ESME_RINVMSGLEN).
+    @Test func aFullNonFinalPartEndingInCRStaysWithin140Octets() throws {
+        for method in [ConcatenationMethod.udh8, .udh16] {
+            let full = method == .udh8 ? 153 : 152
+            let text = String(repeating: "a", count: full - 1) + "\r" + String(repeating: "b", count: 20)
+            let message = try Self.segment(text, method: method)
+            #expect(message.parts.map(\.count) == [full, 20], "\(method)")
+            #expect(message.parts.allSatisfy { $0.shortMessage.count <= 140 }, "\(method)")
+            #expect(Self.decode(message) == text, "\(method)")
+        }
+    }
+
     /// 160 septets ending in CR fill 140 octets exactly: the closing CR does not fit, so the text is split.
     @Test func aSingle160SeptetTextEndingInCRIsSplit() throws {
         let text = String(repeating: "a", count: 159) + "\r"
