@@ -59,6 +59,10 @@ extension SMPPSessionHandler {
             run(action, now: now)
             return
         }
+        if WireStatus.isSessionState(status.rawValue), case .complete = action {
+            logger.warning("SMSC refused a submit for the session's state; binding again once the window drains",
+                           metadata: [SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)"])
+        }
         if WireStatus.isThrottle(status.rawValue) {
             metrics.throttleEvents.increment()
             // One warning when a pause begins; answers arriving during it only lower the window further.

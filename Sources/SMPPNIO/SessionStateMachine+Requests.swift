@@ -49,6 +49,11 @@ extension SessionStateMachine {
         } else if effectiveWindow < max(1, configuration.window) {
             effectiveWindow += 1
         }
+        if WireStatus.isSessionState(status), case .bound = state {
+            // The SMSC no longer takes this session as bound (reference §4 class S: fix the session): it takes no
+            // more requests, the outstanding ones get their answers, then it unbinds and the client binds again.
+            unbindWhenDrained = true
+        }
         return .complete(entry.request, sequenceNumber: sequenceNumber, status: status, latency: now - entry.sentAt)
     }
 

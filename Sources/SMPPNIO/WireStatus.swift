@@ -24,4 +24,10 @@ enum WireStatus {
     static func isThrottle(_ status: UInt32) -> Bool {
         status == throttled || status == messageQueueFull || status == systemError
     }
+
+    /// The session-class statuses (reference §4 class S: "fix the session, do not drop the message"): the SMSC
+    /// refused a request for the session's state (ESME_RINVBNDSTS, ESME_RALYBND, the bind failures).
+    static func isSessionState(_ status: UInt32) -> Bool {
+        status == incorrectBindStatus || status == alreadyBound || (bindFailed...invalidSystemID).contains(status)
+    }
 }

@@ -20,6 +20,24 @@ import Testing
         #expect(next == t0 + .seconds(5), "only b's response deadline")
     }
 
+    /// A submit refused for the session's state (ESME_RINVBNDSTS: the SMSC no longer takes the session as bound;
+    /// reference §4 class S, "fix the session"): the session takes nothing new, lets the outstanding submit answer,
+    /// then unbinds, and the client binds again. Other refusals leave it bound.
+    @Test func aSessionClassRefusalDrainsAndUnbinds() {
+        var machine = boundMachine(window: 3)
+        var queue = ["a", "b", "c", "d"]
+        #expect(drain(&machine, &queue, now: t0).map(\.0) == ["a", "b", "c"])
+        _ = machine.submitResponseReceived(sequenceNumber: 2, status: 0x0B, now: t0)  // ESME_RINVDSTADR: stays bound
+        #expect(drain(&machine, &queue, now: t0).map(\.0) == ["d"])
+        _ = machine.submitResponseReceived(sequenceNumber: 3, status: 0x04, now: t0)
+        queue = ["e"]
+        #expect(drain(&machine, &queue, now: t0).isEmpty, "no new request on a session the SMSC does not take")
+        guard case .none = machine.unbindIfDrained(now: t0) else { Issue.record("c and d still outstanding"); return }
+        _ = machine.submitResponseReceived(sequenceNumber: 4, status: 0, now: t0)
+        _ = machine.submitResponseReceived(sequenceNumber: 5, status: 0, now: t0)
+        guard case .write(.unbind) = machine.unbindIfDrained(now: t0) else { Issue.record("expected unbind"); return }
+    }
+
     /// Item 4: shutdown waits for the answers the application still owes before unbinding, and refuses new
     /// inbound requests meanwhile (ESME_RX_T_APPN: the SMSC delivers them after the restart).
     @Test func shutdownWaitsForHeldInboundAnswersBeforeUnbind() {
