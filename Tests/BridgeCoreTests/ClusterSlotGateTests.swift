@@ -1,7 +1,8 @@
-import BridgeCore
+@testable import BridgeCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 import SMPP
 import SMPPNIO
@@ -96,6 +97,23 @@ struct ClusterSlotGateTests {
             try? await Task.sleep(for: .milliseconds(50))
         }
         return condition()
+    }
+
+    /// A revoke decided between a round granting a slot and that grant storing its lease found no lease to revoke
+    /// (the machine had given the slot up: renew overdue): the grant revokes the lease it hands out, at once, so
+    /// the session never stays bound past the row's expiry. Held, it is not revoked.
+    @Test func aGrantOvertakenByAGiveUpIsRevokedAtOnce() async throws {
+        let schema = PostgresTestDatabase.uniqueSchema("g")
+        let gate = try Self.gate("a", schema: schema, total: 2, takeoverAfter: .seconds(30))
+        for (slot, given) in [(0, SlotLeaseMachine.SlotState.abandoned), (1, .held(renewedAt: NIODeadline.now()))] {
+            let claim = Task { await gate.claim(slot: slot) }
+            #expect(await Self.eventually(within: .seconds(5)) { gate.state.withLockedValue { $0.waiters[slot] != nil } })
+            gate.state.withLockedValue { $0.machine.slots[slot] = given }
+            gate.perform([.grant(slot: slot, previousHolder: nil)])
+            let lease = try #require(await claim.value)
+            #expect(lease.isRevoked == (slot == 0), "slot \(slot)")
+        }
+        await PostgresTestDatabase.dropSchema(schema)
     }
 
     @Test func gatesSplitTheBudgetAndNeverExceedIt() async throws {

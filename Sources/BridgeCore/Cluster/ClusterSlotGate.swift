@@ -151,6 +151,18 @@ public final class ClusterSlotGate: SessionSlotGate, Service {
 
     // MARK: Actions
 
+    /// The revoke a grant must carry out itself: the machine gave the slot up (renew overdue, taken, yielding)
+    /// between deciding the grant, under the lock, and this grant storing its lease — that revoke found no lease
+    /// to act on. `.zero` (close at once: the session has not bound yet) unless it is only yielding. Nil while
+    /// the slot is held.
+    static func revokeOvertaking(_ slot: Int, in machine: SlotLeaseMachine) -> Duration? {
+        switch machine.slots[slot] {
+        case .held?: nil
+        case .yielding?: .nanoseconds(machine.timing.giveUpAfter.nanoseconds)
+        default: .zero
+        }
+    }
+
     /// Carries out the machine's actions (outside the lock).
     func perform(_ actions: [SlotLeaseMachine.Action]) {
         guard !actions.isEmpty else { return }
@@ -158,9 +170,9 @@ public final class ClusterSlotGate: SessionSlotGate, Service {
             switch action {
             case .grant(let slot, let previousHolder):
                 let lease = SessionSlotLease(slot: slot)
-                let waiter = state.withLockedValue { state in
+                let (waiter, overtaken) = state.withLockedValue { state in
                     state.leases[slot] = lease
-                    return state.waiters.removeValue(forKey: slot)
+                    return (state.waiters.removeValue(forKey: slot), Self.revokeOvertaking(slot, in: state.machine))
                 }
                 if let previousHolder {
                     metrics.takenOver.increment()
@@ -174,6 +186,7 @@ public final class ClusterSlotGate: SessionSlotGate, Service {
                 }
                 if let waiter {
                     waiter.resume(returning: lease)
+                    if let overtaken { _ = lease.revoke(closeWithin: overtaken) }
                 } else {
                     // The claim went away under the lock after the machine decided: hand it straight back.
                     release(lease)
