@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import PostgresNIO
 import SMPP
 import SMPPNIO
 import SMSCSimulator
@@ -113,6 +114,31 @@ struct ClusterSlotGateTests {
             let lease = try #require(await claim.value)
             #expect(lease.isRevoked == (slot == 0), "slot \(slot)")
         }
+        await PostgresTestDatabase.dropSchema(schema)
+    }
+
+    /// Another transaction holding the lease rows (an instance frozen or partitioned mid-round holds its locks until
+    /// the server notices, hours with default keep-alives) no longer stalls the rounds: a round fails after the lock
+    /// timeout and the next tries again; once the rows are free the gate renews as before.
+    @Test func aRoundBlockedOnALockedRowFailsAndTheNextRetries() async throws {
+        let schema = PostgresTestDatabase.uniqueSchema("lk")
+        let a = RunningGate(try Self.gate("a", schema: schema, total: 2, takeoverAfter: .seconds(30)))
+        let claims = Self.claimAll(a.gate, total: 2)
+        #expect(await Self.eventually(within: .seconds(10)) { a.gate.status.heldSlots.count == 2 })
+        let blocker = try await PostgresTestDatabase.connect()
+        try await blocker.query("BEGIN", logger: Self.logger)
+        try await blocker.query(
+            PostgresQuery(unsafeSQL: "SELECT * FROM \"\(schema)\".smpp_bridge_session_slots FOR UPDATE"), logger: Self.logger)
+        let failed = await Self.eventually(within: .seconds(20)) {
+            a.gate.status.lastError?.contains("lock timeout") == true
+        }
+        #expect(failed, "a round waiting on the locked rows fails (lock_timeout), not waits for ever")
+        try await blocker.query("ROLLBACK", logger: Self.logger)
+        try await blocker.close()
+        #expect(await Self.eventually(within: .seconds(10)) { a.gate.status.lastError == nil }, "the next round renews")
+        #expect(a.gate.status.heldSlots.count == 2)
+        claims.cancel()
+        await a.stop()
         await PostgresTestDatabase.dropSchema(schema)
     }
 

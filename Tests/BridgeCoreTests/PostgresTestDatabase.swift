@@ -42,14 +42,19 @@ enum PostgresTestDatabase {
             connectionTimeout: connectionTimeout)
     }
 
-    /// Runs `sql` as the test role on a connection of its own.
-    static func execute(_ sql: String) async throws {
+    /// A connection of its own as the test role (the caller closes it).
+    static func connect() async throws -> PostgresConnection {
         let url = try url()
-        let connection = try await PostgresConnection.connect(
+        return try await PostgresConnection.connect(
             configuration: PostgresConnection.Configuration(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
                 tls: .disable),
             id: 1, logger: StoreFixtures.logger)
+    }
+
+    /// Runs `sql` as the test role on a connection of its own.
+    static func execute(_ sql: String) async throws {
+        let connection = try await connect()
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: StoreFixtures.logger)
         } catch {

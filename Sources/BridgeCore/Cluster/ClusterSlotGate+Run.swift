@@ -86,6 +86,20 @@ extension ClusterSlotGate {
         return false
     }
 
+    /// The bounds of a round's transaction, so a round never waits without end: a row locked by another
+    /// instance's transaction (one left open by a partitioned or frozen instance holds its rows until the server
+    /// notices the dead client, hours with default keep-alives) fails the statement after `pollInterval`
+    /// (`lock_timeout`) and the next round tries again; a statement runs at most a quarter of `takeover_after`; and
+    /// the server aborts this transaction, releasing its row locks, when this instance leaves it idle that long
+    /// (`idle_in_transaction_session_timeout`) — so a partitioned instance never blocks the others' takeover.
+    /// One statement (`set_config(…, true)` is `SET LOCAL`), milliseconds.
+    var roundTimeouts: String {
+        let quarter = max(1, timing.takeoverAfter.nanoseconds / 4_000_000)
+        let lock = max(1, timing.pollInterval.nanoseconds / 1_000_000)
+        return "SELECT set_config('lock_timeout', '\(lock)', true), set_config('statement_timeout', '\(quarter)', true), "
+            + "set_config('idle_in_transaction_session_timeout', '\(quarter)', true)"
+    }
+
     /// One round: heartbeat, renew, delete what is not kept, read, claim; one transaction.
     private func runRound(_ plan: SlotLeaseMachine.RoundPlan) async {
         let account = settings.account, instance = settings.instanceID
@@ -94,6 +108,7 @@ extension ClusterSlotGate {
             let (result, contended) = try await withConnection { connection, logger in
                 try await connection.run("BEGIN", logger: logger)
                 do {
+                    try await connection.run(PostgresQuery(unsafeSQL: self.roundTimeouts), logger: logger)
                     try await connection.run(self.sql.heartbeat(account: account, instance: instance, ttl: ttl),
                                              logger: logger)
                     let renewRows = try await connection.run(self.sql.renew(
