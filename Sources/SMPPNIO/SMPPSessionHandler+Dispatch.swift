@@ -49,6 +49,7 @@ extension SMPPSessionHandler {
     private func responseReceived(_ sequenceNumber: UInt32, _ status: CommandStatus, messageID: String,
                                   now: NIODeadline) {
         let wasPaused = machine.pausedUntil.map { $0 > now } ?? false
+        let wasDraining = machine.unbindWhenDrained
         let action = machine.submitResponseReceived(sequenceNumber: sequenceNumber, status: status.rawValue, now: now)
         let outcome: SubmitOutcome
         switch action {
@@ -59,7 +60,7 @@ extension SMPPSessionHandler {
             run(action, now: now)
             return
         }
-        if WireStatus.isSessionState(status.rawValue), case .complete = action {
+        if machine.unbindWhenDrained, !wasDraining {
             logger.warning("SMSC refused a submit for the session's state; binding again once the window drains",
                            metadata: [SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)"])
         }

@@ -96,7 +96,7 @@ struct SendCommand: AsyncParsableCommand {
 
     /// The request body with id `requestID`, fields in the order of DESIGN §1.2, only those given (`dlr` as
     /// ``receiptsRequested(registeredDelivery:)`` says).
-    func requestBody(id requestID: String, registeredDelivery: Bool = true) -> [UInt8] {
+    func requestBody(id requestID: String, registeredDelivery: Bool) -> [UInt8] {
         var fields: [(String, JSONValue)] = [("id", .string(requestID)), ("to", .string(to))]
         if let from { fields.append(("from", .string(from))) }
         if let text { fields.append(("text", .string(text))) }

@@ -69,11 +69,11 @@ final class Output: Sendable {
             "--to", "+573001234567", "--text", "Hola \"mundo\"", "--from", "ACME", "--dlr", "--concat", "udh16",
             "--encoding", "ucs2",
         ])
-        let body = String(decoding: command.requestBody(id: "order-42"), as: UTF8.self)
+        let body = String(decoding: command.requestBody(id: "order-42", registeredDelivery: true), as: UTF8.self)
         #expect(body == #"{"id":"order-42","to":"+573001234567","from":"ACME","text":"Hola \"mundo\"","#
             + #""encoding":"ucs2","dlr":true,"concat":"udh16"}"#)
         let binary = try SendCommand.parse(["--to", "1", "--binary", "AAEC", "--no-dlr"])
-        #expect(String(decoding: binary.requestBody(id: "b"), as: UTF8.self)
+        #expect(String(decoding: binary.requestBody(id: "b", registeredDelivery: true), as: UTF8.self)
             == #"{"id":"b","to":"1","binary":"AAEC","dlr":false}"#)
     }
 

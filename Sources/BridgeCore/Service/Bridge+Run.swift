@@ -98,11 +98,11 @@ extension Bridge {
                 receivedAt: outbound.now())
             switch outbound.start(request) {
             case .callbacks(let callbacks):
-                let registered = requests.register(cancel: callbacks.cancel)
+                let registeredID = requests.register(cancel: callbacks.cancel)
                 callbacks.start { settlement in
                     self.settleWithoutTask(
                         delivery, settlement, consumer: consumer, metrics: amqpMetrics, requests: requests)
-                    requests.finished(registered.id)
+                    requests.finished(registeredID)
                 }
             case .task(let prepared):
                 requests.start {

@@ -31,9 +31,8 @@ final class InFlightRequests: Sendable {
         self.onCountChange = onCountChange
     }
 
-    /// Starts `work` as a tracked task; returns how many are in flight with it.
-    @discardableResult
-    func start(_ work: @escaping @Sendable () async -> Void) -> Int {
+    /// Starts `work` as a tracked task.
+    func start(_ work: @escaping @Sendable () async -> Void) {
         state.withLockedValue { state in
             state.next += 1
             let id = state.next
@@ -42,18 +41,17 @@ final class InFlightRequests: Sendable {
                 self.finished(id)
             })
             onCountChange(state.tasks.count)
-            return state.tasks.count
         }
     }
 
     /// Counts a request that runs without a task of its own: `cancel` is what shutdown calls after the drain
-    /// timeout. Returns its id (for ``finished(_:)``, once it ended) and how many are in flight with it.
-    func register(cancel: @escaping @Sendable () -> Void) -> (id: UInt64, count: Int) {
+    /// timeout. Returns its id, for ``finished(_:)`` once it ended.
+    func register(cancel: @escaping @Sendable () -> Void) -> UInt64 {
         state.withLockedValue { state in
             state.next += 1
             state.tasks[state.next] = .callbacks(cancel: cancel)
             onCountChange(state.tasks.count)
-            return (state.next, state.tasks.count)
+            return state.next
         }
     }
 

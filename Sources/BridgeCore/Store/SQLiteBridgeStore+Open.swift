@@ -130,8 +130,9 @@ extension SQLiteBridgeStore {
         return BridgeStoreError(code: code, location: location, detail: detail)
     }
 
-    private static func errnoText() -> String {
-        String(cString: strerror(errno))
+    /// The text of `code` (`strerror`), by default `errno`'s.
+    static func errnoText(_ code: Int32 = errno) -> String {
+        String(cString: strerror(code))
     }
 }
 

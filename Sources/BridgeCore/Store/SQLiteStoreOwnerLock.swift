@@ -18,8 +18,9 @@ final class SQLiteStoreOwnerLock: Sendable {
         let lockPath = path + ".lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw BridgeStoreError(code: .cannotOpen, location: path, detail: "cannot open \(lockPath): \(reason)")
+            throw BridgeStoreError(
+                code: .cannotOpen, location: path,
+                detail: "cannot open \(lockPath): \(SQLiteBridgeStore.errnoText())")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let failure = errno
@@ -31,7 +32,7 @@ final class SQLiteStoreOwnerLock: Sendable {
                         + "serves one instance — give each its own store.path, or share store.url (PostgreSQL)")
             }
             throw BridgeStoreError(
-                code: .cannotOpen, location: path, detail: "cannot lock \(lockPath): \(String(cString: strerror(failure)))")
+                code: .cannotOpen, location: path, detail: "cannot lock \(lockPath): \(SQLiteBridgeStore.errnoText(failure))")
         }
         descriptor = Mutex(fd)
     }

@@ -18,13 +18,11 @@ public enum GSM7Packing {
     public static func pack(_ septets: some Collection<UInt8>, fillBits: Int = 0, closingCR: Bool = true) -> [UInt8] {
         guard !septets.isEmpty else { return [] }
         let fill = min(max(fillBits, 0), 6)
-        if closingCR, needsClosingCR(septets, fillBits: fill) {
-            return pack(Array(septets) + [carriageReturn], fillBits: fill)
-        }
-        let totalBits = fill + septets.count * 7
+        let closing = closingCR && needsClosingCR(septets, fillBits: fill)
+        let totalBits = fill + (septets.count + (closing ? 1 : 0)) * 7
         var octets = [UInt8](repeating: 0, count: (totalBits + 7) / 8)
         var bit = fill
-        for septet in septets {
+        func put(_ septet: UInt8) {
             let value = UInt16(septet & 0x7F) << UInt16(bit % 8)
             let index = bit / 8
             octets[index] |= UInt8(truncatingIfNeeded: value)
@@ -33,6 +31,8 @@ public enum GSM7Packing {
             }
             bit += 7
         }
+        for septet in septets { put(septet) }
+        if closing { put(carriageReturn) }
         if octets.count * 8 - bit == 7 { octets[octets.count - 1] |= carriageReturn << 1 }
         return octets
     }
@@ -44,15 +44,21 @@ public enum GSM7Packing {
     /// that `unpack` would take for padding. In a part that is not the last, `unpack(part:fillBits:isLastPart:)`
     /// keeps it.
     public static func endsAmbiguously(_ septets: some Collection<UInt8>, fillBits: Int) -> Bool {
-        guard let last = septets.reversed().first, septets.count >= 2 else { return false }
-        return (fillBits + septets.count * 7) % 8 == 0 && isPaddingLookalike(last)
+        let count = septets.count
+        guard count >= 2, (fillBits + count * 7) % 8 == 0 else { return false }
+        return isPaddingLookalike(lastSeptet(of: septets, count: count))
     }
 
     /// Whether `pack` adds a second CR after `septets` packed after `fillBits`: they end in CR exactly on an octet
     /// boundary, where a receiver would take it for padding. CR CR means CR (TS 23.038 §6.1.2.3.1); `unpack` reads
     /// it so at the end.
     public static func needsClosingCR(_ septets: some Collection<UInt8>, fillBits: Int) -> Bool {
-        septets.reversed().first == carriageReturn && endsAmbiguously(septets, fillBits: fillBits)
+        endsAmbiguously(septets, fillBits: fillBits) && lastSeptet(of: septets, count: septets.count) == carriageReturn
+    }
+
+    /// The last of `count` (≥ 1) septets, read in place (`reversed()` on a plain collection would copy them all).
+    private static func lastSeptet(of septets: some Collection<UInt8>, count: Int) -> UInt8 {
+        septets[septets.index(septets.startIndex, offsetBy: count - 1)]
     }
 
     /// Unpacks octets into septets, skipping `fillBits` leading bits (0–6).
