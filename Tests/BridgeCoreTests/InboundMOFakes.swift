@@ -48,13 +48,13 @@ final class MOFaultStore: BridgeStore {
         return groups
     }
 
-    func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
+    func removeMOParts(_ parts: [StoredMOPart], forgetting id: RememberedMOID?) async throws(BridgeStoreError) {
         let fails = failingRemovals.withLockedValue { left in
             defer { left = max(0, left - 1) }
             return left > 0
         }
         if fails { throw BridgeStoreError(code: .writeFailed, location: "test", detail: "test: removal fails") }
-        try await inner.removeMOParts(parts)
+        try await inner.removeMOParts(parts, forgetting: id)
     }
 
     func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart] {

@@ -60,7 +60,9 @@ final class CompletionFailingStore: BridgeStore {
     }
     func addMOPart(_ part: StoredMOPart) async throws(BridgeStoreError) -> [StoredMOPart] { try await inner.addMOPart(part) }
     func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart] { try await inner.moGroup(key: key) }
-    func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) { try await inner.removeMOParts(parts) }
+    func removeMOParts(_ parts: [StoredMOPart], forgetting id: RememberedMOID?) async throws(BridgeStoreError) {
+        try await inner.removeMOParts(parts, forgetting: id)
+    }
     func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]] {
         try await inner.moGroups(firstReceivedBefore: cutoff)
     }

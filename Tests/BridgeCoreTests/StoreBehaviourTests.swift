@@ -262,6 +262,25 @@ import Testing
         }
     }
 
+    /// The id written ahead of a group's publish goes with the group's parts, in one step, and only while it is still
+    /// the id remembered under its key.
+    @Test(arguments: StoreKind.allCases)
+    func removingPartsForgetsTheirRememberedID(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            _ = try await store.addMOPart(F.part("g", index: 1))
+            try await store.rememberUnconfirmedMO(key: "k", eventID: "e1", at: F.t0)
+            try await store.rememberUnconfirmedMO(key: "other", eventID: "e2", at: F.t0)
+            try await store.removeMOParts(
+                try await store.moGroup(key: "g"), forgetting: RememberedMOID(key: "k", eventID: "e1"))
+            #expect(try await store.moGroup(key: "g").isEmpty)
+            #expect(try await store.takeUnconfirmedMO(key: "k", notBefore: .distantPast) == nil)
+            try await store.rememberUnconfirmedMO(key: "k", eventID: "e3", at: F.t0)
+            try await store.removeMOParts([], forgetting: RememberedMOID(key: "k", eventID: "e1"))
+            #expect(try await store.takeUnconfirmedMO(key: "k", notBefore: .distantPast) == "e3", "another id stays")
+            #expect(try await store.takeUnconfirmedMO(key: "other", notBefore: .distantPast) == "e2")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func sweepClaimsDueGroupsOnceUntilTheClaimExpires(kind: StoreKind) async throws {
         try await F.withStore(kind) { store in

@@ -36,20 +36,35 @@ extension InboundProcessor {
             dataCoding: part.dataCoding, from: from, to: to, receivedAt: now())
         let parts: [StoredMOPart]
         do {
-            parts = try await store.addMOPart(stored)
+            switch try await storeInGroup(stored, reference: info.reference) {
+            case .stored(let group): parts = group
+            case .publishedAlready:
+                _ = await answer(.ok)
+                return .ok
+            case .deferred:
+                _ = await answer(.receiverTemporaryAppError)
+                return .receiverTemporaryAppError
+            }
         } catch {
             logger.error("store write failed; MO part deferred (ESME_RX_T_APPN)", metadata: ["error": "\(error)"])
             _ = await answer(.receiverTemporaryAppError)
             return .receiverTemporaryAppError
         }
         guard Self.isComplete(parts, total: total) else {
-            // Stored: if this answer comes too late, the SMSC's redelivery of the part replaces it.
-            _ = await answer(.ok)
+            // Stored: if this answer comes too late, the SMSC's redelivery of the part replaces it — or, when the
+            // message was published meanwhile, is recognised as delivered already.
+            if await !answer(.ok) { await rememberUnansweredPart(stored) }
             return .ok
         }
         let publication = await publishMO(parts, total: total, complete: true, whenPreempted: whenPreempted)
         // Answered before the gate is left, so a redelivery of this part waits until the group is removed, or kept.
-        if await answered(publication, answer) { await removePublished(parts, publication) }
+        if await answered(publication, answer) {
+            await removePublished(parts, publication)
+        } else {
+            // The group stays for this part's redelivery to complete again; should the sweep publish it first, the
+            // redelivery is recognised as published already.
+            await rememberUnansweredPart(stored)
+        }
         return publication.status
     }
 
@@ -98,23 +113,28 @@ extension InboundProcessor {
         Set(parts.map(\.index)) == Set(1...max(1, total))
     }
 
-    /// Removes the parts a confirmed publish carried. Parts the store keeps (it failed) are found by the timeout
-    /// sweep, which publishes them again: their id is remembered so that copy is the same event under the same id,
-    /// and a consumer drops it.
-    func removePublished(_ parts: [StoredMOPart], _ publication: MOPublication) async {
+    /// Removes the parts a confirmed publish carried, and the id written ahead for them (one transaction). Parts the
+    /// store keeps (it failed) are published again — by the timeout sweep, or the next part that finds them: their id
+    /// stays remembered so that copy is the same event under the same id, and a consumer drops it. True when removed.
+    @discardableResult
+    func removePublished(_ parts: [StoredMOPart], _ publication: MOPublication) async -> Bool {
         do {
-            try await store.removeMOParts(parts)
+            try await store.removeMOParts(parts, forgetting: publication.writtenAheadID)
+            return true
         } catch {
             logger.warning(
                 "published MO group not removed from the store; the sweep publishes it again, same event id",
                 metadata: ["event_id": "\(publication.eventID)", "error": "\(error)"])
-            await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
+            if publication.writtenAheadID == nil {
+                await rememberUnconfirmedID(publication.contentKey, eventID: publication.eventID)
+            }
+            return false
         }
     }
 
     /// The id remembered for an MO with this content, if any (taken: used once). A store that fails costs only the
     /// dedup: the MO is published under a fresh id.
-    private func takeUnconfirmedID(_ key: String) async -> String? {
+    func takeUnconfirmedID(_ key: String) async -> String? {
         do {
             return try await store.takeUnconfirmedMO(
                 key: key, notBefore: now().addingTimeInterval(-Self.unconfirmedMORetention))
@@ -189,9 +209,12 @@ extension InboundProcessor {
         let eventID: String
         /// The hash of its content an id is remembered under (``moContentKey(_:total:complete:account:)``).
         let contentKey: String
-        /// Whether its id is in the store for the SMSC's redelivery already: the message was preempted (the client
-        /// answered it) while this copy was publishing, and the id was stored then.
+        /// Whether its id is in the store for the SMSC's redelivery already: written ahead of a group's publish, or
+        /// the message was preempted (the client answered it) while this copy was publishing, and the id was stored
+        /// then.
         var idStored = false
+        /// The id written ahead of a group's publish, forgotten with the group's parts.
+        var writtenAheadID: RememberedMOID?
 
         /// The answer it earns the SMSC: ESME_ROK once the broker confirmed it, else ESME_RX_T_APPN.
         var status: CommandStatus { confirmed ? .ok : .receiverTemporaryAppError }
@@ -229,26 +252,35 @@ extension InboundProcessor {
         }
         let remembered = await takeUnconfirmedID(contentKey)
         let eventID = remembered ?? EventID.make()
-        early.arm { [self] in await storeUnconfirmedID(contentKey, eventID: eventID) }
+        // A stored group's id is written ahead of its publish and forgotten with its parts, in one transaction: if the
+        // process ends between the broker's confirm and the removal, the group's next publish (its last part
+        // delivered again, or the sweep) goes out under the same id, and a consumer drops it. While the group is
+        // stored, the id serves only its publishes.
+        let writtenAhead = !first.groupKey.isEmpty ? await storeUnconfirmedID(contentKey, eventID: eventID) : false
+        if !writtenAhead { early.arm { [self] in await storeUnconfirmedID(contentKey, eventID: eventID) } }
         let outcome = await publish(
             exchange: settings.moExchange, routingKey: event.routingKey, body: event.jsonBytes(), correlationID: nil,
             type: "mo", eventID: eventID)
         // Stored early, the id stays as it is: a redelivery may have taken it already, and storing it again would
         // hand it to the next genuinely new identical MO, which consumers would then drop.
-        let idStored = await early.close()
+        let idStored = await early.close() || writtenAhead
+        let writtenAheadID = writtenAhead ? RememberedMOID(key: contentKey, eventID: eventID) : nil
         guard outcome == .confirmed else {
             // Kept for the next delivery when this copy may be on the broker, or an earlier one may (a redelivery
             // refused again while the broker is down must not lose the id).
             if !idStored, outcome == .unconfirmed || remembered != nil {
                 await rememberUnconfirmedID(contentKey, eventID: eventID)
             }
-            return MOPublication(confirmed: false, eventID: eventID, contentKey: contentKey, idStored: idStored)
+            return MOPublication(
+                confirmed: false, eventID: eventID, contentKey: contentKey, idStored: idStored,
+                writtenAheadID: writtenAheadID)
         }
         (complete ? metrics.moComplete : metrics.moIncomplete).increment()
         logger.info("MO message", metadata: [
             "from": "\(first.from)", "to": "\(first.to)", "segments": "\(total)", "complete": "\(complete)",
         ])
         logger.trace("MO text", metadata: ["text": "\(content.text ?? "")"])
-        return MOPublication(confirmed: true, eventID: eventID, contentKey: contentKey, idStored: idStored)
+        return MOPublication(
+            confirmed: true, eventID: eventID, contentKey: contentKey, idStored: idStored, writtenAheadID: writtenAheadID)
     }
 }

@@ -60,10 +60,12 @@ public protocol BridgeStore: Sendable {
     /// The parts stored for group `key` now, in part order; empty when it has none.
     func moGroup(key: String) async throws(BridgeStoreError) -> [StoredMOPart]
 
-    /// Forgets `parts`, as read from the store, once their message was published, and their groups' sweep claims.
+    /// Forgets `parts`, as read from the store, once their message was published, and their groups' sweep claims;
+    /// with `id`, also the event id remembered for that message, if it is still `id` — in the same transaction, so the
+    /// id written ahead of a group's publish lives exactly as long as the group (DESIGN §3 "MO event ids").
     /// A part goes only while it is stored as read (same group, index and arrival time): a part stored again since,
     /// or added meanwhile by another instance sharing the store, stays for a later publish.
-    func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError)
+    func removeMOParts(_ parts: [StoredMOPart], forgetting id: RememberedMOID?) async throws(BridgeStoreError)
 
     /// Every group whose first part arrived before `cutoff`, each with its parts in part order.
     func moGroups(firstReceivedBefore cutoff: Date) async throws(BridgeStoreError) -> [[StoredMOPart]]
@@ -196,6 +198,27 @@ public struct ReceiptCorrelation: Sendable, Hashable {
         self.from = from
         self.metadata = metadata
         self.submittedAt = submittedAt
+    }
+}
+
+/// An MO event id remembered under the hash of the MO's content (``BridgeStore/rememberUnconfirmedMO(key:eventID:at:)``).
+public struct RememberedMOID: Sendable, Hashable {
+    /// The content hash (`InboundProcessor.moContentKey`).
+    public var key: String
+    /// The event id.
+    public var eventID: String
+
+    /// Creates the pair.
+    public init(key: String, eventID: String) {
+        self.key = key
+        self.eventID = eventID
+    }
+}
+
+extension BridgeStore {
+    /// ``removeMOParts(_:forgetting:)`` with no remembered id to forget.
+    public func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
+        try await removeMOParts(parts, forgetting: nil)
     }
 }
 

@@ -120,9 +120,11 @@ public final class InMemoryBridgeStore: BridgeStore {
         try withOpenState { state in state.moParts[key, default: [:]].values.sorted { $0.index < $1.index } }
     }
 
-    /// Forgets `parts` — each only while stored as read (same arrival time) — and their groups' sweep claims.
-    public func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
+    /// Forgets `parts` — each only while stored as read (same arrival time) — their groups' sweep claims, and `id`
+    /// while it is the one remembered under its key.
+    public func removeMOParts(_ parts: [StoredMOPart], forgetting id: RememberedMOID?) async throws(BridgeStoreError) {
         try withOpenState { state in
+            if let id, state.unconfirmedMO[id.key]?.eventID == id.eventID { state.unconfirmedMO[id.key] = nil }
             for part in parts where state.moParts[part.groupKey]?[part.index]?.receivedAt == part.receivedAt {
                 state.moParts[part.groupKey]?[part.index] = nil
             }

@@ -37,15 +37,18 @@ extension PostgresBridgeStore {
     }
 
     /// Forgets `parts` — each only while stored as read (same arrival time; a part another instance stored again
-    /// since stays) — and their groups' sweep claims.
-    public func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
-        guard let key = parts.first?.groupKey else { return }
+    /// since stays) — their groups' sweep claims, and `id` while it is the one remembered under its key: one
+    /// statement.
+    public func removeMOParts(_ parts: [StoredMOPart], forgetting id: RememberedMOID?) async throws(BridgeStoreError) {
+        guard let lockKey = parts.first.map({ "m" + $0.groupKey }) ?? id.map({ "u" + $0.key }) else { return }
         let sql = self.sql
-        try await write(lockKey: "m" + key) { connection, logger in
+        try await write(lockKey: lockKey) { connection, logger in
             var binds = PostgresBindings()
             binds.append(parts.map(\.groupKey))
             binds.append(parts.map(\.index))
             binds.append(parts.map(\.receivedAt.timeIntervalSinceReferenceDate))
+            binds.append(id?.key)
+            binds.append(id?.eventID)
             try await connection.run(PostgresQuery(unsafeSQL: sql.removeMOParts, binds: binds), logger: logger)
         }
     }

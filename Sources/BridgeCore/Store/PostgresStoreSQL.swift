@@ -272,10 +272,12 @@ struct PostgresStoreSQL: Sendable {
     }
 
     /// Removes parts as read ($1 group keys, $2 indexes, $3 arrival times: one entry per part; a part stored again
-    /// since has another arrival time and stays) and the claims of their groups.
+    /// since has another arrival time and stays), the claims of their groups, and the MO id $5 remembered under key
+    /// $4 (both null: none).
     var removeMOParts: String {
         """
-        WITH claim AS (DELETE FROM \(moClaim) WHERE group_key = ANY($1::text[]))
+        WITH claim AS (DELETE FROM \(moClaim) WHERE group_key = ANY($1::text[])),
+        forgotten AS (DELETE FROM \(moUnconfirmed) WHERE key = $4::text AND event_id = $5::text)
         DELETE FROM \(moPart) AS p
         USING unnest($1::text[], $2::int8[], $3::float8[]) AS d(group_key, part_index, received_at)
         WHERE p.group_key = d.group_key AND p.part_index = d.part_index AND p.received_at = d.received_at

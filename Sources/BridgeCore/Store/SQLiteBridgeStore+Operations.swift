@@ -151,9 +151,13 @@ extension SQLiteBridgeStore {
     }
 
     /// Forgets `parts` — each only while stored as read (same arrival time) — and their groups' sweep claims.
-    public func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
-        guard !parts.isEmpty else { return }
+    public func removeMOParts(_ parts: [StoredMOPart], forgetting id: RememberedMOID?) async throws(BridgeStoreError) {
+        guard !parts.isEmpty || id != nil else { return }
         try await write { db in
+            if let id {
+                try db.cachedStatement(sql: "DELETE FROM mo_unconfirmed WHERE key = ? AND event_id = ?")
+                    .execute(arguments: [id.key, id.eventID])
+            }
             let delete = try db.cachedStatement(
                 sql: "DELETE FROM mo_part WHERE group_key = ? AND part_index = ? AND received_at = ?")
             for part in parts {

@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+
+extension InboundProcessor {
+    /// What became of a part of a long MO given to ``storeInGroup(_:reference:)``.
+    enum GroupPartOutcome {
+        /// Stored (or stored already): the group's parts now.
+        case stored([StoredMOPart])
+        /// Not stored now: to be answered ESME_RX_T_APPN, so the SMSC delivers it again.
+        case deferred
+        /// The SMSC's redelivery of a part whose message was published already: answered ESME_ROK, not stored.
+        case publishedAlready
+    }
+
+    /// Stores `part` in its group, in the group's turn (the gate is held):
+    /// - the same part stored already (the SMSC delivered it again): nothing is written; the group as stored;
+    /// - another part stored at its index: the sender reused the concatenation reference (`reference`) before the
+    ///   earlier message completed. That message's parts were answered ESME_ROK, so they are not overwritten: it is
+    ///   published first, as stored (`complete: false` unless every part is there), and removed; then `part` begins
+    ///   the group again. `.deferred` when that publish or removal failed (the SMSC delivers `part` again, and the
+    ///   earlier message, still stored, is published again under the same id);
+    /// - a part beginning a group that was remembered as delivered again for certain (its ESME_ROK was not written,
+    ///   ``rememberUnansweredPart(_:)``), its message published meanwhile: `.publishedAlready`.
+    func storeInGroup(_ part: StoredMOPart, reference: UInt16) async throws(BridgeStoreError) -> GroupPartOutcome {
+        let stored = try await store.moGroup(key: part.groupKey)
+        if let held = stored.first(where: { $0.index == part.index }) {
+            if held.payload == part.payload && held.dataCoding == part.dataCoding {
+                _ = await takeUnconfirmedID(partKey(part))
+                return .stored(stored)
+            }
+            guard await publishEarlierMessage(stored, reference: reference) else { return .deferred }
+        } else if stored.isEmpty, await takeUnconfirmedID(partKey(part)) != nil {
+            logger.info("MO part delivered again after its message was published; answered, not stored", metadata: [
+                "from": "\(part.from)", "reference": "\(reference)", "index": "\(part.index)", "total": "\(part.total)",
+            ])
+            return .publishedAlready
+        }
+        return .stored(try await store.addMOPart(part))
+    }
+
+    /// Remembers stored `part` as one the SMSC delivers again for certain: its ESME_ROK was not written. Should its
+    /// message be published before that copy comes, the copy is recognised (``storeInGroup(_:reference:)``) instead of
+    /// beginning a group of its own, to be published later as a one-part `complete: false` message. Only while the
+    /// group still holds this very part: a copy that reached another instance sharing the store may have been handled
+    /// already (the group completed and removed), and a mark left for it would take the next identical part.
+    func rememberUnansweredPart(_ part: StoredMOPart) async {
+        let group: [StoredMOPart]
+        do {
+            group = try await store.moGroup(key: part.groupKey)
+        } catch {
+            logger.warning("store read of an MO group failed; a part delivered again may be published on its own",
+                           metadata: ["error": "\(error)"])
+            return
+        }
+        guard group.contains(where: { $0.index == part.index && $0.receivedAt == part.receivedAt }) else { return }
+        _ = await storeUnconfirmedID(partKey(part), eventID: Self.unansweredPartMark)
+    }
+
+    /// What ``rememberUnansweredPart(_:)`` stores in place of an event id.
+    static let unansweredPartMark = "part"
+
+    /// The hash a part delivered again is known by: account, group key, index, data_coding and payload.
+    private func partKey(_ part: StoredMOPart) -> String {
+        var hash = FNV1a128()
+        hash.addField("mo-part".utf8)
+        hash.addField(settings.account.utf8)
+        hash.addField(part.groupKey.utf8)
+        hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
+        hash.addField(CollectionOfOne(part.dataCoding))
+        hash.addField(part.payload)
+        return EventID.derived(from: hash)
+    }
+
+    /// Publishes and removes the group `parts` whose reference a new message reuses; true when both happened.
+    private func publishEarlierMessage(_ parts: [StoredMOPart], reference: UInt16) async -> Bool {
+        guard let first = parts.first else { return true }
+        let complete = Self.isComplete(parts, total: first.total)
+        logger.warning(
+            "long MO reference reused before the earlier message completed; the earlier one is published as stored",
+            metadata: [
+                "from": "\(first.from)", "reference": "\(reference)", "parts": "\(parts.count)/\(first.total)",
+                "complete": "\(complete)",
+            ])
+        let publication = await publishMO(parts, total: first.total, complete: complete)
+        return publication.confirmed ? await removePublished(parts, publication) : false
+    }
+}

@@ -1,0 +1,71 @@
+@testable import BridgeCore
+import Foundation
+import SMPP
+import Testing
+
+/// A part of a long MO whose ESME_ROK was not written is delivered again by the SMSC — sometimes only after another
+/// part completed and published the message. That copy is recognised, answered ESME_ROK and not stored: it would
+/// otherwise begin a group of its own and come out later as a one-part `complete: false` message.
+@Suite struct InboundMOPartRedeliveryTests {
+    @Test func aPartDeliveredAgainAfterItsMessageWasPublishedIsNotPublishedAgain() async throws {
+        let (store, publisher, time) = (InMemoryBridgeStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok, "the SMSC's redelivery")
+        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty, "not stored")
+        time.advance(by: 61)
+        await processor.sweepIncompleteMO()
+        let events = try publisher.all.map(LongMO.json)
+        try #require(events.count == 1)
+        #expect(events[0]["text"] as? String == "Hello, world" && events[0]["complete"] as? Bool == true)
+        #expect(store.unconfirmedMOCount == 0, "the mark went with the redelivery")
+    }
+
+    /// The copy arrives while the group is still open: it replaces the stored part as before and takes the mark, so
+    /// a later identical message is not mistaken for a redelivery.
+    @Test func aPartDeliveredAgainBeforeCompletionTakesItsMark() async throws {
+        let (store, publisher, time) = (InMemoryBridgeStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        #expect(store.unconfirmedMOCount == 1)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        #expect(store.unconfirmedMOCount == 0)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok, "a new identical message")
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(publisher.all.count == 2, "two messages, both published")
+    }
+
+    /// Only a part whose answer was not written is remembered: an identical part answered as usual, arriving after
+    /// its message was published, is a new message.
+    @Test func aPartAnsweredAsUsualIsNotRemembered() async throws {
+        let (store, publisher, time) = (InMemoryBridgeStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).count == 1, "stored: a new message")
+    }
+}
+
+extension InboundMOPartRedeliveryTests {
+    /// The last part's publish failed, the sweep published the whole message after the timeout, and only then does
+    /// the SMSC deliver the last part again: answered, not published again.
+    @Test func aLastPartDeliveredAgainAfterTheSweepIsNotPublishedAgain() async throws {
+        let (store, time) = (InMemoryBridgeStore(), ManualTime())
+        let publisher = LosingPublisher(losses: 1)
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .receiverTemporaryAppError)
+        time.advance(by: 61)
+        await processor.sweepIncompleteMO()
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok, "the SMSC's redelivery")
+        time.advance(by: 61)
+        await processor.sweepIncompleteMO()
+        let attempts = publisher.attempts.withLockedValue { $0 }
+        try #require(attempts.count == 2, "the failed publish and the sweep's, nothing after")
+        #expect(attempts[1].properties.messageID == attempts[0].properties.messageID)
+        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
+    }
+}
