@@ -100,25 +100,37 @@ extension ClusterSlotGate {
             + "set_config('idle_in_transaction_session_timeout', '\(quarter)', true)"
     }
 
+    /// How long a round's statement waits for its answer here. The server bounds it at a quarter of
+    /// `takeover_after` (``roundTimeouts``); this catches a connection that can no longer answer at all — a half-open
+    /// socket, the database's host gone without a reset — and closes it, so the next round runs on a fresh
+    /// connection instead of waiting as long as the kernel keeps that socket (with data unacknowledged, about
+    /// fifteen minutes), every held slot given up meanwhile.
+    var roundStatementTimeout: Duration {
+        .nanoseconds(timing.takeoverAfter.nanoseconds / 4 + timing.pollInterval.nanoseconds)
+    }
+
     /// One round: heartbeat, renew, delete what is not kept, read, claim; one transaction.
     private func runRound(_ plan: SlotLeaseMachine.RoundPlan) async {
         let account = settings.account, instance = settings.instanceID
         let ttl = Double(timing.takeoverAfter.nanoseconds) / 1e9
+        let timeout = roundStatementTimeout
         do {
             let (result, contended) = try await withConnection { connection, logger in
-                try await connection.run("BEGIN", logger: logger)
+                try await connection.run("BEGIN", logger: logger, timeout: timeout)
                 do {
-                    try await connection.run(PostgresQuery(unsafeSQL: self.roundTimeouts), logger: logger)
+                    try await connection.run(
+                        PostgresQuery(unsafeSQL: self.roundTimeouts), logger: logger, timeout: timeout)
                     try await connection.run(self.sql.heartbeat(account: account, instance: instance, ttl: ttl),
-                                             logger: logger)
+                                             logger: logger, timeout: timeout)
                     let renewRows = try await connection.run(self.sql.renew(
                         account: account, instance: instance, slots: plan.renew.map { Int32($0) }, ttl: ttl),
-                        logger: logger)
+                        logger: logger, timeout: timeout)
                     let renewed = Set(try renewRows.map { Int(try $0.decode(Int32.self)) })
                     try await connection.run(self.sql.deleteExcept(
-                        account: account, instance: instance, keep: plan.keep.map { Int32($0) }), logger: logger)
+                        account: account, instance: instance, keep: plan.keep.map { Int32($0) }),
+                        logger: logger, timeout: timeout)
                     let liveRows = try await connection.run(
-                        self.sql.liveInstances(account: account, instance: instance), logger: logger)
+                        self.sql.liveInstances(account: account, instance: instance), logger: logger, timeout: timeout)
                     var live = 1, rank = 0
                     if let row = liveRows.first {
                         let (count, before) = try row.decode((Int64, Int64).self)
@@ -126,7 +138,9 @@ extension ClusterSlotGate {
                         rank = Int(before)
                     }
                     var rows: [Int: SlotLeaseMachine.Row] = [:]
-                    for row in try await connection.run(self.sql.rows(account: account), logger: logger) {
+                    let slotRows = try await connection.run(
+                        self.sql.rows(account: account), logger: logger, timeout: timeout)
+                    for row in slotRows {
                         let (slot, holder, alive) = try row.decode((Int32, String, Bool).self)
                         rows[Int(slot)] = SlotLeaseMachine.Row(holder: holder, live: alive)
                     }
@@ -137,13 +151,14 @@ extension ClusterSlotGate {
                     var contended = 0
                     for slot in wanted {
                         let won = try await connection.run(self.sql.claim(
-                            account: account, slot: Int32(slot), instance: instance, ttl: ttl), logger: logger)
+                            account: account, slot: Int32(slot), instance: instance, ttl: ttl),
+                            logger: logger, timeout: timeout)
                         if won.isEmpty { contended += 1 } else { claimed.updateValue(rows[slot]?.holder, forKey: slot) }
                     }
-                    try await connection.run("COMMIT", logger: logger)
+                    try await connection.run("COMMIT", logger: logger, timeout: timeout)
                     return (SlotLeaseMachine.RoundResult(renewed: renewed, claimed: claimed, live: live, rank: rank), contended)
                 } catch {
-                    _ = try? await connection.run("ROLLBACK", logger: logger)
+                    _ = try? await connection.run("ROLLBACK", logger: logger, timeout: timeout)
                     throw error
                 }
             }
@@ -179,12 +194,13 @@ extension ClusterSlotGate {
             Array(state.machine.slots.compactMap { $0.value == .wanted ? nil : Int32($0.key) })
         }
         let account = settings.account, instance = settings.instanceID
+        let timeout = roundStatementTimeout
         do {
             try await withConnection { connection, logger in
                 try await connection.run(self.sql.deleteExcept(account: account, instance: instance, keep: keep),
-                                         logger: logger)
+                                         logger: logger, timeout: timeout)
                 try await connection.run(self.sql.deleteHeartbeat(account: account, instance: instance),
-                                         logger: logger)
+                                         logger: logger, timeout: timeout)
             }
             logger.info("session budget: leases released", metadata: ["cluster.kept": "\(keep.count)"])
         } catch {

@@ -235,29 +235,37 @@ extension PostgresConnection {
     /// of a batch) is never answered by postgres-nio 1.33: hence the check first; then, while the answer is awaited,
     /// a check every second that ends the wait once the connection is closed (`ConnectionLost`: a statement whose
     /// answer had not arrived may or may not have taken effect, as with any connection lost mid-statement — never
-    /// reported as a success; before, such a write hung until the deadline); and the deadline as a backstop. (Not a
-    /// callback on the connection's close: a pooled connection would collect one per statement until it closes.)
+    /// reported as a success; before, such a write hung until the deadline); and the deadline (`timeout`) as a
+    /// backstop. A statement unanswered at its deadline closes the connection: the socket may be half-open (the
+    /// server's host gone without a reset), and back in the pool it would stall every later statement sent on it
+    /// until the kernel gives up on it, many minutes later. (Not a callback on the connection's close: a pooled
+    /// connection would collect one per statement until it closes.)
     @discardableResult
-    func run(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        try await run { try await self.query(query, logger: logger).collect() }
+    func run(
+        _ query: PostgresQuery, logger: Logger, timeout: Duration = storeStatementTimeout
+    ) async throws -> [PostgresRow] {
+        try await run(timeout: timeout) { try await self.query(query, logger: logger).collect() }
     }
 
-    /// Runs a prepared statement (prepared on this connection the first time) as ``run(_:logger:)`` runs a query.
+    /// Runs a prepared statement (prepared on this connection the first time) as ``run(_:logger:timeout:)`` runs a
+    /// query.
     @discardableResult
     func run<Statement: PostgresPreparedStatement & Sendable>(
-        _ statement: Statement, logger: Logger
+        _ statement: Statement, logger: Logger, timeout: Duration = storeStatementTimeout
     ) async throws -> [PostgresRow] where Statement.Row == PostgresRow {
-        try await run {
+        try await run(timeout: timeout) {
             var rows: [PostgresRow] = []
             for try await row in try await self.execute(statement, logger: logger) { rows.append(row) }
             return rows
         }
     }
 
-    private func run(_ rows: @escaping @Sendable () async throws -> [PostgresRow]) async throws -> [PostgresRow] {
+    private func run(
+        timeout: Duration, _ rows: @escaping @Sendable () async throws -> [PostgresRow]
+    ) async throws -> [PostgresRow] {
         guard !isClosed else { throw ConnectionLost() }
         let once = LeaseRace()
-        let deadline = ContinuousClock.now + Self.storeStatementTimeout
+        let deadline = ContinuousClock.now + timeout
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[PostgresRow], any Error>) in
             // The checks are entries in the shared deadline timer, each arming the next while the answer is awaited
             // (a task sleeping beside every statement cost a task and a dispatch timer per statement).
@@ -268,7 +276,9 @@ extension PostgresConnection {
                     if self.isClosed {
                         if once.timedOut() { continuation.resume(throwing: ConnectionLost()) }
                     } else if ContinuousClock.now >= deadline {
-                        if once.timedOut() { continuation.resume(throwing: StatementTimeout()) }
+                        guard once.timedOut() else { return }
+                        continuation.resume(throwing: StatementTimeout(timeout: timeout))
+                        Task { try? await self.close() }
                     } else {
                         arm()
                     }
@@ -294,7 +304,10 @@ struct ConnectionLost: Error, CustomStringConvertible {
     var description: String { "the connection to the database was closed" }
 }
 
-/// A statement got no answer within `PostgresConnection.storeStatementTimeout`.
+/// A statement got no answer within `timeout` (`PostgresConnection.storeStatementTimeout` for the store's own);
+/// its connection was closed.
 struct StatementTimeout: Error, CustomStringConvertible {
-    var description: String { "no answer from the database within \(PostgresConnection.storeStatementTimeout)" }
+    var timeout: Duration
+
+    var description: String { "no answer from the database within \(timeout); connection closed" }
 }
