@@ -2,9 +2,12 @@
 ///
 /// A pure value type: the caller passes the time in with every event (`partReceived(_:now:)`, `expire(now:)`) and
 /// schedules its own timer from `nextExpiry`. Parts are grouped by (source, destination, reference, total); a group
-/// completes in any arrival order; a repeated index is ignored. After completion a group's part digests are
-/// remembered for `timeout`, so a part the SMSC delivers again is recognised as a duplicate, while a new message
-/// that reuses the reference (different content) starts a new group.
+/// completes in any arrival order. A part whose index the group holds already is a duplicate when its user data is
+/// the same; with other content it is a new message reusing the reference before the earlier one completed: the
+/// earlier message is returned, incomplete, in `ReassemblyEvent.evicted` (never dropped), and the part starts the
+/// group again. After completion (a one-part message's too) a group's part digests are remembered for `timeout`, so
+/// a part the SMSC delivers again is recognised as a duplicate, while a new message that reuses the reference
+/// (different content) starts a new group. A part whose data_coding differs from its group's is rejected.
 ///
 /// Memory is bounded: at most `maximumGroups` groups and `maximumOctets` octets of user data are held; when a new
 /// part would exceed either, the oldest groups are evicted and returned as incomplete in `ReassemblyEvent.evicted`.
@@ -68,14 +71,22 @@ public struct MessageReassembler<Instant: InstantProtocol>: Sendable {
             return ReassemblyEvent(outcome: .duplicate)
         }
         if info.total == 1 {
+            remember(key, completedAt: now, digests: [info.index: Self.digest(part.userData)])
             return ReassemblyEvent(outcome: .complete(ReassembledMessage(key: key, dataCoding: part.dataCoding, parts: [part], missing: [])))
         }
         var event = ReassemblyEvent(outcome: .duplicate)
+        var earlier: ReassembledMessage?
+        if let group = groups[key], let held = group.parts[info.index] {
+            guard held.userData != part.userData || held.dataCoding != part.dataCoding else { return event }
+            // The reference reused before the earlier message completed: that one goes out as it is.
+            groups[key] = nil
+            heldOctets -= group.octets
+            earlier = Self.message(key, group)
+        }
         if var group = groups[key] {
             guard group.dataCoding == part.dataCoding else {
                 return ReassemblyEvent(outcome: .rejected(.init(code: .dataCodingMismatch, concatenation: info)))
             }
-            guard group.parts[info.index] == nil else { return event }
             event.evicted = makeRoom(for: part.userData.count, newGroup: false, keeping: key)
             group.parts[info.index] = part
             group.octets += part.userData.count
@@ -91,12 +102,12 @@ public struct MessageReassembler<Instant: InstantProtocol>: Sendable {
             arrivals.append((key, now))
             compactArrivals()
         }
+        if let earlier { event.evicted.insert(earlier, at: 0) }
         guard let group = groups[key] else { return event }
         if group.parts.count == Int(info.total) {
             groups[key] = nil
             heldOctets -= group.octets
-            completed[key] = Completed(at: now, digests: group.parts.mapValues { Self.digest($0.userData) })
-            if completed.count > maximumGroups { forgetCompleted(before: nil) }
+            remember(key, completedAt: now, digests: group.parts.mapValues { Self.digest($0.userData) })
             event.outcome = .complete(Self.message(key, group))
         } else {
             event.outcome = .pending(received: group.parts.count, total: Int(info.total))
@@ -114,6 +125,12 @@ public struct MessageReassembler<Instant: InstantProtocol>: Sendable {
         }
         forgetCompleted(before: now)
         return expired.sorted { $0.at < $1.at }.map(\.message)
+    }
+
+    /// Keeps a completed message's part digests for `timeout` (all forgotten beyond `maximumGroups` of them).
+    private mutating func remember(_ key: ReassemblyKey, completedAt now: Instant, digests: [UInt8: Int]) {
+        completed[key] = Completed(at: now, digests: digests)
+        if completed.count > maximumGroups { forgetCompleted(before: nil) }
     }
 
     private mutating func forgetCompleted(before now: Instant?) {

@@ -81,6 +81,41 @@ struct TestInstant: InstantProtocol {
         #expect(reassembler.partReceived(second[0], now: TestInstant(seconds: 1)).outcome == .pending(received: 1, total: 4))
     }
 
+    /// The reference is reused while the earlier message is still incomplete: the earlier one comes back, incomplete,
+    /// among the evicted (never dropped), and the new message completes on its own.
+    @Test func reusedReferenceWhileIncompleteReturnsTheEarlierMessage() throws {
+        let first = try Self.parts(method: .udh8)
+        let secondText = String(repeating: "Another message entirely! ", count: 21)
+        let second = try Self.parts(secondText, method: .udh8)
+        var reassembler = MessageReassembler<TestInstant>(timeout: .seconds(60))
+        _ = reassembler.partReceived(first[0], now: TestInstant(seconds: 0))
+        _ = reassembler.partReceived(first[1], now: TestInstant(seconds: 1))
+        let event = reassembler.partReceived(second[0], now: TestInstant(seconds: 2))
+        #expect(event.outcome == .pending(received: 1, total: 4))
+        let earlier = try #require(event.evicted.first)
+        #expect(event.evicted.count == 1 && !earlier.isComplete && earlier.missing == [3, 4])
+        #expect(earlier.parts.map(\.userData) == [first[0].userData, first[1].userData])
+        var last: ReassemblyEvent.Outcome?
+        for part in second.dropFirst() { last = reassembler.partReceived(part, now: TestInstant(seconds: 3)).outcome }
+        guard case .complete(let message)? = last else { Issue.record("not complete"); return }
+        #expect(message.decode().text == secondText && reassembler.pendingOctets == 0)
+    }
+
+    /// A one-part concatenated message delivered again within the window is a duplicate, as a longer one's part is.
+    @Test func aOnePartMessageDeliveredAgainIsADuplicate() throws {
+        let part = try #require(ConcatenatedPart.from(
+            source: "+573001234567", destination: "12345", esmClass: 0x40, dataCoding: 0,
+            shortMessage: [0x05, 0x00, 0x03, 0x09, 0x01, 0x01, 0x48, 0x69], tlvs: []))
+        var reassembler = MessageReassembler<TestInstant>(timeout: .seconds(60))
+        guard case .complete = reassembler.partReceived(part, now: TestInstant(seconds: 0)).outcome else {
+            Issue.record("not complete"); return
+        }
+        #expect(reassembler.partReceived(part, now: TestInstant(seconds: 5)).outcome == .duplicate)
+        guard case .complete = reassembler.partReceived(part, now: TestInstant(seconds: 61)).outcome else {
+            Issue.record("after the window it is a new message"); return
+        }
+    }
+
     @Test func expiryReturnsIncompleteGroups() throws {
         let parts = try Self.parts(method: .udh16)
         var reassembler = MessageReassembler<TestInstant>(timeout: .seconds(30))
