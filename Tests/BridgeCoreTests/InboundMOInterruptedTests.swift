@@ -85,3 +85,50 @@ import Testing
         #expect(store.unconfirmedMOCount == 0)
     }
 }
+
+extension InboundMOInterruptedTests {
+    /// Part `index` of 2 under reference `reference`, GSM text.
+    static func part(reference: UInt8, _ index: UInt8, _ text: String) -> InboundShortMessage {
+        InboundFixture.mo([0x05, 0x00, 0x03, reference, 0x02, index] + Array(text.utf8), esm: .udhIndicator)
+    }
+
+    /// The same text sent twice under two references, the second completing while the first's publish is pending:
+    /// two messages, two ids — the id written ahead for the first is not the second's to take.
+    @Test func theSameTextUnderAnotherReferenceGetsItsOwnID() async throws {
+        let (store, time, publisher) = (InMemoryBridgeStore(), ManualTime(), HoldingPublisher())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(Self.part(reference: 7, 1, "Hello, ")) == .ok)
+        #expect(await processor.process(Self.part(reference: 8, 1, "Hello, ")) == .ok)
+        let first = Task { await processor.process(Self.part(reference: 7, 2, "world")) }
+        try await publisher.waitForAttempts(1)
+        #expect(await processor.process(Self.part(reference: 8, 2, "world")) == .ok)
+        publisher.release()
+        #expect(await first.value == .ok)
+        let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
+        #expect(ids.count == 2 && ids[0] != nil && ids[0] != ids[1])
+        #expect(store.unconfirmedMOCount == 0)
+    }
+}
+
+extension InboundMOInterruptedTests {
+    /// An id an earlier version remembered for a long MO, under its content hash without the group, is still taken
+    /// by the redelivery that completes the group after the upgrade.
+    @Test func anIDRememberedUnderTheEarlierKeyIsStillTaken() async throws {
+        let (store, time) = (InMemoryBridgeStore(), ManualTime())
+        let publisher = LosingPublisher(losses: 1)
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .receiverTemporaryAppError)
+        let parts = try #require(try await store.moGroups(firstReceivedBefore: .distantFuture).first)
+        let key = { (scoped: Bool) in
+            InboundProcessor.moContentKey(parts, total: 2, complete: true, account: "", scopedToGroup: scoped)
+        }
+        #expect(key(true) != key(false))
+        let id = try #require(try await store.takeUnconfirmedMO(key: key(true), notBefore: .distantPast))
+        try await store.rememberUnconfirmedMO(key: key(false), eventID: id, at: time.now)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok, "the SMSC's redelivery")
+        let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
+        #expect(ids.count == 2 && ids[1] == id)
+        #expect(store.unconfirmedMOCount == 0)
+    }
+}

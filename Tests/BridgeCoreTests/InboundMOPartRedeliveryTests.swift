@@ -22,8 +22,8 @@ import Testing
         #expect(store.unconfirmedMOCount == 0, "the mark went with the redelivery")
     }
 
-    /// The copy arrives while the group is still open: it replaces the stored part as before and takes the mark, so
-    /// a later identical message is not mistaken for a redelivery.
+    /// The copy arrives while the group is still open: nothing is written (the group holds that part) and it takes
+    /// the mark, so a later identical message is not mistaken for a redelivery.
     @Test func aPartDeliveredAgainBeforeCompletionTakesItsMark() async throws {
         let (store, publisher, time) = (InMemoryBridgeStore(), RecordingPublisher(), ManualTime())
         let processor = LongMO.processor(store: store, publisher: publisher, time: time)
@@ -67,5 +67,38 @@ extension InboundMOPartRedeliveryTests {
         try #require(attempts.count == 2, "the failed publish and the sweep's, nothing after")
         #expect(attempts[1].properties.messageID == attempts[0].properties.messageID)
         #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
+    }
+}
+
+extension InboundMOPartRedeliveryTests {
+    /// The copy's ESME_ROK is not written either: the part is marked again (as the group holds it, first arrival
+    /// time and all), so the next copy, after the message went out, is still recognised.
+    @Test func aPartWhoseCopyIsNotAnsweredEitherStaysMarked() async throws {
+        let (store, publisher, time) = (InMemoryBridgeStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        time.advance(by: 5)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        #expect(store.unconfirmedMOCount == 1, "marked again")
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok, "the third copy")
+        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty, "not stored")
+        #expect(publisher.all.count == 1)
+    }
+
+    /// A new message under the same reference began before the marked copy came: the copy is recognised whatever the
+    /// group holds — it neither joins the new message nor flushes it early.
+    @Test func aMarkedCopyNeverJoinsANewerMessage() async throws {
+        let (store, publisher, time) = (InMemoryBridgeStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "there")) == .ok, "a new message begins")
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok, "the marked copy")
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hi ")) == .ok)
+        let events = try publisher.all.map(LongMO.json)
+        #expect(events.map { $0["text"] as? String } == ["Hello, world", "Hi there"])
+        #expect(events.allSatisfy { $0["complete"] as? Bool == true })
+        #expect(store.unconfirmedMOCount == 0)
     }
 }

@@ -29,7 +29,7 @@ extension InboundProcessor {
         // Parts of one group are handled one at a time, so exactly one of them completes it.
         await groups.enter(key)
         defer { groups.leave(key) }
-        let stored = StoredMOPart(
+        var stored = StoredMOPart(
             groupKey: key, index: Int(info.index), total: total,
             payload: normalizedPayload(
                 part.userData, dataCoding: part.dataCoding, udhOctets: part.headerOctets, isLastPart: info.index == info.total),
@@ -37,7 +37,9 @@ extension InboundProcessor {
         let parts: [StoredMOPart]
         do {
             switch try await storeInGroup(stored, reference: info.reference) {
-            case .stored(let group): parts = group
+            case .stored(let group, let held):
+                parts = group
+                stored = held
             case .publishedAlready:
                 _ = await answer(.ok)
                 return .ok
@@ -162,8 +164,13 @@ extension InboundProcessor {
     }
 
     /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding (each
-    /// part's where they differ), the joined payload, the part count and completeness (not the arrival time).
-    static func moContentKey(_ parts: [StoredMOPart], total: Int, complete: Bool, account: String) -> String {
+    /// part's where they differ), the joined payload, the part count and completeness (not the arrival time); for a
+    /// long MO also its group (reference included): the same text sent twice under two references is two messages,
+    /// and the id written ahead for one of them (``publishMO(_:total:complete:contentKey:whenPreempted:)``) is not
+    /// the other's to take. `scopedToGroup: false` gives the key earlier versions used for long MO.
+    static func moContentKey(
+        _ parts: [StoredMOPart], total: Int, complete: Bool, account: String, scopedToGroup: Bool = true
+    ) -> String {
         let sorted = parts.sorted { $0.index < $1.index }
         var hash = FNV1a128()
         hash.addField("mo".utf8)
@@ -187,6 +194,10 @@ extension InboundProcessor {
             if let first = sorted.first, part.dataCoding != first.dataCoding {
                 hash.addField(CollectionOfOne(part.dataCoding))
             }
+        }
+        if scopedToGroup, let group = sorted.first?.groupKey, !group.isEmpty {
+            hash.addField("group".utf8)
+            hash.addField(group.utf8)
         }
         return EventID.derived(from: hash)
     }
@@ -250,12 +261,17 @@ extension InboundProcessor {
                 metadata: ["from": "\(first.from)", "to": "\(first.to)"])
             return MOPublication(confirmed: false, eventID: "", contentKey: contentKey)
         }
-        let remembered = await takeUnconfirmedID(contentKey)
+        var remembered = await takeUnconfirmedID(contentKey)
+        if remembered == nil, known == nil, !first.groupKey.isEmpty {
+            // An id an earlier version remembered for this long MO, under the key without its group.
+            remembered = await takeUnconfirmedID(
+                Self.moContentKey(parts, total: total, complete: complete, account: settings.account, scopedToGroup: false))
+        }
         let eventID = remembered ?? EventID.make()
         // A stored group's id is written ahead of its publish and forgotten with its parts, in one transaction: if the
         // process ends between the broker's confirm and the removal, the group's next publish (its last part
-        // delivered again, or the sweep) goes out under the same id, and a consumer drops it. While the group is
-        // stored, the id serves only its publishes.
+        // delivered again, or the sweep) goes out under the same id, and a consumer drops it. The key names the group,
+        // so while the group is stored the id serves only its publishes.
         let writtenAhead = !first.groupKey.isEmpty ? await storeUnconfirmedID(contentKey, eventID: eventID) : false
         if !writtenAhead { early.arm { [self] in await storeUnconfirmedID(contentKey, eventID: eventID) } }
         let outcome = await publish(

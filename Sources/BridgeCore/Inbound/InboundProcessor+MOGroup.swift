@@ -4,8 +4,8 @@ import Logging
 extension InboundProcessor {
     /// What became of a part of a long MO given to ``storeInGroup(_:reference:)``.
     enum GroupPartOutcome {
-        /// Stored (or stored already): the group's parts now.
-        case stored([StoredMOPart])
+        /// Stored (or stored already): the group's parts now, and the part as the group holds it.
+        case stored([StoredMOPart], held: StoredMOPart)
         /// Not stored now: to be answered ESME_RX_T_APPN, so the SMSC delivers it again.
         case deferred
         /// The SMSC's redelivery of a part whose message was published already: answered ESME_ROK, not stored.
@@ -19,29 +19,37 @@ extension InboundProcessor {
     ///   published first, as stored (`complete: false` unless every part is there), and removed; then `part` begins
     ///   the group again. `.deferred` when that publish or removal failed (the SMSC delivers `part` again, and the
     ///   earlier message, still stored, is published again under the same id);
-    /// - a part beginning a group that was remembered as delivered again for certain (its ESME_ROK was not written,
-    ///   ``rememberUnansweredPart(_:)``), its message published meanwhile: `.publishedAlready`.
+    /// - a part the group does not hold as it is, remembered as delivered again for certain (its ESME_ROK was not
+    ///   written, ``rememberUnansweredPart(_:)``): its message was published meanwhile — `.publishedAlready`, checked
+    ///   before the two cases above, so such a copy never joins or flushes a newer message under the same key.
     func storeInGroup(_ part: StoredMOPart, reference: UInt16) async throws(BridgeStoreError) -> GroupPartOutcome {
         let stored = try await store.moGroup(key: part.groupKey)
-        if let held = stored.first(where: { $0.index == part.index }) {
-            if held.payload == part.payload && held.dataCoding == part.dataCoding {
-                _ = await takeUnconfirmedID(partKey(part))
-                return .stored(stored)
-            }
-            guard await publishEarlierMessage(stored, reference: reference) else { return .deferred }
-        } else if stored.isEmpty, await takeUnconfirmedID(partKey(part)) != nil {
+        let held = stored.first { $0.index == part.index }
+        if let held, Self.sameContent(held, part) {
+            _ = await takeUnconfirmedID(partKey(part))
+            return .stored(stored, held: held)
+        }
+        if await takeUnconfirmedID(partKey(part)) != nil {
             logger.info("MO part delivered again after its message was published; answered, not stored", metadata: [
                 "from": "\(part.from)", "reference": "\(reference)", "index": "\(part.index)", "total": "\(part.total)",
             ])
             return .publishedAlready
         }
-        return .stored(try await store.addMOPart(part))
+        if held != nil {
+            guard await publishEarlierMessage(stored, reference: reference) else { return .deferred }
+        }
+        return .stored(try await store.addMOPart(part), held: part)
+    }
+
+    /// Whether two parts of one group are the same part: index, data_coding and payload.
+    private static func sameContent(_ one: StoredMOPart, _ other: StoredMOPart) -> Bool {
+        one.index == other.index && one.dataCoding == other.dataCoding && one.payload == other.payload
     }
 
     /// Remembers stored `part` as one the SMSC delivers again for certain: its ESME_ROK was not written. Should its
     /// message be published before that copy comes, the copy is recognised (``storeInGroup(_:reference:)``) instead of
     /// beginning a group of its own, to be published later as a one-part `complete: false` message. Only while the
-    /// group still holds this very part: a copy that reached another instance sharing the store may have been handled
+    /// group still holds this part: a copy that reached another instance sharing the store may have been handled
     /// already (the group completed and removed), and a mark left for it would take the next identical part.
     func rememberUnansweredPart(_ part: StoredMOPart) async {
         let group: [StoredMOPart]
@@ -52,7 +60,7 @@ extension InboundProcessor {
                            metadata: ["error": "\(error)"])
             return
         }
-        guard group.contains(where: { $0.index == part.index && $0.receivedAt == part.receivedAt }) else { return }
+        guard group.contains(where: { Self.sameContent($0, part) }) else { return }
         _ = await storeUnconfirmedID(partKey(part), eventID: Self.unansweredPartMark)
     }
 
