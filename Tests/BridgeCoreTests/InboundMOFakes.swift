@@ -23,6 +23,8 @@ final class MOFaultStore: BridgeStore {
     let failingRemovals = NIOLockedValueBox(0)
     /// How many correlation writes (`addCorrelations`) fail from now on.
     let failingCorrelationWrites = NIOLockedValueBox(0)
+    /// How many reads of remembered MO ids and marks (`takeUnconfirmedMO`) fail from now on.
+    let failingTakes = NIOLockedValueBox(0)
     private let pausesClaims: Bool
     private let (claims, claimed) = AsyncStream<Void>.makeStream()
     private let (resumptions, resumed) = AsyncStream<Void>.makeStream()
@@ -107,7 +109,12 @@ final class MOFaultStore: BridgeStore {
     }
 
     func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String? {
-        try await inner.takeUnconfirmedMO(key: key, notBefore: notBefore)
+        let fails = failingTakes.withLockedValue { left in
+            defer { left = max(0, left - 1) }
+            return left > 0
+        }
+        if fails { throw BridgeStoreError(code: .readFailed, location: "test", detail: "test: read fails") }
+        return try await inner.takeUnconfirmedMO(key: key, notBefore: notBefore)
     }
 
     func purge(olderThan cutoff: Date, inFlightOlderThan markCutoff: Date) async throws(BridgeStoreError) -> Int {

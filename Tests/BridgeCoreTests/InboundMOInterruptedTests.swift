@@ -109,26 +109,3 @@ extension InboundMOInterruptedTests {
         #expect(store.unconfirmedMOCount == 0)
     }
 }
-
-extension InboundMOInterruptedTests {
-    /// An id an earlier version remembered for a long MO, under its content hash without the group, is still taken
-    /// by the redelivery that completes the group after the upgrade.
-    @Test func anIDRememberedUnderTheEarlierKeyIsStillTaken() async throws {
-        let (store, time) = (InMemoryBridgeStore(), ManualTime())
-        let publisher = LosingPublisher(losses: 1)
-        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
-        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
-        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .receiverTemporaryAppError)
-        let parts = try #require(try await store.moGroups(firstReceivedBefore: .distantFuture).first)
-        let key = { (scoped: Bool) in
-            InboundProcessor.moContentKey(parts, total: 2, complete: true, account: "", scopedToGroup: scoped)
-        }
-        #expect(key(true) != key(false))
-        let id = try #require(try await store.takeUnconfirmedMO(key: key(true), notBefore: .distantPast))
-        try await store.rememberUnconfirmedMO(key: key(false), eventID: id, at: time.now)
-        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok, "the SMSC's redelivery")
-        let ids = publisher.attempts.withLockedValue { $0.map(\.properties.messageID) }
-        #expect(ids.count == 2 && ids[1] == id)
-        #expect(store.unconfirmedMOCount == 0)
-    }
-}

@@ -102,3 +102,21 @@ extension InboundMOPartRedeliveryTests {
         #expect(store.unconfirmedMOCount == 0)
     }
 }
+
+extension InboundMOPartRedeliveryTests {
+    /// The mark cannot be read: the copy is refused (ESME_RX_T_APPN, delivered again), not taken for a new part that
+    /// would join the newer message under the same reference.
+    @Test func aCopyWhoseMarkCannotBeReadIsDeferred() async throws {
+        let (store, publisher, time) = (MOFaultStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "there")) == .ok, "a new message begins")
+        store.failingTakes.withLockedValue { $0 = 1 }
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .receiverTemporaryAppError)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok, "delivered again, recognised")
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hi ")) == .ok)
+        let events = try publisher.all.map(LongMO.json)
+        #expect(events.map { $0["text"] as? String } == ["Hello, world", "Hi there"])
+    }
+}

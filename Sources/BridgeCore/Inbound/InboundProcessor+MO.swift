@@ -167,10 +167,10 @@ extension InboundProcessor {
     /// part's where they differ), the joined payload, the part count and completeness (not the arrival time); for a
     /// long MO also its group (reference included): the same text sent twice under two references is two messages,
     /// and the id written ahead for one of them (``publishMO(_:total:complete:contentKey:whenPreempted:)``) is not
-    /// the other's to take. `scopedToGroup: false` gives the key earlier versions used for long MO.
-    static func moContentKey(
-        _ parts: [StoredMOPart], total: Int, complete: Bool, account: String, scopedToGroup: Bool = true
-    ) -> String {
+    /// the other's to take. Earlier versions left the group out; their ids are not looked for under the old key (it
+    /// would hand a plain MO's id to a one-part concatenated one with the same text, or one reference's to another):
+    /// a long MO unconfirmed across the upgrade gets a fresh id on its redelivery, a possible duplicate.
+    static func moContentKey(_ parts: [StoredMOPart], total: Int, complete: Bool, account: String) -> String {
         let sorted = parts.sorted { $0.index < $1.index }
         var hash = FNV1a128()
         hash.addField("mo".utf8)
@@ -195,7 +195,7 @@ extension InboundProcessor {
                 hash.addField(CollectionOfOne(part.dataCoding))
             }
         }
-        if scopedToGroup, let group = sorted.first?.groupKey, !group.isEmpty {
+        if let group = sorted.first?.groupKey, !group.isEmpty {
             hash.addField("group".utf8)
             hash.addField(group.utf8)
         }
@@ -261,12 +261,7 @@ extension InboundProcessor {
                 metadata: ["from": "\(first.from)", "to": "\(first.to)"])
             return MOPublication(confirmed: false, eventID: "", contentKey: contentKey)
         }
-        var remembered = await takeUnconfirmedID(contentKey)
-        if remembered == nil, known == nil, !first.groupKey.isEmpty {
-            // An id an earlier version remembered for this long MO, under the key without its group.
-            remembered = await takeUnconfirmedID(
-                Self.moContentKey(parts, total: total, complete: complete, account: settings.account, scopedToGroup: false))
-        }
+        let remembered = await takeUnconfirmedID(contentKey)
         let eventID = remembered ?? EventID.make()
         // A stored group's id is written ahead of its publish and forgotten with its parts, in one transaction: if the
         // process ends between the broker's confirm and the removal, the group's next publish (its last part

@@ -29,7 +29,10 @@ extension InboundProcessor {
             _ = await takeUnconfirmedID(partKey(part))
             return .stored(stored, held: held)
         }
-        if await takeUnconfirmedID(partKey(part)) != nil {
+        // A failed read defers the part (the caller's ESME_RX_T_APPN): taken for "no mark", a marked copy would join
+        // or flush a newer message under the same reference.
+        let notBefore = now().addingTimeInterval(-Self.unconfirmedMORetention)
+        if try await store.takeUnconfirmedMO(key: partKey(part), notBefore: notBefore) != nil {
             logger.info("MO part delivered again after its message was published; answered, not stored", metadata: [
                 "from": "\(part.from)", "reference": "\(reference)", "index": "\(part.index)", "total": "\(part.total)",
             ])
