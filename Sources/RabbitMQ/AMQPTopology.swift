@@ -16,6 +16,8 @@ public struct AMQPQueue: Sendable, Hashable {
     public var durable: Bool
     /// Deleted when its last consumer goes away. Default false.
     public var autoDelete: Bool
+    /// Used only by the connection that declared it, and deleted when that connection closes. Default false.
+    public var exclusive: Bool
     /// Where rejected or expired messages go (`x-dead-letter-exchange`). Default none.
     public var deadLetterExchange: String?
     /// Routing key for dead-lettered messages (`x-dead-letter-routing-key`). Default: the original key.
@@ -29,6 +31,7 @@ public struct AMQPQueue: Sendable, Hashable {
         type: AMQPQueueType = .classic,
         durable: Bool = true,
         autoDelete: Bool = false,
+        exclusive: Bool = false,
         deadLetterExchange: String? = nil,
         deadLetterRoutingKey: String? = nil,
         arguments: AMQPTable = [:]
@@ -37,6 +40,7 @@ public struct AMQPQueue: Sendable, Hashable {
         self.type = type
         self.durable = durable
         self.autoDelete = autoDelete
+        self.exclusive = exclusive
         self.deadLetterExchange = deadLetterExchange
         self.deadLetterRoutingKey = deadLetterRoutingKey
         self.arguments = arguments

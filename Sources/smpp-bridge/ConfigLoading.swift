@@ -77,6 +77,13 @@ func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
+/// One line on standard output, written at once: `print` goes through C stdio, which into a pipe or a file
+/// (`tail results | grep …`, `docker exec` without a terminal) holds each 4 KiB — events would show late, and the
+/// held ones be lost when a signal ends the command.
+func printLine(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 /// Quiet logging for the tools: warnings and worse on standard error, so standard output carries only results.
 func bootstrapToolLogging() {
     LoggingBootstrap.bootstrap(LogSettings(level: .warning, format: .text))

@@ -54,7 +54,9 @@ struct SendCommand: AsyncParsableCommand {
         guard (text == nil) != (binary == nil) else { throw ValidationError("give exactly one of --text and --binary") }
         // The bridge's own decoder, so the tool refuses exactly what the bridge would reject.
         if let binary, Base64.decode(binary) == nil { throw ValidationError("--binary is not valid base64") }
-        if let id, id.isEmpty || id.count > 64 { throw ValidationError("--id must be 1–64 characters") }
+        if let id, !SendRequestDecoder.isUsableID(id) {
+            throw ValidationError("--id must be 1–64 characters, at most 255 UTF-8 bytes, without control characters")
+        }
         if let concat, ConcatenationMethod(rawValue: concat) == nil {
             throw ValidationError("--concat must be one of \(ConcatenationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -72,7 +74,7 @@ struct SendCommand: AsyncParsableCommand {
         } catch {
             throw exitWithProblems(error)
         }
-        let outcome = try await send(id: id ?? UUID().uuidString.lowercased(), to: target) { print($0) }
+        let outcome = try await send(id: id ?? UUID().uuidString.lowercased(), to: target) { printLine($0) }
         if case .timedOut(let waitingFor) = outcome {
             printError("timed out after \(timeout) s waiting for \(waitingFor)")
             throw ExitCode(1)

@@ -53,7 +53,7 @@ struct TailCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         await tail.run(count: count) { delivery in
-            print(EventTail.line(delivery))
+            printLine(EventTail.line(delivery))
             return true
         }
         await tail.close()
@@ -66,8 +66,10 @@ struct EventTail: Sendable {
     /// The queue's name, `smpp-bridge.<purpose>.<random>`.
     let queue: String
 
-    /// Declares an auto-delete queue bound to each `(exchange, binding key)` and starts consuming it. The queue
-    /// goes away when the consumer does (and, should the consumer never attach, after 10 minutes unused).
+    /// Declares an exclusive queue bound to each `(exchange, binding key)` and starts consuming it. The queue goes
+    /// away with the consumer's connection (should the consumer never attach, after 10 minutes unused); events
+    /// published while that connection is being replaced are not seen. Exclusive, not merely auto-delete: RabbitMQ
+    /// deprecates transient queues that are not exclusive (3.13) and can be set to refuse them.
     /// - Throws: the consumer's connect error, e.g. a 404 `channelClosed` when an exchange does not exist.
     static func open(
         amqp: AMQPConfiguration, bindings: [(String, String)], purpose: String,
@@ -75,7 +77,8 @@ struct EventTail: Sendable {
     ) async throws -> EventTail {
         let queue = "smpp-bridge.\(purpose).\(UUID().uuidString.lowercased())"
         let topology = AMQPTopology(
-            queues: [AMQPQueue(name: queue, durable: false, autoDelete: true, arguments: ["x-expires": .int32(600_000)])],
+            queues: [AMQPQueue(
+                name: queue, durable: false, autoDelete: true, exclusive: true, arguments: ["x-expires": .int32(600_000)])],
             bindings: bindings.map { AMQPBinding(queue: queue, exchange: $0.0, routingKey: $0.1) })
         let consumer = AMQPConsumer(
             configuration: amqp, queue: queue, prefetch: 100, topology: topology, logger: logger)

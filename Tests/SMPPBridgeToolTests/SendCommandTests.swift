@@ -61,6 +61,11 @@ final class Output: Sendable {
         #expect(throws: (any Error).self) { try SendCommand.parse(["--to", "1", "--text", "a", "--encoding", "utf8"]) }
         #expect(throws: (any Error).self) { try SendCommand.parse(["--to", "1", "--text", "a", "--timeout", "0"]) }
         #expect(throws: (any Error).self) { try SendCommand.parse(["--to", "1", "--text", "a", "--id", ""]) }
+        // The bridge's own rule (it would dead-letter the request): control characters, more than 64 scalars.
+        #expect(throws: (any Error).self) { try SendCommand.parse(["--to", "1", "--text", "a", "--id", "order-1\r"]) }
+        let decomposed = String(repeating: "e\u{301}", count: 40)
+        #expect(decomposed.count == 40 && decomposed.unicodeScalars.count == 80)
+        #expect(throws: (any Error).self) { try SendCommand.parse(["--to", "1", "--text", "a", "--id", decomposed]) }
         #expect(throws: Never.self) { try SendCommand.parse(["--to", "1", "--binary", "AAEC", "--no-dlr"]) }
     }
 

@@ -37,9 +37,18 @@ import Testing
             output.append(EventTail.line(delivery))
             return true
         }
+        // Exclusive to the tail's connection: another connection cannot use it (RESOURCE_LOCKED, 405), while an
+        // auto-delete queue that is not exclusive would be declared passively there.
+        let other = AMQPPublisher(configuration: try ToolBroker.configuration())
+        try await other.connect()
+        await #expect(throws: AMQPError.self) {
+            _ = try await other.declareQueue(AMQPQueue(name: tail.queue, durable: false), passive: true)
+        }
+        await other.close()
         await tail.close()
         #expect(counted == 3)
         #expect(output.all == (0..<3).map { "mo.1234\($0) \(events[$0])" })
+
         await ToolBroker.cleanUp(target, publisher)
     }
 }

@@ -32,7 +32,7 @@ extension RawConnection {
         try checkShortStrings([(queue.name, "queue name")])
         let arena = RawArena()
         let ok = amqp_queue_declare(
-            state, channel, arena.bytes(queue.name), passive ? 1 : 0, queue.durable ? 1 : 0, 0,
+            state, channel, arena.bytes(queue.name), passive ? 1 : 0, queue.durable ? 1 : 0, queue.exclusive ? 1 : 0,
             queue.autoDelete ? 1 : 0, passive ? amqp_table_t(num_entries: 0, entries: nil) : arena.table(queue.declareArguments))
         try check(amqp_get_rpc_reply(state), channel: channel, "declaring queue \(queue.name)")
         guard let ok else { throw AMQPError(code: .operationFailed, message: "queue.declare-ok missing") }
