@@ -58,24 +58,37 @@ import Testing
     @Test func quiesceClosesAnIdleConnectionAtOnce() {
         var machine = Machine(idleTimeout: timeout)
         _ = machine.connectionActivated(now: at(0))
-        #expect(machine.quiesceRequested() == .close)
+        #expect(machine.quiesceRequested(now: at(1)) == .close)
         #expect(machine.state == .closed)
-        #expect(machine.quiesceRequested() == .none)
+        #expect(machine.quiesceRequested(now: at(1)) == .none)
     }
 
     @Test func quiesceDuringARequestAnswersItThenCloses() {
         var machine = Machine(idleTimeout: timeout)
         _ = machine.connectionActivated(now: at(0))
         #expect(machine.requestHeadReceived(request(), now: at(1)) == .none)
-        #expect(machine.quiesceRequested() == .none)
+        #expect(machine.quiesceRequested(now: at(1)) == .setTimer(at(3)), "the rest of the request within the grace")
         #expect(machine.quiescing)
         #expect(machine.requestEndReceived(now: at(2)) == .respond(request(), then: .close))
         #expect(machine.state == .closed)
     }
 
+    /// A client trickling its request does not hold the shutdown for the rest of its idle timeout (30 s here).
+    @Test func quiesceBringsARequestsDeadlineForward() {
+        var machine = Machine(idleTimeout: timeout)
+        _ = machine.connectionActivated(now: at(0))
+        #expect(machine.requestHeadReceived(request(), now: at(1)) == .none)
+        #expect(machine.quiesceRequested(now: at(10)) == .setTimer(at(12)))
+        #expect(machine.timerFired(now: at(12)) == .close)
+        var late = Machine(idleTimeout: timeout)
+        _ = late.connectionActivated(now: at(0))
+        _ = late.requestHeadReceived(request(), now: at(1))
+        #expect(late.quiesceRequested(now: at(29)) == .none, "its own deadline (30 s) comes first")
+    }
+
     @Test func quiesceBeforeTheConnectionIsActiveCloses() {
         var machine = Machine(idleTimeout: timeout)
-        #expect(machine.quiesceRequested() == .close)
+        #expect(machine.quiesceRequested(now: at(1)) == .close)
         #expect(machine.connectionActivated(now: at(0)) == .none)
     }
 
@@ -111,6 +124,6 @@ import Testing
         _ = machine.connectionActivated(now: at(0))
         machine.connectionClosed()
         #expect(machine.timerFired(now: at(31)) == .none)
-        #expect(machine.quiesceRequested() == .none)
+        #expect(machine.quiesceRequested(now: at(1)) == .none)
     }
 }

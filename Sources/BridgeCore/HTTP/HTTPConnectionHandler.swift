@@ -66,12 +66,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             if parked != nil || closing {
                 // A client that does not read what it was sent: shutdown does not wait for its deadline.
                 logger.trace("HTTP connection closed at shutdown with a response unread")
-                _ = machine.quiesceRequested()
+                _ = machine.quiesceRequested(now: .now())
                 cancelTimer()
                 context.close(promise: nil)
                 return
             }
-            let action = machine.quiesceRequested()
+            let action = machine.quiesceRequested(now: .now())
             logger.trace("HTTP connection quiescing", metadata: ["http.action": "\(action)"])
             run(action, context: context)
         } else {

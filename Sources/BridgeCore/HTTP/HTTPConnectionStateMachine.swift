@@ -109,15 +109,24 @@ struct HTTPConnectionStateMachine {
         }
     }
 
-    /// Graceful shutdown: an idle connection closes now; a request being received is answered, then closed.
-    mutating func quiesceRequested() -> Action {
+    /// How long a request still being received at a graceful shutdown may take to arrive: the shutdown waits for
+    /// every connection, and the SMPP sessions unbind after this endpoint has stopped, so one client trickling a
+    /// request must not hold them for the rest of its idle timeout.
+    static let quiesceGrace: TimeAmount = .seconds(2)
+
+    /// Graceful shutdown: an idle connection closes now; a request being received is answered, then closed — if
+    /// its end arrives within ``quiesceGrace`` (its deadline is brought forward to that).
+    mutating func quiesceRequested(now: NIODeadline) -> Action {
         switch state {
         case .initial, .idle:
             state = .closed
             return .close
-        case .receiving:
+        case .receiving(let request, let deadline):
             quiescing = true
-            return .none
+            let shortened = min(deadline, now + Self.quiesceGrace)
+            guard shortened < deadline else { return .none }
+            state = .receiving(request, deadline: shortened)
+            return .setTimer(shortened)
         case .closed:
             return .none
         }
