@@ -1,4 +1,4 @@
-import BridgeCore
+@testable import BridgeCore
 import NIOCore
 import Testing
 
@@ -94,21 +94,46 @@ import Testing
         try await http.stop()
     }
 
-    @Test func connectionsBeyondTheLimitAreClosedOnAccept() async throws {
+    /// At the limit, every connection in the middle of a request: the newcomer is closed on accept.
+    @Test func connectionsBeyondTheLimitAreClosedOnAcceptWhenNoneIsIdle() async throws {
         let http = try await RunningHTTPServer.start(limits: .init(maximumConnections: 2))
         let port = http.port
         try await HTTPTestStream.with(port: port) { first in
-            #expect(try await first.get("/healthz")?.status == 200)
+            await first.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\na")
             try await HTTPTestStream.with(port: port) { second in
-                #expect(try await second.get("/healthz")?.status == 200)
+                await second.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\na")
+                let busy = try await eventually(timeout: .seconds(10)) {
+                    http.server.connections.count == 2 && http.server.connections.idleCount == 0
+                }
+                #expect(busy, "both heads read: neither connection idle")
                 let third = try await HTTPTestStream.with(port: port) { third in
                     await third.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
                     return await third.readToEnd()
                 }
                 #expect(third.isEmpty)
+                await second.send("bcd")
+                #expect(try await second.response()?.status == 405)
+            }
+            await first.send("bcd")
+            #expect(try await first.response()?.status == 405)
+        }
+        try await http.stop()
+    }
+
+    /// At the limit with connections that send nothing (or wait kept alive): the newcomer takes the place of the one
+    /// idle longest, so silent clients cannot lock out the health checks.
+    @Test func aNewConnectionAtTheLimitReplacesTheLongestIdle() async throws {
+        let http = try await RunningHTTPServer.start(limits: .init(maximumConnections: 2))
+        let port = http.port
+        try await HTTPTestStream.with(port: port) { first in
+            #expect(try await first.get("/healthz")?.status == 200)
+            try await HTTPTestStream.with(port: port) { second in
+                _ = try await eventually(timeout: .seconds(10)) { http.server.connections.count == 2 }
+                let status = try await HTTPTestStream.with(port: port) { third in try await third.get("/healthz")?.status }
+                #expect(status == 200, "served, not refused")
+                #expect(await first.readToEnd().isEmpty && first.closed, "the longest idle went")
                 #expect(try await second.get("/healthz")?.status == 200)
             }
-            #expect(try await first.get("/healthz")?.status == 200)
         }
         try await http.stop()
     }

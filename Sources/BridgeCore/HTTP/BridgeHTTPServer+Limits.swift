@@ -6,7 +6,9 @@ extension BridgeHTTPServer {
         /// A whole request (request line, headers, body) must arrive within this long of the connection opening
         /// or of the previous response, or the connection is closed. Default 30 s.
         public var idleTimeout: TimeAmount
-        /// Connections open at once; one more is closed as soon as it is accepted. Default 128.
+        /// Connections open at once. One more replaces the connection that has waited longest for a request (just
+        /// accepted, or kept alive), which is closed; it is closed itself on accept only when every open connection
+        /// is in a request. Default 128.
         public var maximumConnections: Int
         /// Bytes of request line plus headers; more is answered 400 and the connection closed. Default 16 KiB.
         public var maximumHeaderBytes: Int

@@ -15,9 +15,10 @@ public import ServiceLifecycle
 ///
 /// HTTP/1.1 keep-alive and pipelining work. Bad input never takes the server down: unparseable bytes and a request
 /// line plus headers over `Limits.maximumHeaderBytes` get 400 and the connection closed; a request that does not
-/// arrive within `Limits.idleTimeout` closes its connection; connections beyond `Limits.maximumConnections` are
-/// closed on accept. Graceful shutdown closes the listener and idle connections, answers requests already being
-/// received (`Connection: close`), and returns once every connection is closed; cancellation closes them at once.
+/// arrive within `Limits.idleTimeout` closes its connection; a connection beyond `Limits.maximumConnections` takes
+/// the place of the one waiting longest for a request, and is closed on accept only when every open one is in a
+/// request. Graceful shutdown closes the listener and idle connections, answers requests already being received
+/// (`Connection: close`, within 2 s), and returns once every connection is closed; cancellation closes them at once.
 public final class BridgeHTTPServer: Service, Sendable {
     private let host: String
     private let port: Int
@@ -122,7 +123,7 @@ public final class BridgeHTTPServer: Service, Sendable {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 guard connections.insert(channel) else {
-                    logger.debug("HTTP connection refused: too many open", metadata: [
+                    logger.debug("HTTP connection refused: too many open, each in a request", metadata: [
                         "http.peer": "\(channel.remoteAddress.map { "\($0)" } ?? "-")",
                         "http.limit": "\(limits.maximumConnections)",
                     ])
@@ -130,7 +131,8 @@ public final class BridgeHTTPServer: Service, Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try Self.configureConnection(
-                        channel.pipeline.syncOperations, responder: responder, limits: limits, logger: logger)
+                        channel.pipeline.syncOperations, responder: responder, limits: limits, logger: logger,
+                        connections: connections)
                 }
             }
             .bind(host: host, port: port)
@@ -140,7 +142,8 @@ public final class BridgeHTTPServer: Service, Sendable {
     /// One connection's pipeline: NIO's HTTP/1 server handlers (parsing within `limits`, pipelining, 400 on bad
     /// input), then ``HTTPConnectionHandler``.
     static func configureConnection(
-        _ sync: ChannelPipeline.SynchronousOperations, responder: HTTPResponder, limits: Limits, logger: Logger
+        _ sync: ChannelPipeline.SynchronousOperations, responder: HTTPResponder, limits: Limits, logger: Logger,
+        connections: HTTPConnectionSet? = nil
     ) throws {
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = max(256, limits.maximumHeaderBytes)
@@ -149,7 +152,8 @@ public final class BridgeHTTPServer: Service, Sendable {
         try sync.configureHTTPServerPipeline(
             withPipeliningAssistance: true, withErrorHandling: true,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-        try sync.addHandler(HTTPConnectionHandler(responder: responder, idleTimeout: limits.idleTimeout, logger: logger))
+        try sync.addHandler(HTTPConnectionHandler(
+            responder: responder, idleTimeout: limits.idleTimeout, logger: logger, connections: connections))
     }
 
     private func finish(_ outcome: Result<Int, BridgeHTTPServerError>) {

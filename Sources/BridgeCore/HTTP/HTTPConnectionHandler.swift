@@ -28,11 +28,16 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Whether a close deadline is armed (``closeAt(_:context:)``): the connection is closing.
     private var closing = false
 
-    init(responder: HTTPResponder, idleTimeout: TimeAmount, logger: Logger) {
+    /// The server's open connections, told when this one waits for a request and when it is in one (which of them a
+    /// newcomer may replace at the limit); nil outside a server.
+    private let connections: HTTPConnectionSet?
+
+    init(responder: HTTPResponder, idleTimeout: TimeAmount, logger: Logger, connections: HTTPConnectionSet? = nil) {
         self.machine = HTTPConnectionStateMachine(idleTimeout: idleTimeout)
         self.responder = responder
         self.logger = logger
         self.idleTimeout = idleTimeout
+        self.connections = connections
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -53,6 +58,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                                              keepAlive: head.isKeepAlive)
             logger.trace("HTTP request head", metadata: [
                 "http.method": "\(request.method)", "http.target": "\(request.uri.prefix(200))"])
+            connections?.markBusy(context.channel)
             run(machine.requestHeadReceived(request, now: .now()), context: context)
         case .body:
             break  // No endpoint takes a body; it is discarded as it streams in (the deadline bounds it).
@@ -149,6 +155,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         switch after {
         case .keepAlive(let deadline):
+            // Idle before the write: the pipelining handler may hand over the next request's head within it.
+            connections?.markIdle(context.channel, now: .now())
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             setTimer(deadline, context: context)
         case .close:
