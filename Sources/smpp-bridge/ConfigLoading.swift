@@ -77,11 +77,26 @@ func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// One line on standard output, written at once: `print` goes through C stdio, which into a pipe or a file
-/// (`tail results | grep …`, `docker exec` without a terminal) holds each 4 KiB — events would show late, and the
-/// held ones be lost when a signal ends the command.
+/// One line on standard output, written at once with write(2): `print` goes through C stdio, which into a pipe or
+/// a file (`tail results | grep …`, `docker exec` without a terminal) holds each 4 KiB — events would show late, and
+/// the held ones be lost when a signal ends the command — and `FileHandle.write` traps on an error. A reader that
+/// went away (`tail mo | head -1`, with SIGPIPE ignored by whoever started the command) or any other write error
+/// ends the command quietly, with the status a SIGPIPE would have given (141).
 func printLine(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    var pending = Array((line + "\n").utf8)[...]
+    while !pending.isEmpty {
+        let written = pending.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        if written > 0 {
+            pending = pending.dropFirst(written)
+        } else if written < 0, errno == EINTR {
+            continue
+        } else if written < 0, errno == EAGAIN {
+            var ready = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&ready, 1, -1)
+        } else {
+            exit(141)
+        }
+    }
 }
 
 /// Quiet logging for the tools: warnings and worse on standard error, so standard output carries only results.

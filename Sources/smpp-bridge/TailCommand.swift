@@ -67,7 +67,7 @@ struct EventTail: Sendable {
     let queue: String
 
     /// Declares an exclusive queue bound to each `(exchange, binding key)` and starts consuming it. The queue goes
-    /// away with the consumer's connection (should the consumer never attach, after 10 minutes unused); events
+    /// away with the consumer's connection (`x-expires`, 10 minutes unused, is only a backstop); events
     /// published while that connection is being replaced are not seen. Exclusive, not merely auto-delete: RabbitMQ
     /// deprecates transient queues that are not exclusive (3.13) and can be set to refuse them.
     /// - Throws: the consumer's connect error, e.g. a 404 `channelClosed` when an exchange does not exist.

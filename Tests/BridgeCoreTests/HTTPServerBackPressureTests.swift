@@ -19,13 +19,7 @@ import Glibc
         // beyond the socket buffers while the server renders only the few that fit before it stops (tens of
         // thousands of small responses kept a loop busy for seconds in a debug build, beside other tests). Its own
         // event loop all the same.
-        let setup = BridgeMetricsSetup()
-        for index in 0..<1_500 {
-            setup.factory.makeRecorder(
-                label: "test_filler_gauge",
-                dimensions: [("index", "\(index)"), ("padding", String(repeating: "p", count: 80))], aggregate: false)
-            .record(Int64(1))
-        }
+        let setup = Self.largeMetrics()
         let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let http = try await RunningHTTPServer.start(
             setup: setup, limits: .init(idleTimeout: .seconds(1)), eventLoopGroup: loops)
@@ -91,6 +85,71 @@ import Glibc
             #expect(!channel.isActive, atShutdown ? "closed at shutdown" : "closed at the idle deadline")
             _ = try? channel.finish()
         }
+    }
+}
+
+extension HTTPServerBackPressureTests {
+    /// /metrics of about 200 KB: 1 500 labelled gauges.
+    static func largeMetrics() -> BridgeMetricsSetup {
+        let setup = BridgeMetricsSetup()
+        for index in 0..<1_500 {
+            setup.factory.makeRecorder(
+                label: "test_filler_gauge",
+                dimensions: [("index", "\(index)"), ("padding", String(repeating: "p", count: 80))], aggregate: false)
+            .record(Int64(1))
+        }
+        return setup
+    }
+
+    /// A request answered at a graceful shutdown (`Connection: close`) that the client does not read ends after the
+    /// shutdown's grace, not after the idle timeout (30 s here).
+    @Test func anUnreadResponseAtShutdownEndsAfterTheGrace() throws {
+        let channel = try Self.unwritableConnection(limits: .init(idleTimeout: .seconds(30)))
+        try channel.writeInbound(ByteBuffer(string: "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\na"))
+        channel.pipeline.fireUserInboundEventTriggered(HTTPServerQuiesceEvent())
+        try channel.writeInbound(ByteBuffer(string: "b"))
+        #expect(channel.isActive, "answered, the response parked")
+        channel.embeddedEventLoop.advanceTime(to: .now() + .seconds(3))
+        #expect(!channel.isActive, "closed after the grace")
+        _ = try? channel.finish()
+    }
+
+    /// A kept-alive response whose write has not completed (the client reads slowly) is not yet idle: a newcomer at
+    /// the connection limit does not replace its connection and cut the response short. Idle once written.
+    @Test func aConnectionIsIdleOnlyOnceItsResponseIsWritten() throws {
+        let channel = EmbeddedChannel()
+        let held = HeldWrites()
+        try channel.pipeline.syncOperations.addHandler(held)
+        let connections = HTTPConnectionSet(limit: 2)
+        #expect(connections.insert(channel))
+        try BridgeHTTPServer.configureConnection(
+            channel.pipeline.syncOperations, responder: HTTPResponder(registry: BridgeMetricsSetup().registry, readiness: { [] }),
+            limits: .init(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            connections: connections)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(connections.idleCount == 0, "the response is not written yet")
+        held.release()
+        #expect(connections.idleCount == 1, "written: waiting for the next request")
+        _ = try? channel.finish()
+    }
+}
+
+/// Holds every write's promise until ``release()``: a socket that has not taken the bytes yet.
+private final class HeldWrites: ChannelOutboundHandler {
+    typealias OutboundIn = NIOAny
+    private var promises: [EventLoopPromise<Void>] = []
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let own = context.eventLoop.makePromise(of: Void.self)
+        if let promise { own.futureResult.cascade(to: promise) }
+        promises.append(own)
+        context.write(data, promise: nil)
+    }
+
+    func release() {
+        for promise in promises { promise.succeed() }
+        promises = []
     }
 }
 

@@ -23,8 +23,10 @@ final class MOFaultStore: BridgeStore {
     let failingRemovals = NIOLockedValueBox(0)
     /// How many correlation writes (`addCorrelations`) fail from now on.
     let failingCorrelationWrites = NIOLockedValueBox(0)
-    /// How many reads of remembered MO ids and marks (`takeUnconfirmedMO`) fail from now on.
+    /// How many reads of remembered MO ids and marks (`takeUnconfirmedMO`) fail from now on, after
+    /// `passingTakes` more have passed.
     let failingTakes = NIOLockedValueBox(0)
+    let passingTakes = NIOLockedValueBox(0)
     private let pausesClaims: Bool
     private let (claims, claimed) = AsyncStream<Void>.makeStream()
     private let (resumptions, resumed) = AsyncStream<Void>.makeStream()
@@ -109,7 +111,11 @@ final class MOFaultStore: BridgeStore {
     }
 
     func takeUnconfirmedMO(key: String, notBefore: Date) async throws(BridgeStoreError) -> String? {
-        let fails = failingTakes.withLockedValue { left in
+        let passes = passingTakes.withLockedValue { left in
+            defer { left = max(0, left - 1) }
+            return left > 0
+        }
+        let fails = !passes && failingTakes.withLockedValue { left in
             defer { left = max(0, left - 1) }
             return left > 0
         }

@@ -120,3 +120,35 @@ extension InboundMOPartRedeliveryTests {
         #expect(events.map { $0["text"] as? String } == ["Hello, world", "Hi there"])
     }
 }
+
+extension InboundMOPartRedeliveryTests {
+    /// The copy recognised as published already is not answered either (its answer came too late): it is marked
+    /// again, so the copy after it is recognised too.
+    @Test func aRecognisedCopyWhoseAnswerIsNotWrittenIsMarkedAgain() async throws {
+        let (store, publisher, time) = (InMemoryBridgeStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        #expect(store.unconfirmedMOCount == 1, "marked again")
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
+        #expect(publisher.all.count == 1 && store.unconfirmedMOCount == 0)
+    }
+}
+
+extension InboundMOPartRedeliveryTests {
+    /// The id of a whole long MO cannot be read (one may have been written ahead for a copy the broker holds): the
+    /// message is not published now under a fresh id; its last part is refused and goes out on its redelivery.
+    @Test func aLongMOWhoseIDCannotBeReadIsDeferred() async throws {
+        let (store, publisher, time) = (MOFaultStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok)
+        store.passingTakes.withLockedValue { $0 = 1 }  // the part's mark read; then the message's id read fails
+        store.failingTakes.withLockedValue { $0 = 1 }
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .receiverTemporaryAppError)
+        #expect(publisher.all.isEmpty)
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(try publisher.all.map(LongMO.json).map { $0["text"] as? String } == ["Hello, world"])
+    }
+}

@@ -41,3 +41,32 @@ import Testing
         await ToolBroker.cleanUp(target, publisher)
     }
 }
+
+extension TailOutputTests {
+    /// The reader goes away (`tail mo | head -1`) while SIGPIPE is ignored (inherited from whoever started the
+    /// command): the write fails with EPIPE and the command ends with 141, as SIGPIPE would have — not a crash.
+    @Test(.enabled(if: ToolBroker.available && !CheckConfigCommandTests.executable.isEmpty, ToolBroker.skipReason))
+    func aReaderThatWentAwayEndsTheCommandQuietly() async throws {
+        let (target, publisher) = try await ToolBroker.target()
+        let secrets = try CheckConfigCommandTests.emptyDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' PIPE; exec \"$0\" tail mo --secrets-dir \"$1\"",
+                             CheckConfigCommandTests.executable, secrets]
+        process.environment = ["AMQP_URL": ToolBroker.url ?? "", "AMQP_EXCHANGES_MO": target.broker.moExchange]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        try out.fileHandleForReading.close()
+        for _ in 0..<100 where process.isRunning {
+            try await publisher.publish(
+                Array(#"{"type":"mo"}"#.utf8), exchange: target.broker.moExchange, routingKey: "mo.12345")
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 141)
+        await ToolBroker.cleanUp(target, publisher)
+    }
+}

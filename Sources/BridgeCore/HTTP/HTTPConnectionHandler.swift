@@ -27,6 +27,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var parked: (request: HTTPRequestSummary, after: HTTPConnectionStateMachine.AfterResponse)?
     /// Whether a close deadline is armed (``closeAt(_:context:)``): the connection is closing.
     private var closing = false
+    /// Request heads received so far (tells a response's write completing before the next request from after it).
+    private var headsReceived = 0
+
+    /// How long a `Connection: close` response may wait for the client to read it: the idle timeout, or during a
+    /// graceful shutdown the shutdown's grace (a client that does not read must not hold the shutdown either).
+    private var closeGrace: TimeAmount {
+        machine.quiescing ? min(idleTimeout, HTTPConnectionStateMachine.quiesceGrace) : idleTimeout
+    }
 
     /// The server's open connections, told when this one waits for a request and when it is in one (which of them a
     /// newcomer may replace at the limit); nil outside a server.
@@ -58,6 +66,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                                              keepAlive: head.isKeepAlive)
             logger.trace("HTTP request head", metadata: [
                 "http.method": "\(request.method)", "http.target": "\(request.uri.prefix(200))"])
+            headsReceived += 1
             connections?.markBusy(context.channel)
             run(machine.requestHeadReceived(request, now: .now()), context: context)
         case .body:
@@ -117,7 +126,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             parked = (request, after)
             switch after {
             case .keepAlive(let deadline): setTimer(deadline, context: context)
-            case .close: closeAt(.now() + idleTimeout, context: context)
+            case .close: closeAt(.now() + closeGrace, context: context)
             }
         case .close:
             cancelTimer()
@@ -155,14 +164,17 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         switch after {
         case .keepAlive(let deadline):
-            // Idle before the write: the pipelining handler may hand over the next request's head within it.
-            connections?.markIdle(context.channel, now: .now())
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            // Idle (a newcomer at the limit may replace it) once the response is written, unless the next request's
+            // head came meanwhile — the pipelining handler may hand it over within this very write.
+            let heads = headsReceived, channel = context.channel, connections = self.connections
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenSuccess { [self] in
+                if headsReceived == heads { connections?.markIdle(channel, now: .now()) }
+            }
             setTimer(deadline, context: context)
         case .close:
             // Closed once the response is flushed, or at the deadline when the client does not read it (armed
             // once: a response parked for writability keeps the deadline it got then).
-            if !closing { closeAt(.now() + idleTimeout, context: context) }
+            if !closing { closeAt(.now() + closeGrace, context: context) }
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }

@@ -41,14 +41,15 @@ extension InboundProcessor {
                 parts = group
                 stored = held
             case .publishedAlready:
-                _ = await answer(.ok)
+                // It took the mark: if this answer is not written either, the next copy needs it again.
+                if await !answer(.ok) { await remarkUnansweredCopy(stored) }
                 return .ok
             case .deferred:
                 _ = await answer(.receiverTemporaryAppError)
                 return .receiverTemporaryAppError
             }
         } catch {
-            logger.error("store write failed; MO part deferred (ESME_RX_T_APPN)", metadata: ["error": "\(error)"])
+            logger.error("store failed; MO part deferred (ESME_RX_T_APPN)", metadata: ["error": "\(error)"])
             _ = await answer(.receiverTemporaryAppError)
             return .receiverTemporaryAppError
         }
@@ -261,7 +262,21 @@ extension InboundProcessor {
                 metadata: ["from": "\(first.from)", "to": "\(first.to)"])
             return MOPublication(confirmed: false, eventID: "", contentKey: contentKey)
         }
-        let remembered = await takeUnconfirmedID(contentKey)
+        let remembered: String?
+        if first.groupKey.isEmpty {
+            remembered = await takeUnconfirmedID(contentKey)
+        } else {
+            // A stored group may have an id written ahead (an earlier publish the broker may hold): a read that fails
+            // defers the publish rather than send it under a fresh id a consumer could not match.
+            do {
+                remembered = try await store.takeUnconfirmedMO(
+                    key: contentKey, notBefore: now().addingTimeInterval(-Self.unconfirmedMORetention))
+            } catch {
+                logger.warning("store read of the MO's id failed; the long MO is not published now",
+                               metadata: ["error": "\(error)"])
+                return MOPublication(confirmed: false, eventID: "", contentKey: contentKey)
+            }
+        }
         let eventID = remembered ?? EventID.make()
         // A stored group's id is written ahead of its publish and forgotten with its parts, in one transaction: if the
         // process ends between the broker's confirm and the removal, the group's next publish (its last part

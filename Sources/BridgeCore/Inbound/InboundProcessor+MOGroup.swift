@@ -67,6 +67,12 @@ extension InboundProcessor {
         _ = await storeUnconfirmedID(partKey(part), eventID: Self.unansweredPartMark)
     }
 
+    /// Marks again a copy recognised as published already (it took the mark) whose own ESME_ROK was not written: the
+    /// SMSC delivers it once more. Not through ``rememberUnansweredPart(_:)``: no group holds this part any more.
+    func remarkUnansweredCopy(_ part: StoredMOPart) async {
+        _ = await storeUnconfirmedID(partKey(part), eventID: Self.unansweredPartMark)
+    }
+
     /// What ``rememberUnansweredPart(_:)`` stores in place of an event id.
     static let unansweredPartMark = "part"
 
