@@ -135,12 +135,15 @@ extension InboundProcessor {
         }
     }
 
-    /// The id remembered for an MO with this content, if any (taken: used once). A store that fails costs only the
-    /// dedup: the MO is published under a fresh id.
+    /// The id (or mark) remembered under `key` within ``unconfirmedMORetention``, if any, taken (used once).
+    func takeRememberedID(_ key: String) async throws(BridgeStoreError) -> String? {
+        try await store.takeUnconfirmedMO(key: key, notBefore: now().addingTimeInterval(-Self.unconfirmedMORetention))
+    }
+
+    /// ``takeRememberedID(_:)`` where a store that fails costs only the dedup: the MO is published under a fresh id.
     func takeUnconfirmedID(_ key: String) async -> String? {
         do {
-            return try await store.takeUnconfirmedMO(
-                key: key, notBefore: now().addingTimeInterval(-Self.unconfirmedMORetention))
+            return try await takeRememberedID(key)
         } catch {
             logger.warning("store read of unconfirmed MO ids failed; the MO gets a fresh event id",
                            metadata: ["error": "\(error)"])
@@ -162,45 +165,6 @@ extension InboundProcessor {
 
     private func rememberUnconfirmedID(_ key: String, eventID: String) async {
         _ = await storeUnconfirmedID(key, eventID: eventID)
-    }
-
-    /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding (each
-    /// part's where they differ), the joined payload, the part count and completeness (not the arrival time); for a
-    /// long MO also its group (reference included): the same text sent twice under two references is two messages,
-    /// and the id written ahead for one of them (``publishMO(_:total:complete:contentKey:whenPreempted:)``) is not
-    /// the other's to take. Earlier versions left the group out; their ids are not looked for under the old key (it
-    /// would hand a plain MO's id to a one-part concatenated one with the same text, or one reference's to another):
-    /// a long MO unconfirmed across the upgrade gets a fresh id on its redelivery, a possible duplicate.
-    static func moContentKey(_ parts: [StoredMOPart], total: Int, complete: Bool, account: String) -> String {
-        let sorted = parts.sorted { $0.index < $1.index }
-        var hash = FNV1a128()
-        hash.addField("mo".utf8)
-        hash.addField(account.utf8)
-        if let first = sorted.first {
-            hash.addField(first.from.utf8)
-            hash.addField(first.to.utf8)
-            hash.addField(first.dataCoding, complete ? 1 : 0)
-        }
-        hash.addField(UInt8(truncatingIfNeeded: total >> 8), UInt8(truncatingIfNeeded: total))
-        for part in sorted {
-            hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
-            // A possible-padding septet (flagged, `normalizedPayload`) is left out, as the stores of earlier versions
-            // left it out of the payload: a key remembered by one version is found by the next.
-            if let last = part.payload.last, last & GSM7Packing.possiblePaddingFlag != 0 {
-                hash.addField(part.payload.dropLast())
-            } else {
-                hash.addField(part.payload)
-            }
-            // Only where it differs, so the key of a message in one coding stays what it was.
-            if let first = sorted.first, part.dataCoding != first.dataCoding {
-                hash.addField(CollectionOfOne(part.dataCoding))
-            }
-        }
-        if let group = sorted.first?.groupKey, !group.isEmpty {
-            hash.addField("group".utf8)
-            hash.addField(group.utf8)
-        }
-        return EventID.derived(from: hash)
     }
 
     /// Packed GSM is unpacked before storing (its fill bits depend on each part's UDH), so stored payloads decode
@@ -269,8 +233,7 @@ extension InboundProcessor {
             // A stored group may have an id written ahead (an earlier publish the broker may hold): a read that fails
             // defers the publish rather than send it under a fresh id a consumer could not match.
             do {
-                remembered = try await store.takeUnconfirmedMO(
-                    key: contentKey, notBefore: now().addingTimeInterval(-Self.unconfirmedMORetention))
+                remembered = try await takeRememberedID(contentKey)
             } catch {
                 logger.warning("store read of the MO's id failed; the long MO is not published now",
                                metadata: ["error": "\(error)"])

@@ -31,8 +31,7 @@ extension InboundProcessor {
         }
         // A failed read defers the part (the caller's ESME_RX_T_APPN): taken for "no mark", a marked copy would join
         // or flush a newer message under the same reference.
-        let notBefore = now().addingTimeInterval(-Self.unconfirmedMORetention)
-        if try await store.takeUnconfirmedMO(key: partKey(part), notBefore: notBefore) != nil {
+        if try await takeRememberedID(partKey(part)) != nil {
             logger.info("MO part delivered again after its message was published; answered, not stored", metadata: [
                 "from": "\(part.from)", "reference": "\(reference)", "index": "\(part.index)", "total": "\(part.total)",
             ])
@@ -75,18 +74,6 @@ extension InboundProcessor {
 
     /// What ``rememberUnansweredPart(_:)`` stores in place of an event id.
     static let unansweredPartMark = "part"
-
-    /// The hash a part delivered again is known by: account, group key, index, data_coding and payload.
-    private func partKey(_ part: StoredMOPart) -> String {
-        var hash = FNV1a128()
-        hash.addField("mo-part".utf8)
-        hash.addField(settings.account.utf8)
-        hash.addField(part.groupKey.utf8)
-        hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
-        hash.addField(CollectionOfOne(part.dataCoding))
-        hash.addField(part.payload)
-        return EventID.derived(from: hash)
-    }
 
     /// Publishes and removes the group `parts` whose reference a new message reuses; true when both happened.
     private func publishEarlierMessage(_ parts: [StoredMOPart], reference: UInt16) async -> Bool {
