@@ -4,7 +4,8 @@
   deploy/check-dockerfile.py [BINARY…]   default: the release executables if built, else .build/debug's
 
 1. The build stage follows the scripts: it runs `deploy/setup.sh build` (setup.sh's mode for it), builds with
-   `swift build -c release … --product X` every product deploy/run.sh builds that way, and copies every
+   `swift build -c release … --product X` every product deploy/run.sh builds that way, with the same flags (so a
+   static link that fails shows in the README's run command, not first in `docker compose build`), and copies every
    executable Package.swift declares into the image; its `swift:` image has this toolchain's major.minor version,
    on the same Debian release as the runtime stage.
 2. The runtime stage installs exactly the packages the executables need: `ldd` of each binary, every library
@@ -107,9 +108,13 @@ def main(arguments) -> int:
     run_script = open(os.path.join(ROOT, "deploy", "run.sh")).read()
     builds = re.findall(r"swift build ([^&\n]*?)--product (\S+)", build_body)
     built = {product for _, product in builds}
-    for product in re.findall(r"swift build -c release[^\n]*--product (\S+)", run_script):
+    docker_flags = {product: " ".join(flags.split()) for flags, product in builds}
+    for flags, product in re.findall(r"swift build (-c release[^\n]*?)--product (\S+)", run_script):
         if product not in built:
             problems.append(f"deploy/run.sh builds {product} in release mode; the Dockerfile does not")
+        elif " ".join(flags.split()) != docker_flags[product]:
+            problems.append(f"deploy/run.sh builds {product} with `{flags.strip()}`, the Dockerfile with "
+                            f"`{docker_flags[product]}`")
     for flags, product in builds:
         if "-c release" not in flags:
             problems.append(f"the Dockerfile builds {product} without -c release")

@@ -5,11 +5,12 @@
 rabbitmq_ctl=(deploy/rabbitmq.sh ctl)
 
 # start_smsc_sim BIN_DIR PORT ACCOUNT [smsc-sim options…]: the bundled SMSC simulator on 127.0.0.1:PORT over TLS
-# with the TEST-ONLY certificates of Tests/Certificates, in the background; sets sim_pid.
+# with the TEST-ONLY certificates of Tests/Certificates, in the background and in a session of its own (Ctrl-C on the
+# calling script reaches only the script, whose cleanup stops the simulator after what uses it); sets sim_pid.
 start_smsc_sim() {
   local bin="$1" port="$2" account="$3"
   shift 3
-  "$bin/smsc-sim" --listen "127.0.0.1:$port" \
+  setsid "$bin/smsc-sim" --listen "127.0.0.1:$port" \
     --tls-cert Tests/Certificates/server.pem --tls-key Tests/Certificates/server.key \
     --account "$account" "$@" &
   sim_pid=$!

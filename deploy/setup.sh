@@ -25,9 +25,26 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   # RabbitMQ's and PostgreSQL's packages would start system-wide servers; we run our own private instances instead
   # (deploy/rabbitmq.sh, deploy/postgres.sh).
+  # The policy is put back as it was whatever happens (a failed install must not leave every later package's
+  # service unable to start).
+  saved_policy=""
+  if [ -e /usr/sbin/policy-rc.d ]; then
+    saved_policy="$(mktemp)"
+    $sudo_cmd cp -p /usr/sbin/policy-rc.d "$saved_policy"
+  fi
+  restore_policy() {
+    if [ -n "$saved_policy" ]; then
+      $sudo_cmd cp -p "$saved_policy" /usr/sbin/policy-rc.d
+      rm -f "$saved_policy"
+    else
+      $sudo_cmd rm -f /usr/sbin/policy-rc.d
+    fi
+  }
+  trap restore_policy EXIT
   printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
   $sudo_cmd chmod +x /usr/sbin/policy-rc.d
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  $sudo_cmd rm -f /usr/sbin/policy-rc.d
+  restore_policy
+  trap - EXIT
 fi
 command -v swift >/dev/null || { echo "setup: Swift is not on PATH (expected the Swift toolchain, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
