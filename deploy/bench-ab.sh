@@ -48,6 +48,8 @@ bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-ab.XXXXXX")"
 started_broker=""
 cleanup() {
+  # Further signals wait for the cleanup (the simulator runs in a session of its own: left behind, nothing stops it).
+  trap '' INT TERM
   stop_pid "${bridge_pid:-}"
   stop_pid "${sim_pid:-}"
   if [ -n "$started_broker" ]; then deploy/rabbitmq.sh stop || true; fi

@@ -72,6 +72,8 @@ ref="$("$reference/build.sh" "$PWD/.build-release/broker-reference")"
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-e2e.XXXXXX")"
 started_broker=""
 cleanup() {
+  # Further signals wait for the cleanup (the simulator runs in a session of its own: left behind, nothing stops it).
+  trap '' INT TERM
   stop_pid "${perf_pid:-}"
   stop_pid "${standin_pid:-}"
   stop_pid "${bridge_pid:-}"

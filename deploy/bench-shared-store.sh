@@ -45,6 +45,8 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/bench-shared-store.XXXXXX")"
 started_broker="" started_postgres=""
 bridge_pids=()
 cleanup() {
+  # Further signals wait for the cleanup (the simulator runs in a session of its own: left behind, nothing stops it).
+  trap '' INT TERM
   stop_pid "${standin_pid:-}"
   stop_pid "${bridge_pid:-}"  # one that never got ready
   for pid in "${bridge_pids[@]}"; do stop_pid "$pid"; done

@@ -28,10 +28,13 @@ bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
 started_broker=""
 cleanup() {
   # The bridge first, with one SIGTERM (a graceful shutdown: requests in flight finish, sessions unbind), then the
-  # simulator it was bound to, then the broker if this script started it.
-  if [ -n "${bridge_pid:-}" ]; then kill -TERM "$bridge_pid" 2>/dev/null && wait "$bridge_pid" 2>/dev/null; fi
-  if [ -n "${sim_pid:-}" ]; then kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null; fi
-  if [ -n "$started_broker" ]; then deploy/rabbitmq.sh stop || true; fi
+  # simulator it was bound to, then the broker if this script started it. A second Ctrl-C meanwhile goes on to the
+  # bridge (it then stops at once) instead of ending this cleanup half-way; a failed wait does not end it either.
+  trap 'kill -INT "${bridge_pid:-}" 2>/dev/null || true' INT TERM
+  if [ -n "${bridge_pid:-}" ]; then kill -TERM "$bridge_pid" 2>/dev/null && wait "$bridge_pid" 2>/dev/null || true; fi
+  if [ -n "${sim_pid:-}" ]; then kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true; fi
+  # In a session of its own too: a Ctrl-C now would kill the stop half-way and leave the broker running.
+  if [ -n "$started_broker" ]; then setsid deploy/rabbitmq.sh stop || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

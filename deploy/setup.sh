@@ -35,7 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   restore_policy() {
     if [ -n "$saved_policy" ]; then
       $sudo_cmd cp -p "$saved_policy" /usr/sbin/policy-rc.d
-      rm -f "$saved_policy"
+      $sudo_cmd rm -f "$saved_policy"
     else
       $sudo_cmd rm -f /usr/sbin/policy-rc.d
     fi
