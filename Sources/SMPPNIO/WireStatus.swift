@@ -1,12 +1,13 @@
+import SMPP
+
 /// The few command_status values the session state machine reacts to (reference/SMPP-3.4.md §5.1.3). The machine
-/// works on raw wire values so it stays independent of the codec; everything else passes through untouched.
+/// works on raw wire values; a status's class comes from the codec's table. Everything else passes through untouched.
 enum WireStatus {
     static let ok: UInt32 = 0x0000_0000
     static let invalidCommandLength: UInt32 = 0x0000_0002
     static let invalidCommandID: UInt32 = 0x0000_0003
     static let systemError: UInt32 = 0x0000_0008
     static let incorrectBindStatus: UInt32 = 0x0000_0004
-    static let alreadyBound: UInt32 = 0x0000_0005
     static let bindFailed: UInt32 = 0x0000_000D
     static let invalidPassword: UInt32 = 0x0000_000E
     static let invalidSystemID: UInt32 = 0x0000_000F
@@ -26,8 +27,9 @@ enum WireStatus {
     }
 
     /// The session-class statuses (reference §4 class S: "fix the session, do not drop the message"): the SMSC
-    /// refused a request for the session's state (ESME_RINVBNDSTS, ESME_RALYBND, the bind failures).
+    /// refused a request for the session's state (ESME_RINVBNDSTS, ESME_RALYBND, the bind failures). The codec's
+    /// one table decides (`CommandStatus.errorClass`), as it does for the bridge's retries.
     static func isSessionState(_ status: UInt32) -> Bool {
-        status == incorrectBindStatus || status == alreadyBound || (bindFailed...invalidSystemID).contains(status)
+        status != ok && CommandStatus(rawValue: status).errorClass == .session
     }
 }

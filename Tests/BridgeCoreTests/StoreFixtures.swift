@@ -126,3 +126,10 @@ enum StoreFixtures {
             dataCoding: 8, from: "573001234567", to: "ACME", receivedAt: at)
     }
 }
+
+extension BridgeStore {
+    /// ``BridgeStore/removeMOParts(_:forgetting:)`` with no remembered id to forget (the bridge always says which).
+    func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
+        try await removeMOParts(parts, forgetting: nil)
+    }
+}

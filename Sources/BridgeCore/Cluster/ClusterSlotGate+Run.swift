@@ -113,24 +113,18 @@ extension ClusterSlotGate {
     private func runRound(_ plan: SlotLeaseMachine.RoundPlan) async {
         let account = settings.account, instance = settings.instanceID
         let ttl = Double(timing.takeoverAfter.nanoseconds) / 1e9
-        let timeout = roundStatementTimeout
         do {
-            let (result, contended) = try await withConnection { connection, logger in
-                try await connection.run("BEGIN", logger: logger, timeout: timeout)
+            let (result, contended) = try await withRoundStatements { run in
+                _ = try await run("BEGIN")
                 do {
-                    try await connection.run(
-                        PostgresQuery(unsafeSQL: self.roundTimeouts), logger: logger, timeout: timeout)
-                    try await connection.run(self.sql.heartbeat(account: account, instance: instance, ttl: ttl),
-                                             logger: logger, timeout: timeout)
-                    let renewRows = try await connection.run(self.sql.renew(
-                        account: account, instance: instance, slots: plan.renew.map { Int32($0) }, ttl: ttl),
-                        logger: logger, timeout: timeout)
+                    _ = try await run(PostgresQuery(unsafeSQL: self.roundTimeouts))
+                    _ = try await run(self.sql.heartbeat(account: account, instance: instance, ttl: ttl))
+                    let renewRows = try await run(self.sql.renew(
+                        account: account, instance: instance, slots: plan.renew.map { Int32($0) }, ttl: ttl))
                     let renewed = Set(try renewRows.map { Int(try $0.decode(Int32.self)) })
-                    try await connection.run(self.sql.deleteExcept(
-                        account: account, instance: instance, keep: plan.keep.map { Int32($0) }),
-                        logger: logger, timeout: timeout)
-                    let liveRows = try await connection.run(
-                        self.sql.liveInstances(account: account, instance: instance), logger: logger, timeout: timeout)
+                    _ = try await run(self.sql.deleteExcept(
+                        account: account, instance: instance, keep: plan.keep.map { Int32($0) }))
+                    let liveRows = try await run(self.sql.liveInstances(account: account, instance: instance))
                     var live = 1, rank = 0
                     if let row = liveRows.first {
                         let (count, before) = try row.decode((Int64, Int64).self)
@@ -138,9 +132,7 @@ extension ClusterSlotGate {
                         rank = Int(before)
                     }
                     var rows: [Int: SlotLeaseMachine.Row] = [:]
-                    let slotRows = try await connection.run(
-                        self.sql.rows(account: account), logger: logger, timeout: timeout)
-                    for row in slotRows {
+                    for row in try await run(self.sql.rows(account: account)) {
                         let (slot, holder, alive) = try row.decode((Int32, String, Bool).self)
                         rows[Int(slot)] = SlotLeaseMachine.Row(holder: holder, live: alive)
                     }
@@ -150,15 +142,14 @@ extension ClusterSlotGate {
                     var claimed: [Int: String?] = [:]
                     var contended = 0
                     for slot in wanted {
-                        let won = try await connection.run(self.sql.claim(
-                            account: account, slot: Int32(slot), instance: instance, ttl: ttl),
-                            logger: logger, timeout: timeout)
+                        let won = try await run(self.sql.claim(
+                            account: account, slot: Int32(slot), instance: instance, ttl: ttl))
                         if won.isEmpty { contended += 1 } else { claimed.updateValue(rows[slot]?.holder, forKey: slot) }
                     }
-                    try await connection.run("COMMIT", logger: logger, timeout: timeout)
+                    _ = try await run("COMMIT")
                     return (SlotLeaseMachine.RoundResult(renewed: renewed, claimed: claimed, live: live, rank: rank), contended)
                 } catch {
-                    _ = try? await connection.run("ROLLBACK", logger: logger, timeout: timeout)
+                    _ = try? await run("ROLLBACK")
                     throw error
                 }
             }
@@ -194,19 +185,27 @@ extension ClusterSlotGate {
             Array(state.machine.slots.compactMap { $0.value == .wanted ? nil : Int32($0.key) })
         }
         let account = settings.account, instance = settings.instanceID
-        let timeout = roundStatementTimeout
         do {
-            try await withConnection { connection, logger in
-                try await connection.run(self.sql.deleteExcept(account: account, instance: instance, keep: keep),
-                                         logger: logger, timeout: timeout)
-                try await connection.run(self.sql.deleteHeartbeat(account: account, instance: instance),
-                                         logger: logger, timeout: timeout)
+            try await withRoundStatements { run in
+                _ = try await run(self.sql.deleteExcept(account: account, instance: instance, keep: keep))
+                _ = try await run(self.sql.deleteHeartbeat(account: account, instance: instance))
             }
             logger.info("session budget: leases released", metadata: ["cluster.kept": "\(keep.count)"])
         } catch {
             logger.warning("session budget: could not release the leases (they expire)", metadata: [
                 "error": "\(PostgresBridgeStore.errorDetail(error))",
             ])
+        }
+    }
+
+    /// ``withConnection(_:)`` for a round's statements: `body` runs each through the function it is given, which
+    /// holds it to the round's client deadline (``roundStatementTimeout``).
+    private func withRoundStatements<Value: Sendable>(
+        _ body: @escaping @Sendable (_ run: @Sendable (PostgresQuery) async throws -> [PostgresRow]) async throws -> Value
+    ) async throws -> Value {
+        let timeout = roundStatementTimeout
+        return try await withConnection { connection, logger in
+            try await body { query in try await connection.run(query, logger: logger, timeout: timeout) }
         }
     }
 

@@ -166,7 +166,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .keepAlive(let deadline):
             // Idle (a newcomer at the limit may replace it) once the response is written, unless the next request's
             // head came meanwhile — the pipelining handler may hand it over within this very write.
-            let heads = headsReceived, channel = context.channel, connections = self.connections
+            let heads = headsReceived, channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenSuccess { [self] in
                 if headsReceived == heads { connections?.markIdle(channel, now: .now()) }
             }

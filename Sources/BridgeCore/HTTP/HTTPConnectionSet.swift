@@ -33,9 +33,9 @@ final class HTTPConnectionSet: Sendable {
             guard !state.quiescing else { return (false, nil) }
             var evicted: (any Channel)?
             if state.entries.count >= limit {
-                let idle = state.entries.compactMap { key, entry in entry.idleSince.map { (key, $0) } }
-                guard let oldest = idle.min(by: { $0.1 < $1.1 }) else { return (false, nil) }
-                evicted = state.entries.removeValue(forKey: oldest.0)?.channel
+                let idle = state.entries.compactMap { key, entry in entry.idleSince.map { (key: key, since: $0) } }
+                guard let oldest = idle.min(by: { $0.since < $1.since }) else { return (false, nil) }
+                evicted = state.entries.removeValue(forKey: oldest.key)?.channel
             }
             state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: now)
             return (true, evicted)
@@ -57,13 +57,10 @@ final class HTTPConnectionSet: Sendable {
         state.withLockedValue { $0.entries[ObjectIdentifier(channel)]?.idleSince = nil }
     }
 
+    /// The entry holds its channel, so no other channel can have its identifier while it is there; an evicted one
+    /// is gone already.
     private func remove(_ channel: any Channel) {
-        state.withLockedValue { state in
-            // Only the entry of this channel: an evicted one is gone already.
-            if state.entries[ObjectIdentifier(channel)]?.channel === channel {
-                state.entries.removeValue(forKey: ObjectIdentifier(channel))
-            }
-        }
+        state.withLockedValue { _ = $0.entries.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     /// Connections open right now.

@@ -42,7 +42,7 @@ extension InboundProcessor {
                 stored = held
             case .publishedAlready:
                 // It took the mark: if this answer is not written either, the next copy needs it again.
-                if await !answer(.ok) { await remarkUnansweredCopy(stored) }
+                if await !answer(.ok) { await markPart(stored) }
                 return .ok
             case .deferred:
                 _ = await answer(.receiverTemporaryAppError)

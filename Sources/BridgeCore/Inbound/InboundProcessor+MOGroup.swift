@@ -63,16 +63,17 @@ extension InboundProcessor {
             return
         }
         guard group.contains(where: { Self.sameContent($0, part) }) else { return }
+        await markPart(part)
+    }
+
+    /// Stores the mark of `part`, which the SMSC delivers again for certain. Straight from
+    /// ``rememberUnansweredPart(_:)``'s check, or for a copy recognised as published already (it took the mark) whose
+    /// own ESME_ROK was not written either: no group holds that part any more.
+    func markPart(_ part: StoredMOPart) async {
         _ = await storeUnconfirmedID(partKey(part), eventID: Self.unansweredPartMark)
     }
 
-    /// Marks again a copy recognised as published already (it took the mark) whose own ESME_ROK was not written: the
-    /// SMSC delivers it once more. Not through ``rememberUnansweredPart(_:)``: no group holds this part any more.
-    func remarkUnansweredCopy(_ part: StoredMOPart) async {
-        _ = await storeUnconfirmedID(partKey(part), eventID: Self.unansweredPartMark)
-    }
-
-    /// What ``rememberUnansweredPart(_:)`` stores in place of an event id.
+    /// What ``markPart(_:)`` stores in place of an event id.
     static let unansweredPartMark = "part"
 
     /// Publishes and removes the group `parts` whose reference a new message reuses; true when both happened.

@@ -73,7 +73,7 @@ public protocol BridgeStore: Sendable {
     /// The timeout sweep's share of ``moGroups(firstReceivedBefore:)``: every group whose first part arrived before
     /// `cutoff` and that no sweep holds at `now`, each claimed until `claimedUntil` in the same step, so sweeps of
     /// several instances sharing one store never both publish one group. The caller publishes each (as
-    /// ``moGroup(key:)`` reads it then) and removes what it published with ``removeMOParts(_:)``; a group it could not
+    /// ``moGroup(key:)`` reads it then) and removes what it published with ``removeMOParts(_:forgetting:)``; a group it could not
     /// publish is offered again once its claim has expired.
     func claimMOGroups(
         firstReceivedBefore cutoff: Date, claimedUntil: Date, now: Date
@@ -212,13 +212,6 @@ public struct RememberedMOID: Sendable, Hashable {
     public init(key: String, eventID: String) {
         self.key = key
         self.eventID = eventID
-    }
-}
-
-extension BridgeStore {
-    /// ``removeMOParts(_:forgetting:)`` with no remembered id to forget.
-    public func removeMOParts(_ parts: [StoredMOPart]) async throws(BridgeStoreError) {
-        try await removeMOParts(parts, forgetting: nil)
     }
 }
 
