@@ -14,8 +14,9 @@ final class PublishGate: Sendable {
     /// The bound.
     let limit: Int
 
-    init(limit: Int) {
+    init(limit: Int, compactionThreshold: Int = 1024) {
         self.limit = max(limit, 1)
+        self.compactionThreshold = max(compactionThreshold, 1)
         state = Mutex(State(available: max(limit, 1)))
     }
 
@@ -23,6 +24,10 @@ final class PublishGate: Sendable {
     var inUse: Int { state.withLock { limit - $0.available } }
     /// Publishes waiting for a place now (for tests).
     var waiting: Int { state.withLock { $0.waiters.count - $0.head } }
+    /// Entries the waiter queue keeps, resumed ones not yet dropped included (for tests).
+    var storedWaiters: Int { state.withLock { $0.waiters.count } }
+    /// Resumed waiters at the front of the queue that make it worth moving the rest down.
+    let compactionThreshold: Int
 
     /// Takes a place if one is free now (and no publish waits for one); false otherwise.
     func tryEnter() -> Bool {
@@ -65,6 +70,11 @@ final class PublishGate: Sendable {
             state.head += 1
             if state.head == state.waiters.count {
                 state.waiters.removeAll(keepingCapacity: true)
+                state.head = 0
+            } else if state.head >= compactionThreshold, state.head * 2 >= state.waiters.count {
+                // A gate that stays saturated never drains its queue: drop the resumed front now and then, or the
+                // array (and every continuation in it) would grow with each publish that ever waited.
+                state.waiters.removeFirst(state.head)
                 state.head = 0
             }
             return next

@@ -121,4 +121,30 @@ import Testing
         gate.leave()
         #expect(gate.inUse == 0)
     }
+
+    /// A gate that stays saturated (a publish always waiting) drops its resumed waiters now and then: its queue does
+    /// not grow with every publish that ever waited.
+    @Test func aSaturatedPublishGateDoesNotKeepEveryWaiter() async {
+        let gate = PublishGate(limit: 1, compactionThreshold: 32)
+        await gate.enter()
+        func waitUntilWaiting(_ count: Int) async {
+            for _ in 0..<1_000_000 where gate.waiting < count { await Task.yield() }
+        }
+        var tasks = [Task<Void, Never>]()
+        tasks.append(Task { await gate.enter() })
+        await waitUntilWaiting(1)
+        var mostStored = 0
+        for _ in 0..<(gate.compactionThreshold * 4) {
+            tasks.append(Task { await gate.enter() })
+            await waitUntilWaiting(2)
+            #expect(gate.waiting == 2)
+            gate.leave()  // the place goes to the longest-waiting publish; one still waits
+            mostStored = max(mostStored, gate.storedWaiters)
+        }
+        #expect(mostStored <= gate.compactionThreshold + 2)
+        while gate.waiting > 0 { gate.leave(); await Task.yield() }
+        gate.leave()
+        for task in tasks { await task.value }
+        #expect(gate.inUse == 0)
+    }
 }
