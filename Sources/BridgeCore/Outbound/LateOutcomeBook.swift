@@ -2,7 +2,8 @@ public import struct Foundation.Date
 import NIOConcurrencyHelpers
 
 /// Remembers which request and segment each submit tag belongs to, so a submit_sm_resp that arrives after its
-/// timeout (issue: late outcomes) can still be recorded for receipt correlation. Entries live `retention` long.
+/// timeout (issue: late outcomes) can still be recorded for receipt correlation. Entries live `retention` long,
+/// measured on a monotonic clock: a step of the wall clock neither drops them early nor keeps them for ever.
 public final class LateOutcomeBook: Sendable {
     /// What a tag stands for: the correlation the segment would get once its message_id is known.
     public struct Entry: Sendable, Hashable {
@@ -18,7 +19,7 @@ public final class LateOutcomeBook: Sendable {
         public var from: String
         /// Request metadata bytes.
         public var metadata: [UInt8]?
-        /// When the send ended unknown.
+        /// When the send ended unknown (wall clock; informational, the book's retention does not use it).
         public var registeredAt: Date
 
         /// Creates an entry.
@@ -36,16 +37,20 @@ public final class LateOutcomeBook: Sendable {
 
     private struct State {
         var nextTag: UInt64 = 1
-        var entries: [UInt64: Entry] = [:]
-        var oldestCheck = Date.distantPast
+        var entries: [UInt64: (entry: Entry, rememberedAt: ContinuousClock.Instant)] = [:]
+        var lastPrune: ContinuousClock.Instant?
     }
 
     private let state = NIOLockedValueBox(State())
-    /// How long a tag is remembered.
+    /// How long a tag is remembered, in seconds.
     public let retention: Double
+    private let clock: @Sendable () -> ContinuousClock.Instant
 
-    /// Creates a book remembering tags for `retention` seconds.
-    public init(retention: Double = 600) { self.retention = retention }
+    /// Creates a book remembering tags for `retention` seconds of `clock` (tests pass their own).
+    public init(retention: Double = 600, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.retention = retention
+        self.clock = clock
+    }
 
     /// Allocates `count` consecutive tags (one per segment of a request). Nothing is stored yet: only a send that
     /// ends without a knowable outcome can be answered late, and only those are remembered (``remember(_:_:)``).
@@ -59,19 +64,20 @@ public final class LateOutcomeBook: Sendable {
 
     /// Remembers what `tag` stands for, because its send ended without a knowable outcome.
     public func remember(_ tag: UInt64, _ entry: Entry) {
+        let now = clock()
+        let retention = Duration.seconds(self.retention)
         state.withLockedValue { state in
-            let now = entry.registeredAt
-            if now.timeIntervalSince(state.oldestCheck) > retention / 10 {
-                state.entries = state.entries.filter { now.timeIntervalSince($0.value.registeredAt) < retention }
-                state.oldestCheck = now
+            if state.lastPrune.map({ now - $0 > retention / 10 }) ?? true {
+                state.entries = state.entries.filter { now - $0.value.rememberedAt < retention }
+                state.lastPrune = now
             }
-            state.entries[tag] = entry
+            state.entries[tag] = (entry, now)
         }
     }
 
     /// The entry of `tag`, if still remembered.
     public func entry(for tag: UInt64) -> Entry? {
-        state.withLockedValue { $0.entries[tag] }
+        state.withLockedValue { $0.entries[tag]?.entry }
     }
 
     /// How many tags are remembered.
