@@ -2,7 +2,8 @@ extension PublisherDriver {
     /// Sends waiting publishes in order while the socket takes them without waiting (``RawConnection/canPublish``):
     /// when it does not (the broker stopped reading), the rest stay pending and the loop waits for `POLLOUT`, so the
     /// thread never blocks in a send and timeouts keep running. A send failure breaks the connection; the publish
-    /// is already tracked, so it fails as `connectionLost` with the rest.
+    /// is already tracked, so it fails as `connectionLost` with the rest. A connection lost in the exchange check
+    /// before the send leaves the publish pending (it was not sent).
     ///
     /// Several publishes go out batched (``RawConnection/batched(when:_:)``): one write for all of them, and TCP
     /// carries them in as few segments as fit, instead of three writes per publish and one segment (and one wake-up of
@@ -31,7 +32,16 @@ extension PublisherDriver {
                 publish.waiter.resume(throwing: AMQPError(code: .invalidMessage, message: problem))
                 continue
             }
-            if let missing = try missingExchange(publish.exchange, link) {
+            let missing: AMQPError?
+            do throws(AMQPError) {
+                missing = try missingExchange(publish.exchange, link)
+            } catch {
+                // The check lost the connection before the publish was sent or tracked: it stays first in line for
+                // the next connection (or fails with the waiting publishes), instead of being dropped with its waiter.
+                pendingHead -= 1
+                throw error
+            }
+            if let missing {
                 publish.waiter.resume(throwing: missing)
                 continue
             }

@@ -88,6 +88,41 @@ extension BrokerTests {
             #expect(disconnections == 0)
         }
 
+        /// A publish to an exchange is preceded, once per connection, by a passive declare of the exchange. The
+        /// connection lost during that check used to drop the publish (taken off the queue, not yet tracked): its
+        /// caller waited for ever. It now stays first in line and goes out on the next connection.
+        @Test func aPublishWhoseExchangeCheckLosesTheConnectionGoesOutLater() async throws {
+            let proxy = try TestBroker.proxy()
+            defer { proxy.stop() }
+            var configuration = try TestBroker.configuration(through: proxy)
+            configuration.confirmTimeout = .seconds(20)
+            let admin = try await TestBroker.publisher()
+            let exchange = TestBroker.uniqueName("checked")
+            let queue = TestBroker.uniqueName("checkedq")
+            try await admin.declare(AMQPTopology(
+                exchanges: [AMQPExchange(name: exchange, type: .fanout, durable: false, autoDelete: true)],
+                queues: [AMQPQueue(name: queue, durable: false)],
+                bindings: [AMQPBinding(queue: queue, exchange: exchange, routingKey: "")]))
+            let publisher = try await TestBroker.publisher(configuration)
+            proxy.setMode(.resetInsteadOfExchangeDeclareOk)
+            let outcome = Locked<Result<Void, any Error>?>(nil)
+            Task {
+                do {
+                    try await publisher.publish(Array("checked".utf8), exchange: exchange, routingKey: "")
+                    outcome.withLock { $0 = .success(()) }
+                } catch {
+                    outcome.withLock { $0 = .failure(error) }
+                }
+            }
+            try await TestBroker.eventually(.seconds(30), "the publish ends") { outcome.withLock { $0 } != nil }
+            #expect(proxy.resets == 1)
+            #expect((try? outcome.withLock { $0 }?.get()) != nil, "the publish failed: \(String(describing: outcome.withLock { $0 }))")
+            #expect(try await TestBroker.drain(queue, count: 1) == ["checked"])
+            try await admin.deleteQueue(queue)
+            await publisher.close()
+            await admin.close()
+        }
+
         /// Issue 11 item 2. Properties the broker refuses with 406 (closing the confirm channel for all) are refused
         /// locally: an expiration that is not whole milliseconds, a user_id other than the connection's user.
         @Test func publishesTheBrokerWouldRefuseFailAlone() async throws {

@@ -20,6 +20,9 @@ final class TCPProxy: Sendable {
         case closeChannelInsideDelivery
         /// Accept, wait this long, then forward everything: the client's handshake takes that much longer.
         case slowHandshake(Duration)
+        /// Forward until the broker's `exchange.declare-ok` (class 40, method 11), then reset the connection instead
+        /// of forwarding it (the client's declare fails as a lost connection); the proxy then goes back to `pass`.
+        case resetInsteadOfExchangeDeclareOk
     }
 
     private final class Pair: Sendable {
@@ -200,7 +203,9 @@ final class TCPProxy: Sendable {
                 return
             }
             let mode = state.withLock { $0.mode }
-            guard mode == .resetAfterConfirmSelectOk || mode == .closeChannelInsideDelivery || !pending.isEmpty else {
+            let inspects = mode == .resetAfterConfirmSelectOk || mode == .closeChannelInsideDelivery
+                || mode == .resetInsteadOfExchangeDeclareOk
+            guard inspects || !pending.isEmpty else {
                 if !Self.writeAll(pair.client, buffer[0..<count]) { return }
                 continue
             }
@@ -217,6 +222,15 @@ final class TCPProxy: Sendable {
                 let channel = UInt16(pending[offset + 1]) << 8 | UInt16(pending[offset + 2])
                 if mode == .resetAfterConfirmSelectOk, classID == 85, methodID == 11 {
                     _ = Self.writeAll(pair.client, pending[0..<end])
+                    state.withLock {
+                        $0.resets += 1
+                        $0.mode = .pass
+                    }
+                    pair.cut(reset: true)
+                    return
+                }
+                if mode == .resetInsteadOfExchangeDeclareOk, classID == 40, methodID == 11 {
+                    _ = Self.writeAll(pair.client, pending[0..<offset])
                     state.withLock {
                         $0.resets += 1
                         $0.mode = .pass
