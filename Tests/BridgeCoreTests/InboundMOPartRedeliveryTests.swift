@@ -122,6 +122,24 @@ extension InboundMOPartRedeliveryTests {
 }
 
 extension InboundMOPartRedeliveryTests {
+    /// A copy the group holds as it is takes its part's mark; when that take fails the copy is refused (delivered
+    /// again) rather than answered with the mark left behind, where the same part of the next identical message
+    /// under the reference would take it and be dropped.
+    @Test func aHeldCopyWhoseMarkCannotBeTakenIsDeferred() async throws {
+        let (store, publisher, time) = (MOFaultStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, "), answer: { _ in false }) == .ok)
+        store.failingTakes.withLockedValue { $0 = 1 }
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .receiverTemporaryAppError)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok, "delivered again: the mark taken")
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        #expect(await processor.process(LongMO.part(1, of: 2, "Hello, ")) == .ok, "a new identical message")
+        #expect(await processor.process(LongMO.part(2, of: 2, "world")) == .ok)
+        let events = try publisher.all.map(LongMO.json)
+        #expect(events.map { $0["text"] as? String } == ["Hello, world", "Hello, world"])
+        #expect(events.allSatisfy { $0["complete"] as? Bool == true })
+    }
+
     /// The copy recognised as published already is not answered either (its answer came too late): it is marked
     /// again, so the copy after it is recognised too.
     @Test func aRecognisedCopyWhoseAnswerIsNotWrittenIsMarkedAgain() async throws {

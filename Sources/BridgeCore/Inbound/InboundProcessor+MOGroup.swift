@@ -26,7 +26,9 @@ extension InboundProcessor {
         let stored = try await store.moGroup(key: part.groupKey)
         let held = stored.first { $0.index == part.index }
         if let held, Self.sameContent(held, part) {
-            _ = await takeUnconfirmedID(partKey(part))
+            // The copy takes its part's mark. A failed take defers it (the caller's ESME_RX_T_APPN): left behind, the
+            // mark would take an identical part of the next message under this reference for this copy.
+            _ = try await takeRememberedID(partKey(part))
             return .stored(stored, held: held)
         }
         // A failed read defers the part (the caller's ESME_RX_T_APPN): taken for "no mark", a marked copy would join
