@@ -27,6 +27,21 @@ import Testing
         #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
     }
 
+    /// The wall clock stepped forward: the sweep's cutoff is held back by the step, so a group is not published
+    /// incomplete before its timeout has passed in real time (its last part may still come).
+    @Test func aHeldBackSweepLeavesAGroupWithinItsTimeout() async throws {
+        let (store, publisher, time) = (InMemoryBridgeStore(), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "uno ")) == .ok)
+        time.advance(by: 130)  // 10 s passed, the wall clock jumped 120 s
+        await processor.sweepIncompleteMO(heldBack: 120)
+        #expect(publisher.all.isEmpty)
+        #expect(await processor.process(LongMO.part(2, of: 2, "dos")) == .ok)
+        let events = try publisher.all.map(LongMO.json)
+        #expect(events.map { $0["text"] as? String } == ["uno dos"])
+        #expect(events.first?["complete"] as? Bool == true)
+    }
+
     /// The part that completes the group arrives while the sweep waits: the message is published once, complete.
     @Test func aGroupCompletedWhileTheSweepWaitsIsPublishedOnce() async throws {
         let (store, publisher, time) = (MOFaultStore(pausingClaims: true), RecordingPublisher(), ManualTime())

@@ -10,10 +10,11 @@ extension InboundProcessor {
     /// group after its publish) — the event the completing part publishes, under the id a copy of it may have on
     /// the broker, so a consumer can drop one. Groups are claimed in the store first, so instances sharing a store
     /// never both publish one; a group whose publish failed is offered again once its claim (``sweepClaim``) has
-    /// expired.
-    public func sweepIncompleteMO() async {
+    /// expired. `heldBack` (seconds) moves the cutoff back: the wall clock's forward steps within the timeout, which
+    /// make parts stamped before them look older than they are.
+    public func sweepIncompleteMO(heldBack: Double = 0) async {
         let sweptAt = now()
-        let cutoff = sweptAt.addingTimeInterval(-settings.moReassemblyTimeout)
+        let cutoff = sweptAt.addingTimeInterval(-settings.moReassemblyTimeout - max(0, heldBack))
         let claimed: [[StoredMOPart]]
         do {
             claimed = try await store.claimMOGroups(
