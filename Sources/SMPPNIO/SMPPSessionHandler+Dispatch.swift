@@ -35,7 +35,12 @@ extension SMPPSessionHandler {
 
     private func genericNackReceived(_ sequenceNumber: UInt32, _ status: CommandStatus, now: NIODeadline) {
         let wasPaused = machine.pausedUntil.map { $0 > now } ?? false
+        let wasDraining = machine.unbindWhenDrained
         let action = machine.genericNackReceived(sequenceNumber: sequenceNumber, status: status.rawValue, now: now)
+        if machine.unbindWhenDrained, !wasDraining {
+            logger.warning("SMSC refused a request for the session's state (generic_nack); binding again once the window drains",
+                           metadata: [SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)"])
+        }
         if case .fail = action, WireStatus.isThrottle(status.rawValue) {
             metrics.throttleEvents.increment()
             logger.log(level: wasPaused ? .debug : .warning, "SMSC asks to slow down (generic_nack); pausing session",

@@ -49,12 +49,15 @@ extension SessionStateMachine {
         } else if effectiveWindow < max(1, configuration.window) {
             effectiveWindow += 1
         }
-        if WireStatus.isSessionState(status), case .bound = state {
-            // The SMSC no longer takes this session as bound (reference §4 class S: fix the session): it takes no
-            // more requests, the outstanding ones get their answers, then it unbinds and the client binds again.
-            unbindWhenDrained = true
-        }
+        rebindIfSessionRefused(status)
         return .complete(entry.request, sequenceNumber: sequenceNumber, status: status, latency: now - entry.sentAt)
+    }
+
+    /// A refusal for the session's state (ESME_RINVBNDSTS and the rest of reference §4 class S: the SMSC no longer
+    /// takes this session as bound — fix the session), in a response or a generic_nack: the session takes no more
+    /// requests, the outstanding ones get their answers, then it unbinds and the client binds again.
+    private mutating func rebindIfSessionRefused(_ status: UInt32) {
+        if WireStatus.isSessionState(status), case .bound = state { unbindWhenDrained = true }
     }
 
     /// generic_nack arrived: it fails the request with that sequence number, whatever kind it was — unless the
@@ -75,6 +78,7 @@ extension SessionStateMachine {
             lastSubmitResponse = now
             // Some SMSCs refuse an over-rate submit with generic_nack ESME_RTHROTTLED: slow down all the same.
             if WireStatus.isThrottle(status) { slowDown(now: now) }
+            rebindIfSessionRefused(status)
             return .fail(entry.request, sequenceNumber: sequenceNumber, .genericNack(status: status))
         }
         switch state {
@@ -88,8 +92,10 @@ extension SessionStateMachine {
             break
         }
         if let link = enquireLink, link.sequenceNumber == sequenceNumber {
-            // The SMSC answered, if oddly: the link is alive.
+            // The SMSC answered, if oddly: the link is alive — but not bound, when the refusal is for the session's
+            // state (an SMSC that lost the bind answers everything so).
             enquireLink = nil
+            rebindIfSessionRefused(status)
             return .none
         }
         if let late = timedOut.removeValue(forKey: sequenceNumber) {
@@ -98,6 +104,7 @@ extension SessionStateMachine {
             consecutiveTimeouts = 0
             lastSubmitResponse = now
             if WireStatus.isThrottle(status) { slowDown(now: now) }
+            rebindIfSessionRefused(status)
             return .lateResponse(late.request, sequenceNumber: sequenceNumber, status: status,
                                  latency: now - late.sentAt)
         }

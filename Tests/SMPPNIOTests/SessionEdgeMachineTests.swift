@@ -38,6 +38,32 @@ import Testing
         guard case .write(.unbind) = machine.unbindIfDrained(now: t0) else { Issue.record("expected unbind"); return }
     }
 
+    /// The same refusal as a generic_nack (an SMSC that lost the bind answers every submit so): the session drains
+    /// and unbinds as for a submit_sm_resp, instead of staying bound and failing everything the pool hands it.
+    @Test func aSessionClassGenericNackDrainsAndUnbinds() {
+        var machine = boundMachine(window: 2)
+        var queue = ["a", "b", "c"]
+        #expect(drain(&machine, &queue, now: t0).map(\.0) == ["a", "b"])
+        guard case .fail("a", _, .genericNack(0x04)) = machine.genericNackReceived(sequenceNumber: 2, status: 0x04, now: t0)
+        else { Issue.record("expected a's failure"); return }
+        #expect(drain(&machine, &queue, now: t0).isEmpty, "no new request on a session the SMSC does not take")
+        _ = machine.submitResponseReceived(sequenceNumber: 3, status: 0, now: t0)
+        guard case .write(.unbind) = machine.unbindIfDrained(now: t0) else { Issue.record("expected unbind"); return }
+    }
+
+    /// An enquire_link answered with a generic_nack for the session's state: alive, but not bound — rebind.
+    @Test func aSessionClassNackOfTheEnquireLinkRebinds() {
+        var machine = boundMachine()
+        guard case .write(.enquireLink(let sequenceNumber)) = machine.timerFired(now: t0 + .seconds(30)).first else {
+            Issue.record("expected enquire"); return
+        }
+        guard case .none = machine.genericNackReceived(sequenceNumber: sequenceNumber, status: 0x04, now: t0 + .seconds(31))
+        else { Issue.record("expected none"); return }
+        guard case .write(.unbind) = machine.unbindIfDrained(now: t0 + .seconds(31)) else {
+            Issue.record("expected unbind"); return
+        }
+    }
+
     /// Item 4: shutdown waits for the answers the application still owes before unbinding, and refuses new
     /// inbound requests meanwhile (ESME_RX_T_APPN: the SMSC delivers them after the restart).
     @Test func shutdownWaitsForHeldInboundAnswersBeforeUnbind() {
