@@ -92,6 +92,22 @@ struct PipelineFixture {
         #expect(correlation?.requestID == "order-42" && correlation?.segment == 1)
     }
 
+    /// An SMSC that accepts with an empty message_id: the result is accepted with no id, and no correlation is kept
+    /// under the empty key (no receipt can name it; every such segment would overwrite the last one's).
+    @Test func anAcceptanceWithoutAMessageIDKeepsNoCorrelation() async throws {
+        struct EmptyIDSubmitter: SegmentSubmitter {
+            func submit(_ pdu: SubmitSM, tag: UInt64) async -> Result<SubmitOutcome, SMPPClientError> {
+                .success(SubmitOutcome(commandStatus: .ok, messageID: "", sessionIndex: 0, sequenceNumber: 1, latency: .zero))
+            }
+        }
+        let fixture = PipelineFixture(submitter: EmptyIDSubmitter())
+        #expect(await fixture.processor.process(fixture.request(#"{"id":"no-id","to":"+15550001","text":"x"}"#)) == .ack)
+        let json = try fixture.publisher.json(0)
+        #expect(json["status"] as? String == "accepted")
+        #expect(json["message_ids"] as? [String] == [])
+        #expect(try await fixture.store.correlation(keys: [""]) == nil)
+    }
+
     @Test func aDuplicateIsRepublishedByteIdenticalWithTheSameEventIDAndNeverSubmittedAgain() async throws {
         let submitter = AcceptingSubmitter()
         let fixture = PipelineFixture(submitter: submitter)

@@ -23,6 +23,16 @@ import Testing
         #expect(outcome.attempts == 1 && !outcome.possibleDuplicate && outcome.failure == nil)
     }
 
+    /// An SMSC that accepts with an empty message_id gave none: the segment is accepted with no id in the result.
+    @Test func anAcceptanceWithoutAMessageIDReportsNoID() {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        let outcome = try! #require(finished(machine.answerReceived(index: 0, .response(status: .ok, messageID: ""), now: t0)))
+        #expect(outcome.status == .accepted)
+        #expect(outcome.messageIDs.isEmpty)
+        #expect(outcome.segments == [.init(index: 1, messageID: nil, commandStatus: 0, attempts: 1)])
+    }
+
     @Test func throttledSegmentIsRetriedWithBackoffThenAccepted() {
         var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
         _ = machine.start()

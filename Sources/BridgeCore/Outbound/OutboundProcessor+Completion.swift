@@ -38,7 +38,11 @@ extension OutboundProcessor {
             switch answer {
             case .response(let status, let messageID):
                 metrics.segment(status: status)
-                if status == .ok {
+                if status == .ok, messageID.isEmpty {
+                    // No key any receipt could name: no correlation (it would be kept under the empty id).
+                    logger.warning("the SMSC accepted a segment without a message_id; its receipts cannot be matched",
+                                   metadata: ["request_id": "\(send.id)", "segment": "\(index + 1)"])
+                } else if status == .ok {
                     let correlation = correlation(send, from: built.from, segment: index + 1, of: count, messageID: messageID)
                     accepted.withLockedValue { $0.append(correlation) }
                     correlator.segmentAccepted(correlation)

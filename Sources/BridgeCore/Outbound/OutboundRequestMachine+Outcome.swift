@@ -42,7 +42,8 @@ extension OutboundRequestMachine {
     func outcome() -> Action {
         let reports = segments.enumerated().map { offset, segment in
             var messageID: String?
-            if case .accepted(let id) = segment.state { messageID = id }
+            // An SMSC that accepts with an empty message_id gave none (no receipt can name it).
+            if case .accepted(let id) = segment.state, !id.isEmpty { messageID = id }
             return SubmitResultEvent.Segment(
                 index: offset + 1, messageID: messageID, commandStatus: segment.lastStatus?.rawValue,
                 attempts: segment.attempts)
