@@ -239,12 +239,12 @@ struct KeyCase: CustomTestStringConvertible, Sendable {
         let configuration = try await ConfigFixture.load(
             environment: ConfigFixture.required,
             yaml: [
-                "smpp.source.addr": "12345", "smpp.source.ton": "3", "smpp.retry.max_age": "0.75",
+                "smpp.source.addr": "12345", "smpp.source.ton": "3", "smpp.retry.max_age": "1.75",
                 "amqp.prefetch": "64", "log.level": "trace", "smpp.on_timeout": "report",
             ])
         #expect(configuration.outbound.sourceAddress == "12345")
         #expect(configuration.outbound.sourceTON == 3)
-        #expect(configuration.outbound.retryMaxAge == .milliseconds(750))
+        #expect(configuration.outbound.retryMaxAge == .milliseconds(1750))
         #expect(configuration.outbound.onTimeout == .report)
         #expect(configuration.broker.effectivePrefetch(sessions: 9, window: 9) == 64)
         #expect(configuration.log.level == .trace)

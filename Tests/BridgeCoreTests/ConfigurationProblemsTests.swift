@@ -136,9 +136,13 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         }
         _ = try await ConfigFixture.load(environment: ConfigFixture.required)
         #expect(await problems(["smpp.receipt_hold": "10"]) == [
-            "smpp.receipt_hold: 10 must be shorter than smpp.inbound_timeout (10), which answers a held receipt's "
-                + "deliver_sm ESME_RX_T_APPN",
+            "smpp.receipt_hold: 10 must be at least 1 shorter than smpp.inbound_timeout (10), which answers a held "
+                + "receipt's deliver_sm ESME_RX_T_APPN: after the hold the receipt is still looked up and published",
         ])
+        // Within the margin: the receipt that waits out its hold is still looked up, published and confirmed.
+        #expect(await problems(["smpp.receipt_hold": "9.5"]).count == 1)
+        _ = try await ConfigFixture.load(
+            environment: ConfigFixture.required.merging(["smpp.receipt_hold": "9", "smpp.inbound_timeout": "10"]) { $1 })
         _ = try await ConfigFixture.load(
             environment: ConfigFixture.required.merging(["smpp.receipt_hold": "20", "smpp.inbound_timeout": "30"]) { $1 })
         #expect(await problems(["store.ttl": "3599"]) == [
@@ -146,6 +150,22 @@ struct BadValue: CustomTestStringConvertible, Sendable {
                 + "long for its redelivery",
         ])
         _ = try await ConfigFixture.load(environment: ConfigFixture.required.merging(["store.ttl": "3600"]) { $1 })
+    }
+
+    /// Keys that would make a setting not in force, or switch a feature off unnoticed: a takeover too short for a
+    /// lease round, a retry age no retry fits in, a reconnect ceiling below its first delay. A first retry delay
+    /// longer than the default ceiling raises the ceiling (as the policy runs), and check-config prints that.
+    @Test func settingsThatCannotTakeEffectAreProblems() async throws {
+        func problems(_ values: [String: String]) async -> [String] {
+            await ConfigFixture.problems(environment: ConfigFixture.required.merging(values) { $1 })
+        }
+        #expect(await problems(["cluster.takeover_after": "2.5"]).first?.hasPrefix("cluster.takeover_after: must be at least 3 seconds") == true)
+        _ = try await ConfigFixture.load(environment: ConfigFixture.required.merging(["cluster.takeover_after": "3"]) { $1 })
+        #expect(await problems(["smpp.retry.initial_delay": "600"]).first?.hasPrefix("smpp.retry.max_age: must be longer than") == true)
+        #expect(await problems(["smpp.reconnect.initial_delay": "120"])
+            == ["smpp.reconnect.max_delay: must not be shorter than smpp.reconnect.initial_delay"])
+        let raised = try await ConfigFixture.load(environment: ConfigFixture.required.merging(["smpp.retry.initial_delay": "45"]) { $1 })
+        #expect(raised.outbound.retryMaxDelay == .seconds(45))
     }
 
     @Test func aMissingConfigFileIsAProblem() async throws {

@@ -57,12 +57,16 @@ extension BridgeConfiguration {
 
 extension BridgeConfiguration {
     /// Settings that are each valid but contradict one another.
-    /// - A receipt's deliver_sm is answered only once the receipt is matched or its hold ends, and the session
-    ///   answers ESME_RX_T_APPN itself at `smpp.inbound_timeout`: a hold that long refuses every held receipt.
+    /// - A receipt's deliver_sm is answered only once the receipt is matched or its hold ends (then looked up and
+    ///   published), and the session answers ESME_RX_T_APPN itself at `smpp.inbound_timeout`: a hold that long, or
+    ///   within ``receiptHoldMargin`` of it, refuses every held receipt.
     /// - `store.ttl` of at least an hour: an unconfirmed MO's id is given to its redelivery within an hour of being
     ///   stored (DESIGN §4 "MO event ids"), and the hourly cleanup would delete it sooner.
     /// The shortest `store.ttl` accepted.
     static let minimumTTL = Duration.seconds(3600)
+    /// How much shorter than `smpp.inbound_timeout` `smpp.receipt_hold` must be: a receipt that waited out its hold
+    /// is looked up once more and published, and its deliver_sm answered only after the broker's confirm.
+    static let receiptHoldMargin = Duration.seconds(1)
 
     static func timingProblems(smpp: SMPPClientConfiguration?, outbound: OutboundSettings, store: StoreSettings)
         -> [String]
@@ -70,10 +74,12 @@ extension BridgeConfiguration {
         var problems: [String] = []
         if let smpp {
             let inboundTimeout = Duration.nanoseconds(smpp.inboundTimeout.nanoseconds)
-            if outbound.receiptHold >= inboundTimeout {
+            if outbound.receiptHold > inboundTimeout - receiptHoldMargin {
                 problems.append(
-                    "smpp.receipt_hold: \(seconds(outbound.receiptHold)) must be shorter than smpp.inbound_timeout "
-                        + "(\(seconds(inboundTimeout))), which answers a held receipt's deliver_sm ESME_RX_T_APPN")
+                    "smpp.receipt_hold: \(seconds(outbound.receiptHold)) must be at least \(seconds(receiptHoldMargin)) "
+                        + "shorter than smpp.inbound_timeout (\(seconds(inboundTimeout))), which answers a held "
+                        + "receipt's deliver_sm ESME_RX_T_APPN: after the hold the receipt is still looked up and "
+                        + "published")
             }
         }
         if store.ttl < minimumTTL {
@@ -107,8 +113,15 @@ extension OutboundSettings {
             } else {
                 retryMaxDelay = value
             }
+        } else if retryMaxDelay < retryInitialDelay {
+            // The default longest delay below a longer first one: the first one is the longest (as the policy runs).
+            retryMaxDelay = retryInitialDelay
         }
         if let value = keys.duration("retry.max_age", maximum: .seconds(7 * 86_400)) { retryMaxAge = value }
+        if retryMaxAge <= retryInitialDelay {
+            keys.fail("retry.max_age", "must be longer than smpp.retry.initial_delay (\(BridgeConfiguration.seconds(retryInitialDelay))): "
+                + "no retry could start within it")
+        }
         if let value = keys.string("service_type", maxLength: 5) { serviceType = value }
         if let value = keys.duration("receipt_hold", allowZero: true, maximum: .seconds(3_600)) { receiptHold = value }
         if let value = keys.duration("mo_reassembly_timeout", maximum: .seconds(7 * 86_400)) {

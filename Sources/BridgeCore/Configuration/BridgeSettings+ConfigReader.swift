@@ -21,11 +21,21 @@ extension StoreSettings {
 }
 
 extension ClusterSettings {
+    /// The shortest `cluster.takeover_after` accepted.
+    static let minimumTakeoverAfter = Duration.seconds(3)
+
     /// Reads `cluster.*`; problems go to `keys`.
     init(reading keys: inout ConfigKeyCollector) {
         self.init()
         if let value = keys.string("instance_id", maxLength: 255, allowEmpty: false) { instanceID = value }
-        if let value = keys.duration("takeover_after", maximum: .seconds(86_400)) { takeoverAfter = value }
+        if let value = keys.duration("takeover_after", maximum: .seconds(86_400)) {
+            if value < Self.minimumTakeoverAfter {
+                keys.fail("takeover_after", "must be at least \(Int(Self.minimumTakeoverAfter.components.seconds)) seconds: "
+                    + "a lease round (a third of it) needs several store round trips, and a slot is given up at half of it")
+            } else {
+                takeoverAfter = value
+            }
+        }
     }
 }
 
