@@ -56,6 +56,9 @@ public final class ClusterSlotGate: SessionSlotGate, Service {
         var leases: [Int: SessionSlotLease] = [:]
         var closed = false
         var alarm: EventLoopPromise<Void>?
+        /// A poke that came while the run loop was awake (between reading its deadline and sleeping): the next
+        /// sleep returns at once instead of missing it.
+        var poked = false
         var lastError: String?
     }
 
@@ -228,19 +231,28 @@ public final class ClusterSlotGate: SessionSlotGate, Service {
 
     /// Wakes the run loop (a claim, a release, a finished round).
     func poke() {
-        let alarm = state.withLockedValue { state in
-            defer { state.alarm = nil }
-            return state.alarm
+        let alarm = state.withLockedValue { state -> EventLoopPromise<Void>? in
+            guard let alarm = state.alarm else {
+                state.poked = true
+                return nil
+            }
+            state.alarm = nil
+            return alarm
         }
         alarm?.succeed()
     }
 
-    /// Sleeps until `deadline` or the next ``poke()``. Whichever comes first takes the alarm out of the state
-    /// under the lock, so the promise is completed once.
+    /// Sleeps until `deadline` or the next ``poke()`` — at once when a poke came since the last sleep (a round that
+    /// ended while the loop was setting its deadline must not wait for the deadline it did not change). Whichever
+    /// comes first takes the alarm out of the state under the lock, so the promise is completed once.
     func sleep(until deadline: NIODeadline) async {
         let promise = eventLoop.makePromise(of: Void.self)
         let (armed, previous) = state.withLockedValue { state -> (Bool, EventLoopPromise<Void>?) in
             guard !state.closed else { return (false, nil) }
+            if state.poked {
+                state.poked = false
+                return (false, nil)
+            }
             defer { state.alarm = promise }
             return (true, state.alarm)
         }
