@@ -23,6 +23,8 @@ final class MOFaultStore: BridgeStore {
     let failingRemovals = NIOLockedValueBox(0)
     /// How many correlation writes (`addCorrelations`) fail from now on.
     let failingCorrelationWrites = NIOLockedValueBox(0)
+    /// While set, correlation writes wait (a slow commit).
+    let holdingCorrelationWrites = NIOLockedValueBox(false)
     /// How many reads of remembered MO ids and marks (`takeUnconfirmedMO`) fail from now on, after
     /// `passingTakes` more have passed.
     let failingTakes = NIOLockedValueBox(0)
@@ -86,6 +88,7 @@ final class MOFaultStore: BridgeStore {
     }
 
     func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
+        while holdingCorrelationWrites.withLockedValue({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
         let fails = failingCorrelationWrites.withLockedValue { left in
             defer { left = max(0, left - 1) }
             return left > 0

@@ -1,3 +1,4 @@
+import struct Foundation.Date
 import Logging
 import RabbitMQ
 import SMPP
@@ -214,33 +215,48 @@ extension Bridge {
     /// A submit_sm_resp after its timeout: if the SMSC accepted that send, its message_id is recorded so the
     /// receipts of that copy match too.
     func lateOutcomeLoop(_ parts: BridgeParts) async {
-        for await late in parts.client.lateOutcomes {
-            parts.metrics.lateOutcomes.increment()
-            guard late.outcome.commandStatus == .ok, !late.outcome.messageID.isEmpty,
-                  let entry = parts.lateOutcomes.entry(for: late.tag) else { continue }
-            let correlation = ReceiptCorrelation(
-                keys: MessageIDMatching.matchKeys(
-                    for: late.outcome.messageID, format: configuration.outbound.messageIDFormat, side: .submitResponse),
-                messageID: late.outcome.messageID, requestID: entry.requestID, segment: entry.segment,
-                segments: entry.segments, to: entry.to, from: entry.from, metadata: entry.metadata,
-                submittedAt: parts.outbound.now())
-            parts.correlator.segmentAccepted(correlation)
-            do {
-                try await parts.store.addCorrelations([correlation])
-                parts.correlator.committed([correlation])
-            } catch {
-                // Retried aside, so the next late responses are not held up behind a slow or failing store.
-                logger.warning("late message_id not stored; retrying", metadata: ["error": "\(error)"])
-                Task { [logger] in
-                    await Self.storeLateCorrelation(
-                        correlation, store: parts.store, correlator: parts.correlator,
-                        retryDelays: Self.lateCorrelationRetryDelays, logger: logger)
+        await Self.recordLateOutcomes(
+            parts.client.lateOutcomes, book: parts.lateOutcomes, store: parts.store, correlator: parts.correlator,
+            format: configuration.outbound.messageIDFormat, now: parts.outbound.now, metrics: parts.metrics,
+            logger: logger)
+    }
+
+    /// ``lateOutcomeLoop(_:)`` over any source: each accepted late send's correlation goes to the correlator at once
+    /// and is written to the store aside, so a burst of late responses (an SMSC that stalled, then answered a full
+    /// window) reaches the correlator together — written one after another, each waiting for its commit, the last
+    /// ones came after their receipts' hold and those receipts went out unmatched. Concurrent writes share commits.
+    static func recordLateOutcomes(
+        _ outcomes: some AsyncSequence<LateSubmitOutcome, Never>, book: LateOutcomeBook, store: any BridgeStore,
+        correlator: ReceiptCorrelator, format: MessageIDFormat, now: @escaping @Sendable () -> Date,
+        metrics: BridgeMetrics, logger: Logger
+    ) async {
+        await withDiscardingTaskGroup { writes in
+            for await late in outcomes {
+                metrics.lateOutcomes.increment()
+                guard late.outcome.commandStatus == .ok, !late.outcome.messageID.isEmpty,
+                      let entry = book.entry(for: late.tag) else { continue }
+                let correlation = ReceiptCorrelation(
+                    keys: MessageIDMatching.matchKeys(for: late.outcome.messageID, format: format, side: .submitResponse),
+                    messageID: late.outcome.messageID, requestID: entry.requestID, segment: entry.segment,
+                    segments: entry.segments, to: entry.to, from: entry.from, metadata: entry.metadata,
+                    submittedAt: now())
+                correlator.segmentAccepted(correlation)
+                writes.addTask {
+                    do {
+                        try await store.addCorrelations([correlation])
+                        correlator.committed([correlation])
+                    } catch {
+                        logger.warning("late message_id not stored; retrying", metadata: ["error": "\(error)"])
+                        await storeLateCorrelation(
+                            correlation, store: store, correlator: correlator, retryDelays: lateCorrelationRetryDelays,
+                            logger: logger)
+                    }
                 }
+                logger.info("late submit response: the SMSC accepted a send whose outcome was unknown", metadata: [
+                    "request_id": "\(entry.requestID)", "segment": "\(entry.segment)",
+                    "message_id": "\(late.outcome.messageID)",
+                ])
             }
-            logger.info("late submit response: the SMSC accepted a send whose outcome was unknown", metadata: [
-                "request_id": "\(entry.requestID)", "segment": "\(entry.segment)",
-                "message_id": "\(late.outcome.messageID)",
-            ])
         }
     }
 
