@@ -1,6 +1,9 @@
 @testable import BridgeCore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
+import RabbitMQ
+import SMPP
 import SMPPNIO
 import Testing
 
@@ -87,5 +90,58 @@ extension LateCorrelationRetryTests {
             #expect(try await store.correlation(keys: ["LATE\(index)"])?.requestID == "r\(index)")
         }
         #expect(correlator.pendingCount == 0)
+    }
+}
+
+extension LateCorrelationRetryTests {
+    /// End to end through the processor: the first send times out, its submit_sm_resp comes late with ESME_ROK
+    /// during the backoff, and the late-outcome loop tells the request — which calls its resubmit off. One copy at
+    /// the SMSC, the result accepted with the late message_id, not flagged.
+    @Test(.timeLimit(.minutes(2))) func aLateAcceptanceReachesTheWaitingRequest() async throws {
+        final class TimeoutThenAccept: SegmentSubmitter {
+            let tags = NIOLockedValueBox<[UInt64]>([])
+            func submit(_ pdu: SubmitSM, tag: UInt64) async -> Result<SubmitOutcome, SMPPClientError> {
+                let count = tags.withLockedValue { $0.append(tag); return $0.count }
+                if count == 1 { return .failure(SMPPClientError(code: .responseTimeout)) }
+                return .success(SubmitOutcome(commandStatus: .ok, messageID: "SECOND", sessionIndex: 0, sequenceNumber: 2,
+                                              latency: .zero))
+            }
+        }
+        let submitter = TimeoutThenAccept()
+        let book = LateOutcomeBook()
+        let store = InMemoryBridgeStore()
+        let publisher = RecordingPublisher()
+        let correlator = ReceiptCorrelator(hold: .milliseconds(10))
+        var settings = OutboundPipelineSettings(sourceAddress: "ACME")
+        settings.retry = RetryPolicy(maxAttempts: 3, initialDelay: 30, maxDelay: 30, maxAge: 600)
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let processor = OutboundProcessor(
+            settings: settings, store: store, publisher: publisher, submitter: submitter, correlator: correlator,
+            lateOutcomes: book, metrics: BridgeMetrics(), logger: logger)
+        let request = IncomingRequest(
+            body: Array(#"{"id":"late-1","to":"+15550001","text":"once"}"#.utf8), properties: AMQPProperties(),
+            redelivered: false, receivedAt: Date())
+        let processing = Task { await processor.process(request) }
+        let sent = try await eventually(timeout: .seconds(10)) { !submitter.tags.withLockedValue { $0.isEmpty } }
+        try #require(sent)
+        let (outcomes, source) = AsyncStream<LateSubmitOutcome>.makeStream()
+        let loop = Task {
+            await Bridge.recordLateOutcomes(
+                outcomes, book: book, store: store, correlator: correlator, format: .raw, now: { Date() },
+                metrics: BridgeMetrics(), logger: logger)
+        }
+        let tag = try #require(submitter.tags.withLockedValue { $0.first })
+        // The timeout is remembered as the answer is seen; then the late response comes.
+        let remembered = try await eventually(timeout: .seconds(10)) { book.entry(for: tag) != nil }
+        try #require(remembered)
+        source.yield(LateSubmitOutcome(tag: tag, outcome: SubmitOutcome(
+            commandStatus: .ok, messageID: "LATE", sessionIndex: 0, sequenceNumber: 1, latency: .zero)))
+        #expect(await processing.value == .ack)
+        source.finish()
+        await loop.value
+        let json = try publisher.json(0)
+        #expect(json["status"] as? String == "accepted" && json["message_ids"] as? [String] == ["LATE"])
+        #expect(json["possible_duplicate"] as? Bool == false)
+        #expect(submitter.tags.withLockedValue { $0.count } == 1, "no resubmit")
     }
 }

@@ -23,6 +23,38 @@ import Testing
         #expect(outcome.attempts == 1 && !outcome.possibleDuplicate && outcome.failure == nil)
     }
 
+    /// The send ended unknown (response timeout) and its submit_sm_resp came late with ESME_ROK while the resubmit
+    /// waits: the resubmit is called off (the SMSC has the message; sent again, it is delivered twice), and the
+    /// result is the late acceptance — one send, no duplicate.
+    @Test func aLateAcceptanceCallsOffTheResubmit() throws {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        #expect(machine.answerReceived(index: 0, .unknown(reason: "response timeout"), now: t0)
+            == [.scheduleRetry(index: 0, at: t0.addingTimeInterval(1))])
+        let outcome = try #require(finished(machine.lateAcceptance(index: 0, messageID: "LATE1", now: t0.addingTimeInterval(0.5))))
+        #expect(outcome.status == .accepted && outcome.messageIDs == ["LATE1"])
+        #expect(!outcome.possibleDuplicate && outcome.attempts == 1)
+        #expect(machine.retryDue(index: 0, now: t0.addingTimeInterval(1)).isEmpty, "no resubmit")
+    }
+
+    /// Once the resubmit is written, a late acceptance of the first send changes nothing: the resubmit's own answer
+    /// decides, and the result is flagged (two copies may be at the SMSC). Nor does one for a segment that never
+    /// ended unknown.
+    @Test func aLateAcceptanceAfterTheResubmitChangesNothing() throws {
+        var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = machine.start()
+        _ = machine.answerReceived(index: 0, .unknown(reason: "response timeout"), now: t0)
+        #expect(machine.retryDue(index: 0, now: t0.addingTimeInterval(1)) == [.send(index: 0, attempt: 2)])
+        #expect(machine.lateAcceptance(index: 0, messageID: "LATE1", now: t0.addingTimeInterval(1.5)).isEmpty)
+        let outcome = try #require(finished(machine.answerReceived(
+            index: 0, .response(status: .ok, messageID: "B"), now: t0.addingTimeInterval(2))))
+        #expect(outcome.messageIDs == ["B"] && outcome.possibleDuplicate)
+        var throttled = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)
+        _ = throttled.start()
+        _ = throttled.answerReceived(index: 0, .response(status: .throttled, messageID: ""), now: t0)
+        #expect(throttled.lateAcceptance(index: 0, messageID: "X", now: t0).isEmpty, "its send was answered")
+    }
+
     /// An SMSC that accepts with an empty message_id gave none: the segment is accepted with no id in the result.
     @Test func anAcceptanceWithoutAMessageIDReportsNoID() {
         var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0)

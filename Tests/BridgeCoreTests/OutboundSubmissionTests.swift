@@ -97,6 +97,28 @@ final class ScriptedSubmitter: SegmentSubmitter {
         #expect(await task.value == .requeue)
     }
 
+    /// A send that ended unknown is accepted late (its submit_sm_resp came after the timeout) during the backoff
+    /// before its resubmit: the backoff ends, nothing is sent again, and the request is accepted with the late id —
+    /// in the request's own task (one segment) and in the group (with an expiry far off).
+    @Test(.timeLimit(.minutes(3)), arguments: [false, true])
+    func aLateAcceptanceEndsTheBackoffWithoutAResubmit(inGroup: Bool) async throws {
+        let slow = RetryPolicy(maxAttempts: 3, initialDelay: 3600, maxDelay: 3600, maxAge: 86_400)
+        let submitter = ScriptedSubmitter([0: [.failure(SMPPClientError(code: .responseTimeout))]])
+        let acceptances = LateAcceptances()
+        let task = Task {
+            var machine = OutboundRequestMachine(segmentCount: 1, policy: slow, receivedAt: Date())
+            return await OutboundSubmission(
+                pdus: pdus(1), tags: [7], expiresAt: inGroup ? Date().addingTimeInterval(86_400) : nil, now: { Date() },
+                lateAcceptances: acceptances
+            ).run(&machine, submitter: submitter)
+        }
+        while submitter.sent.withLockedValue({ $0.count }) < 1 { try? await Task.sleep(for: .milliseconds(1)) }
+        acceptances.accept(index: 0, messageID: "LATE7")
+        guard case .finish(let outcome) = await task.value else { Issue.record("expected a finish"); return }
+        #expect(outcome.status == .accepted && outcome.messageIDs == ["LATE7"] && !outcome.possibleDuplicate)
+        #expect(submitter.sent.withLockedValue { $0.count } == 1, "no resubmit")
+    }
+
     /// With an hour of backoff, a sleep that were not cancelled would run into the time limit.
     @Test(.timeLimit(.minutes(3)))
     func aPermanentFailureDoesNotWaitForAnotherSegmentsBackoff() async {

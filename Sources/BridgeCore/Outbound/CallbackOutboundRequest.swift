@@ -68,7 +68,9 @@ public final class CallbackOutboundRequest: Sendable {
     private let built: SubmitPDUBuilder.Built
     private let tags: [UInt64]
     private let accepted = NIOLockedValueBox<[ReceiptCorrelation]>([])
-    /// Sees every answer as it arrives (``OutboundProcessor/answerObserver(_:built:tags:accepted:)``).
+    /// Hears of a late ESME_ROK for a send that ended unknown, while a resubmit waits (``OutboundSubmission``).
+    private let acceptances = LateAcceptances()
+    /// Sees every answer as it arrives (``OutboundProcessor/answerObserver(_:built:tags:accepted:acceptances:)``).
     private let observe: @Sendable (Int, SegmentAnswer) -> Void
     private let state = NIOLockedValueBox(State())
 
@@ -79,7 +81,8 @@ public final class CallbackOutboundRequest: Sendable {
         self.built = built
         let tags = processor.lateOutcomes.allocate(built.pdus.count)
         self.tags = tags
-        self.observe = processor.answerObserver(send, built: built, tags: tags, accepted: accepted)
+        self.observe = processor.answerObserver(
+            send, built: built, tags: tags, accepted: accepted, acceptances: acceptances)
     }
 
     /// Begins: dedup and the in-flight mark in one store write. `settle` gets the settlement once the request
@@ -187,7 +190,8 @@ public final class CallbackOutboundRequest: Sendable {
     ) {
         continueInTask { [self] in
             var machine = machine
-            let submission = OutboundSubmission(pdus: built.pdus, tags: tags, expiresAt: nil, now: processor.now)
+            let submission = OutboundSubmission(
+                pdus: built.pdus, tags: tags, expiresAt: nil, now: processor.now, lateAcceptances: acceptances)
             let action = await submission.continueSingle(
                 &machine, actions: actions, answered: answered, submitter: processor.submitter, onAnswer: observe)
             return await processor.finishRun(

@@ -37,7 +37,7 @@ public final class LateOutcomeBook: Sendable {
 
     private struct State {
         var nextTag: UInt64 = 1
-        var entries: [UInt64: (entry: Entry, rememberedAt: ContinuousClock.Instant)] = [:]
+        var entries: [UInt64: (entry: Entry, rememberedAt: ContinuousClock.Instant, acceptances: LateAcceptances?)] = [:]
         var lastPrune: ContinuousClock.Instant?
     }
 
@@ -62,8 +62,9 @@ public final class LateOutcomeBook: Sendable {
         }
     }
 
-    /// Remembers what `tag` stands for, because its send ended without a knowable outcome.
-    public func remember(_ tag: UInt64, _ entry: Entry) {
+    /// Remembers what `tag` stands for, because its send ended without a knowable outcome; `acceptances` is its
+    /// request's inbox for a late ESME_ROK (``lateAcceptance(tag:messageID:)``), while the request may resubmit.
+    public func remember(_ tag: UInt64, _ entry: Entry, acceptances: LateAcceptances? = nil) {
         let now = clock()
         let retention = Duration.seconds(self.retention)
         state.withLockedValue { state in
@@ -71,13 +72,22 @@ public final class LateOutcomeBook: Sendable {
                 state.entries = state.entries.filter { now - $0.value.rememberedAt < retention }
                 state.lastPrune = now
             }
-            state.entries[tag] = (entry, now)
+            state.entries[tag] = (entry, now, acceptances)
         }
     }
 
     /// The entry of `tag`, if still remembered.
     public func entry(for tag: UInt64) -> Entry? {
         state.withLockedValue { $0.entries[tag]?.entry }
+    }
+
+    /// The send of `tag` was accepted after all (a late ESME_ROK with `messageID`): tells its request, which calls
+    /// off the resubmit of that segment if it has not gone out yet. True when a request was told.
+    @discardableResult
+    public func lateAcceptance(tag: UInt64, messageID: String) -> Bool {
+        guard let (entry, _, acceptances) = state.withLockedValue({ $0.entries[tag] }), let acceptances else { return false }
+        acceptances.accept(index: entry.segment - 1, messageID: messageID)
+        return true
     }
 
     /// How many tags are remembered.

@@ -16,12 +16,15 @@ extension OutboundProcessor {
         var machine = OutboundRequestMachine(
             segmentCount: built.pdus.count, policy: settings.retry, receivedAt: request.receivedAt,
             recoveredInFlight: recovered)
-        let submission = OutboundSubmission(pdus: built.pdus, tags: tags, expiresAt: expiry, now: now)
+        let acceptances = LateAcceptances()
+        let submission = OutboundSubmission(
+            pdus: built.pdus, tags: tags, expiresAt: expiry, now: now, lateAcceptances: acceptances)
         let started = ContinuousClock.now
         // Built once, when the segment is accepted: the correlator uses it at once, the store at completion.
         let accepted = NIOLockedValueBox<[ReceiptCorrelation]>([])
         let action = await submission.run(
-            &machine, submitter: submitter, onAnswer: answerObserver(send, built: built, tags: tags, accepted: accepted))
+            &machine, submitter: submitter,
+            onAnswer: answerObserver(send, built: built, tags: tags, accepted: accepted, acceptances: acceptances))
         return await finishRun(
             action, machine: machine, send: send, base: base, recovered: recovered, markedAt: markedAt,
             submitStarted: started, accepted: accepted, request: request)
@@ -29,9 +32,11 @@ extension OutboundProcessor {
 
     /// What sees every segment answer as it arrives (on the session's event loop): the segment metric, the
     /// correlation of an accepted segment handed to the correlator at once (a receipt may follow right behind),
-    /// a send with an unknown outcome remembered for its late response.
+    /// a send with an unknown outcome remembered for its late response (which `acceptances` then hears of, so the
+    /// request calls off a resubmit the SMSC does not need).
     func answerObserver(
-        _ send: SendRequest, built: SubmitPDUBuilder.Built, tags: [UInt64], accepted: NIOLockedValueBox<[ReceiptCorrelation]>
+        _ send: SendRequest, built: SubmitPDUBuilder.Built, tags: [UInt64], accepted: NIOLockedValueBox<[ReceiptCorrelation]>,
+        acceptances: LateAcceptances
     ) -> @Sendable (Int, SegmentAnswer) -> Void {
         let count = built.pdus.count
         return { [self] index, answer in
@@ -51,7 +56,7 @@ extension OutboundProcessor {
                 metrics.segmentUnknown.increment()
                 lateOutcomes.remember(tags[index], .init(
                     requestID: send.id, segment: index + 1, segments: count, to: send.to, from: built.from,
-                    metadata: send.metadata, registeredAt: now()))
+                    metadata: send.metadata, registeredAt: now()), acceptances: acceptances)
             case .unsendable, .withdrawn:
                 break
             }

@@ -110,6 +110,19 @@ public struct OutboundRequestMachine: Sendable {
         return actions + finishIfSettled()
     }
 
+    /// A send of segment `index` that ended unknown was accepted after all: its submit_sm_resp came after the
+    /// response timeout, with ESME_ROK and `messageID`. While the segment waits for its resubmit, the resubmit is
+    /// called off — the SMSC has the message, and sending it again would deliver it twice. Ignored in any other
+    /// state (a resubmit already written is answered on its own; a settled segment stays as it is).
+    public mutating func lateAcceptance(index: Int, messageID: String, now: Date) -> [Action] {
+        guard segments.indices.contains(index), segments[index].state == .waitingRetry,
+              segments[index].hadUnknownOutcome, !messageID.isEmpty
+        else { return [] }
+        segments[index].state = .accepted(messageID: messageID)
+        segments[index].lastStatus = .ok
+        return finishIfSettled()
+    }
+
     /// The backoff of segment `index` is over.
     public mutating func retryDue(index: Int, now: Date) -> [Action] {
         guard segments.indices.contains(index), segments[index].state == .waitingRetry else { return [] }

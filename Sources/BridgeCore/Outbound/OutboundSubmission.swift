@@ -13,18 +13,26 @@ public struct OutboundSubmission: Sendable {
     public var expiresAt: Date?
     /// The clock.
     public var now: @Sendable () -> Date
+    /// Where a late ESME_ROK for a send that ended unknown arrives: a backoff before that segment's resubmit ends
+    /// with it, and the resubmit is called off (``OutboundRequestMachine/lateAcceptance(index:messageID:now:)``).
+    public var lateAcceptances: LateAcceptances?
 
     /// Creates a submission.
-    public init(pdus: [SubmitSM], tags: [UInt64], expiresAt: Date?, now: @escaping @Sendable () -> Date) {
+    public init(
+        pdus: [SubmitSM], tags: [UInt64], expiresAt: Date?, now: @escaping @Sendable () -> Date,
+        lateAcceptances: LateAcceptances? = nil
+    ) {
         self.pdus = pdus
         self.tags = tags
         self.expiresAt = expiresAt
         self.now = now
+        self.lateAcceptances = lateAcceptances
     }
 
     private enum Event: Sendable {
         case answer(index: Int, SegmentAnswer)
         case retryDue(index: Int)
+        case lateAcceptance(index: Int, messageID: String)
         case expired
     }
 
@@ -130,11 +138,32 @@ public struct OutboundSubmission: Sendable {
         return .answer(index: index, SegmentAnswer(result))
     }
 
-    /// Sleeps until `at` (less when the task is cancelled); then the retry of segment `index` is due.
+    /// Sleeps until `at` (less when the task is cancelled); then the retry of segment `index` is due — unless the
+    /// send that ended unknown is accepted late meanwhile: then that acceptance.
     private func backoff(_ index: Int, until at: Date) async -> Event {
-        let wait = at.timeIntervalSince(now())
-        if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
-        return .retryDue(index: index)
+        let wait = max(0, at.timeIntervalSince(now()))
+        guard let lateAcceptances else {
+            if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+            return .retryDue(index: index)
+        }
+        return await withTaskGroup(of: Event?.self) { race in
+            race.addTask {
+                if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+                return .retryDue(index: index)
+            }
+            race.addTask {
+                guard let messageID = await lateAcceptances.acceptance(of: index) else { return nil }
+                return .lateAcceptance(index: index, messageID: messageID)
+            }
+            var first: Event = .retryDue(index: index)
+            while let event = await race.next() {
+                guard let event else { continue }
+                first = event
+                break
+            }
+            race.cancelAll()
+            return first
+        }
     }
 
     /// The machine's actions for a shutdown when the task is cancelled, once (`stopped` remembers); else none.
@@ -151,6 +180,7 @@ public struct OutboundSubmission: Sendable {
         switch event {
         case .answer(let index, let answer): machine.answerReceived(index: index, answer, now: now)
         case .retryDue(let index): machine.retryDue(index: index, now: now)
+        case .lateAcceptance(let index, let messageID): machine.lateAcceptance(index: index, messageID: messageID, now: now)
         case .expired: machine.expired(now: now)
         }
     }

@@ -241,6 +241,8 @@ extension Bridge {
                     segments: entry.segments, to: entry.to, from: entry.from, metadata: entry.metadata,
                     submittedAt: now())
                 correlator.segmentAccepted(correlation)
+                // Its request, if it still waits to resubmit that segment, calls the resubmit off.
+                book.lateAcceptance(tag: late.tag, messageID: late.outcome.messageID)
                 writes.addTask {
                     do {
                         try await store.addCorrelations([correlation])
