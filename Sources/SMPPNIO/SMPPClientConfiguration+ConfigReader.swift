@@ -58,10 +58,15 @@ extension SMPPClientConfiguration {
         if let value = duration("bind_timeout") { bindTimeout = value }
         if let value = duration("connect_timeout") { connectTimeout = value }
         if let value = duration("reconnect.initial_delay") { reconnectInitialDelay = value }
-        if let value = duration("reconnect.max_delay") { reconnectMaxDelay = value }
-        if reconnectMaxDelay < reconnectInitialDelay {
-            // The backoff would run at the initial delay all the same; say so rather than print a value not in force.
-            problems.fail("reconnect.max_delay", "must not be shorter than smpp.reconnect.initial_delay")
+        if let value = duration("reconnect.max_delay") {
+            if value < reconnectInitialDelay {
+                problems.fail("reconnect.max_delay", "must not be shorter than smpp.reconnect.initial_delay")
+            } else {
+                reconnectMaxDelay = value
+            }
+        } else if reconnectMaxDelay < reconnectInitialDelay {
+            // The default ceiling below a longer first delay: the first delay is the longest (as the backoff runs).
+            reconnectMaxDelay = reconnectInitialDelay
         }
         if let value = duration("reconnect.reset_after") { reconnectResetAfter = value }
         if let value = duration("inbound_timeout") { inboundTimeout = value }

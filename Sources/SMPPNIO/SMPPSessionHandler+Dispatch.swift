@@ -37,10 +37,7 @@ extension SMPPSessionHandler {
         let wasPaused = machine.pausedUntil.map { $0 > now } ?? false
         let wasDraining = machine.unbindWhenDrained
         let action = machine.genericNackReceived(sequenceNumber: sequenceNumber, status: status.rawValue, now: now)
-        if machine.unbindWhenDrained, !wasDraining {
-            logger.warning("SMSC refused a request for the session's state (generic_nack); binding again once the window drains",
-                           metadata: [SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)"])
-        }
+        warnIfRebinding(wasDraining: wasDraining, status: status, sequenceNumber: sequenceNumber, in: "generic_nack")
         if case .fail = action, WireStatus.isThrottle(status.rawValue) {
             metrics.throttleEvents.increment()
             logger.log(level: wasPaused ? .debug : .warning, "SMSC asks to slow down (generic_nack); pausing session",
@@ -65,10 +62,7 @@ extension SMPPSessionHandler {
             run(action, now: now)
             return
         }
-        if machine.unbindWhenDrained, !wasDraining {
-            logger.warning("SMSC refused a submit for the session's state; binding again once the window drains",
-                           metadata: [SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)"])
-        }
+        warnIfRebinding(wasDraining: wasDraining, status: status, sequenceNumber: sequenceNumber, in: "submit_sm_resp")
         if WireStatus.isThrottle(status.rawValue) {
             metrics.throttleEvents.increment()
             // One warning when a pause begins; answers arriving during it only lower the window further.
@@ -194,7 +188,12 @@ extension SMPPSessionHandler {
         case .enquireLink:
             run(machine.enquireLinkReceived(sequenceNumber: sequenceNumber, now: now), now: now)
         case .enquireLinkResp:
-            run(machine.enquireLinkResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
+            let wasDraining = machine.unbindWhenDrained
+            let action = machine.enquireLinkResponseReceived(sequenceNumber: sequenceNumber, status: status, now: now)
+            warnIfRebinding(
+                wasDraining: wasDraining, status: CommandStatus(rawValue: status), sequenceNumber: sequenceNumber,
+                in: "enquire_link_resp")
+            run(action, now: now)
         case .unbind:
             logger.info("SMSC sent unbind; answering and reconnecting")
             run(machine.unbindReceived(sequenceNumber: sequenceNumber, now: now), now: now)
@@ -204,6 +203,16 @@ extension SMPPSessionHandler {
             return false
         }
         return true
+    }
+
+    /// One warning when a refusal for the session's state (`pdu`: what carried it) began the drain before a rebind.
+    private func warnIfRebinding(wasDraining: Bool, status: CommandStatus, sequenceNumber: UInt32, in pdu: String) {
+        guard machine.unbindWhenDrained, !wasDraining else { return }
+        logger.warning("SMSC refused a request for the session's state; binding again once the window drains",
+                       metadata: [
+                           SMPPLogKey.statusName: "\(status.name)", SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
+                           SMPPLogKey.pdu: "\(pdu)",
+                       ])
     }
 
     /// The message_id of a response body that does not parse: its octets up to the first NUL (or the end), at most

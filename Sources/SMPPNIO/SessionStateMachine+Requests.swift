@@ -56,7 +56,7 @@ extension SessionStateMachine {
     /// A refusal for the session's state (ESME_RINVBNDSTS and the rest of reference §4 class S: the SMSC no longer
     /// takes this session as bound — fix the session), in a response or a generic_nack: the session takes no more
     /// requests, the outstanding ones get their answers, then it unbinds and the client binds again.
-    private mutating func rebindIfSessionRefused(_ status: UInt32) {
+    mutating func rebindIfSessionRefused(_ status: UInt32) {
         if WireStatus.isSessionState(status), case .bound = state { unbindWhenDrained = true }
     }
 
@@ -69,6 +69,8 @@ extension SessionStateMachine {
         lastReceived = now
         // A slow-down status is a refusal of a request, not of a response: never ambiguous (the session must slow
         // down, and the submit was refused, not lost).
+        // Whatever it refuses, a refusal for the session's state says the SMSC does not take this session as bound.
+        rebindIfSessionRefused(status)
         if !WireStatus.isThrottle(status), recentAnswers.contains(sequenceNumber, now: now),
            window.request(for: sequenceNumber) != nil || timedOut[sequenceNumber] != nil {
             return .ambiguousNack(sequenceNumber: sequenceNumber, status: status)
@@ -78,7 +80,6 @@ extension SessionStateMachine {
             lastSubmitResponse = now
             // Some SMSCs refuse an over-rate submit with generic_nack ESME_RTHROTTLED: slow down all the same.
             if WireStatus.isThrottle(status) { slowDown(now: now) }
-            rebindIfSessionRefused(status)
             return .fail(entry.request, sequenceNumber: sequenceNumber, .genericNack(status: status))
         }
         switch state {
@@ -92,10 +93,8 @@ extension SessionStateMachine {
             break
         }
         if let link = enquireLink, link.sequenceNumber == sequenceNumber {
-            // The SMSC answered, if oddly: the link is alive — but not bound, when the refusal is for the session's
-            // state (an SMSC that lost the bind answers everything so).
+            // The SMSC answered, if oddly: the link is alive (a refusal for the session's state rebinds, above).
             enquireLink = nil
-            rebindIfSessionRefused(status)
             return .none
         }
         if let late = timedOut.removeValue(forKey: sequenceNumber) {
@@ -104,7 +103,6 @@ extension SessionStateMachine {
             consecutiveTimeouts = 0
             lastSubmitResponse = now
             if WireStatus.isThrottle(status) { slowDown(now: now) }
-            rebindIfSessionRefused(status)
             return .lateResponse(late.request, sequenceNumber: sequenceNumber, status: status,
                                  latency: now - late.sentAt)
         }

@@ -218,9 +218,11 @@ struct SessionStateMachine<Request> {
         return .write(.enquireLinkResp(sequenceNumber: sequenceNumber))
     }
 
-    /// enquire_link_resp arrived.
-    mutating func enquireLinkResponseReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
+    /// enquire_link_resp arrived (an SMSC that lost the bind answers it with a refusal for the session's state:
+    /// alive, not bound — rebind).
+    mutating func enquireLinkResponseReceived(sequenceNumber: UInt32, status: UInt32 = 0, now: NIODeadline) -> Action {
         lastReceived = now
+        rebindIfSessionRefused(status)
         guard let pendingLink = enquireLink, pendingLink.sequenceNumber == sequenceNumber else {
             return .unexpectedResponse(sequenceNumber: sequenceNumber)
         }

@@ -162,10 +162,17 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         #expect(await problems(["cluster.takeover_after": "2.5"]).first?.hasPrefix("cluster.takeover_after: must be at least 3 seconds") == true)
         _ = try await ConfigFixture.load(environment: ConfigFixture.required.merging(["cluster.takeover_after": "3"]) { $1 })
         #expect(await problems(["smpp.retry.initial_delay": "600"]).first?.hasPrefix("smpp.retry.max_age: must be longer than") == true)
-        #expect(await problems(["smpp.reconnect.initial_delay": "120"])
+        #expect(await problems(["smpp.reconnect.initial_delay": "120", "smpp.reconnect.max_delay": "90"])
             == ["smpp.reconnect.max_delay: must not be shorter than smpp.reconnect.initial_delay"])
-        let raised = try await ConfigFixture.load(environment: ConfigFixture.required.merging(["smpp.retry.initial_delay": "45"]) { $1 })
+        let raised = try await ConfigFixture.load(environment: ConfigFixture.required.merging([
+            "smpp.retry.initial_delay": "45", "smpp.reconnect.initial_delay": "120",
+        ]) { $1 })
         #expect(raised.outbound.retryMaxDelay == .seconds(45))
+        #expect(raised.effectiveLines().contains("smpp.reconnect.max_delay = 120"))
+        // No hold at all is no contradiction, whatever the answer deadline.
+        _ = try await ConfigFixture.load(environment: ConfigFixture.required.merging([
+            "smpp.receipt_hold": "0", "smpp.inbound_timeout": "0.5", "smpp.response_timeout": "5",
+        ]) { $1 })
     }
 
     @Test func aMissingConfigFileIsAProblem() async throws {

@@ -145,3 +145,34 @@ extension LateCorrelationRetryTests {
         #expect(submitter.tags.withLockedValue { $0.count } == 1, "no resubmit")
     }
 }
+
+extension LateCorrelationRetryTests {
+    /// At shutdown the late-outcome source ends: the loop returns without waiting out the retries of a write that
+    /// failed (1 + 2 + 4 + 8 + 16 s) — the shutdown waits for the loop before it closes the store.
+    @Test(.timeLimit(.minutes(2))) func theLoopEndsWithoutWaitingOutRetries() async throws {
+        let store = MOFaultStore()
+        store.failingCorrelationWrites.withLockedValue { $0 = 100 }
+        let correlator = ReceiptCorrelator(hold: .milliseconds(10))
+        let book = LateOutcomeBook()
+        let tag = book.allocate(1)[0]
+        book.remember(tag, .init(requestID: "r", segment: 1, segments: 1, to: "+1", from: "ACME", metadata: nil,
+                                 registeredAt: Date()))
+        let (outcomes, source) = AsyncStream<LateSubmitOutcome>.makeStream()
+        let loop = Task {
+            await Bridge.recordLateOutcomes(
+                outcomes, book: book, store: store, correlator: correlator, format: .raw, now: { Date() },
+                metrics: BridgeMetrics(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }
+        source.yield(LateSubmitOutcome(tag: tag, outcome: SubmitOutcome(
+            commandStatus: .ok, messageID: "L", sessionIndex: 0, sequenceNumber: 1, latency: .zero)))
+        let failedOnce = try await eventually(timeout: .seconds(10)) {
+            store.failingCorrelationWrites.withLockedValue { $0 } < 100
+        }
+        try #require(failedOnce)
+        let ended = ContinuousClock.now
+        source.finish()
+        await loop.value
+        #expect(ContinuousClock.now - ended < .seconds(15), "waited out the retries")
+        #expect(correlator.pendingCount == 0)
+    }
+}

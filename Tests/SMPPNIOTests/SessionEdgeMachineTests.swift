@@ -64,6 +64,24 @@ import Testing
         }
     }
 
+    /// enquire_link_resp carrying a refusal for the session's state (how an SMSC that lost the bind often answers
+    /// it), and a generic_nack that matches no request of ours: not bound either way — rebind.
+    @Test func otherSessionClassRefusalsRebindToo() {
+        var machine = boundMachine()
+        guard case .write(.enquireLink(let sequenceNumber)) = machine.timerFired(now: t0 + .seconds(30)).first else {
+            Issue.record("expected enquire"); return
+        }
+        _ = machine.enquireLinkResponseReceived(sequenceNumber: sequenceNumber, status: 0x04, now: t0 + .seconds(31))
+        guard case .write(.unbind) = machine.unbindIfDrained(now: t0 + .seconds(31)) else {
+            Issue.record("expected unbind"); return
+        }
+        var other = boundMachine()
+        guard case .unexpectedResponse = other.genericNackReceived(sequenceNumber: 0, status: 0x04, now: t0) else {
+            Issue.record("expected unexpected"); return
+        }
+        guard case .write(.unbind) = other.unbindIfDrained(now: t0) else { Issue.record("expected unbind"); return }
+    }
+
     /// Item 4: shutdown waits for the answers the application still owes before unbinding, and refuses new
     /// inbound requests meanwhile (ESME_RX_T_APPN: the SMSC delivers them after the restart).
     @Test func shutdownWaitsForHeldInboundAnswersBeforeUnbind() {

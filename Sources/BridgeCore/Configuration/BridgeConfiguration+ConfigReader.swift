@@ -74,7 +74,7 @@ extension BridgeConfiguration {
         var problems: [String] = []
         if let smpp {
             let inboundTimeout = Duration.nanoseconds(smpp.inboundTimeout.nanoseconds)
-            if outbound.receiptHold > inboundTimeout - receiptHoldMargin {
+            if outbound.receiptHold > .zero, outbound.receiptHold > inboundTimeout - receiptHoldMargin {
                 problems.append(
                     "smpp.receipt_hold: \(seconds(outbound.receiptHold)) must be at least \(seconds(receiptHoldMargin)) "
                         + "shorter than smpp.inbound_timeout (\(seconds(inboundTimeout))), which answers a held "
