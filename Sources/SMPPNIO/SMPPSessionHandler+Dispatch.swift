@@ -62,7 +62,7 @@ extension SMPPSessionHandler {
             run(action, now: now)
             return
         }
-        warnIfRebinding(wasDraining: wasDraining, status: status, sequenceNumber: sequenceNumber, in: "submit_sm_resp")
+        warnIfRebinding(wasDraining: wasDraining, status: status, sequenceNumber: sequenceNumber, in: "submit response")
         if WireStatus.isThrottle(status.rawValue) {
             metrics.throttleEvents.increment()
             // One warning when a pause begins; answers arriving during it only lower the window further.
@@ -188,12 +188,7 @@ extension SMPPSessionHandler {
         case .enquireLink:
             run(machine.enquireLinkReceived(sequenceNumber: sequenceNumber, now: now), now: now)
         case .enquireLinkResp:
-            let wasDraining = machine.unbindWhenDrained
-            let action = machine.enquireLinkResponseReceived(sequenceNumber: sequenceNumber, status: status, now: now)
-            warnIfRebinding(
-                wasDraining: wasDraining, status: CommandStatus(rawValue: status), sequenceNumber: sequenceNumber,
-                in: "enquire_link_resp")
-            run(action, now: now)
+            run(machine.enquireLinkResponseReceived(sequenceNumber: sequenceNumber, now: now), now: now)
         case .unbind:
             logger.info("SMSC sent unbind; answering and reconnecting")
             run(machine.unbindReceived(sequenceNumber: sequenceNumber, now: now), now: now)

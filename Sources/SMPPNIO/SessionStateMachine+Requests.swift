@@ -39,6 +39,7 @@ extension SessionStateMachine {
             consecutiveTimeouts = 0
             lastSubmitResponse = now
             if WireStatus.isThrottle(status) { slowDown(now: now) }
+            rebindIfSessionRefused(status)
             return .lateResponse(late.request, sequenceNumber: sequenceNumber, status: status,
                                  latency: now - late.sentAt)
         }
@@ -69,12 +70,13 @@ extension SessionStateMachine {
         lastReceived = now
         // A slow-down status is a refusal of a request, not of a response: never ambiguous (the session must slow
         // down, and the submit was refused, not lost).
-        // Whatever it refuses, a refusal for the session's state says the SMSC does not take this session as bound.
-        rebindIfSessionRefused(status)
         if !WireStatus.isThrottle(status), recentAnswers.contains(sequenceNumber, now: now),
            window.request(for: sequenceNumber) != nil || timedOut[sequenceNumber] != nil {
             return .ambiguousNack(sequenceNumber: sequenceNumber, status: status)
         }
+        // Refusing one of our requests (or none we can name), a refusal for the session's state says the SMSC does
+        // not take this session as bound. (An ambiguous nack may be refusing one of our answers: not acted on.)
+        rebindIfSessionRefused(status)
         if let entry = window.remove(sequenceNumber) {
             consecutiveTimeouts = 0
             lastSubmitResponse = now

@@ -218,11 +218,10 @@ struct SessionStateMachine<Request> {
         return .write(.enquireLinkResp(sequenceNumber: sequenceNumber))
     }
 
-    /// enquire_link_resp arrived (an SMSC that lost the bind answers it with a refusal for the session's state:
-    /// alive, not bound — rebind).
-    mutating func enquireLinkResponseReceived(sequenceNumber: UInt32, status: UInt32 = 0, now: NIODeadline) -> Action {
+    /// enquire_link_resp arrived. Its status is not acted on: an SMSC that puts something odd there while it takes
+    /// submits as usual would otherwise make a quiet session rebind after every keep-alive.
+    mutating func enquireLinkResponseReceived(sequenceNumber: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
-        rebindIfSessionRefused(status)
         guard let pendingLink = enquireLink, pendingLink.sequenceNumber == sequenceNumber else {
             return .unexpectedResponse(sequenceNumber: sequenceNumber)
         }

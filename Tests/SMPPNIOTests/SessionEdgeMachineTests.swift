@@ -64,15 +64,16 @@ import Testing
         }
     }
 
-    /// enquire_link_resp carrying a refusal for the session's state (how an SMSC that lost the bind often answers
-    /// it), and a generic_nack that matches no request of ours: not bound either way — rebind.
+    /// A generic_nack that matches no request of ours, and a late submit_sm_resp, carrying a refusal for the
+    /// session's state: not bound either way — rebind.
     @Test func otherSessionClassRefusalsRebindToo() {
-        var machine = boundMachine()
-        guard case .write(.enquireLink(let sequenceNumber)) = machine.timerFired(now: t0 + .seconds(30)).first else {
-            Issue.record("expected enquire"); return
-        }
-        _ = machine.enquireLinkResponseReceived(sequenceNumber: sequenceNumber, status: 0x04, now: t0 + .seconds(31))
-        guard case .write(.unbind) = machine.unbindIfDrained(now: t0 + .seconds(31)) else {
+        var late = boundMachine(window: 1)
+        var queue = ["a"]
+        #expect(drain(&late, &queue, now: t0).map(\.0) == ["a"])
+        _ = late.timerFired(now: t0 + .seconds(5))  // a's response timeout
+        guard case .lateResponse = late.submitResponseReceived(sequenceNumber: 2, status: 0x04, now: t0 + .seconds(6))
+        else { Issue.record("expected a late response"); return }
+        guard case .write(.unbind) = late.unbindIfDrained(now: t0 + .seconds(6)) else {
             Issue.record("expected unbind"); return
         }
         var other = boundMachine()
