@@ -4,27 +4,16 @@ import Synchronization
 /// deliveries the thread stops reading frames; taking one below that wakes the thread again.
 final class DeliveryBuffer: Sendable {
     private struct State {
-        var items: [AMQPDelivery] = []
-        var head = 0
+        var items = HeadIndexedQueue<AMQPDelivery>()
         var waiters: [(id: UInt64, continuation: CheckedContinuation<AMQPDelivery?, Never>)] = []
         var nextWaiterID: UInt64 = 0
         var finished = false
-        var count: Int { items.count - head }
+        var count: Int { items.count }
 
         /// Takes the oldest delivery, if any; `wake` when that makes room below `highWater` again.
         mutating func take(highWater: Int) -> (item: AMQPDelivery, wake: Bool)? {
-            guard head < items.count else { return nil }
-            let item = items[head]
-            head += 1
-            let wake = count == highWater - 1
-            if head == items.count {
-                items.removeAll(keepingCapacity: true)
-                head = 0
-            } else if head >= 1024 {
-                items.removeFirst(head)
-                head = 0
-            }
-            return (item, wake)
+            guard let item = items.popFirst() else { return nil }
+            return (item, count == highWater - 1)
         }
     }
 
@@ -53,10 +42,7 @@ final class DeliveryBuffer: Sendable {
 
     /// Drops every buffered delivery (their connection is gone; the broker redelivers them).
     func removeAll() {
-        state.withLock { state in
-            state.items.removeAll()
-            state.head = 0
-        }
+        state.withLock { $0.items.removeAll() }
     }
 
     /// No more deliveries: buffered ones are dropped (they cannot be acknowledged any more; the broker redelivers
@@ -65,7 +51,6 @@ final class DeliveryBuffer: Sendable {
         let waiters = state.withLock { state in
             state.finished = true
             state.items.removeAll()
-            state.head = 0
             defer { state.waiters = [] }
             return state.waiters
         }

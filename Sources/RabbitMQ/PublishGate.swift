@@ -6,8 +6,7 @@ import Synchronization
 final class PublishGate: Sendable {
     private struct State {
         var available: Int
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        var head = 0
+        var waiters: HeadIndexedQueue<CheckedContinuation<Void, Never>>
     }
 
     private let state: Mutex<State>
@@ -16,18 +15,18 @@ final class PublishGate: Sendable {
 
     init(limit: Int, compactionThreshold: Int = 1024) {
         self.limit = max(limit, 1)
-        self.compactionThreshold = max(compactionThreshold, 1)
-        state = Mutex(State(available: max(limit, 1)))
+        state = Mutex(State(
+            available: max(limit, 1), waiters: HeadIndexedQueue(compactionThreshold: compactionThreshold)))
     }
 
     /// Publishes holding a place now (for tests).
     var inUse: Int { state.withLock { limit - $0.available } }
     /// Publishes waiting for a place now (for tests).
-    var waiting: Int { state.withLock { $0.waiters.count - $0.head } }
+    var waiting: Int { state.withLock { $0.waiters.count } }
     /// Entries the waiter queue keeps, resumed ones not yet dropped included (for tests).
-    var storedWaiters: Int { state.withLock { $0.waiters.count } }
-    /// Resumed waiters at the front of the queue that make it worth moving the rest down.
-    let compactionThreshold: Int
+    var storedWaiters: Int { state.withLock { $0.waiters.storedCount } }
+    /// Resumed waiters at the front of the queue that make it worth moving the rest down (for tests).
+    var compactionThreshold: Int { state.withLock { $0.waiters.compactionThreshold } }
 
     /// Takes a place if one is free now (and no publish waits for one); false otherwise.
     func tryEnter() -> Bool {
@@ -61,21 +60,12 @@ final class PublishGate: Sendable {
 
     /// Gives a place back, to the longest-waiting publish if any.
     func leave() {
+        // A gate that stays saturated never drains its queue: the queue drops its resumed front now and then, or it
+        // (and every continuation in it) would grow with each publish that ever waited.
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard state.head < state.waiters.count else {
+            guard let next = state.waiters.popFirst() else {
                 state.available += 1
                 return nil
-            }
-            let next = state.waiters[state.head]
-            state.head += 1
-            if state.head == state.waiters.count {
-                state.waiters.removeAll(keepingCapacity: true)
-                state.head = 0
-            } else if state.head >= compactionThreshold, state.head * 2 >= state.waiters.count {
-                // A gate that stays saturated never drains its queue: drop the resumed front now and then, or the
-                // array (and every continuation in it) would grow with each publish that ever waited.
-                state.waiters.removeFirst(state.head)
-                state.head = 0
             }
             return next
         }

@@ -82,12 +82,10 @@ public final class LateOutcomeBook: Sendable {
     }
 
     /// The send of `tag` was accepted after all (a late ESME_ROK with `messageID`): tells its request, which calls
-    /// off the resubmit of that segment if it has not gone out yet. True when a request was told.
-    @discardableResult
-    public func lateAcceptance(tag: UInt64, messageID: String) -> Bool {
-        guard let (entry, _, acceptances) = state.withLockedValue({ $0.entries[tag] }), let acceptances else { return false }
+    /// off the resubmit of that segment if it has not gone out yet.
+    public func lateAcceptance(tag: UInt64, messageID: String) {
+        guard let (entry, _, acceptances) = state.withLockedValue({ $0.entries[tag] }), let acceptances else { return }
         acceptances.accept(index: entry.segment - 1, messageID: messageID)
-        return true
     }
 
     /// How many tags are remembered.
