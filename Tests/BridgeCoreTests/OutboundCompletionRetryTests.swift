@@ -4,37 +4,53 @@ import Logging
 import NIOConcurrencyHelpers
 import Testing
 
-/// An in-memory store whose next `failures` completions fail as a store that lost its file or server would; every
-/// other call goes to the in-memory store.
+/// An in-memory store whose next `failures` completions (and next `beginFailures` begins) fail as a store that lost
+/// its file or server would; with `landing`, a failed write took effect all the same (the connection was lost while
+/// its commit went through: the caller cannot tell). Every other call goes to the in-memory store.
 final class CompletionFailingStore: BridgeStore {
     let inner = InMemoryBridgeStore()
     /// How many completions still fail.
     let failures: NIOLockedValueBox<Int>
+    /// How many begins still fail.
+    let beginFailures: NIOLockedValueBox<Int>
+    /// Whether a failed write took effect.
+    let landing: Bool
     /// Completions asked for so far, failed ones included.
     let completeCalls = NIOLockedValueBox(0)
 
-    init(failures: Int) { self.failures = NIOLockedValueBox(failures) }
+    init(failures: Int, beginFailures: Int = 0, landing: Bool = false) {
+        self.failures = NIOLockedValueBox(failures)
+        self.beginFailures = NIOLockedValueBox(beginFailures)
+        self.landing = landing
+    }
 
-    private func nextCompletionFails() -> BridgeStoreError? {
-        completeCalls.withLockedValue { $0 += 1 }
-        let fails = failures.withLockedValue { left in
+    private static let failure = BridgeStoreError(code: .writeFailed, location: "test", detail: "disk I/O error")
+
+    private static func takeOne(_ left: NIOLockedValueBox<Int>) -> Bool {
+        left.withLockedValue { left in
             guard left > 0 else { return false }
             left -= 1
             return true
         }
-        return fails ? BridgeStoreError(code: .writeFailed, location: "test", detail: "disk I/O error") : nil
+    }
+
+    private func nextCompletionFails() -> Bool {
+        completeCalls.withLockedValue { $0 += 1 }
+        return Self.takeOne(failures)
     }
 
     func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState? {
-        if let error = nextCompletionFails() { throw error }
-        return try await inner.complete(completion)
+        guard nextCompletionFails() else { return try await inner.complete(completion) }
+        if landing { try await inner.complete(completion) }
+        throw Self.failure
     }
 
     func complete(
         _ completion: RequestCompletion, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
-        if let error = nextCompletionFails() { return then(.failure(error)) }
-        inner.complete(completion, then: then)
+        guard nextCompletionFails() else { return inner.complete(completion, then: then) }
+        guard landing else { return then(.failure(Self.failure)) }
+        inner.complete(completion) { _ in then(.failure(Self.failure)) }
     }
 
     func requestState(id: String) async throws(BridgeStoreError) -> StoredRequestState? {
@@ -42,12 +58,16 @@ final class CompletionFailingStore: BridgeStore {
     }
     func markInFlight(id: String, at: Date) async throws(BridgeStoreError) { try await inner.markInFlight(id: id, at: at) }
     func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
-        try await inner.beginRequest(id: id, at: at)
+        guard Self.takeOne(beginFailures) else { return try await inner.beginRequest(id: id, at: at) }
+        if landing { _ = try await inner.beginRequest(id: id, at: at) }
+        throw Self.failure
     }
     func beginRequest(
         id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void
     ) {
-        inner.beginRequest(id: id, at: at, then: then)
+        guard Self.takeOne(beginFailures) else { return inner.beginRequest(id: id, at: at, then: then) }
+        guard landing else { return then(.failure(Self.failure)) }
+        inner.beginRequest(id: id, at: at) { _ in then(.failure(Self.failure)) }
     }
     func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
         try await inner.releaseInFlight(id: id, markedAt: markedAt)

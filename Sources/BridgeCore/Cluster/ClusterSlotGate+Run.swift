@@ -109,7 +109,8 @@ extension ClusterSlotGate {
         .nanoseconds(timing.takeoverAfter.nanoseconds / 4 + timing.pollInterval.nanoseconds)
     }
 
-    /// One round: heartbeat, renew, delete what is not kept, read, claim; one transaction.
+    /// One round: heartbeat (and the stale heartbeats of dead instances gone), renew, delete what is not kept, read,
+    /// claim; one transaction.
     private func runRound(_ plan: SlotLeaseMachine.RoundPlan) async {
         let account = settings.account, instance = settings.instanceID
         let ttl = Double(timing.takeoverAfter.nanoseconds) / 1e9
@@ -119,6 +120,7 @@ extension ClusterSlotGate {
                 do {
                     _ = try await run(PostgresQuery(unsafeSQL: self.roundTimeouts))
                     _ = try await run(self.sql.heartbeat(account: account, instance: instance, ttl: ttl))
+                    _ = try await run(self.sql.deleteStaleHeartbeats(account: account))
                     let renewRows = try await run(self.sql.renew(
                         account: account, instance: instance, slots: plan.renew.map { Int32($0) }, ttl: ttl))
                     let renewed = Set(try renewRows.map { Int(try $0.decode(Int32.self)) })

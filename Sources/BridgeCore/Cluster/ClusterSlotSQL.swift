@@ -122,6 +122,25 @@ struct ClusterSlotSQL: Sendable {
             """, binds: binds)
     }
 
+    /// How long a heartbeat row stays after it expired before a live instance deletes it (an instance that died
+    /// does not delete its own; one that comes back after this long simply writes its row again).
+    static let staleHeartbeatRetention: Double = 3_600
+
+    /// Deletes the heartbeat rows of `account` expired more than ``staleHeartbeatRetention`` ago — instances that
+    /// died, often under host names never seen again. Rows another transaction holds are skipped, not waited for:
+    /// the round this runs in never blocks on it.
+    func deleteStaleHeartbeats(account: String) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(account)
+        binds.append(Self.staleHeartbeatRetention)
+        return PostgresQuery(unsafeSQL: """
+            DELETE FROM \(instances) WHERE ctid IN (
+                SELECT ctid FROM \(instances)
+                WHERE account = $1 AND expires_at < now() - make_interval(secs => $2)
+                FOR UPDATE SKIP LOCKED)
+            """, binds: binds)
+    }
+
     /// Ends this instance's heartbeat (graceful stop).
     func deleteHeartbeat(account: String, instance: String) -> PostgresQuery {
         var binds = PostgresBindings()

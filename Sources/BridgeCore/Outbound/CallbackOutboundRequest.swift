@@ -95,13 +95,17 @@ public final class CallbackOutboundRequest: Sendable {
             processor.metrics.store(.begin, took: ContinuousClock.now - began)
             switch result {
             case .failure(let error):
-                finish(processor.storeFailed(send.id, error))
-            case .success(let previous?):
-                continueInTask { [self] in
-                    await processor.afterBegin(send, request, previous: previous, markedAt: markedAt, built: .success(built))
+                finish(processor.beginFailed(send.id, markedAt: markedAt, error))
+            case .success(let found):
+                // A mark of this instance's that was never submitted under is not a crash mid-submit.
+                if let previous = processor.unusedMarks.discounting(found, id: send.id) {
+                    continueInTask { [self] in
+                        await processor.afterBegin(
+                            send, request, previous: previous, markedAt: markedAt, built: .success(built))
+                    }
+                } else {
+                    submitFirst(markedAt: markedAt)
                 }
-            case .success(nil):
-                submitFirst(markedAt: markedAt)
             }
         }
     }

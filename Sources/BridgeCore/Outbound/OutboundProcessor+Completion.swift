@@ -178,6 +178,11 @@ extension OutboundProcessor {
             case .success(nil):
                 completed(event, correlations: correlations)
                 publishResult(stored, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
+            case .success(.completed(let first)) where first.eventID == stored.eventID:
+                // Our own outcome: an earlier try of this completion was reported failed but committed (a connection
+                // lost during the commit). Event ids are fresh, so no other delivery stored this one.
+                completed(event, correlations: correlations)
+                publishResult(first, requestID: event.requestID, receivedAt: request.receivedAt) { then(.settled($0)) }
             case .success(.completed(let first)):
                 completedElsewhere(event, first: first, correlations: correlations, request: request, then: then)
             case .success(.inFlight):
@@ -342,16 +347,17 @@ extension OutboundProcessor {
         logger.log(level: level, "submit result", metadata: metadata)
     }
 
-    /// Forgets the in-flight mark of a request handed back unsent; if that fails, the mark stays and the
-    /// redelivery is flagged (conservative).
+    /// Forgets the in-flight mark of a request handed back unsent; if that fails, the mark stays and is remembered
+    /// as unused (``UnusedMarks``): a redelivery to another instance, or after a restart, is flagged (conservative).
     func releaseMark(_ id: String, markedAt: Date) async {
         do {
             try await timed(.release) { () async throws(BridgeStoreError) in
                 try await self.store.releaseInFlight(id: id, markedAt: markedAt)
             }
         } catch {
+            unusedMarks.remember(id: id, markedAt: markedAt)
             logger.warning(
-                "could not forget the in-flight mark of a request handed back unsent; its redelivery is flagged",
+                "could not forget the in-flight mark of a request handed back unsent; flagged if redelivered elsewhere",
                 metadata: ["request_id": "\(id)", "error": "\(error)"])
         }
     }

@@ -17,6 +17,8 @@ public final class OutboundProcessor: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let gate = RequestGate()
+    /// Marks set by begins reported failed (and by releases that failed): not a crash mid-submit when found again.
+    let unusedMarks = UnusedMarks()
     /// Tests only: runs before a request is processed; a settlement it returns ends the delivery there (a request
     /// that fails every time, to exercise the delivery limit).
     let faultHook: (@Sendable (IncomingRequest) async -> Settlement?)?
@@ -130,6 +132,13 @@ public final class OutboundProcessor: Sendable {
         return .requeue
     }
 
+    /// The begin of request `id` (its mark `markedAt`) was reported failed: requeued. The write may have committed
+    /// all the same; its mark is remembered as unused, so the redelivery does not take it for a crash mid-submit.
+    func beginFailed(_ id: String, markedAt: Date, _ error: BridgeStoreError) -> Settlement {
+        unusedMarks.remember(id: id, markedAt: markedAt)
+        return storeFailed(id, error)
+    }
+
     private func reject(_ rejection: RequestRejection, _ request: IncomingRequest) async -> Settlement {
         let id = rejection.requestID
         let state: StoredRequestState?
@@ -159,7 +168,7 @@ public final class OutboundProcessor: Sendable {
                 try await self.store.beginRequest(id: send.id, at: started)
             }
         } catch {
-            return storeFailed(send.id, error)
+            return beginFailed(send.id, markedAt: started, error)
         }
         return await afterBegin(send, request, previous: previous, markedAt: started, built: built)
     }
@@ -170,6 +179,7 @@ public final class OutboundProcessor: Sendable {
         _ send: SendRequest, _ request: IncomingRequest, previous: StoredRequestState?, markedAt started: Date,
         built prebuilt: Result<SubmitPDUBuilder.Built, SubmitPDUBuilder.Refusal>?
     ) async -> Settlement {
+        let previous = unusedMarks.discounting(previous, id: send.id)
         if case .completed(let stored)? = previous { return await republish(stored, id: send.id, request) }
         let recovered = previous != nil
         var base = baseEvent(send, request, markedAt: started)
