@@ -81,6 +81,8 @@ public final class SMPPClient: Service, Sendable {
 
     /// How many sessions are bound right now (for readiness checks).
     public var boundSessionCount: Int { pool.boundSessions }
+    /// How many bound sessions may submit (transmitters and transceivers; not the receivers).
+    public var boundSubmittingSessionCount: Int { pool.boundSubmittingSessions }
 
     /// While `on`, a submit that would wait for a session fails at once with `.handedBack` (it was never sent), and
     /// so do the submits waiting now; `off` lets them wait again (the default). For an application that gives its

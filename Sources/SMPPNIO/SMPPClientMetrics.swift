@@ -5,8 +5,10 @@ import SMPP
 /// The metrics an ``SMPPClient`` reports (swift-metrics; the backend is whatever the process bootstrapped).
 /// Names, in one place: `smpp_sessions_bound`, `smpp_window_occupancy`, `smpp_submits_total{status}`,
 /// `smpp_response_latency_seconds`, `smpp_reconnects_total`, `smpp_throttle_events_total`,
-/// `smpp_enquire_link_misses_total`, `smpp_unexpected_responses_total`, `smpp_inbound_total{command}`, `smpp_inbound_refused_total` (deliver_sm/data_sm
-/// answered ESME_RX_T_APPN because the application already held its maximum or the session was closing).
+/// `smpp_enquire_link_misses_total`, `smpp_unexpected_responses_total`, `smpp_inbound_total{command}`,
+/// `smpp_inbound_refused_total` (deliver_sm/data_sm answered ESME_RX_T_APPN on arrival because the application
+/// already held its maximum or the session was closing), `smpp_inbound_expired_total` (answered ESME_RX_T_APPN
+/// because the application did not answer within the inbound timeout).
 final class SMPPClientMetrics: Sendable {
     static let sessionsBoundName = "smpp_sessions_bound"
     static let windowOccupancyName = "smpp_window_occupancy"
@@ -18,6 +20,7 @@ final class SMPPClientMetrics: Sendable {
     static let unexpectedName = "smpp_unexpected_responses_total"
     static let inboundName = "smpp_inbound_total"
     static let inboundRefusedName = "smpp_inbound_refused_total"
+    static let inboundExpiredName = "smpp_inbound_expired_total"
 
     let factory: any MetricsFactory
     let sessionsBound: Gauge
@@ -29,6 +32,7 @@ final class SMPPClientMetrics: Sendable {
     let inboundDeliverSM: Counter
     let inboundDataSM: Counter
     let inboundRefused: Counter
+    let inboundExpired: Counter
     private let submitCounters = NIOLockedValueBox(StatusCounterTable())
     private let bound = NIOLockedValueBox<Int>(0)
 
@@ -43,6 +47,7 @@ final class SMPPClientMetrics: Sendable {
         inboundDeliverSM = Counter(label: Self.inboundName, dimensions: [("command", "deliver_sm")], factory: factory)
         inboundDataSM = Counter(label: Self.inboundName, dimensions: [("command", "data_sm")], factory: factory)
         inboundRefused = Counter(label: Self.inboundRefusedName, factory: factory)
+        inboundExpired = Counter(label: Self.inboundExpiredName, factory: factory)
     }
 
     /// The submits counter for one status (created once per status, then reused; unnamed statuses beyond a few

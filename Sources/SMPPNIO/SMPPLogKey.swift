@@ -34,4 +34,6 @@ public enum SMPPLogKey {
     public static let window = "smpp.window"
     /// An error's description.
     public static let error = "smpp.error"
+    /// The submitter's tag of a submit (the bridge logs it with the request id and segment it stands for).
+    public static let submitTag = "smpp.submit_tag"
 }

@@ -22,7 +22,13 @@ extension SMPPSessionHandler {
                 commandStatus: CommandStatus(rawValue: status), messageID: "", sessionIndex: settings.slot,
                 sequenceNumber: sequenceNumber, latency: latency)))
         case .lateResponse(let request, let sequenceNumber, let status, let latency):
-            // Late responses are reported in dispatch, where the message_id is at hand; this path has none.
+            // Late submit_sm_resps are reported in dispatch, where the message_id is at hand; this path is a late
+            // generic_nack's.
+            logger.info("generic_nack after the response timeout: late outcome", metadata: [
+                SMPPLogKey.sequenceNumber: "\(sequenceNumber)", SMPPLogKey.commandStatus: "\(status)",
+                SMPPLogKey.submitTag: "\(request.tag)",
+                SMPPLogKey.statusName: "\(CommandStatus(rawValue: status).name)",
+            ])
             delegate?.lateOutcome(LateSubmitOutcome(tag: request.tag, outcome: SubmitOutcome(
                 commandStatus: CommandStatus(rawValue: status), messageID: "", sessionIndex: settings.slot,
                 sequenceNumber: sequenceNumber, latency: latency)))
@@ -49,11 +55,7 @@ extension SMPPSessionHandler {
             // The application's answer may have won the race and be on its way here: then it is the answer, and
             // this write reports its outcome to the application.
             let answered = inboundResponders.removeValue(forKey: sequenceNumber)?.settle()
-            if answered == nil {
-                logger.warning("inbound request not answered in time: ESME_RX_T_APPN", metadata: [
-                    SMPPLogKey.sequenceNumber: "\(sequenceNumber)",
-                ])
-            }
+            if answered == nil { inboundExpired(sequenceNumber: sequenceNumber, now: now) }
             write(.inboundResponse(sequenceNumber: sequenceNumber,
                                    status: answered?.status.rawValue ?? WireStatus.temporaryAppError),
                   then: answered?.report)
@@ -81,6 +83,7 @@ extension SMPPSessionHandler {
         metrics.submitFailed(error.code)
         logger.debug("submit failed", metadata: [
             SMPPLogKey.sequenceNumber: "\(sequenceNumber)", SMPPLogKey.error: "\(error.code)",
+            SMPPLogKey.submitTag: "\(request.tag)",
         ])
         request.promise.complete(.failure(error))
     }

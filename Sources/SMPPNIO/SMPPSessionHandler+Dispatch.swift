@@ -37,6 +37,7 @@ extension SMPPSessionHandler {
         let wasPaused = machine.pausedUntil.map { $0 > now } ?? false
         let wasDraining = machine.unbindWhenDrained
         let action = machine.genericNackReceived(sequenceNumber: sequenceNumber, status: status.rawValue, now: now)
+        if case .close(.bindRejected, _, _) = action { logBindResult(status, action: action) }
         warnIfRebinding(wasDraining: wasDraining, status: status, sequenceNumber: sequenceNumber, in: "generic_nack")
         if case .fail = action, WireStatus.isThrottle(status.rawValue) {
             metrics.throttleEvents.increment()
@@ -73,6 +74,7 @@ extension SMPPSessionHandler {
         if case .lateResponse(let request, _, _, _) = action {
             logger.info("response after the response timeout: late outcome", metadata: [
                 SMPPLogKey.sequenceNumber: "\(sequenceNumber)", SMPPLogKey.messageID: "\(messageID)",
+                SMPPLogKey.submitTag: "\(request.tag)",
                 SMPPLogKey.commandStatus: "\(status.rawValue)", SMPPLogKey.statusName: "\(status.name)",
             ])
             delegate?.lateOutcome(LateSubmitOutcome(tag: request.tag, outcome: outcome))
@@ -92,6 +94,7 @@ extension SMPPSessionHandler {
         metrics.responseLatency.recordNanoseconds(latency.nanoseconds)
         logger.debug("submit response", metadata: [
             SMPPLogKey.sequenceNumber: "\(sequenceNumber)", SMPPLogKey.messageID: "\(messageID)",
+            SMPPLogKey.submitTag: "\(request.tag)",
             SMPPLogKey.commandStatus: "\(status.rawValue)", SMPPLogKey.statusName: "\(status.name)",
             SMPPLogKey.latencyMilliseconds: "\(Double(latency.nanoseconds) / 1e6)",
         ])
@@ -236,6 +239,24 @@ extension SMPPSessionHandler {
         default:
             logger.warning("bind response does not match the bind sent", metadata: metadata)
         }
+    }
+
+    /// Counts an inbound request the application did not answer within the inbound timeout (answered
+    /// ESME_RX_T_APPN: the SMSC delivers it again) and says so, throttled as ``inboundRefused(sequenceNumber:now:)``:
+    /// a stalled store or broker would otherwise log a warning per held receipt.
+    func inboundExpired(sequenceNumber: UInt32, now: NIODeadline) {
+        metrics.inboundExpired.increment()
+        expiriesSinceWarning += 1
+        let metadata: Logger.Metadata = [SMPPLogKey.sequenceNumber: "\(sequenceNumber)"]
+        if let last = lastExpiryWarning, now - last < Self.refusalWarningInterval {
+            logger.debug("inbound request not answered in time: ESME_RX_T_APPN", metadata: metadata)
+            return
+        }
+        logger.warning(
+            "inbound request not answered in time (smpp.inbound_timeout): ESME_RX_T_APPN; the SMSC retries it",
+            metadata: metadata.merging(["expired_since_last_warning": "\(expiriesSinceWarning)"]) { $1 })
+        expiriesSinceWarning = 0
+        lastExpiryWarning = now
     }
 
     /// Counts a refusal and says so: a warning for the first one and then at most one per

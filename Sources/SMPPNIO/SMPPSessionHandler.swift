@@ -62,6 +62,8 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
     /// Inbound requests refused since the last warning about it, and when that warning was logged.
     var refusalsSinceWarning = 0
     var lastRefusalWarning: NIODeadline?
+    var expiriesSinceWarning = 0
+    var lastExpiryWarning: NIODeadline?
     /// At most one refusal warning per session per interval.
     static let refusalWarningInterval: TimeAmount = .seconds(10)
     /// The responder of each inbound request the application holds: it decides whether the application's answer

@@ -49,6 +49,7 @@ final class SessionPool: SessionDelegate, Sendable {
     /// When set, takes every inbound message instead of the stream (``SMPPClient/init(configuration:eventLoopGroup:logger:metricsFactory:slotGate:inboundHandler:)``).
     private let inboundHandler: (@Sendable (SMPPInboundMessage) -> Void)?
     private let boundCount = Atomic<Int>(0)
+    private let boundSubmittingCount = Atomic<Int>(0)
 
     init(inbound: AsyncStream<SMPPInboundMessage>.Continuation, events: AsyncStream<SMPPSessionEvent>.Continuation,
          late: AsyncStream<LateSubmitOutcome>.Continuation,
@@ -62,6 +63,8 @@ final class SessionPool: SessionDelegate, Sendable {
     var isShuttingDown: Bool { state.withLockedValue { $0.shuttingDown } }
     var isRunning: Bool { state.withLockedValue { $0.running && !$0.shuttingDown } }
     var boundSessions: Int { boundCount.load(ordering: .relaxed) }
+    /// The bound sessions that may submit (not the receivers).
+    var boundSubmittingSessions: Int { boundSubmittingCount.load(ordering: .relaxed) }
     /// Requests waiting for a session (tests and metrics).
     var waitingCount: Int { state.withLockedValue { $0.waiting.count } }
 
@@ -138,11 +141,15 @@ final class SessionPool: SessionDelegate, Sendable {
 
     func sessionBound(_ handle: SessionHandle) {
         boundCount.add(1, ordering: .relaxed)
+        if handle.canSubmit { boundSubmittingCount.add(1, ordering: .relaxed) }
         eventsContinuation.yield(.bound(session: handle.slot))
     }
 
     func sessionEnded(_ handle: SessionHandle, reason: SessionEndReason, wasBound: Bool) {
-        if wasBound { boundCount.subtract(1, ordering: .relaxed) }
+        if wasBound {
+            boundCount.subtract(1, ordering: .relaxed)
+            if handle.canSubmit { boundSubmittingCount.subtract(1, ordering: .relaxed) }
+        }
         // It may have been woken for a request it will now never take: pass that on.
         let next: SessionHandle? = state.withLockedValue { state in
             state.idle.removeAll { $0 === handle }

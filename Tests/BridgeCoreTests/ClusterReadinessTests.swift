@@ -40,4 +40,15 @@ struct ClusterReadinessTests {
             .init(heldSlots: [0, 1], total: 4, liveInstances: 2, lastError: nil), configuration: pairs)
         #expect(transmitter.ok)
     }
+
+    /// `smpp_sessions`: a bound receiver alone takes no request — not ready, except with `rx` binds.
+    @Test func sessionsAreReadyOnlyWithASessionThatCanSubmit() {
+        let receiverOnly = BridgeStatus.sessionsCheck(bindType: .transmitterAndReceiver, bound: 1, submitting: 0)
+        #expect(!receiverOnly.ok && receiverOnly.detail == "1 bound (0 transmitters, 1 receivers)")
+        #expect(BridgeStatus.sessionsCheck(bindType: .transmitterAndReceiver, bound: 2, submitting: 1).ok)
+        #expect(BridgeStatus.sessionsCheck(bindType: .transceiver, bound: 2, submitting: 2).detail == "2 bound")
+        #expect(!BridgeStatus.sessionsCheck(bindType: .transceiver, bound: 0, submitting: 0).ok)
+        #expect(BridgeStatus.sessionsCheck(bindType: .receiver, bound: 1, submitting: 0).ok)
+        #expect(!BridgeStatus.sessionsCheck(bindType: .receiver, bound: 0, submitting: 0).ok)
+    }
 }

@@ -1,4 +1,4 @@
-import BridgeCore
+@testable import BridgeCore
 import Foundation
 import Testing
 
@@ -139,5 +139,17 @@ import Testing
         #expect(onlyYAML.smpp.password == "fromyaml")
         #expect(onlyYAML.amqp.tls?.keyPassword == "fromyaml")
         #expect(onlyYAML.store.url == "postgres://u@yaml/db")
+    }
+
+    /// The "bridge running" line names the store in use: the PostgreSQL URL without its password, else the file.
+    @Test func theStartLineNamesTheStoreWithoutItsPassword() {
+        var store = StoreSettings()
+        store.path = "/var/lib/smpp-bridge/store.sqlite"
+        #expect(Bridge.storeDescription(store) == "/var/lib/smpp-bridge/store.sqlite")
+        store.url = "postgres://bridge:s3cr3t@db.internal:5432/smpp"
+        let described = Bridge.storeDescription(store)
+        #expect(described.contains("db.internal:5432/smpp") && !described.contains("s3cr3t"))
+        store.url = "postgres://bridge:s3cr3t@"
+        #expect(!Bridge.storeDescription(store).contains("s3cr3t"))
     }
 }

@@ -188,6 +188,8 @@ struct LoopbackTLSTests {
             simulator: { $0.dlrDelayMilliseconds = 10 },
             client: { $0.bindType = .transmitterAndReceiver; $0.sessions = 1 })
         await loopback.waitForBound(2)
+        // Readiness counts what can submit: the transmitter, not the receiver.
+        #expect(loopback.client.boundSessionCount == 2 && loopback.client.boundSubmittingSessionCount == 1)
         let outcomes = await loopback.submitAll(5, registeredDelivery: 1)
         loopback.expectRecordsMatch(outcomes, count: 5)
         // Slot 0 is the transmitter of the pair, slot 1 the receiver.

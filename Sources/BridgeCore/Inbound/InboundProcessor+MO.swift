@@ -267,6 +267,7 @@ extension InboundProcessor {
         (complete ? metrics.moComplete : metrics.moIncomplete).increment()
         logger.info("MO message", metadata: [
             "from": "\(first.from)", "to": "\(first.to)", "segments": "\(total)", "complete": "\(complete)",
+            "event_id": "\(eventID)",
         ])
         logger.trace("MO text", metadata: ["text": "\(content.text ?? "")"])
         return MOPublication(

@@ -265,6 +265,7 @@ public final class InboundProcessor: Sendable {
             "event not confirmed by the broker; the SMSC is answered ESME_RX_T_APPN and delivers again",
             metadata: [
                 "type": "\(message.properties.type ?? "")", "error": "\(error)", "attempts": "\(attempt)",
+                "event_id": "\(message.properties.messageID ?? "")",
             ])
         return .end(unsent ? .notSent : .unconfirmed)
     }

@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import RabbitMQ
 import SMPP
+import SMPPNIO
 
 extension OutboundProcessor {
     /// Submits every segment through the machine and turns its end into the result.
@@ -40,6 +41,12 @@ extension OutboundProcessor {
     ) -> @Sendable (Int, SegmentAnswer) -> Void {
         let count = built.pdus.count
         return { [self] index, answer in
+            // At debug, the line that ties the session's "submit response" / "submit failed" (same tag) to the
+            // request and segment.
+            logger.debug("segment answered", metadata: [
+                "request_id": "\(send.id)", "segment": "\(index + 1)", SMPPLogKey.submitTag: "\(tags[index])",
+                "answer": "\(answer)",
+            ])
             switch answer {
             case .response(let status, let messageID):
                 metrics.segment(status: status)
@@ -283,6 +290,7 @@ extension OutboundProcessor {
             logger.warning("result not confirmed by the broker; request requeued (its outcome is stored)", metadata: [
                 "request_id": "\(requestID)", "error": "\(error)",
             ])
+            metrics.request("requeued")
             return .requeue
         }
         metrics.resultLatency.recordNanoseconds(Int64(max(0, now().timeIntervalSince(receivedAt)) * 1e9))
@@ -302,6 +310,7 @@ extension OutboundProcessor {
                 exchange: settings.deadExchange, routingKey: "", body: request.body, properties: properties))
         } catch {
             logger.warning("dead letter not confirmed; requeued", metadata: ["reason": "\(reason)", "error": "\(error)"])
+            metrics.request("requeued")
             return .requeue
         }
         metrics.request("dead")
@@ -329,8 +338,9 @@ extension OutboundProcessor {
     }
 
     func log(_ event: SubmitResultEvent) {
-        // Accepted results are the bulk and go to debug: build nothing for them unless debug is on.
-        let level: Logger.Level = event.status == .accepted ? .debug : .info
+        // Accepted results are the bulk and go to debug: build nothing for them unless debug is on. One flagged
+        // possible_duplicate is worth an info line (the handset may get it twice).
+        let level: Logger.Level = event.status == .accepted && !event.possibleDuplicate ? .debug : .info
         guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             "request_id": "\(event.requestID)", "status": "\(event.status.rawValue)",

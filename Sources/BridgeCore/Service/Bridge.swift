@@ -57,6 +57,12 @@ public final class Bridge: Service, Sendable {
         status.withLockedValue { ($0.parts?.consumer.connectedNode, $0.parts?.publisher.connectedNode) }
     }
 
+    /// Where the store is, for the log: the PostgreSQL URL without its password, else the SQLite path.
+    static func storeDescription(_ store: StoreSettings) -> String {
+        guard let url = store.url else { return store.path }
+        return (try? PostgresStoreURL(parsing: url)).map { "\($0)" } ?? "postgres (unparsable store.url)"
+    }
+
     /// Runs until graceful shutdown or cancellation. Throws when the store cannot be opened, the broker cannot be
     /// reached at start, or its topology cannot be declared (each a one-line reason).
     public func run() async throws {
@@ -64,7 +70,7 @@ public final class Bridge: Service, Sendable {
         logger.info("bridge running", metadata: [
             "queue": "\(configuration.broker.queue)", "sessions": "\(configuration.smpp.sessions)",
             "window": "\(configuration.smpp.window)", "prefetch": "\(parts.prefetch)",
-            "store": "\(configuration.store.path)",
+            "store": "\(Self.storeDescription(configuration.store))",
         ])
         let shutdown = AsyncStream.makeStream(of: Void.self)
         await withTaskCancellationHandler {
@@ -94,7 +100,6 @@ struct BridgeStatus: Sendable {
         let storeOpen = parts != nil
         let publisherConnected = parts?.publisher.isConnected ?? false
         let consumerConnected = parts?.consumer.isConnected ?? false
-        let boundSessions = parts?.client.boundSessionCount ?? 0
         // The node each connection is on: with a cluster, which one to look at when something is wrong.
         let publisherNode = parts?.publisher.connectedNode.map { " to \($0)" } ?? ""
         let consumerNode = parts?.consumer.connectedNode.map { " from \($0)" } ?? ""
@@ -104,8 +109,29 @@ struct BridgeStatus: Sendable {
                            detail: publisherConnected ? "connected\(publisherNode)" : "not connected"),
             ReadinessCheck(name: "broker_consumer", ok: consumerConnected && consuming,
                            detail: consuming ? (consumerConnected ? "consuming\(consumerNode)" : "reconnecting") : "not consuming"),
-            ReadinessCheck(name: "smpp_sessions", ok: boundSessions > 0, detail: "\(boundSessions) bound"),
+            Self.sessionsCheck(
+                bindType: parts?.client.configuration.bindType ?? .transceiver,
+                bound: parts?.client.boundSessionCount ?? 0,
+                submitting: parts?.client.boundSubmittingSessionCount ?? 0),
         ] + clusterChecks()
+    }
+
+    /// The `smpp_sessions` check: ready while a session that can submit is bound (a receiver alone takes no
+    /// request: with `tx+rx`, a bound receiver beside refused transmitters is not ready); with `rx` binds, while a
+    /// receiver is bound.
+    static func sessionsCheck(
+        bindType: SMPPClientConfiguration.BindType, bound: Int, submitting: Int
+    ) -> ReadinessCheck {
+        switch bindType {
+        case .receiver:
+            return ReadinessCheck(name: "smpp_sessions", ok: bound > 0, detail: "\(bound) bound")
+        case .transmitterAndReceiver:
+            return ReadinessCheck(
+                name: "smpp_sessions", ok: submitting > 0,
+                detail: "\(bound) bound (\(submitting) transmitters, \(bound - submitting) receivers)")
+        case .transmitter, .transceiver:
+            return ReadinessCheck(name: "smpp_sessions", ok: submitting > 0, detail: "\(bound) bound")
+        }
     }
 
     /// The held slots whose sessions submit: every one, except the receiver halves (odd slots) of tx+rx pairs.
