@@ -246,17 +246,13 @@ extension SMPPSessionHandler {
     /// a stalled store or broker would otherwise log a warning per held receipt.
     func inboundExpired(sequenceNumber: UInt32, now: NIODeadline) {
         metrics.inboundExpired.increment()
-        expiriesSinceWarning += 1
         let metadata: Logger.Metadata = [SMPPLogKey.sequenceNumber: "\(sequenceNumber)"]
-        if let last = lastExpiryWarning, now - last < Self.refusalWarningInterval {
-            logger.debug("inbound request not answered in time: ESME_RX_T_APPN", metadata: metadata)
-            return
+        guard let count = expiryWarnings.occurred(now: now, interval: Self.refusalWarningInterval) else {
+            return logger.debug("inbound request not answered in time: ESME_RX_T_APPN", metadata: metadata)
         }
         logger.warning(
             "inbound request not answered in time (smpp.inbound_timeout): ESME_RX_T_APPN; the SMSC retries it",
-            metadata: metadata.merging(["expired_since_last_warning": "\(expiriesSinceWarning)"]) { $1 })
-        expiriesSinceWarning = 0
-        lastExpiryWarning = now
+            metadata: metadata.merging(["expired_since_last_warning": "\(count)"]) { $1 })
     }
 
     /// Counts a refusal and says so: a warning for the first one and then at most one per
@@ -264,16 +260,12 @@ extension SMPPSessionHandler {
     /// warning line per PDU), the rest at debug.
     private func inboundRefused(sequenceNumber: UInt32, now: NIODeadline) {
         metrics.inboundRefused.increment()
-        refusalsSinceWarning += 1
         let metadata: Logger.Metadata = [SMPPLogKey.sequenceNumber: "\(sequenceNumber)"]
-        if let last = lastRefusalWarning, now - last < Self.refusalWarningInterval {
-            logger.debug("inbound request refused with ESME_RX_T_APPN", metadata: metadata)
-            return
+        guard let count = refusalWarnings.occurred(now: now, interval: Self.refusalWarningInterval) else {
+            return logger.debug("inbound request refused with ESME_RX_T_APPN", metadata: metadata)
         }
         logger.warning(
             "inbound request refused with ESME_RX_T_APPN (held maximum reached or shutting down); the SMSC retries it",
-            metadata: metadata.merging(["refused_since_last_warning": "\(refusalsSinceWarning)"]) { $1 })
-        refusalsSinceWarning = 0
-        lastRefusalWarning = now
+            metadata: metadata.merging(["refused_since_last_warning": "\(count)"]) { $1 })
     }
 }

@@ -59,12 +59,10 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
     var submitCounters: [UInt32: Counter] = [:]
     /// Whether each inbound request in flight was data_sm (true) or deliver_sm (false): its response differs.
     var inboundIsDataSM: [UInt32: Bool] = [:]
-    /// Inbound requests refused since the last warning about it, and when that warning was logged.
-    var refusalsSinceWarning = 0
-    var lastRefusalWarning: NIODeadline?
-    var expiriesSinceWarning = 0
-    var lastExpiryWarning: NIODeadline?
-    /// At most one refusal warning per session per interval.
+    /// Inbound requests refused on arrival, and those not answered in time: one warning per interval each.
+    var refusalWarnings = ThrottledWarning()
+    var expiryWarnings = ThrottledWarning()
+    /// At most one refusal (or expiry) warning per session per interval.
     static let refusalWarningInterval: TimeAmount = .seconds(10)
     /// The responder of each inbound request the application holds: it decides whether the application's answer
     /// or ours (at the deadline) goes out.
@@ -221,5 +219,23 @@ final class SMPPSessionHandler: ChannelDuplexHandler {
         let now = currentTime
         for action in machine.timerFired(now: now) { run(action, now: now) }
         afterEvent(now: now)
+    }
+}
+
+/// A warning said at most once per interval, with how many times it happened since the last one said.
+struct ThrottledWarning {
+    private var sinceWarning = 0
+    private var lastWarning: NIODeadline?
+
+    /// Counts one occurrence at `now`: the count to report when a warning is due (the first, or the first after
+    /// `interval`), else nil (say it at debug).
+    mutating func occurred(now: NIODeadline, interval: TimeAmount) -> Int? {
+        sinceWarning += 1
+        if let lastWarning, now - lastWarning < interval { return nil }
+        defer {
+            sinceWarning = 0
+            lastWarning = now
+        }
+        return sinceWarning
     }
 }
