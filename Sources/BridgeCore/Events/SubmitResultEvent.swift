@@ -68,7 +68,17 @@ public struct SubmitResultEvent: Sendable, Hashable {
 
         /// An SMPP error: code = the status name, message = its meaning unless given.
         public static func smpp(_ status: CommandStatus, message: String? = nil) -> ErrorInfo {
-            ErrorInfo(code: status.name, commandStatus: status.rawValue, message: message ?? status.meaning)
+            ErrorInfo(code: statusCode(status), commandStatus: status.rawValue, message: message ?? status.meaning)
+        }
+
+        /// The `code` of an SMPP status: its reference name (`ESME_RINVDSTADR`); a status the reference does not
+        /// name reads `VENDOR_0000040C` (the vendor range 0x400–0x4FF) or `STATUS_000000C5`, upper-case hex, so
+        /// every code matches the contract's `^[A-Z][A-Z0-9_]*$`.
+        public static func statusCode(_ status: CommandStatus) -> String {
+            if status.isNamed { return status.name }
+            let hex = String(status.rawValue, radix: 16, uppercase: true)
+            let padded = String(repeating: "0", count: max(0, 8 - hex.count)) + hex
+            return (status.isVendorSpecific ? "VENDOR_" : "STATUS_") + padded
         }
 
         /// The error of a `rejected` result for `rejection`.

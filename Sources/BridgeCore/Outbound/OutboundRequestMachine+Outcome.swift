@@ -91,7 +91,8 @@ extension OutboundRequestMachine {
                     message: "\(status.name) after \(segment.attempts) attempt(s); retries exhausted")
             }
             return RequestOutcome.Failure(
-                code: status.name, commandStatus: status.rawValue, message: "\(status.name): \(status.meaning)")
+                code: SubmitResultEvent.ErrorInfo.statusCode(status), commandStatus: status.rawValue,
+                message: "\(status.name): \(status.meaning)")
         }
         return nil
     }

@@ -41,20 +41,35 @@ extension RawArena {
     }
 }
 
+/// The header that keeps a `message_id` whose octets are not UTF-8 (as a byte array); the property itself then
+/// reads as absent: repaired (U+FFFD for each bad sequence), two different ids could read the same, and an id is a
+/// dedup key.
+public let invalidMessageIDHeader = "x-smpp-bridge-original-message-id"
+
 func rawProperties(_ raw: amqp_basic_properties_t) -> AMQPProperties {
     let flags = raw._flags
     func has(_ flag: Int32) -> Bool { flags & UInt32(flag) != 0 }
     func string(_ flag: Int32, _ bytes: amqp_bytes_t) -> String? { has(flag) ? rawString(bytes) : nil }
+    var messageID: String?
+    var headers = has(AMQP_BASIC_HEADERS_FLAG) ? rawTable(raw.headers) : [:]
+    if has(AMQP_BASIC_MESSAGE_ID_FLAG) {
+        let octets = rawArray(raw.message_id)
+        if let valid = String(validating: octets, as: UTF8.self) {
+            messageID = valid
+        } else {
+            headers[invalidMessageIDHeader] = .bytes(octets)
+        }
+    }
     return AMQPProperties(
         contentType: string(AMQP_BASIC_CONTENT_TYPE_FLAG, raw.content_type),
         contentEncoding: string(AMQP_BASIC_CONTENT_ENCODING_FLAG, raw.content_encoding),
-        headers: has(AMQP_BASIC_HEADERS_FLAG) ? rawTable(raw.headers) : [:],
+        headers: headers,
         deliveryMode: has(AMQP_BASIC_DELIVERY_MODE_FLAG) ? AMQPDeliveryMode(rawValue: raw.delivery_mode) : nil,
         priority: has(AMQP_BASIC_PRIORITY_FLAG) ? raw.priority : nil,
         correlationID: string(AMQP_BASIC_CORRELATION_ID_FLAG, raw.correlation_id),
         replyTo: string(AMQP_BASIC_REPLY_TO_FLAG, raw.reply_to),
         expiration: string(AMQP_BASIC_EXPIRATION_FLAG, raw.expiration),
-        messageID: string(AMQP_BASIC_MESSAGE_ID_FLAG, raw.message_id),
+        messageID: messageID,
         timestamp: has(AMQP_BASIC_TIMESTAMP_FLAG) ? Date(timeIntervalSince1970: Double(raw.timestamp)) : nil,
         type: string(AMQP_BASIC_TYPE_FLAG, raw.type),
         userID: string(AMQP_BASIC_USER_ID_FLAG, raw.user_id),
