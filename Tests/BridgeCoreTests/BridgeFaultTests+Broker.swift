@@ -89,7 +89,7 @@ extension BridgeFaultTests {
         #expect(receipts.first?.json["message_id"] as? String == messageID)
         #expect((receipts.first?.json["metadata"] as? [String: Any])?["k"] as? String == "v")
         #expect(mo.first?.json["text"] as? String == "MO while the broker is down")
-        #expect(mo.first?.json["from"] as? String == "573009990001")
+        #expect(mo.first?.json["from"] as? String == "+573009990001")
         let counters = harness.simulator.counters
         #expect(counters.deliveriesAcknowledged == 2)
         #expect(counters.deliveriesDropped == 0)

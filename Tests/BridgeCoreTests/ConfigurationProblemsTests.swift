@@ -26,6 +26,7 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         BadValue(key: "smpp.retry.max_delay", value: "soon"),
         BadValue(key: "smpp.retry.max_age", value: "0"),
         BadValue(key: "smpp.service_type", value: "TOOLONG"),
+        BadValue(key: "smpp.protocol_id", value: "256"),
         BadValue(key: "smpp.receipt_hold", value: "1e99"),
         BadValue(key: "smpp.mo_reassembly_timeout", value: "-5"),
         BadValue(key: "amqp.queue", value: "amq.outbound"),

@@ -24,6 +24,7 @@ import Testing
         try #require(publisher.all.count == 1)
         let json = try LongMO.json(publisher.all[0])
         #expect(json["text"] as? String == "uno dos tres" && json["complete"] as? Bool == false)
+        #expect(json["segments"] as? Int == 4, "the parts it was sent in (announced), with complete: false")
         #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
     }
 

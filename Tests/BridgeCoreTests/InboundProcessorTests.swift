@@ -1,4 +1,4 @@
-import BridgeCore
+@testable import BridgeCore
 import Foundation
 import Logging
 import SMPP
@@ -94,7 +94,7 @@ struct InboundFixture {
         let json = try fixture.publisher.json(0)
         #expect(json["matched"] as? Bool == false && json["request_id"] is NSNull)
         #expect(json["state"] as? String == "rejected" && fixture.publisher.all[0].routingKey == "dlr.rejectd")
-        #expect(json["to"] as? String == "573001234567")
+        #expect(json["to"] as? String == "+573001234567", "TON 1: written as a request's `to` is")
     }
 
     @Test func enrouteIsNotFinal() async throws {
@@ -159,7 +159,7 @@ struct InboundFixture {
         #expect(message.exchange == "smpp.mo" && message.routingKey == "mo.12345" && message.properties.type == "mo")
         let json = try fixture.publisher.json(0)
         #expect(json["text"] as? String == "Hola {mundo}" && json["encoding"] as? String == "gsm7")
-        #expect(json["from"] as? String == "573001234567" && json["complete"] as? Bool == true)
+        #expect(json["from"] as? String == "+573001234567" && json["complete"] as? Bool == true)
     }
 
     @Test func ucs2AndBinaryMessagesAreDecodedByDataCoding() async throws {
@@ -221,5 +221,44 @@ struct InboundFixture {
         #expect(await fixture.processor.process(InboundFixture.mo(second, esm: .udhIndicator)) == .ok)
         #expect(fixture.publisher.all.count == 1)
         #expect(try fixture.publisher.json(0)["text"] as? String == "abcd")
+    }
+}
+
+/// A deliver_sm that cannot be read goes to the dead-letter exchange as it came, labelled as the octets it is.
+@Suite struct InboundUndecodableTests {
+    @Test func anUndecodablePDUIsDeadLetteredAsOctetsWithTheReason() async throws {
+        let fixture = InboundFixture()
+        let raw: [UInt8] = [0, 0, 0, 17, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 9, 0xFF]
+        let status = await fixture.processor.undecodable(commandID: .deliverSM, raw: raw, error: "truncated body")
+        #expect(status == .ok)
+        let message = try #require(fixture.publisher.all.first)
+        #expect(message.body == raw)
+        #expect(message.properties.contentType == "application/octet-stream")
+        #expect(message.properties.type == "undecodable_pdu")
+        #expect(message.properties.headers["x-smpp-bridge-reason"] == .string("truncated body"))
+    }
+}
+
+/// A handset's number in events: TON 1 digits with `+` (as a request's `to` is written, so a reply can use it);
+/// everything else as the SMSC sent it. The MO content key ignores that `+`: ids remembered by earlier versions,
+/// which stored the bare digits, are still found.
+@Suite struct HandsetAddressTests {
+    @Test func internationalDigitsGetAPlusAndNothingElseChanges() {
+        #expect(InboundProcessor.handsetAddress(Address(ton: 1, npi: 1, address: "573001234567")) == "+573001234567")
+        #expect(InboundProcessor.handsetAddress(Address(ton: 1, npi: 1, address: "+573001234567")) == "+573001234567")
+        #expect(InboundProcessor.handsetAddress(Address(ton: 0, npi: 1, address: "3001234567")) == "3001234567")
+        #expect(InboundProcessor.handsetAddress(Address(ton: 2, npi: 1, address: "3001234567")) == "3001234567")
+        #expect(InboundProcessor.handsetAddress(Address(ton: 5, address: "ACME")) == "ACME")
+        #expect(InboundProcessor.handsetAddress(Address(ton: 1, npi: 1, address: "")) == "")
+    }
+
+    @Test func theContentKeyIsTheSameWithOrWithoutThePlus() {
+        func part(from: String) -> StoredMOPart {
+            StoredMOPart(groupKey: "", index: 1, total: 1, payload: Array("STOP".utf8), dataCoding: 0, from: from,
+                         to: "12345", receivedAt: Date())
+        }
+        let earlier = InboundProcessor.moContentKey([part(from: "573001234567")], total: 1, complete: true, account: "a")
+        let now = InboundProcessor.moContentKey([part(from: "+573001234567")], total: 1, complete: true, account: "a")
+        #expect(earlier == now)
     }
 }

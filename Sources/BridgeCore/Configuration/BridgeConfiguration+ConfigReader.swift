@@ -123,6 +123,7 @@ extension OutboundSettings {
                 + "no retry could start within it")
         }
         if let value = keys.string("service_type", maxLength: 5) { serviceType = value }
+        if let value = keys.int("protocol_id", in: 0...255) { protocolID = UInt8(value) }
         if let value = keys.duration("receipt_hold", allowZero: true, maximum: .seconds(3_600)) { receiptHold = value }
         if let value = keys.duration("mo_reassembly_timeout", maximum: .seconds(7 * 86_400)) {
             moReassemblyTimeout = value

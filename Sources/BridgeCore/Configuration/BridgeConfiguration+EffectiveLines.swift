@@ -60,6 +60,7 @@ extension BridgeConfiguration {
         seconds("smpp.retry.max_delay", outbound.retryMaxDelay)
         seconds("smpp.retry.max_age", outbound.retryMaxAge)
         add("smpp.service_type", outbound.serviceType)
+        number("smpp.protocol_id", Int(outbound.protocolID))
         seconds("smpp.receipt_hold", outbound.receiptHold)
         seconds("smpp.mo_reassembly_timeout", outbound.moReassemblyTimeout)
 

@@ -40,6 +40,8 @@ public struct OutboundSettings: Sendable {
     /// service_type of every submit unless the request sets one (`smpp.service_type`, at most 5 characters);
     /// default empty (the SMSC's default service).
     public var serviceType: String = ""
+    /// protocol_id of every submit unless the request sets one (`smpp.protocol_id`, 0–255); default 0.
+    public var protocolID: UInt8 = 0
     /// How long a receipt that beat its submit_sm_resp is held for its match (`smpp.receipt_hold`); default 5 s.
     public var receiptHold: Duration = .seconds(5)
     /// How long the parts of a long MO wait for the rest before they are published incomplete

@@ -149,7 +149,7 @@ public final class InboundProcessor: Sendable {
             final: state.isFinal, err: parsed.error,
             networkErrorCode: parsed.networkErrorCode.map { "\($0.networkType):\($0.errorCode)" },
             submitDate: parsed.submitDate?.rfc3339, doneDate: parsed.doneDate?.rfc3339,
-            to: correlation?.to ?? message.source.address, from: correlation?.from ?? message.destination.address,
+            to: correlation?.to ?? Self.handsetAddress(message.source), from: correlation?.from ?? message.destination.address,
             receivedAt: now(), matched: correlation != nil, metadata: correlation?.metadata, receipt: parsed.rawText)
     }
 
@@ -180,9 +180,12 @@ public final class InboundProcessor: Sendable {
         logger.warning("undecodable inbound PDU dead-lettered", metadata: [
             "command_id": "\(commandID.name)", "bytes": "\(raw.count)", "error": "\(error)",
         ])
-        let published = await publish(
+        var message = eventMessage(
             exchange: settings.deadExchange, routingKey: "", body: raw, correlationID: nil, type: "undecodable_pdu",
             headers: ["x-smpp-bridge-reason": .string(error), "x-smpp-command-id": .string(commandID.name)])
+        // The body is the PDU as received, not JSON.
+        message.properties.contentType = "application/octet-stream"
+        let published = await publish(message)
         return published == .confirmed ? .ok : .receiverTemporaryAppError
     }
 

@@ -18,6 +18,8 @@ public struct OutboundPipelineSettings: Sendable {
     public var retry: RetryPolicy
     /// service_type when a request does not say (`smpp.service_type`).
     public var serviceType: String
+    /// protocol_id when a request does not say (`smpp.protocol_id`).
+    public var protocolID: UInt8
     /// Exchange of submit results (`amqp.exchanges.results`).
     public var resultsExchange: String
     /// Exchange of requests that cannot be handled at all (`amqp.exchanges.dead`).
@@ -37,6 +39,7 @@ public struct OutboundPipelineSettings: Sendable {
         sourceAddress: String? = nil, addressPlan: AddressPlan = AddressPlan(), registeredDelivery: Bool = true,
         defaultAlphabet: DefaultAlphabet = .gsm7, concat: ConcatenationMethod = .udh8,
         messageIDFormat: MessageIDFormat = .raw, retry: RetryPolicy = RetryPolicy(), serviceType: String = "",
+        protocolID: UInt8 = 0,
         resultsExchange: String = "smpp.results", deadExchange: String = "smpp.dead", deliveryLimit: Int? = nil,
         completionRetryDelay: Duration = .seconds(1), completionRetryMaxDelay: Duration = .seconds(5)
     ) {
@@ -48,6 +51,7 @@ public struct OutboundPipelineSettings: Sendable {
         self.messageIDFormat = messageIDFormat
         self.retry = retry
         self.serviceType = serviceType
+        self.protocolID = protocolID
         self.resultsExchange = resultsExchange
         self.deadExchange = deadExchange
         self.deliveryLimit = deliveryLimit

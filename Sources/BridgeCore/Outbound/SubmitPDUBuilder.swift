@@ -81,7 +81,7 @@ struct SubmitPDUBuilder: Sendable {
         let pdus = segmented.parts.map { part in
             SubmitSM(
                 serviceType: request.serviceType ?? settings.serviceType, source: source, destination: destination,
-                esmClass: ESMClass(rawValue: part.esmClassFlags), protocolID: request.protocolID ?? 0,
+                esmClass: ESMClass(rawValue: part.esmClassFlags), protocolID: request.protocolID ?? settings.protocolID,
                 priorityFlag: request.priority, scheduleDeliveryTime: schedule, validityPeriod: validity,
                 registeredDelivery: receipt, dataCoding: part.dataCoding, shortMessage: part.shortMessage,
                 tlvs: part.tlvs + request.tlvs)

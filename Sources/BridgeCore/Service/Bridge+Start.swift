@@ -170,7 +170,7 @@ extension Bridge {
                 maxAttempts: outbound.maxAttempts, initialDelay: outbound.retryInitialDelay.seconds,
                 maxDelay: outbound.retryMaxDelay.seconds, maxAge: outbound.retryMaxAge.seconds,
                 resubmitUnknown: outbound.onTimeout == .resubmit),
-            serviceType: outbound.serviceType, resultsExchange: configuration.broker.resultsExchange,
+            serviceType: outbound.serviceType, protocolID: outbound.protocolID, resultsExchange: configuration.broker.resultsExchange,
             deadExchange: configuration.broker.deadExchange,
             deliveryLimit: configuration.broker.queueType == "quorum" && configuration.broker.deliveryLimit > 0
                 ? configuration.broker.deliveryLimit : nil)
