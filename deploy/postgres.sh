@@ -115,13 +115,18 @@ admin_psql() {
   as_owner "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$port" -U postgres "$@"
 }
 
-# Role `bridge` with the state directory's password and database `smpp_bridge` owned by it (both idempotent).
+# Role `bridge` with the state directory's password and database `smpp_bridge` owned by it (both idempotent), and
+# role `bridge_limited` (same password, no CREATE right anywhere): the tests grant it only the rows' rights, as a DBA
+# who creates the tables in advance would.
 ensure_role_and_database() {
   local pw; pw="$(password)"
   admin_psql -d postgres -v pw="$pw" <<'EOF'
 SELECT format('CREATE ROLE bridge LOGIN PASSWORD %L', :'pw')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bridge') \gexec
 ALTER ROLE bridge LOGIN PASSWORD :'pw';
+SELECT format('CREATE ROLE bridge_limited LOGIN PASSWORD %L', :'pw')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bridge_limited') \gexec
+ALTER ROLE bridge_limited LOGIN PASSWORD :'pw';
 SELECT 'CREATE DATABASE smpp_bridge OWNER bridge'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'smpp_bridge') \gexec
 EOF

@@ -1,6 +1,7 @@
 @testable import BridgeCore
 import Foundation
 import Logging
+import SMPP
 import Testing
 
 /// `protocol_id`: the request's when it gives one, else `smpp.protocol_id` (DESIGN §1.2 "default: config").
@@ -18,5 +19,41 @@ import Testing
             redelivered: false, receivedAt: Date())
         #expect(await processor.process(request) == .ack)
         #expect(submitter.sent.withLockedValue { $0.map(\.protocolID) } == [expected])
+    }
+}
+
+/// A binary payload whose data_coding means packed GSM 7-bit (0 with `smpp.default_alphabet: gsm7-packed`) cannot be
+/// cut by octets into parts (septets cross octet boundaries, each part needs its own fill bits): rejected naming
+/// `binary`, not sent as parts that decode as other characters. One part, or another coding, goes as before.
+@Suite struct OutboundPackedBinaryTests {
+    func result(octets: Int, dataCoding: Int, alphabet: DefaultAlphabet) async throws -> (String?, String?, Int) {
+        let submitter = AcceptingSubmitter()
+        let publisher = RecordingPublisher()
+        let processor = OutboundProcessor(
+            settings: OutboundPipelineSettings(sourceAddress: "ACME", defaultAlphabet: alphabet),
+            store: InMemoryBridgeStore(), publisher: publisher, submitter: submitter,
+            correlator: ReceiptCorrelator(hold: .milliseconds(10)), lateOutcomes: LateOutcomeBook(),
+            metrics: BridgeMetrics(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let binary = Data(repeating: 0x61, count: octets).base64EncodedString()
+        let body = #"{"id":"b\#(octets)-\#(dataCoding)","to":"+1555","binary":"\#(binary)","data_coding":\#(dataCoding)}"#
+        let request = IncomingRequest(body: Array(body.utf8), properties: .init(), redelivered: false, receivedAt: Date())
+        #expect(await processor.process(request) == .ack)
+        let json = try publisher.json(0)
+        let error = json["error"] as? [String: Any]
+        return (json["status"] as? String, error?["field"] as? String, submitter.sent.withLockedValue { $0.count })
+    }
+
+    @Test func packedGSMBinaryThatNeedsPartsIsRejected() async throws {
+        let (status, field, sent) = try await result(octets: 200, dataCoding: 0, alphabet: .gsm7Packed)
+        #expect(status == "rejected" && field == "binary" && sent == 0)
+    }
+
+    @Test func onePartOrAnotherCodingStillGoes() async throws {
+        let single = try await result(octets: 120, dataCoding: 0, alphabet: .gsm7Packed)
+        #expect(single.0 == "accepted" && single.2 == 1)
+        let unpacked = try await result(octets: 200, dataCoding: 0, alphabet: .gsm7)
+        #expect(unpacked.0 == "accepted" && unpacked.2 == 2)
+        let octets = try await result(octets: 200, dataCoding: 4, alphabet: .gsm7Packed)
+        #expect(octets.0 == "accepted" && octets.2 == 2)
     }
 }

@@ -7,6 +7,7 @@ import PostgresNIO
 struct ClusterSlotSQL: Sendable {
     let slots: String
     let instances: String
+    let schema: String
     /// The session budget's tables: lease rows, then heartbeat rows (the store's schema check allows them beside
     /// its own).
     static let tableNames = ["smpp_bridge_session_slots", "smpp_bridge_cluster_instances"]
@@ -18,18 +19,33 @@ struct ClusterSlotSQL: Sendable {
             throw BridgeStoreError(code: .cannotOpen, location: location,
                                    detail: "schema \(schema): lower-case letters, digits and _ only")
         }
+        self.schema = schema
         slots = "\"\(schema)\".\(Self.tableNames[0])"
         instances = "\"\(schema)\".\(Self.tableNames[1])"
         createSchema = schema == "public" ? nil : "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""
     }
 
-    /// Creates what is missing, under a transaction-scoped advisory lock (instances start at once).
+    /// Creates what is missing, under a transaction-scoped advisory lock (instances start at once). Nothing when
+    /// both tables exist: a role without CREATE rights (tables made in advance) runs on them.
     func prepare(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.run("BEGIN", logger: logger)
+        try await connection.run("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
         do {
             try await connection.run("SELECT pg_advisory_xact_lock(hashtext('smpp_bridge_cluster_schema'))",
                                      logger: logger)
-            if let createSchema { try await connection.run(PostgresQuery(unsafeSQL: createSchema), logger: logger) }
+            var binds = PostgresBindings()
+            binds.append(schema)
+            let existing = try await connection.run(PostgresQuery(
+                unsafeSQL: "SELECT tablename FROM pg_tables WHERE schemaname = $1", binds: binds), logger: logger)
+                .map { try $0.decode(String.self) }
+            guard !Set(Self.tableNames).isSubset(of: existing) else {
+                try await connection.run("COMMIT", logger: logger)
+                return
+            }
+            let schemaExists = try await !connection.run(PostgresQuery(
+                unsafeSQL: "SELECT 1 FROM pg_namespace WHERE nspname = $1", binds: binds), logger: logger).isEmpty
+            if let createSchema, !schemaExists {
+                try await connection.run(PostgresQuery(unsafeSQL: createSchema), logger: logger)
+            }
             try await connection.run(PostgresQuery(unsafeSQL: """
                 CREATE TABLE IF NOT EXISTS \(slots) (
                     account text NOT NULL, slot integer NOT NULL, holder text NOT NULL,

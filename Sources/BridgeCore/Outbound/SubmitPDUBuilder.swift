@@ -70,6 +70,16 @@ struct SubmitPDUBuilder: Sendable {
             } catch {
                 throw Refusal(field: "binary", reason: "\(error)")
             }
+            // Packed septets cross octet boundaries, and each part after a UDH needs its own fill bits: octets cut
+            // at part boundaries would decode as other characters on the handset.
+            let alphabet = SMSText.alphabet(forDataCoding: dataCoding, defaultAlphabet: settings.defaultAlphabet)
+            if segmented.parts.count > 1, alphabet == .gsm7Packed {
+                throw Refusal(
+                    field: "binary",
+                    reason: "packed GSM 7-bit (data_coding \(dataCoding) with smpp.default_alphabet gsm7-packed) cannot "
+                        + "be split into \(segmented.parts.count) parts by octets: send it as text, or short enough "
+                        + "for one part")
+            }
         }
         let source = settings.addressPlan.source(from)
         let destination = settings.addressPlan.destination(request.to)

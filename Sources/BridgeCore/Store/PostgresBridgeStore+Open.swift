@@ -53,11 +53,18 @@ extension PostgresBridgeStore {
         let known = schemaVersion
         var schemaBinds = PostgresBindings()
         schemaBinds.append("schema:" + sql.schema)
-        _ = try await run("BEGIN")
+        // READ COMMITTED whatever the server's default: the reads after the lock must see what the instance that
+        // held it committed. A lock held by another session (a stuck old instance) fails the start after 10 s
+        // instead of stalling it, and every writer queued behind the migration's table locks.
+        _ = try await run("BEGIN ISOLATION LEVEL READ COMMITTED")
+        _ = try await run("SET LOCAL lock_timeout = '10s'")
         _ = try await run("SELECT pg_advisory_xact_lock(\(PostgresStoreSQL.lockClassSchema), hashtext($1))", schemaBinds)
-        _ = try await run("CREATE SCHEMA IF NOT EXISTS \"\(sql.schema)\"")
         var nameBinds = PostgresBindings()
         nameBinds.append(sql.schema)
+        // DDL only where something is missing: a role with no CREATE right on the database (tables made by a DBA
+        // in advance, or by an earlier start under another role) starts on a current schema.
+        let schemaExists = try await !run("SELECT 1 FROM pg_namespace WHERE nspname = $1", nameBinds).isEmpty
+        if !schemaExists { _ = try await run("CREATE SCHEMA \"\(sql.schema)\"") }
         let tables = try await run(
             "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", nameBinds
         ).map { try $0.decode(String.self) }
@@ -142,6 +149,7 @@ extension PostgresBridgeStore {
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
             tls: tls)
         configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.nanoseconds))
+        configuration.options.additionalStartupParameters = [("default_transaction_isolation", "read committed")]
         return configuration
     }
 
@@ -167,7 +175,11 @@ extension PostgresBridgeStore {
         configuration.options.maximumConnections = max(2, maximumConnections)
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = connectTimeout
-        configuration.options.additionalStartupParameters = [("synchronous_commit", "on")]
+        // READ COMMITTED whatever the database's default: the store's transactions rely on seeing what others
+        // committed after their locks (a group lock before reading a long MO's parts, an upsert's conflict check).
+        configuration.options.additionalStartupParameters = [
+            ("synchronous_commit", "on"), ("default_transaction_isolation", "read committed"),
+        ]
         if let searchPath { configuration.options.additionalStartupParameters.append(("search_path", searchPath)) }
         return configuration
     }

@@ -82,6 +82,22 @@ import Testing
         }
     }
 
+    /// message_payload is one PDU, but the SMSC still sends a concatenated SMS of at most 255 parts: a text that
+    /// needs more (152 septets or 66 UCS2 units a part, counted with the larger 16-bit header) is refused, as in
+    /// the other methods, instead of an SMSC refusing or truncating it.
+    @Test func payloadIsBoundByWhatTheAirCanCarry() throws {
+        #expect(try split(String(repeating: "e", count: 152 * 255), method: .payload).parts.count == 1)
+        do {
+            _ = try split(String(repeating: "e", count: 152 * 255 + 1), method: .payload)
+            Issue.record("expected an error")
+        } catch let error as SegmentationError {
+            #expect(error.code == .tooManyParts && error.amount == 256)
+        }
+        #expect(throws: SegmentationError.self) {
+            try split(String(repeating: "é", count: 66 * 255 + 1), .ucs2, method: .payload)
+        }
+    }
+
     @Test func escapePairsNeverSplit() throws {
         for special in ["€", "{"] {
             let text = String(repeating: "a", count: 152) + special + String(repeating: "b", count: 10)
