@@ -262,3 +262,25 @@ struct InboundFixture {
         #expect(earlier == now)
     }
 }
+
+/// Receipts sent with esm_class 0x44 (receipt + UDHI): the text after a real UDH is read, and a text sent with the
+/// flag but no header is read whole.
+@Suite struct ReceiptWithUDHITests {
+    func message(_ userData: [UInt8]) -> InboundShortMessage {
+        InboundShortMessage(
+            source: Address(ton: 1, npi: 1, address: "573001234567"), destination: Address(ton: 5, address: "ACME"),
+            esmClass: ESMClass(rawValue: 0x44), dataCoding: 0, shortMessage: userData, tlvs: [])
+    }
+
+    let text = Array("id:5F3A9C01 sub:001 dlvrd:001 submit date:2612011033 done date:2612011034 stat:DELIVRD err:000 text:x".utf8)
+
+    @Test func theTextAfterAUDHIsRead() async throws {
+        let read = InboundFixture().processor.readReceipt(message([0x05, 0x00, 0x03, 0x07, 0x01, 0x01] + text))
+        #expect(read.messageID == "5F3A9C01" && read.parsed.state == .delivered)
+    }
+
+    @Test func aTextWithTheFlagButNoHeaderIsReadWhole() async throws {
+        let read = InboundFixture().processor.readReceipt(message(text))
+        #expect(read.messageID == "5F3A9C01" && read.parsed.state == .delivered)
+    }
+}

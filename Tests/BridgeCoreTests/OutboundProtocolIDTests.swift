@@ -57,3 +57,31 @@ import Testing
         #expect(octets.0 == "accepted" && octets.2 == 2)
     }
 }
+
+/// A decomposed accent ("e" + U+0301, as macOS and iOS often write "é") is the GSM character é: composed (NFC)
+/// before encoding, the text goes as GSM 7-bit, and `encoding: gsm7` accepts it.
+@Suite struct ComposedTextTests {
+    @Test(arguments: ["auto", "gsm7"])
+    func aDecomposedAccentIsSentAsTheGSMCharacter(encoding: String) async throws {
+        let submitter = AcceptingSubmitter()
+        let publisher = RecordingPublisher()
+        let processor = OutboundProcessor(
+            settings: OutboundPipelineSettings(sourceAddress: "ACME"), store: InMemoryBridgeStore(),
+            publisher: publisher, submitter: submitter, correlator: ReceiptCorrelator(hold: .milliseconds(10)),
+            lateOutcomes: LateOutcomeBook(), metrics: BridgeMetrics(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let body = #"{"id":"nfc-\#(encoding)","to":"+1555","text":"Cafe\u0301","encoding":"\#(encoding)"}"#
+        let request = IncomingRequest(body: Array(body.utf8), properties: .init(), redelivered: false, receivedAt: Date())
+        #expect(await processor.process(request) == .ack)
+        let result = try publisher.json(0)
+        #expect(result["status"] as? String == "accepted" && result["encoding"] as? String == "gsm7")
+        let sent = try #require(submitter.sent.withLockedValue { $0.first })
+        #expect(sent.dataCoding == 0 && sent.shortMessage == [0x43, 0x61, 0x66, 0x05])  // "Caf" + GSM é (0x05)
+    }
+
+    @Test func plainTextIsReturnedAsItIs() {
+        #expect(RequestFields.composed("Hola, ¿qué tal?") == "Hola, ¿qué tal?")
+        #expect(RequestFields.composed("e\u{301}") == "é")
+        #expect(RequestFields.composed("😀 e\u{301}") == "😀 é")
+    }
+}

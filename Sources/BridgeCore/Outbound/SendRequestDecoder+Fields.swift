@@ -1,4 +1,4 @@
-import struct Foundation.Date
+import Foundation
 import SMPP
 
 /// The per-field rules of DESIGN §1.2 over a parsed body; each failure names its field.
@@ -97,7 +97,7 @@ struct RequestFields {
             guard case .string(let string) = node, !string.isEmpty else {
                 throw RequestFieldError("text", "must be a non-empty string, got \(describeForReason(node))")
             }
-            return .text(string)
+            return .text(Self.composed(string))
         case (nil, .some):
             guard let payload = try optionalBase64("binary"), !payload.isEmpty else {
                 throw RequestFieldError("binary", "must be non-empty base64")
@@ -106,6 +106,15 @@ struct RequestFields {
                 payload: payload, dataCoding: UInt8(dataCoding ?? Int(SMSDataCoding.binary)),
                 udh: udh.flatMap { $0.isEmpty ? nil : $0 })
         }
+    }
+
+    /// `text` in Unicode's composed form (NFC): a letter and its combining accent (as macOS and iOS sources often
+    /// write "é") become the one character GSM 03.38 has, so the text goes as GSM 7-bit (160 a part) rather than
+    /// UCS2 (70), and `encoding: gsm7` does not refuse it. The same text to a reader. Texts without any scalar from
+    /// U+0300 on (plain Latin, the bulk) are returned as they are, without the normalisation's cost.
+    static func composed(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x300 }) else { return text }
+        return text.precomposedStringWithCanonicalMapping
     }
 
     func textEncoding() throws(RequestFieldError) -> TextEncoding {
