@@ -35,10 +35,7 @@ final class BridgeLogCapture: Sendable {
 /// lines through the submit tag) at debug; an accepted result flagged possible_duplicate is worth an info line.
 @Suite struct OutboundLoggingTests {
     func processor(_ store: InMemoryBridgeStore, _ log: BridgeLogCapture, level: Logger.Level) -> OutboundProcessor {
-        OutboundProcessor(
-            settings: OutboundPipelineSettings(sourceAddress: "ACME"), store: store, publisher: RecordingPublisher(),
-            submitter: AcceptingSubmitter(), correlator: ReceiptCorrelator(hold: .milliseconds(10)),
-            lateOutcomes: LateOutcomeBook(), metrics: BridgeMetrics(), logger: log.logger(level: level))
+        OutboundProcessor.testing(store: store, logger: log.logger(level: level))
     }
 
     func request(_ id: String) -> IncomingRequest {
@@ -74,11 +71,8 @@ final class BridgeLogCapture: Sendable {
         let metrics = TestMetrics()
         let publisher = RecordingPublisher()
         publisher.failing.withLockedValue { $0 = true }
-        let processor = OutboundProcessor(
-            settings: OutboundPipelineSettings(sourceAddress: "ACME"), store: InMemoryBridgeStore(),
-            publisher: publisher, submitter: AcceptingSubmitter(), correlator: ReceiptCorrelator(hold: .milliseconds(10)),
-            lateOutcomes: LateOutcomeBook(), metrics: BridgeMetrics(factory: metrics),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let processor = OutboundProcessor.testing(
+            publisher: publisher, metrics: BridgeMetrics(factory: metrics))
         #expect(await processor.process(request("unconfirmed")) == .requeue)
         let noID = IncomingRequest(body: Array("{}".utf8), properties: .init(), redelivered: false, receivedAt: Date())
         #expect(await processor.process(noID) == .requeue)

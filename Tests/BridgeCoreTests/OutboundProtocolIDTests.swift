@@ -9,11 +9,8 @@ import Testing
     @Test(arguments: [(#""#, UInt8(0x40)), (#","protocol_id":127"#, 127), (#","protocol_id":0"#, 0)])
     func theConfiguredProtocolIDIsUsedUnlessTheRequestSetsOne(field: String, expected: UInt8) async {
         let submitter = AcceptingSubmitter()
-        let processor = OutboundProcessor(
-            settings: OutboundPipelineSettings(sourceAddress: "ACME", protocolID: 0x40), store: InMemoryBridgeStore(),
-            publisher: RecordingPublisher(), submitter: submitter, correlator: ReceiptCorrelator(hold: .milliseconds(10)),
-            lateOutcomes: LateOutcomeBook(), metrics: BridgeMetrics(),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let processor = OutboundProcessor.testing(
+            settings: OutboundPipelineSettings(sourceAddress: "ACME", protocolID: 0x40), submitter: submitter)
         let request = IncomingRequest(
             body: Array(#"{"id":"p\#(expected)","to":"+1555","text":"x"\#(field)}"#.utf8), properties: .init(),
             redelivered: false, receivedAt: Date())
@@ -29,11 +26,9 @@ import Testing
     func result(octets: Int, dataCoding: Int, alphabet: DefaultAlphabet) async throws -> (String?, String?, Int) {
         let submitter = AcceptingSubmitter()
         let publisher = RecordingPublisher()
-        let processor = OutboundProcessor(
-            settings: OutboundPipelineSettings(sourceAddress: "ACME", defaultAlphabet: alphabet),
-            store: InMemoryBridgeStore(), publisher: publisher, submitter: submitter,
-            correlator: ReceiptCorrelator(hold: .milliseconds(10)), lateOutcomes: LateOutcomeBook(),
-            metrics: BridgeMetrics(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let processor = OutboundProcessor.testing(
+            settings: OutboundPipelineSettings(sourceAddress: "ACME", defaultAlphabet: alphabet), publisher: publisher,
+            submitter: submitter)
         let binary = Data(repeating: 0x61, count: octets).base64EncodedString()
         let body = #"{"id":"b\#(octets)-\#(dataCoding)","to":"+1555","binary":"\#(binary)","data_coding":\#(dataCoding)}"#
         let request = IncomingRequest(body: Array(body.utf8), properties: .init(), redelivered: false, receivedAt: Date())
@@ -65,11 +60,8 @@ import Testing
     func aDecomposedAccentIsSentAsTheGSMCharacter(encoding: String) async throws {
         let submitter = AcceptingSubmitter()
         let publisher = RecordingPublisher()
-        let processor = OutboundProcessor(
-            settings: OutboundPipelineSettings(sourceAddress: "ACME"), store: InMemoryBridgeStore(),
-            publisher: publisher, submitter: submitter, correlator: ReceiptCorrelator(hold: .milliseconds(10)),
-            lateOutcomes: LateOutcomeBook(), metrics: BridgeMetrics(),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let processor = OutboundProcessor.testing(
+            publisher: publisher, submitter: submitter)
         let body = #"{"id":"nfc-\#(encoding)","to":"+1555","text":"Cafe\u0301","encoding":"\#(encoding)"}"#
         let request = IncomingRequest(body: Array(body.utf8), properties: .init(), redelivered: false, receivedAt: Date())
         #expect(await processor.process(request) == .ack)

@@ -15,11 +15,8 @@ import Testing
         let text = UInt8(ascii: "x")
         let submitter = ScriptedSubmitter([text: [ScriptedSubmitter.status(CommandStatus(rawValue: status))]])
         let publisher = RecordingPublisher()
-        let processor = OutboundProcessor(
-            settings: OutboundPipelineSettings(sourceAddress: "ACME"), store: InMemoryBridgeStore(),
-            publisher: publisher, submitter: submitter, correlator: ReceiptCorrelator(hold: .milliseconds(10)),
-            lateOutcomes: LateOutcomeBook(), metrics: BridgeMetrics(),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let processor = OutboundProcessor.testing(
+            publisher: publisher, submitter: submitter)
         let request = IncomingRequest(
             body: Array(#"{"id":"r-\#(status)","to":"+1555","text":"x"}"#.utf8), properties: .init(),
             redelivered: false, receivedAt: Date())
