@@ -260,6 +260,8 @@ struct InboundFixture {
         let earlier = InboundProcessor.moContentKey([part(from: "573001234567")], total: 1, complete: true, account: "a")
         let now = InboundProcessor.moContentKey([part(from: "+573001234567")], total: 1, complete: true, account: "a")
         #expect(earlier == now)
+        #expect(InboundProcessor.withoutHandsetPlus("+573001234567") == "573001234567")
+        #expect(InboundProcessor.withoutHandsetPlus("+ACME") == "+ACME", "only the form handsetAddress writes")
     }
 }
 
@@ -282,5 +284,11 @@ struct InboundFixture {
     @Test func aTextWithTheFlagButNoHeaderIsReadWhole() async throws {
         let read = InboundFixture().processor.readReceipt(message(text))
         #expect(read.messageID == "5F3A9C01" && read.parsed.state == .delivered)
+        // UCS2 text starts with 0x00: not an (empty) header.
+        let ucs2: [UInt8] = text.flatMap { octet -> [UInt8] in [0, octet] }
+        var message = message(ucs2)
+        message.dataCoding = 8
+        let wide = InboundFixture().processor.readReceipt(message)
+        #expect(wide.messageID == "5F3A9C01" && wide.parsed.state == .delivered)
     }
 }

@@ -124,5 +124,12 @@ import Testing
         #expect(marks.discounting(.inFlight(since: at.addingTimeInterval(1), marks: 1), id: "c")
             == .inFlight(since: at.addingTimeInterval(1), marks: 1))
         #expect(marks.count == 0)
+        // A mark remembered again after its first was taken survives the eviction of that first one's slot.
+        let later = at.addingTimeInterval(5)
+        marks.remember(id: "d", markedAt: at)
+        #expect(marks.discounting(.inFlight(since: at, marks: 1), id: "d") == nil)
+        marks.remember(id: "d", markedAt: later)
+        marks.remember(id: "e", markedAt: at)  // evicts the slot of d's first mark, not d's later one
+        #expect(marks.discounting(.inFlight(since: later, marks: 1), id: "d") == nil)
     }
 }

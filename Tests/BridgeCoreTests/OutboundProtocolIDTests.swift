@@ -23,14 +23,16 @@ import Testing
 /// cut by octets into parts (septets cross octet boundaries, each part needs its own fill bits): rejected naming
 /// `binary`, not sent as parts that decode as other characters. One part, or another coding, goes as before.
 @Suite struct OutboundPackedBinaryTests {
-    func result(octets: Int, dataCoding: Int, alphabet: DefaultAlphabet) async throws -> (String?, String?, Int) {
+    func result(
+        octets: Int, dataCoding: Int, alphabet: DefaultAlphabet, concat: String = "udh8"
+    ) async throws -> (String?, String?, Int) {
         let submitter = AcceptingSubmitter()
         let publisher = RecordingPublisher()
         let processor = OutboundProcessor.testing(
             settings: OutboundPipelineSettings(sourceAddress: "ACME", defaultAlphabet: alphabet), publisher: publisher,
             submitter: submitter)
         let binary = Data(repeating: 0x61, count: octets).base64EncodedString()
-        let body = #"{"id":"b\#(octets)-\#(dataCoding)","to":"+1555","binary":"\#(binary)","data_coding":\#(dataCoding)}"#
+        let body = #"{"id":"b\#(octets)-\#(dataCoding)","to":"+1555","binary":"\#(binary)","data_coding":\#(dataCoding),"concat":"\#(concat)"}"#
         let request = IncomingRequest(body: Array(body.utf8), properties: .init(), redelivered: false, receivedAt: Date())
         #expect(await processor.process(request) == .ack)
         let json = try publisher.json(0)
@@ -50,6 +52,8 @@ import Testing
         #expect(unpacked.0 == "accepted" && unpacked.2 == 2)
         let octets = try await result(octets: 200, dataCoding: 4, alphabet: .gsm7Packed)
         #expect(octets.0 == "accepted" && octets.2 == 2)
+        let sar = try await result(octets: 200, dataCoding: 0, alphabet: .gsm7Packed, concat: "sar")
+        #expect(sar.0 == "accepted" && sar.2 == 2, "SAR parts: no UDH, cut at whole septets")
     }
 }
 
@@ -71,9 +75,15 @@ import Testing
         #expect(sent.dataCoding == 0 && sent.shortMessage == [0x43, 0x61, 0x66, 0x05])  // "Caf" + GSM é (0x05)
     }
 
-    @Test func plainTextIsReturnedAsItIs() {
-        #expect(RequestFields.composed("Hola, ¿qué tal?") == "Hola, ¿qué tal?")
-        #expect(RequestFields.composed("e\u{301}") == "é")
-        #expect(RequestFields.composed("😀 e\u{301}") == "😀 é")
+    /// Compared scalar by scalar (String's == is canonical equivalence, which would hide the change).
+    @Test func onlyAComposingThatHelpsIsKept() {
+        func scalars(_ text: String, _ encoding: TextEncoding = .auto) -> [UInt32] {
+            RequestFields.composed(text, for: encoding).unicodeScalars.map(\.value)
+        }
+        #expect(scalars("Cafe\u{301}") == [0x43, 0x61, 0x66, 0xE9])
+        #expect(scalars("Cafe\u{301}", .ucs2) == [0x43, 0x61, 0x66, 0x65, 0x301])
+        #expect(scalars("😀 e\u{301}") == [0x1F600, 0x20, 0x65, 0x301], "UCS2 anyway: left as sent")
+        #expect(scalars("\u{F900}e\u{301}") == [0xF900, 0x65, 0x301], "a compatibility ideograph is not replaced")
+        #expect(scalars("a\u{2126}") == [0x61, 0x2126], "no combining mark: not looked at")
     }
 }

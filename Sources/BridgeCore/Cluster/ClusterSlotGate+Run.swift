@@ -116,11 +116,18 @@ extension ClusterSlotGate {
         let ttl = Double(timing.takeoverAfter.nanoseconds) / 1e9
         do {
             let (result, contended) = try await withRoundStatements { run in
-                _ = try await run("BEGIN")
+                _ = try await run("BEGIN ISOLATION LEVEL READ COMMITTED")
                 do {
                     _ = try await run(PostgresQuery(unsafeSQL: self.roundTimeouts))
                     _ = try await run(self.sql.heartbeat(account: account, instance: instance, ttl: ttl))
-                    _ = try await run(self.sql.deleteStaleHeartbeats(account: account))
+                    // Housekeeping: its failure (a role without DELETE, a timeout) must not cost the round.
+                    _ = try await run("SAVEPOINT stale_heartbeats")
+                    do {
+                        _ = try await run(self.sql.deleteStaleHeartbeats(account: account))
+                        _ = try await run("RELEASE SAVEPOINT stale_heartbeats")
+                    } catch {
+                        _ = try await run("ROLLBACK TO SAVEPOINT stale_heartbeats")
+                    }
                     let renewRows = try await run(self.sql.renew(
                         account: account, instance: instance, slots: plan.renew.map { Int32($0) }, ttl: ttl))
                     let renewed = Set(try renewRows.map { Int(try $0.decode(Int32.self)) })

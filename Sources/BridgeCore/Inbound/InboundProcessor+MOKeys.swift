@@ -14,6 +14,16 @@ extension InboundProcessor {
         return "+" + address.address
     }
 
+    /// `from` as earlier versions stored it: the `+` that ``handsetAddress(_:)`` adds dropped (only that form:
+    /// `+` and digits); anything else as it is.
+    static func withoutHandsetPlus(_ from: String) -> Substring {
+        let digits = from.utf8.dropFirst()
+        guard from.hasPrefix("+"), !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return from[...]
+        }
+        return from.dropFirst()
+    }
+
     /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding (each
     /// part's where they differ), the joined payload, the part count and completeness (not the arrival time); for a
     /// long MO also its group (reference included): the same text sent twice under two references is two messages,
@@ -29,7 +39,7 @@ extension InboundProcessor {
         if let first = sorted.first {
             // Without the `+` an international sender is published with (``handsetAddress(_:)``): the key stays
             // what earlier versions, which stored the bare digits, computed.
-            hash.addField((first.from.hasPrefix("+") ? first.from.dropFirst() : first.from[...]).utf8)
+            hash.addField(Self.withoutHandsetPlus(first.from).utf8)
             hash.addField(first.to.utf8)
             hash.addField(first.dataCoding, complete ? 1 : 0)
         }

@@ -117,13 +117,15 @@ public final class InboundProcessor: Sendable {
     }
 
     /// A receipt's text: its user data, after a UDH when esm_class says there is one (0x44) and there is one — the
-    /// first octet a header length (below 0x20, where receipt text never starts) and the header readable. Some SMSCs
-    /// set 0x44 on receipts without any header; their text is read whole.
+    /// first octet a header length (2–31: receipt text never starts there) and the header readable with at least
+    /// one element. Some SMSCs set 0x44 on receipts without any header; their text is read whole (a UCS2 text
+    /// starts with 0x00, an empty "header").
     static func receiptText(_ message: InboundShortMessage) -> [UInt8] {
         let userData = message.userData
-        guard message.esmClass.hasUDH, let first = userData.first, first < 0x20 else { return userData }
+        guard message.esmClass.hasUDH, let first = userData.first, first >= 2, first < 0x20 else { return userData }
         let split = UserDataHeader.split(userData, udhi: true)
-        return split.error == nil ? split.payload : userData
+        guard split.error == nil, split.header?.elements.isEmpty == false else { return userData }
+        return split.payload
     }
 
     func receipt(_ receipt: ReadReceipt) async -> CommandStatus {

@@ -9,9 +9,13 @@ struct RequestFields {
     func request(id: String) throws(RequestFieldError) -> SendRequest {
         let to = try destination()
         let from = try source()
-        let content = try content()
+        var content = try content()
         let encoding = try textEncoding()
-        if case .text(let text) = content { try checkEncodable(text, as: encoding) }
+        if case .text(let text) = content {
+            let text = Self.composed(text, for: encoding)
+            try checkEncodable(text, as: encoding)
+            content = .text(text)
+        }
         let dlr = try optionalBool("dlr")
         let validity = try optionalInteger("validity", in: 1...SendRequestDecoder.maxValiditySeconds)
         let scheduleAt = try optionalTime("schedule_at", within: Self.smppTimeRange)
@@ -97,7 +101,7 @@ struct RequestFields {
             guard case .string(let string) = node, !string.isEmpty else {
                 throw RequestFieldError("text", "must be a non-empty string, got \(describeForReason(node))")
             }
-            return .text(Self.composed(string))
+            return .text(string)
         case (nil, .some):
             guard let payload = try optionalBase64("binary"), !payload.isEmpty else {
                 throw RequestFieldError("binary", "must be non-empty base64")
@@ -108,13 +112,18 @@ struct RequestFields {
         }
     }
 
-    /// `text` in Unicode's composed form (NFC): a letter and its combining accent (as macOS and iOS sources often
-    /// write "é") become the one character GSM 03.38 has, so the text goes as GSM 7-bit (160 a part) rather than
-    /// UCS2 (70), and `encoding: gsm7` does not refuse it. The same text to a reader. Texts without any scalar from
-    /// U+0300 on (plain Latin, the bulk) are returned as they are, without the normalisation's cost.
-    static func composed(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value >= 0x300 }) else { return text }
-        return text.precomposedStringWithCanonicalMapping
+    /// `text` in Unicode's composed form (NFC) where that lets it go in a 7- or 8-bit alphabet: a letter and its
+    /// combining accent (as macOS and iOS sources often write "é") become the one character GSM 03.38 (or Latin-1)
+    /// has, so the text goes as GSM 7-bit (160 a part) rather than UCS2 (70), and `encoding: gsm7` does not refuse
+    /// it. Otherwise the text is left exactly as sent: only texts with a combining diacritical mark (U+0300–U+036F)
+    /// are looked at, never under `encoding: ucs2`, and the composed form is kept only when it encodes as asked
+    /// (GSM 7-bit for `auto`) — NFC would also replace compatibility ideographs or lengthen some scripts.
+    static func composed(_ text: String, for encoding: TextEncoding) -> String {
+        guard encoding != .ucs2,
+              text.unicodeScalars.contains(where: { $0.value >= 0x300 && $0.value <= 0x36F })
+        else { return text }
+        let composed = text.precomposedStringWithCanonicalMapping
+        return (try? SMSText.encode(composed, as: encoding == .auto ? .gsm7 : encoding)) != nil ? composed : text
     }
 
     func textEncoding() throws(RequestFieldError) -> TextEncoding {

@@ -28,7 +28,8 @@ struct SubmitPDUBuilder: Sendable {
         guard let from = request.from ?? settings.sourceAddress, !from.isEmpty else {
             throw Refusal(field: "from", reason: "is required: the request has none and smpp.source.addr is not set")
         }
-        let segmenter = MessageSegmenter(method: request.concat ?? settings.concat)
+        let method = request.concat ?? settings.concat
+        let segmenter = MessageSegmenter(method: method)
         let segmented: SegmentedMessage
         let encodingName: String
         switch request.content {
@@ -71,9 +72,10 @@ struct SubmitPDUBuilder: Sendable {
                 throw Refusal(field: "binary", reason: "\(error)")
             }
             // Packed septets cross octet boundaries, and each part after a UDH needs its own fill bits: octets cut
-            // at part boundaries would decode as other characters on the handset.
+            // at part boundaries would decode as other characters on the handset. SAR parts without a caller's UDH
+            // carry none and are cut at 133 octets (19 × 7: whole septets): they are fine.
             let alphabet = SMSText.alphabet(forDataCoding: dataCoding, defaultAlphabet: settings.defaultAlphabet)
-            if segmented.parts.count > 1, alphabet == .gsm7Packed {
+            if segmented.parts.count > 1, alphabet == .gsm7Packed, method != .sar || header != nil {
                 throw Refusal(
                     field: "binary",
                     reason: "packed GSM 7-bit (data_coding \(dataCoding) with smpp.default_alphabet gsm7-packed) cannot "

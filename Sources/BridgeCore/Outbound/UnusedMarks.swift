@@ -13,8 +13,9 @@ import Synchronization
 final class UnusedMarks: Sendable {
     private struct State {
         var marks: [String: Date] = [:]
-        /// Request ids in the order they were remembered (a ring of `capacity`).
-        var order: [String] = []
+        /// The marks in the order they were remembered (a ring of `capacity`); one is forgotten on eviction only if
+        /// it is still the one remembered for its id.
+        var order: [(id: String, markedAt: Date)] = []
         var next = 0
     }
 
@@ -30,15 +31,17 @@ final class UnusedMarks: Sendable {
     /// Request `id` was marked at `markedAt` and not submitted under that mark.
     func remember(id: String, markedAt: Date) {
         state.withLock { state in
-            if state.marks.updateValue(markedAt, forKey: id) != nil { return }
+            state.marks[id] = markedAt
             if state.order.count < capacity {
-                state.order.append(id)
+                state.order.append((id, markedAt))
                 return
             }
             let evicted = state.order[state.next]
-            state.order[state.next] = id
+            state.order[state.next] = (id, markedAt)
             state.next = (state.next + 1) % capacity
-            if evicted != id { state.marks[evicted] = nil }
+            if state.marks[evicted.id] == evicted.markedAt, evicted.id != id || evicted.markedAt != markedAt {
+                state.marks[evicted.id] = nil
+            }
         }
     }
 

@@ -57,8 +57,8 @@ extension PostgresBridgeStore {
         // held it committed. A lock held by another session (a stuck old instance) fails the start after 10 s
         // instead of stalling it, and every writer queued behind the migration's table locks.
         _ = try await run("BEGIN ISOLATION LEVEL READ COMMITTED")
-        _ = try await run("SET LOCAL lock_timeout = '10s'")
         _ = try await run("SELECT pg_advisory_xact_lock(\(PostgresStoreSQL.lockClassSchema), hashtext($1))", schemaBinds)
+        _ = try await run("SET LOCAL lock_timeout = '10s'")
         var nameBinds = PostgresBindings()
         nameBinds.append(sql.schema)
         // DDL only where something is missing: a role with no CREATE right on the database (tables made by a DBA
@@ -149,7 +149,6 @@ extension PostgresBridgeStore {
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
             tls: tls)
         configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.nanoseconds))
-        configuration.options.additionalStartupParameters = [("default_transaction_isolation", "read committed")]
         return configuration
     }
 
@@ -175,11 +174,7 @@ extension PostgresBridgeStore {
         configuration.options.maximumConnections = max(2, maximumConnections)
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = connectTimeout
-        // READ COMMITTED whatever the database's default: the store's transactions rely on seeing what others
-        // committed after their locks (a group lock before reading a long MO's parts, an upsert's conflict check).
-        configuration.options.additionalStartupParameters = [
-            ("synchronous_commit", "on"), ("default_transaction_isolation", "read committed"),
-        ]
+        configuration.options.additionalStartupParameters = [("synchronous_commit", "on")]
         if let searchPath { configuration.options.additionalStartupParameters.append(("search_path", searchPath)) }
         return configuration
     }

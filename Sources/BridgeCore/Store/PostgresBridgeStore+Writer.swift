@@ -120,7 +120,10 @@ extension PostgresBridgeStore {
             }
         }
         do {
-            try await connection.run("BEGIN", logger: logger)
+            // READ COMMITTED whatever the server's default (set per transaction, not as a startup parameter that a
+            // pooler such as PgBouncer may refuse): a group lock must be followed by reads that see what the
+            // holder committed.
+            try await connection.run("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
             if isolated {
                 for write in batch { try await write.applyIsolated(connection, logger: logger) }
             } else {
@@ -132,7 +135,7 @@ extension PostgresBridgeStore {
                     }
                 } catch where isDataError(error) {
                     try await connection.run("ROLLBACK", logger: logger)
-                    try await connection.run("BEGIN", logger: logger)
+                    try await connection.run("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
                     for write in batch { try await write.applyIsolated(connection, logger: logger) }
                 }
             }

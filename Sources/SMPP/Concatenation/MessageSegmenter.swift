@@ -64,8 +64,11 @@ public struct MessageSegmenter: Sendable, Hashable {
         }
         if method == .payload {
             // One PDU here, but the SMSC still sends it as a concatenated SMS of at most 255 parts: refuse what
-            // needs more (counted with a 16-bit reference, the larger header), as the other methods do.
-            let airHeader = partHeader(callerHeader, reference: 0, total: 255, index: 255).effectiveOctets
+            // needs more, as the other methods do (counted with an 8-bit reference, the smaller header: what the
+            // SMSC can fit at best).
+            var air = callerHeader.withoutConcatenation
+            air.elements.append(UserDataHeader.concatenationElement(reference: 0, total: 255, index: 255, sixteenBit: false))
+            let airHeader = air.encodedCount
             let airParts = try split(text, limits: try capacity(text, headerOctets: airHeader)).count
             guard airParts <= Self.maximumParts else { throw SegmentationError(code: .tooManyParts, amount: airParts) }
             message.parts = [try payloadPart(text, header: callerHeader)]

@@ -83,18 +83,18 @@ import Testing
     }
 
     /// message_payload is one PDU, but the SMSC still sends a concatenated SMS of at most 255 parts: a text that
-    /// needs more (152 septets or 66 UCS2 units a part, counted with the larger 16-bit header) is refused, as in
+    /// needs more (153 septets or 67 UCS2 units a part, with the smaller 8-bit header) is refused, as in
     /// the other methods, instead of an SMSC refusing or truncating it.
     @Test func payloadIsBoundByWhatTheAirCanCarry() throws {
-        #expect(try split(String(repeating: "e", count: 152 * 255), method: .payload).parts.count == 1)
+        #expect(try split(String(repeating: "e", count: 153 * 255), method: .payload).parts.count == 1)
         do {
-            _ = try split(String(repeating: "e", count: 152 * 255 + 1), method: .payload)
+            _ = try split(String(repeating: "e", count: 153 * 255 + 1), method: .payload)
             Issue.record("expected an error")
         } catch let error as SegmentationError {
             #expect(error.code == .tooManyParts && error.amount == 256)
         }
         #expect(throws: SegmentationError.self) {
-            try split(String(repeating: "é", count: 66 * 255 + 1), .ucs2, method: .payload)
+            try split(String(repeating: "é", count: 67 * 255 + 1), .ucs2, method: .payload)
         }
     }
 
