@@ -182,6 +182,26 @@ import Testing
         #expect(error?.detail.contains("newer") == true)
     }
 
+    /// A newer format may use SQL this SQLite cannot parse: refused as newer from the file's header, not reported
+    /// as corrupt (an operator might throw a good file away).
+    @Test func aNewerFormatThisSQLiteCannotReadIsNewerNotCorrupt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        try await makeStore(at: path)
+        let other = try DatabaseQueue(path: path)
+        try await other.writeWithoutTransaction { db in
+            try db.execute(sql: "CREATE TABLE future (a INTEGER)")
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(sql: "UPDATE sqlite_master SET sql = 'CREATE TABLE future (a INTEGER) WITH FUTURE_OPTION' WHERE name = 'future'")
+            try db.execute(sql: "PRAGMA writable_schema = OFF")
+            try db.execute(sql: "PRAGMA user_version = \(SQLiteBridgeStore.formatVersion + 1)")
+        }
+        try other.close()
+        let error = await expectOpenFails(.migrationFailed, path)
+        #expect(error?.detail.contains("newer") == true, "\(String(describing: error))")
+    }
+
     @Test func anotherApplicationsDatabaseFailsMigration() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -75,13 +75,33 @@ extension SQLiteBridgeStore {
         do {
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
             defer { try? handle.close() }
-            header = try handle.read(upToCount: 16) ?? Data()
+            header = try handle.read(upToCount: 72) ?? Data()
         } catch {
             throw BridgeStoreError(code: .cannotOpen, location: path, detail: "cannot read the file: \(error)")
         }
-        guard !header.isEmpty, header != Data("SQLite format 3\0".utf8) else { return }
+        guard !header.isEmpty else { return }
+        guard header.prefix(16) == Data("SQLite format 3\0".utf8) else {
+            throw BridgeStoreError(
+                code: .corrupt, location: path, detail: "file is not a database (no SQLite header in its first 16 bytes)")
+        }
+        try checkFormat(Array(header), path: path)
+    }
+
+    /// A store of a newer format is refused from its header (user_version at offset 60, application_id at 68, both
+    /// big-endian), before SQLite reads its schema: a newer format may use SQL this SQLite cannot parse, and the
+    /// file would read as corrupt — an operator might throw a good file away. (A format migrated but not yet
+    /// checkpointed out of the WAL is caught by the migration's own check.)
+    static func checkFormat(_ header: [UInt8], path: String) throws(BridgeStoreError) {
+        guard header.count >= 72 else { return }
+        func word(_ offset: Int) -> Int {
+            header[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+        }
+        let version = word(60), application = word(68)
+        guard application == StoreSchema.applicationID, version > formatVersion else { return }
         throw BridgeStoreError(
-            code: .corrupt, location: path, detail: "file is not a database (no SQLite header in its first 16 bytes)")
+            code: .migrationFailed, location: path,
+            detail: "the file has store format \(version), newer than the \(formatVersion) this smpp-bridge knows: "
+                + "run a newer smpp-bridge, or point store.path at another file")
     }
 
     /// `synchronous = FULL` on the writer connection: a commit fsyncs the WAL before it returns, so an acknowledged
