@@ -242,30 +242,35 @@ extension SMPPSessionHandler {
     }
 
     /// Counts an inbound request the application did not answer within the inbound timeout (answered
-    /// ESME_RX_T_APPN: the SMSC delivers it again) and says so, throttled as ``inboundRefused(sequenceNumber:now:)``:
-    /// a stalled store or broker would otherwise log a warning per held receipt.
+    /// ESME_RX_T_APPN: the SMSC delivers it again) and says so as a refusal is said: a stalled store or broker would
+    /// otherwise log a warning per held receipt.
     func inboundExpired(sequenceNumber: UInt32, now: NIODeadline) {
         metrics.inboundExpired.increment()
-        let metadata: Logger.Metadata = [SMPPLogKey.sequenceNumber: "\(sequenceNumber)"]
-        guard let count = expiryWarnings.occurred(now: now, interval: Self.refusalWarningInterval) else {
-            return logger.debug("inbound request not answered in time: ESME_RX_T_APPN", metadata: metadata)
-        }
-        logger.warning(
-            "inbound request not answered in time (smpp.inbound_timeout): ESME_RX_T_APPN; the SMSC retries it",
-            metadata: metadata.merging(["expired_since_last_warning": "\(count)"]) { $1 })
+        reportThrottled(
+            &expiryWarnings, sequenceNumber: sequenceNumber, now: now, countKey: "expired_since_last_warning",
+            warning: "inbound request not answered in time (smpp.inbound_timeout): ESME_RX_T_APPN; the SMSC retries it",
+            debug: "inbound request not answered in time: ESME_RX_T_APPN")
     }
 
-    /// Counts a refusal and says so: a warning for the first one and then at most one per
-    /// ``refusalWarningInterval`` with how many there were meanwhile (an SMSC retrying a flood would otherwise get a
-    /// warning line per PDU), the rest at debug.
+    /// Counts a refusal and says so (an SMSC retrying a flood would otherwise get a warning line per PDU).
     private func inboundRefused(sequenceNumber: UInt32, now: NIODeadline) {
         metrics.inboundRefused.increment()
+        reportThrottled(
+            &refusalWarnings, sequenceNumber: sequenceNumber, now: now, countKey: "refused_since_last_warning",
+            warning: "inbound request refused with ESME_RX_T_APPN (held maximum reached or shutting down); the SMSC retries it",
+            debug: "inbound request refused with ESME_RX_T_APPN")
+    }
+
+    /// `warning` for the first occurrence and then at most one per ``refusalWarningInterval``, with how many there
+    /// were meanwhile under `countKey`; the rest at debug.
+    private func reportThrottled(
+        _ warnings: inout ThrottledWarning, sequenceNumber: UInt32, now: NIODeadline, countKey: String,
+        warning: Logger.Message, debug: Logger.Message
+    ) {
         let metadata: Logger.Metadata = [SMPPLogKey.sequenceNumber: "\(sequenceNumber)"]
-        guard let count = refusalWarnings.occurred(now: now, interval: Self.refusalWarningInterval) else {
-            return logger.debug("inbound request refused with ESME_RX_T_APPN", metadata: metadata)
+        guard let count = warnings.occurred(now: now, interval: Self.refusalWarningInterval) else {
+            return logger.debug(debug, metadata: metadata)
         }
-        logger.warning(
-            "inbound request refused with ESME_RX_T_APPN (held maximum reached or shutting down); the SMSC retries it",
-            metadata: metadata.merging(["refused_since_last_warning": "\(count)"]) { $1 })
+        logger.warning(warning, metadata: metadata.merging([countKey: "\(count)"]) { $1 })
     }
 }

@@ -239,17 +239,17 @@ struct InboundFixture {
     }
 }
 
-/// A handset's number in events: TON 1 digits with `+` (as a request's `to` is written, so a reply can use it);
+/// A handset's number in events (`AddressPlan.requestForm(of:)`): TON 1 digits with `+` (as a request's `to` is written, so a reply can use it);
 /// everything else as the SMSC sent it. The MO content key ignores that `+`: ids remembered by earlier versions,
 /// which stored the bare digits, are still found.
 @Suite struct HandsetAddressTests {
     @Test func internationalDigitsGetAPlusAndNothingElseChanges() {
-        #expect(InboundProcessor.handsetAddress(Address(ton: 1, npi: 1, address: "573001234567")) == "+573001234567")
-        #expect(InboundProcessor.handsetAddress(Address(ton: 1, npi: 1, address: "+573001234567")) == "+573001234567")
-        #expect(InboundProcessor.handsetAddress(Address(ton: 0, npi: 1, address: "3001234567")) == "3001234567")
-        #expect(InboundProcessor.handsetAddress(Address(ton: 2, npi: 1, address: "3001234567")) == "3001234567")
-        #expect(InboundProcessor.handsetAddress(Address(ton: 5, address: "ACME")) == "ACME")
-        #expect(InboundProcessor.handsetAddress(Address(ton: 1, npi: 1, address: "")) == "")
+        #expect(AddressPlan.requestForm(of: Address(ton: 1, npi: 1, address: "573001234567")) == "+573001234567")
+        #expect(AddressPlan.requestForm(of: Address(ton: 1, npi: 1, address: "+573001234567")) == "+573001234567")
+        #expect(AddressPlan.requestForm(of: Address(ton: 0, npi: 1, address: "3001234567")) == "3001234567")
+        #expect(AddressPlan.requestForm(of: Address(ton: 2, npi: 1, address: "3001234567")) == "3001234567")
+        #expect(AddressPlan.requestForm(of: Address(ton: 5, address: "ACME")) == "ACME")
+        #expect(AddressPlan.requestForm(of: Address(ton: 1, npi: 1, address: "")) == "")
     }
 
     @Test func theContentKeyIsTheSameWithOrWithoutThePlus() {
@@ -260,8 +260,8 @@ struct InboundFixture {
         let earlier = InboundProcessor.moContentKey([part(from: "573001234567")], total: 1, complete: true, account: "a")
         let now = InboundProcessor.moContentKey([part(from: "+573001234567")], total: 1, complete: true, account: "a")
         #expect(earlier == now)
-        #expect(InboundProcessor.withoutHandsetPlus("+573001234567") == "573001234567")
-        #expect(InboundProcessor.withoutHandsetPlus("+ACME") == "+ACME", "only the form handsetAddress writes")
+        #expect(AddressPlan.withoutPlus("+573001234567") == "573001234567")
+        #expect(AddressPlan.withoutPlus("+ACME") == "+ACME", "only the form requestForm writes")
     }
 }
 

@@ -33,7 +33,7 @@ extension InboundProcessor {
             groupKey: key, index: Int(info.index), total: total,
             payload: normalizedPayload(
                 part.userData, dataCoding: part.dataCoding, udhOctets: part.headerOctets, isLastPart: info.index == info.total),
-            dataCoding: part.dataCoding, from: Self.handsetAddress(message.source), to: to, receivedAt: now())
+            dataCoding: part.dataCoding, from: AddressPlan.requestForm(of: message.source), to: to, receivedAt: now())
         let parts: [StoredMOPart]
         do {
             switch try await storeInGroup(stored, reference: info.reference) {
@@ -96,7 +96,7 @@ extension InboundProcessor {
             groupKey: "", index: 1, total: 1,
             payload: normalizedPayload(
                 split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets, isLastPart: true),
-            dataCoding: message.dataCoding, from: Self.handsetAddress(message.source), to: message.destination.address,
+            dataCoding: message.dataCoding, from: AddressPlan.requestForm(of: message.source), to: message.destination.address,
             receivedAt: now())
         // Copies of one MO are handled one at a time: the SMSC's redelivery of an MO whose publish or answer is still
         // pending (its answer came too late) waits for that outcome, and so takes the id the first copy leaves behind

@@ -4,26 +4,6 @@ import SMPP
 /// The hashes long and short MO are remembered under in the store (`mo_unconfirmed`): an MO's content, for its event
 /// id (DESIGN §3 "MO event ids"), and one part of a long MO, for the mark of a copy the SMSC delivers again.
 extension InboundProcessor {
-    /// A handset's number as events carry it: digits with TON 1 (international) read `+` and the digits, as a
-    /// request's `to` is written (DESIGN §1.3), so a reply can use it as is; anything else as the SMSC sent it.
-    static func handsetAddress(_ address: Address) -> String {
-        let digits = address.address.utf8
-        guard address.ton == 1, !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            return address.address
-        }
-        return "+" + address.address
-    }
-
-    /// `from` as earlier versions stored it: the `+` that ``handsetAddress(_:)`` adds dropped (only that form:
-    /// `+` and digits); anything else as it is.
-    static func withoutHandsetPlus(_ from: String) -> Substring {
-        let digits = from.utf8.dropFirst()
-        guard from.hasPrefix("+"), !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            return from[...]
-        }
-        return from.dropFirst()
-    }
-
     /// What identifies an MO's content across the SMSC's deliveries of it: the account, addresses, data_coding (each
     /// part's where they differ), the joined payload, the part count and completeness (not the arrival time); for a
     /// long MO also its group (reference included): the same text sent twice under two references is two messages,
@@ -37,9 +17,9 @@ extension InboundProcessor {
         hash.addField("mo".utf8)
         hash.addField(account.utf8)
         if let first = sorted.first {
-            // Without the `+` an international sender is published with (``handsetAddress(_:)``): the key stays
-            // what earlier versions, which stored the bare digits, computed.
-            hash.addField(Self.withoutHandsetPlus(first.from).utf8)
+            // Without the `+` an international sender is published with (``AddressPlan/requestForm(of:)``): the key
+            // stays what earlier versions, which stored the bare digits, computed.
+            hash.addField(AddressPlan.withoutPlus(first.from).utf8)
             hash.addField(first.to.utf8)
             hash.addField(first.dataCoding, complete ? 1 : 0)
         }

@@ -162,7 +162,7 @@ public final class InboundProcessor: Sendable {
             final: state.isFinal, err: parsed.error,
             networkErrorCode: parsed.networkErrorCode.map { "\($0.networkType):\($0.errorCode)" },
             submitDate: parsed.submitDate?.rfc3339, doneDate: parsed.doneDate?.rfc3339,
-            to: correlation?.to ?? Self.handsetAddress(message.source), from: correlation?.from ?? message.destination.address,
+            to: correlation?.to ?? AddressPlan.requestForm(of: message.source), from: correlation?.from ?? message.destination.address,
             receivedAt: now(), matched: correlation != nil, metadata: correlation?.metadata, receipt: parsed.rawText)
     }
 

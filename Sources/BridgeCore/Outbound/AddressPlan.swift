@@ -54,6 +54,23 @@ public struct AddressPlan: Sendable, Hashable {
     }
 
     /// The digits of `+digits` or `digits` (nil when the text is anything else) and whether a `+` led.
+    /// The inverse of ``destination(_:)`` for events: an SMPP address with TON 1 (international) and digits reads
+    /// `+` and the digits, as a request's `to` is written (DESIGN §1.3), so a reply can use it as is; anything else
+    /// (a `+` already there included) as the SMSC sent it.
+    public static func requestForm(of address: Address) -> String {
+        guard address.ton == TypeOfNumber.international else { return address.address }
+        let (digits, hadPlus) = number(address.address)
+        guard let digits, !hadPlus else { return address.address }
+        return "+" + digits
+    }
+
+    /// `text` without the `+` of a number in ``requestForm(of:)``'s form (`+` and digits); anything else as it is.
+    public static func withoutPlus(_ text: String) -> String {
+        let (digits, hadPlus) = number(text)
+        guard let digits, hadPlus else { return text }
+        return digits
+    }
+
     private static func number(_ text: String) -> (digits: String?, hadPlus: Bool) {
         let hadPlus = text.utf8.first == UInt8(ascii: "+")
         let digits = hadPlus ? text.utf8.dropFirst() : text.utf8[...]

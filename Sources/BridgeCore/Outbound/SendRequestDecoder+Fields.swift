@@ -119,7 +119,8 @@ struct RequestFields {
     /// are looked at, never under `encoding: ucs2`, and the composed form is kept only when it encodes as asked
     /// (GSM 7-bit for `auto`) — NFC would also replace compatibility ideographs or lengthen some scripts.
     static func composed(_ text: String, for encoding: TextEncoding) -> String {
-        guard encoding != .ucs2,
+        // U+0300–U+036F are 0xCC 0x80 … 0xCD 0xAF in UTF-8: a byte scan rules most texts out first.
+        guard encoding != .ucs2, text.utf8.contains(where: { $0 == 0xCC || $0 == 0xCD }),
               text.unicodeScalars.contains(where: { $0.value >= 0x300 && $0.value <= 0x36F })
         else { return text }
         let composed = text.precomposedStringWithCanonicalMapping

@@ -47,13 +47,13 @@ final class UnusedMarks: Sendable {
 
     /// What a begin found for request `id`, with an unused mark of this instance discounted: the request in flight
     /// under that mark alone (no earlier one) is a request never submitted — nil, as if the store had not seen it.
-    /// Anything else is returned as it is. The mark is forgotten either way once the request began again.
+    /// Anything else is returned as it is. Only a begin that found one mark takes the lock (the per-request path
+    /// finds none); the mark remembered for `id` is forgotten then. A mark left behind otherwise can never match
+    /// again (the row carries a newer mark, or two) and goes with the ring.
     func discounting(_ previous: StoredRequestState?, id: String) -> StoredRequestState? {
-        let unused = state.withLock { state in state.marks.isEmpty ? nil : state.marks.removeValue(forKey: id) }
-        guard let unused, case .inFlight(let since, let marks)? = previous, marks == 1, since == unused else {
-            return previous
-        }
-        return nil
+        guard case .inFlight(let since, 1)? = previous else { return previous }
+        let unused = state.withLock { state in state.marks.removeValue(forKey: id) }
+        return unused == since ? nil : previous
     }
 
     /// How many marks are remembered (tests).

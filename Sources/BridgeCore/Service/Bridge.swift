@@ -122,16 +122,10 @@ struct BridgeStatus: Sendable {
     static func sessionsCheck(
         bindType: SMPPClientConfiguration.BindType, bound: Int, submitting: Int
     ) -> ReadinessCheck {
-        switch bindType {
-        case .receiver:
-            return ReadinessCheck(name: "smpp_sessions", ok: bound > 0, detail: "\(bound) bound")
-        case .transmitterAndReceiver:
-            return ReadinessCheck(
-                name: "smpp_sessions", ok: submitting > 0,
-                detail: "\(bound) bound (\(submitting) transmitters, \(bound - submitting) receivers)")
-        case .transmitter, .transceiver:
-            return ReadinessCheck(name: "smpp_sessions", ok: submitting > 0, detail: "\(bound) bound")
-        }
+        let ok = bindType == .receiver ? bound > 0 : submitting > 0
+        let split = bindType == .transmitterAndReceiver
+            ? " (\(submitting) transmitters, \(bound - submitting) receivers)" : ""
+        return ReadinessCheck(name: "smpp_sessions", ok: ok, detail: "\(bound) bound\(split)")
     }
 
     /// The held slots whose sessions submit: every one, except the receiver halves (odd slots) of tx+rx pairs.
