@@ -22,7 +22,7 @@ struct ClusterStaleHeartbeatTests {
     @Test func theRoundsDeleteHeartbeatsExpiredAnHourAgoSkippingLockedRows() async throws {
         let schema = PostgresTestDatabase.uniqueSchema("hb")
         let a = ClusterSlotGateTests.RunningGate(
-            try ClusterSlotGateTests.gate("a", schema: schema, total: 1, takeoverAfter: .seconds(6)))
+            try ClusterSlotGateTests.gate("a", schema: schema, total: 1, takeoverAfter: .seconds(30)))
         let claims = ClusterSlotGateTests.claimAll(a.gate, total: 1)
         #expect(await ClusterSlotGateTests.eventually(within: .seconds(10)) { a.gate.status.heldSlots.count == 1 })
         let connection = try await PostgresTestDatabase.connect()
@@ -40,7 +40,7 @@ struct ClusterStaleHeartbeatTests {
             SELECT * FROM \(table) WHERE instance = 'dead-locked' FOR UPDATE
             """), logger: ClusterSlotGateTests.logger)
         var left: Set<String> = []
-        for _ in 0..<200 {
+        for _ in 0..<400 {
             left = try await Self.instances(connection, schema: schema)
             if !left.contains("\(Self.account)|dead-long-ago") { break }
             try await Task.sleep(for: .milliseconds(100))
@@ -53,7 +53,7 @@ struct ClusterStaleHeartbeatTests {
         #expect(a.gate.status.heldSlots.count == 1)
         try await blocker.query("ROLLBACK", logger: ClusterSlotGateTests.logger)
         try await blocker.close()
-        for _ in 0..<200 {
+        for _ in 0..<400 {
             left = try await Self.instances(connection, schema: schema)
             if !left.contains("\(Self.account)|dead-locked") { break }
             try await Task.sleep(for: .milliseconds(100))
