@@ -128,4 +128,28 @@ import Testing
             JSONReadError(code: .invalidUTF8, offset: 12, byte: 0xFF).description == "invalid UTF-8 at offset 12 (0xff)")
         #expect(JSONReadError(code: .unexpectedEnd, offset: 3).description == "unexpected end of input at offset 3")
     }
+
+    @Test func salvagesTheLastTopLevelStringMemberOfARefusedDocument() {
+        func salvage(_ text: String) -> String? { JSONReader.salvagedTopLevelString(named: "id", in: Array(text.utf8)) }
+        #expect(salvage(#" { "a" : {"id":"inner","x":[1,"]}",{"b":"\""}]}, "id" : "outer\u00e9" , "z":"\ud800"}"#) == "outer\u{e9}")
+        #expect(salvage(#"{"a":"\ud800","b":[[[[[[]]]]]],"c":-1e5,"d":true,"id":"x"}"#) == "x")
+        #expect(salvage(#"{"id":"x","id":"y"}"#) == "y")
+        #expect(salvage(#"{"id":"x","id":null}"#) == nil)
+        #expect(salvage(#"{"id":"x","id":{"k":1}, "id"#) == nil)
+        #expect(salvage(#"{"id":"x" "id":"y"}"#) == "x")  // the structure breaks after the first
+        #expect(salvage(#"{"a":[1,2"#) == nil)
+        #expect(salvage(#"{"a":"no end, "id":"x"}"#) == nil)  // the id is inside the unterminated string
+        #expect(salvage(#"{"id":"\ud800"}"#) == nil)
+        #expect(salvage(#"["id","x"]"#) == nil)
+        #expect(salvage("") == nil)
+        #expect(salvage(#"{"id":"x\"#) == nil)
+        #expect(salvage(#"{"id\u0022:"x"}"#) == nil)
+        // Hostile bytes never crash it and it always ends.
+        var random = SeededGenerator(seed: 7)
+        let alphabet = Array(#"{}[]:,"\ idx"#.utf8)
+        for _ in 0..<2000 {
+            let bytes = (0..<random.int(0...64)).map { _ in alphabet[random.int(0...alphabet.count - 1)] }
+            _ = JSONReader.salvagedTopLevelString(named: "id", in: bytes)
+        }
+    }
 }

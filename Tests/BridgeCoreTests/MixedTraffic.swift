@@ -68,6 +68,9 @@ enum MixedTraffic {
         case 33: return invalid("dlr", #""to":"\#(to)","text":"x","dlr":"yes""#)
         case 34: return invalid("priority", #""to":"\#(to)","text":"x","priority":7"#)
         case 35: return invalid("text", #""to":"\#(to)","text":"Emoji 😀","encoding":"gsm7""#)
+        case 36 where index % 400 == 76:
+            // A lone surrogate escape (a text cut mid-emoji) is not JSON to the bridge: rejected under its id.
+            return invalid("body", #""to":"\#(to)","text":"cut \ud83d","metadata":{"n":\#(index)}"#)
         case 36: return invalid("metadata", #""to":"\#(to)","text":"x","metadata":[1]"#)
         case 37 where index % 400 == 37:
             // 39 200 septets: 257 parts, beyond the 255 a UDH can count.

@@ -125,10 +125,42 @@ extension RequestDecoding {
         #expect(decodeRequest("not json").unidentifiableReason?.hasPrefix("body is not valid JSON") == true)
         #expect(decodeRequest("[1]").unidentifiableReason == "body is an array, not a JSON object")
         #expect(SendRequestDecoder.decode(body: [0xFF], messageID: nil, now: requestNow).unidentifiableReason != nil)
-        let rejection = decodeRequest(#"{"id":"x","#, messageID: "m-2").rejection
+        let rejection = decodeRequest(#"{"to":"1","#, messageID: "m-2").rejection
         #expect(rejection?.requestID == "m-2")
         #expect(rejection?.field == "body")
         #expect(rejection?.reason == "body is not valid JSON: unexpected end of input at offset 10")
+        // The body's own id, still readable, wins over the message_id as in a valid body.
+        #expect(decodeRequest(#"{"id":"x","#, messageID: "m-2").rejection?.requestID == "x")
+    }
+
+    /// A body the reader refuses still gets a result under its own top-level id (DESIGN "Dead letters"), with or
+    /// without a message_id; it was a dead letter with no result when it had no message_id.
+    @Test func refusedBodyIsRejectedUnderItsOwnReadableID() throws {
+        let loneSurrogate = #"{"id":"cut-emoji","to":"+573001234567","text":"Hola \ud83d","metadata":{"k":"\udc00"}}"#
+        let rejection = try #require(decodeRequest(loneSurrogate).rejection)
+        #expect(rejection.requestID == "cut-emoji")
+        #expect(rejection.field == "body")
+        #expect(rejection.reason.contains("lone UTF-16 surrogate"))
+        #expect(rejection.to == nil && rejection.metadata == nil)
+        // The id after the problem, too deep a metadata, a body over the size limit, broken syntax after the id.
+        #expect(decodeRequest(#"{"text":"\udfff","id":"after"}"#).rejection?.requestID == "after")
+        let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        #expect(decodeRequest(#"{"id":"deep","to":"1","text":"x","metadata":{"a":\#(deep)}}"#).rejection?.requestID == "deep")
+        let huge = String(repeating: "a", count: SendRequestDecoder.maxBodyBytes)
+        let big = try #require(decodeRequest(#"{"to":"1","text":"\#(huge)","id":"big"}"#).rejection)
+        #expect(big.requestID == "big" && big.reason.contains("document too large"))
+        #expect(decodeRequest(#"{"id":"order-42" "to":"1"}"#).rejection?.requestID == "order-42")
+        // Duplicates: the last readable one counts; a last one that is not a string leaves none.
+        #expect(decodeRequest(#"{"id":"a","id":"b","text":"\ud800"}"#).rejection?.requestID == "b")
+        #expect(decodeRequest(#"{"id":"a","id":7,"text":"\ud800"}"#).unidentifiableReason != nil)
+        // No readable, usable id: unidentifiable without a message_id, under the message_id with one.
+        for body in [
+            #"{"id":"\ud800","to":"1"}"#, #"{"id" "x","text":"\ud800"}"#,
+            #"{"id":"","text":"\ud800"}"#, #"{"text":"\ud800"}"#, #"["id","x"]"#, #"{"text":"unterminated"#,
+        ] {
+            #expect(decodeRequest(body).unidentifiableReason != nil, "\(body)")
+            #expect(decodeRequest(body, messageID: "m-3").rejection?.requestID == "m-3", "\(body)")
+        }
     }
 
     @Test func rejectionEchoesToFromAndMetadata() throws {

@@ -8,6 +8,10 @@ import SMPP
 ///   1–64 Unicode scalars and at most 255 UTF-8 bytes. A body whose `"id"` is unusable is rejected (field `id`)
 ///   when `message_id` is usable, else it is unidentifiable; so is a body that is not a JSON object.
 /// - A body that is not a JSON object at all but comes with a usable `message_id` is rejected with field `body`.
+/// - A body the JSON reader refuses (broken syntax, over the size or depth limit, a lone surrogate escape anywhere)
+///   is rejected with field `body` under its top-level `"id"` when that member can still be read
+///   (``JSONReader/salvagedTopLevelString(named:in:)``), else under a usable `message_id`; with neither it is
+///   unidentifiable.
 /// - Duplicate keys: the last one wins, everywhere (also inside `tlvs`).
 /// - `null` for an optional field means "not given"; unknown fields are ignored.
 /// - Booleans must be JSON booleans and integers JSON integers: `1.0`, `1e0` and `"1"` are rejected.
@@ -43,8 +47,10 @@ public enum SendRequestDecoder {
             root = try JSONReader.parse(body, limits: JSONReader.Limits(maxBytes: maxBodyBytes, maxDepth: maxDepth))
         } catch {
             let reason = "body is not valid JSON: \(error)"
-            guard let fallbackID else { return .unidentifiable(reason: reason) }
-            return .rejected(RequestRejection(requestID: fallbackID, field: "body", reason: reason))
+            // The body's own id, when its top-level object still shows one, wins here as it does in a valid body.
+            let bodyID = JSONReader.salvagedTopLevelString(named: "id", in: body).flatMap { isUsableID($0) ? $0 : nil }
+            guard let id = bodyID ?? fallbackID else { return .unidentifiable(reason: reason) }
+            return .rejected(RequestRejection(requestID: id, field: "body", reason: reason))
         }
         guard case .object(let object) = root else {
             let reason = "body is \(root.typeDescription), not a JSON object"
