@@ -28,6 +28,7 @@ import Testing
         let slowest = NIOLockedValueBox(Duration.zero)
         let phase = NIOLockedValueBox(0)  // 0 before the restart, 1 during it, 2 after it
         let afterRestart = NIOLockedValueBox(0)
+        let reportedFailing = NIOLockedValueBox(false)  // `/readyz` store check: failing seen while writes failed
         let writers = 8
         let deadline = ContinuousClock.now + .seconds(90)
 
@@ -47,6 +48,7 @@ import Testing
                         } catch {
                             let code = (error as? BridgeStoreError)?.code.description ?? "\(error)"
                             failures.withLockedValue { $0[code, default: 0] += 1 }
+                            if store.health?.snapshot.failingSince != nil { reportedFailing.withLockedValue { $0 = true } }
                         }
                         let took = ContinuousClock.now - started
                         slowest.withLockedValue { $0 = max($0, took) }
@@ -69,6 +71,8 @@ import Testing
         #expect(failed.keys.allSatisfy { $0 == "writeFailed" }, "\(failed)")
         #expect((failed["writeFailed"] ?? 0) > 0, "no write failed while the server was down")
         #expect(slowest.withLockedValue { $0 } < .seconds(15), "slowest write: \(slowest.withLockedValue { $0 })")
+        #expect(reportedFailing.withLockedValue { $0 }, "the store's health never said failing while writes failed")
+        #expect(store.health?.snapshot.failingSince == nil, "still failing after 400 writes went through: \(String(describing: store.health?.snapshot))")
 
         let ids = acknowledged.withLockedValue { $0 }
         await store.close()

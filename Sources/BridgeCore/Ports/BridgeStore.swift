@@ -98,6 +98,10 @@ public protocol BridgeStore: Sendable {
 
     /// Commits what is pending and releases the file or connection. Later calls fail with `.closed`.
     func close() async
+
+    /// Whether the store's transactions and reads are going through (`/readyz`); nil for a store that does not
+    /// report it (the default).
+    var health: StoreHealth? { get }
 }
 
 /// What the store knows of a request id.
@@ -298,6 +302,9 @@ public struct BridgeStoreError: Error, Sendable, Hashable, CustomStringConvertib
 }
 
 extension BridgeStore {
+    /// Not reported.
+    public var health: StoreHealth? { nil }
+
     /// Runs ``beginRequest(id:at:)`` in a task of its own, then `then`.
     public func beginRequest(
         id: String, at: Date, then: @escaping @Sendable (Result<StoredRequestState?, BridgeStoreError>) -> Void

@@ -61,6 +61,7 @@ extension Bridge {
         let prefetch = configuration.broker.effectivePrefetch(
             sessions: configuration.smpp.sessions, window: configuration.smpp.window)
         let metrics = BridgeMetrics(factory: metricsSetup.factory)
+        store.health?.countFailures(in: metrics.storeFailures)
         // The bridge answers a deliver_sm only after the broker confirmed its event (a confirm takes 100–200 ms when
         // the broker is busy), so each session may hold at least as many unanswered as it keeps submits pipelined
         // (window × 2, like the prefetch) and at least 1 000: with fewer, receipts arriving at full rate were refused

@@ -97,14 +97,13 @@ struct BridgeStatus: Sendable {
     var consuming = false
 
     func checks() -> [ReadinessCheck] {
-        let storeOpen = parts != nil
         let publisherConnected = parts?.publisher.isConnected ?? false
         let consumerConnected = parts?.consumer.isConnected ?? false
         // The node each connection is on: with a cluster, which one to look at when something is wrong.
         let publisherNode = parts?.publisher.connectedNode.map { " to \($0)" } ?? ""
         let consumerNode = parts?.consumer.connectedNode.map { " from \($0)" } ?? ""
         return [
-            ReadinessCheck(name: "store", ok: storeOpen, detail: storeOpen ? "open" : "closed"),
+            Self.storeCheck(open: parts != nil, health: parts?.store.health?.snapshot),
             ReadinessCheck(name: "broker_publisher", ok: publisherConnected,
                            detail: publisherConnected ? "connected\(publisherNode)" : "not connected"),
             ReadinessCheck(name: "broker_consumer", ok: consumerConnected && consuming,
@@ -114,6 +113,16 @@ struct BridgeStatus: Sendable {
                 bound: parts?.client.boundSessionCount ?? 0,
                 submitting: parts?.client.boundSubmittingSessionCount ?? 0),
         ] + clusterChecks()
+    }
+
+    /// The `store` check: ready while the store is open and its last transaction or read went through; while they
+    /// fail, since when, how many and the last error.
+    static func storeCheck(open: Bool, health: StoreHealth.Snapshot?) -> ReadinessCheck {
+        guard open else { return ReadinessCheck(name: "store", ok: false, detail: "closed") }
+        guard let health, let since = health.failingSince else { return ReadinessCheck(name: "store", ok: true, detail: "open") }
+        let error = truncatedForEcho(health.lastError ?? "", to: 200)
+        let detail = "failing since \(RFC3339.format(since)) (\(health.consecutiveFailures) failures): \(error)"
+        return ReadinessCheck(name: "store", ok: false, detail: detail)
     }
 
     /// The `smpp_sessions` check: ready while a session that can submit is bound (a receiver alone takes no

@@ -26,6 +26,8 @@ public final class BridgeMetrics: Sendable {
     let moIncomplete: Counter
     let lateOutcomes: Counter
     let inboundRefused: Counter
+    /// Store transactions and reads that failed (``StoreHealth``).
+    let storeFailures: Counter
 
     /// Outcomes counted in `smpp_bridge_requests_total`.
     static let requestOutcomes = [
@@ -59,6 +61,7 @@ public final class BridgeMetrics: Sendable {
         lateOutcomes = Counter(label: "smpp_bridge_late_submit_responses_total", dimensions: [], factory: factory)
         inboundRefused = Counter(
             label: "smpp_bridge_inbound_deferred_total", dimensions: [], factory: factory)
+        storeFailures = Counter(label: "smpp_bridge_store_failures_total", dimensions: [], factory: factory)
     }
 
     /// Counts one request outcome (one of ``requestOutcomes``).

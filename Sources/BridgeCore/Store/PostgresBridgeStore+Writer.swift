@@ -38,10 +38,14 @@ extension PostgresBridgeStore {
     ) async throws(BridgeStoreError) -> Value {
         guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
         do {
-            return try await withConnection(body)
+            let value = try await withConnection(body)
+            health?.succeeded()
+            return value
         } catch {
             if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
-            throw Self.storeError(error, code: failureCode, location: location)
+            let failure = Self.storeError(error, code: failureCode, location: location)
+            health?.failed(failure)
+            throw failure
         }
     }
 
@@ -91,10 +95,12 @@ extension PostgresBridgeStore {
                 var failure = Self.storeError(error, code: .writeFailed, location: location)
                 failure.code = .writeFailed
                 logger.error("store transaction failed", metadata: ["store.url": "\(url)", "error": "\(failure)"])
+                health?.failed(failure)
                 for write in batch { write.finish(failure: failure) }
                 return
             }
         }
+        health?.succeeded()
         state.withLock {
             $0.committedTransactions += 1
             $0.committedWrites += batch.count

@@ -26,6 +26,8 @@ public final class PostgresBridgeStore: BridgeStore {
     /// Most transactions one store writes at once: PostgreSQL commits them side by side, so a backlog of
     /// ``backlogForSecondWriter`` writes (every writer busy) starts a second writer on another pooled connection.
     public static let maximumWriters = 2
+    /// Whether transactions and reads go through (the server down, unreachable, refusing).
+    public let health: StoreHealth? = StoreHealth()
     /// See ``maximumWriters``: a full batch waiting — more than one writer's next transaction can carry. Below it a
     /// single writer keeps its batches whole (every extra transaction costs the database a commit and a plan).
     public static let backlogForSecondWriter = maximumBatch

@@ -27,6 +27,9 @@ public final class SQLiteBridgeStore: BridgeStore {
 
     typealias Queue = GroupCommitQueue<any GroupedWrite, CheckedContinuation<Void, Never>>
 
+    /// Whether transactions and reads go through (a full disk, an I/O error).
+    public let health: StoreHealth? = StoreHealth()
+
     struct State {
         var queue = Queue(
             maximumBatch: SQLiteBridgeStore.maximumBatch, minimumCommitSpacing: SQLiteBridgeStore.minimumCommitSpacing)
@@ -114,10 +117,14 @@ public final class SQLiteBridgeStore: BridgeStore {
     func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(BridgeStoreError) -> Value {
         guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
         do {
-            return try await pool.read(body)
+            let value = try await pool.read(body)
+            health?.succeeded()
+            return value
         } catch {
             if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
-            throw Self.storeError(error, code: .readFailed, location: path)
+            let failure = Self.storeError(error, code: .readFailed, location: path)
+            health?.failed(failure)
+            throw failure
         }
     }
 
@@ -156,9 +163,11 @@ public final class SQLiteBridgeStore: BridgeStore {
         } catch {
             let failure = Self.storeError(error, code: .writeFailed, location: path)
             logger.error("store transaction failed", metadata: ["store.path": "\(path)", "error": "\(failure)"])
+            health?.failed(failure)
             for write in batch { write.finish(failure: failure) }
             return
         }
+        health?.succeeded()
         state.withLock {
             $0.committedTransactions += 1
             $0.committedWrites += batch.count
