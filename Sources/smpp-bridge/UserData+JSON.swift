@@ -32,7 +32,8 @@ func decodedUserData(
         ("substitutions", .number(decoded.substitutions)),
     ]
     if esmClass.isReceipt {
-        members.append(("receipt", receiptJSON(DeliveryReceipt.parse(shortMessage: userData, dataCoding: dataCoding, tlvs: tlvs))))
+        let text = DeliveryReceipt.textOctets(of: userData, esmClass: esmClass)
+        members.append(("receipt", receiptJSON(DeliveryReceipt.parse(shortMessage: text, dataCoding: dataCoding, tlvs: tlvs))))
     }
     return .object(members)
 }

@@ -78,6 +78,19 @@ import Testing
         #expect(json.contains(#""submit_date":"2026-11-26T15:30:00.000Z""#))
     }
 
+    /// esm_class 0x44 with a real UDH: the receipt is read after the header, as the bridge reads it (the CLI read
+    /// the header as text, so `id:` was not at the start and the id was missed).
+    @Test func readsAReceiptAfterItsUDH() throws {
+        let text = "id:77 sub:001 dlvrd:001 submit date:2611261530 done date:2611261531 stat:DELIVRD err:000 text:"
+        let pdu = PDU(
+            .deliverSM(DeliverSM(
+                destination: Address(address: "ACME"), esmClass: [.deliveryReceipt, .udhIndicator],
+                shortMessage: [0x05, 0x00, 0x03, 0x01, 0x01, 0x01] + Array(text.utf8))),
+            sequenceNumber: 4)
+        let json = PDUDecodeCommand.render(Array(try pdu.encoded().readableBytesView)).json.rendered(pretty: false)
+        #expect(json.contains(#""receipt":{"message_id":"77","stat":"DELIVRD","state":"delivered","final":true,"err":"000""#), "\(json)")
+    }
+
     @Test func severalPDUsBecomeAnArray() throws {
         let octets = try #require(parseHex("00000010 00000015 00000000 00000001 00000010 80000015 00000000 00000001"))
         let output = PDUDecodeCommand.render(octets)

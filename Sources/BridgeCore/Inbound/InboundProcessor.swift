@@ -109,23 +109,12 @@ public final class InboundProcessor: Sendable {
     /// Parses a receipt (TLVs win) and derives its match keys, once per receipt whichever path handles it.
     func readReceipt(_ message: InboundShortMessage) -> ReadReceipt {
         let parsed = DeliveryReceipt.parse(
-            shortMessage: Self.receiptText(message), dataCoding: message.dataCoding, tlvs: message.tlvs)
+            shortMessage: DeliveryReceipt.textOctets(of: message.userData, esmClass: message.esmClass),
+            dataCoding: message.dataCoding, tlvs: message.tlvs)
         let messageID = parsed.messageID ?? ""
         let keys = messageID.isEmpty
             ? [] : MessageIDMatching.matchKeys(for: messageID, format: settings.messageIDFormat, side: .receipt)
         return ReadReceipt(message: message, parsed: parsed, messageID: messageID, keys: keys)
-    }
-
-    /// A receipt's text: its user data, after a UDH when esm_class says there is one (0x44) and there is one — the
-    /// first octet a header length (2–31: receipt text never starts there) and the header readable with at least
-    /// one element. Some SMSCs set 0x44 on receipts without any header; their text is read whole (a UCS2 text
-    /// starts with 0x00, an empty "header").
-    static func receiptText(_ message: InboundShortMessage) -> [UInt8] {
-        let userData = message.userData
-        guard message.esmClass.hasUDH, let first = userData.first, first >= 2, first < 0x20 else { return userData }
-        let split = UserDataHeader.split(userData, udhi: true)
-        guard split.error == nil, split.header?.elements.isEmpty == false else { return userData }
-        return split.payload
     }
 
     func receipt(_ receipt: ReadReceipt) async -> CommandStatus {

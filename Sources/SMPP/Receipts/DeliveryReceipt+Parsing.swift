@@ -34,6 +34,17 @@ extension DeliveryReceipt {
         return parse(text: SMSText.decode(octets, alphabet: alphabet).text, tlvs: tlvs)
     }
 
+    /// A receipt's text octets within its user data: after a UDH when esm_class says there is one (0x40) and there
+    /// is one — the first octet a header length (2–31: receipt text never starts there) and the header readable with
+    /// at least one element. Some SMSCs set the flag on receipts without any header; their text is read whole (a
+    /// UCS2 text starts with 0x00, an empty "header").
+    public static func textOctets(of userData: [UInt8], esmClass: ESMClass) -> [UInt8] {
+        guard esmClass.hasUDH, let first = userData.first, first >= 2, first < 0x20 else { return userData }
+        let split = UserDataHeader.split(userData, udhi: true)
+        guard split.error == nil, split.header?.elements.isEmpty == false else { return userData }
+        return split.payload
+    }
+
     /// Reads a receipt from its text and TLVs (receipted_message_id, message_state, network_error_code win).
     public static func parse(text: String, tlvs: [TLV] = []) -> DeliveryReceipt {
         var tlvID: String?

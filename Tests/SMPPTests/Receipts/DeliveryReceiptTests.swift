@@ -104,6 +104,21 @@ import Testing
         }
     }
 
+    /// The text of a receipt flagged with a UDH starts after a real header; without one (flag set, no header, or a
+    /// UCS2 text whose first octet is 0x00) the whole user data is the text.
+    @Test func receiptTextSkipsARealUDHOnly() {
+        let text = Array("id:1 stat:DELIVRD".utf8)
+        let header: [UInt8] = [0x05, 0x00, 0x03, 0x07, 0x02, 0x01]
+        let flagged: ESMClass = [.deliveryReceipt, .udhIndicator]
+        #expect(DeliveryReceipt.textOctets(of: header + text, esmClass: flagged) == text)
+        #expect(DeliveryReceipt.textOctets(of: header + text, esmClass: .deliveryReceipt) == header + text)
+        #expect(DeliveryReceipt.textOctets(of: text, esmClass: flagged) == text)
+        let ucs2: [UInt8] = [0x00, 0x69, 0x00, 0x64, 0x00, 0x3A]
+        #expect(DeliveryReceipt.textOctets(of: ucs2, esmClass: flagged) == ucs2)
+        #expect(DeliveryReceipt.textOctets(of: [0x03, 0x00, 0x05, 0x41], esmClass: flagged) == [0x03, 0x00, 0x05, 0x41])  // unreadable header
+        #expect(DeliveryReceipt.textOctets(of: [], esmClass: flagged).isEmpty)
+    }
+
     @Test func tlvsTakePrecedence() {
         let tlvs = [
             TLV(tag: TLVTag(rawValue: 0x001E), value: Array("5F3A9C01".utf8) + [0]),
