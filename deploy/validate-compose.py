@@ -15,6 +15,8 @@ looks for it in /run/secrets (a secret key with `.` as `_`: smpp_password, amqp_
 mounted --config file, its secrets as a secrets directory). docker-compose.yml must have a healthy-broker
 dependency for the bridge, a `monitoring` profile and a `cluster` profile (postgres and at least two bridges with
 distinct CLUSTER_INSTANCE_ID and ports, the store_url secret, each waiting for a healthy postgres).
+The `rabbitmq` and `postgres` images must be of the release series the scripts install from Debian and the tests
+run against (when that package is installed here): the compose demo runs what was tested.
 Then, when `docker-compose` (Debian package) is installed, `docker-compose -f FILE config` must accept each file
 (without a profile, with monitoring, with cluster); it needs no engine. Exit 1 with one line per problem.
 """
@@ -51,6 +53,31 @@ def bridge_keys():
     return keys or None
 
 
+# image name -> the Debian package whose release series its tag must name
+TESTED_PACKAGES = {"rabbitmq": ("rabbitmq-server", 2), "postgres": ("postgresql", 1)}
+
+
+def installed_series(package, parts):
+    """'3.10' for rabbitmq-server 3.10.8-1.1, '15' for postgresql 15+248; None when not installed."""
+    result = subprocess.run(["dpkg-query", "-W", "-f=${Status} ${Version}", package], capture_output=True,
+                            text=True, check=False) if shutil.which("dpkg-query") else None
+    if result is None or result.returncode != 0 or "installed" not in result.stdout:
+        return None
+    version = re.split(r"[-+~]", result.stdout.split()[-1])[0]
+    return ".".join(version.split(".")[:parts])
+
+
+def check_image_series(where, image):
+    name, _, tag = str(image).partition(":")
+    if name not in TESTED_PACKAGES:
+        return []
+    package, parts = TESTED_PACKAGES[name]
+    series = installed_series(package, parts)
+    if series is None or re.match(re.escape(series) + r"(?![0-9.])", tag) or re.match(re.escape(series) + r"\.[0-9]", tag):
+        return []
+    return [f"{where}: image {image} is not of the {series} series the scripts install ({package}) and the tests use"]
+
+
 def dockerfile_stages(path):
     with open(path, encoding="utf-8") as handle:
         return set(re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", handle.read(), re.MULTILINE | re.IGNORECASE))
@@ -83,6 +110,8 @@ def check_file(name, paths_must_exist, executables, keys):
         build = service.get("build")
         if build is None and "image" not in service:
             problems.append(f"{where}: neither image nor build")
+        if build is None and "image" in service:
+            problems += check_image_series(where, service["image"])
         if build is not None:
             context = build if isinstance(build, str) else build.get("context", ".")
             dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
