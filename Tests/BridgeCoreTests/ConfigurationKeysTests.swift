@@ -144,6 +144,7 @@ struct KeyCase: CustomTestStringConvertible, Sendable {
         KeyCase(key: "smpp.retry.max_age", value: "900", other: "1200"),
         KeyCase(key: "smpp.service_type", value: "CMT", other: "WAP"),
         KeyCase(key: "smpp.protocol_id", value: "64", other: "127"),
+        KeyCase(key: "smpp.gsm_part_size", value: "short-message-140", other: "standard"),
         KeyCase(key: "smpp.receipt_hold", value: "3", other: "0"),
         KeyCase(key: "smpp.mo_reassembly_timeout", value: "300", other: "60"),
         KeyCase(key: "amqp.heartbeat", value: "15", other: "45"),
@@ -221,6 +222,7 @@ struct KeyCase: CustomTestStringConvertible, Sendable {
         #expect(outbound.onTimeout == .resubmit && outbound.maxAttempts == 3)
         #expect(outbound.retryInitialDelay == .seconds(1) && outbound.retryMaxDelay == .seconds(30))
         #expect(outbound.retryMaxAge == .seconds(600) && outbound.serviceType == "" && outbound.protocolID == 0)
+        #expect(outbound.gsmPartSize == .standard)
         #expect(outbound.receiptHold == .seconds(5) && outbound.moReassemblyTimeout == .seconds(120))
         let broker = configuration.broker
         #expect(broker.queue == "smpp.outbound" && broker.resultsExchange == "smpp.results")

@@ -19,6 +19,7 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         BadValue(key: "smpp.registered_delivery", value: "maybe"),
         BadValue(key: "smpp.default_alphabet", value: "utf8"),
         BadValue(key: "smpp.concat", value: "udh"),
+        BadValue(key: "smpp.gsm_part_size", value: "134"),
         BadValue(key: "smpp.message_id_format", value: "hex"),
         BadValue(key: "smpp.on_timeout", value: "retry"),
         BadValue(key: "smpp.max_attempts", value: "0"),

@@ -87,3 +87,29 @@ import Testing
         #expect(scalars("a\u{2126}") == [0x61, 0x2126], "no combining mark: not looked at")
     }
 }
+
+/// `smpp.gsm_part_size: short-message-140`: a GSM text sent unpacked keeps every short_message within 140 octets
+/// (134 septets after the 6-octet UDH, 140 alone), for SMSCs that refuse longer ones; `standard` gives 153.
+@Suite struct OutboundGSMPartSizeTests {
+    func shortMessageLengths(_ text: String, partSize: GSMPartSize) async throws -> [Int] {
+        let submitter = AcceptingSubmitter()
+        let publisher = RecordingPublisher()
+        let processor = OutboundProcessor.testing(
+            settings: OutboundPipelineSettings(sourceAddress: "ACME", gsmPartSize: partSize), publisher: publisher,
+            submitter: submitter)
+        let body = #"{"id":"gps-\#(text.count)-\#(partSize.rawValue)","to":"+1555","text":"\#(text)"}"#
+        let request = IncomingRequest(body: Array(body.utf8), properties: .init(), redelivered: false, receivedAt: Date())
+        #expect(await processor.process(request) == .ack)
+        #expect(try publisher.json(0)["status"] as? String == "accepted")
+        return submitter.sent.withLockedValue { $0.map(\.shortMessage.count) }
+    }
+
+    @Test func partsStayWithin140OctetsWhenAsked() async throws {
+        let long = String(repeating: "a", count: 300)
+        #expect(try await shortMessageLengths(long, partSize: .standard) == [159, 153])
+        #expect(try await shortMessageLengths(long, partSize: .shortMessage140) == [140, 140, 38])
+        let single = String(repeating: "b", count: 150)
+        #expect(try await shortMessageLengths(single, partSize: .standard) == [150])
+        #expect(try await shortMessageLengths(single, partSize: .shortMessage140) == [140, 22])
+    }
+}

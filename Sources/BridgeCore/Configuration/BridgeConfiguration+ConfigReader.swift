@@ -103,6 +103,7 @@ extension OutboundSettings {
         if let value = keys.bool("registered_delivery") { registeredDelivery = value }
         if let value = keys.choice("default_alphabet", as: DefaultAlphabet.self) { defaultAlphabet = value }
         if let value = keys.choice("concat", as: ConcatenationMethod.self) { concat = value }
+        if let value = keys.choice("gsm_part_size", as: GSMPartSize.self) { gsmPartSize = value }
         if let value = keys.choice("message_id_format", as: MessageIDFormat.self) { messageIDFormat = value }
         if let value = keys.choice("on_timeout", as: TimeoutPolicy.self) { onTimeout = value }
         if let value = keys.int("max_attempts", in: 1...100) { maxAttempts = value }

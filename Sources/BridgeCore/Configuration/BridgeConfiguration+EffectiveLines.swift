@@ -53,6 +53,7 @@ extension BridgeConfiguration {
         flag("smpp.registered_delivery", outbound.registeredDelivery)
         add("smpp.default_alphabet", outbound.defaultAlphabet.rawValue)
         add("smpp.concat", outbound.concat.rawValue)
+        add("smpp.gsm_part_size", outbound.gsmPartSize.rawValue)
         add("smpp.message_id_format", outbound.messageIDFormat.rawValue)
         add("smpp.on_timeout", outbound.onTimeout.rawValue)
         number("smpp.max_attempts", outbound.maxAttempts)

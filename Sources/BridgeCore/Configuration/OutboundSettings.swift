@@ -24,6 +24,10 @@ public struct OutboundSettings: Sendable {
     /// How a long message is split when the request does not say (`smpp.concat`: udh8 udh16 sar payload);
     /// default udh8.
     public var concat: ConcatenationMethod = .udh8
+    /// Septets per part of a long GSM text sent unpacked (`smpp.gsm_part_size`: `standard` 153 — a part's
+    /// short_message up to 159 octets — or `short-message-140` 134, for SMSCs that refuse a short_message over 140
+    /// octets); default standard. Packed GSM parts are 140 octets either way.
+    public var gsmPartSize: GSMPartSize = .standard
     /// How submit_sm_resp ids relate to receipt ids (`smpp.message_id_format`: raw hex-to-dec dec-to-hex auto);
     /// default raw.
     public var messageIDFormat: MessageIDFormat = .raw

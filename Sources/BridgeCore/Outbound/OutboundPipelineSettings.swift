@@ -20,6 +20,8 @@ public struct OutboundPipelineSettings: Sendable {
     public var serviceType: String
     /// protocol_id when a request does not say (`smpp.protocol_id`).
     public var protocolID: UInt8
+    /// Septets per part of a long unpacked GSM text (`smpp.gsm_part_size`).
+    public var gsmPartSize: GSMPartSize
     /// Exchange of submit results (`amqp.exchanges.results`).
     public var resultsExchange: String
     /// Exchange of requests that cannot be handled at all (`amqp.exchanges.dead`).
@@ -39,7 +41,7 @@ public struct OutboundPipelineSettings: Sendable {
         sourceAddress: String? = nil, addressPlan: AddressPlan = AddressPlan(), registeredDelivery: Bool = true,
         defaultAlphabet: DefaultAlphabet = .gsm7, concat: ConcatenationMethod = .udh8,
         messageIDFormat: MessageIDFormat = .raw, retry: RetryPolicy = RetryPolicy(), serviceType: String = "",
-        protocolID: UInt8 = 0,
+        protocolID: UInt8 = 0, gsmPartSize: GSMPartSize = .standard,
         resultsExchange: String = "smpp.results", deadExchange: String = "smpp.dead", deliveryLimit: Int? = nil,
         completionRetryDelay: Duration = .seconds(1), completionRetryMaxDelay: Duration = .seconds(5)
     ) {
@@ -52,6 +54,7 @@ public struct OutboundPipelineSettings: Sendable {
         self.retry = retry
         self.serviceType = serviceType
         self.protocolID = protocolID
+        self.gsmPartSize = gsmPartSize
         self.resultsExchange = resultsExchange
         self.deadExchange = deadExchange
         self.deliveryLimit = deliveryLimit

@@ -29,7 +29,7 @@ struct SubmitPDUBuilder: Sendable {
             throw Refusal(field: "from", reason: "is required: the request has none and smpp.source.addr is not set")
         }
         let method = request.concat ?? settings.concat
-        let segmenter = MessageSegmenter(method: method)
+        let segmenter = MessageSegmenter(method: method, gsmPartSize: settings.gsmPartSize)
         let segmented: SegmentedMessage
         let encodingName: String
         switch request.content {

@@ -171,7 +171,8 @@ extension Bridge {
                 maxAttempts: outbound.maxAttempts, initialDelay: outbound.retryInitialDelay.seconds,
                 maxDelay: outbound.retryMaxDelay.seconds, maxAge: outbound.retryMaxAge.seconds,
                 resubmitUnknown: outbound.onTimeout == .resubmit),
-            serviceType: outbound.serviceType, protocolID: outbound.protocolID, resultsExchange: configuration.broker.resultsExchange,
+            serviceType: outbound.serviceType, protocolID: outbound.protocolID, gsmPartSize: outbound.gsmPartSize,
+            resultsExchange: configuration.broker.resultsExchange,
             deadExchange: configuration.broker.deadExchange,
             deliveryLimit: configuration.broker.queueType == "quorum" && configuration.broker.deliveryLimit > 0
                 ? configuration.broker.deliveryLimit : nil)
