@@ -136,7 +136,7 @@ struct SendCommand: AsyncParsableCommand {
         let expectsReceipts = receiptsRequested(registeredDelivery: target.outbound.registeredDelivery) ?? false
         let tracker = SendWaitTracker(requestID: requestID, expectsReceipts: expectsReceipts)
         let timeout = self.timeout
-        return await withTaskGroup(of: Outcome?.self) { group in
+        let outcome = await withTaskGroup(of: Outcome?.self) { group in
             group.addTask { [tracker] in
                 var tracker = tracker
                 await tail.run(count: 1) { delivery in
@@ -159,6 +159,10 @@ struct SendCommand: AsyncParsableCommand {
             if let first { return first }
             return await group.next().flatMap { $0 } ?? .timedOut(tracker.awaiting)
         }
+        if case .timedOut(let awaiting) = outcome, tail.gaps.happened {
+            return .timedOut(awaiting + " (the broker connection was lost meanwhile: it may have come then, unseen)")
+        }
+        return outcome
     }
 
     private func publish(id requestID: String, to target: BrokerTarget) async throws {

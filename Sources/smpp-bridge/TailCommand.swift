@@ -3,6 +3,7 @@ import BridgeCore
 import Foundation
 import Logging
 import RabbitMQ
+import Synchronization
 
 /// `smpp-bridge tail results|dlr|mo`: prints the bridge's events as they arrive.
 struct TailCommand: AsyncParsableCommand {
@@ -65,6 +66,10 @@ struct EventTail: Sendable {
     let consumer: AMQPConsumer
     /// The queue's name, `smpp-bridge.<purpose>.<random>`.
     let queue: String
+    /// Whether the connection was lost since the queue was first bound (events may have gone unseen).
+    let gaps: ConnectionGaps
+    /// Reports each loss and return of the connection on standard error.
+    let watcher: Task<Void, Never>
 
     /// Declares an exclusive queue bound to each `(exchange, binding key)` and starts consuming it. The queue goes
     /// away with the consumer's connection (`x-expires`, 10 minutes unused, is only a backstop); events
@@ -88,7 +93,9 @@ struct EventTail: Sendable {
             await consumer.close()
             throw error
         }
-        return EventTail(consumer: consumer, queue: queue)
+        let gaps = ConnectionGaps()
+        let watcher = Task { await gaps.watch(consumer.events, report: printError) }
+        return EventTail(consumer: consumer, queue: queue, gaps: gaps, watcher: watcher)
     }
 
     /// Hands each delivery to `handle` (after acknowledging it) until `handle` has accepted `count` of them (it
@@ -108,6 +115,7 @@ struct EventTail: Sendable {
 
     /// Closes the consumer; the broker deletes the queue.
     func close() async {
+        watcher.cancel()
         await consumer.close()
     }
 
@@ -126,5 +134,34 @@ struct EventTail: Sendable {
             return String(decoding: data, as: UTF8.self)
         }
         return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
+
+/// The connection losses of a private event queue. The queue is exclusive, so it goes with its connection; the
+/// consumer binds a new one when it reconnects, and events published in between reach no queue of ours. Rather than
+/// let that pass unseen (a `send --wait` then simply times out), each loss and return is reported.
+final class ConnectionGaps: Sendable {
+    private let lost = Mutex(false)
+
+    /// Whether the connection was lost at least once.
+    var happened: Bool { lost.withLock { $0 } }
+
+    /// Reads `events` until they end, reporting a lost connection and its return through `report`.
+    func watch(_ events: AsyncStream<AMQPConnectionEvent>, report: @Sendable (String) -> Void) async {
+        var down = false
+        for await event in events {
+            switch event {
+            case .disconnected(let error):
+                guard !down else { continue }
+                down = true
+                lost.withLock { $0 = true }
+                report("lost the broker connection (\(error)); reconnecting: events published until it is back are not seen")
+            case .connected(let node) where down:
+                down = false
+                report("connected to the broker again (\(node)); events published while disconnected were missed")
+            default:
+                break
+            }
+        }
     }
 }
