@@ -1,6 +1,7 @@
 extension AMQPConfiguration {
     /// Parses `amqp://user:password@host:port/vhost` or `amqps://…` (percent-encoding allowed in user, password
-    /// and vhost; `[::1]` for IPv6). A missing part takes its default; an empty path means vhost `/`, and `/%2F`
+    /// and vhost; `[::1]` for IPv6). The credentials end at the last `@`, so a password may hold `/`, `?` or `#`
+    /// unencoded; an `@` in the vhost must be encoded (`%40`). Surrounding whitespace is ignored. A missing part takes its default; an empty path means vhost `/`, and `/%2F`
     /// is vhost `/` too. `amqps` uses `tls`, or default TLS settings (verification on) when `tls` is nil.
     ///
     /// A cluster is a comma-separated list of such URLs, one per node
@@ -12,7 +13,8 @@ extension AMQPConfiguration {
             String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
         }
         guard parts.count > 1 else {
-            try self.init(singleURL: url, tls: tls)
+            // Trimmed like each address of a list: a secret file or variable may end in a space or line break.
+            try self.init(singleURL: parts[0], tls: tls)
             return
         }
         var nodes: [AMQPConfiguration] = []
@@ -66,6 +68,14 @@ extension AMQPConfiguration {
         } else {
             throw invalid("scheme must be amqp:// or amqps://")
         }
+        // The credentials end at the last '@' (as for store.url), found before the path is split off: a password
+        // with an unencoded '/', '?' or '#' (base64 passwords hold '/') is read as written, instead of its tail
+        // being taken for the virtual host — which the logs show. An '@' in the virtual host must be encoded (%40).
+        var credentials: Substring?
+        if let at = rest.lastIndex(of: "@") {
+            credentials = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+        }
         if rest.contains("?") || rest.contains("#") { throw invalid("query and fragment are not supported") }
         var path: Substring = ""
         if let slash = rest.firstIndex(of: "/") {
@@ -74,9 +84,7 @@ extension AMQPConfiguration {
         }
         var user = "guest"
         var password = "guest"
-        if let at = rest.lastIndex(of: "@") {
-            let credentials = rest[..<at]
-            rest = rest[rest.index(after: at)...]
+        if let credentials {
             if let colon = credentials.firstIndex(of: ":") {
                 guard let u = String(credentials[..<colon]).percentDecoded(),
                     let p = String(credentials[credentials.index(after: colon)...]).percentDecoded()

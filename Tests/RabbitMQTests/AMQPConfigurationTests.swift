@@ -35,6 +35,22 @@ import Testing
         #expect(throws: AMQPError.self) { try AMQPConfiguration(url: url) }
     }
 
+    /// Base64 passwords hold '/': the credentials end at the last '@', so such a password is read as written; its
+    /// tail was taken for the virtual host (shown in every log line) and the rest for host and port.
+    @Test func aPasswordWithSlashesOrQueryCharactersIsReadAsWritten() throws {
+        let base64 = try AMQPConfiguration(url: "amqp://bridge:Ab/cd+EF@rabbit:5672/prod")
+        #expect(base64.user == "bridge" && base64.password == "Ab/cd+EF")
+        #expect(base64.host == "rabbit" && base64.port == 5672 && base64.virtualHost == "prod")
+        let leaky = try AMQPConfiguration(url: "amqp://bridge:12/s3cretTail@rabbit:5672/prod")
+        #expect(leaky.password == "12/s3cretTail" && leaky.host == "rabbit" && leaky.virtualHost == "prod")
+        #expect(!leaky.description.contains("s3cret"), "\(leaky.description)")
+        let query = try AMQPConfiguration(url: "amqps://u:p?q#r/s@h")
+        #expect(query.password == "p?q#r/s" && query.host == "h" && query.virtualHost == "/")
+        #expect(try AMQPConfiguration(url: "amqp://h/v%40x").virtualHost == "v@x")
+        let padded = try AMQPConfiguration(url: " amqp://u:p@h:5673/v \n")
+        #expect(padded.host == "h" && padded.port == 5673 && padded.virtualHost == "v")
+    }
+
     @Test func passwordNeverInDescriptionOrErrors() throws {
         let configuration = try AMQPConfiguration(url: "amqp://bridge:topsecret@h:5672/v")
         #expect(!configuration.description.contains("topsecret"))
