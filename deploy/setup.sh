@@ -46,5 +46,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
   restore_policy
   trap - EXIT
+  # Kept from starting at boot too: the system-wide servers (and epmd's socket) would listen on every interface;
+  # only units of packages installed here are touched, an existing system broker or database is left alone.
+  units=()
+  for p in "${missing[@]}"; do
+    case "$p" in
+      rabbitmq-server) units+=(rabbitmq-server.service epmd.service epmd.socket) ;;
+      postgresql) units+=(postgresql.service) ;;
+    esac
+  done
+  if [ ${#units[@]} -gt 0 ] && command -v systemctl >/dev/null; then
+    $sudo_cmd systemctl disable --quiet "${units[@]}" 2>/dev/null \
+      || echo "setup: could not disable ${units[*]} (systemctl); they may start at boot" >&2
+  fi
 fi
 command -v swift >/dev/null || { echo "setup: Swift is not on PATH (expected the Swift toolchain, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
