@@ -11,7 +11,7 @@ extension BridgeConfiguration {
     public static let defaultSecretsDirectory = "/run/secrets"
 
     /// Reads the configuration from, in order of precedence:
-    /// 1. environment variables: key `smpp.tls.ca_file` is `SMPP_TLS_CA_FILE` (names compared case-insensitively);
+    /// 1. environment variables: key `smpp.tls.ca_file` is `SMPP_TLS_CA_FILE` (exact upper-case names);
     /// 2. for a secret (``secretKeys``), a file named by `<VARIABLE>_FILE`, e.g. `SMPP_PASSWORD_FILE=/path`
     ///    (setting both `SMPP_PASSWORD` and `SMPP_PASSWORD_FILE` is a problem);
     /// 3. for a secret, a file in `secretsDirectory` (default ``defaultSecretsDirectory`` when it exists) named
