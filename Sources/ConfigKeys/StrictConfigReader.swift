@@ -37,13 +37,18 @@ public struct StrictConfigReader {
         return ConfigValueError(key: "\(prefix).\(key)", reason: oneLine)
     }
 
-    /// Whether any provider holds a scalar value of any type for `key`.
+    /// Whether any provider holds a value of any type for `key`: a scalar, or a list (no key takes a list, so a
+    /// YAML `smpp.sessions: [4]` is then refused as the wrong type instead of read as absent).
     public func isPresent(_ key: String, isSecret: Bool = false) -> Bool {
         let configKey = ConfigKey(key)
         return reader.string(forKey: configKey, isSecret: isSecret) != nil
             || reader.int(forKey: configKey, isSecret: isSecret) != nil
             || reader.double(forKey: configKey, isSecret: isSecret) != nil
             || reader.bool(forKey: configKey, isSecret: isSecret) != nil
+            || reader.stringArray(forKey: configKey, isSecret: isSecret) != nil
+            || reader.intArray(forKey: configKey, isSecret: isSecret) != nil
+            || reader.doubleArray(forKey: configKey, isSecret: isSecret) != nil
+            || reader.boolArray(forKey: configKey, isSecret: isSecret) != nil
     }
 
     /// A string, or nil when absent; a value of another type is an error.

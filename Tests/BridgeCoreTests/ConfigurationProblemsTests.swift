@@ -177,6 +177,37 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         ]) { $1 })
     }
 
+    /// Loads the YAML `text` with the required keys in the environment; the problems, or [] when it loads.
+    func problems(ofYAML text: String) async throws -> (problems: [String], file: String) {
+        let directory = try ConfigFixture.directory()
+        let file = directory + "/bridge.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try await BridgeConfiguration.load(
+                environment: ConfigFixture.environment(ConfigFixture.required), configFile: file,
+                secretsDirectory: directory)
+            return ([], file)
+        } catch {
+            return (error.problems, file)
+        }
+    }
+
+    /// A list where a value belongs was read as an absent key (the default used, check-config silent); a misspelt
+    /// key was ignored the same way. Both are problems now; a file of comments only is an empty configuration.
+    @Test func wrongTypesAndUnknownKeysInTheFileAreProblems() async throws {
+        let lists = try await problems(ofYAML: "smpp.sessions: [4]\nlog:\n  level: [debug]\n")
+        #expect(lists.problems == ["smpp.sessions: must be an integer", "log.level: must be a string"], "\(lists.problems)")
+        let misspelt = try await problems(ofYAML: "smpp.sesions: 4\nsmpp:\n  source:\n    address: ACME\nhttp.port: 8081\nsomething_else: 1\n")
+        #expect(misspelt.problems == [
+            "smpp.sesions: is not a configuration key (in \(misspelt.file)); did you mean smpp.sessions?",
+            "smpp.source.address: is not a configuration key (in \(misspelt.file)); did you mean smpp.source.addr?",
+            "something_else: is not a configuration key (in \(misspelt.file))",
+        ], "\(misspelt.problems)")
+        let comments = try await problems(ofYAML: "# everything comes from the environment\n\n")
+        #expect(comments.problems.isEmpty, "\(comments.problems)")
+        #expect(BridgeConfiguration.keys.count > 60 && BridgeConfiguration.keys.contains("smpp.gsm_part_size"))
+    }
+
     @Test func aMissingConfigFileIsAProblem() async throws {
         let directory = try ConfigFixture.directory()
         do {

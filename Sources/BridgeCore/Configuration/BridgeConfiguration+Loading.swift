@@ -16,7 +16,9 @@ extension BridgeConfiguration {
     ///    (setting both `SMPP_PASSWORD` and `SMPP_PASSWORD_FILE` is a problem);
     /// 3. for a secret, a file in `secretsDirectory` (default ``defaultSecretsDirectory`` when it exists) named
     ///    `smpp_password`, `SMPP_PASSWORD`, `smpp.password` or `smpp-password` (first found wins);
-    /// 4. the YAML file `configFile`, nested (`smpp: {tls: {ca_file: …}}`) or with dotted keys;
+    /// 4. the YAML file `configFile`, nested (`smpp: {tls: {ca_file: …}}`) or with dotted keys; a key in it that is
+    ///    not a configuration key is a problem (a misspelling would leave the default in force), and a file with
+    ///    nothing but comments is an empty configuration;
     /// 5. the defaults.
     ///
     /// A secret file's trailing line breaks are removed; anything else in it is the value.
@@ -25,8 +27,9 @@ extension BridgeConfiguration {
     public static func load(
         environment: [String: String], configFile: String?, secretsDirectory: String?
     ) async throws(BridgeConfigurationError) -> BridgeConfiguration {
-        var (providers, problems) = await sources(
+        var (providers, problems, fileKeys) = await sources(
             environment: environment, configFile: configFile, secretsDirectory: secretsDirectory)
+        if let configFile { problems += unknownKeyProblems(fileKeys, file: configFile) }
         let configuration: BridgeConfiguration
         do {
             configuration = try BridgeConfiguration(configReader: ConfigReader(providers: providers))
@@ -44,16 +47,16 @@ extension BridgeConfiguration {
     public static func configReader(
         environment: [String: String], configFile: String?, secretsDirectory: String?
     ) async throws(BridgeConfigurationError) -> ConfigReader {
-        let (providers, problems) = await sources(
+        let (providers, problems, _) = await sources(
             environment: environment, configFile: configFile, secretsDirectory: secretsDirectory)
         guard problems.isEmpty else { throw BridgeConfigurationError(problems: problems) }
         return ConfigReader(providers: providers)
     }
 
-    /// The providers in precedence order, and the files that could not be read.
+    /// The providers in precedence order, the files that could not be read, and the keys of the YAML file.
     private static func sources(
         environment: [String: String], configFile: String?, secretsDirectory: String?
-    ) async -> ([any ConfigProvider], [String]) {
+    ) async -> ([any ConfigProvider], [String], [String]) {
         var problems: [String] = []
         let secretVariables = Set(secretKeys.map(environmentVariable(for:)))
         var providers: [any ConfigProvider] = [
@@ -63,7 +66,18 @@ extension BridgeConfiguration {
             InMemoryProvider(name: "secret files", values: secretsFromFileVariables(environment, &problems)))
         providers.append(
             InMemoryProvider(name: "secrets directory", values: secretsFromDirectory(secretsDirectory, &problems)))
+        var fileKeys: [String] = []
         if let configFile {
+            // Read once more for its keys; an empty document (only comments) is an empty configuration, which the
+            // file provider would refuse as "not a mapping". Unreadable or not YAML: the provider says so below.
+            if let data = FileManager.default.contents(atPath: configFile) {
+                do {
+                    guard let keys = try yamlKeys(String(decoding: data, as: UTF8.self)) else {
+                        return (providers, problems, [])
+                    }
+                    fileKeys = keys
+                } catch {}
+            }
             do {
                 let options = YAMLSnapshot.ParsingOptions(secretsSpecifier: .specific(Set(secretKeys)))
                 providers.append(try await FileProvider<YAMLSnapshot>(parsingOptions: options, filePath: .init(configFile)))
@@ -72,7 +86,7 @@ extension BridgeConfiguration {
                 problems.append("\(configFile): \(yamlProblem(error, isMissing: isMissing))")
             }
         }
-        return (providers, problems)
+        return (providers, problems, fileKeys)
     }
 
     /// The environment variable of a key: upper case, `.` and `-` as `_` (`amqp.tls.key_password` →
