@@ -68,9 +68,10 @@ extension SessionStateMachine {
     /// flag). The request keeps waiting for its own response, or times out (outcome unknown).
     mutating func genericNackReceived(sequenceNumber: UInt32, status: UInt32, now: NIODeadline) -> Action {
         lastReceived = now
-        // A slow-down status is a refusal of a request, not of a response: never ambiguous (the session must slow
-        // down, and the submit was refused, not lost).
-        if !WireStatus.isThrottle(status), recentAnswers.contains(sequenceNumber, now: now),
+        // ESME_RTHROTTLED and ESME_RMSGQFUL refuse a request, never a response: not ambiguous (the session must slow
+        // down, and the submit was refused, not lost). ESME_RSYSERR, the SMSC's catch-all, may well refuse a stray
+        // answer: ambiguous like any other status.
+        if !WireStatus.refusesOnlyRequests(status), recentAnswers.contains(sequenceNumber, now: now),
            window.request(for: sequenceNumber) != nil || timedOut[sequenceNumber] != nil {
             return .ambiguousNack(sequenceNumber: sequenceNumber, status: status)
         }
@@ -114,8 +115,8 @@ extension SessionStateMachine {
     /// The next sequence number no request of ours still holds: after a wrap (0x7FFFFFFF) one still outstanding or
     /// remembered as timed out is skipped, so its response (or late response) keeps its meaning and no caller loses
     /// its completion to an overwrite. A number we just used to answer one of the SMSC's requests is skipped too, so a
-    /// generic_nack of that answer can be told from one of our request (it stays ambiguous only when the answer is
-    /// written after our request went out). At most 0x7FFFFFFF tries; far fewer numbers are held.
+    /// generic_nack of that answer can be told from one of our request, and so is the number of a request of the
+    /// SMSC's still waiting for the application's answer. At most 0x7FFFFFFF tries; far fewer numbers are held.
     mutating func unusedSequenceNumber() -> UInt32 {
         var candidate = sequenceNumbers.next()
         while isInUse(candidate) { candidate = sequenceNumbers.next() }
@@ -124,7 +125,9 @@ extension SessionStateMachine {
 
     private func isInUse(_ sequenceNumber: UInt32) -> Bool {
         if window.request(for: sequenceNumber) != nil || timedOut[sequenceNumber] != nil { return true }
-        if recentAnswers.holds(sequenceNumber) { return true }
+        // An SMSC request the application still holds (up to the inbound timeout) will be answered under its number:
+        // ours must differ, or a generic_nack of that late answer could not be told from one of our request.
+        if recentAnswers.holds(sequenceNumber) || inbound.contains(sequenceNumber) { return true }
         if enquireLink?.sequenceNumber == sequenceNumber { return true }
         switch state {
         case .binding(let expected, _), .unbinding(let expected, _): return expected == sequenceNumber

@@ -26,6 +26,12 @@ enum WireStatus {
         status == throttled || status == messageQueueFull || status == systemError
     }
 
+    /// ESME_RTHROTTLED or ESME_RMSGQFUL: statuses that refuse a request of ours and never an answer, so a
+    /// generic_nack carrying one is never taken for the refusal of a response we wrote.
+    static func refusesOnlyRequests(_ status: UInt32) -> Bool {
+        status == throttled || status == messageQueueFull
+    }
+
     /// The session-class statuses (reference §4 class S: "fix the session, do not drop the message"): the SMSC
     /// refused a request for the session's state (ESME_RINVBNDSTS, ESME_RALYBND, the bind failures). The codec's
     /// one table decides (`CommandStatus.errorClass`), as it does for the bridge's retries.

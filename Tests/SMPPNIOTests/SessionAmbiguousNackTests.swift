@@ -68,6 +68,25 @@ import Testing
         #expect(machine.pausedUntil != nil)
     }
 
+    /// ESME_RSYSERR is the SMSC's catch-all: it may refuse our late answer. Failing the submit on it would report
+    /// a submit the SMSC then accepts as refused, and the retry would duplicate it without a flag (review finding).
+    @Test func aSystemErrorNackIsAmbiguous() {
+        var machine = submitAndAnswerBothNumberedTwo()
+        guard case .ambiguousNack(2, 0x08) = machine.genericNackReceived(sequenceNumber: 2, status: 0x08, now: t0)
+        else { Issue.record("a system-error nack of our answer failed the submit"); return }
+        guard case .complete("a", 2, 0, _) = machine.submitResponseReceived(sequenceNumber: 2, status: 0, now: t0)
+        else { Issue.record("the submit's own acceptance was lost"); return }
+    }
+
+    /// The number of an SMSC request the application still holds is not given to our next request either: its
+    /// answer, written later, could be nacked under that number.
+    @Test func ourNextRequestSkipsTheNumberOfAHeldInboundRequest() {
+        var machine = boundMachine()
+        _ = machine.inboundRequestReceived(sequenceNumber: 2, body: [1], now: t0)
+        var queue = ["a", "b"]
+        #expect(drain(&machine, &queue, now: t0).map(\.1) == [3, 4])
+    }
+
     /// A number just used to answer the SMSC is not given to our next request, so a nack of that answer cannot
     /// be mistaken for one of the request.
     @Test func ourNextRequestSkipsANumberJustAnswered() {
