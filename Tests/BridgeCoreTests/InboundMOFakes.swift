@@ -82,6 +82,9 @@ final class MOFaultStore: BridgeStore {
     func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
         try await inner.releaseInFlight(id: id, markedAt: markedAt)
     }
+    func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
+        try await inner.restoreInFlight(id: id, markedAt: markedAt, to: since, marks: marks)
+    }
 
     func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState? {
         try await inner.complete(completion)

@@ -62,6 +62,19 @@ import Testing
         }
     }
 
+    /// Handed back unsent again and again (restarts, slots lost) after one crash mid-submit: the found mark is put
+    /// back each time, so the count stays that of the crash and the request is still sent, flagged, in the end —
+    /// it was failed OUTCOME_UNKNOWN unsent once the hand-backs made up smpp.max_attempts (review finding).
+    @Test func handBacksOfARecoveredRequestDoNotCountTowardMaxAttempts() async throws {
+        let crashed = Date(timeIntervalSince1970: 1_000)
+        let withdrawing = PipelineFixture(submitter: WithdrawingSubmitter(withdrawn: [1]))
+        try await withdrawing.store.markInFlight(id: "again", at: crashed)
+        for _ in 0..<3 {
+            #expect(await withdrawing.processor.process(withdrawing.request(#"{"id":"again","to":"+1555","text":"x"}"#)) == .requeue)
+            #expect(try await withdrawing.store.requestState(id: "again") == .inFlight(since: crashed, marks: 1))
+        }
+    }
+
     /// Shutdown came after the send was written; the SMSC then refused it for now (attempts and age left): the
     /// request is handed back with its mark, on either path, not failed after one attempt.
     @Test(.timeLimit(.minutes(1)), arguments: [true, false])

@@ -58,4 +58,30 @@ import Testing
             #expect(try await store.requestState(id: "r3") == .completed(result))
         }
     }
+
+    /// A request found in flight and handed back unsent puts the found mark back (time and count): the earlier
+    /// attempt's mark still flags the redelivery, and this delivery does not count toward smpp.max_attempts. A
+    /// mark set again since, or a completed request, stays as it is.
+    @Test(arguments: StoreKind.allCases)
+    func restoringAMarkPutsBackTheOneFoundAtBegin(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            let first = F.t0.addingTimeInterval(0.25)
+            let second = F.t0.addingTimeInterval(7.5)
+            _ = try await store.beginRequest(id: "s1", at: first)
+            #expect(try await store.beginRequest(id: "s1", at: second) == .inFlight(since: first, marks: 1))
+            try await store.restoreInFlight(id: "s1", markedAt: second, to: first, marks: 1)
+            #expect(try await store.requestState(id: "s1") == .inFlight(since: first, marks: 1))
+            #expect(try await store.beginRequest(id: "s1", at: second) == .inFlight(since: first, marks: 1))
+
+            let third = F.t0.addingTimeInterval(9)
+            _ = try await store.beginRequest(id: "s1", at: third)
+            try await store.restoreInFlight(id: "s1", markedAt: second, to: first, marks: 1)
+            #expect(try await store.requestState(id: "s1") == .inFlight(since: third, marks: 3), "marked again since")
+
+            let result = F.result(4)
+            try await store.complete(RequestCompletion(requestID: "s2", result: result, correlations: []))
+            try await store.restoreInFlight(id: "s2", markedAt: result.completedAt, to: first, marks: 1)
+            #expect(try await store.requestState(id: "s2") == .completed(result))
+        }
+    }
 }

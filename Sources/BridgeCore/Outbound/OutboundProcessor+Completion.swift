@@ -7,16 +7,23 @@ import RabbitMQ
 import SMPP
 import SMPPNIO
 
+/// The in-flight mark a delivery's begin found (an earlier delivery stopped mid-submit): when it was set and how
+/// many deliveries have marked the request so far.
+struct FoundMark: Sendable {
+    var since: Date
+    var marks: Int
+}
+
 extension OutboundProcessor {
-    /// Submits every segment through the machine and turns its end into the result.
+    /// Submits every segment through the machine and turns its end into the result. `found`: the mark begin found.
     func run(
-        _ send: SendRequest, built: SubmitPDUBuilder.Built, base: SubmitResultEvent, recovered: Bool, markedAt: Date,
+        _ send: SendRequest, built: SubmitPDUBuilder.Built, base: SubmitResultEvent, found: FoundMark?, markedAt: Date,
         expiry: Date?, request: IncomingRequest
     ) async -> Settlement {
         let tags = lateOutcomes.allocate(built.pdus.count)
         var machine = OutboundRequestMachine(
             segmentCount: built.pdus.count, policy: settings.retry, receivedAt: request.receivedAt,
-            recoveredInFlight: recovered)
+            recoveredInFlight: found != nil)
         let acceptances = LateAcceptances()
         let submission = OutboundSubmission(
             pdus: built.pdus, tags: tags, expiresAt: expiry, now: now, lateAcceptances: acceptances)
@@ -27,7 +34,7 @@ extension OutboundProcessor {
             &machine, submitter: submitter,
             onAnswer: answerObserver(send, built: built, tags: tags, accepted: accepted, acceptances: acceptances))
         return await finishRun(
-            action, machine: machine, send: send, base: base, recovered: recovered, markedAt: markedAt,
+            action, machine: machine, send: send, base: base, found: found, markedAt: markedAt,
             submitStarted: started, accepted: accepted, request: request)
     }
 
@@ -74,15 +81,22 @@ extension OutboundProcessor {
     /// was sent), or the result stored and published.
     func finishRun(
         _ action: OutboundRequestMachine.Action, machine: OutboundRequestMachine, send: SendRequest,
-        base: SubmitResultEvent, recovered: Bool, markedAt: Date, submitStarted: ContinuousClock.Instant,
+        base: SubmitResultEvent, found: FoundMark?, markedAt: Date, submitStarted: ContinuousClock.Instant,
         accepted: NIOLockedValueBox<[ReceiptCorrelation]>, request: IncomingRequest
     ) async -> Settlement {
         metrics.submitLatency.record(duration: ContinuousClock.now - submitStarted)
         guard case .finish(let outcome) = action else {
             metrics.request("requeued")
-            // Nothing reached the SMSC and the mark is this delivery's own: without it the redelivery is submitted
-            // as new, not flagged possible_duplicate. A mark found at begin (an earlier attempt) stays.
-            if !recovered && !machine.sentAnySegment { await releaseMark(send.id, markedAt: markedAt) }
+            // Nothing reached the SMSC: this delivery's mark goes, so the redelivery is submitted as new, not flagged
+            // possible_duplicate. A mark found at begin (an earlier attempt, which may have sent it) is put back as
+            // it was: kept, so the redelivery is still flagged, and not counted again toward smpp.max_attempts.
+            if !machine.sentAnySegment {
+                if let found {
+                    await restoreMark(send.id, markedAt: markedAt, to: found)
+                } else {
+                    await releaseMark(send.id, markedAt: markedAt)
+                }
+            }
             // Segments the SMSC accepted before the hand-back have receipts coming: their correlations go to the
             // store (no outcome will carry them there), so those match on any instance and after a restart.
             let kept = acceptedInOrder(accepted)
@@ -368,6 +382,20 @@ extension OutboundProcessor {
             unusedMarks.remember(id: id, markedAt: markedAt)
             logger.warning(
                 "could not forget the in-flight mark of a request handed back unsent; flagged if redelivered elsewhere",
+                metadata: ["request_id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Puts back the mark begin found, in place of this delivery's (``BridgeStore/restoreInFlight(id:markedAt:to:marks:)``).
+    /// On failure this delivery's mark stays and counts: conservative (the request is flagged either way).
+    func restoreMark(_ id: String, markedAt: Date, to found: FoundMark) async {
+        do {
+            try await timed(.release) { () async throws(BridgeStoreError) in
+                try await self.store.restoreInFlight(id: id, markedAt: markedAt, to: found.since, marks: found.marks)
+            }
+        } catch {
+            logger.warning(
+                "could not put back the earlier in-flight mark of a request handed back unsent; it counts once more",
                 metadata: ["request_id": "\(id)", "error": "\(error)"])
         }
     }

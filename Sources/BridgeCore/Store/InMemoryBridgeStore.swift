@@ -35,6 +35,14 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
+    public func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
+        try withOpenState { state in
+            if case .inFlight(let at, _)? = state.requests[id], at == markedAt {
+                state.requests[id] = .inFlight(since: since, marks: marks)
+            }
+        }
+    }
+
     /// What the store held for `id`; unless it was completed, the request is now marked in flight at `at`.
     public func beginRequest(id: String, at: Date) async throws(BridgeStoreError) -> StoredRequestState? {
         try begin(id: id, at: at)

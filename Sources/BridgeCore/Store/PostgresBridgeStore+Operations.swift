@@ -74,6 +74,19 @@ extension PostgresBridgeStore {
         }
     }
 
+    /// Puts back the mark found at begin; nothing when completed or marked again since (here or elsewhere).
+    public func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
+        let sql = self.sql
+        try await write(lockKey: "r" + id) { connection, logger in
+            var binds = PostgresBindings()
+            binds.append(id)
+            binds.append(markedAt.timeIntervalSinceReferenceDate)
+            binds.append(since.timeIntervalSinceReferenceDate)
+            binds.append(marks)
+            try await connection.run(PostgresQuery(unsafeSQL: sql.restoreInFlight, binds: binds), logger: logger)
+        }
+    }
+
     /// Adds correlations outside a completion; existing keys are overwritten.
     public func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
         guard !correlations.isEmpty else { return }

@@ -69,6 +69,16 @@ extension SQLiteBridgeStore {
         }
     }
 
+    /// Puts back the mark found at begin; nothing when completed or marked again since.
+    public func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
+        try await write { db in
+            try db.cachedStatement(sql: "UPDATE request SET at = ?, marks = ? WHERE id = ? AND completed = 0 AND at = ?")
+                .execute(arguments: [
+                    since.timeIntervalSinceReferenceDate, marks, id, markedAt.timeIntervalSinceReferenceDate,
+                ])
+        }
+    }
+
     /// Records the outcome and the correlations in one transaction; a completed request keeps its first outcome, and
     /// a request marked again since `completion.markedAt` stays in flight (the state kept is returned).
     @discardableResult
