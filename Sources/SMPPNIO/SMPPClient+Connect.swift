@@ -8,20 +8,35 @@ import SMPP
 extension SMPPClient {
     /// The TLS context for every connection, or nil for plain TCP. TLS 1.2 at least; the CA file or the system
     /// roots; the client certificate if configured; verification as configured.
+    /// Loads the TLS files and settings as a connection would (``run()`` does it again): a missing or unreadable CA,
+    /// certificate or key is an error naming its key, found before anything else starts.
+    public func checkTLS() throws(SMPPClientError) {
+        _ = try makeTLSContext()
+    }
+
     func makeTLSContext() throws(SMPPClientError) -> NIOSSLContext? {
         let settings = configuration.tls
         guard settings.enabled else { return nil }
         var tls = Self.baseTLSConfiguration(verify: settings.verify)
+        /// Loads one file, naming its key and path when it cannot be read or parsed.
+        func load<Value>(_ key: String, _ path: String, _ body: (String) throws -> Value) throws(SMPPClientError) -> Value {
+            do {
+                return try body(path)
+            } catch {
+                throw SMPPClientError(code: .tlsConfiguration, detail: "\(key) \(path): \(error)")
+            }
+        }
         do {
             if let caFile = settings.caFile {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+                tls.trustRoots = .certificates(try load("smpp.tls.ca_file", caFile, NIOSSLCertificate.fromPEMFile))
             }
             if let certificateFile = settings.certificateFile {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
+                tls.certificateChain = try load("smpp.tls.cert_file", certificateFile, NIOSSLCertificate.fromPEMFile)
+                    .map { .certificate($0) }
                 guard let keyFile = settings.keyFile else {
                     throw SMPPClientError(code: .tlsConfiguration, detail: "smpp.tls.cert_file needs smpp.tls.key_file")
                 }
-                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+                tls.privateKey = .privateKey(try load("smpp.tls.key_file", keyFile) { try NIOSSLPrivateKey(file: $0, format: .pem) })
             }
             let context = try NIOSSLContext(configuration: tls)
             try checkServerName(context)

@@ -28,6 +28,8 @@ public final class BridgeHTTPServer: Service, Sendable {
     private let limits: Limits
     let connections: HTTPConnectionSet
     private let portState = NIOLockedValueBox(PortState())
+    /// The listener ``listen()`` opened ahead of ``run()``.
+    private let opened = NIOLockedValueBox<(any Channel)?>(nil)
 
     /// Creates a stopped server; `run()` listens.
     /// - Parameters:
@@ -68,7 +70,29 @@ public final class BridgeHTTPServer: Service, Sendable {
         }
     }
 
-    /// Listens, serves until graceful shutdown or cancellation, then closes the listener and every connection.
+    /// Opens the listener now; ``run()`` then serves on it. The bridge calls this before it consumes a request, so
+    /// a port in use is a start error, not a failure after requests were taken.
+    /// - Throws: `BridgeHTTPServerError` `.bindFailed`.
+    public func listen() async throws {
+        do {
+            let listener = try await bind()
+            opened.withLockedValue { $0 = listener }
+        } catch {
+            throw BridgeHTTPServerError(code: .bindFailed, address: "\(host):\(port)", detail: "\(error)")
+        }
+    }
+
+    /// Closes a listener ``listen()`` opened when ``run()`` will not be called (the start failed later).
+    public func closeListener() async {
+        let listener = opened.withLockedValue { listener in
+            defer { listener = nil }
+            return listener
+        }
+        try? await listener?.close()
+    }
+
+    /// Listens (on the listener ``listen()`` opened, if it was called), serves until graceful shutdown or
+    /// cancellation, then closes the listener and every connection.
     /// - Throws: `BridgeHTTPServerError` `.bindFailed` when the listener cannot be opened, `.alreadyStarted` on
     ///   a second call.
     public func run() async throws {
@@ -78,7 +102,11 @@ public final class BridgeHTTPServer: Service, Sendable {
         }
         let listener: any Channel
         do {
-            listener = try await bind()
+            let early = opened.withLockedValue { listener in
+                defer { listener = nil }
+                return listener
+            }
+            if let early { listener = early } else { listener = try await bind() }
         } catch {
             let failure = BridgeHTTPServerError(code: .bindFailed, address: address, detail: "\(error)")
             finish(.failure(failure))

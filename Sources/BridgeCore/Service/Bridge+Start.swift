@@ -107,11 +107,23 @@ extension Bridge {
                 host: configuration.http.host, port: configuration.http.port, registry: metricsSetup.registry,
                 readiness: { [weak self] in self?.readiness() ?? [] }, eventLoopGroup: eventLoopGroup, logger: logger)
         }
+        // What would otherwise fail only after requests were taken (and handed back, counted by a quorum queue's
+        // delivery limit): the SMSC's TLS files and the HTTP port, checked before consuming.
+        do {
+            try client.checkTLS()
+            try await http?.listen()
+        } catch {
+            await publisher.close()
+            await store.close()
+            let key = error is SMPPClientError ? "smpp.tls" : "http.port"
+            throw BridgeStartError(description: "\(key): \(error)")
+        }
         do {
             try await consumer.connect()
             if let node = consumer.connectedNode { amqpMetrics.record(.connected(node: node), connection: "consumer") }
         } catch {
             await consumer.close()
+            await http?.closeListener()
             await publisher.close()
             await store.close()
             throw BridgeStartError(description: "amqp.queue \(configuration.broker.queue): \(error)")
