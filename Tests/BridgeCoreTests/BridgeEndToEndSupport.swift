@@ -98,12 +98,7 @@ final class BridgeHarness: @unchecked Sendable {
         var configuration = BridgeConfiguration(smpp: smpp, amqp: amqp)
         // As BridgeConfiguration(configReader:) derives it from the addresses.
         configuration.broker.queueType = amqp.addresses.count > 1 ? "quorum" : "classic"
-        configuration.broker.queue = "\(unique).outbound"
-        configuration.broker.resultsExchange = "\(unique).results"
-        configuration.broker.dlrExchange = "\(unique).dlr"
-        configuration.broker.moExchange = "\(unique).mo"
-        configuration.broker.deadExchange = "\(unique).dead"
-        configuration.broker.deadQueue = "\(unique).dead"
+        configuration.broker.useNames(prefixedBy: unique)
         configuration.outbound.sourceAddress = "ACME"
         configuration.outbound.receiptHold = .seconds(2)
         configuration.store.path = storeDirectory.appendingPathComponent("bridge.sqlite").path
@@ -275,5 +270,17 @@ enum E2EEventDump {
             let line = body + [UInt8(ascii: "\n")]
             _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         }
+    }
+}
+
+extension BrokerSettings {
+    /// The queue and exchanges of a test of its own: `<prefix>.outbound`, `.results`, `.dlr`, `.mo`, `.dead`.
+    mutating func useNames(prefixedBy prefix: String) {
+        queue = "\(prefix).outbound"
+        resultsExchange = "\(prefix).results"
+        dlrExchange = "\(prefix).dlr"
+        moExchange = "\(prefix).mo"
+        deadExchange = "\(prefix).dead"
+        deadQueue = "\(prefix).dead"
     }
 }

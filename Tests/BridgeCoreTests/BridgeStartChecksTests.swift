@@ -20,12 +20,7 @@ struct BridgeStartChecksTests {
         let amqp = try AMQPConfiguration(url: try #require(E2EBroker.url))
         var configuration = BridgeConfiguration(smpp: smpp, amqp: amqp)
         configuration.broker.queueType = "classic"
-        configuration.broker.queue = "\(unique).outbound"
-        configuration.broker.resultsExchange = "\(unique).results"
-        configuration.broker.dlrExchange = "\(unique).dlr"
-        configuration.broker.moExchange = "\(unique).mo"
-        configuration.broker.deadExchange = "\(unique).dead"
-        configuration.broker.deadQueue = "\(unique).dead"
+        configuration.broker.useNames(prefixedBy: unique)
         configuration.outbound.sourceAddress = "ACME"
         configuration.store.path = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(unique).sqlite").path
