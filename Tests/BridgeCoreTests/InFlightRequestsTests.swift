@@ -52,6 +52,29 @@ import Testing
         #expect(handedBack.withLockedValue { $0 } && requests.count == 0)
     }
 
+    /// A second signal after the drain's own timeout (the requests already cancelled, their hand-backs still
+    /// storing correlations) does not cut that wait short: the store would otherwise close under them.
+    @Test func aDrainCancelledAfterItsTimeoutStillWaitsForTheHandBacks() async throws {
+        let requests = InFlightRequests()
+        let cancelled = NIOLockedValueBox(false)
+        let id = NIOLockedValueBox<UInt64>(0)
+        let registered = requests.register {
+            cancelled.withLockedValue { $0 = true }
+            Task {
+                try? await Task.sleep(for: .milliseconds(300))  // the hand-back's store write and nack
+                requests.finished(id.withLockedValue { $0 })
+            }
+        }
+        id.withLockedValue { $0 = registered }
+        let drain = Task { await requests.drain(timeout: .milliseconds(50)) }
+        for _ in 0..<2_000 where !cancelled.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<2_000 where requests.drainWaiterCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(cancelled.withLockedValue { $0 } && requests.drainWaiterCount == 1)
+        drain.cancel()
+        #expect(await drain.value == 1)
+        #expect(requests.count == 0, "the drain returned with a hand-back still running")
+    }
+
     @Test func whatIsLeftAfterTheTimeoutIsCancelledThenWaitedFor() async {
         let requests = InFlightRequests()
         let ids = NIOLockedValueBox<[UInt64]>([])

@@ -28,6 +28,22 @@ import Testing
         #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).isEmpty)
     }
 
+    /// A sweep cancelled at shutdown stops between groups (each publish may wait for its confirm up to the timeout,
+    /// and the shutdown waits for the sweep before the sessions unbind): the group stays stored for the next sweep.
+    @Test func aCancelledSweepStopsBeforeTheNextGroup() async throws {
+        let (store, publisher, time) = (MOFaultStore(pausingClaims: true), RecordingPublisher(), ManualTime())
+        let processor = LongMO.processor(store: store, publisher: publisher, time: time)
+        #expect(await processor.process(LongMO.part(1, of: 2, "uno ")) == .ok)
+        time.advance(by: 61)
+        let sweep = Task { await processor.sweepIncompleteMO() }
+        await store.sweepClaimed()
+        sweep.cancel()
+        store.resumeSweep()
+        await sweep.value
+        #expect(publisher.all.isEmpty)
+        #expect(try await store.moGroups(firstReceivedBefore: .distantFuture).count == 1, "left for the next sweep")
+    }
+
     /// The wall clock stepped forward: the sweep's cutoff is held back by the step, so a group is not published
     /// incomplete before its timeout has passed in real time (its last part may still come).
     @Test func aHeldBackSweepLeavesAGroupWithinItsTimeout() async throws {

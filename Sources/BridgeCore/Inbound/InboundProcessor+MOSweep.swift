@@ -24,6 +24,9 @@ extension InboundProcessor {
             return
         }
         for key in claimed.compactMap(\.first?.groupKey) {
+            // Stopped between groups at shutdown (each publish may wait for a confirm up to its timeout): the rest
+            // stay stored, their claims expire, and the next sweep — here or on another instance — takes them.
+            guard !Task.isCancelled else { break }
             await groups.enter(key)
             await sweepGroup(key, cutoff: cutoff)
             groups.leave(key)

@@ -106,6 +106,12 @@ final class InFlightRequests: Sendable {
             _ = await Task { await self.waitUntilDrained(within: Self.handBackWait) }.value
         } else {
             await waitUntilDrained()
+            if Task.isCancelled {
+                // Cancelled while waiting (a second signal after the drain's own timeout): the cancelled requests may
+                // still be storing their correlations or releasing marks; give them the same bounded wait, or the
+                // store would close under them.
+                _ = await Task { await self.waitUntilDrained(within: Self.handBackWait) }.value
+            }
         }
         return remaining.count
     }
