@@ -44,7 +44,13 @@ extension SessionStateMachine {
             if deadline <= now { return [close(.unbound)] }
         case .bound:
             if let link = enquireLink {
-                if link.deadline <= now { return [close(.linkDead)] }
+                if link.deadline <= now {
+                    // Dead only when nothing at all came since it was sent: an SMSC that answers submits but not
+                    // enquire_link is alive, and closing it would turn every outstanding submit into an unknown
+                    // outcome (a flagged resubmit). Its deadline moves with what arrives; silence closes it.
+                    guard lastReceived > link.deadline - configuration.responseTimeout else { return [close(.linkDead)] }
+                    enquireLink = (link.sequenceNumber, lastReceived + configuration.responseTimeout)
+                }
             } else if lastReceived + configuration.enquireLinkInterval <= now {
                 let sequenceNumber = unusedSequenceNumber()
                 enquireLink = (sequenceNumber, now + configuration.responseTimeout)

@@ -41,6 +41,32 @@ import Testing
         #expect(queue == ["c"], "never taken from the pool")
     }
 
+    /// An SMSC that answers submits but never enquire_link is alive: the session is not closed at the keep-alive's
+    /// deadline while PDUs keep coming (that turned every outstanding submit into an unknown outcome); silence for a
+    /// whole response timeout after the last PDU still closes it.
+    @Test func anyPDUAfterTheEnquireLinkKeepsTheLinkAlive() {
+        var machine = boundMachine()
+        var queue = ["a"]
+        _ = machine.timerFired(now: t0 + .seconds(30))  // enquire_link out, answer due at 35
+        #expect(machine.enquireLink != nil)
+        #expect(drain(&machine, &queue, now: t0 + .seconds(31)).count == 1)
+        _ = machine.submitResponseReceived(sequenceNumber: 3, status: 0, now: t0 + .seconds(33))
+        let atDeadline = machine.timerFired(now: t0 + .seconds(35))
+        #expect(!atDeadline.contains { if case .close = $0 { true } else { false } }, "\(atDeadline)")
+        guard case .close(.linkDead, _, _) = machine.timerFired(now: t0 + .seconds(38)).first else {
+            Issue.record("silence after the last PDU must still close the link"); return
+        }
+    }
+
+    /// A generic_nack with ESME_RTHROTTLED that names no request of ours still pauses the session.
+    @Test func aThrottleNackForNoRequestPausesTheSession() {
+        var machine = boundMachine()
+        guard case .unexpectedResponse = machine.genericNackReceived(sequenceNumber: 0, status: 0x58, now: t0) else {
+            Issue.record("expected it counted as unexpected"); return
+        }
+        #expect(machine.pausedUntil != nil)
+    }
+
     @Test func answersSMSCEnquireLink() {
         var machine = boundMachine()
         guard case .write(.enquireLinkResp(77)) = machine.enquireLinkReceived(sequenceNumber: 77, now: t0) else {
