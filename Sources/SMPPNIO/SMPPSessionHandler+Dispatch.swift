@@ -185,6 +185,15 @@ extension SMPPSessionHandler {
                                  now: NIODeadline) -> Bool {
         switch commandID {
         case .bindTransmitterResp, .bindReceiverResp, .bindTransceiverResp:
+            var status = status
+            if status == WireStatus.ok, commandID != settings.kind.bindResponse {
+                // Bound as something else than asked (a receiver for our transceiver, say): submits would all be
+                // refused, or no deliver_sm would ever come. A bind failure (the slot waits its longest delay).
+                logger.error("SMSC answered the bind with another bind type's response; refusing the session", metadata: [
+                    "smpp.expected": "\(settings.kind.bindResponse)", "smpp.received": "\(commandID)",
+                ])
+                status = WireStatus.bindFailed
+            }
             let action = machine.bindResponseReceived(sequenceNumber: sequenceNumber, status: status, now: now)
             logBindResult(CommandStatus(rawValue: status), action: action)
             run(action, now: now)

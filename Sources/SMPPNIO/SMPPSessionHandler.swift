@@ -11,6 +11,15 @@ enum SessionBindKind: String, Sendable {
 
     var canSubmit: Bool { self != .receiver }
     var canReceive: Bool { self != .transmitter }
+
+    /// The response that answers this kind of bind.
+    var bindResponse: CommandID {
+        switch self {
+        case .transmitter: .bindTransmitterResp
+        case .receiver: .bindReceiverResp
+        case .transceiver: .bindTransceiverResp
+        }
+    }
 }
 
 /// What a session's end looked like, for the slot's reconnect decision.

@@ -214,6 +214,17 @@ import Testing
         #expect(!harness.channel.isActive)
     }
 
+    /// A bind_transceiver answered with bind_receiver_resp ESME_ROK: not bound as asked (every submit would be
+    /// refused and the session rebind for ever); refused as a bind failure, which waits the longest delay.
+    @Test func aBindAnsweredWithAnotherKindOfResponseIsRefused() throws {
+        let harness = try HandlerHarness()
+        try harness.connect()
+        _ = try harness.written()
+        try harness.receive(.bindReceiverResp(BindResponse(systemID: "SMSC")), sequenceNumber: 1)
+        #expect(harness.delegate.ended.first?.0 == .bindRejected(status: 0x0D))
+        #expect(!harness.channel.isActive)
+    }
+
     @Test func malformedFrameClosesAsProtocolError() throws {
         let harness = try HandlerHarness()
         try harness.bind()
