@@ -40,6 +40,23 @@ import Testing
         }
     }
 
+    /// An empty secret variable (compose's `${SMPP_PASSWORD}` with nothing on the host) replaced the secret file
+    /// silently and check-config showed `********`: it is no value now; with nothing else the key is missing.
+    @Test func anEmptySecretVariableIsNoValue() async throws {
+        let directory = try ConfigFixture.directory()
+        try Self.write(Self.smppPassword + "\n", to: directory + "/smpp_password")
+        let fromFile = try await Self.load(
+            environment: Self.base.merging(["SMPP_PASSWORD": ""]) { $1 }, secretsDirectory: directory)
+        #expect(fromFile.smpp.password == Self.smppPassword)
+        let empty = try ConfigFixture.directory()
+        do {
+            _ = try await Self.load(environment: Self.base.merging(["SMPP_PASSWORD": ""]) { $1 }, secretsDirectory: empty)
+            Issue.record("an empty password variable counted as the password")
+        } catch {
+            #expect(error.problems == ["smpp.password: is required"])
+        }
+    }
+
     @Test func secretsNeverAppearInProblems() async {
         let problems = await ConfigFixture.problems(environment: [
             "smpp.host": "smsc.test", "smpp.system_id": "bridge", "smpp.password": Self.smppPassword + "-too-long",

@@ -22,7 +22,7 @@ extension BridgeConfiguration {
         add("smpp.host", smpp.host)
         number("smpp.port", smpp.port)
         add("smpp.system_id", smpp.systemID)
-        secret("smpp.password", isSet: true)
+        if smpp.password.isEmpty { add("smpp.password", "(empty)") } else { secret("smpp.password", isSet: true) }
         add("smpp.system_type", smpp.systemType)
         add("smpp.address_range", smpp.addressRange)
         add("smpp.bind_type", smpp.bindType.rawValue)

@@ -59,6 +59,10 @@ extension BridgeConfiguration {
     ) async -> ([any ConfigProvider], [String], [String]) {
         var problems: [String] = []
         let secretVariables = Set(secretKeys.map(environmentVariable(for:)))
+        // An empty secret variable (compose's `${SMPP_PASSWORD}` when the host has none) is no value: a secret file
+        // or the secrets directory gives it, else the key is missing — it must not silently replace them.
+        var environment = environment
+        for variable in secretVariables where environment[variable]?.isEmpty == true { environment[variable] = nil }
         var providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secretVariables))
         ]
