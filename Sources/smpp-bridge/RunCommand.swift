@@ -36,13 +36,12 @@ struct RunCommand: AsyncParsableCommand {
         let bridge = Bridge(
             configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             metricsSetup: metrics, logger: logger)
-        var groupConfiguration = ServiceGroupConfiguration(
+        let groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: bridge)], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
             logger: logger)
-        // A graceful shutdown that takes longer than this is cancelled (requests still in flight are handed back
-        // at once). ServiceGroup refuses a signal in both of its lists, so the second signal's escalation to that
-        // cancellation is ours (SecondSignal).
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(60)
+        // A graceful shutdown that takes longer than 60 s, or a second signal, cancels the group (requests still in
+        // flight are handed back at once) and the exit status is 128 + the signal: SecondSignal does both, since
+        // ServiceGroup refuses a signal in both of its lists and its own time limit would end with status 0.
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await SecondSignal.escalating(logger: logger) { try await group.run() }
