@@ -16,16 +16,24 @@ extension SMPPClientConfiguration {
         if systemID.isEmpty { fail("smpp.system_id", "must be 1–15 characters") }
         // The bind PDU as the sessions will send it, through the encoder itself: a value it refuses (too long for its
         // C-Octet String, a NUL, a character beyond Latin-1) would otherwise pass here and end every bind attempt in
-        // a bind timeout, retried forever. The message never quotes the value (it may be the password).
-        do throws(SMPPEncodeError) {
-            var encoded = ByteBuffer()
-            try PDU(.bindTransceiver(bindRequest), sequenceNumber: 1).encode(into: &encoded)
-        } catch {
-            let key = "smpp.\(error.field)"
-            if error.code == .fieldTooLong, let maximum = Self.bindStringMaxima[key] {
-                fail(key, "is longer than \(maximum) characters")
-            } else {
-                fail(key, "contains a character SMPP cannot carry here (only Latin-1, no NUL)")
+        // a bind timeout, retried forever. The message never quotes the value (it may be the password). Each field
+        // alone (the others empty), so every bad one is reported, not only the first the encoder meets.
+        let fields: [(key: String, request: BindRequest)] = [
+            ("smpp.system_id", BindRequest(systemID: systemID, password: "", systemType: "", addressRange: Address(address: ""))),
+            ("smpp.password", BindRequest(systemID: "", password: password, systemType: "", addressRange: Address(address: ""))),
+            ("smpp.system_type", BindRequest(systemID: "", password: "", systemType: systemType, addressRange: Address(address: ""))),
+            ("smpp.address_range", BindRequest(systemID: "", password: "", systemType: "", addressRange: Address(address: addressRange))),
+        ]
+        for (key, request) in fields {
+            do throws(SMPPEncodeError) {
+                var encoded = ByteBuffer()
+                try PDU(.bindTransceiver(request), sequenceNumber: 1).encode(into: &encoded)
+            } catch {
+                if error.code == .fieldTooLong, let maximum = Self.bindStringMaxima[key] {
+                    fail(key, "is longer than \(maximum) characters")
+                } else {
+                    fail(key, "contains a character SMPP cannot carry here (only Latin-1, no NUL)")
+                }
             }
         }
         if sessions < 1 { fail("smpp.sessions", "must be at least 1") }

@@ -112,6 +112,21 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         #expect(named == ["smpp.port", "smpp.sessions", "smpp.window"], "\(problems)")
     }
 
+    /// Every bind field too long at once (the encoder stopped at the first): the onboarding values are typed in
+    /// together, so they are checked together.
+    @Test func everyBindFieldProblemIsReported() async {
+        let problems = await ConfigFixture.problems(
+            environment: ConfigFixture.required.merging([
+                "smpp.system_id": String(repeating: "s", count: 16), "smpp.password": "123456789",
+                "smpp.system_type": String(repeating: "t", count: 13),
+            ]) { $1 })
+        #expect(problems == [
+            "smpp.system_id: is longer than 15 characters", "smpp.password: is longer than 8 characters",
+            "smpp.system_type: is longer than 12 characters",
+        ], "\(problems)")
+        #expect(!problems.joined().contains("123456789"))
+    }
+
     /// Every missing required key at once (the session and broker readers reported only their first).
     @Test func missingRequiredKeysAreNamed() async {
         let problems = await ConfigFixture.problems(environment: [:])
