@@ -69,7 +69,14 @@ extension Bridge {
         // 33 000 refusals), and an SMSC that gives up after a few attempts would drop them. About 1 KB each.
         var smpp = configuration.smpp
         smpp.maxInboundInFlight = max(smpp.maxInboundInFlight, smpp.window * 2, Self.minimumInboundAllowance)
-        let gate = try makeSlotGate(smpp)
+        let gate: ClusterSlotGate?
+        do {
+            gate = try makeSlotGate(smpp)
+        } catch {
+            await publisher.close()
+            await store.close()
+            throw error
+        }
         // With the session budget the consumer subscribes once a slot is held (followSlotShare); the prefetch given
         // here, from the account's total, is the most it is ever set to.
         let consumer = AMQPConsumer(
