@@ -259,6 +259,9 @@ final class ConnectionLoop<Driver: ConnectionDriver>: @unchecked Sendable {
         while handled < 512, driver.readsFrames, let event = try link.nextEvent(maxBodySize: driver.maxBodySize) {
             try driver.handle(event, link: link, now: now)
             handled += 1
+            // Nothing left in the library's buffers: one more read would be a recv that finds nothing and a poll
+            // (two system calls per wake-up); the loop's own wait (`service`) sees whatever comes next.
+            if !link.hasPendingInput { break }
         }
     }
 
