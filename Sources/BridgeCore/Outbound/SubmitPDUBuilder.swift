@@ -101,14 +101,15 @@ struct SubmitPDUBuilder: Sendable {
         return Built(pdus: pdus, encoding: encodingName, from: from)
     }
 
-    /// Splits without a reference first; only a message of several parts draws one (as
-    /// `MessageSegmenter.segment(_:destination:references:header:)` does) and is split again with it.
+    /// Splits once; only a message of several parts draws a reference, as
+    /// `MessageSegmenter.segment(_:destination:references:header:)` decides (the lock is held only to draw it).
     private func segment(
         _ text: EncodedText, header: UserDataHeader?, with segmenter: MessageSegmenter, to destination: String,
         references: NIOLockedValueBox<ConcatenationReferences>
     ) throws(SegmentationError) -> SegmentedMessage {
-        let unreferenced = try segmenter.segment(text, reference: 0, header: header)
-        guard unreferenced.parts.count > 1 else { return unreferenced }
+        if try segmenter.isSinglePart(text, header: header) {
+            return try segmenter.segment(text, reference: 0, header: header)
+        }
         let reference = references.withLockedValue {
             $0.next(for: destination, sixteenBit: segmenter.method != .udh8)
         }

@@ -30,6 +30,11 @@ public struct MessageSegmenter: Sendable, Hashable {
         self.gsmPartSize = gsmPartSize
     }
 
+    /// Whether `text` goes as one submit (no reference needed): it fits one part, or the method is `payload`.
+    public func isSinglePart(_ text: EncodedText, header: UserDataHeader? = nil) throws(SegmentationError) -> Bool {
+        try fitsOnePart(text, callerHeader: header ?? UserDataHeader()) || method == .payload
+    }
+
     /// Splits `text`, drawing a reference from `references` for `destination` only when more than one part is needed.
     /// - Parameter header: the caller's own UDH elements (binary requests), repeated in every part.
     public func segment(
