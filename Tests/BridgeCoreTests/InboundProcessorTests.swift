@@ -57,6 +57,31 @@ struct InboundFixture {
         #expect(json["to"] as? String == "+573001234567" && json["from"] as? String == "ACME")
     }
 
+    /// Under `hex-to-dec` a receipt whose receipted_message_id repeats the submit's hex id (digits only, so read as
+    /// decimal) while its text carries the decimal one: the text's id is tried too, and matches (review finding:
+    /// only the TLV's was tried, and the receipt went out unmatched after its hold).
+    @Test func theTextIDIsTriedWhenTheTLVIDDoesNotMatch() async throws {
+        let fixture = InboundFixture(settings: InboundPipelineSettings(messageIDFormat: .hexToDecimal))
+        var correlation = fixture.correlation("12345678")
+        correlation.keys = MessageIDMatching.matchKeys(for: "12345678", format: .hexToDecimal, side: .submitResponse)
+        fixture.correlator.segmentAccepted(correlation)
+        let tlv = TLV(tag: TLVTag.receiptedMessageID, value: Array("12345678".utf8) + [0])
+        #expect(await fixture.processor.process(InboundFixture.receipt("305419896", tlvs: [tlv])) == .ok)
+        let json = try fixture.publisher.json(0)
+        #expect(json["matched"] as? Bool == true && json["request_id"] as? String == "order-42", "\(json)")
+        #expect(json["message_id"] as? String == "12345678", "the TLV's id still names the receipt")
+    }
+
+    /// An MO whose data_coding is the air interface's "general data coding with a message class" (0x10–0x1F) is
+    /// text: GSM 7-bit for 0x10–0x13, UCS2 for 0x18–0x1B (it was published as binary).
+    @Test func anMOWithAMessageClassCodingIsText() async throws {
+        let fixture = InboundFixture()
+        #expect(await fixture.processor.process(InboundFixture.mo(Array("Hola".utf8), dataCoding: 0x11)) == .ok)
+        #expect(await fixture.processor.process(InboundFixture.mo([0x04, 0x2F, 0x04, 0x30], dataCoding: 0x19)) == .ok)
+        #expect(try fixture.publisher.json(0)["text"] as? String == "Hola")
+        #expect(try fixture.publisher.json(1)["text"] as? String == "Яа")
+    }
+
     @Test func aReceiptThatBeatsItsSubmitResponseIsHeldAndThenMatched() async throws {
         let fixture = InboundFixture(hold: .seconds(30))
         let answer = Task { await fixture.processor.process(InboundFixture.receipt("ABC")) }

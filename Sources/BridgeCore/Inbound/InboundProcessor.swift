@@ -112,8 +112,15 @@ public final class InboundProcessor: Sendable {
             shortMessage: DeliveryReceipt.textOctets(of: message.userData, esmClass: message.esmClass),
             dataCoding: message.dataCoding, tlvs: message.tlvs)
         let messageID = parsed.messageID ?? ""
-        let keys = messageID.isEmpty
+        var keys = messageID.isEmpty
             ? [] : MessageIDMatching.matchKeys(for: messageID, format: settings.messageIDFormat, side: .receipt)
+        // The text's own id, when the TLV's says something else (hex in one, decimal in the other): tried after it.
+        if let textID = parsed.textMessageID {
+            for key in MessageIDMatching.matchKeys(for: textID, format: settings.messageIDFormat, side: .receipt)
+            where !keys.contains(key) {
+                keys.append(key)
+            }
+        }
         return ReadReceipt(message: message, parsed: parsed, messageID: messageID, keys: keys)
     }
 

@@ -25,13 +25,17 @@ extension DeliveryReceipt {
     ].map { ($0.0, Array($0.1.utf8)) }
 
     /// Reads a receipt from a PDU's parts: the text is short_message, or message_payload when short_message is
-    /// empty; read as UCS2 for data_coding 8 (and 0xE0–0xEF) and as Latin-1 otherwise, because SMSCs write receipt
-    /// text in ASCII whatever data_coding says. The TLVs take precedence over the text.
+    /// empty; read as Latin-1, because SMSCs write receipt text in ASCII whatever data_coding says — as UCS2 only
+    /// when data_coding says UCS2 (8, 0xE0–0xEF) and the octets read as Latin-1 show neither `id` nor `stat` (some
+    /// SMSCs copy the submit's data_coding 8 onto an ASCII receipt). The TLVs take precedence over the text.
     public static func parse(shortMessage: [UInt8], dataCoding: UInt8 = 0, tlvs: [TLV] = []) -> DeliveryReceipt {
         var octets = shortMessage
         if octets.isEmpty, let payload = tlvs.first(where: { $0.tag == TLVTag.messagePayload }) { octets = payload.value }
-        let alphabet: SMSAlphabet = SMSText.alphabet(forDataCoding: dataCoding) == .ucs2 ? .ucs2 : .latin1
-        return parse(text: SMSText.decode(octets, alphabet: alphabet).text, tlvs: tlvs)
+        let latin1 = SMSText.decode(octets, alphabet: .latin1).text
+        guard SMSText.alphabet(forDataCoding: dataCoding) == .ucs2 else { return parse(text: latin1, tlvs: tlvs) }
+        let labels = fieldValues(in: latin1)
+        if labels[Field.id.rawValue] != nil || labels[Field.stat.rawValue] != nil { return parse(text: latin1, tlvs: tlvs) }
+        return parse(text: SMSText.decode(octets, alphabet: .ucs2).text, tlvs: tlvs)
     }
 
     /// A receipt's text octets within its user data: after a UDH when esm_class says there is one (0x40) and there
@@ -72,7 +76,9 @@ extension DeliveryReceipt {
         let values = fieldValues(in: text)
         let textStat = values[Field.stat.rawValue]
         let textState = textStat.flatMap { ReceiptState(stat: $0) }
-        receipt.messageID = receiptedMessageID ?? values[Field.id.rawValue]
+        let textID = values[Field.id.rawValue]
+        receipt.messageID = receiptedMessageID ?? textID
+        if let textID, !textID.isEmpty, textID != receipt.messageID { receipt.textMessageID = textID }
         receipt.submitted = values[Field.sub.rawValue]
         receipt.delivered = values[Field.dlvrd.rawValue]
         receipt.submitDate = values[Field.submitDate.rawValue].flatMap { ReceiptDate($0) }

@@ -3,6 +3,9 @@
 public struct DeliveryReceipt: Sendable, Hashable {
     /// The SMSC message id the receipt is about (receipted_message_id, else the text's `id`).
     public var messageID: String?
+    /// The text's `id` when receipted_message_id won and says something else (some SMSCs write one in hex and the
+    /// other in decimal): a second id to match the receipt by; nil otherwise.
+    public var textMessageID: String?
     /// The `sub` field as sent, e.g. `001`.
     public var submitted: String?
     /// The `dlvrd` field as sent, e.g. `001`.

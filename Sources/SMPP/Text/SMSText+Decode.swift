@@ -3,8 +3,10 @@ extension SMSText {
     ///
     /// 0 follows `defaultAlphabet`; 1 ASCII; 3 Latin-1; 8 UCS2; 0xC0–0xDF (message waiting, GSM 7-bit) and
     /// 0xF0–0xFF with bit 2 clear are GSM 7-bit, packed only when the default alphabet is `.gsm7Packed` (SMSCs send
-    /// septets unpacked, §8); 0xE0–0xEF UCS2. Everything else (2, 4, 0xF4–0xF7, 0xFC–0xFF, national codings
-    /// this module does not decode) is `.binary`.
+    /// septets unpacked, §8); 0xE0–0xEF UCS2. 0x10–0x1F (reserved in SMPP 3.4, but the air interface's "general
+    /// data coding with a message class", which SMSCs pass through on MO) by bits 3–2: GSM 7-bit, 8-bit data, UCS2.
+    /// Everything else (2, 4, 0x20–0x3F compressed, 0xF4–0xF7, 0xFC–0xFF, national codings this module does not
+    /// decode) is `.binary`.
     public static func alphabet(forDataCoding dataCoding: UInt8, defaultAlphabet: DefaultAlphabet = .gsm7) -> SMSAlphabet {
         let gsm: SMSAlphabet = defaultAlphabet == .gsm7Packed ? .gsm7Packed : .gsm7
         switch dataCoding {
@@ -12,6 +14,12 @@ extension SMSText {
         case 0x01: return .ascii
         case 0x03: return .latin1
         case 0x08: return .ucs2
+        case 0x10...0x1F:
+            switch dataCoding & 0x0C {
+            case 0x00: return gsm
+            case 0x08: return .ucs2
+            default: return .binary
+            }
         case 0xC0...0xDF: return gsm
         case 0xE0...0xEF: return .ucs2
         case 0xF0...0xFF: return dataCoding & 0x04 == 0 ? gsm : .binary

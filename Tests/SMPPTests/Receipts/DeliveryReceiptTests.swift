@@ -152,6 +152,9 @@ import Testing
         let ucs2 = try SMSText.encode("id:9 stat:REJECTD err:1", as: .ucs2)
         let wide = DeliveryReceipt.parse(shortMessage: ucs2.units, dataCoding: 8)
         #expect(wide.messageID == "9" && wide.state == .rejected && wide.error == "1")
+        // ASCII text under data_coding 8 (an SMSC copying the submit's coding): read as the text it is.
+        let copied = DeliveryReceipt.parse(shortMessage: Array(text.utf8), dataCoding: 8)
+        #expect(copied.messageID == "ABCDEF" && copied.state == .delivered && copied.error == "000")
         // Underscores in ids survive (read as Latin-1, not GSM, whatever data_coding 0 means).
         #expect(DeliveryReceipt.parse(shortMessage: Array("id:msg_1 stat:DELIVRD".utf8)).messageID == "msg_1")
     }
