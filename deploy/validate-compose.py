@@ -61,7 +61,7 @@ def installed_series(package, parts):
     """'3.10' for rabbitmq-server 3.10.8-1.1, '15' for postgresql 15+248; None when not installed."""
     result = subprocess.run(["dpkg-query", "-W", "-f=${Status} ${Version}", package], capture_output=True,
                             text=True, check=False) if shutil.which("dpkg-query") else None
-    if result is None or result.returncode != 0 or "installed" not in result.stdout:
+    if result is None or result.returncode != 0 or "install ok installed" not in result.stdout:
         return None
     version = re.split(r"[-+~]", result.stdout.split()[-1])[0]
     return ".".join(version.split(".")[:parts])

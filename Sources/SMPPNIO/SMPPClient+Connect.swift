@@ -6,14 +6,14 @@ import NIOSSL
 import SMPP
 
 extension SMPPClient {
-    /// The TLS context for every connection, or nil for plain TCP. TLS 1.2 at least; the CA file or the system
-    /// roots; the client certificate if configured; verification as configured.
     /// Loads the TLS files and settings as a connection would (``run()`` does it again): a missing or unreadable CA,
     /// certificate or key is an error naming its key, found before anything else starts.
     public func checkTLS() throws(SMPPClientError) {
         _ = try makeTLSContext()
     }
 
+    /// The TLS context for every connection, or nil for plain TCP. TLS 1.2 at least; the CA file or the system
+    /// roots; the client certificate if configured; verification as configured.
     func makeTLSContext() throws(SMPPClientError) -> NIOSSLContext? {
         let settings = configuration.tls
         guard settings.enabled else { return nil }

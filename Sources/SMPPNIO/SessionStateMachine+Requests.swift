@@ -101,7 +101,10 @@ extension SessionStateMachine {
             return .none
         }
         // A slow-down status in a nack that names no request of ours (number 0, say) still asks us to slow down.
-        if WireStatus.isThrottle(status), case .bound = state, timedOut[sequenceNumber] == nil { slowDown(now: now) }
+        // (RTHROTTLED / RMSGQFUL only: an RSYSERR nack here may be refusing one of our late answers.)
+        if WireStatus.refusesOnlyRequests(status), case .bound = state, timedOut[sequenceNumber] == nil {
+            slowDown(now: now)
+        }
         if let late = timedOut.removeValue(forKey: sequenceNumber) {
             // A late refusal of a timed-out request: the SMSC does not have it. Reported like a late response (its
             // status, no message_id), so the caller knows a resubmit is no duplicate.

@@ -49,13 +49,20 @@ enum SecondSignal {
             } catch {}
         }
         defer { listener.cancel() }
-        try await withTaskCancellationHandler {
-            try await work.value
-        } onCancel: {
-            work.cancel()
+        let outcome: Result<Void, any Error>
+        do {
+            try await withTaskCancellationHandler {
+                try await work.value
+            } onCancel: {
+                work.cancel()
+            }
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)  // e.g. a start cut short by the escalation: its status is still the signal's
         }
         listener.cancel()
         if let signal = escalation.finished() { throw ExitCode(128 + signal.rawValue) }
+        try outcome.get()
     }
 }
 

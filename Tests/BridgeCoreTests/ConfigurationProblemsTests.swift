@@ -220,6 +220,8 @@ struct BadValue: CustomTestStringConvertible, Sendable {
         ], "\(misspelt.problems)")
         let comments = try await problems(ofYAML: "# everything comes from the environment\n\n")
         #expect(comments.problems.isEmpty, "\(comments.problems)")
+        let emptySection = try await problems(ofYAML: "smpp:\n  # window: 50\nlog:\n  level: info\n")
+        #expect(emptySection.problems.isEmpty, "a section left empty is no key: \(emptySection.problems)")
         #expect(BridgeConfiguration.keys.count > 60 && BridgeConfiguration.keys.contains("smpp.gsm_part_size"))
     }
 

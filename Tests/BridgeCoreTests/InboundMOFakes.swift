@@ -82,8 +82,8 @@ final class MOFaultStore: BridgeStore {
     func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
         try await inner.releaseInFlight(id: id, markedAt: markedAt)
     }
-    func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
-        try await inner.restoreInFlight(id: id, markedAt: markedAt, to: since, marks: marks)
+    func restoreInFlight(id: String, markedAt: Date, marks: Int) async throws(BridgeStoreError) {
+        try await inner.restoreInFlight(id: id, markedAt: markedAt, marks: marks)
     }
 
     func complete(_ completion: RequestCompletion) async throws(BridgeStoreError) -> StoredRequestState? {

@@ -72,6 +72,17 @@ struct InboundFixture {
         #expect(json["message_id"] as? String == "12345678", "the TLV's id still names the receipt")
     }
 
+    /// A text id that is not the TLV's number in the other base is not tried: it could be another message's id (a
+    /// receipt for A whose text names B would be published as B's).
+    @Test func anUnrelatedTextIDIsNotTried() async throws {
+        let fixture = InboundFixture()
+        fixture.correlator.segmentAccepted(fixture.correlation("6699"))
+        let tlv = TLV(tag: TLVTag.receiptedMessageID, value: Array("ABCDEF01".utf8))
+        #expect(await fixture.processor.process(InboundFixture.receipt("6699", tlvs: [tlv])) == .ok)
+        let json = try fixture.publisher.json(0)
+        #expect(json["matched"] as? Bool == false && json["message_id"] as? String == "ABCDEF01", "\(json)")
+    }
+
     /// An MO whose data_coding is the air interface's "general data coding with a message class" (0x10–0x1F) is
     /// text: GSM 7-bit for 0x10–0x13, UCS2 for 0x18–0x1B (it was published as binary).
     @Test func anMOWithAMessageClassCodingIsText() async throws {

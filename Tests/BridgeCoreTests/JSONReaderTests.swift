@@ -140,6 +140,7 @@ import Testing
         #expect(salvage(#"{"a":[1,2"#) == nil)
         #expect(salvage(#"{"a":"no end, "id":"x"}"#) == nil)  // the id is inside the unterminated string
         #expect(salvage(#"{"id":"\ud800"}"#) == nil)
+        #expect(salvage(#"{"a":{"x":1],"id":"nested"}}"#) == nil)  // mismatched brackets: "id" may be nested
         #expect(salvage(#"["id","x"]"#) == nil)
         #expect(salvage("") == nil)
         #expect(salvage(#"{"id":"x\"#) == nil)

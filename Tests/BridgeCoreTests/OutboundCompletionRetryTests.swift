@@ -72,8 +72,8 @@ final class CompletionFailingStore: BridgeStore {
     func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError) {
         try await inner.releaseInFlight(id: id, markedAt: markedAt)
     }
-    func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
-        try await inner.restoreInFlight(id: id, markedAt: markedAt, to: since, marks: marks)
+    func restoreInFlight(id: String, markedAt: Date, marks: Int) async throws(BridgeStoreError) {
+        try await inner.restoreInFlight(id: id, markedAt: markedAt, marks: marks)
     }
     func addCorrelations(_ correlations: [ReceiptCorrelation]) async throws(BridgeStoreError) {
         try await inner.addCorrelations(correlations)

@@ -59,9 +59,9 @@ import Testing
         }
     }
 
-    /// A request found in flight and handed back unsent puts the found mark back (time and count): the earlier
-    /// attempt's mark still flags the redelivery, and this delivery does not count toward smpp.max_attempts. A
-    /// mark set again since, or a completed request, stays as it is.
+    /// A request found in flight and handed back unsent puts the found count back on its own mark: still in flight
+    /// (the redelivery flagged), this delivery not counted toward smpp.max_attempts, the mark aging from now (the
+    /// purge of old marks must not take it). A mark set again since, or a completed request, stays as it is.
     @Test(arguments: StoreKind.allCases)
     func restoringAMarkPutsBackTheOneFoundAtBegin(kind: StoreKind) async throws {
         try await F.withStore(kind) { store in
@@ -69,18 +69,19 @@ import Testing
             let second = F.t0.addingTimeInterval(7.5)
             _ = try await store.beginRequest(id: "s1", at: first)
             #expect(try await store.beginRequest(id: "s1", at: second) == .inFlight(since: first, marks: 1))
-            try await store.restoreInFlight(id: "s1", markedAt: second, to: first, marks: 1)
-            #expect(try await store.requestState(id: "s1") == .inFlight(since: first, marks: 1))
-            #expect(try await store.beginRequest(id: "s1", at: second) == .inFlight(since: first, marks: 1))
-
+            try await store.restoreInFlight(id: "s1", markedAt: second, marks: 1)
+            #expect(try await store.requestState(id: "s1") == .inFlight(since: second, marks: 1))
             let third = F.t0.addingTimeInterval(9)
-            _ = try await store.beginRequest(id: "s1", at: third)
-            try await store.restoreInFlight(id: "s1", markedAt: second, to: first, marks: 1)
-            #expect(try await store.requestState(id: "s1") == .inFlight(since: third, marks: 3), "marked again since")
+            #expect(try await store.beginRequest(id: "s1", at: third) == .inFlight(since: second, marks: 1))
+
+            let fourth = F.t0.addingTimeInterval(11)
+            _ = try await store.beginRequest(id: "s1", at: fourth)
+            try await store.restoreInFlight(id: "s1", markedAt: third, marks: 1)
+            #expect(try await store.requestState(id: "s1") == .inFlight(since: fourth, marks: 3), "marked again since")
 
             let result = F.result(4)
             try await store.complete(RequestCompletion(requestID: "s2", result: result, correlations: []))
-            try await store.restoreInFlight(id: "s2", markedAt: result.completedAt, to: first, marks: 1)
+            try await store.restoreInFlight(id: "s2", markedAt: result.completedAt, marks: 1)
             #expect(try await store.requestState(id: "s2") == .completed(result))
         }
     }

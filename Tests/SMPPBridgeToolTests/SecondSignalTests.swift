@@ -57,8 +57,20 @@ import UnixSignals
             signals: [.sigterm], gracefulLimit: .milliseconds(200), backstopFired: fired,
             service: { try await Task.sleep(for: .milliseconds(20)) })
         #expect(code == nil)
-        try? await Task.sleep(for: .milliseconds(400))
-        #expect(!fired.withLockedValue { $0 }, "the graceful clock outlived the service")
+    }
+
+    /// A service that throws once cancelled by the escalation (a start cut short) still ends with the signal's
+    /// status, not its own error.
+    @Test func aServiceThrowingAfterTheEscalationEndsWithTheSignalsStatus() async {
+        struct StartCutShort: Error {}
+        let fired = NIOLockedValueBox(false)
+        let code = await exitCode(
+            signals: [.sigint], gracefulLimit: .milliseconds(50), backstopFired: fired,
+            service: {
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
+                throw StartCutShort()
+            })
+        #expect(code == 130)
     }
 
     @Test func theBackstopActsOnAServiceSlowToStop() async {

@@ -65,6 +65,9 @@ import Testing
             Issue.record("expected it counted as unexpected"); return
         }
         #expect(machine.pausedUntil != nil)
+        var other = boundMachine()
+        _ = other.genericNackReceived(sequenceNumber: 0, status: 0x08, now: t0)
+        #expect(other.pausedUntil == nil, "ESME_RSYSERR may refuse one of our late answers: no pause")
     }
 
     @Test func answersSMSCEnquireLink() {

@@ -59,17 +59,25 @@ extension BridgeConfiguration {
     ) async -> ([any ConfigProvider], [String], [String]) {
         var problems: [String] = []
         let secretVariables = Set(secretKeys.map(environmentVariable(for:)))
-        // An empty secret variable (compose's `${SMPP_PASSWORD}` when the host has none) is no value: a secret file
-        // or the secrets directory gives it, else the key is missing — it must not silently replace them.
+        // An empty secret variable (compose's `${SMPP_PASSWORD}` when the host has none) gives way to a secret file
+        // or the secrets directory holding that secret, instead of silently replacing it; alone it is the (empty)
+        // value, as for an SMSC account without a password.
         var environment = environment
-        for variable in secretVariables where environment[variable]?.isEmpty == true { environment[variable] = nil }
+        for key in secretKeys {
+            let variable = environmentVariable(for: key)
+            if environment[variable]?.isEmpty == true, environment[variable + "_FILE"] != nil { environment[variable] = nil }
+        }
+        let fileSecrets = secretsFromFileVariables(environment, &problems)
+        let directorySecrets = secretsFromDirectory(secretsDirectory, &problems)
+        for key in secretKeys where directorySecrets[absoluteKey(key)] != nil {
+            let variable = environmentVariable(for: key)
+            if environment[variable]?.isEmpty == true { environment[variable] = nil }
+        }
         var providers: [any ConfigProvider] = [
-            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secretVariables))
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secretVariables)),
+            InMemoryProvider(name: "secret files", values: fileSecrets),
+            InMemoryProvider(name: "secrets directory", values: directorySecrets),
         ]
-        providers.append(
-            InMemoryProvider(name: "secret files", values: secretsFromFileVariables(environment, &problems)))
-        providers.append(
-            InMemoryProvider(name: "secrets directory", values: secretsFromDirectory(secretsDirectory, &problems)))
         var fileKeys: [String] = []
         if let configFile {
             // Read once more for its keys; an empty document (only comments) is an empty configuration, which the

@@ -12,14 +12,15 @@ extension BridgeConfiguration {
 
     /// The keys of a YAML configuration document, nested (`smpp: {tls: {ca_file: …}}`) or dotted, as full dotted
     /// names; nil when the document is empty (only comments). A value that is a list or a scalar is a key; a
-    /// mapping is a scope.
+    /// mapping is a scope; a null (an empty key) is neither.
     /// - Throws: Yams' error when the text is not YAML.
     static func yamlKeys(_ text: String) throws -> [String]? {
         guard let root = try Yams.compose(yaml: text) else { return nil }
         var keys: [String] = []
         func collect(_ node: Node, scope: String) {
             guard case .mapping(let mapping) = node else {
-                keys.append(scope)
+                // A key left empty (`smpp:` with every child commented out) is no value: not checked.
+                if node.null == nil { keys.append(scope) }
                 return
             }
             for (key, value) in mapping {

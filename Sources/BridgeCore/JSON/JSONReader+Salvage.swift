@@ -4,7 +4,8 @@ extension JSONReader {
     /// nil when none can be read.
     ///
     /// Keys and the wanted value are read strictly (valid UTF-8, paired surrogates); every other value is only
-    /// skipped — a string to its closing quote, a container to its matching bracket, however deep — so a lone
+    /// skipped — a string to its closing quote, a container to its matching bracket, however deep (a bracket closing
+    /// another kind ends the scan) — so a lone
     /// surrogate, invalid UTF-8, deep nesting or sheer size inside another member does not hide the key. The scan
     /// stops where the top-level object's own structure breaks (a missing `:` or `,`, a key that is not a valid
     /// string, the end of the input); of the members read until then the last one named `key` counts, as in
@@ -48,32 +49,36 @@ extension JSONParser {
         }
     }
 
-    /// Skips one value without checking it; leaves `index` on the byte after it. False when the input ends inside it.
+    /// Skips one value without checking it; leaves `index` on the byte after it. False when the input ends inside it
+    /// or a bracket closes another kind (the structure is broken: what follows may be nested, not top-level).
     mutating func skipValueLeniently() -> Bool {
-        var depth = 0
+        var closers: [UInt8] = []
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 guard skipStringLeniently() else { return false }
-                if depth == 0 { return true }
+                if closers.isEmpty { return true }
                 continue
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
+            case UInt8(ascii: "{"):
+                closers.append(UInt8(ascii: "}"))
+            case UInt8(ascii: "["):
+                closers.append(UInt8(ascii: "]"))
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if depth == 0 { return true }  // the end of the enclosing object: not this value's
-                depth -= 1
-                if depth == 0 {
+                guard let expected = closers.last else { return true }  // the enclosing object's end: not this value's
+                guard bytes[index] == expected else { return false }
+                closers.removeLast()
+                if closers.isEmpty {
                     index += 1
                     return true
                 }
             case UInt8(ascii: ","), 0x20, 0x09, 0x0A, 0x0D:
-                if depth == 0 { return true }
+                if closers.isEmpty { return true }
             default:
                 break
             }
             index += 1
         }
-        return depth == 0
+        return closers.isEmpty
     }
 
     /// Skips a string from its opening quote to past its closing one, escapes included, whatever its contents.

@@ -7,10 +7,9 @@ import RabbitMQ
 import SMPP
 import SMPPNIO
 
-/// The in-flight mark a delivery's begin found (an earlier delivery stopped mid-submit): when it was set and how
-/// many deliveries have marked the request so far.
+/// The in-flight mark a delivery's begin found (an earlier delivery stopped mid-submit): how many deliveries had
+/// marked the request before this one.
 struct FoundMark: Sendable {
-    var since: Date
     var marks: Int
 }
 
@@ -88,8 +87,9 @@ extension OutboundProcessor {
         guard case .finish(let outcome) = action else {
             metrics.request("requeued")
             // Nothing reached the SMSC: this delivery's mark goes, so the redelivery is submitted as new, not flagged
-            // possible_duplicate. A mark found at begin (an earlier attempt, which may have sent it) is put back as
-            // it was: kept, so the redelivery is still flagged, and not counted again toward smpp.max_attempts.
+            // possible_duplicate. After a mark found at begin (an earlier attempt, which may have sent it) the request
+            // stays in flight, so the redelivery is still flagged, with the count it had: this delivery is not
+            // counted toward smpp.max_attempts.
             if !machine.sentAnySegment {
                 if let found {
                     await restoreMark(send.id, markedAt: markedAt, to: found)
@@ -386,12 +386,12 @@ extension OutboundProcessor {
         }
     }
 
-    /// Puts back the mark begin found, in place of this delivery's (``BridgeStore/restoreInFlight(id:markedAt:to:marks:)``).
+    /// Puts back the count of the mark begin found (``BridgeStore/restoreInFlight(id:markedAt:marks:)``).
     /// On failure this delivery's mark stays and counts: conservative (the request is flagged either way).
     func restoreMark(_ id: String, markedAt: Date, to found: FoundMark) async {
         do {
             try await timed(.release) { () async throws(BridgeStoreError) in
-                try await self.store.restoreInFlight(id: id, markedAt: markedAt, to: found.since, marks: found.marks)
+                try await self.store.restoreInFlight(id: id, markedAt: markedAt, marks: found.marks)
             }
         } catch {
             logger.warning(

@@ -182,11 +182,7 @@ public final class OutboundProcessor: Sendable {
         let previous = unusedMarks.discounting(previous, id: send.id)
         if case .completed(let stored)? = previous { return await republish(stored, id: send.id, request) }
         let recovered = previous != nil
-        let foundMark: FoundMark? = if case .inFlight(let since, let marks)? = previous {
-            FoundMark(since: since, marks: marks)
-        } else {
-            nil
-        }
+        let foundMark: FoundMark? = if case .inFlight(_, let marks)? = previous { FoundMark(marks: marks) } else { nil }
         var base = baseEvent(send, request, markedAt: started)
         let expiry = [send.expiresAt, request.amqpExpiry].compactMap { $0 }.min()
         if let expiry, expiry <= started {

@@ -25,11 +25,12 @@ public protocol BridgeStore: Sendable {
     /// request was completed or marked again since (another instance, a later attempt).
     func releaseInFlight(id: String, markedAt: Date) async throws(BridgeStoreError)
 
-    /// Puts back the mark ``beginRequest(id:at:)`` found (set at `since`, counted `marks`) in place of the one it set
-    /// at `markedAt`, for a request found in flight and handed back before any of its segments was sent again: the
-    /// earlier delivery's mark (which may have submitted it) stays, this one's is not counted. Does nothing when the
-    /// request was completed or marked again since.
-    func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError)
+    /// Puts back the count of the mark ``beginRequest(id:at:)`` found (`marks`) on the mark it set at `markedAt`, for a
+    /// request found in flight and handed back before any of its segments was sent again: the request stays in
+    /// flight (its redelivery flagged: an earlier delivery may have submitted it), this delivery is not counted. The
+    /// mark keeps `markedAt`, so it ages from now for the purge of old marks. Does nothing when the request was
+    /// completed or marked again since.
+    func restoreInFlight(id: String, markedAt: Date, marks: Int) async throws(BridgeStoreError)
 
     /// Records the final outcome of a request and the receipt correlation of its accepted segments, in one
     /// transaction. Returns nil when this outcome was stored, else what the store holds instead (nothing stored):

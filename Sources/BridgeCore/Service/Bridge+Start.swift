@@ -54,8 +54,7 @@ extension Bridge {
             if let node = publisher.connectedNode { amqpMetrics.record(.connected(node: node), connection: "publisher") }
             try await publisher.declare(configuration.broker.topology)
         } catch {
-            await publisher.close()
-            await store.close()
+            await Self.close(publisher, store)
             throw BridgeStartError(description: "amqp: \(error)")
         }
         let prefetch = configuration.broker.effectivePrefetch(
@@ -73,8 +72,7 @@ extension Bridge {
         do {
             gate = try makeSlotGate(smpp)
         } catch {
-            await publisher.close()
-            await store.close()
+            await Self.close(publisher, store)
             throw error
         }
         // With the session budget the consumer subscribes once a slot is held (followSlotShare); the prefetch given
@@ -120,8 +118,7 @@ extension Bridge {
             try client.checkTLS()
             try await http?.listen()
         } catch {
-            await publisher.close()
-            await store.close()
+            await Self.close(publisher, store)
             let key = error is SMPPClientError ? "smpp.tls" : "http.port"
             throw BridgeStartError(description: "\(key): \(error)")
         }
@@ -131,8 +128,7 @@ extension Bridge {
         } catch {
             await consumer.close()
             await http?.closeListener()
-            await publisher.close()
-            await store.close()
+            await Self.close(publisher, store)
             throw BridgeStartError(description: "amqp.queue \(configuration.broker.queue): \(error)")
         }
         let parts = BridgeParts(
@@ -142,6 +138,12 @@ extension Bridge {
             pendingInboundContinuation: pendingInboundContinuation)
         status.withLockedValue { $0 = BridgeStatus(parts: parts, consuming: gate == nil) }
         return parts
+    }
+
+    /// What a start that fails after the broker connected leaves to close, in that order.
+    static func close(_ publisher: AMQPPublisher, _ store: any BridgeStore) async {
+        await publisher.close()
+        await store.close()
     }
 
     /// The shared PostgreSQL store when `store.url` is set, else the SQLite file at `store.path`. An error names the

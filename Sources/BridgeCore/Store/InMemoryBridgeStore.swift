@@ -35,10 +35,11 @@ public final class InMemoryBridgeStore: BridgeStore {
         }
     }
 
-    public func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
+    /// Puts back the count of the mark begin found; nothing when completed or marked again since.
+    public func restoreInFlight(id: String, markedAt: Date, marks: Int) async throws(BridgeStoreError) {
         try withOpenState { state in
             if case .inFlight(let at, _)? = state.requests[id], at == markedAt {
-                state.requests[id] = .inFlight(since: since, marks: marks)
+                state.requests[id] = .inFlight(since: at, marks: marks)
             }
         }
     }

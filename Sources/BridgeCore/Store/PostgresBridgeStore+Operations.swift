@@ -74,14 +74,14 @@ extension PostgresBridgeStore {
         }
     }
 
-    /// Puts back the mark found at begin; nothing when completed or marked again since (here or elsewhere).
-    public func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
+    /// Puts back the count of the mark found at begin; nothing when completed or marked again since (here or
+    /// elsewhere).
+    public func restoreInFlight(id: String, markedAt: Date, marks: Int) async throws(BridgeStoreError) {
         let sql = self.sql
         try await write(lockKey: "r" + id) { connection, logger in
             var binds = PostgresBindings()
             binds.append(id)
             binds.append(markedAt.timeIntervalSinceReferenceDate)
-            binds.append(since.timeIntervalSinceReferenceDate)
             binds.append(marks)
             try await connection.run(PostgresQuery(unsafeSQL: sql.restoreInFlight, binds: binds), logger: logger)
         }

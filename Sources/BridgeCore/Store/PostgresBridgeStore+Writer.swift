@@ -39,12 +39,12 @@ extension PostgresBridgeStore {
         guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
         do {
             let value = try await withConnection(body)
-            health?.succeeded()
+            health?.succeeded(.read)
             return value
         } catch {
             if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
             let failure = Self.storeError(error, code: failureCode, location: location)
-            health?.failed(failure)
+            if !(error is CancellationError) { health?.failed(failure, .read) }
             throw failure
         }
     }
@@ -95,12 +95,12 @@ extension PostgresBridgeStore {
                 var failure = Self.storeError(error, code: .writeFailed, location: location)
                 failure.code = .writeFailed
                 logger.error("store transaction failed", metadata: ["store.url": "\(url)", "error": "\(failure)"])
-                health?.failed(failure)
+                health?.failed(failure, .write)
                 for write in batch { write.finish(failure: failure) }
                 return
             }
         }
-        health?.succeeded()
+        health?.succeeded(.write)
         state.withLock {
             $0.committedTransactions += 1
             $0.committedWrites += batch.count

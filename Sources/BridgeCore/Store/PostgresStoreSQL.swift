@@ -271,9 +271,9 @@ struct PostgresStoreSQL: Sendable {
         "DELETE FROM \(request) WHERE id = $1 AND NOT completed AND at = $2"
     }
 
-    /// Puts back an earlier mark ($3 time, $4 marks) in place of the one set at $2.
+    /// Puts back an earlier count ($3 marks) on the mark set at $2.
     var restoreInFlight: String {
-        "UPDATE \(request) SET at = $3, marks = $4, prev_at = NULL WHERE id = $1 AND NOT completed AND at = $2"
+        "UPDATE \(request) SET marks = $3 WHERE id = $1 AND NOT completed AND at = $2"
     }
 
     /// Removes parts as read ($1 group keys, $2 indexes, $3 arrival times: one entry per part; a part stored again

@@ -69,13 +69,11 @@ extension SQLiteBridgeStore {
         }
     }
 
-    /// Puts back the mark found at begin; nothing when completed or marked again since.
-    public func restoreInFlight(id: String, markedAt: Date, to since: Date, marks: Int) async throws(BridgeStoreError) {
+    /// Puts back the count of the mark found at begin; nothing when completed or marked again since.
+    public func restoreInFlight(id: String, markedAt: Date, marks: Int) async throws(BridgeStoreError) {
         try await write { db in
-            try db.cachedStatement(sql: "UPDATE request SET at = ?, marks = ? WHERE id = ? AND completed = 0 AND at = ?")
-                .execute(arguments: [
-                    since.timeIntervalSinceReferenceDate, marks, id, markedAt.timeIntervalSinceReferenceDate,
-                ])
+            try db.cachedStatement(sql: "UPDATE request SET marks = ? WHERE id = ? AND completed = 0 AND at = ?")
+                .execute(arguments: [marks, id, markedAt.timeIntervalSinceReferenceDate])
         }
     }
 

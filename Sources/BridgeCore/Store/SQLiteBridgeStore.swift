@@ -118,12 +118,12 @@ public final class SQLiteBridgeStore: BridgeStore {
         guard state.withLock({ $0.queue.isOpen }) else { throw closedError() }
         do {
             let value = try await pool.read(body)
-            health?.succeeded()
+            health?.succeeded(.read)
             return value
         } catch {
             if !state.withLock({ $0.queue.isOpen }) { throw closedError() }
             let failure = Self.storeError(error, code: .readFailed, location: path)
-            health?.failed(failure)
+            if !(error is CancellationError) { health?.failed(failure, .read) }
             throw failure
         }
     }
@@ -163,11 +163,11 @@ public final class SQLiteBridgeStore: BridgeStore {
         } catch {
             let failure = Self.storeError(error, code: .writeFailed, location: path)
             logger.error("store transaction failed", metadata: ["store.path": "\(path)", "error": "\(failure)"])
-            health?.failed(failure)
+            health?.failed(failure, .write)
             for write in batch { write.finish(failure: failure) }
             return
         }
-        health?.succeeded()
+        health?.succeeded(.write)
         state.withLock {
             $0.committedTransactions += 1
             $0.committedWrites += batch.count
