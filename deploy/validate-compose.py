@@ -259,7 +259,8 @@ def check_bridge_configuration(where, service, command, secrets):
         parts = str(volume).split(":")
         if len(parts) >= 2 and parts[0].startswith((".", "/")):
             mounts[parts[1]] = os.path.join(ROOT, parts[0])
-    arguments = [BRIDGE, "check-config"]
+    # The TLS files are the container's (a volume filled at run time): not checked here.
+    arguments = [BRIDGE, "check-config", "--skip-files"]
     if "--config" in command:
         container_path = command[command.index("--config") + 1]
         if container_path not in mounts:

@@ -9,19 +9,26 @@ struct CheckConfigCommand: AsyncParsableCommand {
         discussion: """
             Reads the configuration as `smpp-bridge run` does: environment variables, then the --config file, \
             then the defaults; secrets (smpp.password, amqp.url, amqp.tls.key_password, store.url) also from \
-            <VARIABLE>_FILE variables and the secrets directory. Prints one `key = value` line per key, secrets as \
-            ********. On problems, prints each one (key first) on standard error and exits 1.
+            <VARIABLE>_FILE variables and the secrets directory. Checks that the TLS files it names can be read \
+            here (unless --skip-files). Prints one `key = value` line per key, secrets as ********. On problems, \
+            prints each one (key first) on standard error and exits 1.
             """
     )
 
     @OptionGroup var options: ConfigOptions
 
+    @Flag(name: .customLong("skip-files"), help: "Do not check the TLS files (a configuration for another machine or container).")
+    var skipFiles = false
+
     func run() async throws {
+        let configuration: BridgeConfiguration
         do {
-            let configuration = try await options.load()
-            for line in configuration.effectiveLines() { print(line) }
+            configuration = try await options.load()
         } catch {
             throw exitWithProblems(error)
         }
+        let problems = skipFiles ? [] : configuration.fileProblems()
+        guard problems.isEmpty else { throw exitWithProblems(BridgeConfigurationError(problems: problems)) }
+        for line in configuration.effectiveLines() { print(line) }
     }
 }

@@ -82,4 +82,34 @@ import Testing
         #expect(lines == ["smpp.password", "smpp.max_attempts", "amqp.url", "log.format"])
         #expect(!stderr.contains(Self.password))
     }
+
+    /// The TLS files the configuration names are checked here (the most common onboarding mistake showed only at
+    /// `run`); `--skip-files` leaves them, for a configuration meant for another machine or container.
+    @Test(.enabled(if: !executable.isEmpty, "the smpp-bridge executable is not built next to the tests"))
+    func unreadableOrNonPEMTLSFilesAreProblems() throws {
+        let directory = try Self.emptyDirectory()
+        let notPEM = directory + "/ca.txt"
+        try "not a certificate\n".write(toFile: notPEM, atomically: true, encoding: .utf8)
+        let base = ["SMPP_PASSWORD": "pw", "SMPP_HOST": "h", "SMPP_SYSTEM_ID": "s", "AMQP_URL": "amqp://127.0.0.1/"]
+        let missing = try Self.run(
+            ["check-config", "--secrets-dir", directory],
+            environment: base.merging(["SMPP_TLS_CA_FILE": "/nonexistent/operator-ca.pem", "SMPP_TLS_CERT_FILE": notPEM,
+                                       "SMPP_TLS_KEY_FILE": directory + "/absent.key"]) { $1 })
+        #expect(missing.0 == 1 && missing.1.isEmpty)
+        #expect(missing.2.split(separator: "\n").map(String.init) == [
+            "smpp.tls.ca_file: /nonexistent/operator-ca.pem cannot be read",
+            "smpp.tls.cert_file: \(notPEM) holds no PEM certificate",
+            "smpp.tls.key_file: \(directory)/absent.key cannot be read",
+        ], "\(missing.2)")
+        let skipped = try Self.run(
+            ["check-config", "--secrets-dir", directory, "--skip-files"],
+            environment: base.merging(["SMPP_TLS_CA_FILE": "/nonexistent/operator-ca.pem"]) { $1 })
+        #expect(skipped.0 == 0, "\(skipped.2)")
+        let certificates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Certificates")
+        let good = try Self.run(
+            ["check-config", "--secrets-dir", directory],
+            environment: base.merging(["SMPP_TLS_CA_FILE": certificates.appendingPathComponent("ca.pem").path]) { $1 })
+        #expect(good.0 == 0, "\(good.2)")
+    }
 }
