@@ -19,4 +19,15 @@ import Testing
         #expect(fixture.publisher.all.count == 1)
         #expect(try fixture.publisher.json(0)["text"] as? String == "Hola")
     }
+
+    /// A receipt no memory matches while the broker is down is refused at once, not after its store lookup and hold
+    /// (here 60 s; the bound below leaves a wide margin for a slow machine).
+    @Test func aReceiptWhileTheBrokerIsDownIsRefusedWithoutItsHold() async {
+        let fixture = InboundFixture(hold: .seconds(60))
+        fixture.publisher.connected.withLockedValue { $0 = false }
+        let started = ContinuousClock.now
+        #expect(await fixture.processor.process(InboundFixture.receipt("UNKNOWN-1")) == .receiverTemporaryAppError)
+        #expect(ContinuousClock.now - started < .seconds(30), "answered after the hold")
+        #expect(fixture.publisher.all.isEmpty)
+    }
 }

@@ -14,6 +14,7 @@ final class RecordingPublisher: EventPublishing {
     let messages = NIOLockedValueBox<[OutgoingMessage]>([])
     let failing = NIOLockedValueBox(false)
     let connected = NIOLockedValueBox(true)
+    var isConnected: Bool { connected.withLockedValue { $0 } }
 
     func publish(_ message: OutgoingMessage) async throws {
         if failing.withLockedValue({ $0 }) { throw AMQPError(code: .connectionLost, message: "test: broker down") }

@@ -133,6 +133,14 @@ public final class InboundProcessor: Sendable {
     }
 
     func receipt(_ receipt: ReadReceipt) async -> CommandStatus {
+        // Its event could not be published now (DESIGN §4: answered ESME_RX_T_APPN at once while the broker is
+        // down): not after a store lookup and a hold of up to smpp.receipt_hold, each holding an inbound slot.
+        guard publisher.isConnected else {
+            logger.debug("broker not connected; receipt deferred (ESME_RX_T_APPN)", metadata: [
+                "message_id": "\(receipt.messageID)",
+            ])
+            return .receiverTemporaryAppError
+        }
         var correlation: ReceiptCorrelation?
         if !receipt.keys.isEmpty {
             let keys = receipt.keys

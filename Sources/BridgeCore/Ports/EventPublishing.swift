@@ -48,9 +48,16 @@ public protocol EventPublishing: Sendable {
     /// Publishes `message` without waiting: `completion` gets nil once the broker confirmed it, else the error
     /// ``publish(_:)`` would throw. It may run on any thread, also before this returns, and must be quick.
     func publish(_ message: OutgoingMessage, completion: @escaping @Sendable ((any Error)?) -> Void)
+
+    /// Whether the broker connection is up now (a message that may not wait would be refused while it is not).
+    /// Default true.
+    var isConnected: Bool { get }
 }
 
 extension EventPublishing {
+    /// Connected, unless the publisher knows better.
+    public var isConnected: Bool { true }
+
     /// Runs ``publish(_:)`` in a task of its own.
     public func publish(_ message: OutgoingMessage, completion: @escaping @Sendable ((any Error)?) -> Void) {
         publishInTask(message, completion: completion)

@@ -125,6 +125,8 @@ struct MeteredPublisher: EventPublishing {
     let publisher: any EventPublishing
     let metrics: AMQPMetrics
 
+    var isConnected: Bool { publisher.isConnected }
+
     func publish(_ message: OutgoingMessage) async throws {
         let start = ContinuousClock.now
         do {
