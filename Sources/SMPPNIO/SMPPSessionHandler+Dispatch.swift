@@ -104,7 +104,8 @@ extension SMPPSessionHandler {
     private func inboundReceived(_ body: SMPPInboundMessage.Body, sequenceNumber: UInt32, isDataSM: Bool,
                                  raw: ByteBuffer, now: NIODeadline) {
         let bodyOctets = raw.getBytes(at: raw.readerIndex + 16, length: max(0, raw.readableBytes - 16)) ?? []
-        let action = machine.inboundRequestReceived(sequenceNumber: sequenceNumber, body: bodyOctets, now: now)
+        let action = machine.inboundRequestReceived(
+            sequenceNumber: sequenceNumber, body: bodyOctets, isDataSM: isDataSM, now: now)
         guard case .deliverInbound = action else {
             if case .write(.inboundResponse) = action {
                 inboundIsDataSM[sequenceNumber] = isDataSM

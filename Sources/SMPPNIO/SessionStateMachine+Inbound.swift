@@ -4,16 +4,20 @@ extension SessionStateMachine {
     /// The SMSC sent deliver_sm or data_sm (`body`: its octets after the header). A bound receiver hands it to
     /// the application with a deadline; it is refused with ESME_RX_T_APPN (the SMSC retries later) when the
     /// application already holds ``Configuration/maxInboundInFlight`` or the session is shutting down, and with
-    /// ESME_RINVBNDSTS when the session cannot receive.
+    /// ESME_RINVBNDSTS when the session cannot receive — except a data_sm (`isDataSM`), which SMPP 3.4 lets the
+    /// SMSC send on a transmitter too (reference §2): refusing it with a session-class status could make the SMSC drop
+    /// the message.
     ///
     /// The same sequence number while the application still holds one: the same body is a repeat (the first
     /// answer serves both); a different body means the SMSC gave up on the first and reused the number, so the
     /// newcomer replaces it (the first one's answer then no longer takes effect; the SMSC redelivers it).
-    mutating func inboundRequestReceived(sequenceNumber: UInt32, body: [UInt8] = [], now: NIODeadline) -> Action {
+    mutating func inboundRequestReceived(
+        sequenceNumber: UInt32, body: [UInt8] = [], isDataSM: Bool = false, now: NIODeadline
+    ) -> Action {
         lastReceived = now
         switch state {
         case .bound, .unbinding:
-            guard canReceive else { break }
+            guard canReceive || isDataSM else { break }
             if let held = inbound.request(for: sequenceNumber) {
                 if held.body == body { return .none }
                 _ = inbound.remove(sequenceNumber)

@@ -207,6 +207,10 @@ import Testing
         guard case .write(.inboundResponse(4, 0x04)) = machine.inboundRequestReceived(sequenceNumber: 4, now: t0) else {
             Issue.record("expected refusal"); return
         }
+        // A data_sm may come on a transmitter (SMPP 3.4's table): handed over, not refused with a session status.
+        guard case .deliverInbound(5) = machine.inboundRequestReceived(sequenceNumber: 5, isDataSM: true, now: t0) else {
+            Issue.record("a data_sm on a transmitter was refused"); return
+        }
     }
 }
 
