@@ -84,11 +84,15 @@ public final class BridgeHTTPServer: Service, Sendable {
 
     /// Closes a listener ``listen()`` opened when ``run()`` will not be called (the start failed later).
     public func closeListener() async {
-        let listener = opened.withLockedValue { listener in
+        try? await takeOpened()?.close()
+    }
+
+    /// The listener ``listen()`` opened, once (nil when there is none).
+    private func takeOpened() -> (any Channel)? {
+        opened.withLockedValue { listener in
             defer { listener = nil }
             return listener
         }
-        try? await listener?.close()
     }
 
     /// Listens (on the listener ``listen()`` opened, if it was called), serves until graceful shutdown or
@@ -102,11 +106,7 @@ public final class BridgeHTTPServer: Service, Sendable {
         }
         let listener: any Channel
         do {
-            let early = opened.withLockedValue { listener in
-                defer { listener = nil }
-                return listener
-            }
-            if let early { listener = early } else { listener = try await bind() }
+            if let early = takeOpened() { listener = early } else { listener = try await bind() }
         } catch {
             let failure = BridgeHTTPServerError(code: .bindFailed, address: address, detail: "\(error)")
             finish(.failure(failure))

@@ -116,20 +116,13 @@ public final class InboundProcessor: Sendable {
             ? [] : MessageIDMatching.matchKeys(for: messageID, format: settings.messageIDFormat, side: .receipt)
         // The text's own id, when it is the TLV's number in the other base (hex in one, decimal in the other): tried
         // after it. Any other text id is not: it could be another message's id, and match the wrong request.
-        if let textID = parsed.textMessageID, Self.isSameNumberInTheOtherBase(messageID, textID) {
+        if let textID = parsed.textMessageID, MessageIDMatching.isSameNumberInTheOtherBase(messageID, textID) {
             for key in MessageIDMatching.matchKeys(for: textID, format: settings.messageIDFormat, side: .receipt)
             where !keys.contains(key) {
                 keys.append(key)
             }
         }
         return ReadReceipt(message: message, parsed: parsed, messageID: messageID, keys: keys)
-    }
-
-    /// Whether `a` read as hex is `b` read as decimal, or the other way round.
-    static func isSameNumberInTheOtherBase(_ a: String, _ b: String) -> Bool {
-        if let hex = UInt64(a, radix: 16), let decimal = UInt64(b, radix: 10), hex == decimal { return true }
-        if let decimal = UInt64(a, radix: 10), let hex = UInt64(b, radix: 16), hex == decimal { return true }
-        return false
     }
 
     func receipt(_ receipt: ReadReceipt) async -> CommandStatus {

@@ -199,7 +199,7 @@ public final class CallbackOutboundRequest: Sendable {
             let action = await submission.continueSingle(
                 &machine, actions: actions, answered: answered, submitter: processor.submitter, onAnswer: observe)
             return await processor.finishRun(
-                action, machine: machine, send: send, base: resultBase(markedAt: markedAt), found: nil,
+                action, machine: machine, send: send, base: resultBase(markedAt: markedAt), foundMarks: nil,
                 markedAt: markedAt, submitStarted: submitStarted, accepted: accepted, request: request)
         }
     }

@@ -7,22 +7,17 @@ import RabbitMQ
 import SMPP
 import SMPPNIO
 
-/// The in-flight mark a delivery's begin found (an earlier delivery stopped mid-submit): how many deliveries had
-/// marked the request before this one.
-struct FoundMark: Sendable {
-    var marks: Int
-}
-
 extension OutboundProcessor {
-    /// Submits every segment through the machine and turns its end into the result. `found`: the mark begin found.
+    /// Submits every segment through the machine and turns its end into the result. `foundMarks`: the count of the
+    /// in-flight mark begin found (an earlier delivery stopped mid-submit), nil when there was none.
     func run(
-        _ send: SendRequest, built: SubmitPDUBuilder.Built, base: SubmitResultEvent, found: FoundMark?, markedAt: Date,
+        _ send: SendRequest, built: SubmitPDUBuilder.Built, base: SubmitResultEvent, foundMarks: Int?, markedAt: Date,
         expiry: Date?, request: IncomingRequest
     ) async -> Settlement {
         let tags = lateOutcomes.allocate(built.pdus.count)
         var machine = OutboundRequestMachine(
             segmentCount: built.pdus.count, policy: settings.retry, receivedAt: request.receivedAt,
-            recoveredInFlight: found != nil)
+            recoveredInFlight: foundMarks != nil)
         let acceptances = LateAcceptances()
         let submission = OutboundSubmission(
             pdus: built.pdus, tags: tags, expiresAt: expiry, now: now, lateAcceptances: acceptances)
@@ -33,7 +28,7 @@ extension OutboundProcessor {
             &machine, submitter: submitter,
             onAnswer: answerObserver(send, built: built, tags: tags, accepted: accepted, acceptances: acceptances))
         return await finishRun(
-            action, machine: machine, send: send, base: base, found: found, markedAt: markedAt,
+            action, machine: machine, send: send, base: base, foundMarks: foundMarks, markedAt: markedAt,
             submitStarted: started, accepted: accepted, request: request)
     }
 
@@ -80,7 +75,7 @@ extension OutboundProcessor {
     /// was sent), or the result stored and published.
     func finishRun(
         _ action: OutboundRequestMachine.Action, machine: OutboundRequestMachine, send: SendRequest,
-        base: SubmitResultEvent, found: FoundMark?, markedAt: Date, submitStarted: ContinuousClock.Instant,
+        base: SubmitResultEvent, foundMarks: Int?, markedAt: Date, submitStarted: ContinuousClock.Instant,
         accepted: NIOLockedValueBox<[ReceiptCorrelation]>, request: IncomingRequest
     ) async -> Settlement {
         metrics.submitLatency.record(duration: ContinuousClock.now - submitStarted)
@@ -90,13 +85,7 @@ extension OutboundProcessor {
             // possible_duplicate. After a mark found at begin (an earlier attempt, which may have sent it) the request
             // stays in flight, so the redelivery is still flagged, with the count it had: this delivery is not
             // counted toward smpp.max_attempts.
-            if !machine.sentAnySegment {
-                if let found {
-                    await restoreMark(send.id, markedAt: markedAt, to: found)
-                } else {
-                    await releaseMark(send.id, markedAt: markedAt)
-                }
-            }
+            if !machine.sentAnySegment { await forgetMark(send.id, markedAt: markedAt, foundMarks: foundMarks) }
             // Segments the SMSC accepted before the hand-back have receipts coming: their correlations go to the
             // store (no outcome will carry them there), so those match on any instance and after a restart.
             let kept = acceptedInOrder(accepted)
@@ -371,31 +360,25 @@ extension OutboundProcessor {
         logger.log(level: level, "submit result", metadata: metadata)
     }
 
-    /// Forgets the in-flight mark of a request handed back unsent; if that fails, the mark stays and is remembered
-    /// as unused (``UnusedMarks``): a redelivery to another instance, or after a restart, is flagged (conservative).
-    func releaseMark(_ id: String, markedAt: Date) async {
+    /// Forgets this delivery's in-flight mark of a request handed back unsent: released, or — after a mark found at
+    /// begin — given back that mark's count (``BridgeStore/restoreInFlight(id:markedAt:marks:)``). If that fails the
+    /// mark stays: a released one is remembered as unused (``UnusedMarks``; a redelivery to another instance, or
+    /// after a restart, is flagged), a restored one counts once more. Conservative either way.
+    func forgetMark(_ id: String, markedAt: Date, foundMarks: Int?) async {
         do {
             try await timed(.release) { () async throws(BridgeStoreError) in
-                try await self.store.releaseInFlight(id: id, markedAt: markedAt)
+                if let foundMarks {
+                    try await self.store.restoreInFlight(id: id, markedAt: markedAt, marks: foundMarks)
+                } else {
+                    try await self.store.releaseInFlight(id: id, markedAt: markedAt)
+                }
             }
         } catch {
-            unusedMarks.remember(id: id, markedAt: markedAt)
+            if foundMarks == nil { unusedMarks.remember(id: id, markedAt: markedAt) }
             logger.warning(
-                "could not forget the in-flight mark of a request handed back unsent; flagged if redelivered elsewhere",
-                metadata: ["request_id": "\(id)", "error": "\(error)"])
-        }
-    }
-
-    /// Puts back the count of the mark begin found (``BridgeStore/restoreInFlight(id:markedAt:marks:)``).
-    /// On failure this delivery's mark stays and counts: conservative (the request is flagged either way).
-    func restoreMark(_ id: String, markedAt: Date, to found: FoundMark) async {
-        do {
-            try await timed(.release) { () async throws(BridgeStoreError) in
-                try await self.store.restoreInFlight(id: id, markedAt: markedAt, marks: found.marks)
-            }
-        } catch {
-            logger.warning(
-                "could not put back the earlier in-flight mark of a request handed back unsent; it counts once more",
+                foundMarks == nil
+                    ? "could not forget the in-flight mark of a request handed back unsent; flagged if redelivered elsewhere"
+                    : "could not put back the earlier in-flight mark of a request handed back unsent; it counts once more",
                 metadata: ["request_id": "\(id)", "error": "\(error)"])
         }
     }

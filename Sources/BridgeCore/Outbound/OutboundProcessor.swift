@@ -182,7 +182,7 @@ public final class OutboundProcessor: Sendable {
         let previous = unusedMarks.discounting(previous, id: send.id)
         if case .completed(let stored)? = previous { return await republish(stored, id: send.id, request) }
         let recovered = previous != nil
-        let foundMark: FoundMark? = if case .inFlight(_, let marks)? = previous { FoundMark(marks: marks) } else { nil }
+        let foundMarks: Int? = if case .inFlight(_, let marks)? = previous { marks } else { nil }
         var base = baseEvent(send, request, markedAt: started)
         let expiry = [send.expiresAt, request.amqpExpiry].compactMap { $0 }.min()
         if let expiry, expiry <= started {
@@ -217,7 +217,7 @@ public final class OutboundProcessor: Sendable {
         base.from = built.from
         base.encoding = built.encoding
         return await run(
-            send, built: built, base: base, found: foundMark, markedAt: started, expiry: expiry, request: request)
+            send, built: built, base: base, foundMarks: foundMarks, markedAt: started, expiry: expiry, request: request)
     }
 
     /// A request whose submission was interrupted `marks` times (each delivery marked it in flight and stopped before

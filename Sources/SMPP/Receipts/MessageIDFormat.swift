@@ -101,6 +101,12 @@ public enum MessageIDMatching {
         return keys
     }
 
+    /// Whether `a` and `b` are one number, written in hex in one and in decimal in the other (either way round).
+    public static func isSameNumberInTheOtherBase(_ a: String, _ b: String) -> Bool {
+        let (a, b) = (normalize(a), normalize(b))
+        return convert(a, from: 16, to: 10) == b || convert(a, from: 10, to: 16) == b
+    }
+
     /// Longest id converted between bases (receipted_message_id is at most 65 octets).
     static let maximumDigits = 65
 
