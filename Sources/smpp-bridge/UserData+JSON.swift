@@ -8,8 +8,10 @@ func decodedUserData(
 ) -> JSONValue {
     let userData = shortMessage.isEmpty ? (tlvs.messagePayload ?? []) : shortMessage
     let split = UserDataHeader.split(userData, udhi: esmClass.hasUDH)
+    let shift = split.header?.nationalLanguageShift ?? .none
     let decoded = SMSText.decode(
-        split.payload, dataCoding: dataCoding, defaultAlphabet: defaultAlphabet, udhOctets: split.headerOctets)
+        split.payload, dataCoding: dataCoding, defaultAlphabet: defaultAlphabet, udhOctets: split.headerOctets,
+        shift: shift)
     var members: [(String, JSONValue)] = [
         ("source", .string(shortMessage.isEmpty && !userData.isEmpty ? "message_payload" : "short_message")),
         ("udh", split.header.map { .string(hexString($0.octets)) } ?? .null),
@@ -23,6 +25,16 @@ func decodedUserData(
                 ("reference", .number(concatenation.reference)),
                 ("total", .number(concatenation.total)),
                 ("index", .number(concatenation.index)),
+            ])
+        ))
+    }
+    if !shift.isNone {
+        members.append((
+            "national_language",
+            .object([
+                ("locking_shift", shift.locking.map { .number($0) } ?? .null),
+                ("single_shift", shift.single.map { .number($0) } ?? .null),
+                ("unsupported", .array(shift.unsupported.map { .number($0) })),
             ])
         ))
     }

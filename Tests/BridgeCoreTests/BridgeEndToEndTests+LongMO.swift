@@ -63,6 +63,47 @@ extension BridgeEndToEndTests {
         #expect(counters.deliveriesDropped == 0)
         try await harness.stop()
     }
+
+    /// A Turkish handset's long MO: GSM 7-bit under the Turkish single shift table (UDH element 0x24), parts
+    /// arriving reversed over TLS, stored part by part (SQLite): published once, with its Turkish letters.
+    @Test func longMOWithANationalLanguageTableIsReadWithIt() async throws {
+        let harness = try await BridgeHarness.start()
+        let text = String(repeating: "Güneşli günler, ığdır Şişli! ", count: 3)
+        let septets = try turkishSingleShiftSeptets(text)
+        let chunks = stride(from: 0, to: septets.count, by: 40).map { Array(septets[$0..<min($0 + 40, septets.count)]) }
+        #expect(chunks.count >= 3)
+        for (offset, chunk) in chunks.enumerated().reversed() {
+            let udh: [UInt8] = [0x08, 0x00, 0x03, 0x3C, UInt8(chunks.count), UInt8(offset + 1), 0x24, 0x01, 0x01]
+            harness.simulator.injectMO(DeliverSM(
+                source: Address(ton: TypeOfNumber.international, npi: NumberingPlan.isdn, address: "905321234567"),
+                destination: Address(ton: TypeOfNumber.networkSpecific, npi: NumberingPlan.unknown, address: "12345"),
+                esmClass: .udhIndicator, dataCoding: 0, shortMessage: udh + chunk))
+        }
+        let events = try await harness.collect(timeout: .seconds(60)) { events in
+            events.contains { $0.type == "mo" }
+                && harness.simulator.counters.deliveriesAcknowledged >= UInt64(chunks.count)
+        }
+        let mo = events.filter { $0.type == "mo" }
+        #expect(mo.count == 1)
+        #expect(mo.first?.json["text"] as? String == text, "\(mo.first?.json["text"] ?? "nil")")
+        #expect(mo.first?.json["complete"] as? Bool == true && mo.first?.json["segments"] as? Int == chunks.count)
+        try await harness.stop()
+    }
+}
+
+/// `text` as unpacked septets with the Turkish single shift table (language 1) for what the default alphabet lacks.
+private func turkishSingleShiftSeptets(_ text: String) throws -> [UInt8] {
+    let singleShift = try #require(GSMNationalLanguageTables.singleShift(1))
+    var septets = [UInt8]()
+    for scalar in text.unicodeScalars {
+        if let (first, second) = GSM0338.septets(for: scalar), second == nil {
+            septets.append(first)
+        } else {
+            let entry = try #require(singleShift.first { $0.value == UInt16(scalar.value) }, "\(scalar)")
+            septets += [GSM0338.escape, entry.key]
+        }
+    }
+    return septets
 }
 
 /// The deliver_sm parts of `text` split as the SMPP module splits a submit (UDH or SAR TLVs), from `from` to 12345.

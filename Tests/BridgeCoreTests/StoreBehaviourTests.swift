@@ -1,5 +1,6 @@
 import BridgeCore
 import Foundation
+import SMPP
 import Testing
 
 /// Every `BridgeStore` behaviour, run against every store (memory, SQLite, PostgreSQL).
@@ -220,6 +221,24 @@ import Testing
             #expect(try await store.addMOPart(redelivered).map(\.index) == [1, 3])
             let all = try await store.addMOPart(F.part("g", index: 2, payload: []))
             #expect(all == [F.part("g", index: 1), F.part("g", index: 2, payload: []), redelivered])
+        }
+    }
+
+    /// The national language tables a part's UDH named come back with it (and their absence as absence).
+    @Test(arguments: StoreKind.allCases)
+    func moPartsKeepTheirNationalLanguageTables(kind: StoreKind) async throws {
+        try await F.withStore(kind) { store in
+            var turkish = F.part("g", index: 1)
+            turkish.nationalLanguageShift = GSMNationalLanguageShift(locking: 1, single: 1)
+            var singleOnly = F.part("g", index: 2)
+            singleOnly.nationalLanguageShift = GSMNationalLanguageShift(single: 2)
+            let plain = F.part("g", index: 3)
+            _ = try await store.addMOPart(turkish)
+            _ = try await store.addMOPart(plain)
+            #expect(try await store.addMOPart(singleOnly) == [turkish, singleOnly, plain])
+            #expect(try await store.moGroup(key: "g") == [turkish, singleOnly, plain])
+            let swept = try await store.moGroups(firstReceivedBefore: F.t0.addingTimeInterval(1))
+            #expect(swept == [[turkish, singleOnly, plain]])
         }
     }
 

@@ -213,24 +213,29 @@ import Testing
         #expect(error?.detail.contains("invoices") == true)
     }
 
-    /// A format-1 file (before the unconfirmed MO ids and the in-flight mark count) is migrated to the current format,
-    /// keeping its rows (an in-flight mark counts as one).
+    /// A format-1 file (before the unconfirmed MO ids, the in-flight mark count and the MO parts' national language
+    /// tables) is migrated to the current format, keeping its rows (an in-flight mark counts as one, a stored MO part
+    /// names no national language table).
     @Test func formatOneFileIsMigrated() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("bridge.sqlite")
         let store = try openStore(path)
         try await store.markInFlight(id: "stuck", at: Date(timeIntervalSinceReferenceDate: 1))
+        _ = try await store.addMOPart(StoreFixtures.part("g", index: 1))
         await store.close()
         let old = try DatabaseQueue(path: path)
         try await old.write { db in
             try db.execute(sql: "DROP TABLE mo_unconfirmed")
             try db.execute(sql: "ALTER TABLE request DROP COLUMN marks")
+            try db.execute(sql: "ALTER TABLE mo_part DROP COLUMN locking_shift")
+            try db.execute(sql: "ALTER TABLE mo_part DROP COLUMN single_shift")
             try db.execute(sql: "PRAGMA user_version = 1")
         }
         try old.close()
         let migrated = try openStore(path)
         #expect(try await migrated.requestState(id: "stuck") == .inFlight(since: Date(timeIntervalSinceReferenceDate: 1)))
+        #expect(try await migrated.moGroup(key: "g") == [StoreFixtures.part("g", index: 1)])
         try await migrated.rememberUnconfirmedMO(key: "k", eventID: "e", at: Date(timeIntervalSinceReferenceDate: 2))
         #expect(try await migrated.takeUnconfirmedMO(key: "k", notBefore: .distantPast) == "e")
         await migrated.close()

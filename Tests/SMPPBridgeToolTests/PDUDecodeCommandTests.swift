@@ -66,6 +66,18 @@ import Testing
         #expect(json.contains(#""alphabet":"ucs2","text":"Ωé","substitutions":0"#))
     }
 
+    /// A UDH naming the Turkish single shift table: the text is read with it, and the tables are named.
+    @Test func readsGSMTextWithTheNationalLanguageTablesItsUDHNames() throws {
+        let pdu = PDU(
+            .deliverSM(DeliverSM(
+                destination: Address(address: "12345"), esmClass: .udhIndicator,
+                shortMessage: [0x03, 0x24, 0x01, 0x01, 0x1B, 0x73, 0x1B, 0x69, 0x6B])),
+            sequenceNumber: 5)
+        let json = PDUDecodeCommand.render(Array(try pdu.encoded().readableBytesView)).json.rendered(pretty: false)
+        #expect(json.contains(#""national_language":{"locking_shift":null,"single_shift":1,"unsupported":[]}"#), "\(json)")
+        #expect(json.contains(#""alphabet":"gsm7","text":"şık","substitutions":0"#), "\(json)")
+    }
+
     @Test func parsesTheReceiptTextWithTLVsWinning() throws {
         let text = "id:0012AB sub:001 dlvrd:000 submit date:2611261530 done date:2611261531 stat:UNDELIV err:005 text:Hi"
         let pdu = PDU(

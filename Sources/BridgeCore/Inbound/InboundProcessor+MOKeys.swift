@@ -37,6 +37,8 @@ extension InboundProcessor {
             if let first = sorted.first, part.dataCoding != first.dataCoding {
                 hash.addField(CollectionOfOne(part.dataCoding))
             }
+            // Only where named, so the key of a message in the default tables stays what earlier versions computed.
+            if !part.nationalLanguageShift.isNone { hash.addField(Self.shiftField(part.nationalLanguageShift)) }
         }
         if let group = sorted.first?.groupKey, !group.isEmpty {
             hash.addField("group".utf8)
@@ -54,6 +56,12 @@ extension InboundProcessor {
         hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
         hash.addField(CollectionOfOne(part.dataCoding))
         hash.addField(part.payload)
+        if !part.nationalLanguageShift.isNone { hash.addField(Self.shiftField(part.nationalLanguageShift)) }
         return EventID.derived(from: hash)
+    }
+
+    /// The national language tables as hashed: a tag, then presence and id of the locking and single shift tables.
+    private static func shiftField(_ shift: GSMNationalLanguageShift) -> [UInt8] {
+        [0x4E, shift.locking == nil ? 0 : 1, shift.locking ?? 0, shift.single == nil ? 0 : 1, shift.single ?? 0]
     }
 }

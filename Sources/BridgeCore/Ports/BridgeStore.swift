@@ -1,4 +1,5 @@
 public import struct Foundation.Date
+public import struct SMPP.GSMNationalLanguageShift
 
 /// The bridge's durable memory (DESIGN §3): request outcomes for dedup, in-flight marks for crash recovery, the
 /// receipt correlation of every submitted segment, and the parts of long MO messages still being joined.
@@ -244,11 +245,13 @@ public struct StoredMOPart: Sendable, Hashable {
     public var to: String
     /// When the part arrived.
     public var receivedAt: Date
+    /// The national language tables the part's UDH names (GSM 7-bit text read with them).
+    public var nationalLanguageShift: GSMNationalLanguageShift
 
     /// Creates a part.
     public init(
         groupKey: String, index: Int, total: Int, payload: [UInt8], dataCoding: UInt8, from: String, to: String,
-        receivedAt: Date
+        receivedAt: Date, nationalLanguageShift: GSMNationalLanguageShift = .none
     ) {
         self.groupKey = groupKey
         self.index = index
@@ -258,6 +261,7 @@ public struct StoredMOPart: Sendable, Hashable {
         self.from = from
         self.to = to
         self.receivedAt = receivedAt
+        self.nationalLanguageShift = nationalLanguageShift
     }
 }
 

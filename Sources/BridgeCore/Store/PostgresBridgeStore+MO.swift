@@ -2,6 +2,7 @@ public import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import SMPP
 
 extension PostgresBridgeStore {
     /// Stores one MO part (replacing a part with the same index) and returns the group's parts in part order. The
@@ -22,6 +23,8 @@ extension PostgresBridgeStore {
             binds.append(part.from)
             binds.append(part.to)
             binds.append(part.receivedAt.timeIntervalSinceReferenceDate)
+            binds.append(part.nationalLanguageShift.locking.map { Int($0) })
+            binds.append(part.nationalLanguageShift.single.map { Int($0) })
             return try await Self.parts(PostgresQuery(unsafeSQL: sql.addMOPart, binds: binds), connection, logger)
         }
     }
@@ -140,12 +143,15 @@ extension PostgresBridgeStore {
         _ query: PostgresQuery, _ connection: PostgresConnection, _ logger: Logger
     ) async throws -> [StoredMOPart] {
         try await connection.run(query, logger: logger).map { row in
-            let (groupKey, index, total, payload, dataCoding, from, to, receivedAt) = try row.decode(
-                (String, Int, Int, ByteBuffer, Int, String, String, Double).self)
+            let (groupKey, index, total, payload, dataCoding, from, to, receivedAt, locking, single) = try row.decode(
+                (String, Int, Int, ByteBuffer, Int, String, String, Double, Int?, Int?).self)
             return StoredMOPart(
                 groupKey: groupKey, index: index, total: total, payload: Array(payload.readableBytesView),
                 dataCoding: UInt8(truncatingIfNeeded: dataCoding), from: from, to: to,
-                receivedAt: Date(timeIntervalSinceReferenceDate: receivedAt))
+                receivedAt: Date(timeIntervalSinceReferenceDate: receivedAt),
+                nationalLanguageShift: GSMNationalLanguageShift(
+                    locking: locking.map { UInt8(truncatingIfNeeded: $0) },
+                    single: single.map { UInt8(truncatingIfNeeded: $0) }))
         }
     }
 }

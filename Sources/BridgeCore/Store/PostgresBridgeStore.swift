@@ -18,7 +18,7 @@ import Synchronization
 /// lock on the group, so exactly one caller sees the group complete.
 public final class PostgresBridgeStore: BridgeStore {
     /// The schema version this smpp-bridge creates and reads (the row of `smpp_bridge_schema`).
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
     /// The store's tables in its schema (the session budget's, `ClusterSlotSQL.tableNames`, may share it).
     public static let tableNames = ["smpp_bridge_schema", "request", "correlation", "mo_part", "mo_claim", "mo_unconfirmed"]
     /// Most writes one transaction carries.

@@ -118,6 +118,14 @@ struct PostgresStoreSQL: Sendable {
                 // How many deliveries marked a request in flight (bounds resubmission after repeated interruptions).
                 ["ALTER TABLE \(request) ADD COLUMN marks integer NOT NULL DEFAULT 1"]
             ),
+            (
+                4,
+                // The national language tables a long MO part's UDH named (NULL: the default table).
+                [
+                    "ALTER TABLE \(moPart) ADD COLUMN locking_shift integer",
+                    "ALTER TABLE \(moPart) ADD COLUMN single_shift integer",
+                ]
+            ),
         ]
     }
 
@@ -242,7 +250,10 @@ struct PostgresStoreSQL: Sendable {
 
     // MARK: - MO parts
 
-    static let partColumns = "group_key, part_index, total, payload, data_coding, from_address, to_address, received_at"
+    static let partColumns = """
+        group_key, part_index, total, payload, data_coding, from_address, to_address, received_at, locking_shift, \
+        single_shift
+        """
 
     /// Serializes the writers of one group across instances until their transaction ends.
     var lockMOGroup: String {
@@ -254,10 +265,11 @@ struct PostgresStoreSQL: Sendable {
     var addMOPart: String {
         """
         WITH ins AS (
-            INSERT INTO \(moPart) AS p (\(Self.partColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO \(moPart) AS p (\(Self.partColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (group_key, part_index) DO UPDATE SET total = excluded.total, payload = excluded.payload,
                 data_coding = excluded.data_coding, from_address = excluded.from_address,
-                to_address = excluded.to_address, received_at = excluded.received_at
+                to_address = excluded.to_address, received_at = excluded.received_at,
+                locking_shift = excluded.locking_shift, single_shift = excluded.single_shift
             RETURNING \(Self.partColumns)
         )
         SELECT \(Self.partColumns) FROM ins

@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import SMPP
 
 extension SQLiteBridgeStore {
     /// Where request `id` stands, or nil when the store has never seen it (or its record expired).
@@ -135,12 +136,14 @@ extension SQLiteBridgeStore {
             try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO mo_part
-                    (group_key, part_index, total, payload, data_coding, from_address, to_address, received_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    (group_key, part_index, total, payload, data_coding, from_address, to_address, received_at,
+                     locking_shift, single_shift)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 part.groupKey, part.index, part.total, Data(part.payload), Int(part.dataCoding), part.from, part.to,
-                part.receivedAt.timeIntervalSinceReferenceDate,
+                part.receivedAt.timeIntervalSinceReferenceDate, part.nationalLanguageShift.locking.map { Int($0) },
+                part.nationalLanguageShift.single.map { Int($0) },
             ])
             return try Self.moParts(of: part.groupKey, in: db)
         }
@@ -315,6 +318,9 @@ extension SQLiteBridgeStore {
             groupKey: row["group_key"], index: row["part_index"], total: row["total"],
             payload: [UInt8](row["payload"] as Data? ?? Data()), dataCoding: UInt8(truncatingIfNeeded: row["data_coding"] as Int),
             from: row["from_address"], to: row["to_address"],
-            receivedAt: Date(timeIntervalSinceReferenceDate: row["received_at"]))
+            receivedAt: Date(timeIntervalSinceReferenceDate: row["received_at"]),
+            nationalLanguageShift: GSMNationalLanguageShift(
+                locking: (row["locking_shift"] as Int?).map { UInt8(truncatingIfNeeded: $0) },
+                single: (row["single_shift"] as Int?).map { UInt8(truncatingIfNeeded: $0) }))
     }
 }

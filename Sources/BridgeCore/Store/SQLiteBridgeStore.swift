@@ -14,7 +14,7 @@ import Synchronization
 /// write that already returned.
 public final class SQLiteBridgeStore: BridgeStore {
     /// The store file format this version writes and reads (`PRAGMA user_version`).
-    public static let formatVersion = 3
+    public static let formatVersion = 4
     /// Most writes one transaction carries.
     public static let maximumBatch = 256
     /// The least time between the starts of two transactions while fewer than ``maximumBatch`` writes wait

@@ -87,6 +87,14 @@ enum StoreSchema {
             // How many deliveries marked a request in flight (bounds resubmission after repeated interruptions).
             "ALTER TABLE request ADD COLUMN marks INTEGER NOT NULL DEFAULT 1;"
         ),
+        (
+            4,
+            // The national language tables a long MO part's UDH named (NULL: the default table).
+            """
+            ALTER TABLE mo_part ADD COLUMN locking_shift INTEGER;
+            ALTER TABLE mo_part ADD COLUMN single_shift INTEGER;
+            """
+        ),
     ]
 
     /// Creates or migrates the schema in one IMMEDIATE transaction (which also proves the write lock can be taken).

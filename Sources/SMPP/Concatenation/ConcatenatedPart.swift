@@ -12,11 +12,13 @@ public struct ConcatenatedPart: Sendable, Hashable {
     public var userData: [UInt8]
     /// Octets the UDH took (sets packed-GSM fill bits), 0 for SAR parts without a UDH.
     public var headerOctets: Int
+    /// The national language tables the part's UDH names (GSM 7-bit text).
+    public var nationalLanguageShift: GSMNationalLanguageShift
 
     /// Creates a part.
     public init(
         source: String, destination: String, concatenation: ConcatenationInfo, dataCoding: UInt8, userData: [UInt8],
-        headerOctets: Int = 0
+        headerOctets: Int = 0, nationalLanguageShift: GSMNationalLanguageShift = .none
     ) {
         self.source = source
         self.destination = destination
@@ -24,6 +26,7 @@ public struct ConcatenatedPart: Sendable, Hashable {
         self.dataCoding = dataCoding
         self.userData = userData
         self.headerOctets = headerOctets
+        self.nationalLanguageShift = nationalLanguageShift
     }
 
     /// Reads the concatenation of a deliver_sm / data_sm: a UDH concatenation element when esm_class has UDHI
@@ -42,15 +45,11 @@ public struct ConcatenatedPart: Sendable, Hashable {
             userData = payload.value
         }
         let split = UserDataHeader.split(userData, udhi: esmClass & 0x40 != 0)
-        if let info = split.header?.concatenation {
-            return ConcatenatedPart(
-                source: source, destination: destination, concatenation: info, dataCoding: dataCoding,
-                userData: split.payload, headerOctets: split.headerOctets)
-        }
-        guard let info = ConcatenationInfo.sar(in: tlvs) else { return nil }
+        guard let info = split.header?.concatenation ?? ConcatenationInfo.sar(in: tlvs) else { return nil }
         return ConcatenatedPart(
             source: source, destination: destination, concatenation: info, dataCoding: dataCoding,
-            userData: split.payload, headerOctets: split.headerOctets)
+            userData: split.payload, headerOctets: split.headerOctets,
+            nationalLanguageShift: split.header?.nationalLanguageShift ?? .none)
     }
 }
 
@@ -106,10 +105,12 @@ public struct ReassembledMessage: Sendable, Hashable {
     /// The user data of the held parts joined in order (for binary messages).
     public var userData: [UInt8] { parts.flatMap(\.userData) }
 
-    /// Decodes the held parts as one text (an escape or surrogate pair split across parts still decodes).
+    /// Decodes the held parts as one text (an escape or surrogate pair split across parts still decodes), with the
+    /// national language tables the first part names.
     public func decode(defaultAlphabet: DefaultAlphabet = .gsm7) -> DecodedText {
         SMSText.decode(
-            parts: parts.map { ($0.userData, $0.headerOctets) }, dataCoding: dataCoding, defaultAlphabet: defaultAlphabet)
+            parts: parts.map { ($0.userData, $0.headerOctets) }, dataCoding: dataCoding, defaultAlphabet: defaultAlphabet,
+            shift: parts.first?.nationalLanguageShift ?? .none)
     }
 }
 

@@ -25,6 +25,10 @@ public struct UserDataHeader: Sendable, Hashable {
         public static let ports16: UInt8 = 0x05
         /// Concatenated message, 16-bit reference: `ref(2) total seq`.
         public static let concatenation16: UInt8 = 0x08
+        /// National language single shift: `language` (TS 23.040 §9.2.3.24.15).
+        public static let nationalLanguageSingleShift: UInt8 = 0x24
+        /// National language locking shift: `language` (TS 23.040 §9.2.3.24.16).
+        public static let nationalLanguageLockingShift: UInt8 = 0x25
     }
 
     /// The elements in wire order.
@@ -65,9 +69,10 @@ public struct UserDataHeader: Sendable, Hashable {
             identifier: Identifier.concatenation8, data: [UInt8(truncatingIfNeeded: reference), total, index])
     }
 
-    /// The concatenation element, if the header holds a well-formed one (the first found wins).
+    /// The concatenation element, if the header holds a well-formed one. Of several, the last wins (TS 23.040
+    /// §9.2.3.24: a receiving entity uses the last occurrence of a repeated element).
     public var concatenation: ConcatenationInfo? {
-        for element in elements {
+        for element in elements.reversed() {
             switch (element.identifier, element.data.count) {
             case (Identifier.concatenation8, 3):
                 return ConcatenationInfo(
@@ -82,9 +87,9 @@ public struct UserDataHeader: Sendable, Hashable {
         return nil
     }
 
-    /// Application ports (IEI 0x04 or 0x05), if present and well-formed.
+    /// Application ports (IEI 0x04 or 0x05), if present and well-formed; of several, the last.
     public var ports: (destination: UInt16, source: UInt16)? {
-        for element in elements {
+        for element in elements.reversed() {
             let data = element.data
             switch (element.identifier, data.count) {
             case (Identifier.ports8, 2):

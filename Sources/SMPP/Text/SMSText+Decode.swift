@@ -31,22 +31,29 @@ extension SMSText {
     /// - Parameters:
     ///   - bytes: the user data after any UDH.
     ///   - udhOctets: the length of the UDH that preceded `bytes` (sets the fill bits of packed GSM), 0 if none.
+    ///   - shift: the national language tables the UDH names (GSM 7-bit only; ``UserDataHeader/nationalLanguageShift``).
     public static func decode(
         _ bytes: some Collection<UInt8>,
         dataCoding: UInt8,
         defaultAlphabet: DefaultAlphabet = .gsm7,
-        udhOctets: Int = 0
+        udhOctets: Int = 0,
+        shift: GSMNationalLanguageShift = .none
     ) -> DecodedText {
-        decode(bytes, alphabet: alphabet(forDataCoding: dataCoding, defaultAlphabet: defaultAlphabet), udhOctets: udhOctets)
+        decode(
+            bytes, alphabet: alphabet(forDataCoding: dataCoding, defaultAlphabet: defaultAlphabet), udhOctets: udhOctets,
+            shift: shift)
     }
 
-    /// Decodes a payload in a known alphabet. Never fails: odd input is substituted and counted.
-    public static func decode(_ bytes: some Collection<UInt8>, alphabet: SMSAlphabet, udhOctets: Int = 0) -> DecodedText {
+    /// Decodes a payload in a known alphabet. Never fails: odd input is substituted and counted. `shift` applies to
+    /// GSM 7-bit only.
+    public static func decode(
+        _ bytes: some Collection<UInt8>, alphabet: SMSAlphabet, udhOctets: Int = 0, shift: GSMNationalLanguageShift = .none
+    ) -> DecodedText {
         switch alphabet {
-        case .gsm7: return decodeSeptets(bytes)
+        case .gsm7: return decodeSeptets(bytes, shift: shift)
         case .gsm7Packed:
             let septets = GSM7Packing.unpack(bytes, fillBits: GSM7Packing.fillBits(afterUDHOctets: udhOctets))
-            var decoded = decodeSeptets(septets)
+            var decoded = decodeSeptets(septets, shift: shift)
             decoded.alphabet = .gsm7Packed
             return decoded
         case .ucs2: return decodeUCS2(bytes)
@@ -66,15 +73,24 @@ extension SMSText {
     private static let replacement: Unicode.Scalar = "\u{FFFD}"
     private static let noBreakSpace: Unicode.Scalar = "\u{00A0}"
 
-    static func decodeSeptets(_ septets: some Collection<UInt8>) -> DecodedText {
+    /// Septets (one per octet) read with the default tables, or with the national language tables `shift` names
+    /// where ``GSMNationalLanguageTables`` has them (a table it lacks reads as the default one, as a receiver without
+    /// it does: TS 23.038 Annex C). An escape before a septet the extension (or single shift) table lacks reads as
+    /// NBSP, the septet as a basic (or locking shift) character; a septet a locking shift table leaves undefined,
+    /// and an octet over 0x7F, as U+FFFD — each one substitution.
+    static func decodeSeptets(_ septets: some Collection<UInt8>, shift: GSMNationalLanguageShift = .none) -> DecodedText {
+        let basic = shift.locking.flatMap(GSMNationalLanguageTables.lockingShift) ?? GSM0338.basicTable
+        let singleShift = shift.single.flatMap(GSMNationalLanguageTables.singleShift)
         var scalars = String.UnicodeScalarView()
         var substitutions = 0
         var escaped = false
         for septet in septets {
             if escaped {
                 escaped = false
-                if let scalar = GSM0338.extensionScalar(septet) {
-                    scalars.append(scalar)
+                let extended = singleShift.map { table in table[septet].flatMap { Unicode.Scalar(UInt32($0)) } }
+                    ?? GSM0338.extensionScalar(septet)
+                if let extended {
+                    scalars.append(extended)
                     continue
                 }
                 // Unknown extension: the escape reads as NBSP and the septet as a basic character.
@@ -83,7 +99,9 @@ extension SMSText {
             }
             if septet == GSM0338.escape {
                 escaped = true
-            } else if septet < 0x80, let scalar = Unicode.Scalar(UInt32(GSM0338.basicTable[Int(septet)])) {
+            } else if septet < 0x80, basic[Int(septet)] != GSMNationalLanguageTables.undefined,
+                let scalar = Unicode.Scalar(UInt32(basic[Int(septet)]))
+            {
                 scalars.append(scalar)
             } else {
                 scalars.append(replacement)
