@@ -77,6 +77,14 @@ public struct InboundShortMessage: Sendable, Hashable {
                   shortMessage: [], tlvs: pdu.tlvs)
     }
 
+    /// The message as a deliver_sm body (a data_sm's user data stays in its message_payload TLV, which a deliver_sm
+    /// may carry as well).
+    var asDeliverSM: DeliverSM {
+        DeliverSM(
+            source: source, destination: destination, esmClass: esmClass, dataCoding: dataCoding,
+            shortMessage: shortMessage, tlvs: tlvs)
+    }
+
     /// short_message, or message_payload when short_message is empty.
     var userData: [UInt8] {
         if shortMessage.isEmpty, let payload = tlvs.first(where: { $0.tag == TLVTag.messagePayload }) {
@@ -92,8 +100,13 @@ extension InboundShortMessage {
     /// order), under the account. Not the sequence number, nor anything the bridge adds (received_at, the
     /// correlation). The fields are hashed where they lie: no array is built per receipt.
     func receiptEventID(account: String) -> String {
+        derivedEventID(kind: "delivery_receipt", account: account)
+    }
+
+    /// ``receiptEventID(account:)`` for an event of another `kind` derived from the same fields.
+    func derivedEventID(kind: String, account: String) -> String {
         var hash = FNV1a128()
-        hash.addField("delivery_receipt".utf8)
+        hash.addField(kind.utf8)
         hash.addField(account.utf8)
         hash.addField(source.ton, source.npi)
         hash.addField(source.address.utf8)

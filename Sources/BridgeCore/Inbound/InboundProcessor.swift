@@ -45,21 +45,77 @@ public final class InboundProcessor: Sendable {
     public func handle(_ pending: PendingInbound) async {
         let message = pending.message
         let short: InboundShortMessage
+        let body: PDUBody
         switch message.body {
-        case .deliverSM(let pdu): short = InboundShortMessage(pdu)
-        case .dataSM(let pdu): short = InboundShortMessage(pdu)
+        case .deliverSM(let pdu): (short, body) = (InboundShortMessage(pdu), .deliverSM(pdu))
+        case .dataSM(let pdu): (short, body) = (InboundShortMessage(pdu), .dataSM(pdu))
         case .undecodable(let commandID, let raw, let error):
             respond(message, await undecodable(commandID: commandID, raw: raw, error: "\(error)"))
             return
         }
-        if let receipt = pending.receipt ?? (short.esmClass.isReceipt ? readReceipt(short) : nil) {
+        if let receipt = pending.receipt {
             respond(message, await self.receipt(receipt))
             return
         }
-        _ = await mobileOriginated(short, whenPreempted: { message.whenPreempted($0) }) { status in
-            self.countRefusal(status)
-            return await message.respondWritten(status: status)
+        switch kind(of: short) {
+        case .receipt(let receipt):
+            respond(message, await self.receipt(receipt))
+        case .smeAcknowledgement:
+            respond(message, await smeAcknowledgement(short, pdu: PDU(body, sequenceNumber: message.sequenceNumber)))
+        case .mobileOriginated:
+            _ = await mobileOriginated(short, whenPreempted: { message.whenPreempted($0) }) { status in
+                self.countRefusal(status)
+                return await message.respondWritten(status: status)
+            }
         }
+    }
+
+    /// What an inbound short message is to the bridge, by esm_class and, for an SME acknowledgement, its content.
+    enum InboundKind {
+        /// A delivery receipt or intermediate notification — or an SME acknowledgement that reads as a receipt.
+        case receipt(ReadReceipt)
+        /// An SME acknowledgement or conversation abort that does not read as a receipt.
+        case smeAcknowledgement
+        /// A message from a person or application.
+        case mobileOriginated
+    }
+
+    /// Classifies `short`: esm_class 0x04/0x20 (and reserved types with either bit) are receipts; 0x08, 0x10, 0x18
+    /// are receipts only when they read as one — a message id and a state, from TLVs or text (SMSCs that label
+    /// receipts 0x08) — else SME acknowledgements; everything else is MO (DESIGN §4 "Receipts").
+    func kind(of short: InboundShortMessage) -> InboundKind {
+        if short.esmClass.isReceipt { return .receipt(readReceipt(short)) }
+        guard short.esmClass.isSMEAcknowledgement else { return .mobileOriginated }
+        let read = readReceipt(short)
+        let readsAsReceipt = !read.messageID.isEmpty && (read.parsed.state != nil || read.parsed.stat != nil)
+        return readsAsReceipt ? .receipt(read) : .smeAcknowledgement
+    }
+
+    /// An SME acknowledgement or conversation abort that is no receipt (the bridge never asks for them): not a
+    /// person's message, so never an MO event, and never dropped — the PDU goes to the dead-letter exchange with its
+    /// message type in a header, under an event id derived from its content (the SMSC's redelivery carries the same
+    /// one), and the SMSC is answered ESME_ROK once the broker has it.
+    func smeAcknowledgement(_ short: InboundShortMessage, pdu: PDU) async -> CommandStatus {
+        let type = short.esmClass.messageTypeName
+        logger.warning("inbound SME acknowledgement dead-lettered (not a receipt, not an MO)", metadata: [
+            "esm_class": "\(short.esmClass.rawValue)", "message_type": "\(type)",
+            "from": "\(short.source.address)", "to": "\(short.destination.address)",
+        ])
+        var headers: AMQPTable = [
+            "x-smpp-bridge-reason": .string(type), "x-smpp-command-id": .string(pdu.commandID.name),
+            "x-smpp-esm-class": .string("\(short.esmClass.rawValue)"),
+        ]
+        // The PDU as decoded, encoded again; should it not encode (a field only the decoder's leniency let in), its
+        // user data, said so in a header.
+        let encoded = try? pdu.encoded()
+        if encoded == nil { headers["x-smpp-bridge-body"] = .string("user_data") }
+        var message = eventMessage(
+            exchange: settings.deadExchange, routingKey: "",
+            body: encoded.map { Array($0.readableBytesView) } ?? short.userData, correlationID: nil,
+            type: "unhandled_pdu", headers: headers, eventID: short.derivedEventID(kind: type, account: settings.account))
+        message.properties.contentType = "application/octet-stream"
+        let published = await publish(message)
+        return published == .confirmed ? .ok : .receiverTemporaryAppError
     }
 
     /// Answers `message` with `status` without waiting for the write; true when that answer won (see
@@ -90,12 +146,17 @@ public final class InboundProcessor: Sendable {
         _ message: InboundShortMessage, whenPreempted: PreemptionHook? = nil,
         answer: (CommandStatus) async -> Bool
     ) async -> CommandStatus {
-        if message.esmClass.isReceipt {
-            let status = await receipt(readReceipt(message))
-            _ = await answer(status)
-            return status
+        let status: CommandStatus
+        switch kind(of: message) {
+        case .receipt(let receipt):
+            status = await self.receipt(receipt)
+        case .smeAcknowledgement:
+            status = await smeAcknowledgement(message, pdu: PDU(.deliverSM(message.asDeliverSM), sequenceNumber: 1))
+        case .mobileOriginated:
+            return await mobileOriginated(message, whenPreempted: whenPreempted, answer: answer)
         }
-        return await mobileOriginated(message, whenPreempted: whenPreempted, answer: answer)
+        _ = await answer(status)
+        return status
     }
 
     /// A receipt as read from its PDU, with the keys its message id matches under (none without an id).

@@ -32,7 +32,25 @@ public struct ESMClass: OptionSet, Hashable, Sendable {
     /// Bits 5–2, still in place (0x04 receipt, 0x20 intermediate notification, …).
     public var messageType: UInt8 { rawValue & 0x3C }
     /// Whether the receipt bit (0x04) or the intermediate-notification bit (0x20) is set (DESIGN §3 inbound 1).
+    /// Reserved message types with either bit (0x0C, 0x24, 0x3C, …) count as receipts.
     public var isReceipt: Bool { rawValue & 0x24 != 0 }
+    /// Whether the message type is an SME delivery acknowledgement (0x08), an SME manual/user acknowledgement
+    /// (0x10) or a conversation abort (0x18) — a handset's or application's acknowledgement, not a person's
+    /// message and not an SMSC receipt (TDMA/CDMA networks; an ESME gets them only when it asks, or unasked).
+    public var isSMEAcknowledgement: Bool { messageType != 0 && !isReceipt }
+    /// The message type's name for logs and headers: `mo`, `delivery_receipt`, `intermediate_notification`,
+    /// `sme_delivery_acknowledgement`, `sme_manual_acknowledgement`, `conversation_abort`, or `reserved_0xNN`.
+    public var messageTypeName: String {
+        switch messageType {
+        case 0x00: "mo"
+        case 0x04: "delivery_receipt"
+        case 0x08: "sme_delivery_acknowledgement"
+        case 0x10: "sme_manual_acknowledgement"
+        case 0x18: "conversation_abort"
+        case 0x20: "intermediate_notification"
+        default: "reserved_0x" + (messageType < 0x10 ? "0" : "") + String(messageType, radix: 16, uppercase: true)
+        }
+    }
     /// Whether the UDHI bit (0x40) is set.
     public var hasUDH: Bool { rawValue & 0x40 != 0 }
 }
