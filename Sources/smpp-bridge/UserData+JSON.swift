@@ -28,7 +28,7 @@ func decodedUserData(
             ])
         ))
     }
-    if !shift.isNone {
+    if !shift.isNone, decoded.alphabet == .gsm7 || decoded.alphabet == .gsm7Packed {
         members.append((
             "national_language",
             .object([

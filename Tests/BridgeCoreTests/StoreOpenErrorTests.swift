@@ -1,6 +1,7 @@
 import BridgeCore
 import Foundation
 import GRDB
+import SMPP
 import Testing
 
 /// Every start-up failure is one typed error naming the file. Tests run as root, so permissions cannot make a path
@@ -236,6 +237,9 @@ import Testing
         let migrated = try openStore(path)
         #expect(try await migrated.requestState(id: "stuck") == .inFlight(since: Date(timeIntervalSinceReferenceDate: 1)))
         #expect(try await migrated.moGroup(key: "g") == [StoreFixtures.part("g", index: 1)])
+        var turkish = StoreFixtures.part("g", index: 2)
+        turkish.nationalLanguageShift = GSMNationalLanguageShift(locking: 1, single: 1)
+        #expect(try await migrated.addMOPart(turkish) == [StoreFixtures.part("g", index: 1), turkish])
         try await migrated.rememberUnconfirmedMO(key: "k", eventID: "e", at: Date(timeIntervalSinceReferenceDate: 2))
         #expect(try await migrated.takeUnconfirmedMO(key: "k", notBefore: .distantPast) == "e")
         await migrated.close()

@@ -34,7 +34,7 @@ extension InboundProcessor {
             payload: normalizedPayload(
                 part.userData, dataCoding: part.dataCoding, udhOctets: part.headerOctets, isLastPart: info.index == info.total),
             dataCoding: part.dataCoding, from: AddressPlan.requestForm(of: message.source), to: to, receivedAt: now(),
-            nationalLanguageShift: part.nationalLanguageShift)
+            nationalLanguageShift: readingShift(part.nationalLanguageShift, dataCoding: part.dataCoding, from: from))
         let parts: [StoredMOPart]
         do {
             switch try await storeInGroup(stored, reference: info.reference) {
@@ -98,7 +98,9 @@ extension InboundProcessor {
             payload: normalizedPayload(
                 split.payload, dataCoding: message.dataCoding, udhOctets: split.headerOctets, isLastPart: true),
             dataCoding: message.dataCoding, from: AddressPlan.requestForm(of: message.source), to: message.destination.address,
-            receivedAt: now(), nationalLanguageShift: split.header?.nationalLanguageShift ?? .none)
+            receivedAt: now(),
+            nationalLanguageShift: readingShift(
+                split.header?.nationalLanguageShift ?? .none, dataCoding: message.dataCoding, from: message.source.address))
         // Copies of one MO are handled one at a time: the SMSC's redelivery of an MO whose publish or answer is still
         // pending (its answer came too late) waits for that outcome, and so takes the id the first copy leaves behind
         // instead of going out at once under a fresh one (DESIGN §4 "MO event ids").
@@ -271,11 +273,7 @@ extension InboundProcessor {
             "event_id": "\(eventID)",
         ])
         logger.trace("MO text", metadata: ["text": "\(content.text ?? "")"])
-        if let unsupported = content.unsupportedLanguages {
-            logger.warning(
-                "MO names a national language table this bridge does not have; read with the default GSM tables",
-                metadata: ["event_id": "\(eventID)", "languages": "\(unsupported)"])
-        }
+
         return MOPublication(
             confirmed: true, eventID: eventID, contentKey: contentKey, idStored: idStored, writtenAheadID: writtenAheadID)
     }

@@ -45,10 +45,10 @@ extension InboundProcessor {
         return .stored(try await store.addMOPart(part), held: part)
     }
 
-    /// Whether two parts of one group are the same part: index, data_coding, national language tables and payload.
+    /// Whether two parts of one group are the same part: index, data_coding and payload. Not the national language
+    /// tables: a part stored before they were kept has none, and the SMSC's copy of it must still be recognised.
     private static func sameContent(_ one: StoredMOPart, _ other: StoredMOPart) -> Bool {
         one.index == other.index && one.dataCoding == other.dataCoding && one.payload == other.payload
-            && one.nationalLanguageShift == other.nationalLanguageShift
     }
 
     /// Remembers stored `part` as one the SMSC delivers again for certain: its ESME_ROK was not written. Should its

@@ -37,7 +37,8 @@ extension InboundProcessor {
             if let first = sorted.first, part.dataCoding != first.dataCoding {
                 hash.addField(CollectionOfOne(part.dataCoding))
             }
-            // Only where named, so the key of a message in the default tables stays what earlier versions computed.
+            // Only where the part is read with some (``readingShift(_:dataCoding:from:)``), so the key of a message in
+            // the default tables stays what earlier versions computed.
             if !part.nationalLanguageShift.isNone { hash.addField(Self.shiftField(part.nationalLanguageShift)) }
         }
         if let group = sorted.first?.groupKey, !group.isEmpty {
@@ -56,7 +57,7 @@ extension InboundProcessor {
         hash.addField(UInt8(truncatingIfNeeded: part.index >> 8), UInt8(truncatingIfNeeded: part.index))
         hash.addField(CollectionOfOne(part.dataCoding))
         hash.addField(part.payload)
-        if !part.nationalLanguageShift.isNone { hash.addField(Self.shiftField(part.nationalLanguageShift)) }
+        // Not the national language tables: a mark left by an earlier version is found by this one.
         return EventID.derived(from: hash)
     }
 

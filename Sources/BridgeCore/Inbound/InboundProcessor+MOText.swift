@@ -10,8 +10,6 @@ struct MOContent: Equatable {
     var encoding: String
     /// The event's `data_coding`.
     var dataCoding: UInt8
-    /// National language ids a GSM part named that have no table here (read with the default tables), if any.
-    var unsupportedLanguages: [UInt8]? = nil
 }
 
 extension InboundProcessor {
@@ -21,7 +19,8 @@ extension InboundProcessor {
     /// differ in alphabet (a sender may switch part by part) is decoded run by run, each in its own, and names the
     /// first part's coding. A message with any binary part is published binary (every
     /// part's user data, joined), naming the first binary part's coding (DESIGN §4 "MO"). GSM parts are read with
-    /// the national language tables their UDH named; parts naming different ones are decoded run by run.
+    /// their national language tables (``readingShift(_:dataCoding:from:)``); parts with different ones are decoded
+    /// run by run.
     func decodedMO(_ ordered: [StoredMOPart]) -> MOContent {
         Self.decodedMO(ordered, defaultAlphabet: settings.defaultAlphabet)
     }
@@ -36,11 +35,11 @@ extension InboundProcessor {
         let shifts = zip(ordered, alphabets).map { part, alphabet in
             alphabet == .gsm7 ? part.nationalLanguageShift : GSMNationalLanguageShift.none
         }
-        let runs = runs(of: zip(alphabets, shifts).map(RunKey.init))
         var payloads = ordered.map(\.payload)
         if defaultAlphabet == .gsm7Packed {
-            // Unpacked parts may end in a flagged septet that only the next part of the run tells padding from text.
-            for run in runs where alphabets[run.lowerBound] == .gsm7 {
+            // Unpacked parts may end in a flagged septet that only the next GSM part tells padding from text (an
+            // escape there), whatever tables either names.
+            for run in runs(of: alphabets) where alphabets[run.lowerBound] == .gsm7 {
                 payloads.replaceSubrange(run, with: GSM7Packing.settlingPadding(Array(payloads[run])))
             }
         }
@@ -49,17 +48,15 @@ extension InboundProcessor {
                 text: nil, binary: payloads.flatMap { $0 }, encoding: SMSAlphabet.binary.rawValue,
                 dataCoding: ordered[binaryIndex].dataCoding)
         }
-        let text = runs.map {
+        let text = runs(of: zip(alphabets, shifts).map(RunKey.init)).map {
             SMSText.decode(
                 joining: Array(payloads[$0]), alphabet: alphabets[$0.lowerBound], shift: shifts[$0.lowerBound]
             ).text
         }
-        var unsupported = [UInt8]()
-        for shift in Set(shifts) { unsupported += shift.unsupported.filter { !unsupported.contains($0) } }
         // Packed GSM was unpacked, so its event names it `gsm7`.
         return MOContent(
             text: text.joined(), binary: nil, encoding: (alphabets.first ?? unpackedDefault.alphabet).rawValue,
-            dataCoding: ordered.first?.dataCoding ?? 0, unsupportedLanguages: unsupported.isEmpty ? nil : unsupported.sorted())
+            dataCoding: ordered.first?.dataCoding ?? 0)
     }
 
     /// What parts share to be decoded joined: alphabet and national language tables.
@@ -68,8 +65,23 @@ extension InboundProcessor {
         let shift: GSMNationalLanguageShift
     }
 
+    /// The national language tables a part is read with, and stored and keyed by: those its UDH names that this bridge
+    /// has, for GSM text only — none otherwise, so a part naming tables that change nothing keeps the content key of
+    /// earlier versions. A named table the bridge lacks is read as the default one (TS 23.038 Annex C) and logged.
+    func readingShift(_ named: GSMNationalLanguageShift, dataCoding: UInt8, from: String) -> GSMNationalLanguageShift {
+        guard !named.isNone else { return .none }
+        let alphabet = SMSText.alphabet(forDataCoding: dataCoding, defaultAlphabet: settings.defaultAlphabet)
+        guard alphabet == .gsm7 || alphabet == .gsm7Packed else { return .none }
+        if !named.unsupported.isEmpty {
+            logger.warning(
+                "MO names a national language table this bridge does not have; read with the default GSM tables",
+                metadata: ["from": "\(from)", "languages": "\(named.unsupported)"])
+        }
+        return named.supported
+    }
+
     /// The index ranges of consecutive parts with one key.
-    private static func runs(of keys: [RunKey]) -> [Range<Int>] {
+    private static func runs<Key: Equatable>(of keys: [Key]) -> [Range<Int>] {
         var runs = [Range<Int>]()
         var start = 0
         while start < keys.count {

@@ -69,22 +69,27 @@ public struct UserDataHeader: Sendable, Hashable {
             identifier: Identifier.concatenation8, data: [UInt8(truncatingIfNeeded: reference), total, index])
     }
 
-    /// The concatenation element, if the header holds a well-formed one. Of several, the last wins (TS 23.040
-    /// §9.2.3.24: a receiving entity uses the last occurrence of a repeated element).
+    /// The concatenation element, if the header holds a well-formed one. Of several, the last usable one (TS 23.040
+    /// §9.2.3.24: a repeated element's last occurrence is used; one with total 0, or an index of 0 or above the total,
+    /// is ignored, §9.2.3.24.1); when none is usable, the last well-formed one (its part is then a message of its own).
     public var concatenation: ConcatenationInfo? {
+        var lastWellFormed: ConcatenationInfo?
         for element in elements.reversed() {
+            let info: ConcatenationInfo
             switch (element.identifier, element.data.count) {
             case (Identifier.concatenation8, 3):
-                return ConcatenationInfo(
+                info = ConcatenationInfo(
                     scheme: .udh8, reference: UInt16(element.data[0]), total: element.data[1], index: element.data[2])
             case (Identifier.concatenation16, 4):
-                return ConcatenationInfo(
+                info = ConcatenationInfo(
                     scheme: .udh16, reference: UInt16(element.data[0]) << 8 | UInt16(element.data[1]),
                     total: element.data[2], index: element.data[3])
             default: continue
             }
+            if info.isWithinTotal { return info }
+            lastWellFormed = lastWellFormed ?? info
         }
-        return nil
+        return lastWellFormed
     }
 
     /// Application ports (IEI 0x04 or 0x05), if present and well-formed; of several, the last.

@@ -19,6 +19,13 @@ public struct GSMNationalLanguageShift: Sendable, Hashable {
     /// Whether no national language table is named.
     public var isNone: Bool { locking == nil && single == nil }
 
+    /// The tables named that ``GSMNationalLanguageTables`` has; an id without its table is dropped (read as default).
+    public var supported: GSMNationalLanguageShift {
+        GSMNationalLanguageShift(
+            locking: locking.flatMap { GSMNationalLanguageTables.lockingShift($0) == nil ? nil : $0 },
+            single: single.flatMap { GSMNationalLanguageTables.singleShift($0) == nil ? nil : $0 })
+    }
+
     /// The language ids named for which ``GSMNationalLanguageTables`` has no such table: a receiver without them
     /// reads the message with the default tables (TS 23.038 Annex C), as ``SMSText`` does.
     public var unsupported: [UInt8] {

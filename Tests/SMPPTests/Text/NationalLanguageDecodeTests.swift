@@ -22,6 +22,14 @@ import Testing
         let mixed = try UserDataHeader.parse([0x0B, 0x00, 0x03, 0x07, 0x02, 0x01, 0x08, 0x04, 0x12, 0x34, 0x04, 0x03])
             .header
         #expect(mixed.concatenation == ConcatenationInfo(scheme: .udh16, reference: 0x1234, total: 4, index: 3))
+        // An element the spec says to ignore (total 0, index 0 or above the total) does not hide a usable one before
+        // it; with none usable, the last well-formed one is read (its part is then a message of its own).
+        let unusableLast = try UserDataHeader.parse([0x0A, 0x00, 0x03, 0x07, 0x02, 0x01, 0x00, 0x03, 0x09, 0x00, 0x00])
+            .header
+        #expect(unusableLast.concatenation == ConcatenationInfo(scheme: .udh8, reference: 7, total: 2, index: 1))
+        let noneUsable = try UserDataHeader.parse([0x0A, 0x00, 0x03, 0x07, 0x02, 0x03, 0x00, 0x03, 0x09, 0x00, 0x00])
+            .header
+        #expect(noneUsable.concatenation == ConcatenationInfo(scheme: .udh8, reference: 9, total: 0, index: 0))
         let ports = try UserDataHeader.parse([0x0A, 0x04, 0x02, 0x10, 0x20, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0]).header
         #expect(ports.ports?.destination == 0x0B84 && ports.ports?.source == 0x23F0)
     }
