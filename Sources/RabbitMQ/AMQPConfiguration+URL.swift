@@ -1,7 +1,8 @@
 extension AMQPConfiguration {
     /// Parses `amqp://user:password@host:port/vhost` or `amqps://…` (percent-encoding allowed in user, password
     /// and vhost; `[::1]` for IPv6). The credentials end at the last `@`, so a password may hold `/`, `?` or `#`
-    /// unencoded; an `@` in the vhost must be encoded (`%40`). Surrounding whitespace is ignored. A missing part takes its default; an empty path means vhost `/`, and `/%2F`
+    /// unencoded; an `@` in the vhost must be encoded (`%40`), and credentials with an unencoded `@` followed by a
+    /// `/` are refused (`u:p@host/v@x` is ambiguous). Surrounding whitespace is ignored. A missing part takes its default; an empty path means vhost `/`, and `/%2F`
     /// is vhost `/` too. `amqps` uses `tls`, or default TLS settings (verification on) when `tls` is nil.
     ///
     /// A cluster is a comma-separated list of such URLs, one per node
@@ -75,6 +76,13 @@ extension AMQPConfiguration {
         if let at = rest.lastIndex(of: "@") {
             credentials = rest[..<at]
             rest = rest[rest.index(after: at)...]
+            // `u:p@host/v@x` would read as password `p@host/v` at host `x`: an '@' in the credentials with a '/' after
+            // it is refused rather than guessed (either belongs encoded, RFC 3986).
+            if let inner = credentials?.firstIndex(of: "@"), credentials?[inner...].contains("/") == true {
+                throw invalid(
+                    "an unencoded '@' in the credentials is followed by '/': encode '@' as %40 in the password, or in "
+                        + "the virtual host if it holds one")
+            }
         }
         if rest.contains("?") || rest.contains("#") { throw invalid("query and fragment are not supported") }
         var path: Substring = ""

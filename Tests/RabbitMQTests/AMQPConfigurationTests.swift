@@ -49,6 +49,21 @@ import Testing
         #expect(try AMQPConfiguration(url: "amqp://h/v%40x").virtualHost == "v@x")
         let padded = try AMQPConfiguration(url: " amqp://u:p@h:5673/v \n")
         #expect(padded.host == "h" && padded.port == 5673 && padded.virtualHost == "v")
+        #expect(try AMQPConfiguration(url: "amqp://u:p@ss@h/v").password == "p@ss", "an '@' with no '/' after it")
+    }
+
+    /// An unencoded '@' in the virtual host made the URL read as other credentials at another host
+    /// (`u:p@rabbit/v@x`: password `p@rabbit/v`, host `x`): refused, naming the fix, never the password.
+    @Test func anUnencodedAtFollowedBySlashInTheCredentialsIsRefused() {
+        for url in ["amqp://bridge:s3cret@rabbit/v@x", "amqps://bridge:s3cret@rabbit:5671/prod@eu,amqps://x@y"] {
+            do {
+                _ = try AMQPConfiguration(url: url)
+                Issue.record("expected an error for \(url)")
+            } catch {
+                #expect(error.code == .invalidConfiguration)
+                #expect(error.description.contains("%40") && !error.description.contains("s3cret"), "\(error)")
+            }
+        }
     }
 
     @Test func passwordNeverInDescriptionOrErrors() throws {
