@@ -43,6 +43,8 @@ import Testing
         "postgres://u:Secret-99@h:x/d", "postgres://u:Secret-99@h/d?sslmode=verify", "postgres://u:Secret-99@h/d?a=b",
         "postgres://u:Secret-99@h/d?sslrootcert=",
         "postgres://u:Secret-99%zz@h/d", "postgres://h/d",
+        // An unencoded '@' in the database name: would read as password `Secret-99@db/orders` at host `eu`.
+        "postgres://u:Secret-99@db/orders@eu",
     ])
     func malformedURLsAreRefusedWithoutQuotingThem(text: String) {
         do {

@@ -73,6 +73,12 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
             throw ParseError(description: "has no user (postgres://user:password@host:port/database)")
         }
         let credentials = rest[..<at]
+        // `u:p@host/db@x` would read as password `p@host/db` at host `x`: refused rather than guessed.
+        if let inner = credentials.firstIndex(of: "@"), credentials[inner...].contains("/") {
+            throw ParseError(
+                description: "has an unencoded '@' in the credentials followed by '/': encode '@' as %40 in the "
+                    + "password, or in the database name if it holds one")
+        }
         var location = rest[rest.index(after: at)...]
         var database: Substring = ""
         if let slash = location.firstIndex(of: "/") {
