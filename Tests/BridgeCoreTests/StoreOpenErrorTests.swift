@@ -170,6 +170,24 @@ import Testing
         await expectOpenFails(.readOnly, path)
     }
 
+    /// A WAL (or shared-memory) file the bridge cannot write — left by a run as another user — is named, not
+    /// reported as SQLite's "readonly database" against the store file.
+    @Test(arguments: ["-wal", "-shm"])
+    func anUnwritableSidecarFileIsNamed(suffix: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bridge.sqlite")
+        try await makeStore(at: path)
+        let sidecar = path + suffix
+        if !FileManager.default.fileExists(atPath: sidecar) {
+            #expect(FileManager.default.createFile(atPath: sidecar, contents: Data()))
+        }
+        try chattr("+i", sidecar)
+        defer { try? chattr("-i", sidecar) }
+        let error = await expectOpenFails(.readOnly, path)
+        #expect(error?.detail.contains("bridge.sqlite\(suffix) is not writable") == true, "\(String(describing: error))")
+    }
+
     @Test func newerFormatFailsMigration() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
