@@ -136,8 +136,9 @@ e2e="$("$bin/smpp-bench" e2e --amqp-url "$amqp_url" -n "$n" --timeout "$limit" -
 echo "bridge e2e: $e2e"
 # SMPP_BRIDGE_BENCH_PERF=FILE: a call-graph profile of the bridge during the feed run (`perf report -i FILE`);
 # SMPP_BRIDGE_BENCH_PERF_CALLGRAPH=dwarf unwinds through Swift's runtime (no frame pointers there; larger files).
+# SMPP_BRIDGE_BENCH_PERF_FREQUENCY: samples per second (499).
 if [ -n "${SMPP_BRIDGE_BENCH_PERF:-}" ]; then
-  perf record -q -F 499 --call-graph "${SMPP_BRIDGE_BENCH_PERF_CALLGRAPH:-fp}" -p "$bridge_pid" -o "$SMPP_BRIDGE_BENCH_PERF" > "$work/perf.log" 2>&1 &
+  perf record -q -F "${SMPP_BRIDGE_BENCH_PERF_FREQUENCY:-499}" --call-graph "${SMPP_BRIDGE_BENCH_PERF_CALLGRAPH:-fp}" -p "$bridge_pid" -o "$SMPP_BRIDGE_BENCH_PERF" > "$work/perf.log" 2>&1 &
   perf_pid=$!
 fi
 broker_before=$(cpu_sum $(broker_pids))
