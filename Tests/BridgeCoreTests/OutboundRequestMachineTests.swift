@@ -177,6 +177,34 @@ import Testing
         #expect(outcome.status == .failed && outcome.possibleDuplicate && outcome.failure?.code == "OUTCOME_UNKNOWN")
     }
 
+    /// Under `resubmit`, a segment whose only send ended unknown and that another segment's permanent failure kept
+    /// from being sent again is flagged: the SMSC may have that copy, whatever the other segment got (it was flagged
+    /// when the other segment was accepted, not when it failed). Under `report` it is not.
+    @Test(arguments: [true, false])
+    func anUnknownSegmentStoppedByAnotherSegmentsFailureIsFlaggedUnderResubmit(unknownFirst: Bool) {
+        for resubmit in [true, false] {
+            var machine = OutboundRequestMachine(
+                segmentCount: 2, policy: RetryPolicy(maxAttempts: 3, resubmitUnknown: resubmit), receivedAt: t0)
+            _ = machine.start()
+            let unknown = SegmentAnswer.unknown(reason: "responseTimeout")
+            let refused = SegmentAnswer.response(status: .invalidDestinationAddress, messageID: "")
+            var actions = machine.answerReceived(index: unknownFirst ? 0 : 1, unknownFirst ? unknown : refused, now: t0)
+            actions += machine.answerReceived(index: unknownFirst ? 1 : 0, unknownFirst ? refused : unknown, now: t0)
+            let outcome = try! #require(finished(actions))
+            #expect(outcome.status == .failed && outcome.failure?.code == "ESME_RINVDSTADR")
+            #expect(outcome.possibleDuplicate == resubmit, "resubmit \(resubmit), unknown first \(unknownFirst)")
+            #expect(outcome.attempts == 2)
+        }
+        // With one attempt allowed the unknown segment ends unknown on its own; the other's refusal still names the
+        // failure, and the flag says the SMSC may have the unknown copy.
+        var single = OutboundRequestMachine(segmentCount: 2, policy: RetryPolicy(maxAttempts: 1), receivedAt: t0)
+        _ = single.start()
+        _ = single.answerReceived(index: 0, .unknown(reason: "responseTimeout"), now: t0)
+        let outcome = try! #require(finished(
+            single.answerReceived(index: 1, .response(status: .invalidDestinationAddress, messageID: ""), now: t0)))
+        #expect(outcome.status == .failed && outcome.possibleDuplicate)
+    }
+
     @Test func recoveredInFlightRequestIsFlagged() {
         var machine = OutboundRequestMachine(segmentCount: 1, policy: policy, receivedAt: t0, recoveredInFlight: true)
         _ = machine.start()

@@ -38,6 +38,17 @@ extension SubmitResultEvent.ErrorInfo {
 }
 
 extension OutboundRequestMachine {
+    /// Whether `segment` makes the result `possible_duplicate` (DESIGN §3 "Unknown outcomes"): a send of it ended
+    /// unknown and it was sent again — or, under `resubmit`, it was not accepted after all (its unknown copy may be
+    /// at the SMSC whatever ended it: the attempts or age, the expiry, or another segment failing for good first). A
+    /// late acceptance of its only send leaves it unflagged.
+    private func endsPossiblyDuplicated(_ segment: Segment) -> Bool {
+        guard segment.hadUnknownOutcome else { return false }
+        if segment.attempts > 1 { return true }
+        if case .accepted = segment.state { return false }
+        return policy.resubmitUnknown
+    }
+
     /// The decision once every segment is settled.
     func outcome() -> Action {
         let reports = segments.enumerated().map { offset, segment in
@@ -48,7 +59,7 @@ extension OutboundRequestMachine {
                 index: offset + 1, messageID: messageID, commandStatus: segment.lastStatus?.rawValue,
                 attempts: segment.attempts)
         }
-        let duplicate = recoveredInFlight || segments.contains { $0.hadUnknownOutcome && $0.attempts > 1 }
+        let duplicate = recoveredInFlight || segments.contains(where: endsPossiblyDuplicated)
         var result = RequestOutcome(
             status: .accepted, segments: reports, attempts: segments.reduce(0) { $0 + $1.attempts },
             possibleDuplicate: duplicate, failure: nil)
@@ -62,7 +73,7 @@ extension OutboundRequestMachine {
             // `report` asked for it; under `resubmit` the attempts, the age or the expiry ended a segment whose
             // outcome is unknown: failed, flagged (whatever the other segments got: this is what the caller must know).
             result.status = policy.resubmitUnknown ? .failed : .unknown
-            result.possibleDuplicate = policy.resubmitUnknown ? true : duplicate
+            result.possibleDuplicate = duplicate
             result.failure = RequestOutcome.Failure(
                 code: SubmitResultEvent.ErrorInfo.outcomeUnknown, commandStatus: nil,
                 message: "no response from the SMSC (\(unknown)); it may or may not have the message")
