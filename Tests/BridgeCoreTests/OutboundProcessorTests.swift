@@ -217,6 +217,23 @@ struct PipelineFixture {
         #expect(submitter.sent.withLockedValue { $0.isEmpty })
     }
 
+    /// A request found in flight whose expiry passed meanwhile is not `expired` (never submitted): the delivery that
+    /// marked it may have reached the SMSC. Failed (resubmit) or unknown (report), `OUTCOME_UNKNOWN`, flagged, not sent.
+    @Test(arguments: [true, false])
+    func aRequestFoundInFlightThatExpiredIsOfUnknownOutcome(resubmit: Bool) async throws {
+        let submitter = AcceptingSubmitter()
+        let fixture = PipelineFixture(
+            submitter: submitter, settings: .init(sourceAddress: "ACME", retry: RetryPolicy(resubmitUnknown: resubmit)))
+        try await fixture.store.markInFlight(id: "otp-7", at: Date().addingTimeInterval(-30))
+        #expect(await fixture.processor.process(fixture.request(
+            #"{"id":"otp-7","to":"+1555","text":"x","expires_at":"2020-01-01T00:00:00Z"}"#)) == .ack)
+        let result = try fixture.publisher.json(0)
+        #expect(result["status"] as? String == (resubmit ? "failed" : "unknown"))
+        #expect((result["error"] as? [String: Any])?["code"] as? String == "OUTCOME_UNKNOWN")
+        #expect(result["possible_duplicate"] as? Bool == true)
+        #expect(submitter.sent.withLockedValue { $0.isEmpty })
+    }
+
     /// A request found in flight that is refused now (the configuration or the checks changed since the delivery
     /// that marked it) may have reached the SMSC then: its `rejected` result is flagged, at decode and at build.
     @Test func aRequestFoundInFlightAndRefusedNowIsFlagged() async throws {

@@ -186,9 +186,18 @@ public final class OutboundProcessor: Sendable {
         var base = baseEvent(send, request, markedAt: started)
         let expiry = [send.expiresAt, request.amqpExpiry].compactMap { $0 }.min()
         if let expiry, expiry <= started {
-            base.status = .expired
-            base.error = .init(code: SubmitResultEvent.ErrorInfo.expired, message: "expired before it could be sent")
-            base.possibleDuplicate = recovered
+            if recovered {
+                // Found in flight: the delivery that marked it may have reached the SMSC, so it is not `expired`
+                // (never submitted) but of unknown outcome, as an expiry during submission after an unknown send.
+                base.status = settings.retry.resubmitUnknown ? .failed : .unknown
+                base.possibleDuplicate = true
+                base.error = .init(
+                    code: SubmitResultEvent.ErrorInfo.outcomeUnknown,
+                    message: "expired after the bridge stopped while submitting it; the SMSC may or may not have it")
+            } else {
+                base.status = .expired
+                base.error = .init(code: SubmitResultEvent.ErrorInfo.expired, message: "expired before it could be sent")
+            }
             return await complete(base, correlations: [], request: request)
         }
         if recovered && !settings.retry.resubmitUnknown {
