@@ -200,6 +200,29 @@ struct PipelineFixture {
         #expect(submitter.sent.withLockedValue { $0.isEmpty })
     }
 
+    /// The AMQP expiration: `0` ("now or never") is met by the delivery; a fresh message whose whole-second timestamp
+    /// lies up to a second before its publish is not taken for an old one; a timestamp of 0 is none; a producer clock
+    /// ahead gives no extra time.
+    @Test func theAMQPExpirationIsReadAsTheBrokerMeansIt() async throws {
+        let submitter = AcceptingSubmitter()
+        let fixture = PipelineFixture(submitter: submitter)
+        let nowOrNever = fixture.request(#"{"id":"x0","to":"+1555","text":"x"}"#, expiration: "0")
+        #expect(nowOrNever.amqpExpiry == nil)
+        #expect(await fixture.processor.process(nowOrNever) == .ack)
+        var fresh = fixture.request(#"{"id":"x1","to":"+1555","text":"x"}"#, expiration: "500")
+        // Published 10 ms before receipt, its timestamp that second truncated (up to a second earlier).
+        fresh.properties.timestamp = Date(timeIntervalSince1970: (fresh.receivedAt.timeIntervalSince1970 - 0.01).rounded(.down))
+        #expect(try #require(fresh.amqpExpiry) > fresh.receivedAt)
+        var unset = fixture.request(#"{"id":"x2","to":"+1555","text":"x"}"#, expiration: "1000")
+        unset.properties.timestamp = Date(timeIntervalSince1970: 0)
+        #expect(unset.amqpExpiry == unset.receivedAt.addingTimeInterval(1))
+        var ahead = fixture.request(#"{"id":"x3","to":"+1555","text":"x"}"#, expiration: "1000")
+        ahead.properties.timestamp = ahead.receivedAt.addingTimeInterval(3600)
+        #expect(ahead.amqpExpiry == ahead.receivedAt.addingTimeInterval(1))
+        #expect(try fixture.publisher.json(0)["status"] as? String == "accepted")
+        #expect(submitter.sent.withLockedValue { $0.count } == 1)
+    }
+
     @Test func aRequestFoundInFlightIsResubmittedFlaggedOrReportedUnknown() async throws {
         let resubmitting = PipelineFixture()
         try await resubmitting.store.markInFlight(id: "crash-1", at: Date())

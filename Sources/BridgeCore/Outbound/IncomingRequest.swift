@@ -36,10 +36,18 @@ public struct IncomingRequest: Sendable {
     }
 
     /// When the AMQP `expiration` (a per-message TTL in milliseconds) runs out, counted from the `timestamp`
-    /// property when the producer set one, else from receipt. nil without a valid expiration.
+    /// property when the producer set one, else from receipt. nil without a valid expiration, and for `0` — RabbitMQ's
+    /// "now or never": the broker delivered it, so it was in time, and nothing runs out after that.
+    ///
+    /// The timestamp has whole seconds (AMQP): it is counted from the end of its second, so a fresh message with a
+    /// short expiration is not taken for an old one; never from later than receipt (a producer clock ahead gives no
+    /// extra time); a timestamp of 0 (a client that leaves it unset) is none.
     public var amqpExpiry: Date? {
-        guard let text = properties.expiration, let milliseconds = Int64(text), milliseconds >= 0 else { return nil }
-        let start = properties.timestamp ?? receivedAt
+        guard let text = properties.expiration, let milliseconds = Int64(text), milliseconds > 0 else { return nil }
+        var start = receivedAt
+        if let timestamp = properties.timestamp, timestamp.timeIntervalSince1970 > 0 {
+            start = min(timestamp.addingTimeInterval(1), receivedAt)
+        }
         return start.addingTimeInterval(Double(milliseconds) / 1000)
     }
 }
