@@ -21,7 +21,7 @@ public struct RequestOutcome: Sendable, Hashable {
     public var status: Status
     /// Every segment, in order (as the result event lists them).
     public var segments: [SubmitResultEvent.Segment]
-    /// The most sends any segment needed.
+    /// Every send of every segment (the result's `attempts`).
     public var attempts: Int
     /// True when the SMSC may hold more than one copy of some segment.
     public var possibleDuplicate: Bool
