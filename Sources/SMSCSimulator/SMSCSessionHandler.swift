@@ -149,6 +149,10 @@ final class SMSCSessionHandler: ChannelInboundHandler {
                 case .dataSM: body = .dataSMResp(DataSMResp(messageID: id.text))
                 }
                 after(delay) { $0.write(PDU(body, sequenceNumber: sequence)) }
+            case .acceptWithoutResponse(let submission, let sequence):
+                _ = core.accept(
+                    submission, account: boundSystemID ?? "", sessionID: sessionID, sequenceNumber: sequence,
+                    receiptFirst: false)
             case .query(let query, let sequence, let delay):
                 let response: PDU
                 if let status = core.status(of: query.messageID) {

@@ -35,6 +35,8 @@ struct SMSCSessionStateMachine {
         /// Accept this message: assign an id, record it, schedule its receipts, and answer with the id after the
         /// delay.
         case accept(Submission, sequenceNumber: UInt32, delayMilliseconds: Int64)
+        /// Like `accept`, but never answered (the `acceptWithoutResponseRate` fault).
+        case acceptWithoutResponse(Submission, sequenceNumber: UInt32)
         /// Like `accept`, but the message's first delivery receipt goes out on this session before the response
         /// (the `receiptBeforeResponseRate` fault).
         case acceptReceiptFirst(Submission, sequenceNumber: UInt32, delayMilliseconds: Int64)
@@ -165,6 +167,9 @@ struct SMSCSessionStateMachine {
                     .send(PDU(response, sequenceNumber: sequenceNumber, commandStatus: .messageQueueFull), delayMilliseconds: delay)]
         case .noResponse:
             return [.count(\.submitsReceived), .count(\.submitsUnanswered)]
+        case .acceptWithoutResponse:
+            return [.count(\.submitsReceived), .count(\.submitsAcceptedUnanswered),
+                    .acceptWithoutResponse(submission, sequenceNumber: sequenceNumber)]
         case .genericNack:
             return [.count(\.submitsReceived), .count(\.genericNacksInjected),
                     .send(PDU(.genericNack, sequenceNumber: sequenceNumber, commandStatus: .systemError), delayMilliseconds: delay)]

@@ -24,6 +24,8 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
     public var submitsQueueFull: UInt64 = 0
     /// submit_sm deliberately left unanswered.
     public var submitsUnanswered: UInt64 = 0
+    /// submit_sm taken (recorded, receipts scheduled) but never answered (`acceptWithoutResponseRate`).
+    public var submitsAcceptedUnanswered: UInt64 = 0
     /// generic_nack sent as a fault.
     public var genericNacksInjected: UInt64 = 0
     /// Malformed PDUs sent as a fault.
@@ -78,7 +80,8 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
             ("binds_refused_session_limit", bindsRefusedSessionLimit), ("peak_bound_sessions", peakBoundSessions),
             ("submits_received", submitsReceived), ("submits_accepted", submitsAccepted),
             ("submits_throttled", submitsThrottled), ("submits_queue_full", submitsQueueFull),
-            ("submits_unanswered", submitsUnanswered), ("generic_nacks_injected", genericNacksInjected),
+            ("submits_unanswered", submitsUnanswered), ("submits_accepted_unanswered", submitsAcceptedUnanswered),
+            ("generic_nacks_injected", genericNacksInjected),
             ("malformed_sent", malformedSent), ("invalid_bind_state", invalidBindState),
             ("protocol_errors", protocolErrors), ("enquire_links_received", enquireLinksReceived),
             ("enquire_links_ignored", enquireLinksIgnored), ("enquire_links_sent", enquireLinksSent),

@@ -6,8 +6,12 @@ public struct SimulatorFaults: Sendable, Hashable {
     public var throttleRate: Double = 0
     /// Fraction of submit_sm answered ESME_RMSGQFUL (`--queue-full-rate`).
     public var queueFullRate: Double = 0
-    /// Fraction of submit_sm never answered (`--no-response-rate`).
+    /// Fraction of submit_sm never answered (`--no-response-rate`): not taken either, no record, no receipt.
     public var noResponseRate: Double = 0
+    /// Fraction of submit_sm taken — recorded, its receipts scheduled — but never answered, as when a
+    /// submit_sm_resp is lost on the way (`--accept-without-response-rate`): a client that sends it again puts a
+    /// second copy at the SMSC.
+    public var acceptWithoutResponseRate: Double = 0
     /// Fraction of submit_sm answered with generic_nack ESME_RSYSERR instead of submit_sm_resp
     /// (`--generic-nack-rate`).
     public var genericNackRate: Double = 0
@@ -45,6 +49,7 @@ public struct SimulatorFaults: Sendable, Hashable {
         faults.throttleRate = 0
         faults.queueFullRate = 0
         faults.noResponseRate = 0
+        faults.acceptWithoutResponseRate = 0
         faults.genericNackRate = 0
         faults.malformedRate = 0
         return faults
@@ -57,7 +62,8 @@ public struct SimulatorFaults: Sendable, Hashable {
     public func validate() throws(SimulatorConfigurationError) {
         let fractions: [(String, Double)] = [
             ("--throttle-rate", throttleRate), ("--queue-full-rate", queueFullRate),
-            ("--no-response-rate", noResponseRate), ("--generic-nack-rate", genericNackRate),
+            ("--no-response-rate", noResponseRate), ("--accept-without-response-rate", acceptWithoutResponseRate),
+            ("--generic-nack-rate", genericNackRate),
             ("--malformed-rate", malformedRate), ("--drop-rate", dropRate),
             ("--receipt-before-response-rate", receiptBeforeResponseRate),
         ]
@@ -65,11 +71,13 @@ public struct SimulatorFaults: Sendable, Hashable {
             throw SimulatorConfigurationError(
                 code: .invalidRate, option: option, value: "\(value)", reason: "must be a fraction 0…1")
         }
-        let submitTotal = throttleRate + queueFullRate + noResponseRate + genericNackRate + malformedRate
+        let submitTotal =
+            throttleRate + queueFullRate + noResponseRate + acceptWithoutResponseRate + genericNackRate + malformedRate
         if submitTotal > 1 + 1e-9 {
             throw SimulatorConfigurationError(
                 code: .inconsistent, option: "--throttle-rate", value: "\(submitTotal)",
-                reason: "throttle, queue-full, no-response, generic-nack and malformed rates add up to more than 1")
+                reason: "throttle, queue-full, no-response, accept-without-response, generic-nack and malformed rates add "
+                    + "up to more than 1")
         }
         if let dropAfterPDUs, dropAfterPDUs < 1 {
             throw SimulatorConfigurationError(
@@ -103,8 +111,10 @@ public enum SubmitFault: Sendable, Hashable {
     case throttle
     /// Answer submit_sm_resp ESME_RMSGQFUL (0x14), no message id.
     case queueFull
-    /// Never answer.
+    /// Never answer, nor take it.
     case noResponse
+    /// Take it (record, receipts) but never answer.
+    case acceptWithoutResponse
     /// Answer generic_nack ESME_RSYSERR with the submit's sequence number.
     case genericNack
     /// Answer a submit_sm_resp whose body is malformed.
@@ -113,9 +123,11 @@ public enum SubmitFault: Sendable, Hashable {
 
 extension SimulatorFaults {
     /// Draws the treatment of one submit_sm: a single uniform draw split into consecutive ranges, so the
-    /// fractions are exact and exclusive (no-response, generic-nack, malformed, throttle, queue-full, then accept).
+    /// fractions are exact and exclusive (no-response, generic-nack, malformed, throttle, queue-full,
+    /// accept-without-response, then accept).
     public func submitFault(using random: inout SimulatorRandom) -> SubmitFault {
-        let total = noResponseRate + genericNackRate + malformedRate + throttleRate + queueFullRate
+        let total =
+            noResponseRate + genericNackRate + malformedRate + throttleRate + queueFullRate + acceptWithoutResponseRate
         guard total > 0 else { return .accept }
         let draw = random.unit()
         var bound = noResponseRate
@@ -128,6 +140,9 @@ extension SimulatorFaults {
         if draw < bound { return .throttle }
         bound += queueFullRate
         if draw < bound { return .queueFull }
+        // Last of the faults, so seeded runs without it keep the ranges they had.
+        bound += acceptWithoutResponseRate
+        if draw < bound { return .acceptWithoutResponse }
         return .accept
     }
 

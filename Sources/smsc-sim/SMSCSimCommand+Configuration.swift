@@ -52,6 +52,7 @@ extension SMSCSimCommand {
         faults.throttleRate = throttleRate
         faults.queueFullRate = queueFullRate
         faults.noResponseRate = noResponseRate
+        faults.acceptWithoutResponseRate = acceptWithoutResponseRate
         faults.genericNackRate = genericNackRate
         faults.malformedRate = malformedRate
         faults.dropAfterPDUs = dropAfter

@@ -82,6 +82,8 @@ struct SMSCSimCommand: AsyncParsableCommand {
     var queueFullRate: Double = 0
     @Option(name: .customLong("no-response-rate"), help: ArgumentHelp("Fraction of submit_sm never answered.", valueName: "F"))
     var noResponseRate: Double = 0
+    @Option(name: .customLong("accept-without-response-rate"), help: ArgumentHelp("Fraction of submit_sm taken (recorded, receipts sent) but never answered: a lost submit_sm_resp.", valueName: "F"))
+    var acceptWithoutResponseRate: Double = 0
     @Option(name: .customLong("generic-nack-rate"), help: ArgumentHelp("Fraction of submit_sm answered generic_nack ESME_RSYSERR.", valueName: "F"))
     var genericNackRate: Double = 0
     @Option(name: .customLong("malformed-rate"), help: ArgumentHelp("Fraction of submit_sm answered with a malformed submit_sm_resp (message_id without its NUL).", valueName: "F"))

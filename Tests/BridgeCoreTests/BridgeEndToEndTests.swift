@@ -82,6 +82,16 @@ struct BridgeEndToEndTests {
         #expect(records.count == acceptedSegments.count)
         #expect(Set(records.map(\.messageID)).count == records.count)
         #expect(Set(records.map(\.messageID)) == Set(acceptedSegments.keys))
+        // Each accepted segment's message_id is the one the simulator gave that very part of that request: the sets
+        // above would also hold with ids swapped between requests or parts.
+        let destinations = Dictionary(requests.map { ($0.id, $0.destination) }, uniquingKeysWith: { first, _ in first })
+        let recordsByMessageID = Dictionary(records.map { ($0.messageID, $0) }, uniquingKeysWith: { first, _ in first })
+        for (messageID, segment) in acceptedSegments {
+            guard let record = recordsByMessageID[messageID] else { continue }
+            #expect(record.destinationAddress == destinations[segment.id]
+                    && (segment.segments == 1 || MixedTraffic.partNumber(record) == segment.segment),
+                    "\(segment.id) segment \(segment.segment) got \(messageID), the simulator's id for \(record.destinationAddress) part \(MixedTraffic.partNumber(record))")
+        }
 
         // Every accepted segment's receipt published matched, with its request, segment and metadata; no receipt
         // for anything else. Receipts are at least once (DESIGN §4 Receipts): when the bridge cannot answer a
@@ -102,6 +112,9 @@ struct BridgeEndToEndTests {
             for receipt in matched {
                 #expect(receipt.requestID == segment.id && receipt.json["segment"] as? Int == segment.segment
                         && receipt.json["segments"] as? Int == segment.segments, "\(receipt.json)")
+                // The simulator delivers every message: DELIVRD, final.
+                #expect(receipt.json["state"] as? String == "delivered" && receipt.json["final"] as? Bool == true,
+                        "\(receipt.json)")
                 #expect((receipt.json["metadata"] as? [String: Any])?["n"] as? Int == Int(segment.id.dropFirst(4)))
             }
         }

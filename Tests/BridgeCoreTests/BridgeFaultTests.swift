@@ -6,14 +6,17 @@ import Testing
 
 @Suite(.serialized, .oneEndToEndSuiteAtATime, .enabled(if: E2EBroker.available, E2EBroker.skipReason))
 struct BridgeFaultTests {
-    /// Throttling, full queues, lost responses and dropped connections at the SMSC: every request still ends with
-    /// exactly one result, and a message reaches the simulator twice only where its result says possible_duplicate.
+    /// Throttling, full queues, lost responses (the submit taken or not) and dropped connections at the SMSC: every
+    /// request still ends with exactly one result, and a message reaches the simulator twice only where its result
+    /// says possible_duplicate — under `resubmit` some do (a response lost after the SMSC took the message), under
+    /// `report` none: a request is never at the SMSC twice, and one `failed` reached it only if flagged.
     @Test(arguments: [true, false])
     func everyRequestEndsOnceAndDuplicatesAreFlagged(resubmit: Bool) async throws {
         let harness = try await BridgeHarness.start(simulator: { simulator in
             simulator.faults.throttleRate = 0.15
             simulator.faults.queueFullRate = 0.05
             simulator.faults.noResponseRate = 0.03
+            simulator.faults.acceptWithoutResponseRate = 0.03
             simulator.faults.dropRate = 0.005
         }, bridge: { bridge in
             bridge.smpp.responseTimeout = .seconds(1)
@@ -31,26 +34,41 @@ struct BridgeFaultTests {
         let events = try await harness.collect(timeout: .seconds(150)) { events in
             Set(events.filter { $0.type == "submit_result" }.compactMap(\.requestID)).count >= count
         }
-        let results = events.filter { $0.type == "submit_result" }
+        // The bridge stops before the records are read and the last events drained: a send or a result that came
+        // after the wait would count.
+        try await harness.stopBridge()
+        let late = try await harness.collect(timeout: .seconds(1)) { _ in false }
+        let results = (events + late).filter { $0.type == "submit_result" }
         let byID = Dictionary(grouping: results, by: { $0.requestID ?? "" })
         #expect(byID.count == count)
         #expect(byID.values.allSatisfy { $0.count == 1 })
         let records = harness.simulator.records()
+        var duplicated = 0
         for (id, copies) in byID {
             let result = try #require(copies.first)
             let status = result.json["status"] as? String
+            let flagged = result.json["possible_duplicate"] as? Bool == true
             let index = Int(id.dropFirst(2))!
             let atSimulator = records.filter { $0.destinationAddress == "5731\(index)" }.count
             if resubmit {
                 #expect(status == "accepted" || status == "failed", "\(id): \(result.json)")
             } else {
                 #expect(["accepted", "failed", "unknown"].contains(status), "\(id): \(result.json)")
+                #expect(atSimulator <= 1, "\(id) reached the SMSC \(atSimulator) times under report")
             }
             if atSimulator > 1 {
-                #expect(result.json["possible_duplicate"] as? Bool == true, "\(id) reached the SMSC \(atSimulator) times")
+                duplicated += 1
+                #expect(flagged, "\(id) reached the SMSC \(atSimulator) times")
             }
             if status == "accepted" { #expect(atSimulator >= 1) }
+            // A failed request the SMSC has a copy of is one the caller must not take for unsent.
+            if status == "failed", atSimulator > 0 { #expect(flagged, "\(id) failed but reached the SMSC: \(result.json)") }
         }
+        let counters = harness.simulator.counters
+        #expect(counters.submitsAcceptedUnanswered > 0, "the fault happened")
+        if resubmit { #expect(duplicated > 0, "a lost response after the SMSC took the message: a flagged copy") }
+        print("fault run (resubmit \(resubmit)): \(duplicated) requests at the SMSC twice, all flagged; "
+              + "\(counters.submitsAcceptedUnanswered) taken unanswered, \(counters.submitsUnanswered) unanswered")
         try await harness.stop()
     }
 

@@ -43,6 +43,25 @@ import Testing
         faults.genericNackRate = 0
         faults.malformedRate = 1
         #expect(faults.submitFault(using: &random) == .malformed)
+        faults.malformedRate = 0
+        faults.acceptWithoutResponseRate = 1
+        #expect(faults.submitFault(using: &random) == .acceptWithoutResponse)
+    }
+
+    /// The fault added last takes the range after the others: a seeded run without it draws exactly as before.
+    @Test func acceptWithoutResponseLeavesTheOtherRangesAsTheyWere() {
+        var faults = SimulatorFaults()
+        faults.throttleRate = 0.2
+        faults.noResponseRate = 0.05
+        var with = faults
+        with.acceptWithoutResponseRate = 0.1
+        var plain = SimulatorRandom(seed: 5)
+        var seeded = SimulatorRandom(seed: 5)
+        for _ in 0..<5_000 {
+            let before = faults.submitFault(using: &plain)
+            let after = with.submitFault(using: &seeded)
+            #expect(after == before || (before == .accept && after == .acceptWithoutResponse))
+        }
     }
 
     @Test func mixedFractionsAreExclusiveAndProportional() {

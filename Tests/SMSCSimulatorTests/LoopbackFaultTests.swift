@@ -31,6 +31,20 @@ import Testing
         }
     }
 
+    /// Taken but never answered: the message is recorded (a second send would be a second copy), no response comes.
+    @Test func acceptWithoutResponse() async throws {
+        try await withSimulator({ $0.faults.acceptWithoutResponseRate = 1 }) { simulator, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await client.bind()
+            try await client.request(testSubmit())
+            let link = try await client.request(.enquireLink)
+            #expect(try await client.nextPDU() == PDU(.enquireLinkResp, sequenceNumber: link))
+            #expect(simulator.counters.submitsAcceptedUnanswered == 1)
+            #expect(simulator.records().count == 1)
+            await client.close()
+        }
+    }
+
     @Test func genericNack() async throws {
         try await withSimulator({ $0.faults.genericNackRate = 1 }) { _, address in
             let client = try await TestSMPPClient.connect(to: address, tls: false)
