@@ -56,8 +56,10 @@ struct EndToEndBenchmark: Sendable {
         var logger = Logger(label: "smpp-bench.e2e")
         logger.logLevel = .warning
         let configuration = try AMQPConfiguration(url: settings.amqpURL)
+        let requests = EndToEndRequests(mix: settings.mix, receipts: settings.receipts)
         let tally = SharedTally(EndToEndTally(
-            run: settings.run, requests: settings.requests, expectsReceipts: settings.receipts))
+            run: settings.run, requests: settings.requests, expectsReceipts: settings.receipts,
+            expectedSegments: { requests.kind(of: $0).segments }))
 
         var sources = [(exchange: settings.resultsExchange, isReceipt: false)]
         if settings.receipts { sources.append((settings.dlrExchange, true)) }

@@ -16,8 +16,9 @@ struct EndToEndEventReader: Sendable {
     /// What one event means to the run, read from its body without touching the tally (so a caller can parse
     /// outside a lock and ``EndToEndTally/record(_:at:)`` under it).
     enum Event: Sendable, Equatable {
-        /// The result of request `index`; `segments` of it were accepted when `accepted`.
-        case result(index: Int, body: [UInt8], accepted: Bool, segments: Int)
+        /// The result of request `index`; `segments` of it were accepted when `accepted`, and `receiptKeys` are the
+        /// keys (``receipt(from:)``'s) of the receipts its segments are to get: one per segment with a message id.
+        case result(index: Int, body: [UInt8], accepted: Bool, segments: Int, receiptKeys: [String])
         /// A final receipt of request `index`, identified by its message id and segment.
         case receipt(index: Int, key: String)
         /// A receipt that another one follows (`final: false`, e.g. `enroute`).
@@ -35,12 +36,23 @@ struct EndToEndEventReader: Sendable {
         guard case .object(let event)? = try? JSONReader.parse(body) else { return .unreadable }
         guard let index = index(of: event["request_id"]) else { return .foreign }
         guard case .string("accepted")? = event["status"] else {
-            return .result(index: index, body: body, accepted: false, segments: 0)
+            return .result(index: index, body: body, accepted: false, segments: 0, receiptKeys: [])
         }
         var segments = 1
-        if case .array(let list)? = event["segments"], !list.isEmpty { segments = list.count }
-        return .result(index: index, body: body, accepted: true, segments: segments)
+        var keys: [String] = []
+        if case .array(let list)? = event["segments"], !list.isEmpty {
+            segments = list.count
+            for case .object(let segment) in list {
+                guard case .string(let messageID)? = segment["message_id"], case .number(let number)? = segment["index"]
+                else { continue }
+                keys.append(Self.receiptKey(messageID: messageID, segment: number.text))
+            }
+        }
+        return .result(index: index, body: body, accepted: true, segments: segments, receiptKeys: keys)
     }
+
+    /// What identifies one segment's receipt: its message id and segment number.
+    static func receiptKey(messageID: String, segment: String) -> String { messageID + "#" + segment }
 
     /// Reads a `delivery_receipt` body.
     func receipt(from body: [UInt8]) -> Event {
@@ -48,10 +60,11 @@ struct EndToEndEventReader: Sendable {
         if case .bool(false)? = event["final"] { return .interimReceipt }
         guard case .bool(true)? = event["matched"], case .string? = event["request_id"] else { return .unmatchedReceipt }
         guard let index = index(of: event["request_id"]) else { return .foreign }
-        var key = ""
-        if case .string(let messageID)? = event["message_id"] { key = messageID }
-        if case .number(let segment)? = event["segment"] { key += "#" + segment.text }
-        return .receipt(index: index, key: key)
+        var messageID = ""
+        var segment = ""
+        if case .string(let text)? = event["message_id"] { messageID = text }
+        if case .number(let number)? = event["segment"] { segment = number.text }
+        return .receipt(index: index, key: Self.receiptKey(messageID: messageID, segment: segment))
     }
 
     /// The request index of a `request_id` of this run, or nil.

@@ -23,6 +23,14 @@ struct EndToEndReport: Encodable, Sendable, Equatable {
     var duplicateReceipts: Int
     /// Receipts the bridge published unmatched (`matched: false`).
     var unmatchedReceipts: Int
+    /// Receipts matched to a request or segment whose result does not name their message id (a broken contract).
+    var misattributedReceipts: Int
+    /// Accepted results listing another number of segments than their request was sent as (a broken contract).
+    var segmentMismatches: Int
+    /// Events for requests of another run.
+    var foreign: Int
+    /// Event bodies that are not JSON objects.
+    var unreadable: Int
     /// Results and receipts that did not arrive before the timeout.
     var missing: Int
     /// Whether the timeout ended the run.
@@ -43,13 +51,21 @@ struct EndToEndReport: Encodable, Sendable, Equatable {
         case benchmark, run, mix, requests, accepted, duplicates, conflicts, receipts, missing, seconds
         case failedOrOther = "failed_or_other", receiptsExpected = "receipts_expected"
         case duplicateReceipts = "duplicate_receipts", unmatchedReceipts = "unmatched_receipts"
+        case misattributedReceipts = "misattributed_receipts", segmentMismatches = "segment_mismatches"
+        case foreign, unreadable
         case timedOut = "timed_out", requestsPerSecond = "requests_per_s"
         case resultP50Milliseconds = "result_p50_ms", resultP99Milliseconds = "result_p99_ms"
         case cpuMicrosecondsPerRequest = "cpu_us_per_request", peakRSSMegabytes = "peak_rss_mb"
     }
 
-    /// True when every result and receipt arrived and no request got two different results.
-    var isComplete: Bool { missing == 0 && conflicts == 0 }
+    /// True when every result and receipt arrived, every request was accepted (the simulator accepts everything, as
+    /// the C `feed` requires too), no request got two different results, no receipt went to another request or
+    /// segment, every result listed its request's segments, and no event was unreadable. Duplicate and unmatched
+    /// receipts are reported, not failed: receipts are at least once (DESIGN §4).
+    var isComplete: Bool {
+        missing == 0 && conflicts == 0 && failedOrOther == 0 && misattributedReceipts == 0 && segmentMismatches == 0
+            && unreadable == 0
+    }
 }
 
 extension EndToEndReport {
@@ -73,6 +89,8 @@ extension EndToEndReport {
             failedOrOther: tally.resultCount - tally.accepted, duplicates: tally.duplicates, conflicts: tally.conflicts,
             receiptsExpected: tally.expectsReceipts ? tally.acceptedSegments : 0, receipts: tally.receipts,
             duplicateReceipts: tally.duplicateReceipts, unmatchedReceipts: tally.unmatchedReceipts,
+            misattributedReceipts: tally.misattributedReceipts, segmentMismatches: tally.segmentMismatches,
+            foreign: tally.foreign, unreadable: tally.unreadable,
             missing: tally.missing, timedOut: timedOut, seconds: (seconds * 1000).rounded() / 1000,
             requestsPerSecond: seconds > 0 ? (Double(tally.resultCount) / seconds).rounded() : 0,
             resultP50Milliseconds: milliseconds(0.50), resultP99Milliseconds: milliseconds(0.99),

@@ -4,7 +4,10 @@
 /// Request ids are `<run>-<index>` with index 1...requests; events for other ids are counted as `foreign` and
 /// otherwise ignored (another run's leftovers, another producer). Checks, as the C `feed` does: exactly one result
 /// per request (an identical copy is a `duplicate`, a different second result a `conflict`), and one final receipt
-/// per segment of every accepted request (a repeated receipt is a `duplicate_receipt`).
+/// per segment of every accepted request (a repeated receipt is a `duplicate_receipt`). Beyond the feed: a receipt
+/// counts only for the request and segment whose result names its message id (another is `misattributed`, whether
+/// it came before or after that result), and an accepted result must list the segments its request was sent as
+/// (`expectedSegments`; else a `segment_mismatch`).
 struct EndToEndTally {
     /// The run part of the request ids.
     let run: String
@@ -13,9 +16,14 @@ struct EndToEndTally {
     /// Whether a receipt per accepted segment is awaited.
     let expectsReceipts: Bool
 
+    /// How many segments request `index`'s text is sent as.
+    let expectedSegments: @Sendable (Int) -> Int
+
     private var sentAt: [ContinuousClock.Instant?]
     private var results: [[UInt8]?]
+    /// The final receipts received per request (keys), and those its result expects (nil until the result came).
     private var receiptKeys: [Set<String>]
+    private var expectedReceiptKeys: [Set<String>?]
     private(set) var firstPublish: ContinuousClock.Instant?
     private(set) var lastEvent: ContinuousClock.Instant?
     private(set) var resultCount = 0
@@ -26,6 +34,10 @@ struct EndToEndTally {
     private(set) var duplicates = 0
     private(set) var conflicts = 0
     private(set) var duplicateReceipts = 0
+    /// Receipts matched to a request or segment whose result does not name their message id.
+    private(set) var misattributedReceipts = 0
+    /// Accepted results listing another number of segments than their request was sent as.
+    private(set) var segmentMismatches = 0
     /// Receipts the bridge could not match (`matched: false`) or that name no request.
     private(set) var unmatchedReceipts = 0
     private(set) var foreign = 0
@@ -33,13 +45,17 @@ struct EndToEndTally {
     private var latencies: [Duration] = []
 
     /// A tally for `requests` requests with ids `<run>-1` … `<run>-<requests>`.
-    init(run: String, requests: Int, expectsReceipts: Bool) {
+    init(
+        run: String, requests: Int, expectsReceipts: Bool, expectedSegments: @escaping @Sendable (Int) -> Int = { _ in 1 }
+    ) {
         self.run = run
         self.requests = requests
         self.expectsReceipts = expectsReceipts
+        self.expectedSegments = expectedSegments
         sentAt = Array(repeating: nil, count: requests + 1)
         results = Array(repeating: nil, count: requests + 1)
         receiptKeys = Array(repeating: [], count: requests + 1)
+        expectedReceiptKeys = Array(repeating: nil, count: requests + 1)
         latencies.reserveCapacity(requests)
     }
 
@@ -57,7 +73,7 @@ struct EndToEndTally {
     mutating func record(_ event: EndToEndEventReader.Event, at now: ContinuousClock.Instant) {
         lastEvent = now
         switch event {
-        case .result(let index, let body, let isAccepted, let segments):
+        case .result(let index, let body, let isAccepted, let segments, let keys):
             if let first = results[index] {
                 if first == body { duplicates += 1 } else { conflicts += 1 }
                 return
@@ -65,17 +81,30 @@ struct EndToEndTally {
             results[index] = body
             resultCount += 1
             if let sent = sentAt[index] { latencies.append(sent.duration(to: now)) }
+            let expected = Set(keys)
+            expectedReceiptKeys[index] = expected
             if isAccepted {
                 accepted += 1
-                acceptedSegments += segments
+                acceptedSegments += expected.count
+                if segments != expectedSegments(index) { segmentMismatches += 1 }
             }
+            // Receipts that came before their result count now.
+            for key in receiptKeys[index] { countReceipt(key, expected: expected) }
         case .receipt(let index, let key):
-            if receiptKeys[index].insert(key).inserted { receipts += 1 } else { duplicateReceipts += 1 }
+            guard receiptKeys[index].insert(key).inserted else {
+                duplicateReceipts += 1
+                return
+            }
+            if let expected = expectedReceiptKeys[index] { countReceipt(key, expected: expected) }
         case .interimReceipt: break
         case .unmatchedReceipt: unmatchedReceipts += 1
         case .foreign: foreign += 1
         case .unreadable: unreadable += 1
         }
+    }
+
+    private mutating func countReceipt(_ key: String, expected: Set<String>) {
+        if expected.contains(key) { receipts += 1 } else { misattributedReceipts += 1 }
     }
 
     /// Every result is in and, when receipts are awaited, a receipt for every accepted segment.

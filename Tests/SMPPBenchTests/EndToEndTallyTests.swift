@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func completeRunCountsLatencyRateAndReceiptsPerSegment() {
-        var tally = EndToEndTally(run: "r1", requests: 2, expectsReceipts: true)
+        var tally = EndToEndTally(run: "r1", requests: 2, expectsReceipts: true, expectedSegments: { $0 })
         tally.published(1, at: start)
         tally.published(2, at: start + .milliseconds(1))
         tally.record(tally.reader.result(from: result("r1-1")), at: start + .milliseconds(10))
@@ -68,6 +68,7 @@ import Testing
         let report = EndToEndReport(
             tally: tally, mix: false, timedOut: true, bridgeCPUMicroseconds: nil, bridgePeakKilobytes: nil)
         #expect(report.failedOrOther == 1 && report.receiptsExpected == 0)
+        #expect(report.foreign == 6 && report.unreadable == 1)
         #expect(report.cpuMicrosecondsPerRequest == nil && report.peakRSSMegabytes == nil)
         #expect(!report.isComplete)
     }
@@ -80,6 +81,46 @@ import Testing
         tally.record(tally.reader.result(from: result("r3-1", segments: 2)), at: start)
         #expect(tally.receipts == 1 && tally.duplicateReceipts == 1)
         #expect(tally.missing == 1)
+    }
+
+    /// A receipt counts only for the request and segment whose result names its message id — whether it came before
+    /// or after that result; one for another segment, or for a request that was not accepted, is misattributed.
+    @Test func aReceiptForAnotherSegmentOrRequestIsMisattributed() {
+        var tally = EndToEndTally(run: "r4", requests: 3, expectsReceipts: true)
+        for index in 1...3 { tally.published(index, at: start) }
+        // Before its result: segment 1's receipt under request 1, but carrying request 2's message id.
+        tally.record(tally.reader.receipt(from: Array(
+            #"{"request_id":"r4-1","message_id":"Mr4-2-1","segment":1,"final":true,"matched":true}"#.utf8)), at: start)
+        tally.record(tally.reader.result(from: result("r4-1")), at: start)
+        tally.record(tally.reader.result(from: result("r4-2")), at: start)
+        tally.record(tally.reader.receipt(from: receipt("r4-2")), at: start)
+        // After its result: the right message id under the wrong segment number.
+        tally.record(tally.reader.receipt(from: Array(
+            #"{"request_id":"r4-2","message_id":"Mr4-2-1","segment":2,"final":true,"matched":true}"#.utf8)), at: start)
+        tally.record(tally.reader.result(from: result("r4-3", status: "failed")), at: start)
+        tally.record(tally.reader.receipt(from: receipt("r4-3")), at: start)
+        #expect(tally.receipts == 1 && tally.misattributedReceipts == 3)
+        #expect(tally.missing == 1, "request 1's own receipt never came")
+        let report = EndToEndReport(
+            tally: tally, mix: false, timedOut: true, bridgeCPUMicroseconds: nil, bridgePeakKilobytes: nil)
+        #expect(report.misattributedReceipts == 3 && !report.isComplete)
+    }
+
+    /// An accepted result listing fewer segments than its request's text is sent as fails the run, as does a result
+    /// other than accepted (the simulator accepts everything).
+    @Test func aResultWithTooFewSegmentsOrNotAcceptedFailsTheRun() {
+        var tally = EndToEndTally(run: "r5", requests: 1, expectsReceipts: false, expectedSegments: { _ in 3 })
+        tally.published(1, at: start)
+        tally.record(tally.reader.result(from: result("r5-1", segments: 2)), at: start)
+        #expect(tally.segmentMismatches == 1 && tally.isComplete)
+        let report = EndToEndReport(
+            tally: tally, mix: true, timedOut: false, bridgeCPUMicroseconds: nil, bridgePeakKilobytes: nil)
+        #expect(report.segmentMismatches == 1 && !report.isComplete)
+        var failing = EndToEndTally(run: "r6", requests: 1, expectsReceipts: false)
+        failing.record(failing.reader.result(from: result("r6-1", status: "rejected")), at: start)
+        #expect(failing.isComplete)
+        #expect(!EndToEndReport(
+            tally: failing, mix: false, timedOut: false, bridgeCPUMicroseconds: nil, bridgePeakKilobytes: nil).isComplete)
     }
 
     @Test func requestsAreTheFeedsTextUnlessMixed() throws {
