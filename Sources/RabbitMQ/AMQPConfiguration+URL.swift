@@ -2,8 +2,9 @@ extension AMQPConfiguration {
     /// Parses `amqp://user:password@host:port/vhost` or `amqps://…` (percent-encoding allowed in user, password
     /// and vhost; `[::1]` for IPv6). The credentials end at the last `@`, so a password may hold `/`, `?` or `#`
     /// unencoded; an `@` in the vhost must be encoded (`%40`), and credentials with an unencoded `@` followed by a
-    /// `/` are refused (`u:p@host/v@x` is ambiguous). Surrounding whitespace is ignored. A missing part takes its default; an empty path means vhost `/`, and `/%2F`
-    /// is vhost `/` too. `amqps` uses `tls`, or default TLS settings (verification on) when `tls` is nil.
+    /// `/` are refused (`u:p@host/v@x` is ambiguous). Surrounding whitespace is ignored. A missing part takes its
+    /// default; an empty path means vhost `/`, and `/%2F` is vhost `/` too. `amqps` uses `tls`, or default TLS
+    /// settings (verification on) when `tls` is nil.
     ///
     /// A cluster is a comma-separated list of such URLs, one per node
     /// (`amqps://u:p@node1:5671/prod,amqps://u:p@node2:5671/prod`): they must agree on scheme, user, password and
@@ -77,7 +78,8 @@ extension AMQPConfiguration {
             credentials = rest[..<at]
             rest = rest[rest.index(after: at)...]
             // `u:p@host/v@x` would read as password `p@host/v` at host `x`: an '@' in the credentials with a '/' after
-            // it is refused rather than guessed (either belongs encoded, RFC 3986).
+            // it is refused rather than guessed (either belongs encoded, RFC 3986). `PostgresStoreURL` has the same
+            // rule for store.url.
             if let inner = credentials?.firstIndex(of: "@"), credentials?[inner...].contains("/") == true {
                 throw invalid(
                     "an unencoded '@' in the credentials is followed by '/': encode '@' as %40 in the password, or in "

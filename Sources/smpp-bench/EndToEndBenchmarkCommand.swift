@@ -3,7 +3,8 @@ import Foundation
 
 /// `smpp-bench e2e`: the end-to-end benchmark of the running system (RabbitMQ, the bridge as its own process,
 /// an SMSC with receipts): publishes N requests, waits for every result and receipt, prints one JSON line
-/// (``EndToEndReport``) and exits non-zero when anything is missing. See ``EndToEndBenchmark`` for how it measures.
+/// (``EndToEndReport``) and exits non-zero when a check fails (``EndToEndReport/isComplete``). See
+/// ``EndToEndBenchmark`` for how it measures.
 struct EndToEndBenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "e2e",
@@ -11,8 +12,10 @@ struct EndToEndBenchmarkCommand: AsyncParsableCommand {
         discussion: """
             Binds private auto-delete queues to the results and dlr exchanges, publishes N persistent, confirmed \
             requests (ids <run>-<index>) to the bridge's queue and waits for one result per request and a final \
-            receipt per accepted segment. Prints one JSON line; exits 1 when anything is missing or a request got \
-            two different results.
+            receipt per accepted segment. Prints one JSON line; exits 1 when anything is missing, a request got \
+            two different results or one other than accepted (run it against a simulator without fault rates), a \
+            receipt went to another request or segment, or a result listed other segments than its text is sent as \
+            (--mix assumes a concatenation mode other than payload).
             """)
 
     @Option(help: "Broker URL (default: $SMPP_BRIDGE_TEST_AMQP_URL, else amqp://guest:guest@127.0.0.1:5672/).")

@@ -1,4 +1,5 @@
 import BridgeCore
+import SMPP
 
 /// Reads the events of one `smpp-bench e2e` run: which request (`<run>-<index>`, index 1...requests) an event is
 /// for and what it says. Pure; safe to use from any thread.
@@ -16,11 +17,12 @@ struct EndToEndEventReader: Sendable {
     /// What one event means to the run, read from its body without touching the tally (so a caller can parse
     /// outside a lock and ``EndToEndTally/record(_:at:)`` under it).
     enum Event: Sendable, Equatable {
-        /// The result of request `index`; `segments` of it were accepted when `accepted`, and `receiptKeys` are the
-        /// keys (``receipt(from:)``'s) of the receipts its segments are to get: one per segment with a message id.
-        case result(index: Int, body: [UInt8], accepted: Bool, segments: Int, receiptKeys: [String])
-        /// A final receipt of request `index`, identified by its message id and segment.
-        case receipt(index: Int, key: String)
+        /// The result of request `index`; `segments` of it were accepted when `accepted`, and `receiptIDs` are the
+        /// receipts its segments are to get: segment number → the match keys of its message id (one entry per
+        /// segment with a message id).
+        case result(index: Int, body: [UInt8], accepted: Bool, segments: Int, receiptIDs: [Int: Set<String>])
+        /// A final receipt of request `index` for `segment`, with the match keys of its message id.
+        case receipt(index: Int, segment: Int, idKeys: Set<String>)
         /// A receipt that another one follows (`final: false`, e.g. `enroute`).
         case interimReceipt
         /// A receipt the bridge could not match to a request.
@@ -36,23 +38,21 @@ struct EndToEndEventReader: Sendable {
         guard case .object(let event)? = try? JSONReader.parse(body) else { return .unreadable }
         guard let index = index(of: event["request_id"]) else { return .foreign }
         guard case .string("accepted")? = event["status"] else {
-            return .result(index: index, body: body, accepted: false, segments: 0, receiptKeys: [])
+            return .result(index: index, body: body, accepted: false, segments: 0, receiptIDs: [:])
         }
         var segments = 1
-        var keys: [String] = []
+        var ids: [Int: Set<String>] = [:]
         if case .array(let list)? = event["segments"], !list.isEmpty {
             segments = list.count
             for case .object(let segment) in list {
-                guard case .string(let messageID)? = segment["message_id"], case .number(let number)? = segment["index"]
+                guard case .string(let messageID)? = segment["message_id"], case .number(let number)? = segment["index"],
+                    let segmentNumber = Int(number.text)
                 else { continue }
-                keys.append(Self.receiptKey(messageID: messageID, segment: number.text))
+                ids[segmentNumber] = Set(MessageIDMatching.matchKeys(for: messageID, format: .auto, side: .submitResponse))
             }
         }
-        return .result(index: index, body: body, accepted: true, segments: segments, receiptKeys: keys)
+        return .result(index: index, body: body, accepted: true, segments: segments, receiptIDs: ids)
     }
-
-    /// What identifies one segment's receipt: its message id and segment number.
-    static func receiptKey(messageID: String, segment: String) -> String { messageID + "#" + segment }
 
     /// Reads a `delivery_receipt` body.
     func receipt(from body: [UInt8]) -> Event {
@@ -61,10 +61,13 @@ struct EndToEndEventReader: Sendable {
         guard case .bool(true)? = event["matched"], case .string? = event["request_id"] else { return .unmatchedReceipt }
         guard let index = index(of: event["request_id"]) else { return .foreign }
         var messageID = ""
-        var segment = ""
+        var segment = 0
         if case .string(let text)? = event["message_id"] { messageID = text }
-        if case .number(let number)? = event["segment"] { segment = number.text }
-        return .receipt(index: index, key: Self.receiptKey(messageID: messageID, segment: segment))
+        if case .number(let number)? = event["segment"] { segment = Int(number.text) ?? 0 }
+        // Read as the bridge matches ids (trimmed, case, leading zeros, hex and decimal readings): the receipt's id may
+        // be written otherwise than the submit_sm_resp's (DESIGN §4 "Receipts").
+        let keys = Set(MessageIDMatching.matchKeys(for: messageID, format: .auto, side: .receipt))
+        return .receipt(index: index, segment: segment, idKeys: keys)
     }
 
     /// The request index of a `request_id` of this run, or nil.

@@ -5,9 +5,10 @@
 /// otherwise ignored (another run's leftovers, another producer). Checks, as the C `feed` does: exactly one result
 /// per request (an identical copy is a `duplicate`, a different second result a `conflict`), and one final receipt
 /// per segment of every accepted request (a repeated receipt is a `duplicate_receipt`). Beyond the feed: a receipt
-/// counts only for the request and segment whose result names its message id (another is `misattributed`, whether
-/// it came before or after that result), and an accepted result must list the segments its request was sent as
-/// (`expectedSegments`; else a `segment_mismatch`).
+/// counts only for a segment its request's result lists, and only when its message id is that segment's (read as
+/// the bridge matches ids: `MessageIDMatching`, `auto`); another is `misattributed`, whether it came before or after
+/// that result. An accepted result must list the segments its request was sent as (`expectedSegments`; else a
+/// `segment_mismatch`).
 struct EndToEndTally {
     /// The run part of the request ids.
     let run: String
@@ -21,9 +22,10 @@ struct EndToEndTally {
 
     private var sentAt: [ContinuousClock.Instant?]
     private var results: [[UInt8]?]
-    /// The final receipts received per request (keys), and those its result expects (nil until the result came).
-    private var receiptKeys: [Set<String>]
-    private var expectedReceiptKeys: [Set<String>?]
+    /// The final receipts received per request (segment → the match keys of its message id), and the segments its
+    /// result expects receipts for, with their ids' match keys (nil until the result came).
+    private var receivedReceipts: [[Int: Set<String>]]
+    private var expectedReceipts: [[Int: Set<String>]?]
     private(set) var firstPublish: ContinuousClock.Instant?
     private(set) var lastEvent: ContinuousClock.Instant?
     private(set) var resultCount = 0
@@ -54,8 +56,8 @@ struct EndToEndTally {
         self.expectedSegments = expectedSegments
         sentAt = Array(repeating: nil, count: requests + 1)
         results = Array(repeating: nil, count: requests + 1)
-        receiptKeys = Array(repeating: [], count: requests + 1)
-        expectedReceiptKeys = Array(repeating: nil, count: requests + 1)
+        receivedReceipts = Array(repeating: [:], count: requests + 1)
+        expectedReceipts = Array(repeating: nil, count: requests + 1)
         latencies.reserveCapacity(requests)
     }
 
@@ -73,7 +75,7 @@ struct EndToEndTally {
     mutating func record(_ event: EndToEndEventReader.Event, at now: ContinuousClock.Instant) {
         lastEvent = now
         switch event {
-        case .result(let index, let body, let isAccepted, let segments, let keys):
+        case .result(let index, let body, let isAccepted, let segments, let ids):
             if let first = results[index] {
                 if first == body { duplicates += 1 } else { conflicts += 1 }
                 return
@@ -81,21 +83,21 @@ struct EndToEndTally {
             results[index] = body
             resultCount += 1
             if let sent = sentAt[index] { latencies.append(sent.duration(to: now)) }
-            let expected = Set(keys)
-            expectedReceiptKeys[index] = expected
+            expectedReceipts[index] = ids
             if isAccepted {
                 accepted += 1
-                acceptedSegments += expected.count
+                acceptedSegments += ids.count
                 if segments != expectedSegments(index) { segmentMismatches += 1 }
             }
             // Receipts that came before their result count now.
-            for key in receiptKeys[index] { countReceipt(key, expected: expected) }
-        case .receipt(let index, let key):
-            guard receiptKeys[index].insert(key).inserted else {
+            for (segment, idKeys) in receivedReceipts[index] { countReceipt(segment, idKeys, expected: ids) }
+        case .receipt(let index, let segment, let idKeys):
+            guard receivedReceipts[index][segment] == nil else {
                 duplicateReceipts += 1
                 return
             }
-            if let expected = expectedReceiptKeys[index] { countReceipt(key, expected: expected) }
+            receivedReceipts[index][segment] = idKeys
+            if let expected = expectedReceipts[index] { countReceipt(segment, idKeys, expected: expected) }
         case .interimReceipt: break
         case .unmatchedReceipt: unmatchedReceipts += 1
         case .foreign: foreign += 1
@@ -103,8 +105,12 @@ struct EndToEndTally {
         }
     }
 
-    private mutating func countReceipt(_ key: String, expected: Set<String>) {
-        if expected.contains(key) { receipts += 1 } else { misattributedReceipts += 1 }
+    private mutating func countReceipt(_ segment: Int, _ idKeys: Set<String>, expected: [Int: Set<String>]) {
+        if let segmentKeys = expected[segment], !segmentKeys.isDisjoint(with: idKeys) {
+            receipts += 1
+        } else {
+            misattributedReceipts += 1
+        }
     }
 
     /// Every result is in and, when receipts are awaited, a receipt for every accepted segment.

@@ -106,9 +106,13 @@ struct BridgeFaultTests {
         }
         let second = try await harness.collect(timeout: .seconds(60)) { $0.count >= count }
         #expect(second.count == count)
-        let before = Dictionary(uniqueKeysWithValues: first.map { ($0.requestID ?? "", $0.json as NSDictionary) })
+        // Byte for byte, under the same (non-nil) event id, for every request.
+        let before = Dictionary(first.map { ($0.requestID ?? "", $0) }, uniquingKeysWith: { one, _ in one })
+        #expect(Set(second.compactMap(\.requestID)) == Set(before.keys))
         for event in second {
-            #expect(before[event.requestID ?? ""] == event.json as NSDictionary)
+            let earlier = before[event.requestID ?? ""]
+            #expect(earlier?.body == event.body && event.messageID != nil && earlier?.messageID == event.messageID,
+                    "\(event.requestID ?? "?"): \(event.json)")
         }
         #expect(harness.simulator.records().count == count)
         try await harness.stop()

@@ -89,6 +89,8 @@ import Testing
         #expect(await fixture.processor.process(second) == .ok)
         try #require(fixture.publisher.all.count == 1)
         #expect(try fixture.publisher.json(0)["complete"] as? Bool == true)
+        // The part an earlier version stored reads with the default tables, the other with its own.
+        #expect(try fixture.publisher.json(0)["text"] as? String == "\u{A0}s\u{A0}ik")
     }
 
     /// The tables are part of an MO's content: the same septets under two tables are two messages, while a message

@@ -64,7 +64,30 @@ import Testing
     @Test func brokerDownDefersIt() async {
         let fixture = InboundFixture()
         fixture.publisher.failing.withLockedValue { $0 = true }
-        #expect(await fixture.processor.process(Self.acknowledgement(0x08)) == .receiverTemporaryAppError)
+        let message = Self.acknowledgement(0x08)
+        guard case .smeAcknowledgement = fixture.processor.kind(of: message) else {
+            Issue.record("not classified as an SME acknowledgement")
+            return
+        }
+        #expect(await fixture.processor.process(message) == .receiverTemporaryAppError)
+        #expect(fixture.publisher.all.isEmpty)
+    }
+
+    /// Through `process` (no PDU at hand) a data_sm acknowledgement's dead letter is still a data_sm.
+    @Test func aDataSMAcknowledgementWithoutItsPDUIsStillADataSM() async throws {
+        let fixture = InboundFixture()
+        let message = InboundShortMessage(DataSM(
+            source: Address(ton: 1, npi: 1, address: "573001234567"), destination: Address(address: "12345"),
+            esmClass: ESMClass(rawValue: 0x08), tlvs: [.messagePayload(Array("ok".utf8))]))
+        #expect(await fixture.processor.process(message) == .ok)
+        let dead = try #require(fixture.publisher.all.first)
+        #expect(dead.properties.headers["x-smpp-command-id"] == .string("data_sm"))
+        var buffer = ByteBuffer(bytes: dead.body)
+        guard case .dataSM(let body) = try PDU.decode(frame: &buffer).body else {
+            Issue.record("not a data_sm")
+            return
+        }
+        #expect(body.tlvs == message.tlvs)
     }
 
     /// A data_sm acknowledgement keeps its command and its message_payload in the dead letter.

@@ -210,8 +210,9 @@ struct PipelineFixture {
         #expect(nowOrNever.amqpExpiry == nil)
         #expect(await fixture.processor.process(nowOrNever) == .ack)
         var fresh = fixture.request(#"{"id":"x1","to":"+1555","text":"x"}"#, expiration: "500")
-        // Published 10 ms before receipt, its timestamp that second truncated (up to a second earlier).
-        fresh.properties.timestamp = Date(timeIntervalSince1970: (fresh.receivedAt.timeIntervalSince1970 - 0.01).rounded(.down))
+        // Published at .890 and received at .900 of one second: its timestamp is that second, 900 ms earlier.
+        fresh.receivedAt = Date(timeIntervalSince1970: 1_800_000_000.9)
+        fresh.properties.timestamp = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(try #require(fresh.amqpExpiry) > fresh.receivedAt)
         var unset = fixture.request(#"{"id":"x2","to":"+1555","text":"x"}"#, expiration: "1000")
         unset.properties.timestamp = Date(timeIntervalSince1970: 0)

@@ -12,6 +12,8 @@ import Testing
         #expect(url.database == "smpp")
         #expect(url.tlsMode == .require)
         #expect(url.description == "postgres://bridge@db.example:6543/smpp?sslmode=require")
+        // An '@' with no '/' after it in the credentials is read as written.
+        #expect(try PostgresStoreURL(parsing: "postgres://bridge:p@ss@db/smpp").password == "p@ss")
     }
 
     @Test func defaultsAreLibpqs() throws {
@@ -43,7 +45,8 @@ import Testing
         "postgres://u:Secret-99@h:x/d", "postgres://u:Secret-99@h/d?sslmode=verify", "postgres://u:Secret-99@h/d?a=b",
         "postgres://u:Secret-99@h/d?sslrootcert=",
         "postgres://u:Secret-99%zz@h/d", "postgres://h/d",
-        // An unencoded '@' in the database name: would read as password `Secret-99@db/orders` at host `eu`.
+        // An unencoded '@' in the database name: would read as password `Secret-99@db/orders` at host `eu` (an '@'
+        // with no '/' after it is read as written: `everyPartIsRead`).
         "postgres://u:Secret-99@db/orders@eu",
     ])
     func malformedURLsAreRefusedWithoutQuotingThem(text: String) {

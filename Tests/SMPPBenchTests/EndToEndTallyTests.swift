@@ -106,6 +106,21 @@ import Testing
         #expect(report.misattributedReceipts == 3 && !report.isComplete)
     }
 
+    /// A receipt whose id is written otherwise than the submit_sm_resp's (decimal for hex, case, leading zeros) is
+    /// still that segment's, as the bridge matches it (`smsc-sim --receipt-id-format dec`).
+    @Test func aReceiptIDInAnotherFormIsTheSegments() {
+        var tally = EndToEndTally(run: "r7", requests: 1, expectsReceipts: true)
+        tally.published(1, at: start)
+        tally.record(tally.reader.result(from: Array(
+            #"{"request_id":"r7-1","status":"accepted","segments":[{"index":1,"message_id":"0000a1"},{"index":2,"message_id":"B2"}]}"#.utf8)),
+            at: start)
+        tally.record(tally.reader.receipt(from: Array(
+            #"{"request_id":"r7-1","message_id":"161","segment":1,"final":true,"matched":true}"#.utf8)), at: start)
+        tally.record(tally.reader.receipt(from: Array(
+            #"{"request_id":"r7-1","message_id":"b2","segment":2,"final":true,"matched":true}"#.utf8)), at: start)
+        #expect(tally.receipts == 2 && tally.misattributedReceipts == 0 && tally.isComplete)
+    }
+
     /// An accepted result listing fewer segments than its request's text is sent as fails the run, as does a result
     /// other than accepted (the simulator accepts everything).
     @Test func aResultWithTooFewSegmentsOrNotAcceptedFailsTheRun() {

@@ -53,16 +53,19 @@ public struct InboundShortMessage: Sendable, Hashable {
     public var shortMessage: [UInt8]
     /// Optional parameters.
     public var tlvs: [TLV]
+    /// The operation it came as: deliver_sm or data_sm.
+    public var command: CommandID
 
     /// Creates one.
     public init(source: Address, destination: Address, esmClass: ESMClass, dataCoding: UInt8, shortMessage: [UInt8],
-                tlvs: [TLV]) {
+                tlvs: [TLV], command: CommandID = .deliverSM) {
         self.source = source
         self.destination = destination
         self.esmClass = esmClass
         self.dataCoding = dataCoding
         self.shortMessage = shortMessage
         self.tlvs = tlvs
+        self.command = command
     }
 
     /// From a deliver_sm.
@@ -74,15 +77,17 @@ public struct InboundShortMessage: Sendable, Hashable {
     /// From a data_sm.
     public init(_ pdu: DataSM) {
         self.init(source: pdu.source, destination: pdu.destination, esmClass: pdu.esmClass, dataCoding: pdu.dataCoding,
-                  shortMessage: [], tlvs: pdu.tlvs)
+                  shortMessage: [], tlvs: pdu.tlvs, command: .dataSM)
     }
 
-    /// The message as a deliver_sm body (a data_sm's user data stays in its message_payload TLV, which a deliver_sm
-    /// may carry as well).
-    var asDeliverSM: DeliverSM {
-        DeliverSM(
-            source: source, destination: destination, esmClass: esmClass, dataCoding: dataCoding,
-            shortMessage: shortMessage, tlvs: tlvs)
+    /// The message as a PDU body of its operation, from the fields held here (the others empty or 0).
+    var pduBody: PDUBody {
+        guard command == .dataSM else {
+            return .deliverSM(DeliverSM(
+                source: source, destination: destination, esmClass: esmClass, dataCoding: dataCoding,
+                shortMessage: shortMessage, tlvs: tlvs))
+        }
+        return .dataSM(DataSM(source: source, destination: destination, esmClass: esmClass, dataCoding: dataCoding, tlvs: tlvs))
     }
 
     /// short_message, or message_payload when short_message is empty.

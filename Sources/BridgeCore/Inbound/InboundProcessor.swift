@@ -53,20 +53,28 @@ public final class InboundProcessor: Sendable {
             respond(message, await undecodable(commandID: commandID, raw: raw, error: "\(error)"))
             return
         }
-        if let receipt = pending.receipt {
-            respond(message, await self.receipt(receipt))
+        let kind = pending.receipt.map(InboundKind.receipt) ?? kind(of: short)
+        // The PDU as received, for a dead letter.
+        let pdu = PDU(body, sequenceNumber: message.sequenceNumber)
+        if let status = await receiptOrAcknowledgement(kind, short, pdu: pdu) {
+            respond(message, status)
             return
         }
-        switch kind(of: short) {
-        case .receipt(let receipt):
-            respond(message, await self.receipt(receipt))
-        case .smeAcknowledgement:
-            respond(message, await smeAcknowledgement(short, pdu: PDU(body, sequenceNumber: message.sequenceNumber)))
-        case .mobileOriginated:
-            _ = await mobileOriginated(short, whenPreempted: { message.whenPreempted($0) }) { status in
-                self.countRefusal(status)
-                return await message.respondWritten(status: status)
-            }
+        _ = await mobileOriginated(short, whenPreempted: { message.whenPreempted($0) }) { status in
+            self.countRefusal(status)
+            return await message.respondWritten(status: status)
+        }
+    }
+
+    /// Publishes a receipt or dead-letters an SME acknowledgement (`pdu` is its dead letter's body) and returns the
+    /// status to answer; nil for an MO, which takes its own path.
+    private func receiptOrAcknowledgement(
+        _ kind: InboundKind, _ short: InboundShortMessage, pdu: @autoclosure () -> PDU
+    ) async -> CommandStatus? {
+        switch kind {
+        case .receipt(let receipt): await self.receipt(receipt)
+        case .smeAcknowledgement: await smeAcknowledgement(short, pdu: pdu())
+        case .mobileOriginated: nil
         }
     }
 
@@ -146,15 +154,10 @@ public final class InboundProcessor: Sendable {
         _ message: InboundShortMessage, whenPreempted: PreemptionHook? = nil,
         answer: (CommandStatus) async -> Bool
     ) async -> CommandStatus {
-        let status: CommandStatus
-        switch kind(of: message) {
-        case .receipt(let receipt):
-            status = await self.receipt(receipt)
-        case .smeAcknowledgement:
-            status = await smeAcknowledgement(message, pdu: PDU(.deliverSM(message.asDeliverSM), sequenceNumber: 1))
-        case .mobileOriginated:
-            return await mobileOriginated(message, whenPreempted: whenPreempted, answer: answer)
-        }
+        // No PDU here: a dead letter is encoded from the message's fields (sequence number 1).
+        guard let status = await receiptOrAcknowledgement(
+            kind(of: message), message, pdu: PDU(message.pduBody, sequenceNumber: 1))
+        else { return await mobileOriginated(message, whenPreempted: whenPreempted, answer: answer) }
         _ = await answer(status)
         return status
     }

@@ -193,7 +193,8 @@ public final class OutboundProcessor: Sendable {
                 base.possibleDuplicate = true
                 base.error = .init(
                     code: SubmitResultEvent.ErrorInfo.outcomeUnknown,
-                    message: "expired after the bridge stopped while submitting it; the SMSC may or may not have it")
+                    message: "expired while an earlier delivery of it was in flight (a bridge stopped, or another "
+                        + "instance holds it); the SMSC may or may not have it")
             } else {
                 base.status = .expired
                 base.error = .init(code: SubmitResultEvent.ErrorInfo.expired, message: "expired before it could be sent")

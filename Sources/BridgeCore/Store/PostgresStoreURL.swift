@@ -53,8 +53,9 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `text`.
     /// - Throws: ``ParseError`` naming what is wrong (scheme, missing user or host, port, database, a query
-    ///   parameter other than `sslmode` and `sslrootcert`, or an `sslmode` other than disable, prefer, require,
-    ///   verify-ca, verify-full).
+    ///   parameter other than `sslmode` and `sslrootcert`, an `sslmode` other than disable, prefer, require,
+    ///   verify-ca, verify-full, or credentials with an unencoded `@` followed by `/` — ambiguous, as for
+    ///   `amqp.url`: `AMQPConfiguration.init(url:tls:)` has the same rule).
     public init(parsing text: String) throws(ParseError) {
         var rest = Substring(text)
         if rest.hasPrefix("postgres://") {

@@ -56,8 +56,9 @@ extension SQLiteBridgeStore {
     }
 
     /// The path, if it exists, is a readable and writable file that starts with the SQLite header; its WAL and shared
-    /// memory files, where they exist, are readable and writable too (the lock file is named by its own open) — one left by another user (a run as
-    /// root) would otherwise fail the open with SQLite's "readonly database", naming only the store file.
+    /// memory files, where they exist, are readable and writable too (the lock file is named by its own open) — one
+    /// left by another user (a run as root) would otherwise fail the open with SQLite's "readonly database", naming
+    /// only the store file.
     static func checkFile(_ path: String) throws(BridgeStoreError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }

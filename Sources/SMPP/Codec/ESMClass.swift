@@ -36,7 +36,8 @@ public struct ESMClass: OptionSet, Hashable, Sendable {
     public var isReceipt: Bool { rawValue & 0x24 != 0 }
     /// Whether the message type is an SME delivery acknowledgement (0x08), an SME manual/user acknowledgement
     /// (0x10) or a conversation abort (0x18) — a handset's or application's acknowledgement, not a person's
-    /// message and not an SMSC receipt (TDMA/CDMA networks; an ESME gets them only when it asks, or unasked).
+    /// message and not an SMSC receipt (TDMA/CDMA networks; asked for with registered_delivery bits 2–3, though an
+    /// SMSC may send them unasked).
     public var isSMEAcknowledgement: Bool { messageType != 0 && !isReceipt }
     /// The message type's name for logs and headers: `mo`, `delivery_receipt`, `intermediate_notification`,
     /// `sme_delivery_acknowledgement`, `sme_manual_acknowledgement`, `conversation_abort`, or `reserved_0xNN`.

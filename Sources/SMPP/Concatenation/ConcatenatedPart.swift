@@ -105,12 +105,24 @@ public struct ReassembledMessage: Sendable, Hashable {
     /// The user data of the held parts joined in order (for binary messages).
     public var userData: [UInt8] { parts.flatMap(\.userData) }
 
-    /// Decodes the held parts as one text (an escape or surrogate pair split across parts still decodes), with the
-    /// national language tables the first part names.
+    /// Decodes the held parts as one text (an escape or surrogate pair split across parts still decodes); each run of
+    /// consecutive parts naming the same national language tables is decoded with them.
     public func decode(defaultAlphabet: DefaultAlphabet = .gsm7) -> DecodedText {
-        SMSText.decode(
-            parts: parts.map { ($0.userData, $0.headerOctets) }, dataCoding: dataCoding, defaultAlphabet: defaultAlphabet,
-            shift: parts.first?.nationalLanguageShift ?? .none)
+        var decoded = DecodedText(text: "", substitutions: 0, alphabet: SMSText.alphabet(
+            forDataCoding: dataCoding, defaultAlphabet: defaultAlphabet))
+        var start = parts.startIndex
+        while start < parts.endIndex {
+            let shift = parts[start].nationalLanguageShift
+            let end = parts[start...].firstIndex { $0.nationalLanguageShift != shift } ?? parts.endIndex
+            let run = SMSText.decode(
+                parts: parts[start..<end].map { ($0.userData, $0.headerOctets) }, dataCoding: dataCoding,
+                defaultAlphabet: defaultAlphabet, shift: shift)
+            decoded.text += run.text
+            decoded.substitutions += run.substitutions
+            decoded.alphabet = run.alphabet
+            start = end
+        }
+        return decoded
     }
 }
 

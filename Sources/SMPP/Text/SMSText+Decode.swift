@@ -87,8 +87,14 @@ extension SMSText {
         for septet in septets {
             if escaped {
                 escaped = false
-                let extended = singleShift.map { table in table[septet].flatMap { Unicode.Scalar(UInt32($0)) } }
-                    ?? GSM0338.extensionScalar(septet)
+                // A single shift table replaces the extension table: a septet it lacks is unknown, even when the
+                // extension table has it.
+                let extended: Unicode.Scalar?
+                if let singleShift {
+                    extended = singleShift[septet].flatMap { Unicode.Scalar(UInt32($0)) }
+                } else {
+                    extended = GSM0338.extensionScalar(septet)
+                }
                 if let extended {
                     scalars.append(extended)
                     continue

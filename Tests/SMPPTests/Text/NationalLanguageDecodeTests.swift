@@ -88,5 +88,10 @@ import Testing
         let message = ReassembledMessage(
             key: ReassemblyKey(part), dataCoding: 0, parts: [part], missing: [])
         #expect(message.decode().text == "şık")
+        // Each run of parts is read with the tables its parts name, not all with the first part's.
+        var plain = part
+        plain.nationalLanguageShift = .none
+        let mixed = ReassembledMessage(key: ReassemblyKey(part), dataCoding: 0, parts: [part, plain], missing: [])
+        #expect(mixed.decode().text == "şık\u{A0}s\u{A0}ik")
     }
 }
