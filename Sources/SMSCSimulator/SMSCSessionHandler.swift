@@ -20,6 +20,8 @@ final class SMSCSessionHandler: ChannelInboundHandler {
     /// True while a read burst is being handled: writes then wait for `channelReadComplete` to flush once, so a
     /// pipelined window costs one syscall (and one TLS record) instead of one per response.
     private var inReadBurst = false
+    /// Sequence numbers of the client's submits awaiting the simulator's answer (``checkClientWindow(_:actions:)``).
+    private var awaitingAnswer = Set<UInt32>()
     private var needsFlush = false
 
     init(core: SimulatorCore, logger: Logger) {
@@ -49,7 +51,9 @@ final class SMSCSessionHandler: ChannelInboundHandler {
         do {
             let pdu = try PDU.decode(frame: &frame)
             logger.trace("received", metadata: ["pdu": "\(pdu.commandID.name)", "seq": "\(pdu.sequenceNumber)"])
-            run(machine?.pduReceived(pdu, now: .now()) ?? [])
+            let actions = machine?.pduReceived(pdu, now: .now()) ?? []
+            checkClientWindow(pdu, actions: actions)
+            run(actions)
         } catch {
             logger.debug("undecodable PDU", metadata: ["error": "\(error)"])
             run(machine?.frameErrorReceived(error) ?? [])
@@ -184,9 +188,31 @@ final class SMSCSessionHandler: ChannelInboundHandler {
         context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(milliseconds)) { body(self) }
     }
 
+    /// Counts what a real SMSC refuses of a client's submits (the simulator still answers them): a sequence number
+    /// reused while its request awaits its answer, and more submits awaiting an answer than
+    /// `maxOutstandingSubmits`. A submit the faults leave unanswered (or answer malformed) stops counting at once:
+    /// the client frees its window slot at its response timeout, not at an answer.
+    private func checkClientWindow(_ pdu: PDU, actions: [SMSCSessionStateMachine.Action]) {
+        guard pdu.commandID == .submitSM || pdu.commandID == .dataSM else { return }
+        let sequence = pdu.sequenceNumber
+        if !awaitingAnswer.insert(sequence).inserted { core.count(\.sequenceNumbersReused) }
+        if let limit = core.configuration.maxOutstandingSubmits, awaitingAnswer.count > limit {
+            core.count(\.windowOverruns)
+        }
+        let answered = actions.contains { action in
+            switch action {
+            case .send(let response, _): response.sequenceNumber == sequence && response.commandID.isResponse
+            case .accept(_, let number, _), .acceptReceiptFirst(_, let number, _): number == sequence
+            default: false
+            }
+        }
+        if !answered { awaitingAnswer.remove(sequence) }
+    }
+
     @discardableResult
     private func write(_ pdu: PDU) -> Bool {
         guard !isClosed, let context else { return false }
+        if pdu.commandID.isResponse { awaitingAnswer.remove(pdu.sequenceNumber) }
         var buffer = context.channel.allocator.buffer(capacity: 64)
         do {
             try pdu.encode(into: &buffer)

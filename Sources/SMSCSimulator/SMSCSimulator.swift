@@ -123,6 +123,9 @@ public final class SMSCSimulator: Sendable {
         for channel in current.listeners { try? await channel.close() }
         for channel in current.connections.all() { try? await channel.close() }
         await current.core.recordWriter?.close()
+        if let errno = current.core.recordWriter?.writeError {
+            logger.error("record file incomplete: a write failed", metadata: ["errno": "\(errno)"])
+        }
         logger.info("stopped", metadata: ["counters": "\(current.core.counters)"])
     }
 
@@ -148,6 +151,12 @@ public final class SMSCSimulator: Sendable {
     /// How many sessions of account `systemID` are bound right now (0 before `start()`).
     public func boundSessions(systemID: String) -> Int {
         lastCore.withLockedValue { $0?.boundSessions(of: systemID) } ?? 0
+    }
+
+    /// The errno of the record file's first failed write, if any (still readable after `stop()`): the file then lacks
+    /// records, and a count made from it is wrong.
+    public var recordWriteError: Int32? {
+        lastCore.withLockedValue { $0?.recordWriter?.writeError }
     }
 
     /// Every accepted submit_sm/data_sm so far, in acceptance order (still readable after `stop()`).

@@ -76,6 +76,10 @@ public struct SMSCSimulatorConfiguration: Sendable {
     public var seed: UInt64? = nil
     /// A file to write one JSON line per accepted submit_sm to (created or truncated); nil = none.
     public var recordPath: String? = nil
+    /// The client window this SMSC allows per session: submits awaiting an answer beyond it are counted as
+    /// `windowOverruns` (still answered); nil = not checked. With latency beyond the client's response timeout, a
+    /// slot the client freed at its timeout counts too.
+    public var maxOutstandingSubmits: Int? = nil
     /// Keep every accepted submit in memory for `SMSCSimulator.records()`; default true. Long benchmarks may turn
     /// it off (counters and the record file are unaffected).
     public var keepRecordsInMemory: Bool = true

@@ -26,6 +26,10 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
     public var submitsUnanswered: UInt64 = 0
     /// submit_sm taken (recorded, receipts scheduled) but never answered (`acceptWithoutResponseRate`).
     public var submitsAcceptedUnanswered: UInt64 = 0
+    /// Client submits whose sequence number was still awaiting the simulator's answer (a real SMSC refuses them).
+    public var sequenceNumbersReused: UInt64 = 0
+    /// Client submits beyond `maxOutstandingSubmits` awaiting an answer at once (a client's window overrun).
+    public var windowOverruns: UInt64 = 0
     /// generic_nack sent as a fault.
     public var genericNacksInjected: UInt64 = 0
     /// Malformed PDUs sent as a fault.
@@ -81,6 +85,7 @@ public struct SimulatorCounters: Sendable, Hashable, CustomStringConvertible {
             ("submits_received", submitsReceived), ("submits_accepted", submitsAccepted),
             ("submits_throttled", submitsThrottled), ("submits_queue_full", submitsQueueFull),
             ("submits_unanswered", submitsUnanswered), ("submits_accepted_unanswered", submitsAcceptedUnanswered),
+            ("sequence_numbers_reused", sequenceNumbersReused), ("window_overruns", windowOverruns),
             ("generic_nacks_injected", genericNacksInjected),
             ("malformed_sent", malformedSent), ("invalid_bind_state", invalidBindState),
             ("protocol_errors", protocolErrors), ("enquire_links_received", enquireLinksReceived),

@@ -150,6 +150,10 @@ struct SMSCSimCommand: AsyncParsableCommand {
         stats?.cancel()
         await simulator.stop()
         emit("smsc-sim stopped on \(signal) \(simulator.finalCountersLine)")
+        if let errno = simulator.recordWriteError {
+            emit("smsc-sim: the record file is incomplete: a write failed (errno \(errno))")
+            throw ExitCode(1)
+        }
     }
 
     private func describe(_ address: SocketAddress) -> String {

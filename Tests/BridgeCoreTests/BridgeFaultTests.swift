@@ -18,6 +18,9 @@ struct BridgeFaultTests {
             simulator.faults.noResponseRate = 0.03
             simulator.faults.acceptWithoutResponseRate = 0.03
             simulator.faults.dropRate = 0.005
+            // Answers 5–60 ms late, so the window fills: the simulator counts a session beyond the harness's 20.
+            simulator.faults.latency = .uniform(minMilliseconds: 5, maxMilliseconds: 60)
+            simulator.maxOutstandingSubmits = 20
         }, bridge: { bridge in
             bridge.smpp.responseTimeout = .seconds(1)
             bridge.smpp.inboundTimeout = .milliseconds(800)
@@ -66,6 +69,8 @@ struct BridgeFaultTests {
         }
         let counters = harness.simulator.counters
         #expect(counters.submitsAcceptedUnanswered > 0, "the fault happened")
+        // Through timeouts, retries and reconnections: never beyond the window, no sequence number reused.
+        #expect(counters.windowOverruns == 0 && counters.sequenceNumbersReused == 0, "\(counters)")
         if resubmit { #expect(duplicated > 0, "a lost response after the SMSC took the message: a flagged copy") }
         print("fault run (resubmit \(resubmit)): \(duplicated) requests at the SMSC twice, all flagged; "
               + "\(counters.submitsAcceptedUnanswered) taken unanswered, \(counters.submitsUnanswered) unanswered")

@@ -200,4 +200,17 @@ import Testing
             await client.close()
         }
     }
+
+    /// A record file that cannot be written (a full disk: /dev/full) is reported, not taken for complete.
+    @Test func aFailedRecordWriteIsReported() async throws {
+        try await withSimulator({ $0.recordPath = "/dev/full" }) { simulator, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await client.bind(.transmitter)
+            try await client.request(testSubmit(text: "lost line", registeredDelivery: 0))
+            _ = try await client.nextPDU()
+            await simulator.flushRecords()
+            #expect(simulator.recordWriteError == ENOSPC)
+            await client.close()
+        }
+    }
 }

@@ -45,6 +45,39 @@ import Testing
         }
     }
 
+    /// What a real SMSC refuses of a client is counted: a third submit awaiting an answer over a window of 2 (answers
+    /// held back by latency), a sequence number reused while its request awaits its answer; an unanswered fault
+    /// frees its slot at once.
+    @Test func windowOverrunAndReusedSequenceNumbersAreCounted() async throws {
+        try await withSimulator({ $0.faults.latency = .fixed(milliseconds: 300); $0.maxOutstandingSubmits = 2 }) { simulator, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await client.bind()
+            try await client.send(PDU(testSubmit(registeredDelivery: 0), sequenceNumber: 100))
+            try await client.send(PDU(testSubmit(registeredDelivery: 0), sequenceNumber: 100))
+            try await client.send(PDU(testSubmit(registeredDelivery: 0), sequenceNumber: 101))
+            for _ in 0..<3 { _ = try await client.nextPDU() }
+            #expect(simulator.counters.sequenceNumbersReused == 1)
+            #expect(simulator.counters.windowOverruns == 0, "two sequence numbers awaited an answer")
+            for number in UInt32(200)...202 {
+                try await client.send(PDU(testSubmit(registeredDelivery: 0), sequenceNumber: number))
+            }
+            for _ in 0..<3 { _ = try await client.nextPDU() }
+            #expect(simulator.counters.windowOverruns == 1)
+            await client.close()
+        }
+        try await withSimulator({ $0.faults.noResponseRate = 1; $0.maxOutstandingSubmits = 1 }) { simulator, address in
+            let client = try await TestSMPPClient.connect(to: address, tls: false)
+            _ = try await client.bind()
+            for number in UInt32(1)...3 {
+                try await client.send(PDU(testSubmit(registeredDelivery: 0), sequenceNumber: number))
+            }
+            let link = try await client.request(.enquireLink)
+            #expect(try await client.nextPDU() == PDU(.enquireLinkResp, sequenceNumber: link))
+            #expect(simulator.counters.windowOverruns == 0)
+            await client.close()
+        }
+    }
+
     @Test func genericNack() async throws {
         try await withSimulator({ $0.faults.genericNackRate = 1 }) { _, address in
             let client = try await TestSMPPClient.connect(to: address, tls: false)
